@@ -1,0 +1,69 @@
+using System;
+using System.CommandLine;
+using Cosmos.Build.Running;
+using Cosmos.Build.Steps;
+using Cosmos.Build.Toolchain;
+
+namespace Cosmos.Build
+{
+    /// <summary>The CosmosOS toolchain command line (called by the MSBuild targets and by people).</summary>
+    internal static class Program
+    {
+        private static int Main(string[] args)
+        {
+            var root = new RootCommand("CosmosOS toolchain: builds kernels (plugs, X#, ilc, ld, GRUB ISO), boots them in QEMU, runs kernel tests and benchmarks.");
+            root.Subcommands.Add(BuildKernelCommand());
+            root.Subcommands.Add(RunCommand());
+            root.Subcommands.Add(Testing.TestCommand.Create());
+            return root.Parse(args).Invoke();
+        }
+
+        /// <summary>Runs <paramref name="body"/>, turning build failures into canonical errors and exit code 1.</summary>
+        internal static int Guard(Func<int> body)
+        {
+            try { return body(); }
+            catch (BuildStepException e)
+            {
+                Console.WriteLine($"{e.File ?? "cosmos"}: error {e.Code}: {e.Message}");
+                return 1;
+            }
+        }
+
+        private static Command BuildKernelCommand()
+        {
+            var assembly = new Option<string>("--assembly") { Description = "Kernel assembly built by Roslyn (bin/.../Name.dll)", Required = true };
+            var ilc = new Option<string>("--ilc-package") { Description = "Folder of runtime.linux-x64.Microsoft.DotNet.ILCompiler", Required = true };
+            var obj = new Option<string>("--obj") { Description = "Intermediate folder", Required = true };
+            var elf = new Option<string>("--elf") { Description = "Output ELF (with DWARF)", Required = true };
+            var iso = new Option<string>("--iso") { Description = "Output bootable ISO", Required = true };
+            var ld = new Option<string>("--linker-script") { Description = "GNU ld script", Required = true };
+            var noDebug = new Option<bool>("--no-debug") { Description = "Do not emit DWARF (ilc without -g)" };
+            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, obj, elf, iso, ld, noDebug };
+            cmd.SetAction(p => Guard(() =>
+            {
+                KernelBuild.Run(new KernelBuildOptions
+                {
+                    Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), ObjDir = p.GetValue(obj),
+                    Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
+                });
+                return 0;
+            }));
+            return cmd;
+        }
+
+        private static Command RunCommand()
+        {
+            var iso = new Option<string>("--iso") { Description = "Bootable ISO", Required = true };
+            var kvm = new Option<bool>("--kvm") { Description = "Use KVM when /dev/kvm works (default: TCG)" };
+            var uefi = new Option<bool>("--uefi") { Description = "Boot with OVMF (UEFI) instead of the BIOS" };
+            var display = new Option<bool?>("--display") { Description = "Show the VGA window (default: when $DISPLAY is set)" };
+            var mem = new Option<int>("--memory") { Description = "Guest RAM in MiB", DefaultValueFactory = _ => 512 };
+            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem };
+            cmd.SetAction(p => Guard(() => Qemu.RunInteractive(new QemuOptions
+            {
+                Iso = p.GetValue(iso), Kvm = p.GetValue(kvm), Uefi = p.GetValue(uefi), Display = p.GetValue(display), MemoryMiB = p.GetValue(mem),
+            })));
+            return cmd;
+        }
+    }
+}

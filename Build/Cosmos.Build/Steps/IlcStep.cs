@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Cosmos.Build.Toolchain;
+
+namespace Cosmos.Build.Steps
+{
+    /// <summary>
+    /// Compiles the kernel's IL to one x86-64 ELF object with NativeAOT ilc 9.0.18 and the
+    /// NativeAOT CoreLib/BCL from the same package (see DESIGN.md), optimized (-O) with DWARF
+    /// debug info (-g) by default. Patched copies (from the plug step) replace the assemblies
+    /// of the same name. The exact command line is kept in ilc.rsp next to the output.
+    /// </summary>
+    public static class IlcStep
+    {
+        /// <summary>Feature switches fixed for every kernel (trim what needs a host OS).</summary>
+        public static readonly string[] Features =
+        {
+            "System.Globalization.Invariant=true",
+            "System.Globalization.PredefinedCulturesOnly=false",
+            "System.Diagnostics.Tracing.EventSource.IsSupported=false",
+            "System.Resources.UseSystemResourceKeys=false",
+            "System.Runtime.Serialization.EnableUnsafeBinaryFormatterSerialization=false",
+        };
+
+        /// <summary>Native libraries of the BCL whose P/Invokes are bound at link time.</summary>
+        public static readonly string[] DirectPInvokeLibraries =
+        {
+            "libSystem.Native", "libSystem.Globalization.Native", "libSystem.IO.Compression.Native",
+            "libSystem.Net.Security.Native", "libSystem.Security.Cryptography.Native.OpenSsl", "libc", "*",
+        };
+
+        public static void Run(string ilcPackageDir, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
+        {
+            var ilc = Path.Combine(ilcPackageDir, "tools", "ilc");
+            if (!File.Exists(ilc))
+                throw new BuildStepException("COSMOS040", $"ilc was not found at {ilc}; run 'dotnet restore' (package runtime.linux-x64.Microsoft.DotNet.ILCompiler).");
+            var inputName = Path.GetFileNameWithoutExtension(input);
+
+            // Reference set by simple name: framework < sdk < kernel libraries < patched copies.
+            var refs = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
+            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackageDir, "framework"), "*.dll")) refs[Path.GetFileNameWithoutExtension(f)] = f;
+            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackageDir, "sdk"), "*.dll")) refs[Path.GetFileNameWithoutExtension(f)] = f;
+            var kernelLibs = new List<string>();
+            foreach (var f in kernelLibraries)
+            {
+                var n = Path.GetFileNameWithoutExtension(f);
+                if (n.Equals(inputName, System.StringComparison.OrdinalIgnoreCase)) continue;
+                refs[n] = f; kernelLibs.Add(n);
+            }
+            string inputPath = input;
+            if (patchedDir != null && Directory.Exists(patchedDir))
+            {
+                foreach (var f in Directory.GetFiles(patchedDir, "*.dll"))
+                {
+                    var n = Path.GetFileNameWithoutExtension(f);
+                    if (n.Equals(inputName, System.StringComparison.OrdinalIgnoreCase)) inputPath = f;
+                    else refs[n] = f;
+                }
+            }
+
+            var rsp = new StringBuilder();
+            rsp.AppendLine(inputPath);
+            rsp.AppendLine("-o:" + output);
+            foreach (var r in refs.Values.OrderBy(x => x, System.StringComparer.Ordinal)) rsp.AppendLine("-r:" + r);
+            rsp.AppendLine("--targetos:linux");
+            rsp.AppendLine("--targetarch:x64");
+            rsp.AppendLine("-O");
+            if (debugInfo) rsp.AppendLine("-g");
+            rsp.AppendLine("--systemmodule:System.Private.CoreLib");
+            rsp.AppendLine("--initassembly:System.Private.CoreLib");
+            rsp.AppendLine("--initassembly:System.Private.StackTraceMetadata");
+            rsp.AppendLine("--stacktracedata");
+            // P/Invokes into the host's native shims become direct symbol references, so any the
+            // kernel reaches show up as link errors naming the symbol (instead of lazy binding at run time).
+            foreach (var lib in DirectPInvokeLibraries) rsp.AppendLine("--directpinvoke:" + lib);
+            rsp.AppendLine("--generateunmanagedentrypoints:System.Private.CoreLib");
+            foreach (var n in kernelLibs.Append(inputName).Distinct()) rsp.AppendLine("--generateunmanagedentrypoints:" + n);
+            foreach (var f in Features) rsp.AppendLine("--feature:" + f);
+            var rspPath = Path.ChangeExtension(output, ".ilc.rsp");
+            File.WriteAllText(rspPath, rsp.ToString());
+
+            var r2 = Tool.Run(ilc, new[] { "@" + rspPath });
+            if (r2.ExitCode != 0 || !File.Exists(output))
+            {
+                var text = (r2.StdOut + r2.StdErr).Trim();
+                throw new BuildStepException("COSMOS041", $"ilc failed (exit {r2.ExitCode}) compiling {Path.GetFileName(inputPath)}; command line in {rspPath}:\n{text}", inputPath);
+            }
+            foreach (var line in (r2.StdOut + r2.StdErr).Split('\n').Where(l => l.Contains("warning", System.StringComparison.OrdinalIgnoreCase)).Take(20))
+                System.Console.WriteLine("cosmos: [ilc] " + line.Trim());
+            Tool.Progress("ilc", $"{Path.GetFileName(inputPath)} -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, {Tool.Seconds(r2.Elapsed)})");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.IO;
+using Cosmos.Build.Toolchain;
+
+namespace Cosmos.Build.Steps
+{
+    /// <summary>
+    /// Makes a hybrid BIOS + UEFI bootable ISO with GRUB 2 (grub-mkrescue, needs xorriso and
+    /// mtools): /boot/kernel.elf loaded with the multiboot2 command, no menu delay.
+    /// </summary>
+    public static class IsoStep
+    {
+        public const string GrubConfig =
+            "set timeout=0\n" +
+            "set default=0\n" +
+            "menuentry \"CosmosOS\" {\n" +
+            "  multiboot2 /boot/kernel.elf\n" +
+            "  boot\n" +
+            "}\n";
+
+        public static void Run(string kernelElf, string stagingDir, string output)
+        {
+            var mkrescue = Tool.Require("grub-mkrescue", "grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools");
+            Tool.Require("xorriso", "xorriso");
+            if (Directory.Exists(stagingDir)) Directory.Delete(stagingDir, true);
+            Directory.CreateDirectory(Path.Combine(stagingDir, "boot", "grub"));
+            File.WriteAllText(Path.Combine(stagingDir, "boot", "grub", "grub.cfg"), GrubConfig);
+            File.Copy(kernelElf, Path.Combine(stagingDir, "boot", "kernel.elf"), true);
+            var r = Tool.Run(mkrescue, new[] { "-o", output, stagingDir });
+            if (r.ExitCode != 0 || !File.Exists(output))
+                throw new BuildStepException("COSMOS060", $"grub-mkrescue failed (exit {r.ExitCode}):\n{r.StdErr}{r.StdOut}\n(needs grub-pc-bin, grub-efi-amd64-bin, xorriso and mtools)", output);
+            Tool.Progress("iso", $"{Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, BIOS + UEFI, {Tool.Seconds(r.Elapsed)})");
+        }
+    }
+}

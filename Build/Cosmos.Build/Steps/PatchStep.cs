@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Cosmos.Build.Patching;
+using Cosmos.Build.Toolchain;
+
+namespace Cosmos.Build.Steps
+{
+    /// <summary>
+    /// Applies every plug found in the kernel's assemblies (those referencing IL2CPU.API) to
+    /// the kernel's assemblies and the NativeAOT framework, writing rewritten copies to
+    /// <c>patched/</c> (the ilc step prefers them). Plug errors become build errors naming
+    /// the plug's file and member.
+    /// </summary>
+    public static class PatchStep
+    {
+        /// <summary>Returns a one-line summary.</summary>
+        public static string Run(string kernelAssembly, IReadOnlyList<string> libs, string ilcPackage, string outDir)
+        {
+            if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+            Directory.CreateDirectory(outDir);
+            var all = libs.Append(kernelAssembly).ToList();
+            var plugs = all.Where(ReferencesPlugApi).ToList();
+            if (plugs.Count == 0) return "no plug assemblies";
+            var req = new PatchRequest { OutputDirectory = outDir };
+            foreach (var p in plugs) req.PlugAssemblies.Add(p);
+            foreach (var t in all) req.TargetAssemblies.Add(t);
+            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackage, "framework"), "*.dll")) req.TargetAssemblies.Add(f);
+            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackage, "sdk"), "*.dll")) req.TargetAssemblies.Add(f);
+            req.SearchDirectories.Add(Path.GetDirectoryName(Path.GetFullPath(kernelAssembly))!);
+            req.SearchDirectories.Add(Path.Combine(ilcPackage, "framework"));
+            req.SearchDirectories.Add(Path.Combine(ilcPackage, "sdk"));
+            var result = PlugPatcher.Run(req);
+            foreach (var w in result.Warnings) System.Console.WriteLine(w.ToString());
+            if (!result.Success)
+            {
+                foreach (var e in result.Errors) System.Console.WriteLine(e.ToString());
+                throw new BuildStepException("COSMOS080", $"{result.Errors.Count()} plug error(s); see above.");
+            }
+            return $"{result.Plugs.Count} plugs from {plugs.Count} assemblies patched {result.PatchedAssemblies.Count} assemblies ({string.Join(", ", result.PatchedAssemblies.Select(a => a.AssemblyName))})";
+        }
+
+        private static bool ReferencesPlugApi(string path)
+        {
+            try
+            {
+                using var a = Mono.Cecil.AssemblyDefinition.ReadAssembly(path);
+                return a.MainModule.AssemblyReferences.Any(r => r.Name == "IL2CPU.API");
+            }
+            catch { return false; }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+
+namespace Cosmos.Build.Testing
+{
+    /// <summary>Outcome of one in-kernel test case.</summary>
+    public sealed record TestCaseResult(string Name, bool Passed, string Message);
+
+    /// <summary>
+    /// Reads a test kernel's serial output line by line. Test kernels (Cosmos.TestRunner.Kernel)
+    /// print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
+    /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test expect-panic NAME: TEXT" (the next
+    /// panic must contain TEXT and ends the kernel), "##cosmos-test done". A panic line starts
+    /// with "!!! PANIC: " (Cosmos.Core.Panic.Marker).
+    /// </summary>
+    public sealed class SerialProtocol
+    {
+        public const string Prefix = "##cosmos-test ";
+        public const string PanicMarker = "!!! PANIC: ";
+
+        private readonly List<TestCaseResult> _results = new();
+        private string _running;
+        private string _expectPanicName;
+        private string _expectPanicText;
+        private readonly List<string> _panicLines = new();
+        private bool _inPanic;
+
+        public IReadOnlyList<TestCaseResult> Results => _results;
+        /// <summary>True once "done" was seen.</summary>
+        public bool Done { get; private set; }
+        /// <summary>True once a panic report began.</summary>
+        public bool Panicked { get; private set; }
+        /// <summary>True once the panic report ended ("System halted.").</summary>
+        public bool PanicComplete { get; private set; }
+        /// <summary>The test that was running when the kernel stopped, if any.</summary>
+        public string Running => _running;
+
+        public void Feed(string line)
+        {
+            line = line.TrimEnd('\r');
+            if (_inPanic)
+            {
+                _panicLines.Add(line);
+                if (line.StartsWith("System halted.", StringComparison.Ordinal)) { PanicComplete = true; _inPanic = false; FinishPanic(); }
+                return;
+            }
+            int p = line.IndexOf(PanicMarker, StringComparison.Ordinal);
+            if (p >= 0)
+            {
+                Panicked = true; _inPanic = true;
+                _panicLines.Add(line.Substring(p + PanicMarker.Length));
+                return;
+            }
+            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) return;
+            var rest = line.Substring(Prefix.Length);
+            int sp = rest.IndexOf(' ');
+            var verb = sp < 0 ? rest : rest.Substring(0, sp);
+            var arg = sp < 0 ? "" : rest.Substring(sp + 1);
+            SplitNameMessage(arg, out var name, out var message);
+            switch (verb)
+            {
+                case "start": _running = name; break;
+                case "pass": _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
+                case "fail": _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
+                case "expect-panic": _expectPanicName = name; _expectPanicText = message; _running = name; break;
+                case "done": Done = true; break;
+            }
+        }
+
+        private static void SplitNameMessage(string arg, out string name, out string message)
+        {
+            int c = arg.IndexOf(": ", StringComparison.Ordinal);
+            if (c < 0) { name = arg.Trim(); message = null; }
+            else { name = arg.Substring(0, c).Trim(); message = arg.Substring(c + 2); }
+        }
+
+        private void FinishPanic()
+        {
+            var text = string.Join("\n", _panicLines);
+            if (_expectPanicName != null)
+            {
+                bool ok = text.Contains(_expectPanicText ?? "", StringComparison.Ordinal);
+                _results.Add(new TestCaseResult(_expectPanicName, ok, ok ? null : $"expected a panic containing \"{_expectPanicText}\", got:\n{text}"));
+                _expectPanicName = null;
+                _running = null;
+            }
+            else
+            {
+                _results.Add(new TestCaseResult(_running ?? "(kernel)", false, "unexpected panic:\n" + text));
+                _running = null;
+            }
+        }
+
+        /// <summary>Records a failure found outside the serial stream (e.g. QEMU's exit status).</summary>
+        public void AddFailure(string name, string message) => _results.Add(new TestCaseResult(name, false, message));
+
+        /// <summary>Called when the kernel stopped: a kernel that neither finished nor panicked as expected fails its running test.</summary>
+        public void Finish(string why)
+        {
+            if (_inPanic) { _inPanic = false; FinishPanic(); }
+            if (!Done && !PanicComplete)
+                _results.Add(new TestCaseResult(_running ?? "(kernel)", false, why));
+            else if (_expectPanicName != null)
+                _results.Add(new TestCaseResult(_expectPanicName, false, "the expected panic did not happen: " + why));
+        }
+    }
+}

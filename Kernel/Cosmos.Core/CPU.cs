@@ -1,0 +1,71 @@
+using Cosmos.Core.Memory;
+
+namespace Cosmos.Core
+{
+    /// <summary>Processor facts and control (Cosmos API names). CPUID per Intel SDM Vol. 2A "CPUID".</summary>
+    public static unsafe class CPU
+    {
+        /// <summary>CPUID leaf <paramref name="leaf"/>, subleaf <paramref name="subleaf"/>: EAX, EBX, ECX, EDX.</summary>
+        public static void CPUID(uint leaf, uint subleaf, out uint eax, out uint ebx, out uint ecx, out uint edx)
+        {
+            uint* r = stackalloc uint[4];
+            Native.Cpuid(leaf, subleaf, r);
+            eax = r[0]; ebx = r[1]; ecx = r[2]; edx = r[3];
+        }
+
+        /// <summary>The 12-character vendor string from CPUID leaf 0 (e.g. "GenuineIntel").</summary>
+        public static string GetCPUVendorName()
+        {
+            CPUID(0, 0, out _, out uint ebx, out uint ecx, out uint edx);
+            char* s = stackalloc char[12];
+            Put(s, 0, ebx); Put(s, 4, edx); Put(s, 8, ecx);
+            return new string(s, 0, 12);
+        }
+
+        /// <summary>
+        /// The processor brand string from CPUID leaves 8000_0002h..8000_0004h, trimmed;
+        /// "Unknown" when the CPU does not report one.
+        /// </summary>
+        public static string GetCPUBrandString()
+        {
+            CPUID(0x80000000, 0, out uint max, out _, out _, out _);
+            if (max < 0x80000004) return "Unknown";
+            char* s = stackalloc char[48];
+            for (uint leaf = 0; leaf < 3; leaf++)
+            {
+                CPUID(0x80000002 + leaf, 0, out uint a, out uint b, out uint c, out uint d);
+                int o = (int)leaf * 16;
+                Put(s, o, a); Put(s, o + 4, b); Put(s, o + 8, c); Put(s, o + 12, d);
+            }
+            int len = 0;
+            while (len < 48 && s[len] != '\0') len++;
+            return new string(s, 0, len).Trim();
+        }
+
+        private static void Put(char* s, int at, uint v)
+        {
+            for (int i = 0; i < 4; i++) s[at + i] = (char)((v >> (8 * i)) & 0xFF);
+        }
+
+        /// <summary>Usable RAM reported by the firmware memory map, in MiB (Cosmos API).</summary>
+        public static uint GetAmountOfRAM() => (uint)(PhysicalMemory.TotalUsable >> 20);
+
+        /// <summary>Time-stamp counter (RDTSC), in TSC ticks.</summary>
+        public static ulong GetCPUUptime() => Native.Rdtsc();
+
+        /// <summary>TSC value at the first 64-bit instruction of the boot path.</summary>
+        public static ulong GetBootTsc() => Native.GetBootInfo()->EntryTsc;
+
+        /// <summary>First byte after the kernel image (Cosmos API).</summary>
+        public static ulong GetEndOfKernel() => Native.GetBootInfo()->KernelEnd;
+
+        /// <summary>Halts until the next interrupt (HLT).</summary>
+        public static void Halt() => Native.Hlt();
+
+        /// <summary>Disables interrupts (CLI).</summary>
+        public static void DisableInterrupts() => Native.Cli();
+
+        /// <summary>Enables interrupts (STI).</summary>
+        public static void EnableInterrupts() => Native.Sti();
+    }
+}

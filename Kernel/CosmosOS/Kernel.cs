@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Cosmos.Core;
+using Cosmos.Core.Memory;
+using Sys = Cosmos.System;
+
+namespace CosmosOS
+{
+    /// <summary>The CosmosOS demo kernel: a banner and a small shell on the console (VGA + COM1).</summary>
+    public sealed class Kernel : Sys.Kernel
+    {
+        /// <summary>Version shown in the banner.</summary>
+        public const string Version = "0.1.0";
+
+        private delegate void CommandHandler(string[] args);
+        private sealed record Command(string Name, string Usage, string Help, CommandHandler Handler);
+
+        private readonly Dictionary<string, Command> _commands = new();
+        private readonly List<Command> _ordered = new();
+
+        public Kernel()
+        {
+            Add("help", "help", "list the commands", _ => Help());
+            Add("echo", "echo <text...>", "print the text", Echo);
+            Add("mem", "mem", "heap and RAM figures in bytes", _ => Mem());
+            Add("cpu", "cpu", "processor vendor, brand and features", _ => Cpu());
+            Add("uptime", "uptime", "time since boot", _ => Uptime());
+            Add("clear", "clear", "clear the screen", _ => Console.Clear());
+            Add("reboot", "reboot", "restart the machine", _ => Sys.Power.Reboot());
+            Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
+        }
+
+        private void Add(string name, string usage, string help, CommandHandler handler)
+        {
+            var c = new Command(name, usage, help, handler);
+            _commands[name] = c;
+            _ordered.Add(c);
+        }
+
+        protected override void BeforeRun()
+        {
+            ulong ramMiB = PhysicalMemory.TotalUsable >> 20;
+            Console.WriteLine($"CosmosOS {Version} — a managed OS in C#");
+            Console.WriteLine($"Memory: {ramMiB} MiB usable; CPU: {CPU.GetCPUBrandString()}");
+            Console.WriteLine("Type 'help' for the commands.");
+            BootFigures.PrintPromptReached();
+        }
+
+        protected override void Run()
+        {
+            Console.Write("cosmos> ");
+            string line = Console.ReadLine();
+            if (line == null) { Stop(); return; }
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) return;
+            if (_commands.TryGetValue(parts[0], out var command))
+                command.Handler(parts);
+            else
+                Console.WriteLine($"Unknown command '{parts[0]}'. Type 'help' for the list.");
+        }
+
+        private void Help()
+        {
+            foreach (var c in _ordered)
+                Console.WriteLine($"  {c.Usage,-16} {c.Help}");
+        }
+
+        private static void Echo(string[] args)
+        {
+            var sb = new StringBuilder();
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (i > 1) sb.Append(' ');
+                sb.Append(args[i]);
+            }
+            Console.WriteLine(sb.ToString());
+        }
+
+        private static void Mem()
+        {
+            Console.WriteLine($"heap used:  {Heap.UsedBytes} bytes");
+            Console.WriteLine($"heap free:  {Heap.FreeBytes} bytes");
+            Console.WriteLine($"heap total: {Heap.TotalBytes} bytes ({Heap.AllocationCount} allocations)");
+            Console.WriteLine($"RAM usable: {PhysicalMemory.TotalUsable} bytes in {PhysicalMemory.RegionCount} firmware map entries");
+        }
+
+        private static void Cpu()
+        {
+            Console.WriteLine($"vendor: {CPU.GetCPUVendorName()}");
+            Console.WriteLine($"brand:  {CPU.GetCPUBrandString()}");
+            Console.WriteLine($"TSC:    {Cosmos.HAL.TSC.Frequency / 1000000} MHz (measured against the PIT)");
+            CPU.CPUID(1, 0, out _, out _, out uint ecx, out uint edx);
+            var features = new List<string>();
+            if ((edx & (1u << 25)) != 0) features.Add("SSE");
+            if ((edx & (1u << 26)) != 0) features.Add("SSE2");
+            if ((ecx & 1u) != 0) features.Add("SSE3");
+            if ((ecx & (1u << 19)) != 0) features.Add("SSE4.1");
+            if ((ecx & (1u << 20)) != 0) features.Add("SSE4.2");
+            if ((ecx & (1u << 26)) != 0) features.Add("XSAVE");
+            if ((ecx & (1u << 28)) != 0) features.Add("AVX");
+            Console.WriteLine($"features: {string.Join(" ", features)}");
+        }
+
+        private static void Uptime()
+        {
+            TimeSpan t = Cosmos.HAL.TSC.Uptime;
+            Console.WriteLine($"up {(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}.{t.Milliseconds:D3}");
+        }
+    }
+
+    /// <summary>Boot-time figures for the bench command.</summary>
+    internal static class BootFigures
+    {
+        /// <summary>Prints TSC ticks from the first 64-bit instruction to the prompt, on serial.</summary>
+        public static void PrintPromptReached()
+        {
+            ulong ticks = CPU.GetCPUUptime() - CPU.GetBootTsc();
+            Console.WriteLine($"[boot] kernel entry to prompt: {ticks} TSC ticks");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using XSharp;
+using static XSharp.Reg;
+
+namespace Cosmos.Runtime.Asm
+{
+    /// <summary>
+    /// The runtime helpers ilc-generated code calls with conventions C# cannot express
+    /// (register-only contracts, no stack frame, tail jumps): memmove/memset, GC write
+    /// barriers, the stack probe, P/Invoke transition bookkeeping, throw entry points,
+    /// the initial interface dispatch stub and saturating double→integer conversions.
+    /// Conventions follow the NativeAOT amd64 Unix helpers (dotnet/runtime
+    /// src/coreclr/nativeaot/Runtime/amd64/*.S as the specification of what each must do).
+    /// </summary>
+    public sealed class RuntimeHelpers : AsmProgram
+    {
+        public override string Name => "runtime_helpers";
+
+        public override void Emit(Assembler a)
+        {
+            a.Extern("cosmos_unhandled_exception");
+            a.Extern("cosmos_runtime_panic");
+            a.Extern("RhpResolveInterfaceMethod");
+            a.Extern("RhpTrapThreads");
+
+            a.Bss();
+            a.Align(8);
+            a.Global("cosmos_transition_frame", SymbolType.Data);
+            a.Label("cosmos_transition_frame");
+            a.Resq(1);
+
+            a.Text();
+            EmitMemory(a);
+            EmitBarriers(a);
+            EmitStackProbe(a);
+            EmitTransitions(a);
+            EmitThrow(a);
+            EmitInterfaceDispatch(a);
+            EmitConversions(a);
+        }
+
+        private static void EmitMemory(Assembler a)
+        {
+            // void* memmove(void* dst (RDI), const void* src (RSI), size_t n (RDX)): overlap-safe.
+            a.GlobalFunction("memmove");
+            var forward = a.NewLabel("memmove_forward");
+            a.Mov(RAX, RDI);
+            a.Mov(RCX, RDX);
+            a.Cmp(RDI, RSI);
+            a.Jbe(forward);                       // dst <= src: a forward copy never overwrites unread bytes
+            a.Lea(R8, Mem.At(RSI, RDX, 1));
+            a.Cmp(RDI, R8);
+            a.Jae(forward);                       // no overlap
+            a.Lea(RSI, Mem.At(RSI, RDX, 1, -1));  // overlap with dst above src: copy backwards
+            a.Lea(RDI, Mem.At(RDI, RDX, 1, -1));
+            a.Std();
+            a.RepMovsb();
+            a.Cld();
+            a.Ret();
+            a.Label(forward);
+            a.RepMovsb();
+            a.Ret();
+
+            // void* memcpy(dst, src, n): same as memmove (callers may not rely on overlap either way).
+            a.GlobalFunction("memcpy");
+            a.Jmp(new Label("memmove"));
+
+            // void* memset(void* dst (RDI), int value (ESI), size_t n (RDX)).
+            a.GlobalFunction("memset");
+            a.Mov(R8, RDI);
+            a.Mov(EAX, ESI);
+            a.Mov(RCX, RDX);
+            a.RepStosb();
+            a.Mov(RAX, R8);
+            a.Ret();
+        }
+
+        private static void EmitBarriers(Assembler a)
+        {
+            // There is no generational/concurrent collector yet, so a barrier is the store itself.
+            // void RhpAssignRef(object* dst (RDI), object value (RSI))
+            a.GlobalFunction("RhpAssignRef");
+            a.Mov(Mem.Q(RDI), RSI);
+            a.Ret();
+            // Same contract; the destination may be outside the GC heap.
+            a.GlobalFunction("RhpCheckedAssignRef");
+            a.Mov(Mem.Q(RDI), RSI);
+            a.Ret();
+            // RhpByRefAssignRef: *RDI = *RSI; RDI += 8; RSI += 8. Trashes RCX only.
+            a.GlobalFunction("RhpByRefAssignRef");
+            a.Mov(RCX, Mem.Q(RSI));
+            a.Mov(Mem.Q(RDI), RCX);
+            a.Add(RDI, 8);
+            a.Add(RSI, 8);
+            a.Ret();
+            // object RhpCheckedLockCmpXchg(object* location (RDI), object value (RSI), object comparand (RDX))
+            a.GlobalFunction("RhpCheckedLockCmpXchg");
+            a.Mov(RAX, RDX);
+            a.LockCmpxchg(Mem.Q(RDI), RSI);
+            a.Ret();
+            // object RhpCheckedXchg(object* location (RDI), object value (RSI))
+            a.GlobalFunction("RhpCheckedXchg");
+            a.Mov(RAX, RSI);
+            a.Xchg(Mem.Q(RDI), RAX);
+            a.Ret();
+        }
+
+        private static void EmitStackProbe(Assembler a)
+        {
+            // RhpStackProbe: R11 = lowest address the caller's frame will use. Touches one word
+            // in every page from just below RSP down to R11 so that a stack overflow hits the
+            // guard page in order. Preserves every register but R11's page walk uses RAX (saved).
+            a.GlobalFunction("RhpStackProbe");
+            var loop = a.NewLabel("probe_loop");
+            var last = a.NewLabel("probe_last");
+            a.Push(RAX);
+            a.Lea(RAX, Mem.At(RSP, 8));
+            a.And(RAX, -4096);
+            a.Label(loop);
+            a.Sub(RAX, 4096);
+            a.Cmp(RAX, R11);
+            a.Jb(last);
+            a.Test(Mem.Q(RAX), RAX);
+            a.Jmp(loop);
+            a.Label(last);
+            a.Test(Mem.Q(R11), RAX);
+            a.Pop(RAX);
+            a.Ret();
+        }
+
+        private static void EmitTransitions(Assembler a)
+        {
+            // P/Invoke transitions: record the caller's InlinedCallFrame (RDI) as the current
+            // transition frame so a future stack walker can skip native frames; on return clear
+            // it and honour a pending suspension request (RhpTrapThreads != 0).
+            a.GlobalFunction("RhpPInvoke");
+            a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RDI);
+            a.Ret();
+
+            a.GlobalFunction("RhpPInvokeReturn");
+            var trap = a.NewLabel("pinvoke_trap");
+            a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
+            a.Cmp(Mem.D(new Label("RhpTrapThreads")), 0);
+            a.Jne(trap);
+            a.Ret();
+            a.Label(trap);
+            a.Jmp(new Label("RhpGcPoll"));
+
+            // Reverse P/Invoke (native → managed): ReversePInvokeFrame { saved transition frame; saved thread }.
+            a.GlobalFunction("RhpReversePInvoke");
+            a.Mov(RAX, Mem.Q(new Label("cosmos_transition_frame")));
+            a.Mov(Mem.Q(RDI), RAX);
+            a.Mov(Mem.Q(RDI, 8), 0);
+            a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
+            a.Ret();
+
+            a.GlobalFunction("RhpReversePInvokeReturn");
+            a.Mov(RAX, Mem.Q(RDI));
+            a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RAX);
+            a.Ret();
+
+            // RhpGcPoll is reached only when RhpTrapThreads is set; nothing sets it before
+            // the collector and the scheduler exist, so reaching it is a runtime bug.
+            a.GlobalFunction("RhpGcPoll");
+            a.Sub(RSP, 8);
+            a.Mov(EDI, 1);
+            a.Call(new Label("cosmos_runtime_panic"));
+            a.Ud2();
+        }
+
+        private static void EmitThrow(Assembler a)
+        {
+            // void RhpThrowEx(object exception (RDI)). No dispatcher yet: report and halt.
+            a.GlobalFunction("RhpThrowEx");
+            a.Mov(RSI, Mem.Q(RSP));                // throw site = our return address
+            a.Xor(EDX, EDX);
+            a.Sub(RSP, 8);                         // RSP ≡ 0 (mod 16) at the call
+            a.Call(new Label("cosmos_unhandled_exception"));
+            a.Ud2();
+
+            // void RhpRethrow(): rethrow of the active exception (from a catch block).
+            a.GlobalFunction("RhpRethrow");
+            a.Xor(EDI, EDI);
+            a.Mov(RSI, Mem.Q(RSP));
+            a.Mov(EDX, 1);
+            a.Sub(RSP, 8);
+            a.Call(new Label("cosmos_unhandled_exception"));
+            a.Ud2();
+        }
+
+        private static void EmitInterfaceDispatch(Assembler a)
+        {
+            // Interface call sites do `call [r11]` with R11 = the dispatch cell and RDI = this.
+            // Save every argument register (GPR and XMM0-7), resolve through the CoreLib's
+            // RhpResolveInterfaceMethod(this, cell), restore and tail-jump to the target.
+            a.GlobalFunction("RhpInitialDynamicInterfaceDispatch");
+            a.Push(RBP);
+            a.Mov(RBP, RSP);                       // RSP ≡ 0 (mod 16)
+            a.Push(RDI); a.Push(RSI); a.Push(RDX); a.Push(RCX); a.Push(R8); a.Push(R9);
+            a.Sub(RSP, 128);
+            for (int i = 0; i < 8; i++) a.Raw($"movdqu [rsp + {16 * i}], xmm{i}");
+            a.Mov(RSI, R11);
+            a.Call(new Label("RhpResolveInterfaceMethod"));
+            for (int i = 0; i < 8; i++) a.Raw($"movdqu xmm{i}, [rsp + {16 * i}]");
+            a.Add(RSP, 128);
+            a.Pop(R9); a.Pop(R8); a.Pop(RCX); a.Pop(RDX); a.Pop(RSI); a.Pop(RDI);
+            a.Pop(RBP);
+            a.Jmp(RAX);
+        }
+
+        private static void EmitConversions(Assembler a)
+        {
+            // .NET 9 double → integer conversions saturate: NaN → 0, too large → Max, too small → Min.
+            EmitDoubleToSigned(a, "RhpDbl2Int", 0x41E0000000000000UL /* 2^31 */, is64: false);
+            EmitDoubleToSigned(a, "RhpDbl2Lng", 0x43E0000000000000UL /* 2^63 */, is64: true);
+        }
+
+        private static void EmitDoubleToSigned(Assembler a, string name, ulong twoPowBits, bool is64)
+        {
+            a.GlobalFunction(name);
+            var nan = a.NewLabel(name + "_nan");
+            var max = a.NewLabel(name + "_max");
+            a.Raw("ucomisd xmm0, xmm0");
+            a.Jcc(Cond.P, nan);
+            a.Mov(RCX, twoPowBits);
+            a.Movq(XMM1, RCX);
+            a.Raw("comisd xmm0, xmm1");
+            a.Jae(max);
+            // Below -2^bits the hardware result is the "integer indefinite" value, which is Min.
+            if (is64) a.Cvttsd2si(RAX, XMM0); else a.Cvttsd2si(EAX, XMM0);
+            a.Ret();
+            a.Label(max);
+            if (is64) a.Mov(RAX, long.MaxValue); else a.Mov(EAX, int.MaxValue);
+            a.Ret();
+            a.Label(nan);
+            a.Xor(EAX, EAX);
+            a.Ret();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System;
+using System.Runtime;
+using Cosmos.Core;
+using Cosmos.Core.Memory;
+
+namespace Cosmos.Runtime
+{
+    /// <summary>
+    /// The part of the BCL's native shim (libSystem.Native, "SystemNative_*") that the CoreLib
+    /// itself needs, implemented for the kernel. Error results follow the shim's contract:
+    /// -1/null with the Linux errno value readable through SystemNative_GetErrNo.
+    /// The kernel has no file system and no environment yet: path lookups fail with ENOENT,
+    /// descriptor operations with EBADF.
+    /// </summary>
+    public static unsafe class SystemNative
+    {
+        public const int ENOENT = 2, EBADF = 9, ENOMEM = 12, EINVAL = 22;
+
+        private static int s_errno;
+        private static ulong s_randomState;
+
+        [RuntimeExport("SystemNative_GetErrNo")] public static int GetErrNo() => s_errno;
+        [RuntimeExport("SystemNative_SetErrNo")] public static void SetErrNo(int value) => s_errno = value;
+
+        [RuntimeExport("SystemNative_Abort")]
+        public static void Abort() => Panic.Halt("abort (Environment.FailFast or a fatal runtime error; see the lines above)");
+
+        /// <summary>Writes a runtime error message (Internal.Console.Error) to COM1 and VGA.</summary>
+        [RuntimeExport("SystemNative_LogError")]
+        public static void LogError(byte* buffer, int count)
+        {
+            for (int i = 0; i < count; i++) Panic.WriteChar((char)buffer[i]);
+        }
+
+        /// <summary>Fills the buffer from RDRAND-free xorshift64* seeded by the TSC (not cryptographic, as the name says).</summary>
+        [RuntimeExport("SystemNative_GetNonCryptographicallySecureRandomBytes")]
+        public static void GetNonCryptographicallySecureRandomBytes(byte* buffer, int length)
+        {
+            if (s_randomState == 0) s_randomState = Native.Rdtsc() | 1;
+            for (int i = 0; i < length; i++)
+            {
+                ulong x = s_randomState;
+                x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+                s_randomState = x;
+                buffer[i] = (byte)((x * 0x2545F4914F6CDD1DUL) >> 56);
+            }
+        }
+
+        /// <summary>Monotonic nanoseconds since boot (Stopwatch frequency is 1e9 on Unix), from the TSC.</summary>
+        [RuntimeExport("SystemNative_GetTimestamp")]
+        public static ulong GetTimestamp()
+        {
+            ulong hz = RuntimeEnvironment.TscFrequency;
+            if (hz == 0) Panic.Halt("Stopwatch.GetTimestamp: the TSC frequency has not been measured yet");
+            ulong ticks = Native.Rdtsc() - Native.GetBootInfo()->EntryTsc;
+            return (ulong)((UInt128)ticks * 1_000_000_000UL / hz);
+        }
+
+        /// <summary>The kernel runs on the boot processor only: CPU 0.</summary>
+        [RuntimeExport("SystemNative_SchedGetCpu")] public static int SchedGetCpu() => 0;
+
+        // ---- environment and files: none exist yet ----
+
+        /// <summary>No environment variables exist in the kernel: always null.</summary>
+        [RuntimeExport("SystemNative_GetEnv")] public static IntPtr GetEnv(byte* name) => IntPtr.Zero;
+        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { s_errno = ENOENT; return null; }
+        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { s_errno = ENOENT; return -1; }
+        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { s_errno = ENOENT; return -1; }
+        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { s_errno = EBADF; return -1; }
+
+        // ---- memory mapping: anonymous mappings come from the heap; protections are not enforced ----
+
+        private const int MAP_ANONYMOUS_PAL = 0x10; // Interop.Sys.MemoryMappedFlags.MAP_ANONYMOUS
+
+        [RuntimeExport("SystemNative_MMap")]
+        public static IntPtr MMap(IntPtr address, ulong length, int protection, int flags, IntPtr fd, long offset)
+        {
+            if ((flags & MAP_ANONYMOUS_PAL) == 0 || (long)fd != -1) { s_errno = EBADF; return (IntPtr)(-1); }
+            byte* p = Heap.Alloc(length + 4096);
+            if (p == null) { s_errno = ENOMEM; return (IntPtr)(-1); }
+            return (IntPtr)(((ulong)p + 4095) & ~4095UL);
+        }
+
+        /// <summary>Unmapping keeps the memory (the heap cannot take pages back yet); reports success.</summary>
+        [RuntimeExport("SystemNative_MUnmap")] public static int MUnmap(IntPtr address, ulong length) => 0;
+        /// <summary>Page protections are not enforced on the identity map yet; reports success.</summary>
+        [RuntimeExport("SystemNative_MProtect")] public static int MProtect(IntPtr address, ulong length, int protection) => 0;
+
+        // ---- malloc family: size classes of powers of two with free lists ----
+
+        private const int Classes = 40;
+        private struct FreeLists { public fixed ulong Head[Classes]; }
+        private static FreeLists s_free;
+
+        private static int ClassOf(ulong size)
+        {
+            int c = 4; // 16 bytes minimum
+            while ((1UL << c) < size) c++;
+            return c;
+        }
+
+        /// <summary>malloc: 16-byte aligned, with a 16-byte header holding the size class.</summary>
+        [RuntimeExport("SystemNative_Malloc")]
+        public static void* Malloc(UIntPtr size)
+        {
+            ulong n = (ulong)size;
+            if (n > (1UL << 36)) { s_errno = ENOMEM; return null; }
+            int c = ClassOf(n == 0 ? 1 : n);
+            ulong* block = (ulong*)s_free.Head[c];
+            if (block != null) s_free.Head[c] = block[0];
+            else
+            {
+                block = (ulong*)Heap.Alloc((1UL << c) + 16);
+                if (block == null) { s_errno = ENOMEM; return null; }
+            }
+            block[0] = (ulong)c;
+            block[1] = 0x436F736D6F73UL; // "Cosmos" tag: detects frees of foreign pointers
+            return block + 2;
+        }
+
+        [RuntimeExport("SystemNative_Calloc")]
+        public static void* Calloc(UIntPtr num, UIntPtr size)
+        {
+            ulong total = (ulong)num * (ulong)size;
+            if ((ulong)size != 0 && total / (ulong)size != (ulong)num) { s_errno = ENOMEM; return null; }
+            void* p = Malloc((UIntPtr)total);
+            if (p != null) Memory.Set((byte*)p, 0, total);
+            return p;
+        }
+
+        [RuntimeExport("SystemNative_Free")]
+        public static void Free(void* ptr)
+        {
+            if (ptr == null) return;
+            ulong* block = (ulong*)ptr - 2;
+            if (block[1] != 0x436F736D6F73UL) Panic.Halt("free() of a pointer malloc did not return:", (ulong)ptr);
+            block[1] = 0;
+            int c = (int)block[0];
+            block[0] = s_free.Head[c];
+            s_free.Head[c] = (ulong)block;
+        }
+
+        [RuntimeExport("SystemNative_Realloc")]
+        public static void* Realloc(void* ptr, UIntPtr newSize)
+        {
+            if (ptr == null) return Malloc(newSize);
+            ulong* block = (ulong*)ptr - 2;
+            ulong capacity = 1UL << (int)block[0];
+            if ((ulong)newSize <= capacity) return ptr;
+            void* q = Malloc(newSize);
+            if (q == null) return null;
+            Memory.Move((byte*)q, (byte*)ptr, capacity);
+            Free(ptr);
+            return q;
+        }
+
+        [RuntimeExport("SystemNative_AlignedAlloc")]
+        public static void* AlignedAlloc(UIntPtr alignment, UIntPtr size)
+        {
+            ulong a = (ulong)alignment;
+            if (a == 0 || (a & (a - 1)) != 0) { s_errno = EINVAL; return null; }
+            byte* raw = (byte*)Malloc((UIntPtr)((ulong)size + a + 8));
+            if (raw == null) return null;
+            ulong aligned = ((ulong)raw + 8 + a - 1) & ~(a - 1);
+            ((ulong*)aligned)[-1] = (ulong)raw;
+            return (void*)aligned;
+        }
+
+        [RuntimeExport("SystemNative_AlignedFree")]
+        public static void AlignedFree(void* ptr)
+        {
+            if (ptr != null) Free((void*)((ulong*)ptr)[-1]);
+        }
+
+        [RuntimeExport("SystemNative_AlignedRealloc")]
+        public static void* AlignedRealloc(void* ptr, UIntPtr alignment, UIntPtr newSize)
+        {
+            void* q = AlignedAlloc(alignment, newSize);
+            if (q == null || ptr == null) return q;
+            byte* raw = (byte*)((ulong*)ptr)[-1];
+            ulong capacity = (1UL << (int)((ulong*)raw)[-2]) - (ulong)((byte*)ptr - raw);
+            Memory.Move((byte*)q, (byte*)ptr, Math.Min(capacity, (ulong)newSize));
+            AlignedFree(ptr);
+            return q;
+        }
+
+        // ---- low-level monitors (the CoreLib's LowLevelLock/WaitSubsystem) on one thread ----
+
+        private struct Monitor { public int Locked; public int Signaled; }
+
+        [RuntimeExport("SystemNative_LowLevelMonitor_Create")]
+        public static IntPtr LowLevelMonitorCreate() => (IntPtr)Calloc((UIntPtr)1, (UIntPtr)(ulong)sizeof(Monitor));
+        [RuntimeExport("SystemNative_LowLevelMonitor_Destroy")]
+        public static void LowLevelMonitorDestroy(IntPtr m) => Free((void*)m);
+
+        [RuntimeExport("SystemNative_LowLevelMonitor_Acquire")]
+        public static void LowLevelMonitorAcquire(IntPtr m)
+        {
+            var mon = (Monitor*)m;
+            if (mon->Locked != 0) Panic.Halt("deadlock: LowLevelMonitor acquired twice on the only thread");
+            mon->Locked = 1;
+        }
+
+        [RuntimeExport("SystemNative_LowLevelMonitor_Release")]
+        public static void LowLevelMonitorRelease(IntPtr m) => ((Monitor*)m)->Locked = 0;
+
+        [RuntimeExport("SystemNative_LowLevelMonitor_Signal_Release")]
+        public static void LowLevelMonitorSignalRelease(IntPtr m)
+        {
+            ((Monitor*)m)->Signaled = 1;
+            ((Monitor*)m)->Locked = 0;
+        }
+
+        [RuntimeExport("SystemNative_LowLevelMonitor_Wait")]
+        public static void LowLevelMonitorWait(IntPtr m)
+        {
+            var mon = (Monitor*)m;
+            if (mon->Signaled == 0) Panic.Halt("deadlock: waiting on a LowLevelMonitor that no other thread can signal (no scheduler yet)");
+            mon->Signaled = 0;
+        }
+
+        /// <summary>Waits up to <paramref name="timeoutMs"/>: with one thread nobody can signal, so it spins the full time and reports a timeout (0) unless already signaled (1).</summary>
+        [RuntimeExport("SystemNative_LowLevelMonitor_TimedWait")]
+        public static int LowLevelMonitorTimedWait(IntPtr m, int timeoutMs)
+        {
+            var mon = (Monitor*)m;
+            if (mon->Signaled != 0) { mon->Signaled = 0; return 1; }
+            ulong hz = RuntimeEnvironment.TscFrequency;
+            if (hz == 0) Panic.Halt("LowLevelMonitor_TimedWait: the TSC frequency has not been measured yet");
+            ulong end = Native.Rdtsc() + (ulong)timeoutMs * (hz / 1000);
+            mon->Locked = 0;
+            while (Native.Rdtsc() < end) Native.Pause();
+            mon->Locked = 1;
+            return 0;
+        }
+    }
+}
