@@ -453,7 +453,9 @@ namespace Cosmos.HAL
             {
                 case AcpiAddressSpace.SystemIO: IOPort.Write16((ushort)g.Address, value); break;
                 case AcpiAddressSpace.SystemMemory:
-                    if (g.Address >= 0x1000 && g.Address < Paging.BootMappedLimit) *(ushort*)g.Address = value;
+                    if (g.Address < 0x1000 || g.Address + 2 > Paging.BootMappedLimit)
+                        throw new InvalidOperationException(string.Concat("PM1 control register at memory ", HalFormat.Hex(g.Address), " is not mapped"));
+                    *(ushort*)g.Address = value;
                     break;
                 default:
                     throw new InvalidOperationException(string.Concat("unsupported address space ", HalFormat.Hex((byte)g.AddressSpace), " for a PM1 control register"));

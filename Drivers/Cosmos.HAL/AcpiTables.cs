@@ -246,6 +246,8 @@ namespace Cosmos.HAL
         public const int RsdpV2Length = 36;
         /// <summary>Sanity limit on any table's length (64 MiB); larger lengths are treated as corrupt.</summary>
         public const uint MaxTableLength = 64u << 20;
+        /// <summary>Sanity limit on the number of RSDT/XSDT entries.</summary>
+        public const int MaxRootEntries = 4096;
 
         /// <summary>Sum of all bytes modulo 256; a valid ACPI structure sums to 0.</summary>
         public static byte Checksum(ReadOnlySpan<byte> data)
@@ -365,7 +367,8 @@ namespace Cosmos.HAL
         /// <summary>
         /// Reads the entry array of a validated RSDT (4-byte entries, ACPI 6.5 §5.2.7) or XSDT
         /// (8-byte entries, §5.2.8). The table must pass <see cref="TryValidateTable"/> with
-        /// signature "RSDT"/"XSDT". Trailing bytes that do not form a whole entry are ignored.
+        /// signature "RSDT"/"XSDT". Trailing bytes that do not form a whole entry are ignored; more
+        /// than <see cref="MaxRootEntries"/> entries is treated as corruption.
         /// </summary>
         public static bool TryParseRootTable(ReadOnlySpan<byte> table, bool isXsdt, out ulong[] entries, out string error)
         {
@@ -373,6 +376,11 @@ namespace Cosmos.HAL
             if (!TryValidateTable(table, isXsdt ? "XSDT" : "RSDT", out var header, out error)) return false;
             int size = isXsdt ? 8 : 4;
             int count = ((int)header.Length - AcpiTableHeader.Size) / size;
+            if (count > MaxRootEntries)
+            {
+                error = string.Concat(header.Signature, ": ", HalFormat.Dec((ulong)count), " entries is implausible (limit ", HalFormat.Dec((ulong)MaxRootEntries), ")");
+                return false;
+            }
             var list = new ulong[count];
             for (int i = 0; i < count; i++)
             {

@@ -8,8 +8,10 @@ namespace Cosmos.HAL
     /// <summary>What the Multiboot2 framebuffer tag (type 8) says is on screen.</summary>
     public enum FramebufferKind
     {
-        /// <summary>No framebuffer tag: assume a legacy BIOS boot in VGA text mode.</summary>
+        /// <summary>No framebuffer tag on a BIOS boot: assume VGA text mode.</summary>
         NoTag,
+        /// <summary>No framebuffer tag, but an EFI system table tag (11 or 12): a UEFI boot where the loader set no text mode; VGA text memory is not shown.</summary>
+        NoTagUefi,
         /// <summary>framebuffer_type 0: indexed-colour graphics mode (VGA text memory is not shown).</summary>
         IndexedGraphics,
         /// <summary>framebuffer_type 1: direct RGB graphics (typical for UEFI GOP; VGA text memory is not shown).</summary>
@@ -100,9 +102,10 @@ namespace Cosmos.HAL
         }
 
         /// <summary>
-        /// False when the Multiboot2 framebuffer tag reports a graphics mode (type 0 or 1, e.g. a
-        /// UEFI boot): VGA text memory is then not displayed and the console should use serial only.
-        /// True with no tag (BIOS text mode) or an EGA text tag.
+        /// False when the Multiboot2 framebuffer tag (type 8) reports a graphics mode (type 0 or 1),
+        /// or when there is no framebuffer tag but an EFI system table tag (type 11 or 12) shows a
+        /// UEFI boot: VGA text memory is then not displayed and the console should use serial only.
+        /// True with an EGA text tag, or with no tag on a BIOS boot.
         /// </summary>
         public static bool IsAvailable
         {
@@ -111,7 +114,8 @@ namespace Cosmos.HAL
                 if (s_available < 0)
                 {
                     byte* tag = Multiboot2.FindTag(Multiboot2.TagFramebuffer);
-                    s_kind = tag == null ? FramebufferKind.NoTag : ClassifyFramebufferTag(new ReadOnlySpan<byte>(tag, (int)*(uint*)(tag + 4)));
+                    if (tag != null) s_kind = ClassifyFramebufferTag(new ReadOnlySpan<byte>(tag, (int)*(uint*)(tag + 4)));
+                    else s_kind = Multiboot2.FindTag(12) != null || Multiboot2.FindTag(11) != null ? FramebufferKind.NoTagUefi : FramebufferKind.NoTag;
                     s_available = s_kind == FramebufferKind.NoTag || s_kind == FramebufferKind.EgaText ? 1 : 0;
                 }
                 return s_available == 1;

@@ -20,7 +20,7 @@ namespace Cosmos.System
             BeforeRun();
             while (!mStopped) Run();
             AfterRun();
-            global::System.Console.WriteLine("Kernel stopped. System halted.");
+            Cosmos.HAL.SerialPort.Com1.WriteLine("Kernel stopped. System halted.");
             Native.HaltForever();
         }
 

@@ -11,7 +11,7 @@ namespace Cosmos.Runtime
     /// interface type is encoded (1: pointer, 3: relative pointer, 2: indirected relative
     /// pointer); a value below 0x1000 with bits clear is a vtable offset.
     /// (Format facts from dotnet/runtime src/coreclr/nativeaot/Runtime/inc/rhbinder.h.)
-    /// Call sites call the stub through the cell with R11 = cell; the X# stub
+    /// Call sites call the stub through the cell with R10 = cell; the X# stub
     /// RhpInitialDynamicInterfaceDispatch asks the CoreLib's RhpResolveInterfaceMethod, which
     /// uses the functions below. Resolved targets are memoised per (cell, type) here.
     /// </summary>

@@ -69,6 +69,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { s_errno = EBADF; return -1; }
         [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { s_errno = EBADF; return -1; }
         [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { s_errno = EBADF; return -1; }
         [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { s_errno = EBADF; return -1; }
         [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { s_errno = EBADF; return -1; }
 

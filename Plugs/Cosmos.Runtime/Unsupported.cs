@@ -44,6 +44,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("NativeRuntimeEventSource_LogContentionStop")] public static void LogContentionStop(byte f, ushort c, double d) => Missing("runtime event tracing (NativeRuntimeEventSource)");
         [RuntimeExport("NativeRuntimeEventSource_LogThreadPoolMinMaxThreads")] public static void LogThreadPoolMinMax(ushort a, ushort b, ushort c, ushort d, ushort e) => Missing("runtime event tracing (NativeRuntimeEventSource)");
         [RuntimeExport("NativeRuntimeEventSource_LogWaitHandleWaitStart")] public static void LogWaitStart(byte a, IntPtr b, ushort c) => Missing("runtime event tracing (NativeRuntimeEventSource)");
+        [RuntimeExport("NativeRuntimeEventSource_LogExceptionThrown")] public static void LogExceptionThrown(char* type, char* message, IntPtr ip, int hresult) => Missing("runtime event tracing (NativeRuntimeEventSource)");
         [RuntimeExport("NativeRuntimeEventSource_LogWaitHandleWaitStop")] public static void LogWaitStop(ushort c) => Missing("runtime event tracing (NativeRuntimeEventSource)");
 
         [RuntimeExport("RhpFallbackFailFast")] public static void RhpFallbackFailFast() => Panic.Halt("fail fast (RhpFallbackFailFast)");

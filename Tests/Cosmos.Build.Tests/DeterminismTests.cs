@@ -41,5 +41,23 @@ namespace Cosmos.Build.Tests
             Assert.Equal(DiagnosticCodes.InputError, Assert.Single(r.Errors).Code);
             Assert.Equal(before, File.ReadAllBytes(target));
         }
+    
+        [Fact]
+        public void UnreadableTarget_IsSkippedWithAWarning_MissingPlugAssemblyIsAnError()
+        {
+            using var ws = new Workspace();
+            string target = ws.Compile("TargetLib", Fixtures.TargetLib);
+            string plugs = ws.Compile("Plugs", Fixtures.Plugs, target);
+            string junk = Path.Combine(ws.Root, "junk.dll");
+            File.WriteAllText(junk, "not an assembly");
+            PatchResult r = ws.Patch(new[] { plugs }, new[] { junk, target }, "out");
+            Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+            PatchDiagnostic w = r.Diagnostics.Single(d => d.Code == DiagnosticCodes.UnreadableTarget);
+            Assert.Equal(junk, w.File);
+
+            PatchResult missing = ws.Patch(new[] { Path.Combine(ws.Root, "nope.dll") }, new[] { target }, "out2");
+            Assert.False(missing.Success);
+            Assert.Equal(DiagnosticCodes.InputError, Assert.Single(missing.Errors).Code);
+        }
     }
 }

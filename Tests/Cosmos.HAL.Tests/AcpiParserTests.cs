@@ -255,6 +255,13 @@ namespace Cosmos.HAL.Tests
         }
 
         [Fact]
+        public void RootTable_ImplausibleEntryCount_Fails()
+        {
+            Assert.False(AcpiParser.TryParseRootTable(Table("XSDT", 1, new byte[8 * 5000]), true, out _, out var err));
+            Assert.Contains("implausible", err);
+        }
+
+        [Fact]
         public void Xsdt_Empty_HasNoEntries()
         {
             Assert.True(AcpiParser.TryParseRootTable(Table("XSDT", 1, Array.Empty<byte>()), true, out var e, out _));

@@ -103,5 +103,7 @@ namespace Cosmos.Build.Patching
         public const string DuplicateAssembly = "COSMOS104";
         /// <summary>Warning: a plug assembly's PDB could not be read; diagnostics point at the assembly.</summary>
         public const string SymbolsUnreadable = "COSMOS105";
+        /// <summary>Warning: a target assembly could not be read (not a managed assembly?) and was skipped.</summary>
+        public const string UnreadableTarget = "COSMOS106";
     }
 }

@@ -115,7 +115,18 @@ namespace Cosmos.Build.Patching
                     return Result(written);
 
                 foreach (Binding b in _bindings)
-                    Apply(b);
+                {
+                    try
+                    {
+                        Apply(b);
+                    }
+                    catch (Exception e) when (!(e is OutOfMemoryException))
+                    {
+                        Report(PatchSeverity.Error, DiagnosticCodes.InputError,
+                            "applying plug '" + Display.Method(b.Plug) + "' to '" + Display.Method(b.Target) + "' failed: " + e.GetType().Name + ": " + e.Message,
+                            b.Location);
+                    }
+                }
 
                 foreach (LoadedAssembly t in _set.All.Where(a => a.IsTarget && a.PatchedMethods > 0).OrderBy(a => a.TargetOrder))
                 {
@@ -168,7 +179,7 @@ namespace Cosmos.Build.Patching
             // Plugs are read first (with their PDBs, for diagnostics); an assembly that is both plug and target is read once.
             foreach (string path in _request.PlugAssemblies)
             {
-                LoadedAssembly a = LoadOne(path, wantSymbols: true);
+                LoadedAssembly a = LoadOne(path, wantSymbols: true, isTarget: false);
                 if (a == null)
                     continue;
                 a.IsPlug = true;
@@ -176,7 +187,7 @@ namespace Cosmos.Build.Patching
             int order = 0;
             foreach (string path in _request.TargetAssemblies)
             {
-                LoadedAssembly a = LoadOne(path, wantSymbols: false);
+                LoadedAssembly a = LoadOne(path, wantSymbols: false, isTarget: true);
                 if (a == null)
                     continue;
                 a.IsTarget = true;
@@ -186,7 +197,7 @@ namespace Cosmos.Build.Patching
             return !HasErrors;
         }
 
-        private LoadedAssembly LoadOne(string path, bool wantSymbols)
+        private LoadedAssembly LoadOne(string path, bool wantSymbols, bool isTarget)
         {
             var at = new SourceLocation { File = path };
             if (string.IsNullOrEmpty(path) || !File.Exists(path))
@@ -203,7 +214,12 @@ namespace Cosmos.Build.Patching
             LoadedAssembly a = _set.Read(full, wantSymbols, out error, out symbolsFailed);
             if (a == null)
             {
-                Report(PatchSeverity.Error, DiagnosticCodes.InputError, "cannot read assembly: " + error, at);
+                // A candidate target that is not a managed assembly cannot hold a plug target: skip it (a plug that
+                // needed it still fails with COSMOS001). An unreadable plug assembly is an error.
+                if (isTarget)
+                    Report(PatchSeverity.Warning, DiagnosticCodes.UnreadableTarget, "target assembly skipped, it cannot be read: " + error, at);
+                else
+                    Report(PatchSeverity.Error, DiagnosticCodes.InputError, "cannot read plug assembly: " + error, at);
                 return null;
             }
             if (symbolsFailed)
@@ -373,7 +389,16 @@ namespace Cosmos.Build.Patching
                     continue;
                 }
                 plugs++;
-                Bind(m, pm, plugAsm, target, targetAsm);
+                try
+                {
+                    Bind(m, pm, plugAsm, target, targetAsm);
+                }
+                catch (Exception e) when (!(e is OutOfMemoryException))
+                {
+                    Report(PatchSeverity.Error, DiagnosticCodes.InputError,
+                        "plug '" + Display.Method(m) + "' could not be bound to '" + Display.Type(target) + "': " + e.GetType().Name + ": " + e.Message,
+                        SourceLocator.Of(m, plugAsm));
+                }
             }
             if (plugs == 0)
                 Report(PatchSeverity.Warning, DiagnosticCodes.EmptyPlugClass,
@@ -890,9 +915,6 @@ namespace Cosmos.Build.Patching
             MethodDefinition target = b.Target;
             ModuleDefinition module = target.Module;
             LoadedAssembly owner = b.TargetAssembly;
-            // Cecil decides once, lazily, whether a module is the core library (it must have no assembly references).
-            // Create the type system before the first import adds a reference, or CoreLib would gain an "mscorlib" reference.
-            GC.KeepAlive(module.TypeSystem);
             EnsureSymbols(owner);
 
             bool wasNative = target.IsPInvokeImpl || target.IsInternalCall
@@ -1063,7 +1085,26 @@ namespace Cosmos.Build.Patching
             TypeDefinition def = _types.Resolve(t);
             if (def != null && def.Module == module)
                 return def;
-            return module.ImportReference(t);
+            return ImportNamed(t, module);
+        }
+
+        /// <summary>
+        /// Imports a named type, reusing the module's existing reference to an assembly of the same simple name (so a
+        /// plug compiled against another version of, say, System.Runtime does not add a second System.Runtime reference).
+        /// </summary>
+        private static TypeReference ImportNamed(TypeReference t, ModuleDefinition module)
+        {
+            if (t.DeclaringType != null)
+            {
+                TypeReference outer = ImportNamed(t.DeclaringType, module);
+                return new TypeReference(t.Namespace, t.Name, module, outer.Scope, t.IsValueType) { DeclaringType = outer };
+            }
+            if (t is TypeDefinition || !(t.Scope is AssemblyNameReference a))
+                return module.ImportReference(t);
+            AssemblyNameReference existing = module.AssemblyReferences.FirstOrDefault(x => string.Equals(x.Name, a.Name, StringComparison.OrdinalIgnoreCase));
+            if (existing == null)
+                return module.ImportReference(t);
+            return new TypeReference(t.Namespace, t.Name, module, existing, t.IsValueType);
         }
 
         private static TypeReference Primitive(TypeReference t, ModuleDefinition module)
@@ -1103,8 +1144,6 @@ namespace Cosmos.Build.Patching
                 return;
             }
             a.SymbolsTried = true;
-            if (!File.Exists(Path.ChangeExtension(a.Path, ".pdb")))
-                return;
             try
             {
                 ISymbolReader reader = new DefaultSymbolReaderProvider(throwIfNoSymbol: false).GetSymbolReader(a.Module, a.Path);

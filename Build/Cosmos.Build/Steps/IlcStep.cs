@@ -71,6 +71,8 @@ namespace Cosmos.Build.Steps
             rsp.AppendLine("--systemmodule:System.Private.CoreLib");
             rsp.AppendLine("--initassembly:System.Private.CoreLib");
             rsp.AppendLine("--initassembly:System.Private.StackTraceMetadata");
+            rsp.AppendLine("--initassembly:System.Private.TypeLoader");
+            rsp.AppendLine("--initassembly:System.Private.Reflection.Execution");
             rsp.AppendLine("--stacktracedata");
             // P/Invokes into the host's native shims become direct symbol references, so any the
             // kernel reaches show up as link errors naming the symbol (instead of lazy binding at run time).

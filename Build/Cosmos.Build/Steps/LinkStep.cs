@@ -36,9 +36,10 @@ namespace Cosmos.Build.Steps
                 }
                 if (missing.Count > 0)
                 {
-                    var lines = missing.Select(kv => $"  {kv.Key}" + (kv.Value != null ? $" (first needed by {kv.Value})" : ""));
+                    foreach (var kv in missing)
+                        System.Console.WriteLine($"{output}: error COSMOS050: native symbol '{kv.Key}' is not provided by any Cosmos layer" + (kv.Value != null ? $" (first needed by {kv.Value})" : ""));
                     throw new BuildStepException("COSMOS050",
-                        $"the kernel needs {missing.Count} native symbol(s) that no Cosmos layer provides (add a [RuntimeExport] in Plugs/Cosmos.Runtime, an X# helper, or a plug that avoids the call):\n" + string.Join("\n", lines), output);
+                        $"the kernel needs {missing.Count} native symbol(s) that no Cosmos layer provides; add a [RuntimeExport] in Plugs/Cosmos.Runtime, an X# helper, or a plug that avoids the call.", output);
                 }
                 throw new BuildStepException("COSMOS051", $"ld failed (exit {r.ExitCode}):\n{text}", linkerScript);
             }

@@ -1,0 +1,83 @@
+using System;
+using Cosmos.Core;
+using Cosmos.HAL;
+
+namespace Cosmos.TestRunner
+{
+    /// <summary>
+    /// Base class of a test kernel. <see cref="RunTests"/> calls <see cref="Test"/> for each
+    /// case; results go to COM1 in the runner's protocol (Build/Cosmos.Build/Testing/SerialProtocol.cs),
+    /// then the kernel ends QEMU through isa-debug-exit (port 0xF4: 0 = all passed, 1 = failures).
+    /// Exceptions cannot be caught yet, so a failed assertion marks the running case failed and
+    /// the case continues; a case that must end in a panic uses <see cref="ExpectPanic"/>.
+    /// Output bypasses System.Console so console tests can test the console.
+    /// </summary>
+    public abstract class TestKernel : Cosmos.System.Kernel
+    {
+        private string _current;
+        private string _firstFailure;
+        private int _passed, _failed;
+
+        /// <summary>Runs the test cases.</summary>
+        protected abstract void RunTests();
+
+        protected sealed override void Run()
+        {
+            RunTests();
+            Line("##cosmos-test done");
+            DebugExit(_failed == 0 ? (byte)0 : (byte)1);
+            Stop();
+        }
+
+        /// <summary>Runs one named case.</summary>
+        protected void Test(string name, Action body)
+        {
+            _current = name;
+            _firstFailure = null;
+            Line("##cosmos-test start " + name);
+            body();
+            if (_firstFailure == null) { _passed++; Line("##cosmos-test pass " + name); }
+            else { _failed++; Line("##cosmos-test fail " + name + ": " + _firstFailure); }
+            _current = null;
+        }
+
+        /// <summary>Announces that <paramref name="body"/> must end the kernel with a panic whose report contains <paramref name="expectedText"/>.</summary>
+        protected void ExpectPanic(string name, string expectedText, Action body)
+        {
+            Line("##cosmos-test expect-panic " + name + ": " + expectedText);
+            body();
+            Line("##cosmos-test fail " + name + ": the body returned instead of panicking");
+            _failed++;
+        }
+
+        /// <summary>Records a failure of the running case.</summary>
+        public void Fail(string message)
+        {
+            if (_firstFailure == null) _firstFailure = message;
+        }
+
+        /// <summary>Fails the running case unless <paramref name="condition"/>.</summary>
+        public void True(bool condition, string what)
+        {
+            if (!condition) Fail("expected true: " + what);
+        }
+
+        /// <summary>Fails the running case unless the values are equal.</summary>
+        public void Equal<T>(T expected, T actual, string what) where T : IEquatable<T>
+        {
+            bool eq = expected == null ? actual == null : expected.Equals(actual);
+            if (!eq) Fail(what + ": expected <" + (expected?.ToString() ?? "null") + "> but got <" + (actual?.ToString() ?? "null") + ">");
+        }
+
+        /// <summary>Writes one line to COM1.</summary>
+        protected static void Line(string s)
+        {
+            var com = SerialPort.Com1;
+            com.Write(s);
+            com.Write("\n");
+        }
+
+        /// <summary>Ends QEMU through isa-debug-exit (QEMU exits with (code &lt;&lt; 1) | 1).</summary>
+        protected static void DebugExit(byte code) => IOPort.Write8(0xF4, code);
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Cosmos.Core.Memory;
+using Cosmos.TestRunner;
+
+namespace RuntimeTests
+{
+    internal interface IShape { double Area(); string Name { get; } }
+    internal sealed class Square : IShape { public double Side; public double Area() => Side * Side; public string Name => "square"; }
+    internal sealed class Rect : IShape { public double W, H; public double Area() => W * H; public string Name => "rect"; }
+    internal interface IGeneric<T> { T Echo(T value); }
+    internal sealed class Echoer : IGeneric<int>, IGeneric<string> { public int Echo(int v) => v + 1; public string Echo(string s) => s + "!"; }
+
+    internal static class WithStaticCtor
+    {
+        public static readonly int Value;
+        public static int CtorRuns;
+        static WithStaticCtor() { CtorRuns++; Value = ComputeAtRunTime(); }
+        private static int ComputeAtRunTime() => (int)(Cosmos.Core.CPU.GetCPUUptime() & 1) + 41; // not foldable at compile time
+    }
+
+    internal sealed class Node { public int Value; public Node Next; public byte[] Payload; }
+
+    internal struct Pair { public string Key; public int Value; }
+
+    public sealed class Kernel : TestKernel
+    {
+        protected override void RunTests()
+        {
+            Test("heap allocation of many objects", () =>
+            {
+                ulong before = Heap.UsedBytes;
+                Node head = null;
+                for (int i = 0; i < 100_000; i++) head = new Node { Value = i, Next = head, Payload = new byte[i % 64] };
+                long sum = 0; int count = 0;
+                for (var n = head; n != null; n = n.Next) { sum += n.Value; count++; if (n.Payload.Length != n.Value % 64) Fail("payload length"); }
+                Equal(100_000, count, "node count");
+                Equal(4_999_950_000L, sum, "sum of values");
+                True(Heap.UsedBytes - before >= 100_000UL * 32, "heap grew by at least 32 bytes per node");
+            });
+
+            Test("List<T>", () =>
+            {
+                var list = new List<int>();
+                for (int i = 0; i < 1000; i++) list.Add(i * 3);
+                list.RemoveAt(0);
+                list.Insert(0, -1);
+                list.Sort((a, b) => b.CompareTo(a));
+                Equal(1000, list.Count, "count");
+                Equal(2997, list[0], "largest first");
+                Equal(-1, list[999], "smallest last");
+                True(list.Contains(300), "contains 300");
+                Equal(100, list.IndexOf(2697), "index of 2697");
+            });
+
+            Test("Dictionary<string, int>", () =>
+            {
+                var d = new Dictionary<string, int>();
+                for (int i = 0; i < 500; i++) d["key" + i] = i;
+                d.Remove("key7");
+                Equal(499, d.Count, "count");
+                Equal(123, d["key123"], "lookup");
+                True(!d.ContainsKey("key7"), "removed key is gone");
+                True(d.TryGetValue("key499", out int v) && v == 499, "TryGetValue");
+                int total = 0;
+                foreach (var kv in d) total += kv.Value;
+                Equal(124743, total, "sum over enumeration");
+            });
+
+            Test("arrays of structs with references", () =>
+            {
+                var pairs = new Pair[256];
+                for (int i = 0; i < pairs.Length; i++) pairs[i] = new Pair { Key = i.ToString(), Value = i };
+                Array.Sort(pairs, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                Equal("0", pairs[0].Key, "first key");
+                Equal("99", pairs[255].Key, "last key in ordinal order");
+            });
+
+            Test("StringBuilder and string interpolation", () =>
+            {
+                var sb = new StringBuilder();
+                for (int i = 0; i < 5; i++) sb.Append(i).Append(',');
+                sb.Length--;
+                Equal("0,1,2,3,4", sb.ToString(), "StringBuilder");
+                int n = 42; double pi = 3.25; string who = "Cosmos";
+                Equal("n=42 pi=3.25 who=Cosmos hex=2A pad=[   7]", $"n={n} pi={pi} who={who} hex={n:X} pad=[{7,4}]", "interpolation");
+                Equal("a-b-c", string.Join("-", new[] { "a", "b", "c" }), "string.Join");
+                Equal("HELLO", "hello".ToUpperInvariant(), "ToUpperInvariant");
+                True("  trim me ".Trim() == "trim me", "Trim");
+                Equal(3, "a,b,,c".Split(',', StringSplitOptions.RemoveEmptyEntries).Length, "Split");
+            });
+
+            Test("int.Parse and ToString", () =>
+            {
+                Equal(12345, int.Parse("12345"), "int.Parse");
+                Equal(-77, int.Parse("-77"), "negative");
+                Equal("-2147483648", int.MinValue.ToString(), "int.MinValue.ToString()");
+                Equal("18446744073709551615", ulong.MaxValue.ToString(), "ulong.MaxValue");
+                Equal(255L, long.Parse("FF", System.Globalization.NumberStyles.HexNumber), "hex parse");
+                True(!int.TryParse("12x", out _), "TryParse rejects garbage");
+                Equal("1.5", 1.5.ToString(), "double ToString");
+                Equal(0.125, double.Parse("0.125"), "double.Parse");
+            });
+
+            Test("static constructor runs once, before first access", () =>
+            {
+                int v = WithStaticCtor.Value;
+                True(v == 41 || v == 42, "value computed by the cctor");
+                Equal(v, WithStaticCtor.Value, "stable");
+                Equal(1, WithStaticCtor.CtorRuns, "cctor ran once");
+            });
+
+            Test("interface calls", () =>
+            {
+                var shapes = new List<IShape> { new Square { Side = 3 }, new Rect { W = 2, H = 5 } };
+                double total = 0;
+                var names = new StringBuilder();
+                foreach (var s in shapes) { total += s.Area(); names.Append(s.Name).Append(' '); }
+                Equal(19.0, total, "sum of areas");
+                Equal("square rect ", names.ToString(), "names");
+                var e = new Echoer();
+                Equal(8, ((IGeneric<int>)e).Echo(7), "generic interface, int");
+                Equal("hi!", ((IGeneric<string>)e).Echo("hi"), "generic interface, string");
+            });
+
+            Test("casts, boxing and type checks", () =>
+            {
+                object o = 17;
+                True(o is int, "boxed int is int");
+                Equal(17, (int)o, "unbox");
+                object s = "text";
+                True(s is string && !(s is IShape), "is checks");
+                True((s as IShape) == null, "as on a failing cast gives null");
+                Equal("Int32", o.GetType().Name, "GetType().Name");
+            });
+
+            Test("floating point and double→int conversions saturate", () =>
+            {
+                double big = 1e20;
+                Equal(int.MaxValue, (int)big, "(int)1e20");
+                Equal(int.MinValue, (int)(-big), "(int)-1e20");
+                double nan = double.NaN;
+                Equal(0, (int)nan, "(int)NaN");
+                Equal(3.0, Math.Ceiling(2.1), "Math.Ceiling");
+                Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
+                Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
+            });
+        }
+    }
+}
