@@ -17,11 +17,16 @@ namespace Cosmos.Build.Steps
         /// <summary>Returns a one-line summary.</summary>
         public static string Run(string kernelAssembly, IReadOnlyList<string> libs, string ilcPackage, string outDir)
         {
-            if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+            // Keep the folder: the patcher leaves byte-identical outputs untouched (their timestamps
+            // keep the ilc step up to date); stale files from removed plugs are deleted below.
             Directory.CreateDirectory(outDir);
             var all = libs.Append(kernelAssembly).ToList();
             var plugs = all.Where(ReferencesPlugApi).ToList();
-            if (plugs.Count == 0) return "no plug assemblies";
+            if (plugs.Count == 0)
+            {
+                foreach (var f in Directory.GetFiles(outDir)) File.Delete(f);
+                return "no plug assemblies";
+            }
             var req = new PatchRequest { OutputDirectory = outDir };
             foreach (var p in plugs) req.PlugAssemblies.Add(p);
             foreach (var t in all) req.TargetAssemblies.Add(t);
@@ -37,6 +42,9 @@ namespace Cosmos.Build.Steps
                 foreach (var e in result.Errors) System.Console.WriteLine(e.ToString());
                 throw new BuildStepException("COSMOS080", $"{result.Errors.Count()} plug error(s); see above.");
             }
+            var keep = new HashSet<string>(result.PatchedAssemblies.SelectMany(a => new[] { a.OutputPath, a.SymbolsPath }).Where(p => p != null).Select(Path.GetFullPath));
+            foreach (var f in Directory.GetFiles(outDir))
+                if (!keep.Contains(Path.GetFullPath(f))) File.Delete(f);
             return $"{result.Plugs.Count} plugs from {plugs.Count} assemblies patched {result.PatchedAssemblies.Count} assemblies ({string.Join(", ", result.PatchedAssemblies.Select(a => a.AssemblyName))})";
         }
 
