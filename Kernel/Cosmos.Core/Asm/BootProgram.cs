@@ -68,7 +68,7 @@ namespace Cosmos.Core.Asm
         readonly Label _bssStart = new Label("boot_bss_start"), _bssEnd = new Label("boot_bss_end");
         readonly Label _gdt = new Label("cosmos_boot_gdt"), _gdtPtr = new Label("cosmos_boot_gdt_ptr"), _tss = new Label("cosmos_boot_tss");
         readonly Label _classlib = new Label("cosmos_classlib_functions"), _argv = new Label("boot_argv"), _arg0 = new Label("boot_arg0");
-        readonly Label _cookie = new Label("__security_cookie"), _mxcsr = new Label("boot_mxcsr");
+        readonly Label _cookie = new Label("__security_cookie");
         readonly Label _long = new Label("boot_long_mode");
         readonly Label _msgMagic = new Label("boot_msg_magic"), _msgLongMode = new Label("boot_msg_no_long_mode"), _panic32 = new Label("boot_panic32");
 
@@ -359,7 +359,10 @@ namespace Cosmos.Core.Asm
             StoreInfo(a, nameof(BootInfo.XSaveAreaSize), RAX);
             a.Label(noXsave);
             a.Fninit();
-            a.Ldmxcsr(Mem.D(_mxcsr));
+            a.Comment("MXCSR from the stack (KVM's instruction emulator has no LDMXCSR; keep it off data pages that may be emulated)");
+            a.Push(MXCSR_DEFAULT);
+            a.Ldmxcsr(Mem.D(RSP));
+            a.Pop(RAX);
 
             a.Comment("static TLS, x86-64 variant II (ELF TLS ABI; ld relaxes ilc's TLSGD to fs:0 + negative tpoff):");
             a.Comment("[block: .tdata image | zeroed .tbss | pad to TLS alignment][TCB]; FS base = TCB; fs:[0] = TCB");
@@ -462,9 +465,6 @@ namespace Cosmos.Core.Asm
             a.Dq(_arg0, 0);
             a.Label(_arg0);
             a.Asciz("cosmos");
-            a.Align(4);
-            a.Label(_mxcsr);
-            a.Dd(MXCSR_DEFAULT);
             a.Label(_msgMagic);
             a.Asciz("CosmosOS boot error: not started by a Multiboot2 loader (bad magic in EAX). Halted.");
             a.Label(_msgLongMode);

@@ -1,0 +1,36 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace Cosmos.Kernel.Tests
+{
+    /// <summary>Builds (incrementally) and locates the demo OS image the tests inspect.</summary>
+    public static class KernelImage
+    {
+        private static readonly Lazy<string> s_elf = new(Build);
+
+        public static string ElfPath => s_elf.Value;
+
+        public static string RepoRoot()
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "CosmosOS.sln"))) return d.FullName;
+            throw new InvalidOperationException("repository root (CosmosOS.sln) not found above " + AppContext.BaseDirectory);
+        }
+
+        private static string Build()
+        {
+            var root = RepoRoot();
+            var proj = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "build", proj, "--nologo", "-v", "q" }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new InvalidOperationException("building the demo OS failed:\n" + output);
+            var elf = Path.Combine(root, "Kernel", "CosmosOS", "bin", "Debug", "net9.0", "CosmosOS.elf");
+            if (!File.Exists(elf)) throw new FileNotFoundException("the build did not produce " + elf);
+            return elf;
+        }
+    }
+}
