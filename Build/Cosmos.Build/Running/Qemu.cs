@@ -65,15 +65,58 @@ namespace Cosmos.Build.Running
             catch { return false; }
         }
 
-        /// <summary>Runs QEMU attached to this terminal (or pipe): standard input goes to COM1. Returns QEMU's exit status.</summary>
+        /// <summary>
+        /// Runs QEMU with COM1 on this terminal. When standard input is not a terminal (a pipe or
+        /// a file), its bytes are fed to COM1 only after the kernel has printed its first serial
+        /// output, so input is never lost while the UART is being initialized. Returns QEMU's
+        /// exit status (0 after an ACPI shutdown; (v&lt;&lt;1)|1 after an isa-debug-exit write of v).
+        /// </summary>
         public static int RunInteractive(QemuOptions o)
         {
             var qemu = Tool.Require("qemu-system-x86_64", "qemu-system-x86");
-            var psi = new ProcessStartInfo(qemu) { UseShellExecute = false };
+            bool piped = Console.IsInputRedirected;
+            var psi = new ProcessStartInfo(qemu) { UseShellExecute = false, RedirectStandardInput = piped, RedirectStandardOutput = piped };
             foreach (var a in Arguments(o)) psi.ArgumentList.Add(a);
             Tool.Progress("qemu", $"booting {Path.GetFileName(o.Iso)} ({(o.Kvm && KvmUsable() ? "KVM" : "TCG")}{(o.Uefi ? ", UEFI" : "")}); serial console follows");
             using var p = Process.Start(psi)!;
-            p.WaitForExit();
+            if (piped)
+            {
+                var firstOutput = new System.Threading.ManualResetEventSlim();
+                var pump = new System.Threading.Thread(() =>
+                {
+                    var stdout = Console.OpenStandardOutput();
+                    var buffer = new byte[4096];
+                    int n;
+                    while ((n = p.StandardOutput.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        stdout.Write(buffer, 0, n);
+                        stdout.Flush();
+                        firstOutput.Set();
+                    }
+                    firstOutput.Set();
+                }) { IsBackground = true };
+                pump.Start();
+                var feeder = new System.Threading.Thread(() =>
+                {
+                    firstOutput.Wait();
+                    try
+                    {
+                        var stdin = Console.OpenStandardInput();
+                        var buffer = new byte[256];
+                        int n;
+                        while ((n = stdin.Read(buffer, 0, buffer.Length)) > 0)
+                        {
+                            p.StandardInput.BaseStream.Write(buffer, 0, n);
+                            p.StandardInput.BaseStream.Flush();
+                        }
+                    }
+                    catch (IOException) { /* QEMU exited while we were feeding it */ }
+                }) { IsBackground = true };
+                feeder.Start();
+                p.WaitForExit();
+                pump.Join(2000);
+            }
+            else p.WaitForExit();
             return p.ExitCode;
         }
     }
