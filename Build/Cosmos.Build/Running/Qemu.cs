@@ -73,6 +73,7 @@ namespace Cosmos.Build.Running
         /// </summary>
         public static int RunInteractive(QemuOptions o)
         {
+            Prerequisites.Ensure(Prerequisites.Run);
             var qemu = Tool.Require("qemu-system-x86_64", "qemu-system-x86");
             bool piped = Console.IsInputRedirected;
             var psi = new ProcessStartInfo(qemu) { UseShellExecute = false, RedirectStandardInput = piped, RedirectStandardOutput = piped };

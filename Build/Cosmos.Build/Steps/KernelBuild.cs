@@ -34,6 +34,7 @@ namespace Cosmos.Build.Steps
         public static void Run(KernelBuildOptions o)
         {
             var total = Stopwatch.StartNew();
+            Prerequisites.Ensure(Prerequisites.Build);
             var name = Path.GetFileNameWithoutExtension(o.Assembly);
             var binDir = Path.GetDirectoryName(Path.GetFullPath(o.Assembly))!;
             var libs = Directory.GetFiles(binDir, "*.dll").Where(f => Path.GetFileNameWithoutExtension(f) != name).OrderBy(f => f, System.StringComparer.Ordinal).ToList();

@@ -59,6 +59,7 @@ namespace Cosmos.Build.Toolchain
                 WorkingDirectory = workingDir ?? Environment.CurrentDirectory,
             };
             foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment["DEBIAN_FRONTEND"] = "noninteractive";
             var sw = Stopwatch.StartNew();
             using var p = Process.Start(psi)!;
             var so = new StringBuilder(); var se = new StringBuilder();
