@@ -15,6 +15,7 @@ namespace Cosmos.Build
             root.Subcommands.Add(BuildKernelCommand());
             root.Subcommands.Add(RunCommand());
             root.Subcommands.Add(Testing.TestCommand.Create());
+            root.Subcommands.Add(Bench.BenchCommand.Create());
             return root.Parse(args).Invoke();
         }
 

@@ -116,7 +116,7 @@ namespace CosmosOS
         public static void PrintPromptReached()
         {
             ulong ticks = CPU.GetCPUUptime() - CPU.GetBootTsc();
-            Console.WriteLine($"[boot] kernel entry to prompt: {ticks} TSC ticks");
+            Console.WriteLine($"[boot] kernel entry to prompt: {ticks} TSC ticks (TSC {Cosmos.HAL.TSC.Frequency / 1000000} MHz)");
         }
     }
 }
