@@ -50,6 +50,12 @@ namespace Cosmos.TestRunner
             _failed++;
         }
 
+        /// <summary>
+        /// Declares that a later line on COM1 must end with <paramref name="text"/> (checked by the
+        /// runner on the host, e.g. for output written through System.Console).
+        /// </summary>
+        protected void ExpectSerialLine(string name, string text) => Line("##cosmos-test expect-serial " + name + ": " + text);
+
         /// <summary>Records a failure of the running case.</summary>
         public void Fail(string message)
         {

@@ -9,7 +9,8 @@ namespace Cosmos.Build.Testing
     /// <summary>
     /// Reads a test kernel's serial output line by line. Test kernels (Cosmos.TestRunner.Kernel)
     /// print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
-    /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test expect-panic NAME: TEXT" (the next
+    /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test expect-serial NAME: TEXT" (passes when a
+    /// later serial line ends with TEXT before "done"), "##cosmos-test expect-panic NAME: TEXT" (the next
     /// panic must contain TEXT and ends the kernel), "##cosmos-test done". A panic line starts
     /// with "!!! PANIC: " (Cosmos.Core.Panic.Marker).
     /// </summary>
@@ -24,6 +25,7 @@ namespace Cosmos.Build.Testing
         private string _expectPanicText;
         private readonly List<string> _panicLines = new();
         private bool _inPanic;
+        private readonly List<(string Name, string Text)> _expectSerial = new();
 
         public IReadOnlyList<TestCaseResult> Results => _results;
         /// <summary>True once "done" was seen.</summary>
@@ -51,7 +53,19 @@ namespace Cosmos.Build.Testing
                 _panicLines.Add(line.Substring(p + PanicMarker.Length));
                 return;
             }
-            if (!line.StartsWith(Prefix, StringComparison.Ordinal)) return;
+            int at = line.IndexOf(Prefix, StringComparison.Ordinal);
+            if (at > 0) line = line.Substring(at); // e.g. after ANSI escapes without a newline
+            if (at < 0)
+            {
+                for (int i = 0; i < _expectSerial.Count; i++)
+                {
+                    if (!line.EndsWith(_expectSerial[i].Text, StringComparison.Ordinal)) continue;
+                    _results.Add(new TestCaseResult(_expectSerial[i].Name, true, null));
+                    _expectSerial.RemoveAt(i);
+                    break;
+                }
+                return;
+            }
             var rest = line.Substring(Prefix.Length);
             int sp = rest.IndexOf(' ');
             var verb = sp < 0 ? rest : rest.Substring(0, sp);
@@ -63,7 +77,12 @@ namespace Cosmos.Build.Testing
                 case "pass": _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
                 case "fail": _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
                 case "expect-panic": _expectPanicName = name; _expectPanicText = message; _running = name; break;
-                case "done": Done = true; break;
+                case "expect-serial": _expectSerial.Add((name, message ?? "")); break;
+                case "done":
+                    Done = true;
+                    foreach (var (n, t) in _expectSerial) _results.Add(new TestCaseResult(n, false, $"no serial line ending with \"{t}\" was seen"));
+                    _expectSerial.Clear();
+                    break;
             }
         }
 

@@ -359,7 +359,7 @@ namespace Cosmos.Core.Asm
             StoreInfo(a, nameof(BootInfo.XSaveAreaSize), RAX);
             a.Label(noXsave);
             a.Fninit();
-            a.Comment("MXCSR from the stack (KVM's instruction emulator has no LDMXCSR; keep it off data pages that may be emulated)");
+            a.Comment("MXCSR = 0x1F80 (all SIMD exceptions masked, round to nearest) via a stack slot");
             a.Push(MXCSR_DEFAULT);
             a.Ldmxcsr(Mem.D(RSP));
             a.Pop(RAX);

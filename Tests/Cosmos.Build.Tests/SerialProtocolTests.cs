@@ -1,0 +1,62 @@
+using System.Linq;
+using Cosmos.Build.Testing;
+using Xunit;
+
+namespace Cosmos.Build.Tests
+{
+    public class SerialProtocolTests
+    {
+        private static SerialProtocol Feed(params string[] lines)
+        {
+            var p = new SerialProtocol();
+            foreach (var l in lines) p.Feed(l);
+            return p;
+        }
+
+        [Fact]
+        public void PassAndFailAreReportedWithNames()
+        {
+            var p = Feed("##cosmos-test start a", "##cosmos-test pass a", "##cosmos-test start b", "##cosmos-test fail b: expected <1> but got <2>", "##cosmos-test done");
+            Assert.True(p.Done);
+            Assert.Equal(new[] { ("a", true), ("b", false) }, p.Results.Select(r => (r.Name, r.Passed)));
+            Assert.Equal("expected <1> but got <2>", p.Results[1].Message);
+        }
+
+        [Fact]
+        public void ExpectedPanicPassesOnlyWithMatchingText()
+        {
+            var ok = Feed("##cosmos-test expect-panic t: Unhandled exception: System.X", "!!! PANIC: Unhandled exception: System.X: msg", "System halted.");
+            Assert.True(ok.Results.Single().Passed);
+            var wrong = Feed("##cosmos-test expect-panic t: Unhandled exception: System.X", "!!! PANIC: something else", "System halted.");
+            Assert.False(wrong.Results.Single().Passed);
+        }
+
+        [Fact]
+        public void UnexpectedPanicFailsTheRunningTest()
+        {
+            var p = Feed("##cosmos-test start t", "garbage", "!!! PANIC: not supported yet: X", "System halted.");
+            var r = Assert.Single(p.Results);
+            Assert.Equal("t", r.Name);
+            Assert.False(r.Passed);
+            Assert.Contains("not supported yet: X", r.Message);
+        }
+
+        [Fact]
+        public void KernelStoppingWithoutDoneFailsTheRunningTest()
+        {
+            var p = Feed("##cosmos-test start t");
+            p.Finish("QEMU exited with code 0 before the kernel reported done");
+            Assert.False(p.Results.Single().Passed);
+        }
+
+        [Fact]
+        public void ExpectSerialLineIsMatchedAfterAnsiEscapes()
+        {
+            var p = Feed("##cosmos-test expect-serial out: hello 42", "\u001b[92mhello 42", "\u001b[0m##cosmos-test done");
+            Assert.True(p.Done);
+            Assert.True(p.Results.Single().Passed);
+            var missing = Feed("##cosmos-test expect-serial out: hello 42", "##cosmos-test done");
+            Assert.False(missing.Results.Single().Passed);
+        }
+    }
+}
