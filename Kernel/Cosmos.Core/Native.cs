@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Cosmos.Core
 {
     /// <summary>
-    /// The X# low-level helpers (Kernel/Cosmos.Core.Asm/CpuHelpers.cs) as seen from C#.
+    /// The X# low-level helpers (Kernel/Cosmos.Core/Asm/CpuHelpers.cs) as seen from C#.
     /// Every method binds to the X# symbol of the same name (prefix "cosmos_") with the
     /// System V calling convention: integer arguments in RDI, RSI, RDX, RCX; result in RAX.
     /// Use the typed wrappers in <see cref="CPU"/> and <see cref="IOPort"/> rather than these.

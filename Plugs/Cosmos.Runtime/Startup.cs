@@ -39,6 +39,7 @@ namespace Cosmos.Runtime
                 off += (size + 7) & ~7u;
             }
             PhysicalMemory.Initialize(reserved, pairs);
+            Paging.MapAllRam();
             Heap.Initialize();
         }
 

@@ -96,7 +96,16 @@ namespace Cosmos.Build.Testing
             }
             var proto = new SerialProtocol();
             var log = new StringBuilder();
-            var args = Qemu.Arguments(new QemuOptions { Iso = iso, Kvm = kvm, Display = false });
+            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
+            // Optional per-kernel QEMU settings: qemu-args.txt next to the project (e.g. "-m 5G").
+            var extraFile = Path.Combine(Path.GetDirectoryName(project)!, "qemu-args.txt");
+            if (File.Exists(extraFile))
+                foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (tok.StartsWith("memory=")) options.MemoryMiB = int.Parse(tok.Substring(7));
+                    else options.Extra.Add(tok);
+                }
+            var args = Qemu.Arguments(options);
             var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var a in args) psi.ArgumentList.Add(a);
             var sw = Stopwatch.StartNew();

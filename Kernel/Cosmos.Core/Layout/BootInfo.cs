@@ -4,8 +4,7 @@ namespace Cosmos.Core.Layout
 {
     /// <summary>
     /// Facts the X# boot path records before the first managed instruction runs.
-    /// One source of truth: this file is compiled into Cosmos.Core (the kernel reads it)
-    /// and into Cosmos.Core.Asm (the X# boot program derives its field offsets from it
+    /// One source of truth: this file is used by the kernel and read by the X# boot program in Kernel/Cosmos.Core/Asm (which derives its field offsets from it
     /// with <see cref="Marshal.OffsetOf(System.Type, string)"/>), so offsets are never typed twice.
     /// All fields are 64-bit; addresses are physical = virtual (identity mapping).
     /// </summary>

@@ -39,7 +39,8 @@ namespace Cosmos.Core.Memory
             while (s_count < MaxRanges && PhysicalMemory.TakeLargest(out ulong start, out ulong length))
             {
                 if (length < 4096) continue;
-                if (start + length > Paging.BootMappedLimit) Paging.MapIdentity(start, start + length);
+                if (start + length > Paging.BootMappedLimit && !Paging.IsMapped(start + length - 1))
+                    Panic.Halt("Heap: RAM range above 4 GiB is not mapped (call Paging.MapAllRam first):", start);
                 s_ranges.Start[s_count] = start + 8;
                 s_ranges.End[s_count] = start + length;
                 s_total += length;

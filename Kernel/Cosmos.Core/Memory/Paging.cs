@@ -44,6 +44,20 @@ namespace Cosmos.Core.Memory
             Native.WriteCR3(Native.ReadCR3()); // flush the TLB
         }
 
+        /// <summary>
+        /// Identity-maps every "available" range of the firmware memory map that lies above
+        /// <see cref="BootMappedLimit"/>. Call before handing RAM to the heap: the page tables
+        /// come from the usable RAM below 4 GiB.
+        /// </summary>
+        public static void MapAllRam()
+        {
+            for (int i = 0; i < PhysicalMemory.RegionCount; i++)
+            {
+                var r = PhysicalMemory.GetRegion(i);
+                if (r.Type == 1 && r.End > BootMappedLimit) MapIdentity(r.Base, r.End);
+            }
+        }
+
         private static ulong* NextLevel(ulong* table, int index)
         {
             ulong e = table[index];
