@@ -20,7 +20,7 @@ namespace Cosmos.System
             BeforeRun();
             while (!mStopped) Run();
             AfterRun();
-            Cosmos.HAL.SerialPort.Com1.WriteLine("Kernel stopped. System halted.");
+            global::System.Console.WriteLine("Kernel stopped. System halted.");
             Native.HaltForever();
         }
 

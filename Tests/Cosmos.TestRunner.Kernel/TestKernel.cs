@@ -50,6 +50,15 @@ namespace Cosmos.TestRunner
             _failed++;
         }
 
+        /// <summary>Announces that <paramref name="body"/> must end QEMU with exit status <paramref name="status"/> (shutdown or reset under -no-reboot: 0).</summary>
+        protected void ExpectExit(string name, int status, Action body)
+        {
+            Line("##cosmos-test expect-exit " + name + ": " + status);
+            body();
+            Line("##cosmos-test fail " + name + ": the body returned instead of ending the machine");
+            _failed++;
+        }
+
         /// <summary>
         /// Declares that a later line on COM1 must end with <paramref name="text"/> (checked by the
         /// runner on the host, e.g. for output written through System.Console).

@@ -10,7 +10,8 @@ namespace Cosmos.Build.Testing
     /// Reads a test kernel's serial output line by line. Test kernels (Cosmos.TestRunner.Kernel)
     /// print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
     /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test expect-serial NAME: TEXT" (passes when a
-    /// later serial line ends with TEXT before "done"), "##cosmos-test expect-panic NAME: TEXT" (the next
+    /// later serial line ends with TEXT before "done"), "##cosmos-test expect-exit NAME: CODE" (the
+    /// case passes when QEMU then exits with status CODE, e.g. 0 after a shutdown or reset), "##cosmos-test expect-panic NAME: TEXT" (the next
     /// panic must contain TEXT and ends the kernel), "##cosmos-test done". A panic line starts
     /// with "!!! PANIC: " (Cosmos.Core.Panic.Marker).
     /// </summary>
@@ -26,6 +27,8 @@ namespace Cosmos.Build.Testing
         private readonly List<string> _panicLines = new();
         private bool _inPanic;
         private readonly List<(string Name, string Text)> _expectSerial = new();
+        private string _expectExitName;
+        private int _expectExitCode;
 
         public IReadOnlyList<TestCaseResult> Results => _results;
         /// <summary>True once "done" was seen.</summary>
@@ -77,6 +80,7 @@ namespace Cosmos.Build.Testing
                 case "pass": _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
                 case "fail": _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
                 case "expect-panic": _expectPanicName = name; _expectPanicText = message; _running = name; break;
+                case "expect-exit": _expectExitName = name; _expectExitCode = int.TryParse(message, out var c) ? c : 0; _running = name; break;
                 case "expect-serial": _expectSerial.Add((name, message ?? "")); break;
                 case "done":
                     Done = true;
@@ -109,6 +113,21 @@ namespace Cosmos.Build.Testing
                 _running = null;
             }
         }
+
+        /// <summary>QEMU exited before "done": passes a pending expect-exit case when the status matches.</summary>
+        public void Exited(int status)
+        {
+            if (_expectExitName == null) return;
+            bool ok = status == _expectExitCode;
+            _results.Add(new TestCaseResult(_expectExitName, ok, ok ? null : $"QEMU exited with status {status}, expected {_expectExitCode}"));
+            _expectExitName = null;
+            _running = null;
+            Done = true;
+            EndedByExpectedExit = true;
+        }
+
+        /// <summary>True when the kernel ended through an expected QEMU exit (expect-exit).</summary>
+        public bool EndedByExpectedExit { get; private set; }
 
         /// <summary>Records a failure found outside the serial stream (e.g. QEMU's exit status).</summary>
         public void AddFailure(string name, string message) => _results.Add(new TestCaseResult(name, false, message));
