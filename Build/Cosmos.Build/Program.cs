@@ -25,7 +25,8 @@ namespace Cosmos.Build
             try { return body(); }
             catch (BuildStepException e)
             {
-                Console.WriteLine($"{e.File ?? "cosmos"}: error {e.Code}: {e.Message}");
+                string step = e.Step != null ? $"step '{e.Step}' failed: " : "";
+                Console.WriteLine($"{e.File ?? "cosmos"}: error {e.Code}: {step}{e.Message}");
                 return 1;
             }
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -31,7 +32,23 @@ namespace Cosmos.Build.Steps
     /// </summary>
     public static class KernelBuild
     {
+        private static string s_step = "setup";
+
+        /// <summary>Runs the pipeline; a failure is reported with the name of the step that failed.</summary>
         public static void Run(KernelBuildOptions o)
+        {
+            try { RunSteps(o); }
+            catch (BuildStepException e) when (e.Step == null)
+            {
+                throw new BuildStepException(e.Code, e.Message, e.File) { Step = s_step };
+            }
+            catch (Exception e) when (e is not BuildStepException)
+            {
+                throw new BuildStepException("COSMOS099", $"{e.GetType().Name}: {e.Message}") { Step = s_step };
+            }
+        }
+
+        private static void RunSteps(KernelBuildOptions o)
         {
             var total = Stopwatch.StartNew();
             Prerequisites.Ensure(Prerequisites.Build);
@@ -40,6 +57,7 @@ namespace Cosmos.Build.Steps
             var libs = Directory.GetFiles(binDir, "*.dll").Where(f => Path.GetFileNameWithoutExtension(f) != name).OrderBy(f => f, System.StringComparer.Ordinal).ToList();
             Directory.CreateDirectory(o.ObjDir);
 
+            s_step = "plugs";
             // 1+2. Entry point and plugs (one step: both rewrite IL).
             var patchedDir = Path.Combine(o.ObjDir, "patched");
             var entryDll = Path.Combine(o.ObjDir, "entry", name + ".dll");
@@ -57,6 +75,7 @@ namespace Cosmos.Build.Steps
                 Stamp.Write(stampPatch, fpPatch);
             }
 
+            s_step = "x#";
             // 3. X# programs.
             var asmDir = Path.Combine(o.ObjDir, "asm");
             var fpAsm = Stamp.Fingerprint(libs, "asm");
@@ -75,6 +94,7 @@ namespace Cosmos.Build.Steps
                 Stamp.Write(stampAsm, fpAsm);
             }
 
+            s_step = "ilc";
             // 4. ilc.
             var obj = Path.Combine(o.ObjDir, name + ".o");
             var ilcInputs = new List<string> { entryDll };
@@ -89,6 +109,7 @@ namespace Cosmos.Build.Steps
                 Stamp.Write(stampIlc, fpIlc);
             }
 
+            s_step = "link";
             // 5. Link.
             var stripped = Path.Combine(o.ObjDir, "kernel.elf");
             var linkInputs = asmObjects.Append(obj).Append(o.LinkerScript).ToList();
@@ -101,6 +122,7 @@ namespace Cosmos.Build.Steps
                 Stamp.Write(stampLink, fpLink);
             }
 
+            s_step = "iso";
             // 6. ISO.
             var fpIso = Stamp.Fingerprint(new[] { stripped }, IsoStep.GrubConfig);
             var stampIso = Path.Combine(o.ObjDir, "iso.stamp");

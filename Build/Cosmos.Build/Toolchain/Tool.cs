@@ -13,6 +13,8 @@ namespace Cosmos.Build.Toolchain
         public string Code { get; }
         /// <summary>File the error is about, or null.</summary>
         public string File { get; }
+        /// <summary>The pipeline step that failed (plugs, x#, ilc, link, iso), when known.</summary>
+        public string Step { get; init; }
         public BuildStepException(string code, string message, string file = null) : base(message) { Code = code; File = file; }
     }
 

@@ -20,11 +20,19 @@ namespace RuntimeTests
         private static int ComputeAtRunTime() => (int)(Cosmos.Core.CPU.GetCPUUptime() & 1) + 41; // not foldable at compile time
     }
 
+    internal static class ThreadLocalState
+    {
+        [ThreadStatic] public static int Counter;
+        [ThreadStatic] public static string Name;
+    }
+
+    internal unsafe struct Big { public fixed byte Bytes[20000]; }
+
     internal sealed class Node { public int Value; public Node Next; public byte[] Payload; }
 
     internal struct Pair { public string Key; public int Value; }
 
-    public sealed class Kernel : TestKernel
+    public sealed unsafe class Kernel : TestKernel
     {
         protected override void RunTests()
         {
@@ -135,6 +143,44 @@ namespace RuntimeTests
                 Equal("Int32", o.GetType().Name, "GetType().Name");
             });
 
+            Test("thread statics", () =>
+            {
+                Equal(0, ThreadLocalState.Counter, "starts zeroed");
+                for (int i = 0; i < 10; i++) ThreadLocalState.Counter++;
+                ThreadLocalState.Name = "boot thread";
+                Equal(10, ThreadLocalState.Counter, "incremented");
+                Equal("boot thread", ThreadLocalState.Name, "reference-typed thread static");
+            });
+
+            Test("large stack frames are probed page by page (RhpStackProbe)", () =>
+            {
+                Equal(20000 * 7 % 256, BigFrame(7), "sum over a 20,000-byte local");
+            });
+
+            Test("overlapping copies (memmove) and fills (memset)", () =>
+            {
+                var a = new int[1000];
+                for (int i = 0; i < a.Length; i++) a[i] = i;
+                Array.Copy(a, 0, a, 10, 900);   // overlapping, destination above source
+                Equal(0, a[10], "a[10] after shifting up");
+                Equal(899, a[909], "a[909]");
+                Array.Copy(a, 20, a, 0, 900);   // overlapping, destination below source
+                Equal(10, a[0], "a[0] after shifting down");
+                Array.Fill(a, 7);
+                Equal(7 * 1000, Sum(a), "fill");
+                new Span<int>(a).Clear();
+                Equal(0, Sum(a), "clear");
+            });
+
+            Test("string hashing is stable within a boot and randomized", () =>
+            {
+                string s1 = "hello" + 1, s2 = "hello1";
+                Equal(s1.GetHashCode(), s2.GetHashCode(), "equal strings hash equally");
+                var set = new HashSet<string>();
+                for (int i = 0; i < 2000; i++) set.Add("k" + i);
+                Equal(2000, set.Count, "HashSet<string> keeps distinct keys");
+            });
+
             Test("floating point and double→int conversions saturate", () =>
             {
                 double big = 1e20;
@@ -146,6 +192,18 @@ namespace RuntimeTests
                 Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
                 Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
             });
+        }
+
+        private static int Sum(int[] a) { int s = 0; foreach (int x in a) s += x; return s; }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static int BigFrame(byte v)
+        {
+            Big big;
+            for (int i = 0; i < 20000; i++) big.Bytes[i] = v;
+            int sum = 0;
+            for (int i = 0; i < 20000; i++) sum += big.Bytes[i];
+            return sum % 256;
         }
     }
 }
