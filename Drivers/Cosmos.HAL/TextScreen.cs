@@ -211,6 +211,13 @@ namespace Cosmos.HAL
             UpdateCursor();
         }
 
+        /// <summary>Writes <paramref name="text"/> at the cursor (control characters as in <see cref="Write(char)"/>), moving the hardware cursor once at the end.</summary>
+        public void Write(ReadOnlySpan<char> text)
+        {
+            for (int i = 0; i < text.Length; i++) Put(text[i]);
+            UpdateCursor();
+        }
+
         /// <summary>Writes a string (null writes nothing); the hardware cursor is updated once at the end.</summary>
         public void Write(string text)
         {

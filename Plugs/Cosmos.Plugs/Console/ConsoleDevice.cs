@@ -143,12 +143,18 @@ namespace Cosmos.Plugs.ConsoleIO
             }
             TextScreen screen = s_screen;
             Span<int> scalars = stackalloc int[2];
+            Span<char> chars = stackalloc char[128];
+            int pending = 0;
             for (int i = 0; i < utf8.Length; i++)
             {
                 int n = s_screenDecoder.Push(utf8[i], scalars);
                 for (int k = 0; k < n; k++)
-                    screen.Write(scalars[k] < 0x10000 ? (char)scalars[k] : '?');
+                {
+                    if (pending == chars.Length) { screen.Write((ReadOnlySpan<char>)chars); pending = 0; }
+                    chars[pending++] = scalars[k] < 0x10000 ? (char)scalars[k] : '?';
+                }
             }
+            if (pending > 0) screen.Write((ReadOnlySpan<char>)chars.Slice(0, pending));
         }
 
         /// <summary>Writes text (UTF-16; surrogate pairs are joined, lone surrogates become U+FFFD) to COM1 and the screen.</summary>
