@@ -1,3 +1,4 @@
+using Cosmos.Core;
 using Cosmos.HAL;
 
 namespace Cosmos.System
@@ -5,7 +6,10 @@ namespace Cosmos.System
     /// <summary>
     /// One-time system initialization before the user kernel runs (Cosmos API name):
     /// COM1, the TSC frequency (measured against the PIT; the runtime's clocks use it),
-    /// the PS/2 keyboard and ACPI. Each device that is missing is reported, not fatal.
+    /// the PS/2 keyboard, ACPI, then interrupts: the IDT with its IST stacks
+    /// (<see cref="INTs.Initialize"/>), the interrupt controllers (local APIC + I/O APIC from the
+    /// MADT, else the remapped 8259 PICs; every IRQ masked until a driver enables it) and STI.
+    /// Each device that is missing is reported, not fatal.
     /// </summary>
     public static class Global
     {
@@ -20,6 +24,10 @@ namespace Cosmos.System
             Cosmos.Runtime.RuntimeEnvironment.TscFrequency = TSC.Calibrate();
             PS2Keyboard.Initialize();
             ACPI.Initialize();
+            CPU.DisableInterrupts();
+            INTs.Initialize();
+            InterruptController.Initialize();
+            CPU.EnableInterrupts();
         }
     }
 }

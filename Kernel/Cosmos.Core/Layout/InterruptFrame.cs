@@ -5,19 +5,33 @@ namespace Cosmos.Core.Layout
     /// <summary>
     /// The uniform frame every X# interrupt entry stub builds before calling the managed
     /// dispatcher (Intel SDM Vol. 3A §6.12.1, Figure 6-9 for the part the CPU pushes).
-    /// One source of truth: the X# stub generator derives every offset from this struct with
-    /// Marshal.OffsetOf; fields are listed from the lowest address (the pointer handed to
-    /// managed code) upward. All fields are 64-bit.
+    /// One source of truth: the X# stub generator (Kernel/Cosmos.Core/Asm/InterruptStubs.cs)
+    /// derives every offset from this struct with Marshal.OffsetOf and checks at generation time
+    /// that Vector, ErrorCode, RIP, CS, RFLAGS, RSP and SS are consecutive qwords (the part the
+    /// stub and the CPU push). Fields are listed from the lowest address (the pointer handed to
+    /// managed code) upward. All fields are 64-bit; the struct is 176 bytes.
+    /// <para>
     /// Stubs push a dummy error code (0) for vectors without one, so ErrorCode is always present.
+    /// For the vectors with a CPU error code (8, 10–14, 17, 21, 29, 30) the stub tells a real
+    /// fault from a software <c>int n</c> (which pushes none, SDM Vol. 3A §6.13) by the stack
+    /// alignment: in 64-bit mode the CPU aligns RSP to 16 before pushing (SDM Vol. 3A §6.14.2), so
+    /// RSP at stub entry is 16-byte aligned exactly when an error code was pushed. Without one the
+    /// stub pushes 0 and sets <see cref="NoCpuErrorCodeFlag"/> in <see cref="Vector"/>.
+    /// </para>
+    /// <para>
+    /// Handlers may rewrite the general registers, RIP, RSP and RFLAGS: the stub restores the
+    /// frame as it is when the dispatcher returns, then executes IRETQ. <see cref="XSaveArea"/>
+    /// is informational (the stub recomputes it); the SIMD state it points to may be edited.
+    /// </para>
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct InterruptFrame
     {
-        /// <summary>Address of the saved SIMD state (XSAVE/XSAVEOPT area, or a 512-byte FXSAVE area), 64-byte aligned, below this frame.</summary>
+        /// <summary>Address of the saved SIMD state (XSAVE area, or a 512-byte FXSAVE area), 64-byte aligned, below this frame. RSP had this value at the call into managed code.</summary>
         public ulong XSaveArea;
         public ulong R15, R14, R13, R12, R11, R10, R9, R8;
         public ulong RBP, RDI, RSI, RDX, RCX, RBX, RAX;
-        /// <summary>Interrupt vector 0–255.</summary>
+        /// <summary>Interrupt vector 0–255 in bits 0–7; bit 8 is <see cref="NoCpuErrorCodeFlag"/>.</summary>
         public ulong Vector;
         /// <summary>CPU error code for vectors 8, 10–14, 17, 21, 29, 30; 0 otherwise.</summary>
         public ulong ErrorCode;
@@ -28,5 +42,18 @@ namespace Cosmos.Core.Layout
         /// <summary>Interrupted RSP (the CPU always pushes SS:RSP in 64-bit mode).</summary>
         public ulong RSP;
         public ulong SS;
+
+        /// <summary>Bit set in <see cref="Vector"/> when the vector normally has a CPU error code but none was pushed (a software <c>int n</c>).</summary>
+        public const ulong NoCpuErrorCodeFlag = 0x100;
+
+        /// <summary>The vector number (bits 0–7 of <see cref="Vector"/>).</summary>
+        public readonly int VectorNumber => (int)(Vector & 0xFF);
+
+        /// <summary>True when the CPU pushed <see cref="ErrorCode"/> (false for vectors without one and for <c>int n</c>).</summary>
+        public readonly bool HasCpuErrorCode => (Vector & NoCpuErrorCodeFlag) == 0 && VectorHasErrorCode(VectorNumber);
+
+        /// <summary>True for the vectors whose exceptions push an error code: 8, 10–14, 17, 21, 29, 30 (Intel SDM Vol. 3A Table 6-1; AMD APM Vol. 2 §8.2 for 29, 30).</summary>
+        public static bool VectorHasErrorCode(int vector) =>
+            vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30;
     }
 }

@@ -1,0 +1,261 @@
+using System.Runtime;
+using Cosmos.Core.Layout;
+using Cosmos.Core.Memory;
+
+namespace Cosmos.Core.Interrupts
+{
+    /// <summary>
+    /// The managed interrupt dispatcher every X# entry stub calls (<c>cosmos_interrupt_dispatch</c>,
+    /// RDI = <see cref="InterruptFrame"/>*, RSP 16-byte aligned, interrupts as the gate left them).
+    /// <list type="number">
+    /// <item>A handler registered on the vector's <see cref="IdtEntry"/> in
+    /// <see cref="InterruptDescriptorTable.Active"/> runs with its typed arguments and may rewrite the
+    /// frame and return (the stub then restores it and executes IRETQ). After it, entries with
+    /// <see cref="IdtEntry.SendsEndOfInterrupt"/> are acknowledged through <see cref="EndOfInterrupt"/>.</item>
+    /// <item>Otherwise, for #DE (0) and #PF (14), <see cref="HardwareExceptionHook.Raise"/> (set by the
+    /// runtime) may turn the fault into a managed exception: when it returns true the frame was rewritten
+    /// and the dispatcher returns.</item>
+    /// <item>Otherwise vectors 32–255 are counted and acknowledged (a spurious or unclaimed IRQ), and
+    /// everything else is reported through <see cref="Panic"/> (name, vector, decoded error code, CR2,
+    /// registers, decoded RFLAGS, stack trace), then the machine halts, or resets when
+    /// <see cref="RebootOnUnhandled"/> is set.</item>
+    /// </list>
+    /// Nothing here allocates.
+    /// </summary>
+    public static unsafe class InterruptDispatcher
+    {
+        /// <summary>Acknowledges vector n at the interrupt controller; set by Cosmos.HAL's controller driver. Null = no EOI.</summary>
+        public static delegate*<int, void> EndOfInterrupt;
+
+        /// <summary>When true an unhandled exception resets the machine after its report instead of halting.</summary>
+        public static bool RebootOnUnhandled;
+
+        /// <summary>Deepest nesting of interrupts accepted before the dispatcher reports a runaway (faults in handlers).</summary>
+        public const int MaxNesting = 8;
+        /// <summary>Most return addresses printed by the RBP-chain stack trace.</summary>
+        public const int MaxTraceFrames = 24;
+
+        private struct Counters { public fixed ulong Count[256]; }
+        private static Counters s_counters;
+        private static int s_depth;
+
+        /// <summary>How many times vector <paramref name="vector"/> reached the dispatcher since boot.</summary>
+        public static ulong GetCount(int vector) => (uint)vector < 256 ? s_counters.Count[vector] : 0;
+
+        /// <summary>Current interrupt nesting depth (0 outside any handler).</summary>
+        public static int Depth => s_depth;
+
+        /// <summary>Entry point from the X# stubs.</summary>
+        [RuntimeExport(Asm.InterruptStubs.DispatchSymbol)]
+        public static void Dispatch(InterruptFrame* frame)
+        {
+            int vector = (int)(frame->Vector & 0xFF);
+            ulong cr2 = vector == 14 ? Native.ReadCR2() : 0;  // before anything else can fault
+            s_counters.Count[vector]++;
+            if (++s_depth > MaxNesting)
+            {
+                s_depth = 0;
+                Report(frame, cr2, "interrupt nesting too deep (a fault inside an interrupt handler?)");
+            }
+
+            var idt = InterruptDescriptorTable.Active;
+            IdtEntry entry = idt != null ? idt.Entries[vector] : null;
+            if (entry != null && entry.Handler != null)
+            {
+                void* h = entry.Handler;
+                switch (entry.Kind)
+                {
+                    case HandlerKind.Plain:
+                        ((delegate*<InterruptFrame*, void>)h)(frame);
+                        break;
+                    case HandlerKind.ErrorCode:
+                        ((delegate*<InterruptFrame*, ulong, void>)h)(frame, frame->ErrorCode);
+                        break;
+                    case HandlerKind.Selector:
+                        ((delegate*<InterruptFrame*, SelectorErrorCode, void>)h)(frame, new SelectorErrorCode(frame->ErrorCode));
+                        break;
+                    case HandlerKind.PageFault:
+                        ((delegate*<InterruptFrame*, PageFaultErrorCode, ulong, void>)h)(frame, (PageFaultErrorCode)frame->ErrorCode, cr2);
+                        break;
+                    case HandlerKind.Diverging:
+                        ((delegate*<InterruptFrame*, void>)h)(frame);
+                        Report(frame, cr2, "the handler of a non-returning exception returned");
+                        break;
+                    case HandlerKind.DivergingErrorCode:
+                        ((delegate*<InterruptFrame*, ulong, void>)h)(frame, frame->ErrorCode);
+                        Report(frame, cr2, "the handler of a non-returning exception returned");
+                        break;
+                }
+                if (entry.SendsEndOfInterrupt && EndOfInterrupt != null) EndOfInterrupt(vector);
+                s_depth--;
+                return;
+            }
+
+            if ((vector == 0 || vector == 14) && (frame->Vector & InterruptFrame.NoCpuErrorCodeFlag) == 0)
+            {
+                var raise = HardwareExceptionHook.Raise;
+                if (raise != null && raise(frame)) { s_depth--; return; }
+            }
+
+            if (vector >= InterruptDescriptorTable.FirstIrqVector)
+            {
+                if ((entry == null || entry.SendsEndOfInterrupt) && EndOfInterrupt != null) EndOfInterrupt(vector);
+                s_depth--;
+                return;
+            }
+            Report(frame, cr2, null);
+        }
+
+        /// <summary>Architectural name of an exception vector (Intel SDM Vol. 3A Table 6-1).</summary>
+        public static string ExceptionName(int vector)
+        {
+            switch (vector)
+            {
+                case 0: return "Divide error (#DE)";
+                case 1: return "Debug (#DB)";
+                case 2: return "Non-maskable interrupt (NMI)";
+                case 3: return "Breakpoint (#BP)";
+                case 4: return "Overflow (#OF)";
+                case 5: return "BOUND range exceeded (#BR)";
+                case 6: return "Invalid opcode (#UD)";
+                case 7: return "Device not available (#NM)";
+                case 8: return "Double fault (#DF)";
+                case 9: return "Coprocessor segment overrun";
+                case 10: return "Invalid TSS (#TS)";
+                case 11: return "Segment not present (#NP)";
+                case 12: return "Stack-segment fault (#SS)";
+                case 13: return "General protection fault (#GP)";
+                case 14: return "Page fault (#PF)";
+                case 16: return "x87 floating-point error (#MF)";
+                case 17: return "Alignment check (#AC)";
+                case 18: return "Machine check (#MC)";
+                case 19: return "SIMD floating-point exception (#XM)";
+                case 20: return "Virtualization exception (#VE)";
+                case 21: return "Control protection exception (#CP)";
+                case 28: return "Hypervisor injection exception (#HV)";
+                case 29: return "VMM communication exception (#VC)";
+                case 30: return "Security exception (#SX)";
+                default: return vector < 32 ? "Reserved exception" : "Interrupt";
+            }
+        }
+
+        /// <summary>
+        /// Writes the panic report for <paramref name="frame"/> and halts (or resets when
+        /// <see cref="RebootOnUnhandled"/>). <paramref name="why"/> adds a line (null: none). Never returns.
+        /// </summary>
+        public static void Report(InterruptFrame* frame, ulong cr2, string why)
+        {
+            int vector = (int)(frame->Vector & 0xFF);
+            Panic.Begin();
+            Panic.Write("CPU exception: ");
+            Panic.Write(ExceptionName(vector));
+            Panic.Write(", vector ");
+            Panic.WriteDecimal((ulong)vector);
+            int ist = TaskStateSegment.StackContaining(InterruptNative.ReadRsp());
+            if (ist != 0) { Panic.Write(", handled on IST "); Panic.WriteDecimal((ulong)ist); Panic.Write(" stack"); }
+            Panic.Write("\n");
+            if (why != null) { Panic.Write(why); Panic.Write("\n"); }
+            if ((frame->Vector & InterruptFrame.NoCpuErrorCodeFlag) != 0)
+                Panic.Write("raised by software (INT n): no CPU error code\n");
+            WriteErrorCode(vector, frame->ErrorCode, cr2);
+            if (vector == 8)
+                Panic.Write("(a fault while delivering another one; a kernel stack overflow into its guard page ends here)\n");
+            WriteRegisters(frame);
+            Panic.Write("Stack trace:\n");
+            var trace = HardwareExceptionHook.WriteStackTrace;
+            if (trace != null) trace(frame);
+            else WriteRbpChain(frame);
+            if (RebootOnUnhandled)
+            {
+                Panic.Write("Rebooting.\n");
+                Reset();
+            }
+            Panic.End();
+        }
+
+        private static void WriteErrorCode(int vector, ulong code, ulong cr2)
+        {
+            if (!InterruptFrame.VectorHasErrorCode(vector)) return;
+            Panic.Write("error code 0x");
+            Panic.WriteHex(code);
+            if (vector == 14)
+            {
+                var pf = (PageFaultErrorCode)code;
+                Panic.Write(((pf & PageFaultErrorCode.ProtectionViolation) != 0) ? ": protection violation" : ": page not present");
+                Panic.Write(((pf & PageFaultErrorCode.CausedByWrite) != 0) ? ", write" : ", read");
+                Panic.Write(((pf & PageFaultErrorCode.UserMode) != 0) ? ", user mode" : ", supervisor mode");
+                if ((pf & PageFaultErrorCode.MalformedTable) != 0) Panic.Write(", reserved bit set in a paging entry");
+                if ((pf & PageFaultErrorCode.InstructionFetch) != 0) Panic.Write(", instruction fetch");
+                if ((pf & PageFaultErrorCode.ProtectionKey) != 0) Panic.Write(", protection key");
+                if ((pf & PageFaultErrorCode.ShadowStack) != 0) Panic.Write(", shadow stack");
+                Panic.Write("\nCR2 (faulting address) 0x");
+                Panic.WriteHex(cr2);
+                if (cr2 < 4096) Panic.Write(" (null page)");
+            }
+            else if (vector >= 10 && vector <= 13)
+            {
+                var s = new SelectorErrorCode(code);
+                if (s.IsNull) Panic.Write(": no selector");
+                else
+                {
+                    Panic.Write(s.Table == DescriptorTable.Idt ? ": IDT vector " : s.Table == DescriptorTable.Ldt ? ": LDT index " : ": GDT index ");
+                    Panic.WriteDecimal((ulong)s.Index);
+                    if (s.External) Panic.Write(", external event");
+                }
+            }
+            Panic.Write("\n");
+        }
+
+        private static void Reg(string name, ulong value)
+        {
+            Panic.Write(name);
+            Panic.Write("=0x");
+            Panic.WriteHex(value);
+        }
+
+        private static void WriteRegisters(InterruptFrame* f)
+        {
+            Reg("RIP", f->RIP); Panic.Write(" "); Reg("CS", f->CS); Panic.Write(" "); Reg("SS", f->SS); Panic.Write("\n");
+            Reg("RSP", f->RSP); Panic.Write(" "); Reg("RBP", f->RBP); Panic.Write("\n");
+            Reg("RFLAGS", f->RFLAGS); Panic.Write(" ["); RFlags.Write(f->RFLAGS); Panic.Write("]\n");
+            Reg("RAX", f->RAX); Panic.Write(" "); Reg("RBX", f->RBX); Panic.Write(" "); Reg("RCX", f->RCX); Panic.Write("\n");
+            Reg("RDX", f->RDX); Panic.Write(" "); Reg("RSI", f->RSI); Panic.Write(" "); Reg("RDI", f->RDI); Panic.Write("\n");
+            Reg("R8 ", f->R8); Panic.Write(" "); Reg("R9 ", f->R9); Panic.Write(" "); Reg("R10", f->R10); Panic.Write("\n");
+            Reg("R11", f->R11); Panic.Write(" "); Reg("R12", f->R12); Panic.Write(" "); Reg("R13", f->R13); Panic.Write("\n");
+            Reg("R14", f->R14); Panic.Write(" "); Reg("R15", f->R15); Panic.Write("\n");
+            Reg("CR0", Native.ReadCR0()); Panic.Write(" "); Reg("CR3", Native.ReadCR3()); Panic.Write(" "); Reg("CR4", Native.ReadCR4()); Panic.Write("\n");
+        }
+
+        /// <summary>Prints RIP, then the return addresses found by following saved RBP values (frame pointers) while they look sane.</summary>
+        private static void WriteRbpChain(InterruptFrame* f)
+        {
+            Panic.Write("  0x"); Panic.WriteHex(f->RIP); Panic.Write(" (interrupted instruction)\n");
+            ulong rbp = f->RBP;
+            for (int i = 0; i < MaxTraceFrames; i++)
+            {
+                if (rbp == 0 || (rbp & 7) != 0 || !Paging.IsMapped(rbp) || !Paging.IsMapped(rbp + 15)) break;
+                ulong ret = *(ulong*)(rbp + 8);
+                ulong next = *(ulong*)rbp;
+                if (ret == 0) break;
+                Panic.Write("  0x"); Panic.WriteHex(ret); Panic.Write("\n");
+                if (next <= rbp) break;
+                rbp = next;
+            }
+            Panic.Write("(return addresses from the RBP chain; frames without a frame pointer are skipped)\n");
+        }
+
+        /// <summary>Resets the machine: 8042 pulse (0x64 ← 0xFE), then port 0xCF9, then a triple fault.</summary>
+        private static void Reset()
+        {
+            Native.OutB(0x64, 0xFE);
+            Native.OutB(0xCF9, 0x06);
+            byte* empty = stackalloc byte[16];
+            *(ushort*)empty = 0;
+            *(ulong*)(empty + 2) = 0;
+            Native.Lidt(empty);
+            // Any exception now triple-faults (no IDT): touch the unmapped null page.
+            System.Threading.Volatile.Read(ref *(byte*)0);
+            Native.HaltForever();
+        }
+    }
+}

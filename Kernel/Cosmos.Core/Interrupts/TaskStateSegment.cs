@@ -1,0 +1,100 @@
+using Cosmos.Core.Asm;
+using Cosmos.Core.Memory;
+
+namespace Cosmos.Core.Interrupts
+{
+    /// <summary>
+    /// The 64-bit TSS of the boot path (GDT selector 0x18, symbol <c>cosmos_boot_tss</c>) and its
+    /// interrupt stack table (Intel SDM Vol. 3A §8.7, Figure 8-11: RSP0..2 at byte 4, 12, 20; IST1..7
+    /// at byte 36 + 8·(n−1)). The CPU reads the IST pointers at each delivery through a gate with a
+    /// nonzero IST index, so changing them needs no reload.
+    /// <para>
+    /// <see cref="InitializeInterruptStacks"/> sets up <see cref="InterruptStubs.IstStackCount"/> stacks of
+    /// <see cref="InterruptStubs.IstStackPages"/> pages each, from a region in <c>.boot.bss</c> (inside the
+    /// 4 KiB-mapped first 2 MiB); the page below each stack is unmapped, so an overflow of an IST stack
+    /// faults instead of overwriting the stack below.
+    /// </para>
+    /// </summary>
+    public static unsafe class TaskStateSegment
+    {
+        /// <summary>IST index of the double-fault stack.</summary>
+        public const int DoubleFaultStackIndex = 1;
+        /// <summary>IST index of the NMI stack.</summary>
+        public const int NmiStackIndex = 2;
+        /// <summary>IST index of the machine-check stack.</summary>
+        public const int MachineCheckStackIndex = 3;
+
+        private static bool s_initialized;
+
+        /// <summary>Linear address of the TSS.</summary>
+        public static ulong Address => (ulong)InterruptNative.TssAddress();
+
+        /// <summary>IST pointer <paramref name="index"/> (1–7); 0 = not set.</summary>
+        public static ulong GetInterruptStack(int index) => *(ulong*)(InterruptNative.TssAddress() + 36 + 8 * (Clamp(index) - 1));
+
+        /// <summary>Sets IST pointer <paramref name="index"/> (1–7) to <paramref name="top"/> (the initial RSP; the CPU aligns it down to 16).</summary>
+        public static void SetInterruptStack(int index, ulong top) => *(ulong*)(InterruptNative.TssAddress() + 36 + 8 * (Clamp(index) - 1)) = top;
+
+        /// <summary>RSP<paramref name="ring"/> (0–2): the stack loaded on a privilege change to that ring.</summary>
+        public static void SetPrivilegeStack(int ring, ulong top)
+        {
+            if ((uint)ring > 2) Panic.Halt("TaskStateSegment.SetPrivilegeStack: ring must be 0..2, got", (ulong)ring);
+            *(ulong*)(InterruptNative.TssAddress() + 4 + 8 * ring) = top;
+        }
+
+        private static int Clamp(int index)
+        {
+            if (index < 1 || index > 7) Panic.Halt("TaskStateSegment: IST index must be 1..7, got", (ulong)index);
+            return index;
+        }
+
+        /// <summary>Lowest usable byte of the reserved IST stack <paramref name="index"/> (1..IstStackCount).</summary>
+        public static ulong StackBottom(int index) => InterruptNative.IstStacksAddress() + (ulong)(index - 1) * InterruptStubs.IstSlotBytes + 4096;
+        /// <summary>First byte above the reserved IST stack <paramref name="index"/> (its initial RSP).</summary>
+        public static ulong StackTop(int index) => InterruptNative.IstStacksAddress() + (ulong)index * InterruptStubs.IstSlotBytes;
+        /// <summary>The unmapped guard page below reserved IST stack <paramref name="index"/>.</summary>
+        public static ulong GuardPage(int index) => InterruptNative.IstStacksAddress() + (ulong)(index - 1) * InterruptStubs.IstSlotBytes;
+
+        /// <summary>The reserved IST stack (1..IstStackCount) that contains <paramref name="address"/>, or 0.</summary>
+        public static int StackContaining(ulong address)
+        {
+            for (int i = 1; i <= InterruptStubs.IstStackCount; i++)
+                if (address >= StackBottom(i) && address <= StackTop(i)) return i;
+            return 0;
+        }
+
+        /// <summary>
+        /// Unmaps the guard pages and points IST1..IST3 at the reserved stacks. Idempotent.
+        /// Panics when the region is not mapped with 4 KiB pages (it must lie below 2 MiB).
+        /// </summary>
+        public static void InitializeInterruptStacks()
+        {
+            if (s_initialized) return;
+            s_initialized = true;
+            for (int i = 1; i <= InterruptStubs.IstStackCount; i++)
+            {
+                UnmapPage(GuardPage(i));
+                SetInterruptStack(i, StackTop(i));
+            }
+        }
+
+        /// <summary>
+        /// Clears the 4 KiB page-table entry of <paramref name="address"/> and flushes its TLB entry
+        /// (SDM Vol. 3A §4.5, §4.10.4.1). Panics when the address is mapped by a 2 MiB or 1 GiB page.
+        /// </summary>
+        public static void UnmapPage(ulong address)
+        {
+            ulong* table = (ulong*)(Native.ReadCR3() & Paging.AddressMask);
+            for (int level = 3; level >= 1; level--)
+            {
+                ulong e = table[(address >> (12 + 9 * level)) & 511];
+                if ((e & Paging.Present) == 0) return;  // already not mapped
+                if ((e & Paging.PageSizeBit) != 0)
+                    Panic.Halt("TaskStateSegment.UnmapPage: address is inside a large page (guard pages need 4 KiB pages):", address);
+                table = (ulong*)(e & Paging.AddressMask);
+            }
+            table[(address >> 12) & 511] = 0;
+            Native.Invlpg((void*)address);
+        }
+    }
+}
