@@ -29,6 +29,7 @@ namespace Cosmos.InterruptTestHelpers
                 a.Ret();
             }
             a.GlobalFunction("itest_int3"); a.Int3(); a.Ret();
+            a.GlobalFunction("itest_nothing"); a.Ret();
             a.GlobalFunction("itest_ud2"); a.Ud2(); a.Ret();                       // resume: RIP += 2
             a.GlobalFunction("itest_divide_by_zero");                             // EDI = dividend; resume: emulate RET
             a.Mov(EAX, EDI); a.Xor(EDX, EDX); a.Xor(ECX, ECX); a.Div(ECX); a.Ret();
@@ -75,6 +76,7 @@ namespace Cosmos.InterruptTestHelpers
     {
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_int_table_address")] public static extern delegate*<void>* IntTable();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_int3")] public static extern void Int3();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_nothing")] public static extern void Nothing();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_ud2")] public static extern void Ud2();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_divide_by_zero")] public static extern uint DivideByZero(uint dividend);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_write_qword")] public static extern void WriteQword(ulong address, ulong value);

@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -16,7 +17,9 @@ namespace Cosmos.Build.Bench
     /// same build of the kernel's libraries only, without the Cosmos steps), no-change rebuild time
     /// (beside a no-change build of one library), ISO size (beside the kernel ELF without debug
     /// info), QEMU start → shell prompt (beside QEMU start → first serial byte, i.e. firmware +
-    /// GRUB + boot path), and kernel entry → prompt in TSC ticks.
+    /// GRUB + boot path), and kernel entry → prompt in TSC ticks; then the interrupt figures of
+    /// Tests/Bench/InterruptBench (int3 round trip and timer IRQ entry-to-handler latency, each beside the
+    /// bare X# save/restore stub measured in the same run, with the ratio).
     /// </summary>
     public static class BenchCommand
     {
@@ -24,8 +27,9 @@ namespace Cosmos.Build.Bench
         {
             var kvm = new Option<bool>("--kvm") { Description = "Also boot with KVM when /dev/kvm works" };
             var runs = new Option<int>("--boots") { Description = "Boots to average", DefaultValueFactory = _ => 3 };
-            var cmd = new Command("bench", "Print build and boot figures of the demo OS.") { kvm, runs };
-            cmd.SetAction(p => Program.Guard(() => Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
+            var irqOnly = new Option<bool>("--interrupts-only") { Description = "Only the interrupt figures (Tests/Bench/InterruptBench)" };
+            var cmd = new Command("bench", "Print build, boot and interrupt figures of the demo OS.") { kvm, runs, irqOnly };
+            cmd.SetAction(p => Program.Guard(() => p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
             return cmd;
         }
 
@@ -37,6 +41,14 @@ namespace Cosmos.Build.Bench
             args.AddRange(extra);
             var r = Tool.Run("dotnet", args, root);
             if (r.ExitCode != 0) throw new BuildStepException("COSMOS095", $"building {project} failed:\n{r.StdOut}{r.StdErr}");
+        }
+
+        private static int RunInterruptsOnly(bool kvm)
+        {
+            var root = TestCommand.RepoRoot();
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            InterruptFigures(root, kvm);
+            return 0;
         }
 
         private static int Run(bool kvm, int boots)
@@ -77,7 +89,67 @@ namespace Cosmos.Build.Bench
                 string ms = hz > 0 ? $"{meanTicks / (double)(hz * 1000):0.0} ms at {hz} MHz" : "";
                 Console.WriteLine($"  kernel entry → prompt  {meanTicks,12} TSC ticks ({ms}) [{accel}]");
             }
+            InterruptFigures(root, kvm);
             return 0;
+        }
+
+        /// <summary>
+        /// Boots Tests/Bench/InterruptBench headless and prints its interrupt figures: int3 round trip
+        /// (full path: X# stub + managed dispatcher + handler) and local APIC timer entry-to-handler latency,
+        /// each beside the same measurement through the bare X# save/restore stub, with the ratio. TCG always;
+        /// KVM too when asked and /dev/kvm opens (a KVM boot that fails is reported, not fatal).
+        /// </summary>
+        private static void InterruptFigures(string root, bool kvm)
+        {
+            var proj = Path.Combine(root, "Tests", "Bench", "InterruptBench", "InterruptBench.csproj");
+            Build(root, proj);
+            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "InterruptBench.iso");
+            Console.WriteLine("Interrupt figures (Tests/Bench/InterruptBench; TSC ticks per event, full path beside the bare X# save/restore stub)");
+            foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
+            {
+                string accel = useKvm ? "KVM" : "TCG";
+                if (useKvm && !Qemu.KvmUsable()) { Console.WriteLine($"  [{accel}] /dev/kvm cannot be opened: skipped"); continue; }
+                var (ok, output) = BootToDone(iso, useKvm, TimeSpan.FromSeconds(180));
+                if (!ok)
+                {
+                    var tail = string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+                    Console.WriteLine($"  [{accel}] the benchmark kernel did not finish: {tail}");
+                    continue;
+                }
+                var simd = Regex.Match(output, @"bench simd (\S+) area (\d+) xcr0 (\S+)");
+                var call = Regex.Match(output, @"bench call-baseline (\d+)");
+                if (simd.Success) Console.WriteLine($"  [{accel}] SIMD save {simd.Groups[1].Value}, area {simd.Groups[2].Value} bytes, XCR0 {simd.Groups[3].Value}; an empty call+ret costs {call.Groups[1].Value} ticks");
+                foreach (Match m in Regex.Matches(output, @"bench int3 (\S+) full (\d+) bare (\d+)"))
+                {
+                    double full = double.Parse(m.Groups[2].Value), bare = double.Parse(m.Groups[3].Value);
+                    Console.WriteLine($"  int3 round trip ({m.Groups[1].Value,-8}) {full,8:0} ticks   (baseline: bare X# stub {bare:0} ticks; ratio {full / bare:0.00}x) [{accel}]");
+                }
+                var t = Regex.Match(output, @"bench timer full (\d+) (\d+) bare (\d+) (\d+)");
+                if (t.Success)
+                {
+                    double fm = double.Parse(t.Groups[1].Value), bm = double.Parse(t.Groups[3].Value);
+                    Console.WriteLine($"  timer IRQ → handler     {fm,8:0} ticks   (median; min {t.Groups[2].Value}) (baseline: bare X# stub {bm:0}, min {t.Groups[4].Value}; ratio {fm / bm:0.00}x) [{accel}]");
+                }
+                else Console.WriteLine($"  timer IRQ → handler     not measured: {Regex.Match(output, @"bench timer (.*)").Groups[1].Value} [{accel}]");
+            }
+        }
+
+        /// <summary>Boots <paramref name="iso"/> headless until it prints "bench done" (or QEMU exits / times out); returns the serial output.</summary>
+        private static (bool Ok, string Output) BootToDone(string iso, bool kvm, TimeSpan timeout)
+        {
+            var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in Qemu.Arguments(new QemuOptions { Iso = iso, Kvm = kvm, Display = false })) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var text = new StringBuilder();
+            var done = new ManualResetEventSlim();
+            p.OutputDataReceived += (_, e) => { if (e.Data == null) { done.Set(); return; } lock (text) text.AppendLine(e.Data); if (e.Data.StartsWith("bench done")) done.Set(); };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (text) text.AppendLine("[qemu] " + e.Data); };
+            p.BeginOutputReadLine(); p.BeginErrorReadLine();
+            bool inTime = done.Wait(timeout);
+            if (!p.WaitForExit(10000)) { try { p.Kill(true); } catch { } p.WaitForExit(); }
+            string all; lock (text) all = text.ToString();
+            if (!inTime) all += "\ntimed out after " + timeout.TotalSeconds + " s";
+            return (all.Contains("bench done"), all);
         }
 
         private sealed record BootResult(double ToFirstOutput, double ToPrompt, ulong Ticks, ulong TscMHz);

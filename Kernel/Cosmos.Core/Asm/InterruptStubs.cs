@@ -28,6 +28,14 @@ namespace Cosmos.Core.Asm
     /// rewritten) frame; drop vector and error code; IRETQ.
     /// </para>
     /// <para>
+    /// Why XSAVE and not XSAVEOPT by default: XSAVEOPT's modified optimization (Intel SDM Vol. 1 §13.6, §13.9)
+    /// skips state components not modified since the last XRSTOR from the same linear address, assuming
+    /// software has not written the area in between. The area here lives on the interrupted stack, which the
+    /// interrupted code overwrites between two interrupts that arrive at the same stack depth, so XSAVEOPT could
+    /// leave stale bytes that the XRSTOR then loads. XSAVEOPT stays selectable
+    /// (<c>cosmos_interrupt_set_simd_mode(2)</c>) for measurements; a per-thread save area would make it safe.
+    /// </para>
+    /// <para>
     /// Also defines: <c>cosmos_interrupt_stub_address(vector)</c>, <c>cosmos_interrupt_bare_stub_address()</c>
     /// (the benchmark baseline: same register and SIMD save/restore, no managed call; it stores RDTSC in
     /// <c>cosmos_bare_stub_tsc</c>, counts in <c>cosmos_bare_stub_count</c> and writes the local APIC EOI
