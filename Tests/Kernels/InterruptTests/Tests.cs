@@ -54,6 +54,17 @@ namespace InterruptTests
         }
         private static void RecordOnly(InterruptFrame* f) => Record(f);
 
+        private static int s_hookCalls;
+        private static ulong s_hookVector;
+        /// <summary>Stands in for the runtime's fault-to-exception conversion: claims the fault and resumes after the helper.</summary>
+        private static bool FakeRaise(InterruptFrame* f)
+        {
+            s_hookCalls++;
+            s_hookVector = f->Vector;
+            EmulateReturn(f);
+            return true;
+        }
+
         private static int s_irqHits;
         private static void OnSoftIrq(InterruptFrame* f) { s_irqHits++; Record(f); }
 
@@ -263,6 +274,26 @@ namespace InterruptTests
                 idt.X87FloatingPoint.ClearHandler();
                 Equal(1, s_hits, "handler calls");
                 Equal(16UL, s_vector, "vector");
+            });
+
+            Test("HardwareExceptionHook.Raise is consulted for #DE and #PF without a registered handler, and may resume", () =>
+            {
+                var saved = HardwareExceptionHook.Raise;
+                HardwareExceptionHook.Raise = &FakeRaise;
+                s_hookCalls = 0;
+                Helpers.DivideByZero(1);
+                Equal(1, s_hookCalls, "#DE reached the hook");
+                Equal(0UL, s_hookVector, "#DE vector");
+                Helpers.WriteQword(0x20, 5);
+                Equal(2, s_hookCalls, "#PF reached the hook");
+                Equal(14UL, s_hookVector, "#PF vector");
+                idt.PageFault.SetHandler(&OnPageFault);
+                Reset();
+                Helpers.WriteQword(0x20, 5);
+                idt.PageFault.ClearHandler();
+                Equal(2, s_hookCalls, "a registered handler wins over the hook");
+                Equal(1, s_hits, "the registered handler ran");
+                HardwareExceptionHook.Raise = saved;
             });
 
             Test("dispatcher counts vectors", () =>
