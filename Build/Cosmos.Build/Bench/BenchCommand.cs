@@ -128,7 +128,13 @@ namespace Cosmos.Build.Bench
                 if (t.Success)
                 {
                     double fm = double.Parse(t.Groups[1].Value), bm = double.Parse(t.Groups[3].Value);
-                    Console.WriteLine($"  timer IRQ → handler     {fm,8:0} ticks   (median; min {t.Groups[2].Value}) (baseline: bare X# stub {bm:0}, min {t.Groups[4].Value}; ratio {fm / bm:0.00}x) [{accel}]");
+                    Console.WriteLine($"  timer IRQ → handler     {fm,8:0} ticks   (median, from the foreground's last RDTSC, delivery included; min {t.Groups[2].Value}) (baseline: bare X# stub {bm:0}, min {t.Groups[4].Value}; ratio {fm / bm:0.00}x) [{accel}]");
+                }
+                var te = Regex.Match(output, @"bench timer-entry full (\d+) (\d+) bare (\d+) (\d+)");
+                if (te.Success)
+                {
+                    double fm = double.Parse(te.Groups[1].Value), bm = double.Parse(te.Groups[3].Value);
+                    Console.WriteLine($"  timer entry → handler   {fm,8:0} ticks   (median, from the gate's first instruction; min {te.Groups[2].Value}) (baseline: bare X# stub {bm:0}, min {te.Groups[4].Value}; ratio {fm / bm:0.00}x) [{accel}]");
                 }
                 else Console.WriteLine($"  timer IRQ → handler     not measured: {Regex.Match(output, @"bench timer (.*)").Groups[1].Value} [{accel}]");
             }

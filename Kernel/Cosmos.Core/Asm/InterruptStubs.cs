@@ -40,7 +40,8 @@ namespace Cosmos.Core.Asm
     /// (the benchmark baseline: same register and SIMD save/restore, no managed call; it stores RDTSC in
     /// <c>cosmos_bare_stub_tsc</c>, counts in <c>cosmos_bare_stub_count</c> and writes the local APIC EOI
     /// register when <c>cosmos_bare_stub_eoi</c> holds its address), <c>cosmos_interrupt_set_simd_mode</c>,
-    /// <c>cosmos_read_rsp</c>, <c>cosmos_boot_tss_address</c>, <c>cosmos_ist_stacks_address</c> and the IST stack
+    /// <c>cosmos_read_rsp</c>, the benchmark's entry-timestamp trampoline (<c>cosmos_interrupt_trampoline_address</c>,
+    /// <c>cosmos_interrupt_set_trampoline_target</c>, <c>cosmos_interrupt_entry_tsc</c>), <c>cosmos_boot_tss_address</c>, <c>cosmos_ist_stacks_address</c> and the IST stack
     /// region (<see cref="IstStackCount"/> stacks of <see cref="IstStackPages"/> pages, each above a guard page,
     /// in <c>.boot.bss</c>, which lies in the 4 KiB-mapped first 2 MiB so the guard pages can be unmapped).
     /// </para>
@@ -93,6 +94,7 @@ namespace Cosmos.Core.Asm
         readonly Label _mxcsr = new Label("cosmos_interrupt_default_mxcsr");
         readonly Label _bareTsc = new Label("cosmos_bare_stub_tsc"), _bareCount = new Label("cosmos_bare_stub_count"), _bareEoi = new Label("cosmos_bare_stub_eoi");
         readonly Label _ist = new Label("cosmos_ist_stacks");
+        readonly Label _trampoline = new Label("cosmos_interrupt_timestamp_trampoline"), _entryTsc = new Label("cosmos_entry_tsc"), _trampolineTarget = new Label("cosmos_trampoline_target");
         Label _bootInfo, _dispatch;
 
         static string StubName(int v) => "cosmos_isr_" + v.ToString("D3");
@@ -177,6 +179,19 @@ namespace Cosmos.Core.Asm
             a.Add(RSP, Off("RIP"));
             a.Iretq();
 
+            a.Comment("---- entry-timestamp trampoline (benchmark): RDTSC into cosmos_entry_tsc, then on to [cosmos_trampoline_target] with every register and the stack as the CPU left them ----");
+            a.Align(16);
+            a.Label(_trampoline);
+            a.Push(RAX);
+            a.Push(RDX);
+            a.Rdtsc();
+            a.Shl(RDX, 32);
+            a.Or(RAX, RDX);
+            a.Mov(Mem.Q(_entryTsc), RAX);
+            a.Pop(RDX);
+            a.Pop(RAX);
+            a.Jmp(Mem.Q(_trampolineTarget));
+
             // ---- helpers bound from C# ----
             a.GlobalFunction("cosmos_interrupt_stub_address");
             a.Comment("RAX = address of the entry stub for vector EDI (0..255)");
@@ -185,6 +200,9 @@ namespace Cosmos.Core.Asm
             a.Mov(RAX, Mem.Q(RAX, RDI, 8));
             a.Ret();
             a.GlobalFunction("cosmos_interrupt_bare_stub_address"); a.Lea(RAX, Mem.At(_bare)); a.Ret();
+            a.GlobalFunction("cosmos_interrupt_trampoline_address"); a.Lea(RAX, Mem.At(_trampoline)); a.Ret();
+            a.GlobalFunction("cosmos_interrupt_set_trampoline_target"); a.Mov(Mem.Q(_trampolineTarget), RDI); a.Ret();
+            a.GlobalFunction("cosmos_interrupt_entry_tsc"); a.Mov(RAX, Mem.Q(_entryTsc)); a.Ret();
             a.GlobalFunction("cosmos_interrupt_set_simd_mode"); a.Mov(Mem.D(_mode), EDI); a.Ret();
             a.GlobalFunction("cosmos_interrupt_get_simd_mode"); a.Mov(EAX, Mem.D(_mode)); a.Ret();
             a.GlobalFunction("cosmos_bare_stub_tsc_address"); a.Lea(RAX, Mem.At(_bareTsc)); a.Ret();
@@ -212,6 +230,8 @@ namespace Cosmos.Core.Asm
             a.Label(_bareCount); a.Dq(0);
             a.Global(_bareEoi, SymbolType.Data);
             a.Label(_bareEoi); a.Dq(0);
+            a.Label(_entryTsc); a.Dq(0);
+            a.Label(_trampolineTarget); a.Dq(0);
 
             a.Comment("IST stacks: [guard page][stack] x IstStackCount, in the 4 KiB-mapped low 2 MiB (kernel.ld asserts the boot stack, placed after .boot.bss, stays below 2 MiB)");
             a.Section(".boot.bss", "nobits alloc noexec write align=4096");
