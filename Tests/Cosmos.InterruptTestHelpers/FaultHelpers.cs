@@ -30,6 +30,12 @@ namespace Cosmos.InterruptTestHelpers
             }
             a.GlobalFunction("itest_int3"); a.Int3(); a.Ret();
             a.GlobalFunction("itest_nothing"); a.Ret();
+            a.GlobalFunction("itest_ud2_rsp_aligned");                             // UD2 with RSP ≡ 0 (mod 16): the CPU's frame starts right below RSP
+            a.Sub(RSP, 8); a.Ud2(); a.Add(RSP, 8); a.Ret();
+            a.GlobalFunction("itest_mark");                                        // a call target for handlers that emulate CALL: counts, returns RSP at entry in RAX
+            a.Inc(Mem.Q(new Label("itest_marks"))); a.Mov(RAX, RSP); a.Ret();
+            a.GlobalFunction("itest_mark_address"); a.Lea(RAX, Mem.At(new Label("itest_mark"))); a.Ret();
+            a.GlobalFunction("itest_marks_count"); a.Mov(RAX, Mem.Q(new Label("itest_marks"))); a.Ret();
             a.GlobalFunction("itest_ud2"); a.Ud2(); a.Ret();                       // resume: RIP += 2
             a.GlobalFunction("itest_divide_by_zero");                             // EDI = dividend; resume: emulate RET
             a.Mov(EAX, EDI); a.Xor(EDX, EDX); a.Xor(ECX, ECX); a.Div(ECX); a.Ret();
@@ -65,6 +71,10 @@ namespace Cosmos.InterruptTestHelpers
             a.Ret();
             a.GlobalFunction("itest_read_mxcsr"); a.Push(RAX); a.Stmxcsr(Mem.D(RSP)); a.Pop(RAX); a.Ret();
 
+            a.Data();
+            a.Align(8);
+            a.Label("itest_marks"); a.Dq(0);
+
             a.Rodata();
             a.Align(8);
             a.Label("itest_int_table");
@@ -77,6 +87,9 @@ namespace Cosmos.InterruptTestHelpers
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_int_table_address")] public static extern delegate*<void>* IntTable();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_int3")] public static extern void Int3();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_nothing")] public static extern void Nothing();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_ud2_rsp_aligned")] public static extern void Ud2RspAligned();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_mark_address")] public static extern ulong MarkAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_marks_count")] public static extern ulong MarksCount();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_ud2")] public static extern void Ud2();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_divide_by_zero")] public static extern uint DivideByZero(uint dividend);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("itest_write_qword")] public static extern void WriteQword(ulong address, ulong value);

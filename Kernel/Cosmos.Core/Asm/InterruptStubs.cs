@@ -24,8 +24,10 @@ namespace Cosmos.Core.Asm
     /// XSAVEOPT when selected, or FXSAVE64 without XSAVE (mode in <c>cosmos_interrupt_simd_mode</c>,
     /// set by <see cref="Interrupts.InterruptDescriptorTable"/>); load the default MXCSR; call
     /// <c>cosmos_interrupt_dispatch(RDI = InterruptFrame*)</c> with RSP = the 64-byte aligned
-    /// area (so RSP ≡ 0 mod 16 at the call); restore SIMD state and registers from the (possibly
-    /// rewritten) frame; drop vector and error code; IRETQ.
+    /// area (so RSP ≡ 0 mod 16 at the call); CLI; restore the SIMD state from the area and the registers from
+    /// the frame the dispatcher returns in RAX (the rewritten frame, or a relocated copy of it when a handler
+    /// pushed onto the interrupted stack, see <see cref="Interrupts.InterruptDispatcher.Dispatch"/>); drop
+    /// vector and error code; IRETQ.
     /// </para>
     /// <para>
     /// Why XSAVE and not XSAVEOPT by default: XSAVEOPT's modified optimization (Intel SDM Vol. 1 §13.6, §13.9)
@@ -147,8 +149,11 @@ namespace Cosmos.Core.Asm
             a.Mov(RDI, RBX);
             a.Comment("RSP = the 64-byte aligned SIMD area: RSP ≡ 0 (mod 16) at the call (System V §3.2.2)");
             a.Call(_dispatch);
+            a.Comment("RAX = the frame to restore (this one, or a relocated copy when a handler pushed onto the interrupted stack)");
+            a.Cli();                                        // no interrupt between here and IRETQ (IRETQ restores IF)
+            a.Mov(R12, RAX);
             RestoreSimd(a, "common");
-            a.Mov(RSP, RBX);
+            a.Mov(RSP, R12);
             RestoreGprs(a);
             a.Add(RSP, Off("RIP"));                         // past the GPR block, vector and error code
             a.Iretq();

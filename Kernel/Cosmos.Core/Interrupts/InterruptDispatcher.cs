@@ -6,7 +6,8 @@ namespace Cosmos.Core.Interrupts
 {
     /// <summary>
     /// The managed interrupt dispatcher every X# entry stub calls (<c>cosmos_interrupt_dispatch</c>,
-    /// RDI = <see cref="InterruptFrame"/>*, RSP 16-byte aligned, interrupts as the gate left them).
+    /// RDI = <see cref="InterruptFrame"/>*, RSP 16-byte aligned, interrupts as the gate left them; returns in
+    /// RAX the frame to restore, see <see cref="Dispatch"/>).
     /// <list type="number">
     /// <item>A handler registered on the vector's <see cref="IdtEntry"/> in
     /// <see cref="InterruptDescriptorTable.Active"/> runs with its typed arguments and may rewrite the
@@ -45,9 +46,37 @@ namespace Cosmos.Core.Interrupts
         /// <summary>Current interrupt nesting depth (0 outside any handler).</summary>
         public static int Depth => s_depth;
 
-        /// <summary>Entry point from the X# stubs.</summary>
+        private static InterruptFrame s_relocated;
+
+        /// <summary>
+        /// Entry point from the X# stubs. Handlers and the hook work on a copy of the frame (on this method's
+        /// stack); the return value is the frame the stub restores from and IRETQs with: normally
+        /// <paramref name="frame"/> with the copy written back, but when a handler moved RSP below the
+        /// interrupted RSP (it emulated a CALL or pushed onto the interrupted stack, as a fault-to-exception
+        /// conversion does) its writes may have landed on the stub's frame, which the CPU placed right below
+        /// the interrupted RSP, so the stub restores from a relocated copy instead. Pushes may cover at most the
+        /// frame itself (22 qwords); deeper ones would overwrite the SIMD save area and are reported.
+        /// </summary>
         [RuntimeExport(Asm.InterruptStubs.DispatchSymbol)]
-        public static void Dispatch(InterruptFrame* frame)
+        public static InterruptFrame* Dispatch(InterruptFrame* frame)
+        {
+            InterruptFrame work = *frame;
+            ulong interruptedRsp = frame->RSP;
+            DispatchCore(&work);
+            if (work.RSP >= interruptedRsp || work.RSP < frame->XSaveArea)
+            {
+                *frame = work;
+                if (work.RSP >= interruptedRsp) return frame;
+                // A different stack altogether (below the save area): the stub's frame was not overwritten either.
+                return frame;
+            }
+            if (work.RSP < (ulong)frame)
+                Report(&work, 0, "a handler pushed onto the interrupted stack past the interrupt frame into the SIMD save area");
+            s_relocated = work;
+            return (InterruptFrame*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref s_relocated);
+        }
+
+        private static void DispatchCore(InterruptFrame* frame)
         {
             int vector = (int)(frame->Vector & 0xFF);
             ulong cr2 = vector == 14 ? Native.ReadCR2() : 0;  // before anything else can fault

@@ -22,6 +22,9 @@ namespace Cosmos.Core.Layout
     /// Handlers may rewrite the general registers, RIP, RSP and RFLAGS: the stub restores the
     /// frame as it is when the dispatcher returns, then executes IRETQ. <see cref="XSaveArea"/>
     /// is informational (the stub recomputes it); the SIMD state it points to may be edited.
+    /// A handler may also emulate a CALL on the interrupted stack (RSP -= 8; *(ulong*)RSP = return
+    /// address; RIP = target): handlers receive a copy of the frame, and the dispatcher restores from a
+    /// relocated copy when RSP moved down, because the CPU put this frame right below the interrupted RSP.
     /// </para>
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -53,6 +53,14 @@ namespace InterruptTests
             fcw[1] &= 0x7F00 & ~0x80;                      // clear ES, B and the exception flags
         }
         private static void RecordOnly(InterruptFrame* f) => Record(f);
+        /// <summary>Emulates "call itest_mark" at the UD2 and returns after it: pushes onto the interrupted stack.</summary>
+        private static void OnInvalidOpcodeEmulateCall(InterruptFrame* f)
+        {
+            Record(f);
+            f->RSP -= 8;
+            *(ulong*)f->RSP = f->RIP + 2;
+            f->RIP = Helpers.MarkAddress();
+        }
 
         private static int s_hookCalls;
         private static ulong s_hookVector;
@@ -125,6 +133,18 @@ namespace InterruptTests
                 Equal(1, s_hits, "handler calls");
                 Equal(6UL, s_vector, "vector");
                 Equal(0x0B0FUL, (ulong)*(ushort*)s_rip, "RIP pointed at UD2 (0F 0B)");
+            });
+
+            Test("a handler may emulate CALL on the interrupted stack (writes below RSP overlap the CPU's frame), both RSP alignments", () =>
+            {
+                idt.InvalidOpcode.SetHandler(&OnInvalidOpcodeEmulateCall);
+                ulong before = Helpers.MarksCount();
+                Reset();
+                Helpers.Ud2();            // RSP ≡ 8 (mod 16) at UD2: the CPU aligns down, the pushed qword lands in the gap
+                Helpers.Ud2RspAligned();  // RSP ≡ 0 (mod 16) at UD2: the pushed qword lands on the frame's SS slot
+                idt.InvalidOpcode.ClearHandler();
+                Equal(2, s_hits, "handler calls");
+                Equal(before + 2, Helpers.MarksCount(), "the emulated calls ran and returned after the UD2");
             });
 
             Test("INT n for every vector 0..31 reaches its entry, no error code is pushed, even for 8, 10-14, 17, 21, 29, 30", () =>
