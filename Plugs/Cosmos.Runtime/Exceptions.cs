@@ -1,51 +1,144 @@
 using System;
-using System.Runtime;
+using System.Text;
 using Cosmos.Core;
 
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// Exception throwing. Until the two-pass dispatcher exists (the runtime issue), every
-    /// throw is treated as unhandled: the X# RhpThrowEx/RhpRethrow stubs call
-    /// <see cref="ReportUnhandled"/>, which prints the exception's type, message and the
-    /// address of the throw on serial and VGA, then halts.
+    /// The end of an exception nobody catches. Exceptions are dispatched by the CoreLib's managed
+    /// dispatcher (System.Runtime.EH) over this runtime's stack walker (EH/FrameWalker.cs); when its
+    /// first pass finds no handler it calls the classlib's OnUnhandledException (the CoreLib's
+    /// AppContext.OnUnhandledException: AppDomain.UnhandledException handlers run) and then the classlib's
+    /// FailFast function — which this runtime answers with <see cref="FailFast"/> (see
+    /// Modules.RhpGetClasslibFunctionFromCodeAddress) instead of the CoreLib's RuntimeFailFast (that one
+    /// writes to stderr and aborts). The report goes through <see cref="Panic"/>: first line
+    /// "Unhandled exception: &lt;Type&gt;: &lt;message&gt;" (the test runner matches it), then the stack
+    /// trace with method names, then inner exceptions.
     /// </summary>
     public static unsafe class Exceptions
     {
-        private static int s_depth;
-
         /// <summary>Prefix of the report line (the test runner matches it).</summary>
         public const string UnhandledMarker = "Unhandled exception: ";
 
-        /// <summary>Reports <paramref name="exception"/> thrown at <paramref name="throwSite"/> (return address of the throw helper) and halts.</summary>
-        [RuntimeExport("cosmos_unhandled_exception")]
-        public static void ReportUnhandled(object exception, ulong throwSite, int isRethrow)
+        /// <summary>ClassLibFunctionId.FailFast.</summary>
+        public const int ClasslibFailFast = 1;
+
+        /// <summary>RhFailFastReason values (System.Runtime.RhFailFastReason in the 9.0.18 CoreLib).</summary>
+        public const int ReasonInternalError = 1, ReasonUnhandledException = 2, ReasonUnhandledExceptionFromPInvoke = 3,
+            ReasonEnvironmentFailFast = 4, ReasonAssertionFailure = 5;
+
+        private static int s_failing;
+
+        /// <summary>Address of <see cref="FailFast"/>, handed to the CoreLib as the classlib FailFast function.</summary>
+        public static IntPtr FailFastFunction => (IntPtr)(delegate*<int, object, IntPtr, IntPtr, void>)&FailFast;
+
+        /// <summary>
+        /// The classlib FailFast function (signature of the CoreLib's RuntimeExceptionHelpers.RuntimeFailFast:
+        /// reason, exception, IP of the last frame searched, OS context): reports and halts. Never returns.
+        /// </summary>
+        public static void FailFast(int reason, object exception, IntPtr ip, IntPtr context)
         {
-            s_depth++;
-            if (s_depth > 1)
+            if (s_failing++ != 0)
             {
                 Panic.Begin();
-                Panic.Write("exception thrown while reporting an unhandled exception");
+                Panic.Write("fail fast while reporting a fail fast (reason ");
+                Panic.WriteDecimal((ulong)reason);
+                Panic.Write(")");
                 Panic.End();
             }
-            string type = "?", message = null;
-            if (exception is Exception ex)
+            string report = null;
+            try
             {
-                type = ex.GetType().ToString();
-                message = ex.Message;
+                report = reason == ReasonUnhandledException || reason == ReasonUnhandledExceptionFromPInvoke
+                    ? FormatUnhandledReport(exception)
+                    : FormatFailFast(reason, exception);
             }
-            else if (exception != null)
+            catch (Exception)
             {
-                type = exception.GetType().ToString();
+                report = null;
             }
             Panic.Begin();
-            Panic.Write(UnhandledMarker);
-            Panic.Write(type);
-            Panic.Write(": ");
-            Panic.Write(message ?? "(no message)");
-            Panic.Write(isRethrow != 0 ? "\n   rethrown at 0x" : "\n   thrown at 0x");
-            Panic.WriteHex(throwSite);
+            if (report != null)
+            {
+                Panic.Write(report);
+            }
+            else
+            {
+                Panic.Write(reason == ReasonUnhandledException ? UnhandledMarker + "(the report could not be formatted)" : "fail fast (the report could not be formatted)");
+            }
+            if (report == null || (exception as Exception)?.StackTrace == null)
+            {
+                Panic.Write("\n   at 0x");
+                Panic.WriteHex((ulong)ip);
+            }
             Panic.End();
+        }
+
+        /// <summary>
+        /// Fills the OS context the CoreLib reserves before calling FailFast for an unhandled exception
+        /// (System.Runtime.EH.OSCONTEXT, 0x4D0 bytes: the Windows x64 CONTEXT record the NativeAOT runtime uses
+        /// on every OS) from the throw site's PAL_LIMITED_CONTEXT: ContextFlags = CONTEXT_AMD64 | CONTROL |
+        /// INTEGER, RIP, RSP, RBP, RAX, RBX, RDX, R12–R15; everything else zero.
+        /// </summary>
+        [System.Runtime.RuntimeExport("RhpCopyContextFromExInfo")]
+        public static void RhpCopyContextFromExInfo(byte* osContext, int size, EH.PalLimitedContext* context)
+        {
+            const int ContextFlags = 0x30, Rax = 0x78, Rdx = 0x88, Rbx = 0x90, Rsp = 0x98, Rbp = 0xA0, R12 = 0xD8, R13 = 0xE0, R14 = 0xE8, R15 = 0xF0, Rip = 0xF8;
+            if (size < Rip + 8) Panic.Halt("RhpCopyContextFromExInfo: OS context buffer too small", (ulong)size);
+            for (int i = 0; i < size; i++) osContext[i] = 0;
+            *(uint*)(osContext + ContextFlags) = 0x00100003;
+            *(ulong*)(osContext + Rip) = context->IP;
+            *(ulong*)(osContext + Rsp) = context->Rsp;
+            *(ulong*)(osContext + Rbp) = context->Rbp;
+            *(ulong*)(osContext + Rax) = context->Rax;
+            *(ulong*)(osContext + Rbx) = context->Rbx;
+            *(ulong*)(osContext + Rdx) = context->Rdx;
+            *(ulong*)(osContext + R12) = context->R12;
+            *(ulong*)(osContext + R13) = context->R13;
+            *(ulong*)(osContext + R14) = context->R14;
+            *(ulong*)(osContext + R15) = context->R15;
+        }
+
+        /// <summary>"Unhandled exception: Type: message", the stack trace lines, then " ---&gt; Type: message" for each inner exception.</summary>
+        public static string FormatUnhandledReport(object exception)
+        {
+            var sb = new StringBuilder();
+            sb.Append(UnhandledMarker).Append(Describe(exception));
+            AppendTrace(sb, exception as Exception);
+            for (var inner = (exception as Exception)?.InnerException; inner != null; inner = inner.InnerException)
+            {
+                sb.Append("\n ---> ").Append(Describe(inner));
+                AppendTrace(sb, inner);
+            }
+            return sb.ToString();
+        }
+
+        private static string FormatFailFast(int reason, object exception)
+        {
+            string what = reason switch
+            {
+                ReasonInternalError => "internal error in the runtime",
+                ReasonEnvironmentFailFast => "Environment.FailFast",
+                ReasonAssertionFailure => "assertion failure",
+                _ => "reason " + reason.ToString(),
+            };
+            return exception == null ? "Fail fast: " + what : "Fail fast: " + what + "\n" + FormatUnhandledReport(exception);
+        }
+
+        /// <summary>"Type: message" (type name via reflection metadata; the message of an Exception, else "(no message)").</summary>
+        public static string Describe(object exception)
+        {
+            if (exception == null) return "(null)";
+            string type = exception.GetType().ToString();
+            string message = (exception as Exception)?.Message;
+            return type + ": " + (message ?? "(no message)");
+        }
+
+        private static void AppendTrace(StringBuilder sb, Exception exception)
+        {
+            string trace = exception?.StackTrace;
+            if (string.IsNullOrEmpty(trace)) return;
+            sb.Append('\n').Append(trace.TrimEnd('\r', '\n'));
         }
     }
 }

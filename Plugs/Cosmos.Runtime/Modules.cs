@@ -113,6 +113,9 @@ namespace Cosmos.Runtime
 
         private static void* ClasslibFunction(int id)
         {
+            // FailFast is answered by the kernel: an unhandled exception ends in the panic report
+            // (Exceptions.FailFast) instead of the CoreLib's RuntimeFailFast (stderr + abort).
+            if (id == Exceptions.ClasslibFailFast) return (void*)Exceptions.FailFastFunction;
             if (s_moduleCount == 0) return null;
             var tm = (TypeManager*)s_state.TypeManagers[0];
             if ((uint)id >= (uint)tm->ClasslibFunctionCount) return null;

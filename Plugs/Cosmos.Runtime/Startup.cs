@@ -41,6 +41,8 @@ namespace Cosmos.Runtime
             PhysicalMemory.Initialize(reserved, pairs);
             Paging.MapAllRam();
             Heap.Initialize();
+            HardwareExceptionHook.Raise = &HardwareExceptions.TryRaise;
+            HardwareExceptionHook.WriteStackTrace = &EH.StackTraces.WriteForInterruptFrame;
         }
 
         /// <summary>Main returned: reports the exit code and halts.</summary>

@@ -23,16 +23,8 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhGetCommonStubAddress")] public static IntPtr RhGetCommonStubAddress() { Missing("interop common stub (RhGetCommonStubAddress)"); return IntPtr.Zero; }
         [RuntimeExport("RhpGetThreadAbortException")] public static object RhpGetThreadAbortException() { Missing("thread abort (RhpGetThreadAbortException)"); return null; }
 
-        [RuntimeExport("RhFindMethodStartAddress")] public static IntPtr RhFindMethodStartAddress(IntPtr ip) { Missing("method lookup by code address (RhFindMethodStartAddress; needs the unwinder)"); return IntPtr.Zero; }
-        [RuntimeExport("RhpGetCurrentThreadStackTrace")] public static int RhpGetCurrentThreadStackTrace(IntPtr* buffer, uint length, UIntPtr addressInCurrentFrame) { Missing("stack traces (RhpGetCurrentThreadStackTrace; needs the unwinder)"); return 0; }
-        [RuntimeExport("RhpSfiInit")] public static bool RhpSfiInit(void* iterator, void* context, bool instructionFault, bool* intercepted) { Missing("stack frame iteration (RhpSfiInit; exception dispatch)"); return false; }
-        [RuntimeExport("RhpSfiNext")] public static bool RhpSfiNext(void* iterator, uint* collideClause, bool* unwoundReversePInvoke, bool* intercepted) { Missing("stack frame iteration (RhpSfiNext; exception dispatch)"); return false; }
-        [RuntimeExport("RhpEHEnumInitFromStackFrameIterator")] public static bool RhpEHEnumInitFromStackFrameIterator(void* iterator, void* regionInfo, void* ehEnum) { Missing("EH clause enumeration (RhpEHEnumInitFromStackFrameIterator)"); return false; }
-        [RuntimeExport("RhpEHEnumNext")] public static bool RhpEHEnumNext(void* ehEnum, void* clause) { Missing("EH clause enumeration (RhpEHEnumNext)"); return false; }
-        [RuntimeExport("RhpCallCatchFunclet")] public static IntPtr RhpCallCatchFunclet(object ex, byte* handler, void* regDisplay, void* exInfo) { Missing("catch funclets (RhpCallCatchFunclet)"); return IntPtr.Zero; }
-        [RuntimeExport("RhpCallFilterFunclet")] public static bool RhpCallFilterFunclet(object ex, byte* filter, void* regDisplay) { Missing("filter funclets (RhpCallFilterFunclet)"); return false; }
-        [RuntimeExport("RhpCallFinallyFunclet")] public static void RhpCallFinallyFunclet(byte* handler, void* regDisplay) => Missing("finally funclets (RhpCallFinallyFunclet)");
-        [RuntimeExport("RhpCopyContextFromExInfo")] public static void RhpCopyContextFromExInfo(void* osContext, int size, void* palContext) => Missing("RhpCopyContextFromExInfo");
+        // Exception dispatch (RhpSfi*, RhpEHEnum*, RhpCall*Funclet, RhpCopyContextFromExInfo, RhFindMethodStartAddress,
+        // stack traces) lives in EH/, Exceptions.cs and Asm/ExceptionHelpers.cs.
 
         [RuntimeExport("EventPipeInternal_CreateProvider")] public static IntPtr EventPipeCreateProvider(char* name, IntPtr callback, IntPtr context) { Missing("EventPipe (EventSource)"); return IntPtr.Zero; }
         [RuntimeExport("EventPipeInternal_DefineEvent")] public static IntPtr EventPipeDefineEvent(IntPtr p, uint id, long kw, uint v, uint level, void* md, uint len) { Missing("EventPipe (EventSource)"); return IntPtr.Zero; }
@@ -44,7 +36,10 @@ namespace Cosmos.Runtime
         [RuntimeExport("NativeRuntimeEventSource_LogContentionStop")] public static void LogContentionStop(byte f, ushort c, double d) => Missing("runtime event tracing (NativeRuntimeEventSource)");
         [RuntimeExport("NativeRuntimeEventSource_LogThreadPoolMinMaxThreads")] public static void LogThreadPoolMinMax(ushort a, ushort b, ushort c, ushort d, ushort e) => Missing("runtime event tracing (NativeRuntimeEventSource)");
         [RuntimeExport("NativeRuntimeEventSource_LogWaitHandleWaitStart")] public static void LogWaitStart(byte a, IntPtr b, ushort c) => Missing("runtime event tracing (NativeRuntimeEventSource)");
-        [RuntimeExport("NativeRuntimeEventSource_LogExceptionThrown")] public static void LogExceptionThrown(char* type, char* message, IntPtr ip, int hresult) => Missing("runtime event tracing (NativeRuntimeEventSource)");
+        // The CoreLib reports every first throw (Exception.AppendExceptionStackFrame) as a runtime event; the
+        // native runtime forwards it to EventPipe only while a trace session listens. No session can exist
+        // here (EventPipe is not supported), so the event is dropped, as it is natively without a listener.
+        [RuntimeExport("NativeRuntimeEventSource_LogExceptionThrown")] public static void LogExceptionThrown(char* type, char* message, IntPtr ip, int hresult) { }
         [RuntimeExport("NativeRuntimeEventSource_LogWaitHandleWaitStop")] public static void LogWaitStop(ushort c) => Missing("runtime event tracing (NativeRuntimeEventSource)");
 
         [RuntimeExport("RhpFallbackFailFast")] public static void RhpFallbackFailFast() => Panic.Halt("fail fast (RhpFallbackFailFast)");

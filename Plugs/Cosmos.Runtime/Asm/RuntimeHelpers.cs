@@ -6,8 +6,9 @@ namespace Cosmos.Runtime.Asm
     /// <summary>
     /// The runtime helpers ilc-generated code calls with conventions C# cannot express
     /// (register-only contracts, no stack frame, tail jumps): memmove/memset, GC write
-    /// barriers, the stack probe, P/Invoke transition bookkeeping, throw entry points,
-    /// the initial interface dispatch stub and saturating double→integer conversions.
+    /// barriers, the stack probe, P/Invoke transition bookkeeping,
+    /// the initial interface dispatch stub and saturating double→integer conversions. The
+    /// exception-handling helpers (throw, funclet calls) are in ExceptionHelpers.cs.
     /// Conventions follow the NativeAOT amd64 Unix helpers (dotnet/runtime
     /// src/coreclr/nativeaot/Runtime/amd64/*.S as the specification of what each must do).
     /// </summary>
@@ -17,7 +18,6 @@ namespace Cosmos.Runtime.Asm
 
         public override void Emit(Assembler a)
         {
-            a.Extern("cosmos_unhandled_exception");
             a.Extern("cosmos_runtime_panic");
             a.Extern("RhpResolveInterfaceMethod");
             a.Extern("RhpTrapThreads");
@@ -29,11 +29,17 @@ namespace Cosmos.Runtime.Asm
             a.Resq(1);
 
             a.Text();
+            // memmove/memset and the write barriers are leaf functions that never move RSP, so a page
+            // fault inside them on a null destination can be reported as a NullReferenceException at
+            // their return address (HardwareExceptions.TryRaise checks this range).
+            a.Global("cosmos_av_helpers_start", SymbolType.Function);
+            a.Label("cosmos_av_helpers_start");
             EmitMemory(a);
             EmitBarriers(a);
+            a.Global("cosmos_av_helpers_end", SymbolType.Function);
+            a.Label("cosmos_av_helpers_end");
             EmitStackProbe(a);
             EmitTransitions(a);
-            EmitThrow(a);
             EmitInterfaceDispatch(a);
             EmitConversions(a);
             EmitAddresses(a);
@@ -185,26 +191,6 @@ namespace Cosmos.Runtime.Asm
             a.Ud2();
         }
 
-        private static void EmitThrow(Assembler a)
-        {
-            // void RhpThrowEx(object exception (RDI)). No dispatcher yet: report and halt.
-            a.GlobalFunction("RhpThrowEx");
-            a.Mov(RSI, Mem.Q(RSP));                // throw site = our return address
-            a.Xor(EDX, EDX);
-            a.Sub(RSP, 8);                         // RSP ≡ 0 (mod 16) at the call
-            a.Call(new Label("cosmos_unhandled_exception"));
-            a.Ud2();
-
-            // void RhpRethrow(): rethrow of the active exception (from a catch block).
-            a.GlobalFunction("RhpRethrow");
-            a.Xor(EDI, EDI);
-            a.Mov(RSI, Mem.Q(RSP));
-            a.Mov(EDX, 1);
-            a.Sub(RSP, 8);
-            a.Call(new Label("cosmos_unhandled_exception"));
-            a.Ud2();
-        }
-
         private static void EmitInterfaceDispatch(Assembler a)
         {
             // Interface call sites do `lea r10, [cell]; call [r10]`: R10 = the dispatch cell (ilc 9.0 x64; measured in the disassembly), RDI = this.
@@ -218,6 +204,10 @@ namespace Cosmos.Runtime.Asm
             for (int i = 0; i < 8; i++) a.Raw($"movdqu [rsp + {16 * i}], xmm{i}");
             a.Mov(RSI, R10);
             a.Call(new Label("RhpResolveInterfaceMethod"));
+            // Return address the stack walker recognises to unwind this frame (RBP-based) when the
+            // resolution throws (EH/FrameWalker.cs).
+            a.Global("RhpInitialDynamicInterfaceDispatch2", SymbolType.Function);
+            a.Label("RhpInitialDynamicInterfaceDispatch2");
             for (int i = 0; i < 8; i++) a.Raw($"movdqu xmm{i}, [rsp + {16 * i}]");
             a.Add(RSP, 128);
             a.Pop(R9); a.Pop(R8); a.Pop(RCX); a.Pop(RDX); a.Pop(RSI); a.Pop(RDI);

@@ -1,0 +1,374 @@
+using System.Runtime.InteropServices;
+using Cosmos.Core.Layout;
+using Cosmos.Runtime.EH;
+using XSharp;
+using static XSharp.Reg;
+
+namespace Cosmos.Runtime.Asm
+{
+    /// <summary>
+    /// The native half of .NET exception handling: the throw entry points ilc-generated code calls
+    /// (RhpThrowEx, RhpRethrow), the entry a converted hardware fault resumes at (RhpThrowHwEx), the
+    /// funclet-call helpers the CoreLib's dispatcher calls (RhpCallCatchFunclet, RhpCallFinallyFunclet,
+    /// RhpCallFilterFunclet), RhpGetCurrentThreadStackTrace, and the per-thread ExInfo chain.
+    /// The contracts are those of the NativeAOT amd64 Unix runtime (dotnet/runtime
+    /// src/coreclr/nativeaot/Runtime/amd64/ExceptionHandling.S), checked against the disassembly of
+    /// libRuntime.WorkstationGC.a and of ilc's funclets in the 9.0.18 package:
+    /// <list type="bullet">
+    /// <item>A throw helper builds a PAL_LIMITED_CONTEXT of its caller (IP = return address, RSP = the
+    /// caller's SP after the return, RBP/RBX/R12–R15 as they are; RAX = RDX = 0), an ExInfo below it
+    /// (exception 0, pass 1, clause 0xFFFFFFFF, kind), links the ExInfo as the chain head and calls the
+    /// CoreLib's RhThrowEx(exception, ExInfo*) / RhRethrow(active ExInfo*, ExInfo*) /
+    /// RhThrowHwEx(code, ExInfo*). These never return. The walker finds the context at
+    /// (SP at the call) + 416.</item>
+    /// <item>Funclets are entered with RDI = the establisher frame (REGDISPLAY.SP of the parent frame)
+    /// and, for catch and filter funclets, RSI = the exception object; they address the parent's frame
+    /// through RBP, so the helpers load RBP (filters) or RBP, RBX, R12–R15 (catch, finally) from the
+    /// REGDISPLAY first. A catch funclet returns the continuation address in RAX; a filter returns 0/1 in EAX.</item>
+    /// <item>After a catch funclet the ExInfos that lie below the resume SP are dead: the chain head
+    /// becomes the first older ExInfo at or above it; then RSP = REGDISPLAY.SP and control jumps to the
+    /// continuation with the callee-saved registers the funclet preserved (the parent's values).</item>
+    /// </list>
+    /// RSP is 16-byte aligned at every call. The walker (EH/FrameWalker.cs) unwinds these helpers from
+    /// the layouts emitted here (it has no CFI for them): keep <see cref="FrameWalker.CatchFuncletLocals"/>
+    /// and <see cref="FrameWalker.FinallyFuncletLocals"/> in step.
+    /// </summary>
+    public sealed unsafe class ExceptionHelpers : AsmProgram
+    {
+        public override string Name => "eh_helpers";
+
+        /// <summary>Symbol of the per-thread <see cref="EHThreadState"/> (ExInfo chain head, stack-trace context).</summary>
+        public const string ThreadStateSymbol = "cosmos_eh_thread_state";
+
+        static int Off<T>(string field) => (int)Marshal.OffsetOf(typeof(T), field);
+
+        // Offsets from the C# mirrors of the CoreLib structures (never typed twice).
+        static readonly int ExPrev = Off<ExInfo>(nameof(ExInfo.Prev)), ExContext = Off<ExInfo>(nameof(ExInfo.Context)),
+            ExException = Off<ExInfo>(nameof(ExInfo.Exception)), ExKindOff = Off<ExInfo>(nameof(ExInfo.Kind)),
+            ExPass = Off<ExInfo>(nameof(ExInfo.PassNumber)), ExClause = Off<ExInfo>(nameof(ExInfo.IdxCurClause));
+        static readonly int ExInfoSize = Marshal.SizeOf<ExInfo>();
+        static readonly int RdRbx = Off<RegDisplay>(nameof(RegDisplay.pRbx)), RdRbp = Off<RegDisplay>(nameof(RegDisplay.pRbp)),
+            RdR12 = Off<RegDisplay>(nameof(RegDisplay.pR12)), RdR13 = Off<RegDisplay>(nameof(RegDisplay.pR13)),
+            RdR14 = Off<RegDisplay>(nameof(RegDisplay.pR14)), RdR15 = Off<RegDisplay>(nameof(RegDisplay.pR15)),
+            RdSP = Off<RegDisplay>(nameof(RegDisplay.SP));
+        static readonly int TsHead = Off<EHThreadState>(nameof(EHThreadState.ExInfoHead)), TsTrace = Off<EHThreadState>(nameof(EHThreadState.StackTraceContext));
+
+        static readonly Label ThreadState = new Label(ThreadStateSymbol);
+
+        public override void Emit(Assembler a)
+        {
+            if (ExInfoSize != FrameWalker.ExInfoStackSize || ExInfoSize % 16 != 0)
+                throw new System.InvalidOperationException("ExInfo size changed: update FrameWalker.ExInfoStackSize and the throw helpers");
+            if (Marshal.SizeOf<PalLimitedContext>() != 80 || Off<PalLimitedContext>("IP") != 0 || Off<PalLimitedContext>("R15") != 72)
+                throw new System.InvalidOperationException("PAL_LIMITED_CONTEXT layout changed: the throw helpers push it field by field");
+
+            a.Extern("RhThrowEx");
+            a.Extern("RhThrowHwEx");
+            a.Extern("RhRethrow");
+            a.Extern("RhpCalculateStackTraceWorker");
+            a.Extern("cosmos_hardware_exception_try_raise");
+
+            a.Bss();
+            a.Align(16);
+            a.Global(ThreadState, SymbolType.Data);
+            a.Label(ThreadState);
+            a.Resq(Marshal.SizeOf<EHThreadState>() / 8);
+
+            a.Text();
+            EmitThrowHelpers(a);
+            EmitFuncletCalls(a);
+            EmitStackTrace(a);
+            EmitAddresses(a);
+            EmitSimulatedFault(a);
+        }
+
+        /// <summary>
+        /// Pushes a PAL_LIMITED_CONTEXT (lowest field first in memory): RAX = caller SP, RSI = caller IP,
+        /// RDX = 0. Ten pushes (80 bytes).
+        /// </summary>
+        static void PushContext(Assembler a)
+        {
+            a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12);
+            a.Push(RDX);        // Rdx
+            a.Push(RBX);
+            a.Push(RDX);        // Rax
+            a.Push(RBP);
+            a.Push(RAX);        // Rsp
+            a.Push(RSI);        // IP
+        }
+
+        /// <summary>Reserves the ExInfo below the context (RSP then points at it), initialises it and links it as the chain head. Leaves RSI = ExInfo*; clobbers RAX, RDX.</summary>
+        static void PushExInfo(Assembler a, byte kind)
+        {
+            a.Sub(RSP, ExInfoSize);
+            a.Mov(Mem.Q(RSP, ExException), 0);
+            a.Mov(Mem.B(RSP, ExPass), 1);
+            a.Mov(Mem.D(RSP, ExClause), -1);
+            a.Mov(Mem.B(RSP, ExKindOff), kind);
+            a.Lea(RAX, Mem.At(RSP, ExInfoSize));
+            a.Mov(Mem.Q(RSP, ExContext), RAX);
+            a.Mov(RAX, Mem.Q(ThreadState, TsHead));
+            a.Mov(Mem.Q(RSP, ExPrev), RAX);
+            a.Mov(Mem.Q(ThreadState, TsHead), RSP);
+            a.Mov(RSI, RSP);
+        }
+
+        static void EmitThrowHelpers(Assembler a)
+        {
+            // void RhpThrowEx(object exception (RDI)) — called; never returns.
+            a.GlobalFunction("RhpThrowEx");
+            a.Lea(RAX, Mem.At(RSP, 8));         // caller SP after the return
+            a.Mov(RSI, Mem.Q(RSP));             // throw site = return address
+            a.Xor(EDX, EDX);
+            a.Push(RDX);                        // RSP ≡ 0 (mod 16) from here
+            PushContext(a);
+            PushExInfo(a, ExKind.Throw);
+            a.Call(new Label("RhThrowEx"));     // RDI = exception, RSI = ExInfo*
+            a.Global("RhpThrowEx2", SymbolType.Function);
+            a.Label("RhpThrowEx2");
+            a.Ud2();
+
+            // void RhpRethrow() — `throw;` inside a catch funclet: the active exception is the chain head's.
+            a.GlobalFunction("RhpRethrow");
+            a.Lea(RAX, Mem.At(RSP, 8));
+            a.Mov(RSI, Mem.Q(RSP));
+            a.Xor(EDX, EDX);
+            a.Push(RDX);
+            PushContext(a);
+            a.Mov(RDI, Mem.Q(ThreadState, TsHead));   // active ExInfo (before linking the new one)
+            PushExInfo(a, ExKind.None);         // RhRethrow sets kind = active kind | RethrowFlag
+            a.Call(new Label("RhRethrow"));     // RDI = active ExInfo*, RSI = new ExInfo*
+            a.Global("RhpRethrow2", SymbolType.Function);
+            a.Label("RhpRethrow2");
+            a.Ud2();
+
+            // RhpThrowHwEx: entered (not called) by an interrupt return prepared by
+            // HardwareExceptions.TryRaise: RSP = the faulting code's RSP (any 8-byte alignment),
+            // EDI = exception code, RSI = faulting instruction address.
+            a.GlobalFunction("RhpThrowHwEx");
+            a.Mov(RAX, RSP);
+            a.And(RSP, -16);
+            a.Xor(EDX, EDX);
+            PushContext(a);
+            PushExInfo(a, ExKind.HardwareFault);
+            a.Call(new Label("RhThrowHwEx"));   // EDI = code, RSI = ExInfo*
+            a.Global("RhpThrowHwEx2", SymbolType.Function);
+            a.Label("RhpThrowHwEx2");
+            a.Ud2();
+        }
+
+        /// <summary>Saves RBP, RBX, R12–R15 (lowest address: RBP) — the layout FrameWalker.UnwindFuncletInvokeThunk reads.</summary>
+        static void SaveCalleeSaved(Assembler a)
+        {
+            a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12); a.Push(RBX); a.Push(RBP);
+        }
+
+        static void RestoreCalleeSaved(Assembler a)
+        {
+            a.Pop(RBP); a.Pop(RBX); a.Pop(R12); a.Pop(R13); a.Pop(R14); a.Pop(R15);
+        }
+
+        /// <summary>Loads RBX, RBP, R12–R15 from the REGDISPLAY at <paramref name="regDisplay"/> (through its pointers). Clobbers RAX.</summary>
+        static void LoadFromRegDisplay(Assembler a, Reg64 regDisplay)
+        {
+            (int off, Reg64 reg)[] regs = { (RdRbx, RBX), (RdRbp, RBP), (RdR12, R12), (RdR13, R13), (RdR14, R14), (RdR15, R15) };
+            foreach (var (off, reg) in regs)
+            {
+                a.Mov(RAX, Mem.Q(regDisplay, off));
+                a.Mov(reg, Mem.Q(RAX));
+            }
+        }
+
+        static void EmitFuncletCalls(Assembler a)
+        {
+            // IntPtr RhpCallCatchFunclet(object exception (RDI), byte* handler (RSI), REGDISPLAY* (RDX), ExInfo* (RCX)):
+            // runs the catch funclet, then resumes the parent frame at the continuation it returns. Never returns.
+            a.GlobalFunction("RhpCallCatchFunclet");
+            SaveCalleeSaved(a);                                   // RSP ≡ 8 (mod 16)
+            a.Sub(RSP, FrameWalker.CatchFuncletLocals);           // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
+            a.Mov(Mem.Q(RSP, 0), RDX);
+            a.Mov(Mem.Q(RSP, 8), RCX);
+            LoadFromRegDisplay(a, RDX);
+            a.Mov(RAX, RSI);                                      // funclet
+            a.Mov(RSI, RDI);                                      // exception object
+            a.Mov(RDI, Mem.Q(RDX, RdSP));                         // establisher frame
+            a.Call(RAX);
+            a.Global("RhpCallCatchFunclet2", SymbolType.Function);
+            a.Label("RhpCallCatchFunclet2");
+            // RAX = continuation. Pop the ExInfos below the resume SP (this dispatch's and any nested ones).
+            var scan = a.NewLabel("catch_pop_exinfo");
+            var done = a.NewLabel("catch_popped");
+            a.Mov(RDX, Mem.Q(RSP, 0));
+            a.Mov(RCX, Mem.Q(RSP, 8));
+            a.Mov(R8, Mem.Q(RDX, RdSP));                          // resume SP
+            a.Mov(RCX, Mem.Q(RCX, ExPrev));
+            a.Label(scan);
+            a.Test(RCX, RCX);
+            a.Jz(done);
+            a.Cmp(RCX, R8);
+            a.Jae(done);
+            a.Mov(RCX, Mem.Q(RCX, ExPrev));
+            a.Jmp(scan);
+            a.Label(done);
+            a.Mov(Mem.Q(ThreadState, TsHead), RCX);
+            a.Mov(RSP, R8);
+            a.Jmp(RAX);
+
+            // void RhpCallFinallyFunclet(byte* handler (RDI), REGDISPLAY* (RSI)): runs a finally/fault funclet
+            // with the frame's callee-saved registers and stores them back afterwards.
+            a.GlobalFunction("RhpCallFinallyFunclet");
+            SaveCalleeSaved(a);
+            a.Sub(RSP, FrameWalker.FinallyFuncletLocals);         // RSP ≡ 0: [rsp] REGDISPLAY*
+            a.Mov(Mem.Q(RSP, 0), RSI);
+            LoadFromRegDisplay(a, RSI);
+            a.Mov(RAX, RDI);
+            a.Mov(RDI, Mem.Q(RSI, RdSP));
+            a.Call(RAX);
+            a.Global("RhpCallFinallyFunclet2", SymbolType.Function);
+            a.Label("RhpCallFinallyFunclet2");
+            a.Mov(RSI, Mem.Q(RSP, 0));
+            (int off, Reg64 reg)[] back = { (RdRbx, RBX), (RdRbp, RBP), (RdR12, R12), (RdR13, R13), (RdR14, R14), (RdR15, R15) };
+            foreach (var (off, reg) in back)
+            {
+                a.Mov(RAX, Mem.Q(RSI, off));
+                a.Mov(Mem.Q(RAX), reg);
+            }
+            a.Add(RSP, FrameWalker.FinallyFuncletLocals);
+            RestoreCalleeSaved(a);
+            a.Ret();
+
+            // bool RhpCallFilterFunclet(object exception (RDI), byte* filter (RSI), REGDISPLAY* (RDX)):
+            // runs a filter with the frame's RBP; returns its verdict.
+            a.GlobalFunction("RhpCallFilterFunclet");
+            SaveCalleeSaved(a);
+            a.Sub(RSP, FrameWalker.FinallyFuncletLocals);
+            a.Mov(RAX, Mem.Q(RDX, RdRbp));
+            a.Mov(RBP, Mem.Q(RAX));
+            a.Mov(RAX, RSI);
+            a.Mov(RSI, RDI);
+            a.Mov(RDI, Mem.Q(RDX, RdSP));
+            a.Call(RAX);
+            a.Global("RhpCallFilterFunclet2", SymbolType.Function);
+            a.Label("RhpCallFilterFunclet2");
+            a.Add(RSP, FrameWalker.FinallyFuncletLocals);
+            RestoreCalleeSaved(a);
+            a.Ret();
+        }
+
+        static void EmitStackTrace(Assembler a)
+        {
+            // int RhpGetCurrentThreadStackTrace(IntPtr* buffer (RDI), uint length (ESI), UIntPtr addressInCurrentFrame (RDX)):
+            // records the caller's context for RhpSfiInit(null) and runs the CoreLib's RhpCalculateStackTraceWorker.
+            a.GlobalFunction("RhpGetCurrentThreadStackTrace");
+            a.Lea(RAX, Mem.At(RSP, 8));
+            a.Mov(RCX, Mem.Q(RSP));
+            a.Xor(R8D, R8D);
+            a.Push(R8);                                           // RSP ≡ 0
+            a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12);
+            a.Push(R8); a.Push(RBX); a.Push(R8); a.Push(RBP); a.Push(RAX); a.Push(RCX);   // PAL_LIMITED_CONTEXT at RSP
+            a.Mov(R8, Mem.Q(ThreadState, TsTrace));               // keep any outer request (two pushes keep the alignment)
+            a.Push(R8);
+            a.Push(R8);
+            a.Lea(R8, Mem.At(RSP, 16));
+            a.Mov(Mem.Q(ThreadState, TsTrace), R8);
+            a.Call(new Label("RhpCalculateStackTraceWorker"));
+            a.Pop(R8);
+            a.Pop(R8);
+            a.Mov(Mem.Q(ThreadState, TsTrace), R8);
+            a.Add(RSP, 88);
+            a.Ret();
+        }
+
+        static void EmitAddresses(Assembler a)
+        {
+            // void cosmos_eh_addresses(RuntimeAddresses* (RDI)): fills the fields in declaration order.
+            string[] symbols =
+            {
+                "__eh_frame_hdr_start", "__eh_frame_hdr_end", "__eh_frame_start", "__eh_frame_end",
+                "__start___managedcode", "__stop___managedcode", "__start___unbox", "__stop___unbox",
+                "RhpThrowEx2", "RhpThrowHwEx2", "RhpRethrow2",
+                "RhpCallCatchFunclet2", "RhpCallFinallyFunclet2", "RhpCallFilterFunclet2",
+                "RhpInitialDynamicInterfaceDispatch2", "RhpThrowHwEx",
+                "cosmos_av_helpers_start", "cosmos_av_helpers_end",
+                ThreadStateSymbol,
+            };
+            if (symbols.Length * 8 != Marshal.SizeOf<RuntimeAddresses>())
+                throw new System.InvalidOperationException("RuntimeAddresses and cosmos_eh_addresses disagree");
+            string[] local = { "RhpThrowEx2", "RhpThrowHwEx2", "RhpRethrow2", "RhpCallCatchFunclet2", "RhpCallFinallyFunclet2", "RhpCallFilterFunclet2", "RhpThrowHwEx", ThreadStateSymbol };
+            foreach (var s in symbols)
+                if (System.Array.IndexOf(local, s) < 0) a.Extern(s);
+            a.GlobalFunction("cosmos_eh_addresses");
+            for (int i = 0; i < symbols.Length; i++)
+            {
+                a.Lea(RAX, Mem.At(new Label(symbols[i])));
+                a.Mov(Mem.Q(RDI, 8 * i), RAX);
+            }
+            a.Ret();
+        }
+
+        static int IF(string field) => Off<InterruptFrame>(field);
+
+        static void EmitSimulatedFault(Assembler a)
+        {
+            // bool cosmos_simulate_fault(ulong vector (RDI), ulong cr2 (RSI)): behaves as if the instruction at
+            // its return address had raised CPU exception `vector` (with CR2 = cr2 for #PF): builds the
+            // InterruptFrame an interrupt stub would, asks HardwareExceptions.TryRaise, and when it accepts,
+            // resumes through IRETQ exactly as the interrupt return will (so the CoreLib throws the
+            // exception there). Returns false when TryRaise declined. For tests of the fault path before
+            // (and independently of) the IDT.
+            int size = Marshal.SizeOf<InterruptFrame>();
+            int reserve = size + 8;                                // entry RSP ≡ 8 → reserve ≡ 8 (mod 16) keeps RSP ≡ 0 at the call
+            if (reserve % 16 != 8) reserve += 8;
+            a.GlobalFunction("cosmos_simulate_fault");
+            var declined = a.NewLabel("simulate_declined");
+            var notPf = a.NewLabel("simulate_not_pf");
+            a.Cmp(RDI, 14);
+            a.Jne(notPf);
+            a.Mov(CR2, RSI);
+            a.Label(notPf);
+            a.Sub(RSP, reserve);
+            a.Mov(Mem.Q(RSP, IF("XSaveArea")), 0);
+            a.Mov(Mem.Q(RSP, IF("R15")), R15); a.Mov(Mem.Q(RSP, IF("R14")), R14);
+            a.Mov(Mem.Q(RSP, IF("R13")), R13); a.Mov(Mem.Q(RSP, IF("R12")), R12);
+            a.Mov(Mem.Q(RSP, IF("R11")), R11); a.Mov(Mem.Q(RSP, IF("R10")), R10);
+            a.Mov(Mem.Q(RSP, IF("R9")), R9); a.Mov(Mem.Q(RSP, IF("R8")), R8);
+            a.Mov(Mem.Q(RSP, IF("RBP")), RBP); a.Mov(Mem.Q(RSP, IF("RDI")), RDI);
+            a.Mov(Mem.Q(RSP, IF("RSI")), RSI); a.Mov(Mem.Q(RSP, IF("RDX")), RDX);
+            a.Mov(Mem.Q(RSP, IF("RCX")), RCX); a.Mov(Mem.Q(RSP, IF("RBX")), RBX);
+            a.Mov(Mem.Q(RSP, IF("RAX")), RAX);
+            a.Mov(Mem.Q(RSP, IF("Vector")), RDI);
+            a.Mov(Mem.Q(RSP, IF("ErrorCode")), 0);
+            a.Mov(RAX, Mem.Q(RSP, reserve));                      // "faulting" instruction = our return address
+            a.Mov(Mem.Q(RSP, IF("RIP")), RAX);
+            a.Lea(RAX, Mem.At(RSP, reserve + 8));                 // the caller's RSP after the return
+            a.Mov(Mem.Q(RSP, IF("RSP")), RAX);
+            a.Mov(EAX, CS);
+            a.Mov(Mem.Q(RSP, IF("CS")), RAX);
+            a.Mov(EAX, SS);
+            a.Mov(Mem.Q(RSP, IF("SS")), RAX);
+            a.Pushf();
+            a.Pop(RAX);
+            a.Mov(Mem.Q(RSP, IF("RFLAGS")), RAX);
+            a.Mov(RDI, RSP);
+            a.Call(new Label("cosmos_hardware_exception_try_raise"));
+            a.Test(AL, AL);
+            a.Jz(declined);
+            // IRETQ with the (rewritten) frame, restoring the registers the interrupt stub restores.
+            a.Mov(RAX, RSP);
+            a.Push(Mem.Q(RAX, IF("SS")));
+            a.Push(Mem.Q(RAX, IF("RSP")));
+            a.Push(Mem.Q(RAX, IF("RFLAGS")));
+            a.Push(Mem.Q(RAX, IF("CS")));
+            a.Push(Mem.Q(RAX, IF("RIP")));
+            a.Mov(RDI, Mem.Q(RAX, IF("RDI"))); a.Mov(RSI, Mem.Q(RAX, IF("RSI")));
+            a.Mov(RBX, Mem.Q(RAX, IF("RBX"))); a.Mov(RBP, Mem.Q(RAX, IF("RBP")));
+            a.Mov(R12, Mem.Q(RAX, IF("R12"))); a.Mov(R13, Mem.Q(RAX, IF("R13")));
+            a.Mov(R14, Mem.Q(RAX, IF("R14"))); a.Mov(R15, Mem.Q(RAX, IF("R15")));
+            a.Iretq();
+            a.Label(declined);
+            a.Add(RSP, reserve);
+            a.Xor(EAX, EAX);
+            a.Ret();
+        }
+    }
+}

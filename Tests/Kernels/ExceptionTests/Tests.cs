@@ -1,0 +1,567 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Cosmos.Core.Layout;
+using Cosmos.Runtime;
+using Cosmos.Runtime.EH;
+using Cosmos.TestRunner;
+
+namespace ExceptionTests
+{
+    internal class MyBase : Exception { public MyBase(string m) : base(m) { } }
+    internal class MyDerived : MyBase { public MyDerived(string m) : base(m) { } }
+    internal class Other : Exception { public Other(string m) : base(m) { } }
+
+    internal sealed class Disposable : IDisposable
+    {
+        private readonly string _name;
+        public Disposable(string name) { _name = name; }
+        public void Dispose() => Kernel.Log("dispose " + _name);
+    }
+
+    internal sealed class Holder { public object Obj; public int Value; }
+
+    internal static class BadStatic
+    {
+        public static readonly int Value = Init();
+        private static int Init() => throw new Other("cctor failed");
+    }
+
+    /// <summary>
+    /// .NET exception semantics on the kernel: each case records the events it observes into a log and
+    /// compares it with the order the ECMA-335 two-pass model defines (filters during the first pass,
+    /// before any finally; finally/fault blocks innermost first during the second pass; then the catch).
+    /// </summary>
+    public sealed unsafe class Kernel : TestKernel
+    {
+        private static readonly List<string> s_log = new List<string>();
+
+        public static void Log(string e) => s_log.Add(e);
+        private static string Events() => string.Join(",", s_log);
+
+        /// <summary>A case whose body must not leak an exception (reported as a failure instead of a panic).</summary>
+        private void Case(string name, Action body)
+        {
+            Test(name, () =>
+            {
+                s_log.Clear();
+                try { body(); }
+                catch (Exception e) { Fail("unexpected " + e.GetType().Name + ": " + e.Message); }
+                if (FrameWalker.ExInfoHead != null) Fail("ExInfo chain not empty after the case");
+            });
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)] private static void Throw(Exception e) => throw e;
+        [MethodImpl(MethodImplOptions.NoInlining)] private static object MakeObject(int i) => i == 0 ? (object)"text" : new Other("o");
+        [MethodImpl(MethodImplOptions.NoInlining)] private static int Id(int i) => i;
+        [MethodImpl(MethodImplOptions.NoInlining)] private static long Id64(long i) => i;
+        [MethodImpl(MethodImplOptions.NoInlining)] private static Holder NoHolder() => null;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int Depth(int n)
+        {
+            if (n == 0) throw new InvalidOperationException("deep");
+            return Depth(n - 1) + 1;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool Filter(string name, bool verdict) { Log(name); return verdict; }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool ThrowingFilter() { Log("filter"); throw new InvalidOperationException("in filter"); }
+
+        // --- callee-saved registers across unwinding ---
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long Clobber(long seed)
+        {
+            // Enough live values to use every callee-saved register, then throw.
+            long a = seed * 3, b = seed * 5, c = seed * 7, d = seed * 11, e = seed * 13, f = seed * 17;
+            for (int i = 0; i < (int)(seed & 3) + 2; i++) { a += b; b += c; c += d; d += e; e += f; f += a; }
+            if (seed != 0) throw new Other("clobbered " + (a ^ b ^ c ^ d ^ e ^ f));
+            return a + b + c + d + e + f;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long Middle(long seed)
+        {
+            try { return Clobber(seed); }
+            catch (Other) { return 1000; }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long Outer(long seed)
+        {
+            long a = seed + 1, b = seed + 2, c = seed + 3, d = seed + 4, e = seed + 5;
+            long r = Middle(seed);
+            return a * 1 + b * 10 + c * 100 + d * 1000 + e * 10000 + r;
+        }
+
+        // --- second pass order across frames ---
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void F3() { try { Throw(new Other("f")); } finally { Log("f3"); } }
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void F2() { try { F3(); } finally { Log("f2"); } }
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void F1() { try { F2(); } catch (Other) { Log("catch"); } finally { Log("f1"); } }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static string Which(Exception e)
+        {
+            try { Throw(e); return "none"; }
+            catch (MyDerived) { return "derived"; }
+            catch (MyBase) { return "base"; }
+            catch (ArgumentException) { return "argument"; }
+            catch (Exception) { return "exception"; }
+        }
+
+        private static IEnumerable<int> Iterator()
+        {
+            try
+            {
+                yield return 1;
+                Throw(new Other("in iterator"));
+                yield return 2;
+            }
+            finally
+            {
+                Log("iterator finally");
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static ulong StackMarker() { int local = 0; return (ulong)&local; }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void FaultInCallee(ulong vector, ulong cr2)
+        {
+            if (!HardwareExceptions.SimulateFault(vector, cr2)) Log("declined");
+            Log("not reached");
+        }
+
+        protected override void RunTests()
+        {
+            Case("catch in the same method", () =>
+            {
+                int state = 0;
+                try { state = 1; throw new InvalidOperationException("same"); }
+                catch (InvalidOperationException e) { Equal("same", e.Message, "message"); state = 2; }
+                Equal(2, state, "execution continues after the catch");
+            });
+
+            Case("catch in a caller several frames up", () =>
+            {
+                int r = -1;
+                try { r = Depth(8); }
+                catch (InvalidOperationException e) { Equal("deep", e.Message, "message"); r = 99; }
+                Equal(99, r, "handler result");
+            });
+
+            Case("callee-saved registers are restored in the catching frame", () =>
+            {
+                for (long seed = 1; seed < 6; seed++)
+                {
+                    long expected = (seed + 1) + (seed + 2) * 10 + (seed + 3) * 100 + (seed + 4) * 1000 + (seed + 5) * 10000 + 1000;
+                    Equal(expected, Outer(seed), "Outer(" + seed + ")");
+                }
+            });
+
+            Case("typed catch picks the first matching clause, base types included", () =>
+            {
+                Equal("derived", Which(new MyDerived("d")), "MyDerived");
+                Equal("base", Which(new MyBase("b")), "MyBase");
+                Equal("argument", Which(new ArgumentNullException("p")), "ArgumentNullException is an ArgumentException");
+                Equal("exception", Which(new Other("o")), "Other");
+                Equal("exception", Which(new FormatException()), "FormatException");
+            });
+
+            Case("catch-all catches every exception", () =>
+            {
+                try { Throw(new Other("any")); } catch { Log("caught"); }
+                Equal("caught", Events(), "events");
+            });
+
+            Case("when filters run in the first pass, before any finally", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("f")); }
+                    finally { Log("finally"); }
+                }
+                catch (MyBase) when (Filter("filter-false", false)) { Log("wrong catch"); }
+                catch (MyBase e) when (Filter("filter-true", e.Message == "f")) { Log("catch"); }
+                Equal("filter-false,filter-true,finally,catch", Events(), "events");
+            });
+
+            Case("a filter several frames up runs before the inner finally blocks", () =>
+            {
+                try { F2(); }
+                catch (Other) when (Filter("outer-filter", true)) { Log("outer-catch"); }
+                Equal("outer-filter,f3,f2,outer-catch", Events(), "events");
+            });
+
+            Case("an exception inside a filter counts as false", () =>
+            {
+                try
+                {
+                    try { Throw(new Other("o")); }
+                    catch (Other) when (ThrowingFilter()) { Log("wrong"); }
+                }
+                catch (Other) { Log("outer"); }
+                Equal("filter,outer", Events(), "events");
+            });
+
+            Case("finally blocks run innermost first, then the catch, then its finally", () =>
+            {
+                F1();
+                Equal("f3,f2,catch,f1", Events(), "events");
+            });
+
+            Case("throw; rethrows the same exception and keeps its stack trace", () =>
+            {
+                var original = new MyBase("original");
+                Exception caught = null;
+                try
+                {
+                    try { Throw(original); }
+                    catch (MyBase) { Log("inner"); throw; }
+                }
+                catch (Exception e) { caught = e; Log("outer"); }
+                True(ReferenceEquals(original, caught), "same object");
+                Equal("inner,outer", Events(), "events");
+                string trace = caught.StackTrace ?? "";
+                True(trace.Contains("ExceptionTests.Kernel.Throw("), "stack trace keeps the original throw site: " + trace);
+            });
+
+            Case("throw; after a nested exception was handled inside the catch", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("a")); }
+                    catch (MyBase)
+                    {
+                        try { Throw(new Other("b")); } catch (Other o) { Log("handled " + o.Message); }
+                        throw;
+                    }
+                }
+                catch (MyBase e) { Log("rethrown " + e.Message); }
+                Equal("handled b,rethrown a", Events(), "events");
+            });
+
+            Case("an exception thrown inside a catch block", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("first")); }
+                    catch (MyBase) { Log("catch1"); Throw(new Other("second")); }
+                }
+                catch (Other o) { Log("catch2 " + o.Message); }
+                Equal("catch1,catch2 second", Events(), "events");
+            });
+
+            Case("an exception thrown inside a finally replaces the one in flight", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("first")); }
+                    finally { Log("finally"); Throw(new Other("second")); }
+                }
+                catch (MyBase) { Log("wrong"); }
+                catch (Other o) { Log("other " + o.Message); }
+                Equal("finally,other second", Events(), "events");
+            });
+
+            Case("try/catch inside a finally that runs during unwinding", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("outer")); }
+                    finally
+                    {
+                        try { Throw(new Other("inner")); }
+                        catch (Other) { Log("inner-catch"); }
+                        Log("finally-end");
+                    }
+                }
+                catch (MyBase e) { Log("catch " + e.Message); }
+                Equal("inner-catch,finally-end,catch outer", Events(), "events");
+            });
+
+            Case("nested try regions in one method", () =>
+            {
+                try
+                {
+                    try
+                    {
+                        try { Throw(new MyDerived("x")); }
+                        catch (Other) { Log("wrong1"); }
+                        finally { Log("finally1"); }
+                    }
+                    catch (ArgumentException) { Log("wrong2"); }
+                    finally { Log("finally2"); }
+                }
+                catch (MyBase e) when (Filter("filter", true)) { Log("catch " + e.Message); }
+                finally { Log("finally3"); }
+                Equal("filter,finally1,finally2,catch x,finally3", Events(), "events");
+            });
+
+            Case("using disposes and iterator fault/finally blocks run on exception", () =>
+            {
+                try
+                {
+                    using (new Disposable("a"))
+                    using (new Disposable("b"))
+                        Throw(new Other("u"));
+                }
+                catch (Other) { Log("catch1"); }
+                try
+                {
+                    foreach (int x in Iterator()) Log("item " + x);
+                }
+                catch (Other o) { Log("catch2 " + o.Message); }
+                Equal("dispose b,dispose a,catch1,item 1,iterator finally,catch2 in iterator", Events(), "events");
+            });
+
+            Case("Exception.StackTrace lists the test's own methods", () =>
+            {
+                string trace = null;
+                try { Depth(3); }
+                catch (InvalidOperationException e) { trace = e.StackTrace; }
+                True(trace != null, "trace exists");
+                trace ??= "";
+                int depthFrames = 0;
+                foreach (var line in trace.Split('\n')) if (line.Contains("ExceptionTests.Kernel.Depth(Int32)")) depthFrames++;
+                Equal(4, depthFrames, "Depth frames in:\n" + trace);
+                True(trace.Contains("ExceptionTests.Kernel"), "kernel class named");
+                True(trace.TrimStart().StartsWith("at ExceptionTests.Kernel.Depth(Int32)"), "innermost frame first: " + trace);
+            });
+
+            Case("Environment.StackTrace and new StackTrace() name the callers", () =>
+            {
+                string env = Environment.StackTrace;
+                True(env.Contains("ExceptionTests.Kernel"), "Environment.StackTrace: " + env);
+                var st = new StackTrace();
+                True(st.FrameCount > 2, "frame count " + st.FrameCount);
+                True(st.ToString().Contains("ExceptionTests.Kernel"), "new StackTrace(): " + st);
+            });
+
+            Case("stack trace taken inside a catch block", () =>
+            {
+                string inside = null;
+                try { Depth(2); }
+                catch (InvalidOperationException) { inside = Environment.StackTrace; }
+                True(inside != null && inside.Contains("ExceptionTests.Kernel"), "trace: " + inside);
+                True(!inside.Contains("Depth("), "the unwound frames of the throw are not on the stack: " + inside);
+            });
+
+            Case("InvalidCastException from a bad cast", () =>
+            {
+                object o = MakeObject(0);
+                try { var e = (Exception)o; Log("no exception " + e); }
+                catch (InvalidCastException) { Log("cast"); }
+                Equal("cast", Events(), "events");
+            });
+
+            Case("IndexOutOfRangeException from an array access", () =>
+            {
+                int[] a = new int[3];
+                try { a[Id(5)] = 1; Log("no exception"); }
+                catch (IndexOutOfRangeException) { Log("index"); }
+                Equal("index", Events(), "events");
+            });
+
+            Case("throw null raises NullReferenceException", () =>
+            {
+                try { Exception e = null; if (Id(1) == 1) throw e; }
+                catch (NullReferenceException) { Log("null"); }
+                Equal("null", Events(), "events");
+            });
+
+            Case("BCL exceptions (FormatException, ArgumentException, KeyNotFound, ArgumentOutOfRange, Overflow)", () =>
+            {
+                try { int.Parse("x" + Id(1)); Log("no exception"); } catch (FormatException) { Log("format"); }
+                var d = new Dictionary<string, int> { ["k"] = 1 };
+                try { d.Add("k", 2); } catch (ArgumentException) { Log("argument"); }
+                try { Log("value " + d["missing"]); } catch (KeyNotFoundException) { Log("key"); }
+                try { Log("abc".Substring(Id(5))); } catch (ArgumentOutOfRangeException) { Log("range"); }
+                try { Log("sum " + checked(int.MaxValue + Id(1))); } catch (OverflowException) { Log("overflow"); }
+                Equal("format,argument,key,range,overflow", Events(), "events");
+            });
+
+            Case("a throwing static constructor raises TypeInitializationException", () =>
+            {
+                try { Log("value " + BadStatic.Value); }
+                catch (TypeInitializationException e) { Log("type-init " + (e.InnerException?.Message ?? "no inner")); }
+                Equal("type-init cctor failed", Events(), "events");
+            });
+
+            Case("AppDomain.FirstChanceException sees each throw", () =>
+            {
+                EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> h = (s, a) => Log("first-chance " + a.Exception.Message);
+                AppDomain.CurrentDomain.FirstChanceException += h;
+                try { Throw(new Other("fc")); } catch (Other) { Log("catch"); }
+                AppDomain.CurrentDomain.FirstChanceException -= h;
+                try { Throw(new Other("unobserved")); } catch (Other) { Log("catch2"); }
+                Equal("first-chance fc,catch,catch2", Events(), "events");
+            });
+
+            Case("many exceptions in a loop leak neither stack nor ExInfos", () =>
+            {
+                ulong before = StackMarker();
+                int caught = 0;
+                for (int i = 0; i < 3000; i++)
+                {
+                    try { Depth(i % 7); }
+                    catch (InvalidOperationException) { caught++; }
+                    try { try { Throw(new MyBase("l")); } finally { caught++; } }
+                    catch (MyBase) { caught++; }
+                }
+                Equal(9000, caught, "caught");
+                Equal(before, StackMarker(), "stack pointer at the same depth");
+                True(FrameWalker.ExInfoHead == null, "ExInfo chain empty");
+            });
+
+            Case("unhandled-exception report formatting", () =>
+            {
+                try { Depth(1); }
+                catch (InvalidOperationException e)
+                {
+                    string report = Exceptions.FormatUnhandledReport(e);
+                    True(report.StartsWith("Unhandled exception: System.InvalidOperationException: deep\n"), "first line: " + report);
+                    True(report.Contains("at ExceptionTests.Kernel.Depth(Int32)"), "trace lines: " + report);
+                }
+                var wrapped = new Other("outer-msg");
+                try { try { Throw(new MyBase("inner-msg")); } catch (MyBase inner) { throw new InvalidOperationException("wrapper", inner); } }
+                catch (InvalidOperationException e)
+                {
+                    string report = Exceptions.FormatUnhandledReport(e);
+                    True(report.Contains("\n ---> ExceptionTests.MyBase: inner-msg"), "inner exception: " + report);
+                }
+            });
+
+            Case("method names for code addresses (crash-report traces)", () =>
+            {
+                ulong* ips = stackalloc ulong[2];
+                ips[0] = (ulong)(delegate*<int, int>)&Depth + 1;
+                ips[1] = (ulong)(delegate*<long, long>)&Outer + 1;
+                string text = StackTraces.Format(ips, 2);
+                True(text.Contains("ExceptionTests.Kernel.Depth(Int32)") && text.Contains("ExceptionTests.Kernel.Outer(Int64)"), "formatted: " + text);
+                Equal((long)(ulong)(delegate*<int, int>)&Depth, (long)CodeMap.RhFindMethodStartAddress((IntPtr)(ips[0] + 4)), "method start");
+            });
+
+            Case("HardwareExceptions.TryRaise on crafted frames", () =>
+            {
+                InterruptFrame f = default;
+                ulong managedIp = (ulong)(delegate*<int, int>)&Id;
+                // Outside managed code, or a vector without .NET meaning: declined, frame untouched.
+                f.Vector = 0; f.RIP = 0x1000; f.RSP = 0x7000;
+                True(!HardwareExceptions.TryRaise(&f) && f.RIP == 0x1000, "#DE outside managed code declined");
+                f.Vector = 6; f.RIP = managedIp;
+                True(!HardwareExceptions.TryRaise(&f) && f.RIP == managedIp, "#UD declined");
+                f.Vector = 14 | 0x100; // software INT 14
+                True(!HardwareExceptions.TryRaise(&f), "software INT 14 declined");
+                // #DE in managed code: enters RhpThrowHwEx with the code and the faulting IP.
+                f.Vector = 0; f.RIP = managedIp; f.RSP = 0x7008; f.RFLAGS = 0x602;
+                True(HardwareExceptions.TryRaise(&f), "#DE in managed code raised");
+                Equal(CodeMap.Addresses->ThrowHwExEntry, f.RIP, "RIP = RhpThrowHwEx");
+                Equal((ulong)HardwareExceptions.StatusIntegerDivideByZero, f.RDI, "RDI = STATUS_INTEGER_DIVIDE_BY_ZERO");
+                Equal(managedIp, f.RSI, "RSI = faulting IP");
+                Equal(0x7008UL, f.RSP, "RSP unchanged");
+                Equal(0x202UL, f.RFLAGS, "DF cleared");
+            });
+
+            Case("#DE decoding tells divide by zero from int.MinValue / -1", () =>
+            {
+                InterruptFrame f = default;
+                byte* code = stackalloc byte[16];
+                code[0] = 0xF7; code[1] = 0xF9;                       // idiv ecx
+                f.RCX = 0;
+                Equal(HardwareExceptions.StatusIntegerDivideByZero, HardwareExceptions.ClassifyDivideError(&f, code), "idiv ecx, ecx = 0");
+                f.RCX = 0xFFFFFFFF;
+                Equal(HardwareExceptions.StatusIntegerOverflow, HardwareExceptions.ClassifyDivideError(&f, code), "idiv ecx, ecx = -1");
+                f.RCX = 0xFFFFFFFF00000000;
+                Equal(HardwareExceptions.StatusIntegerDivideByZero, HardwareExceptions.ClassifyDivideError(&f, code), "idiv ecx ignores the upper half");
+                code[0] = 0x48; code[1] = 0xF7; code[2] = 0xF9;       // idiv rcx
+                Equal(HardwareExceptions.StatusIntegerOverflow, HardwareExceptions.ClassifyDivideError(&f, code), "idiv rcx, rcx != 0");
+                code[0] = 0x41; code[1] = 0xF7; code[2] = 0xF8;       // idiv r8d
+                f.R8 = 0;
+                Equal(HardwareExceptions.StatusIntegerDivideByZero, HardwareExceptions.ClassifyDivideError(&f, code), "idiv r8d");
+                long* slot = stackalloc long[2];
+                slot[0] = -1; slot[1] = 0;
+                code[0] = 0x48; code[1] = 0xF7; code[2] = 0x7D; code[3] = 0xF8;   // idiv qword [rbp-8]
+                f.RBP = (ulong)(slot + 1);
+                Equal(HardwareExceptions.StatusIntegerOverflow, HardwareExceptions.ClassifyDivideError(&f, code), "idiv qword [rbp-8] = -1");
+                code[0] = 0xF7; code[1] = 0x34; code[2] = 0x24;       // div dword [rsp]
+                f.RSP = (ulong)(slot + 1);
+                Equal(HardwareExceptions.StatusIntegerDivideByZero, HardwareExceptions.ClassifyDivideError(&f, code), "div dword [rsp] = 0");
+            });
+
+            Case("real CPU faults in managed code become .NET exceptions (through the IDT)", () =>
+            {
+                try { Log("q " + 10 / Id(0)); } catch (DivideByZeroException) { Log("int divide"); }
+                try { Log("q " + 10L % Id64(0)); } catch (DivideByZeroException) { Log("long remainder"); }
+                try { Log("q " + int.MinValue / Id(-1)); } catch (OverflowException) { Log("int overflow"); }
+                try { Log("q " + long.MinValue / Id64(-1)); } catch (OverflowException) { Log("long overflow"); }
+                try { Log("v " + NoHolder().Value); } catch (NullReferenceException) { Log("null read"); }
+                try { NoHolder().Value = 1; Log("not reached"); } catch (NullReferenceException) { Log("null write"); }
+                try { NoHolder().Obj = new object(); Log("not reached"); } catch (NullReferenceException) { Log("null write barrier"); }
+                Equal("int divide,long remainder,int overflow,long overflow,null read,null write,null write barrier", Events(), "events");
+            });
+
+            Case("a CPU fault inside a catch block replaces the exception being handled", () =>
+            {
+                try
+                {
+                    try { Throw(new MyBase("first")); }
+                    catch (MyBase) { Log("catch"); NoHolder().Value = 1; Log("not reached"); }
+                }
+                catch (NullReferenceException) { Log("null in catch"); }
+                Equal("catch,null in catch", Events(), "events");
+            });
+
+            Case("filters and handlers read and write the parent frame's locals", () =>
+            {
+                int seen = 0, local = 40;
+                for (int i = 0; i < 3; i++)
+                {
+                    try { Throw(new Other("p")); }
+                    catch (Other) when (++seen > 1) { local += seen; }
+                    catch (Other) { local -= 100; }
+                }
+                Equal(3, seen, "filter ran once per throw");
+                Equal(40 - 100 + 2 + 3, local, "handlers updated the local");
+            });
+
+            Case("lock releases the monitor when the body throws", () =>
+            {
+                object gate = new object();
+                try { lock (gate) { Log("held " + System.Threading.Monitor.IsEntered(gate)); Throw(new Other("l")); } }
+                catch (Other) { Log("released " + !System.Threading.Monitor.IsEntered(gate)); }
+                Equal("held True,released True", Events(), "events");
+            });
+
+            Case("an exception unwinds 1000 frames", () =>
+            {
+                string trace = null;
+                try { Depth(1000); }
+                catch (InvalidOperationException e) { trace = e.StackTrace; }
+                int frames = 0;
+                foreach (var line in (trace ?? "").Split('\n')) if (line.Contains("Depth(Int32)")) frames++;
+                Equal(1001, frames, "Depth frames in the trace");
+            });
+
+            Case("simulated CPU faults become .NET exceptions", () =>
+            {
+                try { HardwareExceptions.SimulateFault(HardwareExceptions.VectorDivideError, 0); Log("not reached"); }
+                catch (DivideByZeroException) { Log("divide"); }
+                try { FaultInCallee(HardwareExceptions.VectorPageFault, 0x18); }
+                catch (NullReferenceException) { Log("null"); }
+                try { HardwareExceptions.SimulateFault(HardwareExceptions.VectorPageFault, 0xFFF0); Log("not reached"); }
+                catch (NullReferenceException e) { Log("null " + (e.StackTrace ?? "").Contains("ExceptionTests.Kernel")); }
+                bool raised = HardwareExceptions.SimulateFault(HardwareExceptions.VectorPageFault, 0x12345000);
+                Log("wild pointer raised " + raised);
+                Equal("divide,null,null True,wild pointer raised False", Events(), "events");
+            });
+        }
+    }
+}
