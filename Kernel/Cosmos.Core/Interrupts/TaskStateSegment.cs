@@ -14,6 +14,12 @@ namespace Cosmos.Core.Interrupts
     /// 4 KiB-mapped first 2 MiB); the page below each stack is unmapped, so an overflow of an IST stack
     /// faults instead of overwriting the stack below.
     /// </para>
+    /// <para>
+    /// An IST stack is not re-entrant: the CPU loads the same IST pointer for every delivery through the
+    /// gate, so a second #DF/NMI/#MC while the first handler still runs starts over at the top of the same
+    /// stack. That is acceptable for #DF and #MC, whose handlers end in a report; an NMI handler must not
+    /// fault, and NMIs stay blocked until its IRETQ (SDM Vol. 3A §6.7.1).
+    /// </para>
     /// </summary>
     public static unsafe class TaskStateSegment
     {
