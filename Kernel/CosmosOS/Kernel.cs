@@ -81,7 +81,8 @@ namespace CosmosOS
         {
             Console.WriteLine($"heap used:  {Heap.UsedBytes} bytes");
             Console.WriteLine($"heap free:  {Heap.FreeBytes} bytes");
-            Console.WriteLine($"heap total: {Heap.TotalBytes} bytes ({Heap.AllocationCount} allocations)");
+            Console.WriteLine($"heap total: {Heap.TotalBytes} bytes ({Heap.AllocationCount} unmanaged allocations, {Heap.RawBytes} bytes)");
+            Console.WriteLine($"managed:    {GC.GetTotalMemory(false)} bytes in objects ({Cosmos.Runtime.GarbageCollector.LiveBytesAfterLastCollection} live after {GC.CollectionCount(0)} collections), {Cosmos.Runtime.GarbageCollector.HandleCount} GC handles");
             Console.WriteLine($"RAM usable: {PhysicalMemory.TotalUsable} bytes in {PhysicalMemory.RegionCount} firmware map entries");
         }
 

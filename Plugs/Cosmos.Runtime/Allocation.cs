@@ -2,37 +2,54 @@ using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
-using Cosmos.Core.Memory;
+using Cosmos.Runtime.GarbageCollection;
 
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// Managed object allocation (the helpers ilc-generated code calls for newobj/newarr and
-    /// the CoreLib's RhAllocateNew* imports). Objects come from <see cref="Heap"/>; the
-    /// object reference points at the MethodTable pointer, the 8-byte object header sits just
-    /// below it, and arrays/strings store their length as a 32-bit integer at offset 8.
+    /// Managed object allocation (the helpers ilc-generated code calls for newobj/newarr and the
+    /// CoreLib's RhAllocateNew* imports). Objects up to <see cref="SmallObjectSpace.MaxSize"/> bytes
+    /// come from the size-class free lists, larger ones from the large-object space; both may start
+    /// a collection (<see cref="GarbageCollector"/>). The object reference points at the MethodTable
+    /// pointer, the 8-byte object header sits just below it, arrays/strings store their length as a
+    /// 32-bit integer at offset 8. Objects are zeroed (header included). Objects of types with a
+    /// finalizer are registered for finalization. Nothing moves, so pinned-heap requests
+    /// (GC_ALLOC_PINNED_OBJECT_HEAP) are ordinary allocations.
     /// </summary>
     public static unsafe class Allocation
     {
-        private const uint GC_ALLOC_PINNED_OBJECT_HEAP = 0x40;
-        private static ulong s_allocatedBytes;
+        /// <summary>Total bytes (heap cells) handed out for managed objects since boot.</summary>
+        public static ulong AllocatedBytes => GarbageCollector.TotalAllocatedBytes;
 
-        /// <summary>Total bytes handed out for managed objects since boot.</summary>
-        public static ulong AllocatedBytes => s_allocatedBytes;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static object ToObject(ulong p) => Unsafe.As<ulong, object>(ref p);
 
-        private static object ToObject(byte* p) => Unsafe.Read<object>(&p);
-
-        private static byte* RawAlloc(MethodTable* mt, ulong size)
+        /// <summary>Allocates and zeroes an object of <paramref name="size"/> bytes (8-aligned, header included) with MethodTable <paramref name="mt"/>; returns its address.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true)
         {
-            byte* p = Heap.Alloc(size);
-            if (p == null)
+            ulong cell;
+            if (size <= SmallObjectSpace.MaxSize)
             {
-                FailedAllocation(mt, false);
-                return null;
+                cell = SmallObjectSpace.Alloc((uint)size);
+                if (cell == 0) return Failed(mt, false);
+                ulong* q = (ulong*)cell;
+                if (size <= 256)
+                {
+                    ulong n = size >> 3;
+                    for (ulong i = 0; i < n; i++) q[i] = 0;
+                }
+                else GCNative.ZeroQwords(q, size >> 3);
             }
-            *(MethodTable**)p = mt;
-            s_allocatedBytes += size;
-            return p;
+            else
+            {
+                cell = LargeObjectSpace.Alloc(size);
+                if (cell == 0) return Failed(mt, false);
+            }
+            ulong obj = cell + ObjectLayout.HeaderSize;
+            *(MethodTable**)obj = mt;
+            if (mayBeFinalizable && (mt->Flags & MethodTable.HasFinalizerFlag) != 0) Finalization.Register(obj);
+            return obj;
         }
 
         /// <summary>Size in bytes of an array/string of <paramref name="length"/> elements, 8-byte aligned; ulong.MaxValue when negative.</summary>
@@ -45,28 +62,28 @@ namespace Cosmos.Runtime
 
         /// <summary>newobj for a type without finalizer (RhpNewFast).</summary>
         [RuntimeExport("RhpNewFast")]
-        public static object RhpNewFast(MethodTable* mt) => ToObject(RawAlloc(mt, mt->BaseSize));
+        public static object RhpNewFast(MethodTable* mt) => ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL, mayBeFinalizable: false));
 
-        /// <summary>newobj for a type with a finalizer (RhpNewFinalizable). Objects are never collected yet, so the finalizer is never due.</summary>
+        /// <summary>newobj for a type with a finalizer (RhpNewFinalizable): the object is registered for finalization.</summary>
         [RuntimeExport("RhpNewFinalizable")]
-        public static object RhpNewFinalizable(MethodTable* mt) => ToObject(RawAlloc(mt, mt->BaseSize));
+        public static object RhpNewFinalizable(MethodTable* mt) => ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL));
 
-        /// <summary>newarr (RhpNewArray). A negative length throws OverflowException through the CoreLib.</summary>
+        /// <summary>newarr (RhpNewArray). A negative or too large length throws OverflowException through the CoreLib.</summary>
         [RuntimeExport("RhpNewArray")]
         public static object RhpNewArray(MethodTable* mt, int length)
         {
             ulong size = ArraySize(mt, length);
-            if (size == ulong.MaxValue || size > int.MaxValue * 2UL) { FailedAllocation(mt, true); return null; }
-            byte* p = RawAlloc(mt, size);
-            *(int*)(p + 8) = length;
-            return ToObject(p);
+            if (size == ulong.MaxValue || size > int.MaxValue * 2UL) return ToObject(Failed(mt, true));
+            ulong obj = Alloc(mt, size);
+            *(int*)(obj + 8) = length;
+            return ToObject(obj);
         }
 
         /// <summary>String allocation (RhNewString): <paramref name="length"/> UTF-16 code units.</summary>
         [RuntimeExport("RhNewString")]
         public static object RhNewString(MethodTable* mt, int length) => RhpNewArray(mt, length);
 
-        /// <summary>RhAllocateNewArray: array allocation with GC_ALLOC_FLAGS, result written to *<paramref name="result"/>.</summary>
+        /// <summary>RhAllocateNewArray: array allocation with GC_ALLOC_FLAGS (ignored: nothing moves), result written to *<paramref name="result"/>.</summary>
         [RuntimeExport("RhAllocateNewArray")]
         public static void RhAllocateNewArray(MethodTable* mt, uint length, uint flags, void* result)
         {
@@ -74,22 +91,24 @@ namespace Cosmos.Runtime
             Unsafe.Write(result, o);
         }
 
-        /// <summary>RhAllocateNewObject: object allocation with GC_ALLOC_FLAGS (pinned heap requests are satisfied: nothing moves), result written to *<paramref name="result"/>.</summary>
+        /// <summary>RhAllocateNewObject: object allocation with GC_ALLOC_FLAGS (ignored: nothing moves), result written to *<paramref name="result"/>.</summary>
         [RuntimeExport("RhAllocateNewObject")]
         public static void RhAllocateNewObject(MethodTable* mt, uint flags, void* result)
         {
-            object o = ToObject(RawAlloc(mt, mt->BaseSize));
+            object o = ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL));
             Unsafe.Write(result, o);
         }
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("RhExceptionHandling_FailedAllocation")]
         private static extern void FailedAllocationImport(MethodTable* mt, bool isOverflow);
 
-        private static void FailedAllocation(MethodTable* mt, bool isOverflow)
+        /// <summary>Reports OutOfMemory (heap exhausted after a collection) or Overflow (bad array length) through the CoreLib, which throws.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static ulong Failed(MethodTable* mt, bool isOverflow)
         {
-            // The CoreLib throws OutOfMemoryException / OverflowException for us.
             FailedAllocationImport(mt, isOverflow);
             Panic.Halt("allocation failure returned from RhExceptionHandling_FailedAllocation");
+            return 0;
         }
     }
 }

@@ -7,98 +7,104 @@ using Cosmos.Core.Memory;
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// The GC queries and controls the CoreLib imports, answered truthfully for a heap that
-    /// has no collector yet: zero collections have happened, one generation (0) holds every
-    /// object, and requests that need a collector (GC.Collect, no-GC regions, the finalizer
-    /// thread) stop with a panic that says so.
+    /// The GC queries and controls the CoreLib imports, answered by <see cref="GarbageCollector"/>.
+    /// The collector has one generation: GC.MaxGeneration is 0, every heap object is in generation 0,
+    /// frozen objects (preinitialized data) report int.MaxValue as in .NET 8+, and every collection is
+    /// a full one, so GC.CollectionCount(n) returns the number of collections for any n ≥ 0.
+    /// Sizes are bytes of heap cells (objects rounded up to their size class); durations come from
+    /// the TSC. No-GC regions and GC.GetGCMemoryInfo are not supported and panic saying so.
+    /// (Finalization exports: GC/Finalization.cs; GC reporting frames: GC/Roots.cs.)
     /// </summary>
     public static unsafe class GCInfo
     {
+        /// <summary>GC.GetTotalMemory: bytes of live objects after the last collection plus bytes allocated since.</summary>
         [RuntimeExport("RhpGetGcTotalMemory")]
-        public static long RhpGetGcTotalMemory() => (long)Allocation.AllocatedBytes;
+        public static long RhpGetGcTotalMemory() => (long)GarbageCollector.TotalMemory;
 
+        /// <summary>GC.GetTotalAllocatedBytes: bytes allocated since boot.</summary>
         [RuntimeExport("RhGetTotalAllocatedBytes")]
-        public static long RhGetTotalAllocatedBytes() => (long)Allocation.AllocatedBytes;
+        public static long RhGetTotalAllocatedBytes() => (long)GarbageCollector.TotalAllocatedBytes;
 
+        /// <summary>GC.GetTotalAllocatedBytes(precise: true): the count is always exact here.</summary>
+        [RuntimeExport("RhGetTotalAllocatedBytesPrecise")]
+        public static long RhGetTotalAllocatedBytesPrecise() => (long)GarbageCollector.TotalAllocatedBytes;
+
+        /// <summary>GC.GetAllocatedBytesForCurrentThread: one thread, so all bytes allocated since boot.</summary>
+        [RuntimeExport("RhGetAllocatedBytesForCurrentThread")]
+        public static long RhGetAllocatedBytesForCurrentThread() => (long)GarbageCollector.TotalAllocatedBytes;
+
+        /// <summary>GC.CollectionCount: collections so far, for any generation ≥ 0 (all collections are full ones).</summary>
         [RuntimeExport("RhGetGcCollectionCount")]
-        public static int RhGetGcCollectionCount(int generation, bool getSpecialGCCount) => 0;
+        public static int RhGetGcCollectionCount(int generation, bool getSpecialGCCount)
+            => generation >= 0 && !getSpecialGCCount ? GarbageCollector.CollectionCount : 0;
 
+        /// <summary>GC.MaxGeneration: 0 (one generation).</summary>
         [RuntimeExport("RhGetMaxGcGeneration")]
         public static int RhGetMaxGcGeneration() => 0;
 
+        /// <summary>GC.GetGeneration: 0 for heap objects, int.MaxValue for frozen objects.</summary>
+        [RuntimeExport("RhGetGeneration")]
+        public static int RhGetGeneration(object obj) => obj != null && GarbageCollector.IsFrozen(obj) ? int.MaxValue : 0;
+
+        /// <summary>Size of generation 0 (all managed objects) in bytes, saturated to int.</summary>
         [RuntimeExport("RhGetGenerationSize")]
-        public static int RhGetGenerationSize(int generation) => generation == 0 ? (int)Math.Min(Heap.UsedBytes, int.MaxValue) : 0;
+        public static int RhGetGenerationSize(int generation)
+            => generation == 0 ? (int)Math.Min(GarbageCollector.TotalMemory, int.MaxValue) : 0;
 
+        /// <summary>Bytes generation 0 may still allocate before the next collection.</summary>
         [RuntimeExport("RhGetGenerationBudget")]
-        public static long RhGetGenerationBudget(int generation) => generation == 0 ? (long)Heap.FreeBytes : 0;
+        public static long RhGetGenerationBudget(int generation)
+        {
+            if (generation != 0) return 0;
+            ulong b = GarbageCollector.Budget, a = GarbageCollector.AllocatedSinceLastCollection;
+            return b > a ? (long)(b - a) : 0;
+        }
 
+        /// <summary>GC.GetLastGCPercentTimeInGC: pause of the last collection as a percentage of the time since the end of the one before (or boot).</summary>
         [RuntimeExport("RhGetLastGCPercentTimeInGC")]
-        public static int RhGetLastGCPercentTimeInGC() => 0;
+        public static int RhGetLastGCPercentTimeInGC()
+        {
+            ulong end = GarbageCollector.LastCollectionEndTsc;
+            if (end == 0) return 0;
+            ulong from = GarbageCollector.CollectionCount > 1 ? GarbageCollector.PreviousCollectionEndTsc : Native.GetBootInfo()->EntryTsc;
+            ulong since = end - from;
+            return since == 0 ? 0 : (int)(GarbageCollector.LastPauseTicks * 100 / since);
+        }
 
+        /// <summary>GC.GetTotalPauseDuration: sum of all collection pauses in TimeSpan ticks (100 ns).</summary>
         [RuntimeExport("RhGetTotalPauseDuration")]
-        public static long RhGetTotalPauseDuration() => 0;
-
-        /// <summary>Header bit BIT_SBLK_FINALIZER_RUN: the finalizer must not run.</summary>
-        private const uint FinalizerRunBit = 0x40000000;
-
-        private static uint* Header(object o) => (uint*)((byte*)Unsafe.As<object, IntPtr>(ref o) - 4);
-
-        [RuntimeExport("RhSuppressFinalize")]
-        public static void RhSuppressFinalize(object obj)
+        public static long RhGetTotalPauseDuration()
         {
-            if (obj != null) *Header(obj) |= FinalizerRunBit;
+            ulong hz = RuntimeEnvironment.TscFrequency;
+            if (hz == 0) Panic.Halt("GC.GetTotalPauseDuration: the TSC frequency has not been measured yet");
+            return (long)((UInt128)GarbageCollector.TotalPauseTicks * 10_000_000 / hz);
         }
 
-        [RuntimeExport("RhReRegisterForFinalize")]
-        public static bool RhReRegisterForFinalize(object obj)
-        {
-            if (obj != null) *Header(obj) &= ~FinalizerRunBit;
-            return true;
-        }
-
+        /// <summary>GC.Collect (any generation and mode): a full blocking collection.</summary>
         [RuntimeExport("RhpCollect")]
-        public static void RhpCollect(int generation, int mode, int lowMemory)
-            => Panic.Halt("GC.Collect: the kernel has no garbage collector yet (Cosmos.Runtime)");
+        public static void RhpCollect(int generation, int mode, int lowMemory) => GarbageCollector.Collect();
+
+        /// <summary>GC.WaitForPendingFinalizers: runs the due finalizers inline on the caller (no finalizer thread exists yet).</summary>
+        [RuntimeExport("RhWaitForPendingFinalizers")]
+        public static void RhWaitForPendingFinalizers(int allowReentrantWait) => GarbageCollector.RunPendingFinalizers();
 
         [RuntimeExport("RhpStartNoGCRegion")]
         public static int RhpStartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC)
         {
-            Panic.Halt("GC.TryStartNoGCRegion: not supported (no garbage collector yet)");
+            Panic.Halt("GC.TryStartNoGCRegion: not supported by the Cosmos collector");
             return 0;
         }
 
         [RuntimeExport("RhpEndNoGCRegion")]
         public static int RhpEndNoGCRegion()
         {
-            Panic.Halt("GC.EndNoGCRegion: not supported (no garbage collector yet)");
+            Panic.Halt("GC.EndNoGCRegion: not supported by the Cosmos collector");
             return 0;
         }
 
         [RuntimeExport("RhGetMemoryInfo")]
         public static void RhGetMemoryInfo(void* info, int kind)
-            => Panic.Halt("GC.GetGCMemoryInfo: not supported (no garbage collector yet)");
-
-        [RuntimeExport("RhpGetNextFinalizableObject")]
-        public static object RhpGetNextFinalizableObject()
-        {
-            Panic.Halt("finalizer thread: not supported (no threads and no collector yet)");
-            return null;
-        }
-
-        [RuntimeExport("RhpWaitForFinalizerRequest")]
-        public static uint RhpWaitForFinalizerRequest()
-        {
-            Panic.Halt("finalizer thread: not supported (no threads and no collector yet)");
-            return 0;
-        }
-
-        [RuntimeExport("RhpSignalFinalizationComplete")]
-        public static void RhpSignalFinalizationComplete(uint count, int observedFullGcCount)
-            => Panic.Halt("finalizer thread: not supported (no threads and no collector yet)");
-
-        [RuntimeExport("RhWaitForPendingFinalizers")]
-        public static void RhWaitForPendingFinalizers(int allowReentrantWait)
-            => Panic.Halt("GC.WaitForPendingFinalizers: not supported (no collector yet)");
+            => Panic.Halt("GC.GetGCMemoryInfo: not supported by the Cosmos collector (use Cosmos.Runtime.GarbageCollector)");
 
         [RuntimeExport("RhBulkMoveWithWriteBarrier")]
         public static void RhBulkMoveWithWriteBarrier(byte* dest, byte* src, UIntPtr size) => Memory.Move(dest, src, (ulong)size);

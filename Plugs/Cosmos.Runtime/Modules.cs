@@ -169,7 +169,33 @@ namespace Cosmos.Runtime
             s_state.FrozenAllocated[i] = (ulong)allocated;
         }
 
-        /// <summary>Records the address of an inlined thread-static root (a GC root for the collector to come).</summary>
+        /// <summary>Number of modules (TypeManagers) created.</summary>
+        internal static int ModuleCount => s_moduleCount;
+
+        /// <summary>Section <paramref name="sectionId"/> of module <paramref name="module"/> (0-based), or null; <paramref name="length"/> in bytes.</summary>
+        internal static byte* GetSection(int module, int sectionId, out int length)
+        {
+            ulong tm = s_state.TypeManagers[module];
+            int len;
+            IntPtr p = RhpGetModuleSection((IntPtr*)&tm, sectionId, &len);
+            length = len;
+            return (byte*)p;
+        }
+
+        /// <summary>Frozen segment <paramref name="index"/>: first byte and first byte after the allocated objects.</summary>
+        internal static void GetFrozenSegment(int index, out ulong start, out ulong allocated)
+        {
+            start = s_state.FrozenStart[index];
+            allocated = s_state.FrozenAllocated[index];
+        }
+
+        /// <summary>Number of inlined thread-static roots registered (one per module and thread).</summary>
+        internal static int ThreadStaticRootCount => s_threadStaticRootCount;
+
+        /// <summary>Address of inlined thread-static root <paramref name="index"/>: a slot holding an object reference.</summary>
+        internal static ulong GetThreadStaticRoot(int index) => s_state.ThreadStaticRoots[index];
+
+        /// <summary>Records the address of an inlined thread-static root (the collector marks the object it holds).</summary>
         [RuntimeExport("RhRegisterInlinedThreadStaticRoot")]
         public static void RhRegisterInlinedThreadStaticRoot(void* root, IntPtr typeManager)
         {

@@ -8,8 +8,8 @@ namespace Cosmos.Runtime
 {
     /// <summary>
     /// Runtime services the reflection and type-loader parts of the CoreLib import: code
-    /// stubs, GCDesc sizes, uninlined thread statics, dynamic dispatch cells and GC reporting
-    /// frames for reflection invoke.
+    /// stubs, GCDesc sizes, uninlined thread statics and dynamic dispatch cells. (GC reporting
+    /// frames for reflection invoke live with the collector's roots: GC/Roots.cs.)
     /// </summary>
     public static unsafe class ReflectionSupport
     {
@@ -52,10 +52,6 @@ namespace Cosmos.Runtime
             return series > 0 ? (int)(8 + series * 16) : (int)(8 + 8 + (-series) * 8);
         }
 
-        /// <summary>There is one generation until the collector exists.</summary>
-        [RuntimeExport("RhGetGeneration")]
-        public static int RhGetGeneration(object obj) => 0;
-
         private static object s_threadStaticStorage;
 
         /// <summary>Address of the boot thread's storage for uninlined thread statics (one thread for now).</summary>
@@ -76,28 +72,6 @@ namespace Cosmos.Runtime
             cell[2] = 0;
             cell[3] = (ulong)(ushort)slot;
             return (IntPtr)cell;
-        }
-
-        private const int MaxGCFrames = 256;
-        private struct GCFrames { public fixed ulong Frame[MaxGCFrames]; }
-        private static GCFrames s_gcFrames;
-        private static int s_gcFrameCount;
-
-        /// <summary>Registers a GCFrameRegistration (reflection invoke's on-stack object references) for the collector to come.</summary>
-        [RuntimeExport("RhRegisterForGCReporting")]
-        public static void RhRegisterForGCReporting(void* frame)
-        {
-            if (s_gcFrameCount == MaxGCFrames) Panic.Halt("RhRegisterForGCReporting: too many nested frames");
-            s_gcFrames.Frame[s_gcFrameCount++] = (ulong)frame;
-        }
-
-        /// <summary>Unregisters the most recent GCFrameRegistration (they nest like stack frames).</summary>
-        [RuntimeExport("RhUnregisterForGCReporting")]
-        public static void RhUnregisterForGCReporting(void* frame)
-        {
-            if (s_gcFrameCount == 0 || s_gcFrames.Frame[s_gcFrameCount - 1] != (ulong)frame)
-                Panic.Halt("RhUnregisterForGCReporting: frame was not the most recent registration", (ulong)frame);
-            s_gcFrameCount--;
         }
     }
 }

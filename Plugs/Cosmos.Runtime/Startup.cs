@@ -16,7 +16,7 @@ namespace Cosmos.Runtime
         /// <summary>
         /// Runs before module initialization: only non-GC statics and raw memory may be used.
         /// Reads the memory map, keeps the kernel image and the boot information out of it,
-        /// maps RAM above 4 GiB, and sets up the heap.
+        /// maps RAM above 4 GiB, and sets up the heap and the garbage collector.
         /// </summary>
         [RuntimeExport("cosmos_early_init")]
         public static void EarlyInit(BootInfo* bootInfo)
@@ -41,6 +41,8 @@ namespace Cosmos.Runtime
             PhysicalMemory.Initialize(reserved, pairs);
             Paging.MapAllRam();
             Heap.Initialize();
+            GarbageCollector.Initialize();
+            GarbageCollector.Initialize();
             HardwareExceptionHook.Raise = &HardwareExceptions.TryRaise;
             HardwareExceptionHook.WriteStackTrace = &EH.StackTraces.WriteForInterruptFrame;
         }

@@ -19,7 +19,9 @@ namespace Cosmos.Build.Bench
     /// info), QEMU start → shell prompt (beside QEMU start → first serial byte, i.e. firmware +
     /// GRUB + boot path), and kernel entry → prompt in TSC ticks; then the interrupt figures of
     /// Tests/Bench/InterruptBench (int3 round trip and timer IRQ entry-to-handler latency, each beside the
-    /// bare X# save/restore stub measured in the same run, with the ratio).
+    /// bare X# save/restore stub measured in the same run, with the ratio); then the garbage collector
+    /// figures of Tests/Bench/GCBench (allocation per 32-byte object beside a bump-pointer loop, and the
+    /// collection pause with 100,000 live objects beside a plain walk of them).
     /// </summary>
     public static class BenchCommand
     {
@@ -28,8 +30,9 @@ namespace Cosmos.Build.Bench
             var kvm = new Option<bool>("--kvm") { Description = "Also boot with KVM when /dev/kvm works" };
             var runs = new Option<int>("--boots") { Description = "Boots to average", DefaultValueFactory = _ => 3 };
             var irqOnly = new Option<bool>("--interrupts-only") { Description = "Only the interrupt figures (Tests/Bench/InterruptBench)" };
-            var cmd = new Command("bench", "Print build, boot and interrupt figures of the demo OS.") { kvm, runs, irqOnly };
-            cmd.SetAction(p => Program.Guard(() => p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
+            var gcOnly = new Option<bool>("--gc-only") { Description = "Only the garbage collector figures (Tests/Bench/GCBench)" };
+            var cmd = new Command("bench", "Print build, boot and interrupt figures of the demo OS.") { kvm, runs, irqOnly, gcOnly };
+            cmd.SetAction(p => Program.Guard(() => p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
             return cmd;
         }
 
@@ -100,6 +103,7 @@ namespace Cosmos.Build.Bench
                 Console.WriteLine($"  kernel entry → prompt  {meanTicks,12} TSC ticks ({ms}) [{accel}]");
             }
             InterruptFigures(root, kvm);
+            GcFigures(root, kvm);
             return 0;
         }
 
@@ -147,6 +151,53 @@ namespace Cosmos.Build.Bench
                     Console.WriteLine($"  timer entry → handler   {fm,8:0} ticks   (median, from the gate's first instruction; min {te.Groups[2].Value}) (baseline: bare X# stub {bm:0}, min {te.Groups[4].Value}; ratio {fm / bm:0.00}x) [{accel}]");
                 }
                 else Console.WriteLine($"  timer IRQ → handler     not measured: {Regex.Match(output, @"bench timer (.*)").Groups[1].Value} [{accel}]");
+            }
+        }
+
+        // ---- garbage collector figures (Tests/Bench/GCBench) ----
+
+        private static int RunGcOnly(bool kvm)
+        {
+            var root = TestCommand.RepoRoot();
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            GcFigures(root, kvm);
+            return 0;
+        }
+
+        /// <summary>
+        /// Boots Tests/Bench/GCBench headless (512 MiB) and prints: allocation cost per 32-byte object
+        /// (collections included) beside a bare bump-pointer loop doing the same stores, and the
+        /// GC.Collect pause with 100,000 live objects (mark / sweep split) beside a plain walk of the same
+        /// objects; TSC ticks, best of 5 rounds, with the ratio. TCG always; KVM too when asked and usable.
+        /// </summary>
+        private static void GcFigures(string root, bool kvm)
+        {
+            var proj = Path.Combine(root, "Tests", "Bench", "GCBench", "GCBench.csproj");
+            Build(root, proj);
+            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "GCBench.iso");
+            Console.WriteLine("Garbage collector figures (Tests/Bench/GCBench; TSC ticks, best of 5 rounds, beside a baseline measured in the same run)");
+            foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
+            {
+                string accel = useKvm ? "KVM" : "TCG";
+                if (useKvm && !Qemu.KvmUsable()) { Console.WriteLine($"  [{accel}] /dev/kvm cannot be opened: skipped"); continue; }
+                var (ok, output) = BootToDone(iso, useKvm, TimeSpan.FromSeconds(300));
+                var a = Regex.Match(output, @"bench gc alloc32 objects (\d+) ticks (\d+) collections (\d+) gc-ticks (\d+)");
+                var b = Regex.Match(output, @"bench gc bump32 objects (\d+) ticks (\d+)");
+                var p = Regex.Match(output, @"bench gc pause live (\d+) ticks (\d+) mark (\d+) walk (\d+)");
+                var mhz = Regex.Match(output, @"bench gc tsc-mhz (\d+)");
+                if (!ok || !a.Success || !b.Success || !p.Success)
+                {
+                    var tail = string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+                    Console.WriteLine($"  [{accel}] the benchmark kernel did not finish: {tail}");
+                    continue;
+                }
+                double n = double.Parse(a.Groups[1].Value), alloc = double.Parse(a.Groups[2].Value) / n, gcShare = double.Parse(a.Groups[4].Value) / double.Parse(a.Groups[2].Value);
+                double bump = double.Parse(b.Groups[2].Value) / double.Parse(b.Groups[1].Value);
+                Console.WriteLine($"  allocation, 32-byte object  {alloc,8:0.0} ticks   ({a.Groups[3].Value} collections in {n:0} objects, {gcShare:P0} of the time) (baseline: bare bump-pointer loop {bump:0.0} ticks; ratio {alloc / bump:0.00}x) [{accel}]");
+                double pause = double.Parse(p.Groups[2].Value), mark = double.Parse(p.Groups[3].Value), walk = double.Parse(p.Groups[4].Value);
+                double hz = mhz.Success ? double.Parse(mhz.Groups[1].Value) * 1e6 : 0;
+                string ms = hz > 0 ? $" = {pause / hz * 1000:0.00} ms at {hz / 1e6:0} MHz" : "";
+                Console.WriteLine($"  GC pause, {p.Groups[1].Value} live objects {pause,10:0} ticks{ms} (mark {mark:0}, sweep {pause - mark:0}) (baseline: plain walk of the same objects {walk:0} ticks; ratio {pause / walk:0.0}x) [{accel}]");
             }
         }
 

@@ -1,0 +1,271 @@
+using System;
+using System.Runtime;
+using Cosmos.Core;
+
+namespace Cosmos.Runtime.GarbageCollection
+{
+    /// <summary>
+    /// Root enumeration for the mark phase.
+    /// <list type="bullet">
+    /// <item><b>Stacks</b> (conservative): every 8-byte aligned word of each registered stack from
+    /// its scan start to its top. The running stack is scanned from the RSP the X# spill helper
+    /// passes (below that the callee-saved registers were pushed, so they are scanned too); a
+    /// stack switched out by a scheduler from its saved RSP (<see cref="GarbageCollector.SetStackSavedRsp"/>;
+    /// the switch code must push the registers it saves below that RSP, or register them with
+    /// <see cref="GarbageCollector.RegisterStack"/>'s register area); any other registered stack
+    /// whole. A word that points into an allocated object (interior pointers included) marks and
+    /// thereby pins it (nothing moves anyway).</item>
+    /// <item><b>GC static bases</b>: the cell of every slot of each module's GCStaticRegion
+    /// (ReadyToRunSectionType 201; see <see cref="ScanStatics"/>). The CoreLib also keeps the
+    /// spine arrays that reference them alive through a strong GC handle.</item>
+    /// <item><b>Thread statics</b>: each slot registered through RhRegisterInlinedThreadStaticRoot
+    /// (the boot thread's TLS block); the uninlined storage array lives in a GC static.</item>
+    /// <item><b>Frozen segments</b>: every object of every registered frozen segment (the image's
+    /// preinitialized data, and segments the CoreLib's FrozenObjectHeapManager creates) is scanned
+    /// precisely — such objects are never freed, but mutable ones (arrays) may point into the heap.</item>
+    /// <item><b>GC reporting frames</b> (RhRegisterForGCReporting, reflection invoke's on-stack
+    /// argument buffers): precise, or conservative when flagged "maybe interior".</item>
+    /// <item>Handles (<see cref="HandleTable"/>) and the finalization queue (<see cref="Finalization"/>).</item>
+    /// </list>
+    /// </summary>
+    internal static unsafe class Roots
+    {
+        /// <summary>Most stacks that can be registered.</summary>
+        public const int MaxStacks = 256;
+
+        private struct StackTable
+        {
+            public fixed ulong Low[MaxStacks];
+            public fixed ulong High[MaxStacks];
+            public fixed ulong SavedRsp[MaxStacks];
+            public fixed ulong RegArea[MaxStacks];
+            public fixed ulong RegAreaBytes[MaxStacks];
+            public fixed byte Used[MaxStacks];
+        }
+
+        private static StackTable s_stacks;
+        private static int s_stackSlots;
+        private static ulong s_lastScannedWords;
+
+        /// <summary>Words scanned conservatively on stacks in the last collection.</summary>
+        public static ulong LastStackWords => s_lastScannedWords;
+
+        /// <summary>Registers [low, high) as a stack; returns its id (≥ 0).</summary>
+        public static int RegisterStack(ulong low, ulong high, ulong registerArea, ulong registerAreaBytes)
+        {
+            if (high <= low || (low & 7) != 0 || (high & 7) != 0) Panic.Halt("GC: RegisterStack: bad bounds", low);
+            for (int i = 0; i < MaxStacks; i++)
+            {
+                if (s_stacks.Used[i] != 0) continue;
+                s_stacks.Used[i] = 1;
+                s_stacks.Low[i] = low; s_stacks.High[i] = high;
+                s_stacks.SavedRsp[i] = 0;
+                s_stacks.RegArea[i] = registerArea; s_stacks.RegAreaBytes[i] = registerAreaBytes;
+                if (i >= s_stackSlots) s_stackSlots = i + 1;
+                return i;
+            }
+            Panic.Halt("GC: RegisterStack: more than 256 stacks");
+            return -1;
+        }
+
+        /// <summary>Forgets stack <paramref name="id"/>.</summary>
+        public static void UnregisterStack(int id)
+        {
+            if ((uint)id >= MaxStacks || s_stacks.Used[id] == 0) Panic.Halt("GC: UnregisterStack: unknown id", (ulong)id);
+            s_stacks.Used[id] = 0;
+        }
+
+        /// <summary>Records the saved RSP of a stack that is not running (0: scan it whole).</summary>
+        public static void SetSavedRsp(int id, ulong rsp)
+        {
+            if ((uint)id >= MaxStacks || s_stacks.Used[id] == 0) Panic.Halt("GC: SetStackSavedRsp: unknown id", (ulong)id);
+            s_stacks.SavedRsp[id] = rsp;
+        }
+
+        /// <summary>Scans all registered stacks; <paramref name="rsp"/> is the current stack pointer (after the register spill).</summary>
+        public static void ScanStacks(ulong rsp)
+        {
+            bool current = false;
+            ulong words = 0;
+            for (int i = 0; i < s_stackSlots; i++)
+            {
+                if (s_stacks.Used[i] == 0) continue;
+                ulong low = s_stacks.Low[i], high = s_stacks.High[i];
+                ulong from = low;
+                if (rsp >= low && rsp < high) { from = rsp; current = true; }
+                else if (s_stacks.SavedRsp[i] >= low && s_stacks.SavedRsp[i] < high) from = s_stacks.SavedRsp[i];
+                from &= ~7UL;
+                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
+                words += (high - from) / 8;
+                ulong area = s_stacks.RegArea[i];
+                if (area != 0)
+                    for (ulong* p = (ulong*)area; p < (ulong*)(area + s_stacks.RegAreaBytes[i]); p++) Marker.MarkConservative(*p);
+            }
+            s_lastScannedWords = words;
+            if (!current) Panic.Halt("GC: collecting on a stack that is not registered (RSP)", rsp);
+        }
+
+        /// <summary>
+        /// Marks the GC static bases of every module. The GCStaticRegion holds 32-bit relative pointers
+        /// (ilc 9.0 uses relative pointers on this target; StartupCodeHelpers.InitializeStatics reads
+        /// them with ReadRelPtr32) to 8-byte cells; initialization overwrites each cell with the address
+        /// of the static base object. An uninitialized cell still holds a relative pointer to the
+        /// MethodTable with flag bits, so cell values are marked conservatively (only a value that is
+        /// an allocated object counts). The spine arrays reach the same objects through a strong handle.
+        /// </summary>
+        public static void ScanStatics()
+        {
+            for (int m = 0; m < Modules.ModuleCount; m++)
+            {
+                byte* region = Modules.GetSection(m, 201 /* ReadyToRunSectionType.GCStaticRegion */, out int length);
+                if (region == null) continue;
+                for (int* slot = (int*)region; slot < (int*)(region + length); slot++)
+                {
+                    ulong* cell = (ulong*)((byte*)slot + *slot);
+                    Marker.MarkConservative(*cell);
+                }
+            }
+        }
+
+        /// <summary>Marks the objects held by the registered inlined thread-static roots.</summary>
+        public static void ScanThreadStatics()
+        {
+            int n = Modules.ThreadStaticRootCount;
+            for (int i = 0; i < n; i++) Marker.MarkRef(*(ulong*)Modules.GetThreadStaticRoot(i));
+        }
+
+        /// <summary>Scans every object of every frozen segment precisely (frozen objects are roots).</summary>
+        public static void ScanFrozenSegments()
+        {
+            int n = Modules.FrozenSegmentCount;
+            for (int i = 0; i < n; i++)
+            {
+                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
+                // The segment starts with the first object's header: the first object is at start + 8.
+                ulong obj = start + ObjectLayout.HeaderSize;
+                while (obj < allocated)
+                {
+                    MethodTable* mt = ObjectLayout.MT(obj);
+                    if (mt == null) break;
+                    Marker.ScanObject(obj);
+                    obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
+                }
+            }
+        }
+
+        /// <summary>Called after a mark-stack overflow: frozen objects may have had references left unmarked.</summary>
+        public static void RescanFrozenSegments() => ScanFrozenSegments();
+
+        /// <summary>True when <paramref name="obj"/> lies in a registered frozen segment.</summary>
+        public static bool InFrozenSegment(ulong obj)
+        {
+            int n = Modules.FrozenSegmentCount;
+            for (int i = 0; i < n; i++)
+            {
+                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
+                if (obj > start && obj < allocated) return true;
+            }
+            return false;
+        }
+
+        /// <summary>Walks every frozen object, calling <paramref name="check"/> on each; returns their number.</summary>
+        public static ulong VerifyFrozenSegments(delegate*<ulong, void> check)
+        {
+            ulong count = 0;
+            int n = Modules.FrozenSegmentCount;
+            for (int i = 0; i < n; i++)
+            {
+                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
+                ulong obj = start + ObjectLayout.HeaderSize;
+                while (obj < allocated)
+                {
+                    MethodTable* mt = ObjectLayout.MT(obj);
+                    if (mt == null) break;
+                    check(obj);
+                    count++;
+                    obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
+                }
+                if (obj < allocated)
+                {
+                    // Only zero padding may follow the last object.
+                    for (ulong* p = (ulong*)obj; p < (ulong*)allocated; p++)
+                        if (*p != 0) Panic.Halt("GC verify: frozen segment has data after a null MethodTable at", (ulong)p);
+                }
+            }
+            return count;
+        }
+
+        /// <summary>Number of frozen objects (walks the segments).</summary>
+        public static ulong CountFrozenObjects()
+        {
+            ulong count = 0;
+            int n = Modules.FrozenSegmentCount;
+            for (int i = 0; i < n; i++)
+            {
+                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
+                ulong obj = start + ObjectLayout.HeaderSize;
+                while (obj < allocated)
+                {
+                    MethodTable* mt = ObjectLayout.MT(obj);
+                    if (mt == null) break;
+                    count++;
+                    obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
+                }
+            }
+            return count;
+        }
+
+        // ---- GC reporting frames (reflection invoke) ----
+
+        /// <summary>
+        /// The CoreLib's GCFrameRegistration (System.Runtime, verified in the 9.0.18 CoreLib):
+        /// two reserved pointers (the native runtime's next frame and thread), the object slot array,
+        /// the slot count, and a flag "the slots may hold interior pointers (byrefs)".
+        /// </summary>
+        private struct GCFrameRegistration
+        {
+            public IntPtr Reserved1;
+            public IntPtr Reserved2;
+            public ulong* ObjRefs;
+            public uint NumObjRefs;
+            public int MaybeInterior;
+        }
+
+        private const int MaxGCFrames = 256;
+        private struct GCFrames { public fixed ulong Frame[MaxGCFrames]; }
+        private static GCFrames s_gcFrames;
+        private static int s_gcFrameCount;
+
+        /// <summary>Registers a GCFrameRegistration: its slots are roots until it is unregistered.</summary>
+        [RuntimeExport("RhRegisterForGCReporting")]
+        public static void RhRegisterForGCReporting(void* frame)
+        {
+            if (s_gcFrameCount == MaxGCFrames) Panic.Halt("RhRegisterForGCReporting: too many nested frames");
+            s_gcFrames.Frame[s_gcFrameCount++] = (ulong)frame;
+        }
+
+        /// <summary>Unregisters the most recent GCFrameRegistration (they nest like stack frames).</summary>
+        [RuntimeExport("RhUnregisterForGCReporting")]
+        public static void RhUnregisterForGCReporting(void* frame)
+        {
+            if (s_gcFrameCount == 0 || s_gcFrames.Frame[s_gcFrameCount - 1] != (ulong)frame)
+                Panic.Halt("RhUnregisterForGCReporting: frame was not the most recent registration", (ulong)frame);
+            s_gcFrameCount--;
+        }
+
+        /// <summary>Marks the slots of every registered GC reporting frame.</summary>
+        public static void ScanGCFrames()
+        {
+            for (int i = 0; i < s_gcFrameCount; i++)
+            {
+                var f = (GCFrameRegistration*)s_gcFrames.Frame[i];
+                for (uint k = 0; k < f->NumObjRefs; k++)
+                {
+                    ulong v = f->ObjRefs[k];
+                    if (f->MaybeInterior != 0) Marker.MarkConservative(v);
+                    else Marker.MarkRef(v);
+                }
+            }
+        }
+    }
+}

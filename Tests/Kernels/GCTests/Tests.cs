@@ -1,0 +1,422 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cosmos.Core.Memory;
+using Cosmos.Runtime;
+using Cosmos.TestRunner;
+
+namespace GCTests
+{
+    internal sealed class Node
+    {
+        public int Id;
+        public string Name;
+        public Node Next;
+        public object[] Extras;
+    }
+
+    internal struct Entry
+    {
+        public string Key;
+        public Node Target;
+        public long Value;
+    }
+
+    internal sealed class Finalizable
+    {
+        public static int Finalized;
+        public static int LastId;
+        public int Id;
+        public byte[] Payload = new byte[100];
+        ~Finalizable() { Finalized++; LastId = Id; }
+    }
+
+    internal sealed class Resurrecting
+    {
+        public static Resurrecting Saved;
+        public static int Runs;
+        public string Text = "alive";
+        ~Resurrecting() { Runs++; Saved = this; }
+    }
+
+    /// <summary>The live graph the stress test keeps: ≥ 100,000 objects of lists, dictionaries and arrays of structs with references.</summary>
+    internal sealed class LiveGraph
+    {
+        public List<Node> Nodes = new();
+        public Dictionary<int, string> Names = new();
+        public Dictionary<string, Node> ByName = new();
+        public Entry[] Entries;
+        public int ObjectCount;
+
+        public static LiveGraph Build(int nodes)
+        {
+            var g = new LiveGraph();
+            Node prev = null;
+            for (int i = 0; i < nodes; i++)
+            {
+                var n = new Node { Id = i, Name = "node" + i, Next = prev };
+                if (i % 4 == 0) n.Extras = new object[] { i, "x" + i, prev };
+                g.Nodes.Add(n);
+                prev = n;
+                g.ObjectCount += 2 + (i % 4 == 0 ? 4 : 0); // node, name (+ array, boxed int, string)
+            }
+            for (int i = 0; i < nodes / 2; i++) { g.Names[i] = "name-" + i; g.ObjectCount++; }
+            for (int i = 0; i < nodes / 4; i++) { g.ByName[g.Nodes[i * 4].Name] = g.Nodes[i * 4]; }
+            g.Entries = new Entry[nodes / 4];
+            for (int i = 0; i < g.Entries.Length; i++) { g.Entries[i] = new Entry { Key = "e" + i, Target = g.Nodes[i], Value = i * 7L }; g.ObjectCount++; }
+            return g;
+        }
+
+        private static ulong Mix(ulong h, ulong v) => (h ^ v) * 0x100000001B3UL;
+        private static ulong Str(ulong h, string s)
+        {
+            if (s == null) return Mix(h, 0xDEAD);
+            foreach (char c in s) h = Mix(h, c);
+            return Mix(h, (ulong)s.Length);
+        }
+
+        /// <summary>FNV-style checksum over every object of the graph (values, strings, links).</summary>
+        public ulong Checksum()
+        {
+            ulong h = 0xCBF29CE484222325UL;
+            foreach (var n in Nodes)
+            {
+                h = Mix(h, (ulong)n.Id);
+                h = Str(h, n.Name);
+                h = Mix(h, n.Next == null ? 0xFFFFUL : (ulong)n.Next.Id);
+                if (n.Extras != null)
+                {
+                    h = Mix(h, (ulong)(int)n.Extras[0]);
+                    h = Str(h, (string)n.Extras[1]);
+                    h = Mix(h, n.Extras[2] == null ? 0xFFFFUL : (ulong)((Node)n.Extras[2]).Id);
+                }
+            }
+            for (int i = 0; i < Names.Count; i++) h = Str(h, Names[i]);
+            foreach (var kv in ByName) { h = Str(h, kv.Key); h = Mix(h, (ulong)kv.Value.Id); }
+            foreach (var e in Entries) { h = Str(h, e.Key); h = Mix(h, (ulong)e.Target.Id); h = Mix(h, (ulong)e.Value); }
+            return h;
+        }
+    }
+
+    internal static class Holders
+    {
+        public static object StaticSlot;
+        [ThreadStatic] public static object ThreadStaticSlot;
+    }
+
+    public sealed unsafe class Kernel : TestKernel
+    {
+        private static ulong s_sink;
+
+        protected override void RunTests()
+        {
+            Test("GC.Collect runs a collection and CollectionCount increases", () =>
+            {
+                int before = GC.CollectionCount(0);
+                GC.Collect();
+                Equal(before + 1, GC.CollectionCount(0), "CollectionCount(0) after one GC.Collect");
+                Equal(before + 1, GC.CollectionCount(2), "a full collection counts for every generation");
+                Equal(0, GC.MaxGeneration, "one generation");
+                Equal(0, GC.GetGeneration(new object()), "heap objects are in generation 0");
+                Equal(int.MaxValue, GC.GetGeneration("a literal"), "frozen objects report int.MaxValue");
+            });
+
+            Test("an object referenced only from a local survives (conservative stack root)", () =>
+            {
+                byte[] local = Pattern(200, 0x5A);
+                Churn(32UL << 20, 200);
+                GC.Collect();
+                Churn(8UL << 20, 200);
+                True(Check(local, 0x5A), "contents intact after collections and reuse of freed cells");
+                GC.KeepAlive(local);
+            });
+
+            Test("an interior pointer alone keeps its array alive", () =>
+            {
+                Span<byte> inner = Pattern(300, 0x33).AsSpan(100, 150);
+                Churn(32UL << 20, 300);
+                GC.Collect();
+                Churn(8UL << 20, 300);
+                bool ok = true;
+                for (int i = 0; i < inner.Length; i++) ok &= inner[i] == (byte)(0x33 + i + 100);
+                True(ok, "span contents intact");
+            });
+
+            Test("static fields and thread statics are roots; frozen segments walk cleanly", () =>
+            {
+                FillHolders();
+                ScrubStack();
+                GC.Collect();
+                Churn(16UL << 20, 200);
+                GC.Collect();
+                True(Check((byte[])Holders.StaticSlot, 0x42), "object referenced only from a static field");
+                True(Check((byte[])Holders.ThreadStaticSlot, 0x43), "object referenced only from a thread static");
+                True(GarbageCollector.IsFrozen("a literal") && !GarbageCollector.IsFrozen(Holders.StaticSlot), "string literals are frozen, heap objects are not");
+                True(GarbageCollector.VerifyFrozenSegments() > 100, "frozen segments walk object by object");
+            });
+
+            Test("WeakReference<T> is cleared after its target dies", () =>
+            {
+                var (weak, keep) = MakeWeakPair();
+                ScrubStack();
+                GC.Collect();
+                True(!weak.TryGetTarget(out _), "weak reference to garbage cleared");
+                True(keep.Item1.TryGetTarget(out var alive) && ReferenceEquals(alive, keep.Item2), "weak reference to a live object kept");
+                GC.KeepAlive(keep.Item2);
+            });
+
+            Test("ConditionalWeakTable values die with their keys", () =>
+            {
+                var table = new ConditionalWeakTable<object, object>();
+                var liveKey = new object();
+                WeakReference<object> deadValue = AddEntry(table, new object());
+                WeakReference<object> liveValue = AddEntry(table, liveKey);
+                ScrubStack();
+                GC.Collect();
+                True(!deadValue.TryGetTarget(out _), "value of a dead key collected");
+                True(liveValue.TryGetTarget(out var v) && table.TryGetValue(liveKey, out var v2) && ReferenceEquals(v, v2), "value of a live key kept and found");
+                GC.KeepAlive(liveKey);
+            });
+
+            Test("Normal and pinned GC handles keep objects alive; freed handles do not", () =>
+            {
+                var (pinned, normal, weakPinned) = MakeHandles();
+                ScrubStack();
+                GC.Collect();
+                Churn(16UL << 20, 256);
+                True(pinned.IsAllocated && Check((byte[])pinned.Target, 0x11), "pinned target intact");
+                True(Check((byte[])normal.Target, 0x22), "normal target intact");
+                byte* p = (byte*)pinned.AddrOfPinnedObject();
+                True(p[0] == 0x11 && p[10] == 0x11 + 10, "AddrOfPinnedObject points at the data");
+                pinned.Free();
+                normal.Free();
+                ScrubStack();
+                GC.Collect();
+                True(!weakPinned.TryGetTarget(out _), "target collected once its pinned handle is freed");
+            });
+
+            Test("finalizers run after their objects become unreachable; SuppressFinalize and resurrection", () =>
+            {
+                Finalizable.Finalized = 0;
+                MakeFinalizables(100, suppressEvery: 4);
+                ScrubStack();
+                GC.Collect();
+                True(GarbageCollector.PendingFinalizers >= 75, "75 finalizers queued, got " + GarbageCollector.PendingFinalizers);
+                GC.WaitForPendingFinalizers();
+                Equal(75, Finalizable.Finalized, "finalizers run (25 suppressed)");
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                Equal(75, Finalizable.Finalized, "each finalizer runs once");
+
+                Resurrecting.Runs = 0;
+                var weakLong = MakeResurrecting(out var weakShort);
+                ScrubStack();
+                GC.Collect();
+                True(!weakShort.IsAlive, "short weak reference cleared before finalization");
+                True(weakLong.IsAlive, "long weak reference kept while the object awaits finalization");
+                GC.WaitForPendingFinalizers();
+                Equal(1, Resurrecting.Runs, "finalizer ran");
+                True(Resurrecting.Saved != null && Resurrecting.Saved.Text == "alive", "resurrected object intact");
+                GC.ReRegisterForFinalize(Resurrecting.Saved);
+                Resurrecting.Saved = null;
+                ScrubStack();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                Equal(2, Resurrecting.Runs, "re-registered finalizer ran again");
+                Resurrecting.Saved = null;
+                ScrubStack();
+                GC.Collect();
+                GC.Collect();
+                True(!weakLong.IsAlive, "long weak reference cleared once the object is gone");
+            });
+
+            Test("GC.GetTotalMemory returns near its baseline after the garbage is dropped", () =>
+            {
+                long baseline = GC.GetTotalMemory(true);
+                long peak = HoldGarbage(40 << 20);
+                True(peak >= baseline + (36 << 20), "held 40 MiB: " + baseline + " -> " + peak);
+                ScrubStack();
+                long after = GC.GetTotalMemory(true);
+                True(after <= baseline + (1 << 20), "after dropping: baseline " + baseline + ", now " + after);
+                Line("  total memory: baseline " + baseline + " B, holding " + peak + " B, after " + after + " B");
+            });
+
+            Test("large objects are freed and their pages reused", () =>
+            {
+                ulong heap = Heap.TotalBytes;
+                int before = GC.CollectionCount(0);
+                ulong total = 0;
+                int i = 0;
+                while (total < 4 * heap)
+                {
+                    var a = new byte[(1 << 20) + (i++ % 7) * 40_000];
+                    a[a.Length - 1] = 1;
+                    s_sink += a[0];
+                    total += (ulong)a.Length;
+                }
+                True(GC.CollectionCount(0) > before, "collections happened");
+                GC.Collect();
+                True(GarbageCollector.LargeObjectCount < 4, "large objects left: " + GarbageCollector.LargeObjectCount);
+            });
+
+            Test("stress, 20x the heap in short-lived objects, 100,000+ live objects verified after every collection", () =>
+            {
+                var graph = LiveGraph.Build(50_000);
+                True(graph.ObjectCount >= 100_000, "live graph has " + graph.ObjectCount + " objects");
+                ulong expected = graph.Checksum();
+                ulong target = 20 * Heap.TotalBytes;
+                long start = GC.GetAllocatedBytesForCurrentThread();
+                int lastCount = GC.CollectionCount(0), checks = 0, verifies = 0;
+                ulong rnd = 12345;
+                var rolling = new object[64];
+                while ((ulong)(GC.GetAllocatedBytesForCurrentThread() - start) < target)
+                {
+                    for (int k = 0; k < 256; k++)
+                    {
+                        rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+                        int kind = (int)(rnd % 16);
+                        object o;
+                        if (kind < 6) o = new byte[(int)((rnd >> 20) % 2048)];
+                        else if (kind < 9) o = new Node { Id = k, Name = k.ToString() };
+                        else if (kind < 11) o = new string('g', (int)((rnd >> 24) % 300));
+                        else if (kind < 13) o = new Entry[(int)((rnd >> 30) % 64)];
+                        else if (kind < 14) o = new List<object> { k, "s", new object() };
+                        else if (kind < 15) o = new Dictionary<int, int> { { 1, 2 }, { 3, 4 } };
+                        else o = (rnd >> 40) % 64 == 0 ? new long[(int)((rnd >> 46) % 200_000)] : new object[10];
+                        rolling[(int)(rnd >> 8) & 63] = o; // some garbage survives a little longer
+                    }
+                    int count = GC.CollectionCount(0);
+                    if (count != lastCount)
+                    {
+                        lastCount = count;
+                        checks++;
+                        ulong sum = graph.Checksum();
+                        if (sum != expected) { Fail("checksum changed after collection " + count); break; }
+                        if (checks % 25 == 1) { GarbageCollector.VerifyHeap(); verifies++; }
+                    }
+                }
+                GC.Collect();
+                Equal(expected, graph.Checksum(), "checksum after the final collection");
+                True(checks >= 20, "collections observed: " + checks);
+                Line("  stress: " + ((ulong)(GC.GetAllocatedBytesForCurrentThread() - start) >> 20) + " MiB allocated on a " + (Heap.TotalBytes >> 20)
+                    + " MiB heap, " + checks + " collections checked (" + verifies + " full heap verifications), live " + (GarbageCollector.LiveBytesAfterLastCollection >> 10)
+                    + " KiB in " + GarbageCollector.LiveObjectsAfterLastCollection + " objects, last pause " + GarbageCollector.LastPauseTicks + " TSC ticks");
+                GC.KeepAlive(graph);
+                GC.KeepAlive(rolling);
+            });
+
+            Test("the heap verifies clean", () =>
+            {
+                GC.Collect();
+                ulong n = GarbageCollector.VerifyHeap();
+                True(n > 0, "objects verified: " + n);
+                True(Heap.LargestFreeRun * Heap.PageSize > Heap.TotalBytes / 2, "free pages coalesced: largest free run " + Heap.LargestFreeRun + " pages, " + Heap.FreeRunCount + " runs");
+            });
+
+            // Last: ends the kernel. Keeps every allocation reachable until the heap is exhausted; the
+            // allocator collects, retries, and reports OutOfMemoryException (unhandled here).
+            ExpectPanic("heap exhaustion reports OutOfMemoryException", "OutOfMemoryException", () =>
+            {
+                var hold = new List<byte[]>();
+                while (true) hold.Add(new byte[16 << 20]);
+            });
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void FillHolders()
+        {
+            Holders.StaticSlot = Pattern(200, 0x42);
+            Holders.ThreadStaticSlot = Pattern(200, 0x43);
+        }
+
+        // ---- helpers (NoInlining so their frames and locals are gone when the caller collects) ----
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static byte[] Pattern(int length, byte seed)
+        {
+            var a = new byte[length];
+            for (int i = 0; i < a.Length; i++) a[i] = (byte)(seed + i);
+            return a;
+        }
+
+        private static bool Check(byte[] a, byte seed)
+        {
+            if (a == null) return false;
+            for (int i = 0; i < a.Length; i++) if (a[i] != (byte)(seed + i)) return false;
+            return true;
+        }
+
+        /// <summary>Allocates <paramref name="bytes"/> of garbage arrays of <paramref name="size"/> bytes (same size class as the objects under test, so freed cells get reused).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Churn(ulong bytes, int size)
+        {
+            for (ulong done = 0; done < bytes; done += (ulong)size)
+            {
+                var a = new byte[size];
+                a[0] = 1;
+                s_sink += a[1];
+            }
+        }
+
+        /// <summary>Overwrites the dead stack area below the caller with zeros, so stale references left by returned helpers do not act as conservative roots.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ScrubStack()
+        {
+            byte* p = stackalloc byte[16384];
+            for (int i = 0; i < 16384; i += 8) *(ulong*)(p + i) = 0;
+            s_sink += p[100];
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static (WeakReference<object>, (WeakReference<object>, object)) MakeWeakPair()
+        {
+            var live = new object();
+            return (new WeakReference<object>(new int[10]), (new WeakReference<object>(live), live));
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference<object> AddEntry(ConditionalWeakTable<object, object> table, object key)
+        {
+            var value = new int[4];
+            table.Add(key, value);
+            return new WeakReference<object>(value);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static (GCHandle, GCHandle, WeakReference<object>) MakeHandles()
+        {
+            var a = Pattern(256, 0x11);
+            var b = Pattern(256, 0x22);
+            return (GCHandle.Alloc(a, GCHandleType.Pinned), GCHandle.Alloc(b), new WeakReference<object>(a));
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void MakeFinalizables(int count, int suppressEvery)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var f = new Finalizable { Id = i };
+                if (i % suppressEvery == 0) GC.SuppressFinalize(f);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference MakeResurrecting(out WeakReference weakShort)
+        {
+            var r = new Resurrecting();
+            weakShort = new WeakReference(r, false);
+            return new WeakReference(r, true);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static long HoldGarbage(int bytes)
+        {
+            var list = new List<byte[]>();
+            for (int done = 0; done < bytes; done += 4000) list.Add(new byte[4000 - 24]);
+            long peak = GC.GetTotalMemory(false);
+            GC.KeepAlive(list);
+            return peak;
+        }
+    }
+}
