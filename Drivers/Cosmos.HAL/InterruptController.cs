@@ -55,6 +55,13 @@ namespace Cosmos.HAL
             {
                 Madt = madt;
                 LocalAPIC.Initialize(madt.LocalApicAddress);
+                // The 8259s are masked: close their ExtINT path (LINT0), then route the NMI pins the MADT lists
+                // for this processor (UID 0xFF = all processors).
+                LocalAPIC.MaskLint(0);
+                byte uid = 0xFF;
+                foreach (var l in madt.LocalApics) if (l.ApicId == LocalAPIC.Id) { uid = l.ProcessorUid; break; }
+                foreach (var n in madt.LocalApicNmis)
+                    if ((n.ProcessorUid == 0xFF || n.ProcessorUid == uid) && n.Lint <= 1) LocalAPIC.SetLintNmi(n.Lint, n.Flags);
                 s_ioApics = new IOAPIC[madt.IoApics.Count];
                 for (int i = 0; i < s_ioApics.Length; i++) s_ioApics[i] = new IOAPIC(madt.IoApics[i].Address, madt.IoApics[i].GsiBase);
                 Mode = InterruptControllerMode.Apic;

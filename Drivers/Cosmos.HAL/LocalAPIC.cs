@@ -50,7 +50,8 @@ namespace Cosmos.HAL
         /// <summary>
         /// Enables the local APIC at <paramref name="baseAddress"/> (0: take it from IA32_APIC_BASE):
         /// global enable in the MSR, software enable with spurious vector 0xFF, task priority 0, timer
-        /// and error LVT masked. LINT0/LINT1 keep their firmware setup (ExtINT / NMI virtual wire).
+        /// and error LVT masked. LINT0/LINT1 keep their firmware setup here; <see cref="InterruptController"/>
+        /// masks LINT0 (the 8259s' ExtINT path) and sets the NMI pins the MADT names.
         /// </summary>
         /// <exception cref="InvalidOperationException">CPUID reports no local APIC.</exception>
         public static void Initialize(ulong baseAddress = 0)
@@ -67,6 +68,24 @@ namespace Cosmos.HAL
             Write(RegError, 0);
             Write(RegEoi, 0);
         }
+
+        /// <summary>
+        /// Programs local interrupt pin LINT<paramref name="lint"/> (0 or 1) for NMI delivery (SDM Vol. 3A §11.5.1,
+        /// delivery mode 100b), with the MPS INTI polarity/trigger <paramref name="intiFlags"/> of a MADT
+        /// local APIC NMI entry (polarity 3 = active low, trigger 3 = level).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="lint"/> is not 0 or 1.</exception>
+        public static void SetLintNmi(int lint, ushort intiFlags)
+        {
+            if ((uint)lint > 1) throw new ArgumentOutOfRangeException(nameof(lint), "LINT pin must be 0 or 1");
+            uint v = 4u << 8;                                   // delivery mode NMI (vector ignored)
+            if ((intiFlags & 3) == 3) v |= 1u << 13;            // active low
+            if (((intiFlags >> 2) & 3) == 3) v |= 1u << 15;     // level triggered
+            Write(lint == 0 ? RegLvtLint0 : RegLvtLint1, v);
+        }
+
+        /// <summary>Masks local interrupt pin LINT<paramref name="lint"/> (0 or 1).</summary>
+        public static void MaskLint(int lint) => Write(lint == 0 ? RegLvtLint0 : RegLvtLint1, LvtMasked | (Read(lint == 0 ? RegLvtLint0 : RegLvtLint1) & 0x700));
 
         /// <summary>Signals end of interrupt for the highest-priority in-service vector.</summary>
         public static void EndOfInterrupt() => Write(RegEoi, 0);
