@@ -146,7 +146,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 s_overflowRescans++;
                 SmallObjectSpace.ForEachObject(&RescanIfMarked);
                 LargeObjectSpace.ForEachObject(&RescanIfMarked);
-                Roots.RescanFrozenSegments();
+                Roots.ScanFrozenSegments();
             }
         }
 

@@ -134,27 +134,8 @@ namespace Cosmos.Runtime.GarbageCollection
             for (int i = 0; i < n; i++) Marker.MarkRef(*(ulong*)Modules.GetThreadStaticRoot(i));
         }
 
-        /// <summary>Scans every object of every frozen segment precisely (frozen objects are roots).</summary>
-        public static void ScanFrozenSegments()
-        {
-            int n = Modules.FrozenSegmentCount;
-            for (int i = 0; i < n; i++)
-            {
-                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
-                // The segment starts with the first object's header: the first object is at start + 8.
-                ulong obj = start + ObjectLayout.HeaderSize;
-                while (obj < allocated)
-                {
-                    MethodTable* mt = ObjectLayout.MT(obj);
-                    if (mt == null) break;
-                    Marker.ScanObject(obj);
-                    obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
-                }
-            }
-        }
-
-        /// <summary>Called after a mark-stack overflow: frozen objects may have had references left unmarked.</summary>
-        public static void RescanFrozenSegments() => ScanFrozenSegments();
+        /// <summary>Scans every object of every frozen segment precisely (frozen objects are roots); also used again after a mark-stack overflow.</summary>
+        public static void ScanFrozenSegments() => ForEachFrozenObject(&Marker.ScanObject, verifyTail: false);
 
         /// <summary>True when <paramref name="obj"/> lies in a registered frozen segment.</summary>
         public static bool InFrozenSegment(ulong obj)
@@ -168,8 +149,15 @@ namespace Cosmos.Runtime.GarbageCollection
             return false;
         }
 
-        /// <summary>Walks every frozen object, calling <paramref name="check"/> on each; returns their number.</summary>
-        public static ulong VerifyFrozenSegments(delegate*<ulong, void> check)
+        /// <summary>Walks every frozen object, calling <paramref name="check"/> on each and checking that only zero padding follows the last object; returns their number.</summary>
+        public static ulong VerifyFrozenSegments(delegate*<ulong, void> check) => ForEachFrozenObject(check, verifyTail: true);
+
+        /// <summary>
+        /// Calls <paramref name="visit"/> on every object of every frozen segment (the first object
+        /// is at segment start + 8, the header); returns the number of objects. With
+        /// <paramref name="verifyTail"/>, panics when non-zero data follows the last object.
+        /// </summary>
+        private static ulong ForEachFrozenObject(delegate*<ulong, void> visit, bool verifyTail)
         {
             ulong count = 0;
             int n = Modules.FrozenSegmentCount;
@@ -181,11 +169,11 @@ namespace Cosmos.Runtime.GarbageCollection
                 {
                     MethodTable* mt = ObjectLayout.MT(obj);
                     if (mt == null) break;
-                    check(obj);
+                    visit(obj);
                     count++;
                     obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
                 }
-                if (obj < allocated)
+                if (verifyTail && obj < allocated)
                 {
                     // Only zero padding may follow the last object.
                     for (ulong* p = (ulong*)obj; p < (ulong*)allocated; p++)
