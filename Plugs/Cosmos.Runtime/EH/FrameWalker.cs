@@ -184,14 +184,7 @@ namespace Cosmos.Runtime.EH
             if (!CodeMap.IsManagedCode(context->IP)) return;      // invalid: ControlPC stays 0
             it->Regs.SP = context->Rsp;
             it->Regs.IP = context->IP;
-            it->Regs.pRbp = &context->Rbp;
-            it->Regs.pRbx = &context->Rbx;
-            it->Regs.pR12 = &context->R12;
-            it->Regs.pR13 = &context->R13;
-            it->Regs.pR14 = &context->R14;
-            it->Regs.pR15 = &context->R15;
-            it->Regs.pRax = &context->Rax;
-            it->Regs.pRdx = &context->Rdx;
+            PointRegistersAt(it, context);
             if (instructionFault) it->Flags |= IteratorFlags.ActiveFrameIsFault;
             SetControlPC(it, context->IP);
             ComputeMethodState(it);
@@ -391,10 +384,9 @@ namespace Cosmos.Runtime.EH
                 Panic.Halt("stack walk: funclet-call helper returns to non-managed code at", it->Regs.IP);
         }
 
-        /// <summary>Unwinds a throw helper to its throw site: the context lies just above the ExInfo at the helper's call SP.</summary>
-        private static void UnwindThrowSiteThunk(FrameIterator* it, bool hardwareFault)
+        /// <summary>Points the iterator's saved-register slots (RBP, RBX, R12–R15, RAX, RDX) at <paramref name="context"/>.</summary>
+        private static void PointRegistersAt(FrameIterator* it, PalLimitedContext* context)
         {
-            var context = (PalLimitedContext*)(it->Regs.SP + ExInfoStackSize);
             it->Regs.pRbp = &context->Rbp;
             it->Regs.pRbx = &context->Rbx;
             it->Regs.pR12 = &context->R12;
@@ -403,6 +395,13 @@ namespace Cosmos.Runtime.EH
             it->Regs.pR15 = &context->R15;
             it->Regs.pRax = &context->Rax;
             it->Regs.pRdx = &context->Rdx;
+        }
+
+        /// <summary>Unwinds a throw helper to its throw site: the context lies just above the ExInfo at the helper's call SP.</summary>
+        private static void UnwindThrowSiteThunk(FrameIterator* it, bool hardwareFault)
+        {
+            var context = (PalLimitedContext*)(it->Regs.SP + ExInfoStackSize);
+            PointRegistersAt(it, context);
             it->Regs.IP = context->IP;
             it->Regs.SP = context->Rsp;
             if (hardwareFault) it->Flags |= IteratorFlags.ActiveFrameIsFault;
