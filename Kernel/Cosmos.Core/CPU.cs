@@ -67,5 +67,18 @@ namespace Cosmos.Core
 
         /// <summary>Enables interrupts (STI).</summary>
         public static void EnableInterrupts() => Native.Sti();
+
+        /// <summary>
+        /// Disables interrupts and returns the previous RFLAGS for <see cref="RestoreInterrupts"/>. On the single
+        /// processor the kernel runs on, this is the mutual exclusion of short critical sections against both
+        /// interrupt handlers and preemption (the scheduler switches threads only from the timer interrupt).
+        /// </summary>
+        public static ulong SaveAndDisableInterrupts() => Threading.SchedulerNative.IrqSave();
+
+        /// <summary>Restores RFLAGS saved by <see cref="SaveAndDisableInterrupts"/>: interrupts are enabled again only if they were before.</summary>
+        public static void RestoreInterrupts(ulong flags) => Threading.SchedulerNative.IrqRestore(flags);
+
+        /// <summary>True when RFLAGS.IF is set.</summary>
+        public static bool InterruptsEnabled => (Native.ReadRFlags() & 0x200) != 0;
     }
 }

@@ -25,14 +25,20 @@ namespace Cosmos.Runtime
         private static object ToObject(ulong p) => Unsafe.As<ulong, object>(ref p);
 
         /// <summary>Allocates and zeroes an object of <paramref name="size"/> bytes (8-aligned, header included) with MethodTable <paramref name="mt"/>; returns its address.</summary>
+        /// <remarks>
+        /// Runs with interrupts disabled (so no thread switch) from taking the cell until the MethodTable pointer is
+        /// written and the object is registered for finalization: a collection started by another thread never sees a
+        /// half-made object, and the size-class lists are never entered twice.
+        /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true)
+        private static ulong Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
             ulong cell;
             if (size <= SmallObjectSpace.MaxSize)
             {
                 cell = SmallObjectSpace.Alloc((uint)size);
-                if (cell == 0) return Failed(mt, false);
+                if (cell == 0) { CPU.RestoreInterrupts(irq); return Failed(mt, false); }
                 ulong* q = (ulong*)cell;
                 if (size <= 256)
                 {
@@ -44,11 +50,13 @@ namespace Cosmos.Runtime
             else
             {
                 cell = LargeObjectSpace.Alloc(size);
-                if (cell == 0) return Failed(mt, false);
+                if (cell == 0) { CPU.RestoreInterrupts(irq); return Failed(mt, false); }
             }
             ulong obj = cell + ObjectLayout.HeaderSize;
             *(MethodTable**)obj = mt;
+            if (arrayLength >= 0) *(int*)(obj + 8) = arrayLength;
             if (mayBeFinalizable && (mt->Flags & MethodTable.HasFinalizerFlag) != 0) Finalization.Register(obj);
+            CPU.RestoreInterrupts(irq);
             return obj;
         }
 
@@ -74,9 +82,7 @@ namespace Cosmos.Runtime
         {
             ulong size = ArraySize(mt, length);
             if (size == ulong.MaxValue || size > int.MaxValue * 2UL) return ToObject(Failed(mt, true));
-            ulong obj = Alloc(mt, size);
-            *(int*)(obj + 8) = length;
-            return ToObject(obj);
+            return ToObject(Alloc(mt, size, arrayLength: length));
         }
 
         /// <summary>String allocation (RhNewString): <paramref name="length"/> UTF-16 code units.</summary>

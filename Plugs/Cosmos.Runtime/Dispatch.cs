@@ -1,6 +1,7 @@
 using System;
 using System.Runtime;
 using System.Runtime.InteropServices;
+using Cosmos.Core;
 
 namespace Cosmos.Runtime
 {
@@ -85,16 +86,21 @@ namespace Cosmos.Runtime
         public static IntPtr RhpSearchDispatchCellCache(IntPtr cell, MethodTable* type)
         {
             int i = Slot(cell, type);
-            return s_cache.Cell[i] == (ulong)cell && s_cache.Type[i] == (ulong)type ? (IntPtr)s_cache.Target[i] : IntPtr.Zero;
+            ulong irq = CPU.SaveAndDisableInterrupts();     // the three words of an entry change together (another thread may update it)
+            IntPtr r = s_cache.Cell[i] == (ulong)cell && s_cache.Type[i] == (ulong)type ? (IntPtr)s_cache.Target[i] : IntPtr.Zero;
+            CPU.RestoreInterrupts(irq);
+            return r;
         }
 
         [RuntimeExport("RhpUpdateDispatchCellCache")]
         public static IntPtr RhpUpdateDispatchCellCache(IntPtr cell, IntPtr target, MethodTable* type, DispatchCellInfo* info)
         {
             int i = Slot(cell, type);
+            ulong irq = CPU.SaveAndDisableInterrupts();
             s_cache.Cell[i] = (ulong)cell;
             s_cache.Type[i] = (ulong)type;
             s_cache.Target[i] = (ulong)target;
+            CPU.RestoreInterrupts(irq);
             return target;
         }
     }

@@ -5,15 +5,12 @@ using Cosmos.Core;
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// Process, thread and time facts the CoreLib imports. The kernel runs one thread on the
-    /// boot processor until the scheduler exists: thread id 1, one CPU, Yield finds no other
-    /// thread. Time comes from the TSC, which Cosmos.System calibrates at startup
-    /// (<see cref="TscFrequency"/>).
+    /// Process and time facts the CoreLib imports: one CPU; time from the TSC, which Cosmos.System
+    /// calibrates at startup (<see cref="TscFrequency"/>). Thread facts are in <see cref="Threads"/>.
     /// </summary>
     public static unsafe class RuntimeEnvironment
     {
         private static ulong s_tscHz;
-        private static IntPtr s_threadExitCallback;
         private static bool s_doNotTriggerGC;
 
         /// <summary>TSC ticks per second; set once by the kernel startup after measuring it against the PIT.</summary>
@@ -28,24 +25,69 @@ namespace Cosmos.Runtime
             return (ulong)((UInt128)ticks * 1000 / s_tscHz);
         }
 
-        /// <summary>Stack bounds of the current (boot) thread: [low, high) of the boot stack, excluding its guard page.</summary>
-        [RuntimeExport("RhGetCurrentThreadStackBounds")]
-        public static void RhGetCurrentThreadStackBounds(IntPtr* low, IntPtr* high)
+        private static long s_wallClockTicks;
+        private static ulong s_wallClockTsc;
+        private static bool s_wallClockSet;
+
+        /// <summary>
+        /// Sets the wall clock: at TSC value <paramref name="tsc"/> the time was <paramref name="unixTicks"/> (100 ns units
+        /// since 1970-01-01 00:00 UTC). The system layer calls it with the RTC (read as UTC) at startup.
+        /// </summary>
+        public static void SetWallClock(long unixTicks, ulong tsc)
         {
-            var bi = Native.GetBootInfo();
-            *low = (IntPtr)bi->StackBottom;
-            *high = (IntPtr)bi->StackTop;
+            s_wallClockTicks = unixTicks;
+            s_wallClockTsc = tsc;
+            s_wallClockSet = true;
         }
 
-        [RuntimeExport("RhCurrentOSThreadId")]
-        public static ulong RhCurrentOSThreadId() => 1;
+        /// <summary>DateTime.UtcNow: 100 ns ticks since the Unix epoch, advanced by the TSC from the RTC reading at startup.</summary>
+        [RuntimeExport("SystemNative_GetSystemTimeAsTicks")]
+        public static long SystemNativeGetSystemTimeAsTicks()
+        {
+            if (!s_wallClockSet) Panic.Halt("DateTime.UtcNow: no wall clock (the RTC could not be read at startup)");
+            if (s_tscHz == 0) Panic.Halt("DateTime.UtcNow: the TSC frequency has not been measured yet");
+            ulong elapsed = Native.Rdtsc() - s_wallClockTsc;
+            return s_wallClockTicks + (long)((UInt128)elapsed * 10_000_000 / s_tscHz);
+        }
+
+        /// <summary>The CoreLib's ProcessCpuInformation (Interop.Sys): previous sample of wall time and busy time, in ns.</summary>
+        private struct ProcessCpuInformation
+        {
+            public ulong LastRecordedCurrentTime;
+            public ulong LastRecordedUserTime;
+            public ulong LastRecordedKernelTime;
+        }
+
+        /// <summary>
+        /// Processor utilization in percent since the previous sample in <paramref name="previous"/> (which is updated):
+        /// the share of TSC time not spent in the scheduler's idle thread (the thread pool's starvation and hill-climbing
+        /// logic reads it). Kernel time is reported as 0.
+        /// </summary>
+        [RuntimeExport("SystemNative_GetCpuUtilization")]
+        public static int SystemNativeGetCpuUtilization(void* previous)
+        {
+            var info = (ProcessCpuInformation*)previous;
+            if (s_tscHz == 0) return 0;
+            ulong now = Native.Rdtsc();
+            var idle = Cosmos.Core.Threading.Scheduler.IdleThread;
+            ulong idleTsc = idle == null ? 0 : idle->RunTsc + (Cosmos.Core.Threading.Scheduler.Current == idle ? now - idle->SwitchedInTsc : 0);
+            ulong busyTsc = now - idleTsc;
+            ulong nowNs = (ulong)((UInt128)now * 1_000_000_000 / s_tscHz);
+            ulong busyNs = (ulong)((UInt128)busyTsc * 1_000_000_000 / s_tscHz);
+            int percent = 0;
+            if (info->LastRecordedCurrentTime != 0 && nowNs > info->LastRecordedCurrentTime)
+            {
+                ulong busy = busyNs - info->LastRecordedUserTime;
+                percent = (int)Math.Min(100UL, busy * 100 / (nowNs - info->LastRecordedCurrentTime));
+            }
+            info->LastRecordedCurrentTime = nowNs;
+            info->LastRecordedUserTime = busyNs;
+            info->LastRecordedKernelTime = 0;
+            return percent;
+        }
 
         [RuntimeExport("RhGetProcessCpuCount")]
         public static int RhGetProcessCpuCount() => 1;
-
-        /// <summary>Thread.Yield: there is no other thread to run, so nothing was yielded (0).</summary>
-        [RuntimeExport("RhYield")]
-        public static int RhYield() => 0;
 
         /// <summary>Thread.SpinWait: executes PAUSE <paramref name="iterations"/> times.</summary>
         [RuntimeExport("RhSpinWait")]
@@ -53,9 +95,6 @@ namespace Cosmos.Runtime
         {
             for (int i = 0; i < iterations; i++) Native.Pause();
         }
-
-        [RuntimeExport("RhSetThreadExitCallback")]
-        public static void RhSetThreadExitCallback(IntPtr callback) => s_threadExitCallback = callback;
 
         [RuntimeExport("RhpSetThreadDoNotTriggerGC")]
         public static void RhpSetThreadDoNotTriggerGC() => s_doNotTriggerGC = true;

@@ -86,7 +86,7 @@ namespace Cosmos.Runtime
 
         /// <summary>GC.WaitForPendingFinalizers: runs the due finalizers inline on the caller (no finalizer thread exists yet).</summary>
         [RuntimeExport("RhWaitForPendingFinalizers")]
-        public static void RhWaitForPendingFinalizers(int allowReentrantWait) => GarbageCollector.RunPendingFinalizers();
+        public static void RhWaitForPendingFinalizers(int allowReentrantWait) => Threads.WaitForPendingFinalizers();
 
         [RuntimeExport("RhpStartNoGCRegion")]
         public static int RhpStartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC)

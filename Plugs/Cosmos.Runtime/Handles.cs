@@ -51,6 +51,14 @@ namespace Cosmos.Runtime
 
         private static Slot* NewSlot(int type)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            Slot* s = NewSlotLocked(type);
+            CPU.RestoreInterrupts(irq);
+            return s;
+        }
+
+        private static Slot* NewSlotLocked(int type)
+        {
             switch (type)
             {
                 case WeakShort: case WeakLong: case Strong: case Pinned: case RefCounted: case Dependent: case AsyncPinned: case SizedRef: break;
@@ -110,6 +118,7 @@ namespace Cosmos.Runtime
         {
             Slot* s = SlotOf(handle);
             if (s == null) return;
+            ulong irq = CPU.SaveAndDisableInterrupts();
             if (s->Type == FreeType) Panic.Halt("GCHandle freed twice:", (ulong)handle);
             if (s->Type == Dependent) s_dependent--;
             s->Object = 0; s->Secondary = 0;
@@ -117,6 +126,7 @@ namespace Cosmos.Runtime
             s->NextFree = s_free;
             s_free = s;
             s_live--;
+            CPU.RestoreInterrupts(irq);
         }
 
         /// <summary>The handle's target (primary for dependent handles).</summary>

@@ -29,7 +29,7 @@ namespace Cosmos.Runtime
 
         private const int MaxModules = 8;
         private const int MaxFrozenSegments = 64;
-        private const int MaxThreadStaticRoots = 64;
+        private const int MaxThreadStaticRoots = 4096;   // one per module per thread
 
         private struct State
         {
@@ -199,8 +199,25 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhRegisterInlinedThreadStaticRoot")]
         public static void RhRegisterInlinedThreadStaticRoot(void* root, IntPtr typeManager)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
             if (s_threadStaticRootCount == MaxThreadStaticRoots) Panic.Halt("RhRegisterInlinedThreadStaticRoot: too many roots");
             s_state.ThreadStaticRoots[s_threadStaticRootCount++] = (ulong)root;
+            CPU.RestoreInterrupts(irq);
+        }
+
+        /// <summary>Forgets the inlined thread-static roots that lie in [<paramref name="low"/>, <paramref name="high"/>) (an exiting thread's TLS block).</summary>
+        internal static void UnregisterThreadStaticRoots(ulong low, ulong high)
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            int kept = 0;
+            for (int i = 0; i < s_threadStaticRootCount; i++)
+            {
+                ulong r = s_state.ThreadStaticRoots[i];
+                if (r >= low && r < high) continue;
+                s_state.ThreadStaticRoots[kept++] = r;
+            }
+            s_threadStaticRootCount = kept;
+            CPU.RestoreInterrupts(irq);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime;
 using Cosmos.Core;
+using Cosmos.Core.Threading;
 using Cosmos.Core.Memory;
 
 namespace Cosmos.Runtime
@@ -108,6 +109,14 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_Malloc")]
         public static void* Malloc(UIntPtr size)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            void* p = MallocLocked(size);
+            CPU.RestoreInterrupts(irq);
+            return p;
+        }
+
+        private static void* MallocLocked(UIntPtr size)
+        {
             ulong n = (ulong)size;
             if (n > (1UL << 36)) { s_errno = ENOMEM; return null; }
             int c = ClassOf(n == 0 ? 1 : n);
@@ -141,8 +150,10 @@ namespace Cosmos.Runtime
             if (block[1] != 0x436F736D6F73UL) Panic.Halt("free() of a pointer malloc did not return:", (ulong)ptr);
             block[1] = 0;
             int c = (int)block[0];
+            ulong irq = CPU.SaveAndDisableInterrupts();
             block[0] = s_free.Head[c];
             s_free.Head[c] = (ulong)block;
+            CPU.RestoreInterrupts(irq);
         }
 
         [RuntimeExport("SystemNative_Realloc")]
@@ -189,54 +200,134 @@ namespace Cosmos.Runtime
             return q;
         }
 
-        // ---- low-level monitors (the CoreLib's LowLevelLock/WaitSubsystem) on one thread ----
+        // ---- low-level monitors (pthread mutex + condition variable: the CoreLib's LowLevelLock, LowLevelMonitor, WaitSubsystem) ----
 
-        private struct Monitor { public int Locked; public int Signaled; }
+        /// <summary>A mutex with one condition variable, over the scheduler's wait queues. Fields change only with interrupts disabled.</summary>
+        private struct Monitor
+        {
+            public int Locked;
+            public KernelThread* Owner;
+            public WaitQueue LockWaiters;
+            public WaitQueue ConditionWaiters;
+        }
 
         [RuntimeExport("SystemNative_LowLevelMonitor_Create")]
         public static IntPtr LowLevelMonitorCreate() => (IntPtr)Calloc((UIntPtr)1, (UIntPtr)(ulong)sizeof(Monitor));
-        [RuntimeExport("SystemNative_LowLevelMonitor_Destroy")]
-        public static void LowLevelMonitorDestroy(IntPtr m) => Free((void*)m);
 
+        [RuntimeExport("SystemNative_LowLevelMonitor_Destroy")]
+        public static void LowLevelMonitorDestroy(IntPtr m)
+        {
+            var mon = (Monitor*)m;
+            if (mon->Locked != 0 || !mon->LockWaiters.IsEmpty || !mon->ConditionWaiters.IsEmpty)
+                Panic.Halt("LowLevelMonitor_Destroy: the monitor is held or has waiters", (ulong)m);
+            Free((void*)m);
+        }
+
+        /// <summary>pthread_mutex_lock: blocks while another thread holds it; re-acquiring on the owning thread is a deadlock (panic).</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_Acquire")]
         public static void LowLevelMonitorAcquire(IntPtr m)
         {
-            var mon = (Monitor*)m;
-            if (mon->Locked != 0) Panic.Halt("deadlock: LowLevelMonitor acquired twice on the only thread");
-            mon->Locked = 1;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            AcquireLocked((Monitor*)m);
+            CPU.RestoreInterrupts(irq);
         }
 
-        [RuntimeExport("SystemNative_LowLevelMonitor_Release")]
-        public static void LowLevelMonitorRelease(IntPtr m) => ((Monitor*)m)->Locked = 0;
+        private static void AcquireLocked(Monitor* mon)
+        {
+            var self = Scheduler.Current;
+            while (mon->Locked != 0)
+            {
+                if (mon->Owner == self) Panic.Halt("deadlock: a LowLevelMonitor acquired twice by the same thread", self != null ? self->Id : 1);
+                if (!Scheduler.IsInitialized) Panic.Halt("deadlock: LowLevelMonitor held while the scheduler does not run yet");
+                Scheduler.Block(&mon->LockWaiters, 0);
+            }
+            mon->Locked = 1;
+            mon->Owner = self;
+        }
 
+        private static void ReleaseLocked(Monitor* mon)
+        {
+            if (mon->Locked == 0) Panic.Halt("LowLevelMonitor released while not held");
+            mon->Locked = 0;
+            mon->Owner = null;
+            if (Scheduler.IsInitialized) Scheduler.WakeOne(&mon->LockWaiters);
+        }
+
+        /// <summary>pthread_mutex_unlock: wakes one thread waiting to acquire.</summary>
+        [RuntimeExport("SystemNative_LowLevelMonitor_Release")]
+        public static void LowLevelMonitorRelease(IntPtr m)
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            ReleaseLocked((Monitor*)m);
+            CPU.RestoreInterrupts(irq);
+            Scheduler.YieldIfPending();
+        }
+
+        /// <summary>pthread_cond_signal then pthread_mutex_unlock: wakes one waiter of the condition (a signal with no waiter is lost, as with pthreads).</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_Signal_Release")]
         public static void LowLevelMonitorSignalRelease(IntPtr m)
         {
-            ((Monitor*)m)->Signaled = 1;
-            ((Monitor*)m)->Locked = 0;
+            var mon = (Monitor*)m;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            if (Scheduler.IsInitialized) Scheduler.WakeOne(&mon->ConditionWaiters);
+            ReleaseLocked(mon);
+            CPU.RestoreInterrupts(irq);
+            Scheduler.YieldIfPending();
         }
 
+        /// <summary>pthread_cond_wait: releases the monitor, blocks until signaled, re-acquires.</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_Wait")]
         public static void LowLevelMonitorWait(IntPtr m)
         {
-            var mon = (Monitor*)m;
-            if (mon->Signaled == 0) Panic.Halt("deadlock: waiting on a LowLevelMonitor that no other thread can signal (no scheduler yet)");
-            mon->Signaled = 0;
+            if (!Scheduler.IsInitialized) Panic.Halt("deadlock: waiting on a LowLevelMonitor before the scheduler runs (nothing could signal it)");
+            WaitCore((Monitor*)m, 0);
         }
 
-        /// <summary>Waits up to <paramref name="timeoutMs"/>: with one thread nobody can signal, so it spins the full time and reports a timeout (0) unless already signaled (1).</summary>
+        /// <summary>pthread_cond_timedwait: like Wait, at most <paramref name="timeoutMs"/> ms (TSC); returns 1 when signaled, 0 on timeout.</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_TimedWait")]
         public static int LowLevelMonitorTimedWait(IntPtr m, int timeoutMs)
         {
-            var mon = (Monitor*)m;
-            if (mon->Signaled != 0) { mon->Signaled = 0; return 1; }
             ulong hz = RuntimeEnvironment.TscFrequency;
             if (hz == 0) Panic.Halt("LowLevelMonitor_TimedWait: the TSC frequency has not been measured yet");
-            ulong end = Native.Rdtsc() + (ulong)timeoutMs * (hz / 1000);
-            mon->Locked = 0;
-            while (Native.Rdtsc() < end) Native.Pause();
-            mon->Locked = 1;
-            return 0;
+            ulong deadline = Native.Rdtsc() + (ulong)(uint)timeoutMs * (hz / 1000) + 1;
+            var mon = (Monitor*)m;
+            if (!Scheduler.IsInitialized)
+            {
+                // Before the scheduler runs there is one thread, so nothing can signal: wait the time out.
+                ReleaseLocked(mon);
+                while (Native.Rdtsc() < deadline) Native.Pause();
+                mon->Locked = 1;
+                return 0;
+            }
+            return WaitCore(mon, deadline) == Scheduler.WokenBySignal ? 1 : 0;
         }
+
+        private static int WaitCore(Monitor* mon, ulong deadline)
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            if (mon->Owner != Scheduler.Current) Panic.Halt("LowLevelMonitor wait by a thread that does not hold it");
+            ReleaseLocked(mon);
+            int result = Scheduler.Block(&mon->ConditionWaiters, deadline);
+            AcquireLocked(mon);
+            CPU.RestoreInterrupts(irq);
+            return result;
+        }
+
+        /// <summary>
+        /// pthread_create for Thread.Start (Interop.Sys.CreateThread): a kernel thread running
+        /// <paramref name="startAddress"/>(<paramref name="parameter"/>) on a stack of <paramref name="stackSize"/> bytes
+        /// (0: the scheduler's default) at normal priority. Returns 1, or 0 when no thread could be created.
+        /// </summary>
+        [RuntimeExport("SystemNative_CreateThread")]
+        public static int CreateThread(UIntPtr stackSize, IntPtr startAddress, IntPtr parameter)
+        {
+            var t = Threads.Create((ulong)startAddress, (ulong)parameter, (ulong)stackSize, Scheduler.Normal, managedThreadHandle: parameter);
+            if (t == null) { s_errno = ENOMEM; return 0; }
+            return 1;
+        }
+
+        /// <summary>sched_yield.</summary>
+        [RuntimeExport("SystemNative_SchedYield")]
+        public static int SchedYield() { Scheduler.Yield(); return 0; }
     }
 }

@@ -369,7 +369,9 @@ namespace Cosmos.Core.Asm
             a.Lea(RDI, Mem.At(tlsBlock));
             StoreInfo(a, nameof(BootInfo.TlsBlock), RDI);
             a.Lea(RSI, Mem.At(tdataStart));
+            StoreInfo(a, nameof(BootInfo.TlsImage), RSI);
             a.Mov(ECX, tdataSize);
+            StoreInfo(a, nameof(BootInfo.TlsImageSize), RCX);
             a.RepMovsb();
             a.Mov(ECX, tlsBlockSize);
             a.Sub(ECX, tdataSize);

@@ -151,9 +151,11 @@ namespace Cosmos.Core.Asm
             a.Call(_dispatch);
             a.Comment("RAX = the frame to restore (this one, or a relocated copy when a handler pushed onto the interrupted stack)");
             a.Cli();                                        // no interrupt between here and IRETQ (IRETQ restores IF)
-            a.Mov(R12, RAX);
-            RestoreSimd(a, "common");
-            a.Mov(RSP, R12);
+            a.Comment("the SIMD state comes from the area the returned frame names: a thread switch returns another thread's frame");
+            a.Mov(RBX, RAX);
+            a.Mov(RSP, Mem.Q(RBX, Off("XSaveArea")));
+            RestoreSimdAtRsp(a, "common");
+            a.Mov(RSP, RBX);
             RestoreGprs(a);
             a.Add(RSP, Off("RIP"));                         // past the GPR block, vector and error code
             a.Iretq();
@@ -293,6 +295,12 @@ namespace Cosmos.Core.Asm
             a.Mov(RSP, RBX);
             a.Sub(RSP, Mem.Q(_bootInfo, BootProgram.Offset(nameof(BootInfo.XSaveAreaSize))));
             a.And(RSP, -64);
+            RestoreSimdAtRsp(a, tag);
+        }
+
+        /// <summary>Restores the SIMD state from the 64-byte aligned area at RSP (RAX, RDX clobbered).</summary>
+        void RestoreSimdAtRsp(Assembler a, string tag)
+        {
             var fx = a.NewLabel(tag + "_fxrstor");
             var done = a.NewLabel(tag + "_restored");
             a.Cmp(Mem.D(_mode), SimdXsave);

@@ -16,6 +16,8 @@ namespace Cosmos.Core.Interrupts
     /// <item>Otherwise, for #DE (0) and #PF (14), <see cref="HardwareExceptionHook.Raise"/> (set by the
     /// runtime) may turn the fault into a managed exception: when it returns true the frame was rewritten
     /// and the dispatcher returns.</item>
+    /// <item>Leaving the outermost interrupt, when <see cref="Threading.Scheduler.SwitchPending"/> is set, the
+    /// scheduler may return another thread's saved frame instead (a thread switch).</item>
     /// <item>Otherwise vectors 32–255 are counted and acknowledged (a spurious or unclaimed IRQ), and
     /// everything else is reported through <see cref="Panic"/> (name, vector, decoded error code, CR2,
     /// registers, decoded RFLAGS, stack trace), then the machine halts, or resets when
@@ -65,9 +67,11 @@ namespace Cosmos.Core.Interrupts
             DispatchCore(&work);
             if (work.RSP >= interruptedRsp || work.RSP < frame->XSaveArea)
             {
+                // (RSP below the save area: a different stack altogether, so the stub's frame was not overwritten either.)
                 *frame = work;
-                if (work.RSP >= interruptedRsp) return frame;
-                // A different stack altogether (below the save area): the stub's frame was not overwritten either.
+                // Leaving the outermost interrupt with a switch pending (time slice over, a higher-priority thread woke,
+                // a yield): the scheduler saves this frame as the thread's state and returns the frame to resume.
+                if (s_depth == 0 && Threading.Scheduler.SwitchPending) return Threading.Scheduler.SwitchFrom(frame);
                 return frame;
             }
             if (work.RSP < (ulong)frame)

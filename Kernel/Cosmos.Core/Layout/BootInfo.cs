@@ -43,5 +43,9 @@ namespace Cosmos.Core.Layout
         public ulong TlsBlock;
         /// <summary>Size in bytes of the static TLS block.</summary>
         public ulong TlsSize;
+        /// <summary>The TLS initialisation image (.tdata, linker symbol __tdata_start) every new thread's block starts as.</summary>
+        public ulong TlsImage;
+        /// <summary>Size in bytes of <see cref="TlsImage"/> (__tdata_size); the rest of a block (.tbss, padding) is zero.</summary>
+        public ulong TlsImageSize;
     }
 }

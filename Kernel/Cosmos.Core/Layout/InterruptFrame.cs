@@ -20,8 +20,11 @@ namespace Cosmos.Core.Layout
     /// </para>
     /// <para>
     /// Handlers may rewrite the general registers, RIP, RSP and RFLAGS: the stub restores the
-    /// frame as it is when the dispatcher returns, then executes IRETQ. <see cref="XSaveArea"/>
-    /// is informational (the stub recomputes it); the SIMD state it points to may be edited.
+    /// frame as it is when the dispatcher returns, then executes IRETQ. The stub restores the SIMD state
+    /// from the area <see cref="XSaveArea"/> names in the frame the dispatcher returns, so handlers must
+    /// leave that field alone (the contents of the area may be edited). A thread switch
+    /// (<see cref="Threading.Scheduler"/>) returns another thread's saved frame: each suspended thread's
+    /// complete register and SIMD state is one such frame on its own stack.
     /// A handler may also emulate a CALL on the interrupted stack (RSP -= 8; *(ulong*)RSP = return
     /// address; RIP = target): handlers receive a copy of the frame, and the dispatcher restores from a
     /// relocated copy when RSP moved down, because the CPU put this frame right below the interrupted RSP.

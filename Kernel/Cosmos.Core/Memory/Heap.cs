@@ -15,6 +15,8 @@ namespace Cosmos.Core.Memory
         Raw = 4,
         /// <summary>Bookkeeping of the heap or the collector (page maps, mark stack, handle and finalization tables).</summary>
         Meta = 5,
+        /// <summary>A thread's stack (its lowest page is the unmapped guard page) or static TLS block (<see cref="Threading.Scheduler"/>).</summary>
+        Thread = 6,
     }
 
     /// <summary>
@@ -33,7 +35,8 @@ namespace Cosmos.Core.Memory
     /// memory that is never freed (malloc, IDT, dispatch cells, type managers ...).
     /// </para>
     /// Pages from <see cref="AllocPages"/> are not zeroed; <see cref="Alloc"/> zeroes what it returns.
-    /// Not reentrant: interrupt handlers must not allocate (docs/FACTS.md).
+    /// <see cref="AllocPages"/>, <see cref="FreePages"/> and <see cref="Alloc"/> run with interrupts disabled, so
+    /// threads may call them concurrently; interrupt handlers still must not (the interrupted code may hold the heap).
     /// </summary>
     public static unsafe class Heap
     {
@@ -174,6 +177,14 @@ namespace Cosmos.Core.Memory
         /// </summary>
         public static ulong AllocPages(ulong count, PageKind kind)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            ulong result = AllocPagesLocked(count, kind);
+            CPU.RestoreInterrupts(irq);
+            return result;
+        }
+
+        private static ulong AllocPagesLocked(ulong count, PageKind kind)
+        {
             if (count == 0 || count > MaxRunPages || kind == PageKind.Free || kind == PageKind.None) return 0;
             for (int b = BucketOf(count); b < Buckets; b++)
             {
@@ -197,6 +208,13 @@ namespace Cosmos.Core.Memory
 
         /// <summary>Returns the whole run that starts at <paramref name="address"/> (from <see cref="AllocPages"/>) to the free pages, coalescing with free neighbours.</summary>
         public static void FreePages(ulong address)
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            FreePagesLocked(address);
+            CPU.RestoreInterrupts(irq);
+        }
+
+        private static void FreePagesLocked(ulong address)
         {
             int r = RangeOf(address);
             if (r < 0 || (address & (PageSize - 1)) != 0) Panic.Halt("Heap.FreePages: not a heap page address:", address);
@@ -264,18 +282,26 @@ namespace Cosmos.Core.Memory
         /// </summary>
         public static byte* Alloc(ulong size)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            byte* result = AllocLocked(size);
+            CPU.RestoreInterrupts(irq);
+            return result;
+        }
+
+        private static byte* AllocLocked(ulong size)
+        {
             size = size == 0 ? 16 : (size + 15) & ~15UL;
             byte* p;
             if (size > RawSmallLimit)
             {
-                p = (byte*)AllocPages((size + PageSize - 1) >> PageShift, PageKind.Raw);
+                p = (byte*)AllocPagesLocked((size + PageSize - 1) >> PageShift, PageKind.Raw);
                 if (p == null) return null;
             }
             else
             {
                 if (s_rawEnd - s_rawNext < size)
                 {
-                    ulong chunk = AllocPages(RawChunkBytes >> PageShift, PageKind.Raw);
+                    ulong chunk = AllocPagesLocked(RawChunkBytes >> PageShift, PageKind.Raw);
                     if (chunk == 0) return null;
                     s_rawNext = chunk; s_rawEnd = chunk + RawChunkBytes;
                 }

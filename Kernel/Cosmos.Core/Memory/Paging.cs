@@ -71,6 +71,37 @@ namespace Cosmos.Core.Memory
             return (ulong*)(e & AddressMask);
         }
 
+        /// <summary>
+        /// Marks the identity-mapped 4 KiB page at <paramref name="address"/> present or not present (a guard
+        /// page: any access faults with #PF). A 2 MiB page around it is first split into a page table of 512
+        /// 4 KiB entries with the same attributes (the table comes from <see cref="Heap.AllocPages"/>, so the heap
+        /// must be initialized). Runs with interrupts disabled; flushes the page's TLB entry (INVLPG).
+        /// </summary>
+        public static void SetPagePresent(ulong address, bool present)
+        {
+            address &= ~0xFFFUL;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            ulong* pml4 = (ulong*)(Native.ReadCR3() & AddressMask);
+            ulong* pdpt = NextLevel(pml4, (int)((address >> 39) & 511));
+            ulong* pd = NextLevel(pdpt, (int)((address >> 30) & 511));
+            ulong* pde = pd + ((address >> 21) & 511);
+            if ((*pde & Present) == 0) Panic.Halt("Paging.SetPagePresent: address is not mapped", address);
+            if ((*pde & PageSizeBit) != 0)
+            {
+                ulong table = Heap.AllocPages(1, PageKind.Meta);
+                if (table == 0) Panic.Halt("Paging.SetPagePresent: out of memory for a page table");
+                ulong big = *pde & AddressMask & ~(TwoMiB - 1);
+                ulong flags = *pde & 0x1F;                     // P, R/W, U/S, PWT, PCD (PAT bit 12 differs in a PDE; unused)
+                for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = (big + (i << 12)) | flags;
+                *pde = table | Present | Writable;
+                Native.WriteCR3(Native.ReadCR3());            // the 2 MiB translation may be cached anywhere in it
+            }
+            ulong* pte = (ulong*)(*pde & AddressMask) + ((address >> 12) & 511);
+            if (present) *pte |= Present; else *pte &= ~Present;
+            Native.Invlpg((void*)address);
+            CPU.RestoreInterrupts(irq);
+        }
+
         /// <summary>True when the 4 KiB page containing <paramref name="address"/> is mapped present.</summary>
         public static bool IsMapped(ulong address)
         {

@@ -13,6 +13,8 @@ namespace Cosmos.Runtime.Asm
     /// the registers and POPFQ (restoring IF). 7 pushes after the return address leave RSP ≡ 0 (mod 16)
     /// at the call, as the ABI requires. Caller-saved registers hold nothing live across a call.</item>
     /// <item><c>cosmos_zero_qwords(RDI = dest, RSI = count)</c>: REP STOSQ with RAX = 0.</item>
+    /// <item><c>cosmos_process_finalizers_address()</c>: address of the CoreLib's <c>ProcessFinalizers</c>
+    /// (<c>[UnmanagedCallersOnly]</c>), the finalizer thread's routine.</item>
     /// <item><c>cosmos_gc_read_rsp()</c>: RSP of the caller after return.</item>
     /// </list>
     /// </summary>
@@ -41,6 +43,11 @@ namespace Cosmos.Runtime.Asm
             a.Mov(RCX, RSI);
             a.Xor(EAX, EAX);
             a.RepStosq();
+            a.Ret();
+
+            a.Extern("ProcessFinalizers");
+            a.GlobalFunction("cosmos_process_finalizers_address");
+            a.Lea(RAX, Mem.At(new Label("ProcessFinalizers")));
             a.Ret();
 
             a.GlobalFunction("cosmos_gc_read_rsp");

@@ -58,6 +58,13 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>Registers <paramref name="obj"/> for finalization (may take heap pages; never collects).</summary>
         public static void Register(ulong obj)
         {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            RegisterLocked(obj);
+            CPU.RestoreInterrupts(irq);
+        }
+
+        private static void RegisterLocked(ulong obj)
+        {
             if (s_regCount == s_regCapacity)
             {
                 ulong cap = s_regCapacity == 0 ? 512 : s_regCapacity * 2;
@@ -107,6 +114,14 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>The next object whose finalizer is due, or null; suppressed objects are skipped (RhpGetNextFinalizableObject).</summary>
         [RuntimeExport("RhpGetNextFinalizableObject")]
         public static object RhpGetNextFinalizableObject()
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            object o = NextLocked();
+            CPU.RestoreInterrupts(irq);
+            return o;
+        }
+
+        private static object NextLocked()
         {
             while (s_qCount > 0)
             {

@@ -1,6 +1,8 @@
 using System;
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using Cosmos.Core;
+using Cosmos.Core.Threading;
 
 namespace Cosmos.Runtime.GarbageCollection
 {
@@ -82,14 +84,43 @@ namespace Cosmos.Runtime.GarbageCollection
             s_stacks.SavedRsp[id] = rsp;
         }
 
-        /// <summary>Scans all registered stacks; <paramref name="rsp"/> is the current stack pointer (after the register spill).</summary>
+        /// <summary>
+        /// Scans the stacks: once the scheduler runs, every live thread's stack (the running one from
+        /// <paramref name="rsp"/>, the others from the lowest byte of their saved state: the SIMD area below their
+        /// interrupt frame, so their saved registers are scanned too) plus registered stacks that belong to no thread;
+        /// before, all registered stacks. <paramref name="rsp"/> is the current stack pointer after the register spill.
+        /// </summary>
         public static void ScanStacks(ulong rsp)
         {
             bool current = false;
             ulong words = 0;
+            if (Scheduler.IsInitialized)
+            {
+                for (int s = 0; s < Scheduler.ThreadSlots; s++)
+                {
+                    KernelThread* t = Scheduler.GetThread(s);
+                    if (t == null || t->State == ThreadRunState.Dead) continue;
+                    ulong low = t->StackLow, high = t->StackHigh, from;
+                    if (t == Scheduler.Current)
+                    {
+                        if (rsp < low || rsp >= high) Panic.Halt("GC: the running thread's RSP is outside its stack", rsp);
+                        from = rsp;
+                        current = true;
+                    }
+                    else
+                    {
+                        from = t->SavedFrame != null ? t->SavedFrame->XSaveArea : low;
+                        if (from < low || from >= high) Panic.Halt("GC: a suspended thread's saved state is outside its stack, thread", t->Id);
+                    }
+                    from &= ~7UL;
+                    for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
+                    words += (high - from) / 8;
+                }
+            }
             for (int i = 0; i < s_stackSlots; i++)
             {
                 if (s_stacks.Used[i] == 0) continue;
+                if (Scheduler.IsInitialized && BelongsToThread(s_stacks.Low[i], s_stacks.High[i])) continue;
                 ulong low = s_stacks.Low[i], high = s_stacks.High[i];
                 ulong from = low;
                 if (rsp >= low && rsp < high) { from = rsp; current = true; }
@@ -127,11 +158,26 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
-        /// <summary>Marks the objects held by the registered inlined thread-static roots.</summary>
+        private static bool BelongsToThread(ulong low, ulong high)
+        {
+            for (int s = 0; s < Scheduler.ThreadSlots; s++)
+            {
+                KernelThread* t = Scheduler.GetThread(s);
+                if (t != null && low < t->StackHigh && high > t->StackLow) return true;
+            }
+            return false;
+        }
+
+        /// <summary>Marks the objects held by the registered inlined thread-static roots and every thread's uninlined thread-static storage.</summary>
         public static void ScanThreadStatics()
         {
             int n = Modules.ThreadStaticRootCount;
             for (int i = 0; i < n; i++) Marker.MarkRef(*(ulong*)Modules.GetThreadStaticRoot(i));
+            for (int s = 0; s < Scheduler.ThreadSlots; s++)
+            {
+                KernelThread* t = Scheduler.GetThread(s);
+                if (t != null && t->State != ThreadRunState.Dead) Marker.MarkRef(t->ThreadStaticStorage);
+            }
         }
 
         /// <summary>Scans every object of every frozen segment precisely (frozen objects are roots); also used again after a mark-stack overflow.</summary>
@@ -219,40 +265,66 @@ namespace Cosmos.Runtime.GarbageCollection
             public int MaybeInterior;
         }
 
-        private const int MaxGCFrames = 256;
-        private struct GCFrames { public fixed ulong Frame[MaxGCFrames]; }
-        private static GCFrames s_gcFrames;
-        private static int s_gcFrameCount;
+        private static ulong s_bootGCFrames;   // chain head before the scheduler runs
 
-        /// <summary>Registers a GCFrameRegistration: its slots are roots until it is unregistered.</summary>
+        private static ulong* ChainHead()
+        {
+            var t = Scheduler.Current;
+            return t != null ? &t->GCFrameChain : (ulong*)Unsafe.AsPointer(ref s_bootGCFrames);
+        }
+
+        /// <summary>Registers a GCFrameRegistration on the running thread's chain (linked through its first reserved field): its slots are roots until it is unregistered.</summary>
         [RuntimeExport("RhRegisterForGCReporting")]
         public static void RhRegisterForGCReporting(void* frame)
         {
-            if (s_gcFrameCount == MaxGCFrames) Panic.Halt("RhRegisterForGCReporting: too many nested frames");
-            s_gcFrames.Frame[s_gcFrameCount++] = (ulong)frame;
+            var f = (GCFrameRegistration*)frame;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            ulong* head = ChainHead();
+            f->Reserved1 = (IntPtr)(*head);
+            *head = (ulong)f;
+            CPU.RestoreInterrupts(irq);
         }
 
-        /// <summary>Unregisters the most recent GCFrameRegistration (they nest like stack frames).</summary>
+        /// <summary>Unregisters the running thread's most recent GCFrameRegistration (they nest like stack frames).</summary>
         [RuntimeExport("RhUnregisterForGCReporting")]
         public static void RhUnregisterForGCReporting(void* frame)
         {
-            if (s_gcFrameCount == 0 || s_gcFrames.Frame[s_gcFrameCount - 1] != (ulong)frame)
-                Panic.Halt("RhUnregisterForGCReporting: frame was not the most recent registration", (ulong)frame);
-            s_gcFrameCount--;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            ulong* head = ChainHead();
+            if (*head != (ulong)frame)
+                Panic.Halt("RhUnregisterForGCReporting: frame was not the thread's most recent registration", (ulong)frame);
+            *head = (ulong)((GCFrameRegistration*)frame)->Reserved1;
+            CPU.RestoreInterrupts(irq);
         }
 
-        /// <summary>Marks the slots of every registered GC reporting frame.</summary>
-        public static void ScanGCFrames()
+        /// <summary>Moves the pre-scheduler chain to the boot thread (once, when the scheduler starts).</summary>
+        internal static void MoveGCFramesTo(ulong* head)
         {
-            for (int i = 0; i < s_gcFrameCount; i++)
+            *head = s_bootGCFrames;
+            s_bootGCFrames = 0;
+        }
+
+        private static void ScanGCFrameChain(ulong head)
+        {
+            for (var f = (GCFrameRegistration*)head; f != null; f = (GCFrameRegistration*)f->Reserved1)
             {
-                var f = (GCFrameRegistration*)s_gcFrames.Frame[i];
                 for (uint k = 0; k < f->NumObjRefs; k++)
                 {
                     ulong v = f->ObjRefs[k];
                     if (f->MaybeInterior != 0) Marker.MarkConservative(v);
                     else Marker.MarkRef(v);
                 }
+            }
+        }
+
+        /// <summary>Marks the slots of every registered GC reporting frame of every thread.</summary>
+        public static void ScanGCFrames()
+        {
+            ScanGCFrameChain(s_bootGCFrames);
+            for (int s = 0; s < Scheduler.ThreadSlots; s++)
+            {
+                KernelThread* t = Scheduler.GetThread(s);
+                if (t != null && t->State != ThreadRunState.Dead) ScanGCFrameChain(t->GCFrameChain);
             }
         }
     }

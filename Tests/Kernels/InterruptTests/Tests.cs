@@ -171,10 +171,12 @@ namespace InterruptTests
             {
                 var table = Helpers.IntTable();
                 s_irqHits = 0;
+                int expected = 0;
                 for (int v = 32; v < 256; v++)
                 {
                     var e = idt[v];
-                    if (v == LocalAPIC.SpuriousVector || e.HasHandler) continue;
+                    if (v == LocalAPIC.SpuriousVector || e.HasHandler) continue;   // the scheduler's tick (IRQ 0) and yield vector keep theirs
+                    expected++;
                     bool eoi = e.SendsEndOfInterrupt;
                     e.SendsEndOfInterrupt = false;
                     e.SetHandler(&OnSoftIrq);
@@ -184,7 +186,8 @@ namespace InterruptTests
                     e.SendsEndOfInterrupt = eoi;
                     Equal((ulong)v, s_vector, "vector " + v);
                 }
-                Equal(223, s_irqHits, "handler calls");
+                True(expected >= 220, "at least 220 free vectors above 31 (" + expected + ")");
+                Equal(expected, s_irqHits, "handler calls");
             });
 
             Test("#DE from DIV by zero, real fault, no error code, handler resumes", () =>

@@ -1,0 +1,109 @@
+using XSharp;
+using static XSharp.Reg;
+
+namespace Cosmos.Core.Asm
+{
+    /// <summary>
+    /// X# helpers of the scheduler (<see cref="Threading.Scheduler"/>), bound from C# through
+    /// <c>[RuntimeImport("cosmos_*")]</c> in <see cref="Threading.SchedulerNative"/>; System V convention.
+    /// <list type="bullet">
+    /// <item><c>cosmos_irq_save()</c>: RAX = RFLAGS, then CLI. <c>cosmos_irq_restore(RDI = flags)</c>: POPFQ of
+    /// the saved RFLAGS (re-enables interrupts exactly when they were enabled before the save).</item>
+    /// <item><c>cosmos_thread_yield()</c>: <c>INT</c> <see cref="Threading.Scheduler.YieldVector"/>; the interrupt
+    /// stub saves the whole register and SIMD state as an <see cref="Layout.InterruptFrame"/> on this thread's
+    /// stack and the dispatcher may return another thread's frame (works with interrupts disabled: INT n is not
+    /// masked by IF).</item>
+    /// <item><c>cosmos_thread_start</c> (address from <c>cosmos_thread_start_address()</c>): where a new thread's
+    /// first IRETQ lands, with RSP = the 16-byte aligned stack top, RDI = the start argument, R12 = the start
+    /// routine. Clears RBP (the end of the frame-pointer chain), calls R12(RDI), then
+    /// <c>cosmos_thread_exit(RAX)</c>, which never returns. Stack walks stop at its return address (it is not
+    /// managed code).</item>
+    /// <item><c>cosmos_bare_switch(RDI = save slot, RSI = RSP to load)</c> and <c>cosmos_bare_switch_address()</c>:
+    /// the benchmark's baseline for a thread switch: push the 15 general registers, save the SIMD state with the
+    /// interrupt stubs' instruction (XSAVE or FXSAVE, 64-byte aligned area below them), store RSP to [RDI], load
+    /// RSP from RSI (RSI = 0: the RSP it just saved) and restore the same way. Switching to itself costs the same
+    /// as switching to another stack prepared the same way.</item>
+    /// </list>
+    /// </summary>
+    public sealed class ThreadHelpers : AsmProgram
+    {
+        /// <inheritdoc/>
+        public override string Name => "thread_helpers";
+
+        /// <inheritdoc/>
+        public override void Emit(Assembler a)
+        {
+            a.BitsMode(64);
+            var exit = a.Extern("cosmos_thread_exit");
+            var bootInfo = a.Extern(BootProgram.BootInfoSymbol);
+            var mode = a.Extern("cosmos_interrupt_simd_mode");
+            a.Text();
+
+            a.GlobalFunction("cosmos_irq_save"); a.Pushf(); a.Pop(RAX); a.Cli(); a.Ret();
+            a.GlobalFunction("cosmos_irq_restore"); a.Push(RDI); a.Popf(); a.Ret();
+
+            a.GlobalFunction("cosmos_thread_yield");
+            a.Int(Threading.Scheduler.YieldVector);
+            a.Ret();
+
+            var start = new Label("cosmos_thread_start");
+            a.Align(16);
+            a.Label(start);
+            a.Xor(EBP, EBP);
+            a.Call(R12);
+            a.Mov(RDI, RAX);
+            a.Call(exit);
+            a.Ud2();
+            a.GlobalFunction("cosmos_thread_start_address"); a.Lea(RAX, Mem.At(start)); a.Ret();
+
+            // ---- benchmark baseline: a bare register + SIMD state swap ----
+            var bare = a.GlobalFunction("cosmos_bare_switch");
+            a.Pushf();
+            foreach (var r in Gprs) a.Push(r);
+            a.Mov(RBX, RSP);
+            a.Sub(RSP, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.XSaveAreaSize))));
+            a.And(RSP, -64);
+            a.Push(RBX);                                   // the 64-byte aligned area starts 8 bytes above: keep the old RSP here
+            a.Push(RBX);                                   // (two pushes keep RSP ≡ 0 mod 16)
+            a.Lea(RCX, Mem.At(RSP, 16));
+            var fx = a.NewLabel("bare_switch_fxsave"); var saved = a.NewLabel("bare_switch_saved");
+            a.Cmp(Mem.D(mode), 1);
+            a.Jb(fx);
+            a.Xor(EDX, EDX);
+            for (int i = 0; i < 8; i++) a.Mov(Mem.Q(RCX, 512 + 8 * i), RDX);
+            a.Mov(RAX, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.Xcr0))));
+            a.Mov(RDX, RAX); a.Shr(RDX, 32);
+            a.Xsave(Mem.At(RCX));
+            a.Jmp(saved);
+            a.Label(fx);
+            a.Fxsave(Mem.At(RCX));
+            a.Label(saved);
+            a.Mov(Mem.Q(RDI), RSP);                         // switch: save this RSP, load the other (RSI = 0: this one again)
+            var other = a.NewLabel("bare_switch_other");
+            a.Test(RSI, RSI);
+            a.Jnz(other);
+            a.Mov(RSI, RSP);
+            a.Label(other);
+            a.Mov(RSP, RSI);
+            a.Lea(RCX, Mem.At(RSP, 16));
+            var fr = a.NewLabel("bare_switch_fxrstor"); var restored = a.NewLabel("bare_switch_restored");
+            a.Cmp(Mem.D(mode), 1);
+            a.Jb(fr);
+            a.Mov(RAX, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.Xcr0))));
+            a.Mov(RDX, RAX); a.Shr(RDX, 32);
+            a.Xrstor(Mem.At(RCX));
+            a.Jmp(restored);
+            a.Label(fr);
+            a.Fxrstor(Mem.At(RCX));
+            a.Label(restored);
+            a.Pop(RBX); a.Pop(RBX);
+            a.Mov(RSP, RBX);
+            for (int i = Gprs.Length - 1; i >= 0; i--) a.Pop(Gprs[i]);
+            a.Popf();
+            a.Ret();
+            a.GlobalFunction("cosmos_bare_switch_address"); a.Lea(RAX, Mem.At(bare)); a.Ret();
+        }
+
+        static readonly Reg64[] Gprs = { RAX, RBX, RCX, RDX, RSI, RDI, RBP, R8, R9, R10, R11, R12, R13, R14, R15 };
+    }
+}

@@ -1,0 +1,118 @@
+using System.Runtime.InteropServices;
+using Cosmos.Core.Layout;
+
+namespace Cosmos.Core.Threading
+{
+    /// <summary>Scheduling state of a <see cref="KernelThread"/>.</summary>
+    public enum ThreadRunState : int
+    {
+        /// <summary>The control block is free.</summary>
+        Unused = 0,
+        /// <summary>Runnable, in its priority's ready queue.</summary>
+        Ready = 1,
+        /// <summary>The thread the processor runs.</summary>
+        Running = 2,
+        /// <summary>Waiting on a <see cref="WaitQueue"/> and/or until <see cref="KernelThread.WakeTsc"/>.</summary>
+        Blocked = 3,
+        /// <summary>Exited; its stack and TLS block are freed by the next reap.</summary>
+        Dead = 4,
+    }
+
+    /// <summary>
+    /// A thread control block, in unmanaged memory (the scheduler runs inside the timer interrupt and never
+    /// allocates). The scheduler owns the fields up to <see cref="RunTsc"/>; the runtime layer
+    /// (Plugs/Cosmos.Runtime) owns <see cref="ThreadStaticStorage"/>, <see cref="GCFrameChain"/> and
+    /// <see cref="ManagedThreadHandle"/>, which the scheduler only zeroes. Addresses are identity-mapped.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct KernelThread
+    {
+        /// <summary>OS thread id: 1 for the boot thread, then increasing, never reused (RhCurrentOSThreadId).</summary>
+        public ulong Id;
+        /// <summary>Scheduling state.</summary>
+        public ThreadRunState State;
+        /// <summary><see cref="Scheduler.Lowest"/> (0) … <see cref="Scheduler.Highest"/> (4), or <see cref="Scheduler.IdlePriority"/> (−1) for the idle thread.</summary>
+        public int Priority;
+        /// <summary>While not running: the interrupt frame (registers, RIP, RFLAGS, RSP; SIMD area below it) it resumes from.</summary>
+        public InterruptFrame* SavedFrame;
+        /// <summary>Lowest usable byte of the stack (the guard page is the 4 KiB below it).</summary>
+        public ulong StackLow;
+        /// <summary>First byte above the stack (the initial RSP, 16-byte aligned).</summary>
+        public ulong StackHigh;
+        /// <summary>Page run holding guard page + stack (0 for the boot stack, which the kernel image owns).</summary>
+        public ulong StackRun;
+        /// <summary>FS base: the thread pointer of its static TLS block (x86-64 TLS variant II; fs:[0] points to itself).</summary>
+        public ulong ThreadPointer;
+        /// <summary>First byte of the static TLS block.</summary>
+        public ulong TlsBlock;
+        /// <summary>Page run holding the TLS block (0 for the boot thread's, which lies in the image's .bss).</summary>
+        public ulong TlsRun;
+        /// <summary>Link in a ready queue or a wait queue.</summary>
+        public KernelThread* Next;
+        /// <summary>The wait queue the thread is blocked on (null: none).</summary>
+        public WaitQueue* WaitingOn;
+        /// <summary>TSC value at which a blocked thread times out (0: no timeout).</summary>
+        public ulong WakeTsc;
+        /// <summary>Result of the last block: <see cref="Scheduler.WokenBySignal"/> or <see cref="Scheduler.WokenByTimeout"/>.</summary>
+        public int WaitResult;
+        /// <summary>Timer ticks left in the current time slice.</summary>
+        public int QuantumLeft;
+        /// <summary>Start routine (System V: IntPtr routine(IntPtr argument)) and its argument.</summary>
+        public ulong StartRoutine, StartArgument;
+        /// <summary>TSC ticks this thread has run.</summary>
+        public ulong RunTsc;
+        /// <summary>TSC value when it was last switched in.</summary>
+        public ulong SwitchedInTsc;
+        /// <summary>Per-thread copy of the globals registered with <see cref="Scheduler.RegisterPerThreadGlobal"/> (saved on switch-out, loaded on switch-in).</summary>
+        public fixed byte PerThreadGlobals[Scheduler.PerThreadGlobalBytes];
+
+        /// <summary>Runtime-owned: the object reference to this thread's storage of uninlined thread statics (a GC root).</summary>
+        public ulong ThreadStaticStorage;
+        /// <summary>Runtime-owned: head of this thread's chain of GC reporting frames (RhRegisterForGCReporting).</summary>
+        public ulong GCFrameChain;
+        /// <summary>Runtime-owned: a weak GC handle to the System.Threading.Thread started on this thread (0: none).</summary>
+        public ulong ManagedThreadHandle;
+    }
+
+    /// <summary>A FIFO of blocked threads (linked through <see cref="KernelThread.Next"/>). Zero-initialized is empty. Manipulate only with interrupts disabled.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct WaitQueue
+    {
+        /// <summary>First and last waiter.</summary>
+        public KernelThread* Head, Tail;
+
+        /// <summary>True when no thread waits.</summary>
+        public readonly bool IsEmpty => Head == null;
+
+        internal void Append(KernelThread* t)
+        {
+            t->Next = null;
+            if (Tail == null) Head = t; else Tail->Next = t;
+            Tail = t;
+        }
+
+        internal KernelThread* TakeFirst()
+        {
+            var t = Head;
+            if (t == null) return null;
+            Head = t->Next;
+            if (Head == null) Tail = null;
+            t->Next = null;
+            return t;
+        }
+
+        internal bool Remove(KernelThread* t)
+        {
+            KernelThread* prev = null;
+            for (var p = Head; p != null; prev = p, p = p->Next)
+            {
+                if (p != t) continue;
+                if (prev == null) Head = p->Next; else prev->Next = p->Next;
+                if (Tail == p) Tail = prev;
+                p->Next = null;
+                return true;
+            }
+            return false;
+        }
+    }
+}
