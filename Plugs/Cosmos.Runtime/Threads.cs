@@ -101,6 +101,14 @@ namespace Cosmos.Runtime
             return null;
         }
 
+        /// <summary>Binds System.Threading.Thread <paramref name="thread"/> to the running kernel thread (a weak handle), for threads not started by Thread.Start.</summary>
+        public static void BindCurrent(object thread)
+        {
+            var t = Scheduler.Current;
+            if (t == null || t->ManagedThreadHandle != 0) return;
+            t->ManagedThreadHandle = (ulong)Handles.RhpHandleAlloc(thread, Handles.WeakShort);
+        }
+
         private static void OnThreadExit()
         {
             var t = Scheduler.Current;

@@ -77,7 +77,7 @@ namespace Cosmos.Core.Threading
         private static int s_slots;
         private static KernelThread* s_current, s_idle, s_boot;
         private static ulong s_nextId = 1;
-        private static bool s_initialized, s_switchPending, s_preempt;
+        private static bool s_initialized, s_switchPending, s_preempt, s_yield;
         private static ulong s_switches, s_preemptions, s_ticks, s_lastTickTsc, s_tickTsc, s_created, s_exited;
         private static uint s_tickHz;
         private static byte* s_globals;
@@ -316,13 +316,20 @@ namespace Cosmos.Core.Threading
 
         // ------------------------------------------------------------------ yielding, blocking, waking
 
-        /// <summary>Gives the processor to another ready thread of the same or higher priority, if any (sched_yield). Returns true when another thread ran.</summary>
+        /// <summary>
+        /// Gives the processor to another ready thread, if any (Thread.Yield; like Windows' SwitchToThread, of any
+        /// priority): the highest-priority ready thread runs; when that is of lower priority than the caller it gets a
+        /// single tick before the caller preempts it again. Without this, code that spins on Yield waiting for a
+        /// lower-priority thread (the CoreLib's Thread.Start waits that way for the new thread to start) would never
+        /// finish. Returns true when another thread ran.
+        /// </summary>
         public static bool Yield()
         {
             if (!s_initialized) return false;
             ulong before = s_switches;
             ulong irq = CPU.SaveAndDisableInterrupts();
             s_switchPending = true;
+            s_yield = true;
             SchedulerNative.Yield();
             CPU.RestoreInterrupts(irq);
             return s_switches != before;
@@ -476,10 +483,12 @@ namespace Cosmos.Core.Threading
             WakeExpired(now);
             var cur = s_current;
             if (cur == s_idle) { if (AnyReady) s_switchPending = true; return; }
+            int best = HighestReadyPriority();
+            if (best > cur->Priority) { s_switchPending = true; s_preempt = true; return; }   // it ran on a lent tick
             if (--cur->QuantumLeft <= 0)
             {
                 cur->QuantumLeft = 0;
-                if (HighestReadyPriority() >= cur->Priority) { s_switchPending = true; s_preempt = true; }
+                if (best >= cur->Priority) { s_switchPending = true; s_preempt = true; }
                 else cur->QuantumLeft = QuantumTicks;
             }
         }
@@ -509,13 +518,14 @@ namespace Cosmos.Core.Threading
         public static InterruptFrame* SwitchFrom(InterruptFrame* frame)
         {
             s_switchPending = false;
-            bool preempt = s_preempt;
-            s_preempt = false;
+            bool preempt = s_preempt, yield = s_yield;
+            s_preempt = s_yield = false;
             var cur = s_current;
             cur->SavedFrame = frame;
             bool runnable = cur->State == ThreadRunState.Running;
             int best = HighestReadyPriority();
-            if (runnable && cur != s_idle && best < cur->Priority) return frame;    // nothing outranks it: keep running
+            bool donated = yield && runnable && cur != s_idle && best != IdlePriority && best < cur->Priority;
+            if (runnable && cur != s_idle && best < cur->Priority && !donated) return frame;    // nothing outranks it: keep running
             KernelThread* next;
             if (best == IdlePriority)
             {
@@ -532,7 +542,7 @@ namespace Cosmos.Core.Threading
             }
             if (cur == s_idle && runnable) cur->State = ThreadRunState.Ready;
             next->State = ThreadRunState.Running;
-            next->QuantumLeft = QuantumTicks;
+            next->QuantumLeft = donated ? 1 : QuantumTicks;      // a yield to a lower priority lends one tick
             if (next == cur) return frame;
 
             ulong now = Native.Rdtsc();
