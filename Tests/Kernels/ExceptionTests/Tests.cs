@@ -5,33 +5,21 @@ using System.Runtime.CompilerServices;
 using Cosmos.Core.Layout;
 using Cosmos.Runtime;
 using Cosmos.Runtime.EH;
+using Cosmos.TestCases;
 using Cosmos.TestRunner;
 
 namespace ExceptionTests
 {
-    internal class MyBase : Exception { public MyBase(string m) : base(m) { } }
-    internal class MyDerived : MyBase { public MyDerived(string m) : base(m) { } }
-    internal class Other : Exception { public Other(string m) : base(m) { } }
-
-    internal sealed class Disposable : IDisposable
-    {
-        private readonly string _name;
-        public Disposable(string name) { _name = name; }
-        public void Dispose() => Kernel.Log("dispose " + _name);
-    }
-
     internal sealed class Holder { public object Obj; public int Value; }
 
-    internal static class BadStatic
-    {
-        public static readonly int Value = Init();
-        private static int Init() => throw new Other("cctor failed");
-    }
-
     /// <summary>
-    /// .NET exception semantics on the kernel: each case records the events it observes into a log and
-    /// compares it with the order the ECMA-335 two-pass model defines (filters during the first pass,
-    /// before any finally; finally/fault blocks innermost first during the second pass; then the catch).
+    /// .NET exception semantics on the kernel. First every case of the shared table
+    /// <see cref="ExceptionOrderCases"/> (Tests/Shared/ExceptionOrderCases.cs, also run on the host by
+    /// Tests/Cosmos.ExceptionOrder.Tests to prove its expected orders): each records the events it
+    /// observes and compares them with the order the ECMA-335 two-pass model defines (filters during
+    /// the first pass, before any finally; finally/fault blocks innermost first during the second
+    /// pass; then the catch). Then the kernel-only cases: unwinding state, stack traces from our
+    /// runtime's metadata, crash reports, and CPU faults turned into .NET exceptions.
     /// </summary>
     public sealed unsafe class Kernel : TestKernel
     {
@@ -52,8 +40,13 @@ namespace ExceptionTests
             });
         }
 
+        /// <summary>Runs one case of the shared table as a test case of the same name.</summary>
+        private void SharedCase(ExceptionOrderCase c)
+        {
+            Case(c.Name, () => Equal(c.ExpectedEvents, c.Run(), "events"));
+        }
+
         [MethodImpl(MethodImplOptions.NoInlining)] private static void Throw(Exception e) => throw e;
-        [MethodImpl(MethodImplOptions.NoInlining)] private static object MakeObject(int i) => i == 0 ? (object)"text" : new Other("o");
         [MethodImpl(MethodImplOptions.NoInlining)] private static int Id(int i) => i;
         [MethodImpl(MethodImplOptions.NoInlining)] private static long Id64(long i) => i;
         [MethodImpl(MethodImplOptions.NoInlining)] private static Holder NoHolder() => null;
@@ -64,12 +57,6 @@ namespace ExceptionTests
             if (n == 0) throw new InvalidOperationException("deep");
             return Depth(n - 1) + 1;
         }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static bool Filter(string name, bool verdict) { Log(name); return verdict; }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static bool ThrowingFilter() { Log("filter"); throw new InvalidOperationException("in filter"); }
 
         // --- callee-saved registers across unwinding ---
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -97,38 +84,6 @@ namespace ExceptionTests
             return a * 1 + b * 10 + c * 100 + d * 1000 + e * 10000 + r;
         }
 
-        // --- second pass order across frames ---
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void F3() { try { Throw(new Other("f")); } finally { Log("f3"); } }
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void F2() { try { F3(); } finally { Log("f2"); } }
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void F1() { try { F2(); } catch (Other) { Log("catch"); } finally { Log("f1"); } }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static string Which(Exception e)
-        {
-            try { Throw(e); return "none"; }
-            catch (MyDerived) { return "derived"; }
-            catch (MyBase) { return "base"; }
-            catch (ArgumentException) { return "argument"; }
-            catch (Exception) { return "exception"; }
-        }
-
-        private static IEnumerable<int> Iterator()
-        {
-            try
-            {
-                yield return 1;
-                Throw(new Other("in iterator"));
-                yield return 2;
-            }
-            finally
-            {
-                Log("iterator finally");
-            }
-        }
-
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static ulong StackMarker() { int local = 0; return (ulong)&local; }
 
@@ -141,21 +96,7 @@ namespace ExceptionTests
 
         protected override void RunTests()
         {
-            Case("catch in the same method", () =>
-            {
-                int state = 0;
-                try { state = 1; throw new InvalidOperationException("same"); }
-                catch (InvalidOperationException e) { Equal("same", e.Message, "message"); state = 2; }
-                Equal(2, state, "execution continues after the catch");
-            });
-
-            Case("catch in a caller several frames up", () =>
-            {
-                int r = -1;
-                try { r = Depth(8); }
-                catch (InvalidOperationException e) { Equal("deep", e.Message, "message"); r = 99; }
-                Equal(99, r, "handler result");
-            });
+            foreach (var c in ExceptionOrderCases.All) SharedCase(c);
 
             Case("callee-saved registers are restored in the catching frame", () =>
             {
@@ -164,162 +105,6 @@ namespace ExceptionTests
                     long expected = (seed + 1) + (seed + 2) * 10 + (seed + 3) * 100 + (seed + 4) * 1000 + (seed + 5) * 10000 + 1000;
                     Equal(expected, Outer(seed), "Outer(" + seed + ")");
                 }
-            });
-
-            Case("typed catch picks the first matching clause, base types included", () =>
-            {
-                Equal("derived", Which(new MyDerived("d")), "MyDerived");
-                Equal("base", Which(new MyBase("b")), "MyBase");
-                Equal("argument", Which(new ArgumentNullException("p")), "ArgumentNullException is an ArgumentException");
-                Equal("exception", Which(new Other("o")), "Other");
-                Equal("exception", Which(new FormatException()), "FormatException");
-            });
-
-            Case("catch-all catches every exception", () =>
-            {
-                try { Throw(new Other("any")); } catch { Log("caught"); }
-                Equal("caught", Events(), "events");
-            });
-
-            Case("when filters run in the first pass, before any finally", () =>
-            {
-                try
-                {
-                    try { Throw(new MyBase("f")); }
-                    finally { Log("finally"); }
-                }
-                catch (MyBase) when (Filter("filter-false", false)) { Log("wrong catch"); }
-                catch (MyBase e) when (Filter("filter-true", e.Message == "f")) { Log("catch"); }
-                Equal("filter-false,filter-true,finally,catch", Events(), "events");
-            });
-
-            Case("a filter several frames up runs before the inner finally blocks", () =>
-            {
-                try { F2(); }
-                catch (Other) when (Filter("outer-filter", true)) { Log("outer-catch"); }
-                Equal("outer-filter,f3,f2,outer-catch", Events(), "events");
-            });
-
-            Case("an exception inside a filter counts as false", () =>
-            {
-                try
-                {
-                    try { Throw(new Other("o")); }
-                    catch (Other) when (ThrowingFilter()) { Log("wrong"); }
-                }
-                catch (Other) { Log("outer"); }
-                Equal("filter,outer", Events(), "events");
-            });
-
-            Case("finally blocks run innermost first, then the catch, then its finally", () =>
-            {
-                F1();
-                Equal("f3,f2,catch,f1", Events(), "events");
-            });
-
-            Case("throw; rethrows the same exception and keeps its stack trace", () =>
-            {
-                var original = new MyBase("original");
-                Exception caught = null;
-                try
-                {
-                    try { Throw(original); }
-                    catch (MyBase) { Log("inner"); throw; }
-                }
-                catch (Exception e) { caught = e; Log("outer"); }
-                True(ReferenceEquals(original, caught), "same object");
-                Equal("inner,outer", Events(), "events");
-                string trace = caught.StackTrace ?? "";
-                True(trace.Contains("ExceptionTests.Kernel.Throw("), "stack trace keeps the original throw site: " + trace);
-            });
-
-            Case("throw; after a nested exception was handled inside the catch", () =>
-            {
-                try
-                {
-                    try { Throw(new MyBase("a")); }
-                    catch (MyBase)
-                    {
-                        try { Throw(new Other("b")); } catch (Other o) { Log("handled " + o.Message); }
-                        throw;
-                    }
-                }
-                catch (MyBase e) { Log("rethrown " + e.Message); }
-                Equal("handled b,rethrown a", Events(), "events");
-            });
-
-            Case("an exception thrown inside a catch block", () =>
-            {
-                try
-                {
-                    try { Throw(new MyBase("first")); }
-                    catch (MyBase) { Log("catch1"); Throw(new Other("second")); }
-                }
-                catch (Other o) { Log("catch2 " + o.Message); }
-                Equal("catch1,catch2 second", Events(), "events");
-            });
-
-            Case("an exception thrown inside a finally replaces the one in flight", () =>
-            {
-                try
-                {
-                    try { Throw(new MyBase("first")); }
-                    finally { Log("finally"); Throw(new Other("second")); }
-                }
-                catch (MyBase) { Log("wrong"); }
-                catch (Other o) { Log("other " + o.Message); }
-                Equal("finally,other second", Events(), "events");
-            });
-
-            Case("try/catch inside a finally that runs during unwinding", () =>
-            {
-                try
-                {
-                    try { Throw(new MyBase("outer")); }
-                    finally
-                    {
-                        try { Throw(new Other("inner")); }
-                        catch (Other) { Log("inner-catch"); }
-                        Log("finally-end");
-                    }
-                }
-                catch (MyBase e) { Log("catch " + e.Message); }
-                Equal("inner-catch,finally-end,catch outer", Events(), "events");
-            });
-
-            Case("nested try regions in one method", () =>
-            {
-                try
-                {
-                    try
-                    {
-                        try { Throw(new MyDerived("x")); }
-                        catch (Other) { Log("wrong1"); }
-                        finally { Log("finally1"); }
-                    }
-                    catch (ArgumentException) { Log("wrong2"); }
-                    finally { Log("finally2"); }
-                }
-                catch (MyBase e) when (Filter("filter", true)) { Log("catch " + e.Message); }
-                finally { Log("finally3"); }
-                Equal("filter,finally1,finally2,catch x,finally3", Events(), "events");
-            });
-
-            Case("using disposes and iterator fault/finally blocks run on exception", () =>
-            {
-                try
-                {
-                    using (new Disposable("a"))
-                    using (new Disposable("b"))
-                        Throw(new Other("u"));
-                }
-                catch (Other) { Log("catch1"); }
-                try
-                {
-                    foreach (int x in Iterator()) Log("item " + x);
-                }
-                catch (Other o) { Log("catch2 " + o.Message); }
-                Equal("dispose b,dispose a,catch1,item 1,iterator finally,catch2 in iterator", Events(), "events");
             });
 
             Case("Exception.StackTrace lists the test's own methods", () =>
@@ -354,57 +139,6 @@ namespace ExceptionTests
                 True(!inside.Contains("Depth("), "the unwound frames of the throw are not on the stack: " + inside);
             });
 
-            Case("InvalidCastException from a bad cast", () =>
-            {
-                object o = MakeObject(0);
-                try { var e = (Exception)o; Log("no exception " + e); }
-                catch (InvalidCastException) { Log("cast"); }
-                Equal("cast", Events(), "events");
-            });
-
-            Case("IndexOutOfRangeException from an array access", () =>
-            {
-                int[] a = new int[3];
-                try { a[Id(5)] = 1; Log("no exception"); }
-                catch (IndexOutOfRangeException) { Log("index"); }
-                Equal("index", Events(), "events");
-            });
-
-            Case("throw null raises NullReferenceException", () =>
-            {
-                try { Exception e = null; if (Id(1) == 1) throw e; }
-                catch (NullReferenceException) { Log("null"); }
-                Equal("null", Events(), "events");
-            });
-
-            Case("BCL exceptions (FormatException, ArgumentException, KeyNotFound, ArgumentOutOfRange, Overflow)", () =>
-            {
-                try { int.Parse("x" + Id(1)); Log("no exception"); } catch (FormatException) { Log("format"); }
-                var d = new Dictionary<string, int> { ["k"] = 1 };
-                try { d.Add("k", 2); } catch (ArgumentException) { Log("argument"); }
-                try { Log("value " + d["missing"]); } catch (KeyNotFoundException) { Log("key"); }
-                try { Log("abc".Substring(Id(5))); } catch (ArgumentOutOfRangeException) { Log("range"); }
-                try { Log("sum " + checked(int.MaxValue + Id(1))); } catch (OverflowException) { Log("overflow"); }
-                Equal("format,argument,key,range,overflow", Events(), "events");
-            });
-
-            Case("a throwing static constructor raises TypeInitializationException", () =>
-            {
-                try { Log("value " + BadStatic.Value); }
-                catch (TypeInitializationException e) { Log("type-init " + (e.InnerException?.Message ?? "no inner")); }
-                Equal("type-init cctor failed", Events(), "events");
-            });
-
-            Case("AppDomain.FirstChanceException sees each throw", () =>
-            {
-                EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> h = (s, a) => Log("first-chance " + a.Exception.Message);
-                AppDomain.CurrentDomain.FirstChanceException += h;
-                try { Throw(new Other("fc")); } catch (Other) { Log("catch"); }
-                AppDomain.CurrentDomain.FirstChanceException -= h;
-                try { Throw(new Other("unobserved")); } catch (Other) { Log("catch2"); }
-                Equal("first-chance fc,catch,catch2", Events(), "events");
-            });
-
             Case("many exceptions in a loop leak neither stack nor ExInfos", () =>
             {
                 ulong before = StackMarker();
@@ -435,7 +169,7 @@ namespace ExceptionTests
                 catch (InvalidOperationException e)
                 {
                     string report = Exceptions.FormatUnhandledReport(e);
-                    True(report.Contains("\n ---> ExceptionTests.MyBase: inner-msg"), "inner exception: " + report);
+                    True(report.Contains("\n ---> Cosmos.TestCases.MyBase: inner-msg"), "inner exception: " + report);
                 }
             });
 
@@ -517,27 +251,6 @@ namespace ExceptionTests
                 }
                 catch (NullReferenceException) { Log("null in catch"); }
                 Equal("catch,null in catch", Events(), "events");
-            });
-
-            Case("filters and handlers read and write the parent frame's locals", () =>
-            {
-                int seen = 0, local = 40;
-                for (int i = 0; i < 3; i++)
-                {
-                    try { Throw(new Other("p")); }
-                    catch (Other) when (++seen > 1) { local += seen; }
-                    catch (Other) { local -= 100; }
-                }
-                Equal(3, seen, "filter ran once per throw");
-                Equal(40 - 100 + 2 + 3, local, "handlers updated the local");
-            });
-
-            Case("lock releases the monitor when the body throws", () =>
-            {
-                object gate = new object();
-                try { lock (gate) { Log("held " + System.Threading.Monitor.IsEntered(gate)); Throw(new Other("l")); } }
-                catch (Other) { Log("released " + !System.Threading.Monitor.IsEntered(gate)); }
-                Equal("held True,released True", Events(), "events");
             });
 
             Case("an exception unwinds 1000 frames", () =>
