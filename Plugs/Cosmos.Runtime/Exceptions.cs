@@ -99,8 +99,8 @@ namespace Cosmos.Runtime
             *(ulong*)(osContext + R15) = context->R15;
         }
 
-        /// <summary>"Unhandled exception: Type: message", the stack trace lines, then " ---&gt; Type: message" for each inner exception.</summary>
-        public static string FormatUnhandledReport(object exception)
+        /// <summary>"Unhandled exception: Type: message", the stack trace lines, " ---&gt; Type: message" for each inner exception, then the kernel thread it happened on.</summary>
+        public static unsafe string FormatUnhandledReport(object exception)
         {
             var sb = new StringBuilder();
             sb.Append(UnhandledMarker).Append(Describe(exception));
@@ -110,6 +110,9 @@ namespace Cosmos.Runtime
                 sb.Append("\n ---> ").Append(Describe(inner));
                 AppendTrace(sb, inner);
             }
+            var thread = Cosmos.Core.Threading.Scheduler.Current;
+            if (thread != null)
+                sb.Append("\nOn kernel thread ").Append(thread->Id.ToString()).Append(thread == Cosmos.Core.Threading.Scheduler.BootThread ? " (the boot thread)" : "");
             return sb.ToString();
         }
 
