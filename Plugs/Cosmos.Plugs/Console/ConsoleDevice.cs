@@ -490,8 +490,20 @@ namespace Cosmos.Plugs.ConsoleIO
         private static ConsoleKeyInfo WaitKey()
         {
             ConsoleKeyInfo key;
-            while (!TryReadKey(out key)) Native.Pause();
+            while (!TryReadKey(out key)) WaitForInput();
             return key;
+        }
+
+        /// <summary>
+        /// Nothing typed yet: sleeps until the next scheduler tick (about 1 ms) so that other threads, lower
+        /// priorities included, get the processor while the reader waits; spins on PAUSE when no scheduler tick runs.
+        /// </summary>
+        private static void WaitForInput()
+        {
+            ulong hz = Cosmos.Core.Threading.Scheduler.TscHz;
+            if (Cosmos.Core.Threading.Scheduler.IsInitialized && Cosmos.Core.Threading.Scheduler.TickHz != 0 && hz != 0)
+                Cosmos.Core.Threading.Scheduler.SleepUntil(Native.Rdtsc() + hz / Cosmos.Core.Threading.Scheduler.TickHz);
+            else Native.Pause();
         }
 
         private static void EnsureInputInitialized()
