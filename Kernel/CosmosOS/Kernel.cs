@@ -26,6 +26,7 @@ namespace CosmosOS
             Add("mem", "mem", "heap and RAM figures in bytes", _ => Mem());
             Add("cpu", "cpu", "processor vendor, brand and features", _ => Cpu());
             Add("uptime", "uptime", "time since boot", _ => Uptime());
+            Add("threads", "threads", "kernel threads: id, state, priority, CPU time", _ => Threads());
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
@@ -101,6 +102,22 @@ namespace CosmosOS
             if ((ecx & (1u << 26)) != 0) features.Add("XSAVE");
             if ((ecx & (1u << 28)) != 0) features.Add("AVX");
             Console.WriteLine($"features: {string.Join(" ", features)}");
+        }
+
+        private static unsafe void Threads()
+        {
+            ulong hz = Cosmos.HAL.TSC.Frequency;
+            Console.WriteLine("  id  state    priority  cpu ms");
+            for (int i = 0; i < Cosmos.Core.Threading.Scheduler.ThreadSlots; i++)
+            {
+                var t = Cosmos.Core.Threading.Scheduler.GetThread(i);
+                if (t == null) continue;
+                ulong run = t->RunTsc;
+                if (t == Cosmos.Core.Threading.Scheduler.Current) run += CPU.GetCPUUptime() - t->SwitchedInTsc;
+                string prio = t == Cosmos.Core.Threading.Scheduler.IdleThread ? "idle" : ((System.Threading.ThreadPriority)t->Priority).ToString();
+                Console.WriteLine($"  {t->Id,2}  {t->State,-8} {prio,-9} {run * 1000 / hz,6}");
+            }
+            Console.WriteLine($"switches {Cosmos.Core.Threading.Scheduler.SwitchCount}, preemptions {Cosmos.Core.Threading.Scheduler.PreemptionCount}, ticks {Cosmos.Core.Threading.Scheduler.TickCount}");
         }
 
         private static void Uptime()
