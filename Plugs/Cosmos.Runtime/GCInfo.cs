@@ -12,7 +12,7 @@ namespace Cosmos.Runtime
     /// frozen objects (preinitialized data) report int.MaxValue as in .NET 8+, and every collection is
     /// a full one, so GC.CollectionCount(n) returns the number of collections for any n ≥ 0.
     /// Sizes are bytes of heap cells (objects rounded up to their size class); durations come from
-    /// the TSC. No-GC regions and GC.GetGCMemoryInfo are not supported and panic saying so.
+    /// the TSC. No-GC regions are not supported and panic saying so.
     /// (Finalization exports: GC/Finalization.cs; GC reporting frames: GC/Roots.cs.)
     /// </summary>
     public static unsafe class GCInfo
@@ -102,9 +102,43 @@ namespace Cosmos.Runtime
             return 0;
         }
 
+        /// <summary>
+        /// GC.GetGCMemoryInfo: fills the CoreLib's GCMemoryInfoData (sequential layout, verified in the 9.0.18 CoreLib:
+        /// ten longs — high-load threshold, total available, memory load, heap size, fragmented, committed, promoted,
+        /// pinned objects, pending finalizers, index — at 0..79, generation and pause percentage at 80/84, the
+        /// compacted/concurrent bytes at 88/89, five GCGenerationInfo of 4 longs at 96..255, two TimeSpan pauses at
+        /// 256/264) from the last collection. Every collection is a full blocking one of generation 0, so GCKind.Any
+        /// and FullBlocking describe it and Ephemeral/Background find none (all zero). Memory figures: the page heap's
+        /// size (available), its used pages (load, threshold 90 %), the collector's blocks and large objects
+        /// (committed, heap size), their bytes not live after the last collection (fragmented).
+        /// </summary>
         [RuntimeExport("RhGetMemoryInfo")]
-        public static void RhGetMemoryInfo(void* info, int kind)
-            => Panic.Halt("GC.GetGCMemoryInfo: not supported by the Cosmos collector (use Cosmos.Runtime.GarbageCollector)");
+        public static void RhGetMemoryInfo(byte* data, int kind)
+        {
+            for (int i = 0; i < 272; i++) data[i] = 0;
+            long* l = (long*)data;
+            long total = (long)Heap.TotalBytes;
+            l[0] = total / 10 * 9;
+            l[1] = total;
+            l[2] = (long)Heap.UsedBytes;
+            long committed = (long)(GarbageCollector.SmallBlockBytes + GarbageCollector.LargeObjectBytes);
+            long live = (long)GarbageCollector.LiveBytesAfterLastCollection;
+            l[3] = committed;
+            l[5] = committed;
+            l[8] = (long)GarbageCollector.PendingFinalizers;
+            bool any = kind == 0 || kind == 2;   // GCKind.Any, FullBlocking
+            if (!any || GarbageCollector.CollectionCount == 0) return;
+            l[4] = committed > live ? committed - live : 0;
+            l[6] = live;
+            l[9] = GarbageCollector.CollectionCount;
+            ulong hz = RuntimeEnvironment.TscFrequency;
+            ulong uptime = Native.Rdtsc() - Native.GetBootInfo()->EntryTsc;
+            *(int*)(data + 84) = uptime == 0 ? 0 : (int)(GarbageCollector.TotalPauseTicks * 100 / uptime);
+            long* gen0 = (long*)(data + 96);
+            gen0[0] = live + (long)GarbageCollector.LastFreedBytes;   // size before
+            gen0[2] = live;                                            // size after
+            if (hz != 0) *(long*)(data + 256) = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
+        }
 
         [RuntimeExport("RhBulkMoveWithWriteBarrier")]
         public static void RhBulkMoveWithWriteBarrier(byte* dest, byte* src, UIntPtr size) => Memory.Move(dest, src, (ulong)size);
