@@ -21,7 +21,9 @@ namespace Cosmos.Build.Bench
     /// Tests/Bench/InterruptBench (int3 round trip and timer IRQ entry-to-handler latency, each beside the
     /// bare X# save/restore stub measured in the same run, with the ratio); then the garbage collector
     /// figures of Tests/Bench/GCBench (allocation per 32-byte object beside a bump-pointer loop, and the
-    /// collection pause with 100,000 live objects beside a plain walk of them).
+    /// collection pause with 100,000 live objects beside a plain walk of them); then the thread figures of
+    /// Tests/Bench/ThreadBench (thread switch through Thread.Yield, blocking hand-offs and thread creation, each
+    /// beside the bare X# register + SIMD state swap measured in the same run).
     /// </summary>
     public static class BenchCommand
     {
@@ -31,8 +33,9 @@ namespace Cosmos.Build.Bench
             var runs = new Option<int>("--boots") { Description = "Boots to average", DefaultValueFactory = _ => 3 };
             var irqOnly = new Option<bool>("--interrupts-only") { Description = "Only the interrupt figures (Tests/Bench/InterruptBench)" };
             var gcOnly = new Option<bool>("--gc-only") { Description = "Only the garbage collector figures (Tests/Bench/GCBench)" };
-            var cmd = new Command("bench", "Print build, boot and interrupt figures of the demo OS.") { kvm, runs, irqOnly, gcOnly };
-            cmd.SetAction(p => Program.Guard(() => p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
+            var threadsOnly = new Option<bool>("--threads-only") { Description = "Only the thread figures (Tests/Bench/ThreadBench)" };
+            var cmd = new Command("bench", "Print build, boot, interrupt, GC and thread figures of the demo OS.") { kvm, runs, irqOnly, gcOnly, threadsOnly };
+            cmd.SetAction(p => Program.Guard(() => p.GetValue(threadsOnly) ? RunThreadsOnly(p.GetValue(kvm)) : p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
             return cmd;
         }
 
@@ -104,6 +107,7 @@ namespace Cosmos.Build.Bench
             }
             InterruptFigures(root, kvm);
             GcFigures(root, kvm);
+            ThreadFigures(root, kvm);
             return 0;
         }
 
@@ -198,6 +202,69 @@ namespace Cosmos.Build.Bench
                 double hz = mhz.Success ? double.Parse(mhz.Groups[1].Value) * 1e6 : 0;
                 string ms = hz > 0 ? $" = {pause / hz * 1000:0.00} ms at {hz / 1e6:0} MHz" : "";
                 Console.WriteLine($"  GC pause, {p.Groups[1].Value} live objects {pause,10:0} ticks{ms} (mark {mark:0}, sweep {pause - mark:0}) (baseline: plain walk of the same objects {walk:0} ticks; ratio {pause / walk:0.0}x) [{accel}]");
+            }
+        }
+
+        // ---- thread figures (Tests/Bench/ThreadBench) ----
+
+        private static int RunThreadsOnly(bool kvm)
+        {
+            var root = TestCommand.RepoRoot();
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            ThreadFigures(root, kvm);
+            return 0;
+        }
+
+        /// <summary>
+        /// Boots Tests/Bench/ThreadBench headless and prints, in TSC ticks (best of 7 rounds), each beside the bare X#
+        /// register + SIMD state swap (<c>cosmos_bare_switch</c>: 15 GPRs + RFLAGS, XSAVE/FXSAVE as the interrupt
+        /// stubs do, RSP stored and reloaded, restore) measured in the same run, with the ratio: the thread switch
+        /// (two Normal-priority threads ping-ponging with Thread.Yield; elapsed / switches counted by the scheduler),
+        /// a blocking hand-off through SemaphoreSlim and through Monitor.Wait/Pulse, and Thread.Start + Join of an
+        /// empty thread. Checks the kernel reports (every Yield switched) are printed when they fail. TCG always;
+        /// KVM too when asked and usable.
+        /// </summary>
+        private static void ThreadFigures(string root, bool kvm)
+        {
+            var proj = Path.Combine(root, "Tests", "Bench", "ThreadBench", "ThreadBench.csproj");
+            Build(root, proj);
+            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "ThreadBench.iso");
+            Console.WriteLine("Thread figures (Tests/Bench/ThreadBench; TSC ticks, best of 7 rounds, beside a bare X# register + SIMD state swap measured in the same run)");
+            foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
+            {
+                string accel = useKvm ? "KVM" : "TCG";
+                if (useKvm && !Qemu.KvmUsable()) { Console.WriteLine($"  [{accel}] /dev/kvm cannot be opened: skipped"); continue; }
+                var (ok, output) = BootToDone(iso, useKvm, TimeSpan.FromSeconds(180));
+                var y = Regex.Match(output, @"bench threads yield iterations (\d+) switches (\d+) preemptions (\d+) yields-true (\d+) ticks (\d+)");
+                var b = Regex.Match(output, @"bench threads bare calls (\d+) ticks (\d+)");
+                if (!ok || !y.Success || !b.Success)
+                {
+                    var tail = string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+                    Console.WriteLine($"  [{accel}] the benchmark kernel did not finish: {tail}");
+                    continue;
+                }
+                var simd = Regex.Match(output, @"bench threads simd (\S+) area (\d+)");
+                if (simd.Success) Console.WriteLine($"  [{accel}] SIMD save {simd.Groups[1].Value}, area {simd.Groups[2].Value} bytes");
+                foreach (Match c in Regex.Matches(output, @"bench threads check (.*)")) Console.WriteLine($"  [{accel}] CHECK FAILED: {c.Groups[1].Value.Trim()}");
+
+                double bare = double.Parse(b.Groups[2].Value) / double.Parse(b.Groups[1].Value);
+                string baseline = $"(baseline: bare X# register + SIMD swap {bare:0} ticks; ratio {{0:0.00}}x) [{accel}]";
+                double iterations = double.Parse(y.Groups[1].Value), switches = double.Parse(y.Groups[2].Value);
+                double perSwitch = double.Parse(y.Groups[5].Value) / switches;
+                Console.WriteLine($"  {"thread switch (Thread.Yield)",-33} {perSwitch,8:0} ticks   ({switches:0} switches in {iterations:0} ping-pong iterations, {y.Groups[4].Value} yields switched, {y.Groups[3].Value} preemptions) " + string.Format(baseline, perSwitch / bare));
+                foreach (var (key, label) in new[] { ("semaphore", "hand-off (SemaphoreSlim)"), ("monitor", "hand-off (Monitor.Wait/Pulse)") })
+                {
+                    var h = Regex.Match(output, $@"bench threads {key} handoffs (\d+) switches (\d+) ticks (\d+)");
+                    if (!h.Success) continue;
+                    double n = double.Parse(h.Groups[1].Value), per = double.Parse(h.Groups[3].Value) / n;
+                    Console.WriteLine($"  {label,-33} {per,8:0} ticks   (per hand-off, {double.Parse(h.Groups[2].Value) / n:0.00} switches each) " + string.Format(baseline, per / bare));
+                }
+                var cr = Regex.Match(output, @"bench threads create threads (\d+) switches (\d+) ticks (\d+)");
+                if (cr.Success)
+                {
+                    double n = double.Parse(cr.Groups[1].Value), per = double.Parse(cr.Groups[3].Value) / n;
+                    Console.WriteLine($"  {"Thread.Start + Join, empty thread",-33} {per,8:0} ticks   (per thread, {double.Parse(cr.Groups[2].Value) / n:0.0} switches each) " + string.Format(baseline, per / bare));
+                }
             }
         }
 
