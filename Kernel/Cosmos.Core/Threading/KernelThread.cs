@@ -63,6 +63,15 @@ namespace Cosmos.Core.Threading
         public ulong RunTsc;
         /// <summary>TSC value when it was last switched in.</summary>
         public ulong SwitchedInTsc;
+        /// <summary>TSC value when it last entered a ready queue (for the starvation boost).</summary>
+        public ulong ReadySinceTsc;
+        /// <summary>1 while it runs on a starvation boost at <see cref="Scheduler.Highest"/>; its own priority is then <see cref="BasePriority"/>.</summary>
+        public int Boosted;
+        /// <summary>Its own priority while <see cref="Boosted"/>.</summary>
+        public int BasePriority;
+
+        /// <summary>The thread's own priority (what Thread.Priority reports), boost or not.</summary>
+        public readonly int OwnPriority => Boosted != 0 ? BasePriority : Priority;
         /// <summary>Per-thread copy of the globals registered with <see cref="Scheduler.RegisterPerThreadGlobal"/> (saved on switch-out, loaded on switch-in).</summary>
         public fixed byte PerThreadGlobals[Scheduler.PerThreadGlobalBytes];
 

@@ -33,7 +33,10 @@ namespace Cosmos.Core.Threading
     /// <item><b>Policy.</b> Five priorities (<see cref="Lowest"/> … <see cref="Highest"/>, System.Threading.ThreadPriority
     /// order); a runnable thread of a higher priority always runs before lower ones, and preempts them at once when it
     /// becomes ready; threads of equal priority share the processor in time slices of <see cref="QuantumTicks"/> timer
-    /// ticks. The idle thread (<see cref="IdlePriority"/>) runs when nothing else can; it HLTs.</item>
+    /// ticks. The idle thread (<see cref="IdlePriority"/>) runs when nothing else can; it HLTs. A ready thread that has
+    /// waited <see cref="StarvationMs"/> runs one time slice at <see cref="Highest"/> (a starvation boost, as Windows'
+    /// balance-set manager does after about 4 s): it bounds priority inversion through runtime locks whose owner the
+    /// scheduler cannot see (the CoreLib's LowLevelLock).</item>
     /// <item><b>Blocking.</b> <see cref="Block"/> and <see cref="Wake"/> with interrupts disabled by the caller; timed
     /// waits end at the first timer tick at or after their TSC deadline.</item>
     /// <item><b>Stacks.</b> Each thread gets <see cref="DefaultStackBytes"/> (or the requested size) above an unmapped
@@ -63,6 +66,8 @@ namespace Cosmos.Core.Threading
         public const ulong DefaultStackBytes = 256 * 1024;
         /// <summary>Smallest stack a thread gets (bytes); smaller requests are rounded up to it.</summary>
         public const ulong MinStackBytes = 64 * 1024;
+        /// <summary>A ready thread that has not run for this many milliseconds gets one time slice at <see cref="Highest"/>.</summary>
+        public const int StarvationMs = 300;
         /// <summary><see cref="KernelThread.WaitResult"/>: woken by <see cref="Wake"/>, or by the deadline.</summary>
         public const int WokenByTimeout = 0, WokenBySignal = 1;
 
@@ -78,7 +83,7 @@ namespace Cosmos.Core.Threading
         private static KernelThread* s_current, s_idle, s_boot;
         private static ulong s_nextId = 1;
         private static bool s_initialized, s_switchPending, s_preempt, s_yield;
-        private static ulong s_switches, s_preemptions, s_ticks, s_lastTickTsc, s_tickTsc, s_created, s_exited;
+        private static ulong s_switches, s_preemptions, s_ticks, s_lastTickTsc, s_tickTsc, s_created, s_exited, s_boosts;
         private static uint s_tickHz;
         private static byte* s_globals;
         private static int s_globalBytes;
@@ -100,6 +105,8 @@ namespace Cosmos.Core.Threading
         public static ulong PreemptionCount => s_preemptions;
         /// <summary>Address of the <see cref="PreemptionCount"/> counter (for X# test loops that must not call managed code).</summary>
         public static ulong* PreemptionCountAddress => (ulong*)Unsafe.AsPointer(ref s_preemptions);
+        /// <summary>Starvation boosts given since boot (see <see cref="StarvationMs"/>).</summary>
+        public static ulong BoostCount => s_boosts;
         /// <summary>Timer ticks seen since <see cref="SetTickSource"/>.</summary>
         public static ulong TickCount => s_ticks;
         /// <summary>Tick rate set by <see cref="SetTickSource"/> (0: no timer drives the scheduler).</summary>
@@ -406,7 +413,8 @@ namespace Cosmos.Core.Threading
         {
             if (priority < Lowest || priority > Highest) Panic.Halt("Scheduler.SetPriority: priority out of range", (ulong)(long)priority);
             ulong irq = CPU.SaveAndDisableInterrupts();
-            if (t->Priority != IdlePriority && t->Priority != priority)
+            if (t->Boosted != 0) t->BasePriority = priority;           // takes effect when the boost ends
+            else if (t->Priority != IdlePriority && t->Priority != priority)
             {
                 if (t->State == ThreadRunState.Ready)
                 {
@@ -439,6 +447,7 @@ namespace Cosmos.Core.Threading
         {
             int p = t->Priority;
             t->Next = null;
+            t->ReadySinceTsc = Native.Rdtsc();
             var tail = (KernelThread*)s_t.Tail[p];
             if (tail == null) s_t.Head[p] = (ulong)t; else tail->Next = t;
             s_t.Tail[p] = (ulong)t;
@@ -481,6 +490,7 @@ namespace Cosmos.Core.Threading
             s_lastTickTsc = now;
             if (!s_initialized) return;
             WakeExpired(now);
+            if (s_ticks % 16 == 0) BoostStarved(now);
             var cur = s_current;
             if (cur == s_idle) { if (AnyReady) s_switchPending = true; return; }
             int best = HighestReadyPriority();
@@ -488,7 +498,8 @@ namespace Cosmos.Core.Threading
             if (--cur->QuantumLeft <= 0)
             {
                 cur->QuantumLeft = 0;
-                if (best >= cur->Priority) { s_switchPending = true; s_preempt = true; }
+                if (cur->Boosted != 0) { EndBoost(cur); s_switchPending = true; s_preempt = true; }   // the boost lasts one slice
+                else if (best >= cur->Priority) { s_switchPending = true; s_preempt = true; }
                 else cur->QuantumLeft = QuantumTicks;
             }
         }
@@ -503,6 +514,40 @@ namespace Cosmos.Core.Threading
                 if (t->WaitingOn != null) { t->WaitingOn->Remove(t); t->WaitingOn = null; }
                 MakeReady(t, WokenByTimeout);
             }
+        }
+
+        /// <summary>Moves every ready thread below <see cref="Highest"/> that has waited <see cref="StarvationMs"/> to the Highest queue for one slice.</summary>
+        private static void BoostStarved(ulong now)
+        {
+            ulong hz = TscHz;
+            if (hz == 0) return;
+            ulong limit = hz / 1000 * StarvationMs;
+            for (int p = Lowest; p < Highest; p++)
+            {
+                var t = (KernelThread*)s_t.Head[p];
+                while (t != null)
+                {
+                    var next = t->Next;
+                    if (now - t->ReadySinceTsc >= limit)
+                    {
+                        Dequeue(t);
+                        t->BasePriority = t->Priority;
+                        t->Priority = Highest;
+                        t->Boosted = 1;
+                        Enqueue(t);
+                        s_boosts++;
+                        if (s_current != s_idle && s_current->Priority < Highest) { s_switchPending = true; s_preempt = true; }
+                    }
+                    t = next;
+                }
+            }
+        }
+
+        private static void EndBoost(KernelThread* t)
+        {
+            if (t->Boosted == 0) return;
+            t->Priority = t->BasePriority;
+            t->Boosted = 0;
         }
 
         private static void OnYield(InterruptFrame* frame) => s_switchPending = true;
@@ -523,18 +568,23 @@ namespace Cosmos.Core.Threading
             var cur = s_current;
             cur->SavedFrame = frame;
             bool runnable = cur->State == ThreadRunState.Running;
+            if (!runnable) EndBoost(cur);
             int best = HighestReadyPriority();
             bool donated = yield && runnable && cur != s_idle && best != IdlePriority && best < cur->Priority;
-            if (runnable && cur != s_idle && best < cur->Priority && !donated) return frame;    // nothing outranks it: keep running
+            if (runnable && cur != s_idle && best < cur->Priority && !donated)                 // nothing outranks it: keep running
+            {
+                if (cur->QuantumLeft <= 0) cur->QuantumLeft = QuantumTicks;
+                return frame;
+            }
             KernelThread* next;
             if (best == IdlePriority)
             {
-                if (runnable) { if (cur != s_idle) cur->QuantumLeft = QuantumTicks; return frame; }
+                if (runnable) { if (cur != s_idle) cur->QuantumLeft = QuantumTicks; EndBoost(cur); return frame; }
                 next = s_idle;
             }
             else
             {
-                if (runnable && cur != s_idle) { cur->State = ThreadRunState.Ready; Enqueue(cur); }
+                if (runnable && cur != s_idle) { EndBoost(cur); cur->State = ThreadRunState.Ready; Enqueue(cur); }
                 next = (KernelThread*)s_t.Head[best];
                 s_t.Head[best] = (ulong)next->Next;
                 if (next->Next == null) s_t.Tail[best] = 0;

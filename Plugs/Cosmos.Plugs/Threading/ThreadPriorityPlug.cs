@@ -21,7 +21,7 @@ namespace Cosmos.Plugs.Threading
         public static ThreadPriority GetPriorityLive(Thread aThis)
         {
             var t = Find(aThis);
-            return t == null ? ThreadPriority.Normal : (ThreadPriority)t->Priority;
+            return t == null ? ThreadPriority.Normal : (ThreadPriority)t->OwnPriority;
         }
 
         /// <summary>Thread.Priority setter (and Thread.Start with a preset priority): false when the thread has no kernel thread (it exited), which the CoreLib reports as ThreadStateException.</summary>
