@@ -181,13 +181,21 @@ namespace RuntimeTests
                 Equal(2000, set.Count, "HashSet<string> keeps distinct keys");
             });
 
-            Test("floating point and double→int conversions saturate", () =>
+            Test("floating point and double→int/long/uint/ulong conversions saturate", () =>
             {
                 double big = 1e20;
                 Equal(int.MaxValue, (int)big, "(int)1e20");
                 Equal(int.MinValue, (int)(-big), "(int)-1e20");
                 double nan = double.NaN;
                 Equal(0, (int)nan, "(int)NaN");
+                Equal(ulong.MaxValue, (ulong)Id(1e20), "(ulong)1e20");
+                Equal(0UL, (ulong)Id(-5.5), "(ulong)-5.5");
+                Equal(0UL, (ulong)Id(nan), "(ulong)NaN");
+                Equal(12345UL, (ulong)Id(12345.9), "(ulong)12345.9");
+                Equal(0x8000_0000_0000_0800UL, (ulong)Id(9223372036854777856.0), "(ulong)(2^63 + 2048)");
+                Equal(uint.MaxValue, (uint)Id(1e12), "(uint)1e12");
+                Equal(4_000_000_000u, (uint)Id(4e9), "(uint)4e9");
+                Equal(0u, (uint)Id(-1.0), "(uint)-1");
                 Equal(3.0, Math.Ceiling(2.1), "Math.Ceiling");
                 Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
                 Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
@@ -195,6 +203,10 @@ namespace RuntimeTests
         }
 
         private static int Sum(int[] a) { int s = 0; foreach (int x in a) s += x; return s; }
+
+        /// <summary>Hides a constant from the compiler so that a conversion runs at run time (through RhpDbl2ULng / RhpDbl2UInt).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static double Id(double d) => d;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static int BigFrame(byte v)
