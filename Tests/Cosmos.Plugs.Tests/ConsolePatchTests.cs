@@ -38,7 +38,8 @@ namespace Cosmos.Plugs.Tests
 
             public Patched()
             {
-                Result = Toolchain.Patch(OutDir, Toolchain.SystemConsole);
+                // Every plug class of Cosmos.Plugs must find its target: the Thread plug's is in the CoreLib.
+                Result = Toolchain.Patch(OutDir, Toolchain.SystemConsole, Toolchain.CoreLib);
                 string patched = Path.Combine(OutDir, "System.Console.dll");
                 if (Result.Success && File.Exists(patched))
                 {
@@ -73,18 +74,19 @@ namespace Cosmos.Plugs.Tests
             foreach (PatchDiagnostic d in _p.Result.Diagnostics) _out.WriteLine(d.ToString());
             Assert.True(_p.Result.Success, "plug errors: " + string.Join("\n", _p.Result.Errors));
             Assert.Empty(_p.Result.Diagnostics);
-            PatchedAssembly a = Assert.Single(_p.Result.PatchedAssemblies);
-            Assert.Equal("System.Console", a.AssemblyName);
+            Assert.Equal(new[] { "System.Console", "System.Private.CoreLib" }, _p.Result.PatchedAssemblies.Select(a => a.AssemblyName).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Fact]
         public void EveryPlugMethodIsBound()
         {
-            int expected = typeof(ConsolePalPlug).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Length
-                         + typeof(ConsolePlug).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Length;
+            const System.Reflection.BindingFlags PublicStatic = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static;
+            int console = typeof(ConsolePalPlug).GetMethods(PublicStatic).Length + typeof(ConsolePlug).GetMethods(PublicStatic).Length;
+            int thread = typeof(Cosmos.Plugs.Threading.ThreadPriorityPlug).GetMethods(PublicStatic).Length;
             foreach (AppliedPlug p in _p.Result.Plugs) _out.WriteLine(p.ToString());
-            Assert.Equal(expected, _p.Result.Plugs.Count);
-            Assert.Equal(expected, _p.Result.PatchedAssemblies.Single().PatchedMethodCount);
+            Assert.Equal(console + thread, _p.Result.Plugs.Count);
+            Assert.Equal(console, _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Console").PatchedMethodCount);
+            Assert.Equal(thread, _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Private.CoreLib").PatchedMethodCount);
         }
 
         [Fact]

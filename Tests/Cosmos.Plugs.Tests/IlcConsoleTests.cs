@@ -84,8 +84,10 @@ static class Program
             try
             {
                 string patchedDir = Path.Combine(dir, "patched");
-                PatchResult r = Toolchain.Patch(patchedDir, Toolchain.SystemConsole);
+                PatchResult r = Toolchain.Patch(patchedDir, Toolchain.SystemConsole, Toolchain.CoreLib);
                 Assert.True(r.Success, string.Join("\n", r.Errors));
+                // This test is about System.Console: compile both probes against the original CoreLib.
+                foreach (string f in Directory.GetFiles(patchedDir, "System.Private.CoreLib.*")) File.Delete(f);
 
                 string baseline = Compile("ProbeBaseline", BaselineSource, dir);
                 string console = Compile("ProbeConsole", ConsoleSource, dir);

@@ -29,6 +29,9 @@ namespace Cosmos.Plugs.Tests
         /// <summary>The real NativeAOT (Unix) System.Console.dll.</summary>
         public static string SystemConsole => Path.Combine(Framework, "System.Console.dll");
 
+        /// <summary>The NativeAOT System.Private.CoreLib.dll (Cosmos.Plugs also plugs System.Threading.Thread there).</summary>
+        public static string CoreLib => Path.Combine(Sdk, "System.Private.CoreLib.dll");
+
         /// <summary>Cosmos.Plugs.dll as built (its references Cosmos.HAL/Core and IL2CPU.API sit next to it).</summary>
         public static string PlugsAssembly => typeof(ConsoleDevice).Assembly.Location;
 
