@@ -861,6 +861,61 @@ namespace Cosmos.Runtime
         }
 
         // ---------------------------------------------------------------------------------------
+        // fmod (C# % on double/float)
+        // ---------------------------------------------------------------------------------------
+
+        /// <summary>
+        /// C fmod: x − n·y with n = trunc(x / y), computed exactly (the result is always representable): the
+        /// integer significands are reduced by shift-and-subtract from x's exponent down to y's. NaN when x is
+        /// infinite, y is zero or either is NaN; x when y is infinite; the sign is x's (C99 §7.12.10.1, Annex F.9.7.1).
+        /// </summary>
+        [RuntimeExport("fmod")]
+        public static double Fmod(double x, double y)
+        {
+            if (IsNaN(x) || IsNaN(y) || Abs(x) == double.PositiveInfinity || y == 0) return double.NaN;
+            if (Abs(y) == double.PositiveInfinity) return x;
+            if (x == 0) return x;
+            bool negative = Bits(x) < 0;
+            Decompose(Abs(x), out ulong mx, out int ex);
+            Decompose(Abs(y), out ulong my, out int ey);
+            if (ex < ey || (ex == ey && mx < my)) return x;      // |x| < |y| (same scale or x's scale smaller)
+            // Bring x to y's scale: value = mx · 2^ex with mx < 2^53; shift one bit at a time, keeping mx < my.
+            if (mx >= my) mx %= my;
+            for (; ex > ey; ex--)
+            {
+                mx <<= 1;
+                if (mx >= my) mx -= my;
+                if (mx == 0) break;
+            }
+            if (mx == 0) return negative ? -0.0 : 0.0;
+            return Compose(mx, ey, negative);
+        }
+
+        /// <summary>C fmodf: exact, through <see cref="Fmod"/> (a float remainder is exact in double).</summary>
+        [RuntimeExport("fmodf")] public static float FmodF(float x, float y) => (float)Fmod(x, y);
+
+        /// <summary>A finite positive double as significand · 2^exponent (significand &lt; 2^53, exponent ≥ −1074).</summary>
+        private static void Decompose(double a, out ulong significand, out int exponent)
+        {
+            long bits = Bits(a);
+            int biased = (int)(bits >> 52);
+            ulong frac = (ulong)bits & 0x000F_FFFF_FFFF_FFFFUL;
+            if (biased == 0) { significand = frac; exponent = -1074; }
+            else { significand = frac | (1UL << 52); exponent = biased - 1075; }
+        }
+
+        /// <summary>significand · 2^exponent as a double when that is exactly representable (significand &lt; 2^53, non-zero).</summary>
+        private static double Compose(ulong significand, int exponent, bool negative)
+        {
+            while (significand < (1UL << 52) && exponent > -1074) { significand <<= 1; exponent--; }
+            long bits;
+            if (significand < (1UL << 52)) bits = (long)significand;                          // subnormal (exponent = -1074)
+            else bits = ((long)(exponent + 1075) << 52) | (long)(significand & 0x000F_FFFF_FFFF_FFFFUL);
+            if (negative) bits |= long.MinValue;
+            return FromBits(bits);
+        }
+
+        // ---------------------------------------------------------------------------------------
         // cbrt
         // ---------------------------------------------------------------------------------------
 

@@ -181,7 +181,7 @@ namespace RuntimeTests
                 Equal(2000, set.Count, "HashSet<string> keeps distinct keys");
             });
 
-            Test("floating point and double→int/long/uint/ulong conversions saturate", () =>
+            Test("floating point: double→int/long/uint/ulong conversions saturate, % is fmod", () =>
             {
                 double big = 1e20;
                 Equal(int.MaxValue, (int)big, "(int)1e20");
@@ -196,6 +196,11 @@ namespace RuntimeTests
                 Equal(uint.MaxValue, (uint)Id(1e12), "(uint)1e12");
                 Equal(4_000_000_000u, (uint)Id(4e9), "(uint)4e9");
                 Equal(0u, (uint)Id(-1.0), "(uint)-1");
+                Equal(1.5, Id(5.5) % 2.0, "5.5 % 2.0 (fmod)");
+                Equal(-1.5, Id(-5.5) % 2.0, "-5.5 % 2.0 (fmod keeps the dividend's sign)");
+                Equal(1e308 % 3.0, Id(1e308) % 3.0, "1e308 % 3.0 at run time equals the compiler's constant");
+                True(double.IsNaN(Id(1.0) % 0.0), "1 % 0 is NaN");
+                Equal(1.5f, (float)Id(5.5) % 2.0f, "5.5f % 2.0f (fmodf)");
                 Equal(3.0, Math.Ceiling(2.1), "Math.Ceiling");
                 Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
                 Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
