@@ -230,24 +230,9 @@ namespace Cosmos.Runtime.GarbageCollection
         }
 
         /// <summary>Number of frozen objects (walks the segments).</summary>
-        public static ulong CountFrozenObjects()
-        {
-            ulong count = 0;
-            int n = Modules.FrozenSegmentCount;
-            for (int i = 0; i < n; i++)
-            {
-                Modules.GetFrozenSegment(i, out ulong start, out ulong allocated);
-                ulong obj = start + ObjectLayout.HeaderSize;
-                while (obj < allocated)
-                {
-                    MethodTable* mt = ObjectLayout.MT(obj);
-                    if (mt == null) break;
-                    count++;
-                    obj += (ObjectLayout.ExactSize(obj, mt) + 7) & ~7UL;
-                }
-            }
-            return count;
-        }
+        public static ulong CountFrozenObjects() => ForEachFrozenObject(&CountOnly, verifyTail: false);
+
+        private static void CountOnly(ulong obj) { }
 
         // ---- GC reporting frames (reflection invoke) ----
 
