@@ -25,9 +25,12 @@ namespace Cosmos.Runtime
     /// whenever the heap has no pages left for a request (then retries once before reporting
     /// OutOfMemory). GC.Collect always does a full blocking collection.
     /// </para>
-    /// There are no threads yet: finalizers run when the kernel calls <see cref="RunPendingFinalizers"/>
-    /// (or GC.WaitForPendingFinalizers). Allocation is not reentrant: interrupt handlers must not
-    /// allocate (a shared contract with the interrupt dispatcher).
+    /// <para>
+    /// Finalizers run on the finalizer thread once the scheduler is up (Cosmos.Runtime.Threads);
+    /// before that, or in kernels without threads, they run when the kernel calls
+    /// <see cref="RunPendingFinalizers"/> (or GC.WaitForPendingFinalizers). Allocation is not reentrant:
+    /// interrupt handlers must not allocate (a shared contract with the interrupt dispatcher).
+    /// </para>
     /// </summary>
     public static unsafe class GarbageCollector
     {
@@ -151,7 +154,7 @@ namespace Cosmos.Runtime
         /// <summary>Full blocking collection now (GC.Collect).</summary>
         public static void Collect() => GCNative.SpillAndCollect(0);
 
-        /// <summary>Runs every due finalizer on the calling thread (no finalizer thread exists yet); returns how many ran.</summary>
+        /// <summary>Runs every due finalizer on the calling thread (for kernels that run without the finalizer thread); returns how many ran.</summary>
         public static int RunPendingFinalizers() => Finalization.RunPending();
 
         internal static void CollectForAllocation(bool heapExhausted) => GCNative.SpillAndCollect(heapExhausted ? 2 : 1);

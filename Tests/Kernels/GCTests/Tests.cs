@@ -202,7 +202,8 @@ namespace GCTests
                 MakeFinalizables(100, suppressEvery: 4);
                 ScrubStack();
                 GC.Collect();
-                True(GarbageCollector.PendingFinalizers >= 75, "75 finalizers queued, got " + GarbageCollector.PendingFinalizers);
+                // No check of PendingFinalizers here: the finalizer thread runs at Highest priority and may
+                // already be draining the queue (CI saw 0 pending). The counts below are the contract.
                 GC.WaitForPendingFinalizers();
                 Equal(75, Finalizable.Finalized, "finalizers run (25 suppressed)");
                 GC.Collect();
