@@ -65,9 +65,9 @@ namespace Cosmos.Build.Tests
         /// <summary>Runs the patcher on one plug assembly and the given targets; output goes to <c>Root/out</c>.</summary>
         public PatchResult Patch(string plugs, params string[] targets) => Patch(new[] { plugs }, targets, "out");
 
-        public PatchResult Patch(IEnumerable<string> plugs, IEnumerable<string> targets, string outName, IEnumerable<string> searchDirs = null)
+        public PatchResult Patch(IEnumerable<string> plugs, IEnumerable<string> targets, string outName, IEnumerable<string> searchDirs = null, string cacheDir = null)
         {
-            var req = new PatchRequest { OutputDirectory = Path.Combine(Root, outName) };
+            var req = new PatchRequest { OutputDirectory = Path.Combine(Root, outName), CacheDirectory = cacheDir };
             foreach (string p in plugs)
                 req.PlugAssemblies.Add(p);
             foreach (string t in targets)

@@ -105,5 +105,7 @@ namespace Cosmos.Build.Patching
         public const string SymbolsUnreadable = "COSMOS105";
         /// <summary>Warning: a target assembly could not be read (not a managed assembly?) and was skipped.</summary>
         public const string UnreadableTarget = "COSMOS106";
+        /// <summary>Warning: a patch cache entry was damaged (and discarded) or the cache could not be written; the build goes on without it.</summary>
+        public const string CacheEntryDamaged = "COSMOS107";
     }
 }

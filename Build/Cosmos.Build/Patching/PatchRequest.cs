@@ -38,5 +38,13 @@ namespace Cosmos.Build.Patching
         /// <c>.pdb</c> in <see cref="OutputDirectory"/> matching the new assembly (needed for <c>ilc -g</c> line info).
         /// </summary>
         public bool WriteSymbols { get; set; } = true;
+
+        /// <summary>
+        /// Folder of the patched-assembly cache shared between builds (see <c>PatchCache</c>), or null (default) for
+        /// none. With a cache, every plug is still bound and checked on each run; only the rewrite of a target whose
+        /// inputs (its bytes, the plug assemblies bound to it and everything they reference) were seen before is
+        /// skipped. Created when missing.
+        /// </summary>
+        public string CacheDirectory { get; set; }
     }
 }

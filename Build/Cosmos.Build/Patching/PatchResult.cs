@@ -39,8 +39,9 @@ namespace Cosmos.Build.Patching
     /// <summary>One rewritten target assembly.</summary>
     public sealed class PatchedAssembly
     {
-        internal PatchedAssembly(string name, string source, string output, string symbols, int count, bool changed)
+        internal PatchedAssembly(string name, string source, string output, string symbols, int count, bool changed, bool fromCache = false)
         {
+            FromCache = fromCache;
             AssemblyName = name;
             SourcePath = source;
             OutputPath = output;
@@ -61,6 +62,8 @@ namespace Cosmos.Build.Patching
         public int PatchedMethodCount { get; }
         /// <summary>False when the output file already had exactly these bytes (it was left untouched).</summary>
         public bool FileChanged { get; }
+        /// <summary>True when the bytes came from <see cref="PatchRequest.CacheDirectory"/> instead of being written by Cecil (the plugs were still bound and checked).</summary>
+        public bool FromCache { get; }
     }
 
     /// <summary>A plug bound to its target.</summary>

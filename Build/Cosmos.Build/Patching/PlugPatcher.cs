@@ -93,6 +93,8 @@ namespace Cosmos.Build.Patching
         private readonly AssemblySet _set;
         private readonly TypeMatcher _types = new TypeMatcher();
 
+        private PatchCache _cache;
+
         public PatchRun(PatchRequest request)
         {
             _request = request;
@@ -128,12 +130,32 @@ namespace Cosmos.Build.Patching
                     }
                 }
 
+                PatchCache cache = string.IsNullOrEmpty(_request.CacheDirectory) ? null : new PatchCache(_request.CacheDirectory);
                 foreach (LoadedAssembly t in _set.All.Where(a => a.IsTarget && a.PatchedMethods > 0).OrderBy(a => a.TargetOrder))
                 {
+                    string key = null;
+                    if (cache != null && !HasErrors)
+                    {
+                        List<LoadedAssembly> contributors = _bindings.Where(b => b.TargetAssembly == t).Select(b => b.PlugAssembly).Distinct()
+                            .OrderBy(a => _request.PlugAssemblies.Select(Path.GetFullPath).ToList().IndexOf(a.Path)).ToList();
+                        key = cache.Key(t, contributors, _request.WriteSymbols && t.Module.HasSymbols, _set);
+                        (byte[] Image, byte[] Symbols)? hit = cache.TryGet(key, t.Name, out string warning);
+                        if (warning != null)
+                            Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = t.Path });
+                        if (hit != null)
+                        {
+                            pending.Add(new PendingWrite { Name = t.Name, Source = t.Path, Image = hit.Value.Image, Symbols = hit.Value.Symbols, Count = t.PatchedMethods, FromCache = true });
+                            continue;
+                        }
+                    }
                     PendingWrite p = Serialize(t);
                     if (p != null)
+                    {
+                        p.CacheKey = key;
                         pending.Add(p);
+                    }
                 }
+                _cache = cache;
             }
             finally
             {
@@ -153,7 +175,13 @@ namespace Cosmos.Build.Patching
                     changed |= WriteIfChanged(pdbPath, p.Symbols);
                 else if (File.Exists(pdbPath))
                     File.Delete(pdbPath); // a stale PDB from an earlier run would not match the new image
-                written.Add(new PatchedAssembly(p.Name, p.Source, outPath, p.Symbols != null ? pdbPath : null, p.Count, changed));
+                written.Add(new PatchedAssembly(p.Name, p.Source, outPath, p.Symbols != null ? pdbPath : null, p.Count, changed, p.FromCache));
+                if (p.CacheKey != null)
+                {
+                    string warning = _cache.Put(p.CacheKey, p.Name, p.Image, p.Symbols);
+                    if (warning != null)
+                        Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = p.Source });
+                }
             }
             return Result(written);
         }
@@ -1168,6 +1196,8 @@ namespace Cosmos.Build.Patching
             public byte[] Image;
             public byte[] Symbols;
             public int Count;
+            public bool FromCache;
+            public string CacheKey;   // set when the image was made here and should be stored in the cache
         }
 
         private PendingWrite Serialize(LoadedAssembly a)

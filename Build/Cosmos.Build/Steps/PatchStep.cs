@@ -27,7 +27,7 @@ namespace Cosmos.Build.Steps
                 foreach (var f in Directory.GetFiles(outDir)) File.Delete(f);
                 return "no plug assemblies";
             }
-            var req = new PatchRequest { OutputDirectory = outDir };
+            var req = new PatchRequest { OutputDirectory = outDir, CacheDirectory = CacheDirectory() };
             foreach (var p in plugs) req.PlugAssemblies.Add(p);
             foreach (var t in all) req.TargetAssemblies.Add(t);
             foreach (var f in Directory.GetFiles(Path.Combine(ilcPackage, "framework"), "*.dll")) req.TargetAssemblies.Add(f);
@@ -45,7 +45,25 @@ namespace Cosmos.Build.Steps
             var keep = new HashSet<string>(result.PatchedAssemblies.SelectMany(a => new[] { a.OutputPath, a.SymbolsPath }).Where(p => p != null).Select(Path.GetFullPath));
             foreach (var f in Directory.GetFiles(outDir))
                 if (!keep.Contains(Path.GetFullPath(f))) File.Delete(f);
-            return $"{result.Plugs.Count} plugs from {plugs.Count} assemblies patched {result.PatchedAssemblies.Count} assemblies ({string.Join(", ", result.PatchedAssemblies.Select(a => a.AssemblyName))})";
+            int cached = result.PatchedAssemblies.Count(a => a.FromCache);
+            string fromCache = cached == 0 ? "" : cached == result.PatchedAssemblies.Count ? "; all from the patch cache" : $"; {cached} from the patch cache";
+            return $"{result.Plugs.Count} plugs from {plugs.Count} assemblies patched {result.PatchedAssemblies.Count} assemblies ({string.Join(", ", result.PatchedAssemblies.Select(a => a.AssemblyName))}{fromCache})";
+        }
+
+        /// <summary>
+        /// The patched-assembly cache shared by all kernels of this user: <c>$COSMOS_CACHE</c> when set (<c>off</c>
+        /// disables it), else <c>$XDG_CACHE_HOME/cosmos/patched</c>, else <c>~/.cache/cosmos/patched</c>.
+        /// Null (no cache) when none of these can be determined.
+        /// </summary>
+        public static string CacheDirectory()
+        {
+            string env = System.Environment.GetEnvironmentVariable("COSMOS_CACHE");
+            if (env == "off") return null;
+            if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "patched");
+            string xdg = System.Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "cosmos", "patched");
+            string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+            return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "cosmos", "patched");
         }
 
         private static bool ReferencesPlugApi(string path)

@@ -1,0 +1,144 @@
+using System.IO;
+using System.Linq;
+using Cosmos.Build.Patching;
+using Xunit;
+
+namespace Cosmos.Build.Tests
+{
+    /// <summary>
+    /// The patched-assembly cache (<see cref="PatchRequest.CacheDirectory"/>): a hit gives the very bytes a fresh
+    /// rewrite gives, any change to what the output depends on misses, plug errors are never hidden by it, and a
+    /// damaged entry is discarded with a warning.
+    /// </summary>
+    public sealed class PatchCacheTests
+    {
+        private const string Target = @"
+namespace T
+{
+    public static class Calc
+    {
+        public static int Value() => 1;
+        public static int Twice(int x) => -1;
+    }
+}";
+
+        private static string Plug(int value) => @"
+using IL2CPU.API.Attribs;
+namespace P
+{
+    [Plug(typeof(T.Calc))]
+    public static class CalcPlug
+    {
+        public static int Value() => " + value + @" + H.Helper.Offset();
+        public static int Twice(int x) => 2 * x;
+    }
+}";
+
+        private static string Helper(int offset) => "namespace H { public static class Helper { public static int Offset() => " + offset + "; } }";
+
+        private static int CallValue(Workspace ws, PatchResult r, string plugs, string helper)
+        {
+            using TestLoadContext ctx = ws.Load(r.PatchedAssemblies.Single().OutputPath, plugs, helper);
+            return (int)ctx.Call("T", "T.Calc", "Value");
+        }
+
+        [Fact]
+        public void SecondRun_IsACacheHit_WithByteIdenticalOutput()
+        {
+            using var ws = new Workspace();
+            string cache = Path.Combine(ws.Root, "cache");
+            string target = ws.Compile("T", Target);
+            string helper = ws.Compile("H", Helper(0));
+            string plugs = ws.Compile("P", Plug(10), target, helper);
+
+            PatchResult plain = ws.Patch(new[] { plugs }, new[] { target, helper }, "plain");
+            PatchResult first = ws.Patch(new[] { plugs }, new[] { target, helper }, "first", cacheDir: cache);
+            PatchResult second = ws.Patch(new[] { plugs }, new[] { target, helper }, "second", cacheDir: cache);
+            Assert.True(plain.Success && first.Success && second.Success, string.Join("\n", second.Diagnostics));
+            Assert.False(plain.PatchedAssemblies.Single().FromCache);
+            Assert.False(first.PatchedAssemblies.Single().FromCache);
+            PatchedAssembly hit = second.PatchedAssemblies.Single();
+            Assert.True(hit.FromCache);
+            Assert.Equal(File.ReadAllBytes(plain.PatchedAssemblies.Single().OutputPath), File.ReadAllBytes(hit.OutputPath));
+            Assert.Equal(File.ReadAllBytes(plain.PatchedAssemblies.Single().SymbolsPath), File.ReadAllBytes(hit.SymbolsPath));
+            Assert.Equal(2, hit.PatchedMethodCount);
+            Assert.Equal(2, second.Plugs.Count);
+            Assert.Equal(10, CallValue(ws, second, plugs, helper));
+            Assert.Single(Directory.GetDirectories(cache));
+        }
+
+        [Fact]
+        public void ChangedPlugAssembly_OrAssemblyItReferences_IsAMiss()
+        {
+            using var ws = new Workspace();
+            string cache = Path.Combine(ws.Root, "cache");
+            string target = ws.Compile("T", Target);
+            string helper = ws.Compile("H", Helper(0));
+            string plugs = ws.Compile("P", Plug(10), target, helper);
+            Assert.True(ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache).Success);
+
+            // The plug's body changes: the patched target's bytes do not, but the key must (it hashes the plug assembly).
+            plugs = ws.Compile("P", Plug(20), target, helper);
+            PatchResult b = ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache);
+            Assert.False(b.PatchedAssemblies.Single().FromCache);
+            Assert.Equal(20, CallValue(ws, b, plugs, helper));
+
+            // An assembly the plugs reference changes (same plug assembly bytes).
+            helper = ws.Compile("H", Helper(5));
+            PatchResult c = ws.Patch(new[] { plugs }, new[] { target, helper }, "c", cacheDir: cache);
+            Assert.False(c.PatchedAssemblies.Single().FromCache);
+            Assert.Equal(25, CallValue(ws, c, plugs, helper));
+            Assert.Equal(3, Directory.GetDirectories(cache).Length);
+
+            PatchResult d = ws.Patch(new[] { plugs }, new[] { target, helper }, "d", cacheDir: cache);
+            Assert.True(d.PatchedAssemblies.Single().FromCache);
+        }
+
+        [Fact]
+        public void PlugErrors_AreReportedEvenWhenTheTargetIsCached()
+        {
+            using var ws = new Workspace();
+            string cache = Path.Combine(ws.Root, "cache");
+            string target = ws.Compile("T", Target);
+            string helper = ws.Compile("H", Helper(0));
+            string plugs = ws.Compile("P", Plug(10), target, helper);
+            Assert.True(ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache).Success);
+
+            string bad = ws.Compile("Bad", @"
+using IL2CPU.API.Attribs;
+namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public static int Twice(int x, int y) => 0; } }", target);
+            PatchResult r = ws.Patch(new[] { plugs, bad }, new[] { target, helper }, "b", cacheDir: cache);
+            Assert.False(r.Success);
+            Assert.Contains(r.Errors, e => e.Code == DiagnosticCodes.NoMatchingOverload);
+            Assert.Empty(r.PatchedAssemblies);
+        }
+
+        [Fact]
+        public void DamagedEntry_IsDiscardedWithAWarning_AndTheTargetPatchedAnew()
+        {
+            using var ws = new Workspace();
+            string cache = Path.Combine(ws.Root, "cache");
+            string target = ws.Compile("T", Target);
+            string helper = ws.Compile("H", Helper(0));
+            string plugs = ws.Compile("P", Plug(10), target, helper);
+            PatchResult a = ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache);
+            string entry = Assert.Single(Directory.GetDirectories(cache));
+            string dll = Path.Combine(entry, "T.dll");
+            byte[] bytes = File.ReadAllBytes(dll);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(dll, bytes);
+
+            PatchResult b = ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache);
+            Assert.True(b.Success, string.Join("\n", b.Diagnostics));
+            PatchDiagnostic w = Assert.Single(b.Warnings, d => d.Code == DiagnosticCodes.CacheEntryDamaged);
+            Assert.Contains("does not match the manifest", w.Message);
+            Assert.False(b.PatchedAssemblies.Single().FromCache);
+            Assert.Equal(File.ReadAllBytes(a.PatchedAssemblies.Single().OutputPath), File.ReadAllBytes(b.PatchedAssemblies.Single().OutputPath));
+
+            // The entry was stored again, intact.
+            PatchResult c = ws.Patch(new[] { plugs }, new[] { target, helper }, "c", cacheDir: cache);
+            Assert.True(c.PatchedAssemblies.Single().FromCache);
+            Assert.DoesNotContain(c.Warnings, d => d.Code == DiagnosticCodes.CacheEntryDamaged);
+        }
+    }
+}
