@@ -23,6 +23,16 @@ namespace Cosmos.Build.Tests
         }
 
         [Fact]
+        public void NamesContainingColonSpaceAreKeptWhole()
+        {
+            var p = Feed("##cosmos-test start floating point: conversions", "##cosmos-test pass floating point: conversions",
+                         "##cosmos-test start time zones: Local is UTC", "##cosmos-test fail time zones: Local is UTC: expected <UTC> but got <X>: y",
+                         "##cosmos-test done");
+            Assert.Equal(new[] { ("floating point: conversions", true), ("time zones: Local is UTC", false) }, p.Results.Select(r => (r.Name, r.Passed)));
+            Assert.Equal("expected <UTC> but got <X>: y", p.Results[1].Message);
+        }
+
+        [Fact]
         public void ExpectedPanicPassesOnlyWithMatchingText()
         {
             var ok = Feed("##cosmos-test expect-panic t: Unhandled exception: System.X", "!!! PANIC: Unhandled exception: System.X: msg", "System halted.");

@@ -44,6 +44,7 @@ namespace Cosmos.TestRunner
         /// <summary>Announces that <paramref name="body"/> must end the kernel with a panic whose report contains <paramref name="expectedText"/>.</summary>
         protected void ExpectPanic(string name, string expectedText, Action body)
         {
+            CheckDeclaredName(name);
             Line("##cosmos-test expect-panic " + name + ": " + expectedText);
             body();
             Line("##cosmos-test fail " + name + ": the body returned instead of panicking");
@@ -53,6 +54,7 @@ namespace Cosmos.TestRunner
         /// <summary>Announces that <paramref name="body"/> must end QEMU with exit status <paramref name="status"/> (shutdown or reset under -no-reboot: 0).</summary>
         protected void ExpectExit(string name, int status, Action body)
         {
+            CheckDeclaredName(name);
             Line("##cosmos-test expect-exit " + name + ": " + status);
             body();
             Line("##cosmos-test fail " + name + ": the body returned instead of ending the machine");
@@ -63,7 +65,20 @@ namespace Cosmos.TestRunner
         /// Declares that a later line on COM1 must end with <paramref name="text"/> (checked by the
         /// runner on the host, e.g. for output written through System.Console).
         /// </summary>
-        protected void ExpectSerialLine(string name, string text) => Line("##cosmos-test expect-serial " + name + ": " + text);
+        protected void ExpectSerialLine(string name, string text)
+        {
+            CheckDeclaredName(name);
+            Line("##cosmos-test expect-serial " + name + ": " + text);
+        }
+
+        /// <summary>
+        /// The expect-* lines carry "name: text" with no running case to delimit the name, so such names must not
+        /// contain ": " (Test names may). Throws ArgumentException, which ends the kernel in a panic naming the case.
+        /// </summary>
+        private static void CheckDeclaredName(string name)
+        {
+            if (name.Contains(": ")) throw new ArgumentException("test case name '" + name + "' contains \": \", which the runner reads as the end of the name; use another separator");
+        }
 
         /// <summary>Records a failure of the running case.</summary>
         public void Fail(string message)

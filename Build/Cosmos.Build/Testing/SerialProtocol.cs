@@ -74,6 +74,15 @@ namespace Cosmos.Build.Testing
             var verb = sp < 0 ? rest : rest.Substring(0, sp);
             var arg = sp < 0 ? "" : rest.Substring(sp + 1);
             SplitNameMessage(arg, out var name, out var message);
+            // start/pass carry only the name, which may itself contain ": "; a fail of the running case is split
+            // after that case's name. The expect-* verbs have no running case: their names must not contain ": "
+            // (TestKernel refuses such names).
+            if (verb == "start" || verb == "pass") { name = arg.Trim(); message = null; }
+            else if (verb == "fail" && _running != null && arg.StartsWith(_running + ": ", StringComparison.Ordinal))
+            {
+                name = _running;
+                message = arg.Substring(_running.Length + 2);
+            }
             switch (verb)
             {
                 case "start": _running = name; break;

@@ -205,6 +205,39 @@ namespace RuntimeTests
                 Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
                 Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
             });
+            Test("wall clock: DateTime.UtcNow starts at the RTC's time (qemu-args.txt sets it) and advances with real time", () =>
+            {
+                var rtcBase = new DateTime(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+                DateTime t0 = DateTime.UtcNow;
+                True(t0.Kind == DateTimeKind.Utc, "UtcNow.Kind is Utc");
+                True(t0 >= rtcBase && t0 < rtcBase.AddMinutes(5), "UtcNow " + t0.ToString("o") + " is within 5 minutes after the RTC base " + rtcBase.ToString("o"));
+                System.Threading.Thread.Sleep(100);
+                double ms = (DateTime.UtcNow - t0).TotalMilliseconds;
+                True(ms >= 90 && ms < 2000, "UtcNow advanced " + ms.ToString("0.0") + " ms across Thread.Sleep(100)");
+                Line("  UtcNow " + t0.ToString("o") + " (RTC base " + rtcBase.ToString("o") + ")");
+            });
+
+            Test("time zones: Local is UTC, DateTime.Now and ToString work, unknown ids throw TimeZoneNotFoundException", () =>
+            {
+                Equal("UTC", TimeZoneInfo.Local.Id, "TimeZoneInfo.Local.Id");
+                Equal(TimeSpan.Zero, TimeZoneInfo.Local.BaseUtcOffset, "Local.BaseUtcOffset");
+                DateTime utc = DateTime.UtcNow, now = DateTime.Now;
+                True(now.Kind == DateTimeKind.Local, "Now.Kind is Local");
+                True(Math.Abs((now - utc).TotalSeconds) < 5, "Now - UtcNow is under 5 s: " + (now - utc).TotalSeconds);
+                var fixedTime = new DateTime(2031, 5, 6, 7, 8, 9, 123, DateTimeKind.Utc);
+                Equal("2031-05-06T07:08:09.1230000Z", fixedTime.ToString("o"), "round-trip format");
+                Equal("05/06/2031 07:08:09", fixedTime.ToString(), "default (invariant) format");
+                Equal(fixedTime, fixedTime.ToLocalTime().ToUniversalTime(), "ToLocalTime/ToUniversalTime round trip");
+                Equal(fixedTime, DateTime.Parse("2031-05-06T07:08:09.1230000Z", null, System.Globalization.DateTimeStyles.RoundtripKind), "Parse of the round-trip format");
+                True(ReferenceEquals(TimeZoneInfo.Utc, TimeZoneInfo.FindSystemTimeZoneById("UTC")), "FindSystemTimeZoneById(\"UTC\")");
+                Equal(0, TimeZoneInfo.GetSystemTimeZones().Count, "GetSystemTimeZones() with no time-zone database");
+                string message = null;
+                try { TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
+                catch (TimeZoneNotFoundException e) { message = e.Message; }
+                True(message != null && message.Contains("Europe/Paris"), "TimeZoneNotFoundException naming the id, got: " + (message ?? "no exception"));
+                var india = TimeZoneInfo.CreateCustomTimeZone("IST", new TimeSpan(5, 30, 0), "India", "IST");
+                Equal(new DateTime(2031, 5, 6, 12, 38, 9, 123), TimeZoneInfo.ConvertTimeFromUtc(fixedTime, india), "ConvertTimeFromUtc to a custom +05:30 zone");
+            });
         }
 
         private static int Sum(int[] a) { int s = 0; foreach (int x in a) s += x; return s; }
