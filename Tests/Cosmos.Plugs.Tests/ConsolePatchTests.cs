@@ -81,12 +81,18 @@ namespace Cosmos.Plugs.Tests
         public void EveryPlugMethodIsBound()
         {
             const System.Reflection.BindingFlags PublicStatic = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static;
-            int console = typeof(ConsolePalPlug).GetMethods(PublicStatic).Length + typeof(ConsolePlug).GetMethods(PublicStatic).Length;
-            int thread = typeof(Cosmos.Plugs.Threading.ThreadPriorityPlug).GetMethods(PublicStatic).Length;
+            // Every [Plug] class of Cosmos.Plugs, by the assembly of its target (Target's assembly, or the part after ", " of TargetName).
+            var byAssembly = typeof(ConsolePalPlug).Assembly.GetTypes()
+                .Select(t => (Type: t, Plug: (IL2CPU.API.Attribs.PlugAttribute)Attribute.GetCustomAttribute(t, typeof(IL2CPU.API.Attribs.PlugAttribute))))
+                .Where(x => x.Plug != null)
+                .GroupBy(x => x.Plug.Target != null ? x.Plug.Target.Assembly.GetName().Name : x.Plug.TargetName.Substring(x.Plug.TargetName.IndexOf(", ", StringComparison.Ordinal) + 2))
+                .ToDictionary(g => g.Key, g => g.Sum(x => x.Type.GetMethods(PublicStatic).Length));
             foreach (AppliedPlug p in _p.Result.Plugs) _out.WriteLine(p.ToString());
-            Assert.Equal(console + thread, _p.Result.Plugs.Count);
-            Assert.Equal(console, _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Console").PatchedMethodCount);
-            Assert.Equal(thread, _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Private.CoreLib").PatchedMethodCount);
+            Assert.Equal(new[] { "System.Console", "System.Private.CoreLib" }, byAssembly.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(byAssembly.Values.Sum(), _p.Result.Plugs.Count);
+            Assert.Equal(byAssembly["System.Console"], _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Console").PatchedMethodCount);
+            Assert.Equal(byAssembly["System.Private.CoreLib"], _p.Result.PatchedAssemblies.Single(a => a.AssemblyName == "System.Private.CoreLib").PatchedMethodCount);
+            Assert.Contains(_p.Result.Plugs, p => p.TargetMethod.Contains("TimeZoneInfo.GetLocalTimeZoneCore"));
         }
 
         [Fact]
