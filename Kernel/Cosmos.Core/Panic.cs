@@ -3,13 +3,25 @@ namespace Cosmos.Core
     /// <summary>
     /// Last-resort reporting that works before the heap, the console or the drivers exist:
     /// writes straight to COM1 (16550 at 0x3F8, polling LSR bit 5) and to VGA text memory
-    /// (0xB8000, white on red), never allocates, then halts the CPU (CLI; HLT forever).
-    /// Every report line starts with <see cref="Marker"/> so the test runner can detect it.
+    /// (0xB8000, white on red), never allocates, then halts the CPU (CLI; HLT forever), or resets the machine
+    /// when <see cref="RebootOnPanic"/> is set. Every report starts with <see cref="Marker"/> and ends with
+    /// the line <see cref="HaltedLine"/> or <see cref="RebootingLine"/>, so the test runner can detect it.
     /// </summary>
     public static unsafe class Panic
     {
         /// <summary>Prefix of every panic line on serial.</summary>
         public const string Marker = "!!! PANIC: ";
+        /// <summary>Last line of a report that halts.</summary>
+        public const string HaltedLine = "System halted.";
+        /// <summary>Last line of a report that resets the machine.</summary>
+        public const string RebootingLine = "Rebooting.";
+
+        /// <summary>
+        /// When true, every panic (unhandled CPU exception, unhandled managed exception, runtime fail-fast,
+        /// <see cref="Halt(string)"/>) resets the machine after its report instead of halting: what an unattended
+        /// machine wants. Default false (the report stays on screen).
+        /// </summary>
+        public static bool RebootOnPanic;
 
         private static int s_vgaRow;
         private static int s_vgaCol;
@@ -47,10 +59,36 @@ namespace Cosmos.Core
             Write(Marker);
         }
 
-        /// <summary>Ends the report and halts forever.</summary>
+        /// <summary>Ends the report and halts forever, or resets the machine when <see cref="RebootOnPanic"/> is set. Never returns.</summary>
         public static void End()
         {
-            Write("\nSystem halted.\n");
+            Write("\n");
+            if (RebootOnPanic)
+            {
+                Write(RebootingLine);
+                Write("\n");
+                Reset();
+            }
+            Write(HaltedLine);
+            Write("\n");
+            Native.HaltForever();
+        }
+
+        /// <summary>
+        /// Resets the machine without help from drivers or ACPI: the 8042 keyboard controller's reset line (command
+        /// 0xFE on port 0x64), then the PCI reset control register (0x06 to port 0xCF9), then a triple fault (an empty
+        /// IDT and a touch of the unmapped null page). Never returns.
+        /// </summary>
+        public static void Reset()
+        {
+            Native.Cli();
+            Native.OutB(0x64, 0xFE);
+            Native.OutB(0xCF9, 0x06);
+            byte* empty = stackalloc byte[16];
+            *(ushort*)empty = 0;
+            *(ulong*)(empty + 2) = 0;
+            Native.Lidt(empty);
+            System.Threading.Volatile.Read(ref *(byte*)0);
             Native.HaltForever();
         }
 

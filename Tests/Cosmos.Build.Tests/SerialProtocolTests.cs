@@ -42,6 +42,28 @@ namespace Cosmos.Build.Tests
         }
 
         [Fact]
+        public void RebootingPanicIsCompleteOnlyWhenQemuExitsWithZero()
+        {
+            string[] report = { "##cosmos-test expect-panic t: Rebooting.", "!!! PANIC: Unhandled exception: System.X: m", "Rebooting." };
+            var reset = Feed(report);
+            Assert.False(reset.PanicComplete);
+            Assert.Empty(reset.Results);
+            reset.Exited(0);
+            reset.Finish("kernel halted after a panic");
+            Assert.True(reset.PanicComplete);
+            Assert.True(Assert.Single(reset.Results).Passed);
+
+            var badStatus = Feed(report);
+            badStatus.Exited(3);
+            badStatus.Finish("QEMU exited with code 3");
+            Assert.Contains(badStatus.Results, r => r.Name == "t" && !r.Passed && r.Message.Contains("status 3"));
+
+            var hung = Feed(report);
+            hung.Finish("timed out after 240 s");
+            Assert.Contains(hung.Results, r => r.Name == "t" && !r.Passed && r.Message.Contains("did not reset"));
+        }
+
+        [Fact]
         public void UnexpectedPanicFailsTheRunningTest()
         {
             var p = Feed("##cosmos-test start t", "garbage", "!!! PANIC: not supported yet: X", "System halted.");

@@ -13,7 +13,9 @@ namespace Cosmos.Build.Testing
     /// later serial line ends with TEXT before "done"), "##cosmos-test expect-exit NAME: CODE" (the
     /// case passes when QEMU then exits with status CODE, e.g. 0 after a shutdown or reset), "##cosmos-test expect-panic NAME: TEXT" (the next
     /// panic must contain TEXT and ends the kernel), "##cosmos-test done". A panic line starts
-    /// with "!!! PANIC: " (Cosmos.Core.Panic.Marker).
+    /// with "!!! PANIC: " (Cosmos.Core.Panic.Marker); the report ends with "System halted." or, when the kernel
+    /// resets the machine after it (Panic.RebootOnPanic), "Rebooting." — such a report is complete only
+    /// once QEMU exits with status 0 (a reset under -no-reboot); see <see cref="Exited"/>.
     /// </summary>
     public sealed class SerialProtocol
     {
@@ -26,6 +28,7 @@ namespace Cosmos.Build.Testing
         private string _expectPanicText;
         private readonly List<string> _panicLines = new();
         private bool _inPanic;
+        private bool _panicRebooting;
         private readonly List<(string Name, string Text)> _expectSerial = new();
         private string _expectExitName;
         private int _expectExitCode;
@@ -35,7 +38,7 @@ namespace Cosmos.Build.Testing
         public bool Done { get; private set; }
         /// <summary>True once a panic report began.</summary>
         public bool Panicked { get; private set; }
-        /// <summary>True once the panic report ended ("System halted.").</summary>
+        /// <summary>True once the panic report ended ("System halted.", or "Rebooting." followed by QEMU's exit after the reset).</summary>
         public bool PanicComplete { get; private set; }
         /// <summary>The test that was running when the kernel stopped, if any.</summary>
         public string Running => _running;
@@ -46,7 +49,8 @@ namespace Cosmos.Build.Testing
             if (_inPanic)
             {
                 _panicLines.Add(line);
-                if (line.StartsWith("System halted.", StringComparison.Ordinal)) { PanicComplete = true; _inPanic = false; FinishPanic(); }
+                if (line.StartsWith("System halted.", StringComparison.Ordinal)) { PanicComplete = true; _inPanic = false; FinishPanic(null); }
+                else if (line.StartsWith("Rebooting.", StringComparison.Ordinal)) _panicRebooting = true;
                 return;
             }
             int p = line.IndexOf(PanicMarker, StringComparison.Ordinal);
@@ -106,13 +110,14 @@ namespace Cosmos.Build.Testing
             else { name = arg.Substring(0, c).Trim(); message = arg.Substring(c + 2); }
         }
 
-        private void FinishPanic()
+        private void FinishPanic(string failure)
         {
             var text = string.Join("\n", _panicLines);
             if (_expectPanicName != null)
             {
-                bool ok = text.Contains(_expectPanicText ?? "", StringComparison.Ordinal);
-                _results.Add(new TestCaseResult(_expectPanicName, ok, ok ? null : $"expected a panic containing \"{_expectPanicText}\", got:\n{text}"));
+                bool ok = failure == null && text.Contains(_expectPanicText ?? "", StringComparison.Ordinal);
+                string why = failure != null ? failure + ":\n" + text : $"expected a panic containing \"{_expectPanicText}\", got:\n{text}";
+                _results.Add(new TestCaseResult(_expectPanicName, ok, ok ? null : why));
                 _expectPanicName = null;
                 _running = null;
             }
@@ -126,6 +131,13 @@ namespace Cosmos.Build.Testing
         /// <summary>QEMU exited before "done": passes a pending expect-exit case when the status matches.</summary>
         public void Exited(int status)
         {
+            if (_inPanic && _panicRebooting)
+            {
+                _inPanic = false;
+                PanicComplete = status == 0;
+                FinishPanic(status == 0 ? null : $"the panic report ended with \"Rebooting.\" but QEMU exited with status {status}, not 0 (a reset under -no-reboot)");
+                return;
+            }
             if (_expectExitName == null) return;
             bool ok = status == _expectExitCode;
             _results.Add(new TestCaseResult(_expectExitName, ok, ok ? null : $"QEMU exited with status {status}, expected {_expectExitCode}"));
@@ -144,7 +156,7 @@ namespace Cosmos.Build.Testing
         /// <summary>Called when the kernel stopped: a kernel that neither finished nor panicked as expected fails its running test.</summary>
         public void Finish(string why)
         {
-            if (_inPanic) { _inPanic = false; FinishPanic(); }
+            if (_inPanic) { _inPanic = false; FinishPanic(_panicRebooting ? "the panic report ended with \"Rebooting.\" but the machine did not reset (" + why + ")" : null); }
             if (!Done && !PanicComplete)
                 _results.Add(new TestCaseResult(_running ?? "(kernel)", false, why));
             else if (_expectPanicName != null)

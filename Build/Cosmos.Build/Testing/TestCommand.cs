@@ -139,7 +139,9 @@ namespace Cosmos.Build.Testing
             p.BeginOutputReadLine(); p.BeginErrorReadLine();
             p.StandardInput.Close();
             bool inTime = finished.Wait(TimeSpan.FromSeconds(timeoutSeconds));
-            if (proto.Done) p.WaitForExit(10000);
+            // Done, or COM1 closed because QEMU is exiting (shutdown, reset, triple fault): let it finish so that its
+            // exit status is known. After a halting panic QEMU keeps running and is killed below.
+            if (inTime && !proto.PanicComplete) p.WaitForExit(10000);
             if (!p.HasExited) { try { p.Kill(true); } catch { } p.WaitForExit(); }
             if (inTime && !proto.Done && p.HasExited) lock (log) proto.Exited(p.ExitCode);
             string why = !inTime ? $"timed out after {timeoutSeconds} s"

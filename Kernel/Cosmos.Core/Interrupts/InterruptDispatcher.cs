@@ -21,7 +21,7 @@ namespace Cosmos.Core.Interrupts
     /// <item>Otherwise vectors 32–255 are counted and acknowledged (a spurious or unclaimed IRQ), and
     /// everything else is reported through <see cref="Panic"/> (name, vector, decoded error code, CR2,
     /// registers, decoded RFLAGS, stack trace), then the machine halts, or resets when
-    /// <see cref="RebootOnUnhandled"/> is set.</item>
+    /// <see cref="Panic.RebootOnPanic"/> is set.</item>
     /// </list>
     /// Nothing here allocates.
     /// </summary>
@@ -29,9 +29,6 @@ namespace Cosmos.Core.Interrupts
     {
         /// <summary>Acknowledges vector n at the interrupt controller; set by Cosmos.HAL's controller driver. Null = no EOI.</summary>
         public static delegate*<int, void> EndOfInterrupt;
-
-        /// <summary>When true an unhandled exception resets the machine after its report instead of halting.</summary>
-        public static bool RebootOnUnhandled;
 
         /// <summary>Deepest nesting of interrupts accepted before the dispatcher reports a runaway (faults in handlers).</summary>
         public const int MaxNesting = 8;
@@ -174,7 +171,7 @@ namespace Cosmos.Core.Interrupts
 
         /// <summary>
         /// Writes the panic report for <paramref name="frame"/> and halts (or resets when
-        /// <see cref="RebootOnUnhandled"/>). <paramref name="why"/> adds a line (null: none). Never returns.
+        /// <see cref="Panic.RebootOnPanic"/>). <paramref name="why"/> adds a line (null: none). Never returns.
         /// </summary>
         public static void Report(InterruptFrame* frame, ulong cr2, string why)
         {
@@ -198,11 +195,6 @@ namespace Cosmos.Core.Interrupts
             var trace = HardwareExceptionHook.WriteStackTrace;
             if (trace != null) trace(frame);
             else WriteRbpChain(frame);
-            if (RebootOnUnhandled)
-            {
-                Panic.Write("Rebooting.\n");
-                Reset();
-            }
             Panic.End();
         }
 
@@ -277,18 +269,5 @@ namespace Cosmos.Core.Interrupts
             Panic.Write("(return addresses from the RBP chain; frames without a frame pointer are skipped)\n");
         }
 
-        /// <summary>Resets the machine: 8042 pulse (0x64 ← 0xFE), then port 0xCF9, then a triple fault.</summary>
-        private static void Reset()
-        {
-            Native.OutB(0x64, 0xFE);
-            Native.OutB(0xCF9, 0x06);
-            byte* empty = stackalloc byte[16];
-            *(ushort*)empty = 0;
-            *(ulong*)(empty + 2) = 0;
-            Native.Lidt(empty);
-            // Any exception now triple-faults (no IDT): touch the unmapped null page.
-            System.Threading.Volatile.Read(ref *(byte*)0);
-            Native.HaltForever();
-        }
     }
 }
