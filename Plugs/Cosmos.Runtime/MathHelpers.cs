@@ -61,5 +61,30 @@ namespace Cosmos.Runtime
             }
             return x - t;
         }
+
+        // binary32 variants (MathF.Ceiling/Floor/Truncate): a float converts to double exactly and the integral
+        // and fractional parts of a float are floats again, so each is exact through the double version.
+
+        /// <summary>C ceilf (MathF.Ceiling).</summary>
+        [RuntimeExport("ceilf")]
+        public static float CeilF(float x) => (float)Ceil(x);
+
+        /// <summary>C floorf (MathF.Floor).</summary>
+        [RuntimeExport("floorf")]
+        public static float FloorF(float x) => (float)Floor(x);
+
+        /// <summary>C truncf.</summary>
+        [RuntimeExport("truncf")]
+        public static float TruncF(float x) => (float)Trunc(x);
+
+        /// <summary>C modff (MathF.Truncate): integral part to *<paramref name="intPart"/>, returns the fractional part with the sign of x.</summary>
+        [RuntimeExport("modff")]
+        public static float ModfF(float x, float* intPart)
+        {
+            double i;
+            double frac = Modf(x, &i);
+            *intPart = (float)i;
+            return (float)frac;
+        }
     }
 }

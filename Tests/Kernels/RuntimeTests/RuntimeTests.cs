@@ -181,7 +181,7 @@ namespace RuntimeTests
                 Equal(2000, set.Count, "HashSet<string> keeps distinct keys");
             });
 
-            Test("floating point: double→int/long/uint/ulong conversions saturate, % is fmod", () =>
+            Test("floating point: double→int/long/uint/ulong conversions saturate, % is fmod, fused multiply-add rounds once", () =>
             {
                 double big = 1e20;
                 Equal(int.MaxValue, (int)big, "(int)1e20");
@@ -204,6 +204,12 @@ namespace RuntimeTests
                 Equal(3.0, Math.Ceiling(2.1), "Math.Ceiling");
                 Equal(-2.0, Math.Floor(-1.5), "Math.Floor");
                 Equal(1.4142135623730951, Math.Sqrt(2.0), "Math.Sqrt");
+                Equal(5.551115123125783e-17, Math.FusedMultiplyAdd(Id(0.1), 10.0, -1.0), "Math.FusedMultiplyAdd(0.1, 10, -1) rounds once (fma)");
+                Equal(double.MaxValue, Math.FusedMultiplyAdd(Id(double.MaxValue), 2.0, -double.MaxValue), "fma does not overflow in the product");
+                Equal(1.4901161e-08f, MathF.FusedMultiplyAdd((float)Id(0.1), 10f, -1f), "MathF.FusedMultiplyAdd(0.1f, 10, -1) (fmaf)");
+                Equal(-3.0f, MathF.Floor((float)Id(-2.5)), "MathF.Floor (floorf)");
+                Equal(-2.0f, MathF.Ceiling((float)Id(-2.5)), "MathF.Ceiling (ceilf)");
+                Equal(-2.0f, MathF.Truncate((float)Id(-2.5)), "MathF.Truncate (modff)");
             });
             Test("wall clock: DateTime.UtcNow starts at the RTC's time (qemu-args.txt sets it) and advances with real time", () =>
             {
