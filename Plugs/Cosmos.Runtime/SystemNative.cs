@@ -10,8 +10,8 @@ namespace Cosmos.Runtime
     /// The part of the BCL's native shim (libSystem.Native, "SystemNative_*") that the CoreLib
     /// itself needs, implemented for the kernel. Error results follow the shim's contract:
     /// -1/null with the Linux errno value readable through SystemNative_GetErrNo.
-    /// The kernel has no file system and no environment yet: path lookups fail with ENOENT,
-    /// descriptor operations with EBADF.
+    /// The kernel has no file system yet: path lookups fail with ENOENT, descriptor operations with
+    /// EBADF. Its environment starts empty (variables set later live in the CoreLib's table).
     /// </summary>
     public static unsafe class SystemNative
     {
@@ -62,8 +62,49 @@ namespace Cosmos.Runtime
 
         // ---- environment and files: none exist yet ----
 
-        /// <summary>No environment variables exist in the kernel: always null.</summary>
+        /// <summary>The kernel starts with an empty environment: always null (the CoreLib keeps variables set later in its own table).</summary>
         [RuntimeExport("SystemNative_GetEnv")] public static IntPtr GetEnv(byte* name) => IntPtr.Zero;
+
+        private static byte** s_emptyEnviron;
+
+        /// <summary>
+        /// The process environment block (char*[] ending in null) the CoreLib copies on its first
+        /// Environment.SetEnvironmentVariable / GetEnvironmentVariables: the kernel's is empty. One static block,
+        /// allocated once; <see cref="FreeEnviron"/> leaves it alone.
+        /// </summary>
+        [RuntimeExport("SystemNative_GetEnviron")]
+        public static byte** GetEnviron()
+        {
+            if (s_emptyEnviron == null)
+            {
+                var block = (byte**)Malloc((UIntPtr)(ulong)sizeof(byte*));
+                if (block == null) return null;
+                *block = null;
+                s_emptyEnviron = block;
+            }
+            return s_emptyEnviron;
+        }
+
+        /// <summary>Releases a block from <see cref="GetEnviron"/>: the static empty block is kept for the next call.</summary>
+        [RuntimeExport("SystemNative_FreeEnviron")]
+        public static void FreeEnviron(byte** environ)
+        {
+            if (environ != s_emptyEnviron) Panic.Halt("SystemNative_FreeEnviron: not a block from SystemNative_GetEnviron", (ulong)environ);
+        }
+
+        /// <summary>The machine's host name (Environment.MachineName), ASCII; "cosmos" unless the kernel sets another.</summary>
+        public static string HostName = "cosmos";
+
+        /// <summary>gethostname: <see cref="HostName"/> as NUL-terminated ASCII into <paramref name="name"/>; -1 with EINVAL when it does not fit in <paramref name="nameLength"/> bytes.</summary>
+        [RuntimeExport("SystemNative_GetHostName")]
+        public static int GetHostName(byte* name, int nameLength)
+        {
+            string h = HostName ?? "";
+            if (name == null || h.Length + 1 > nameLength) { s_errno = EINVAL; return -1; }
+            for (int i = 0; i < h.Length; i++) name[i] = (byte)(h[i] < 0x80 ? h[i] : '?');
+            name[h.Length] = 0;
+            return 0;
+        }
         [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { s_errno = ENOENT; return null; }
         [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { s_errno = ENOENT; return -1; }
         [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { s_errno = ENOENT; return -1; }

@@ -211,6 +211,24 @@ namespace RuntimeTests
                 Equal(-2.0f, MathF.Ceiling((float)Id(-2.5)), "MathF.Ceiling (ceilf)");
                 Equal(-2.0f, MathF.Truncate((float)Id(-2.5)), "MathF.Truncate (modff)");
             });
+            Test("environment: empty at boot; Set, Get, remove, enumerate and expand variables; MachineName", () =>
+            {
+                True(Environment.GetEnvironmentVariable("PATH") == null, "no PATH at boot");
+                Equal(0, Environment.GetEnvironmentVariables().Count, "variables at boot");
+                Environment.SetEnvironmentVariable("COSMOS_TEST", "42");
+                Environment.SetEnvironmentVariable("OTHER", "x y");
+                Equal("42", Environment.GetEnvironmentVariable("COSMOS_TEST"), "a variable that was set");
+                Equal(2, Environment.GetEnvironmentVariables().Count, "variables after two sets");
+                Equal("[42|x y|%NOPE%]", Environment.ExpandEnvironmentVariables("[%COSMOS_TEST%|%OTHER%|%NOPE%]"), "ExpandEnvironmentVariables");
+                Environment.SetEnvironmentVariable("COSMOS_TEST", null);
+                True(Environment.GetEnvironmentVariable("COSMOS_TEST") == null, "removed by setting null");
+                Equal(1, Environment.GetEnvironmentVariables().Count, "variables after the removal");
+                Equal("cosmos", Environment.MachineName, "default host name");
+                Cosmos.Runtime.SystemNative.HostName = "testbox";
+                Equal("testbox", Environment.MachineName, "MachineName follows SystemNative.HostName");
+                Cosmos.Runtime.SystemNative.HostName = "cosmos";
+            });
+
             Test("wall clock: DateTime.UtcNow starts at the RTC's time (qemu-args.txt sets it) and advances with real time", () =>
             {
                 var rtcBase = new DateTime(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc);
