@@ -17,11 +17,18 @@ namespace Cosmos.Runtime
     {
         public const int ENOENT = 2, EBADF = 9, ENOMEM = 12, EINVAL = 22;
 
-        private static int s_errno;
         private static ulong s_randomState;
 
-        [RuntimeExport("SystemNative_GetErrNo")] public static int GetErrNo() => s_errno;
-        [RuntimeExport("SystemNative_SetErrNo")] public static void SetErrNo(int value) => s_errno = value;
+        /// <summary>errno of the running thread (KernelThread.Errno; a boot-time global before the scheduler runs). Linux values.</summary>
+        private static int CurrentErrno
+        {
+            get { var t = Scheduler.Current; return t != null ? t->Errno : s_bootErrno; }
+            set { var t = Scheduler.Current; if (t != null) t->Errno = value; else s_bootErrno = value; }
+        }
+        private static int s_bootErrno;
+
+        [RuntimeExport("SystemNative_GetErrNo")] public static int GetErrNo() => CurrentErrno;
+        [RuntimeExport("SystemNative_SetErrNo")] public static void SetErrNo(int value) => CurrentErrno = value;
 
         [RuntimeExport("SystemNative_Abort")]
         public static void Abort() => Panic.Halt("abort (Environment.FailFast or a fatal runtime error; see the lines above)");
@@ -100,20 +107,20 @@ namespace Cosmos.Runtime
         public static int GetHostName(byte* name, int nameLength)
         {
             string h = HostName ?? "";
-            if (name == null || h.Length + 1 > nameLength) { s_errno = EINVAL; return -1; }
+            if (name == null || h.Length + 1 > nameLength) { CurrentErrno = EINVAL; return -1; }
             for (int i = 0; i < h.Length; i++) name[i] = (byte)(h[i] < 0x80 ? h[i] : '?');
             name[h.Length] = 0;
             return 0;
         }
-        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { s_errno = ENOENT; return null; }
-        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { s_errno = ENOENT; return -1; }
-        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { s_errno = ENOENT; return -1; }
-        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { s_errno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { s_errno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { s_errno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { s_errno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { s_errno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { s_errno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { CurrentErrno = ENOENT; return null; }
+        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { CurrentErrno = ENOENT; return -1; }
+        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { CurrentErrno = ENOENT; return -1; }
+        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { CurrentErrno = EBADF; return -1; }
 
         // ---- memory mapping: anonymous mappings come from the heap; protections are not enforced ----
 
@@ -122,9 +129,9 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_MMap")]
         public static IntPtr MMap(IntPtr address, ulong length, int protection, int flags, IntPtr fd, long offset)
         {
-            if ((flags & MAP_ANONYMOUS_PAL) == 0 || (long)fd != -1) { s_errno = EBADF; return (IntPtr)(-1); }
+            if ((flags & MAP_ANONYMOUS_PAL) == 0 || (long)fd != -1) { CurrentErrno = EBADF; return (IntPtr)(-1); }
             byte* p = Heap.Alloc(length + 4096);
-            if (p == null) { s_errno = ENOMEM; return (IntPtr)(-1); }
+            if (p == null) { CurrentErrno = ENOMEM; return (IntPtr)(-1); }
             return (IntPtr)(((ulong)p + 4095) & ~4095UL);
         }
 
@@ -159,14 +166,14 @@ namespace Cosmos.Runtime
         private static void* MallocLocked(UIntPtr size)
         {
             ulong n = (ulong)size;
-            if (n > (1UL << 36)) { s_errno = ENOMEM; return null; }
+            if (n > (1UL << 36)) { CurrentErrno = ENOMEM; return null; }
             int c = ClassOf(n == 0 ? 1 : n);
             ulong* block = (ulong*)s_free.Head[c];
             if (block != null) s_free.Head[c] = block[0];
             else
             {
                 block = (ulong*)Heap.Alloc((1UL << c) + 16);
-                if (block == null) { s_errno = ENOMEM; return null; }
+                if (block == null) { CurrentErrno = ENOMEM; return null; }
             }
             block[0] = (ulong)c;
             block[1] = 0x436F736D6F73UL; // "Cosmos" tag: detects frees of foreign pointers
@@ -177,7 +184,7 @@ namespace Cosmos.Runtime
         public static void* Calloc(UIntPtr num, UIntPtr size)
         {
             ulong total = (ulong)num * (ulong)size;
-            if ((ulong)size != 0 && total / (ulong)size != (ulong)num) { s_errno = ENOMEM; return null; }
+            if ((ulong)size != 0 && total / (ulong)size != (ulong)num) { CurrentErrno = ENOMEM; return null; }
             void* p = Malloc((UIntPtr)total);
             if (p != null) Memory.Set((byte*)p, 0, total);
             return p;
@@ -215,7 +222,7 @@ namespace Cosmos.Runtime
         public static void* AlignedAlloc(UIntPtr alignment, UIntPtr size)
         {
             ulong a = (ulong)alignment;
-            if (a == 0 || (a & (a - 1)) != 0) { s_errno = EINVAL; return null; }
+            if (a == 0 || (a & (a - 1)) != 0) { CurrentErrno = EINVAL; return null; }
             byte* raw = (byte*)Malloc((UIntPtr)((ulong)size + a + 8));
             if (raw == null) return null;
             ulong aligned = ((ulong)raw + 8 + a - 1) & ~(a - 1);
@@ -363,7 +370,7 @@ namespace Cosmos.Runtime
         public static int CreateThread(UIntPtr stackSize, IntPtr startAddress, IntPtr parameter)
         {
             var t = Threads.Create((ulong)startAddress, (ulong)parameter, (ulong)stackSize, Scheduler.Normal, managedThreadHandle: parameter);
-            if (t == null) { s_errno = ENOMEM; return 0; }
+            if (t == null) { CurrentErrno = ENOMEM; return 0; }
             return 1;
         }
 

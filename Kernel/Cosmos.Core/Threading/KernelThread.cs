@@ -81,6 +81,8 @@ namespace Cosmos.Core.Threading
         public ulong GCFrameChain;
         /// <summary>Runtime-owned: a weak GC handle to the System.Threading.Thread started on this thread (0: none).</summary>
         public ulong ManagedThreadHandle;
+        /// <summary>Runtime-owned: this thread's errno (SystemNative_GetErrNo/SetErrNo; Linux values).</summary>
+        public int Errno;
     }
 
     /// <summary>A FIFO of blocked threads (linked through <see cref="KernelThread.Next"/>). Zero-initialized is empty. Manipulate only with interrupts disabled.</summary>

@@ -25,6 +25,7 @@ namespace ThreadTests
             Case("Thread API - Start(parameter), Join, Join(timeout) false while running, CurrentThread, IsAlive, Name, IsBackground, ThreadState", ThreadApi);
             Case("ManagedThreadId is distinct for 16 live threads, stable, and CurrentThread is the started Thread", ManagedThreadIds);
             Case("[ThreadStatic] fields and ThreadLocal<T> are per thread (start empty, keep their own values, survive GC); the main thread's are untouched", ThreadStatics);
+            Case("errno (Marshal.Get/SetLastSystemError) is per thread", ErrnoPerThread);
 
             // Mutual exclusion and atomicity under preemption
             Case("lock - 8 threads x 200,000 increments under lock give exactly 1,600,000, never two threads inside", LockCounter);

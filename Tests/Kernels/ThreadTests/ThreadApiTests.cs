@@ -177,6 +177,31 @@ namespace ThreadTests
             Equal(99, local.Value, "main thread's ThreadLocal value");
         }
 
+        /// <summary>
+        /// Proves that errno (what the CoreLib reads after a failing native call: Marshal.Get/SetLastSystemError) is per
+        /// thread: 4 threads each set their own value and keep reading it back while the others run in between.
+        /// </summary>
+        private void ErrnoPerThread()
+        {
+            const int N = 4;
+            System.Runtime.InteropServices.Marshal.SetLastSystemError(55);
+            var badReads = new int[N];
+            var threads = SpawnMany("errno", N, k =>
+            {
+                for (int round = 0; round < 50; round++)
+                {
+                    System.Runtime.InteropServices.Marshal.SetLastSystemError(100 + k * 1000 + round);
+                    Thread.Yield();
+                    for (int spin = 0; spin < 2000; spin++) Thread.SpinWait(1);
+                    if (System.Runtime.InteropServices.Marshal.GetLastSystemError() != 100 + k * 1000 + round) badReads[k]++;
+                }
+            });
+            StartAll(threads);
+            if (!JoinAll(threads, 10000, "errno threads")) return;
+            for (int k = 0; k < N; k++) Equal(0, badReads[k], "thread " + k + " errno reads of another value than its own");
+            Equal(55, System.Runtime.InteropServices.Marshal.GetLastSystemError(), "main thread's errno");
+        }
+
         private static bool OwnValues(int k, ThreadLocal<int> local)
         {
             if (PerThread.Number != 1000 + k) return false;
