@@ -11,7 +11,6 @@ namespace Cosmos.Runtime
     public static unsafe class RuntimeEnvironment
     {
         private static ulong s_tscHz;
-        private static bool s_doNotTriggerGC;
 
         /// <summary>TSC ticks per second; set once by the kernel startup after measuring it against the PIT.</summary>
         public static ulong TscFrequency { get => s_tscHz; set => s_tscHz = value; }
@@ -96,8 +95,9 @@ namespace Cosmos.Runtime
             for (int i = 0; i < iterations; i++) Native.Pause();
         }
 
+        /// <summary>The CoreLib's fail-fast path: allocation may no longer trigger a collection (<see cref="GarbageCollector.DisableCollectionOnAllocation"/>).</summary>
         [RuntimeExport("RhpSetThreadDoNotTriggerGC")]
-        public static void RhpSetThreadDoNotTriggerGC() => s_doNotTriggerGC = true;
+        public static void RhpSetThreadDoNotTriggerGC() => GarbageCollector.DisableCollectionOnAllocation();
 
         /// <summary>Runtime configuration knobs: none are set (count 0).</summary>
         [RuntimeExport("RhGetKnobValues")]

@@ -157,7 +157,24 @@ namespace Cosmos.Runtime
         /// <summary>Runs every due finalizer on the calling thread (for kernels that run without the finalizer thread); returns how many ran.</summary>
         public static int RunPendingFinalizers() => Finalization.RunPending();
 
-        internal static void CollectForAllocation(bool heapExhausted) => GCNative.SpillAndCollect(heapExhausted ? 2 : 1);
+        internal static void CollectForAllocation(bool heapExhausted)
+        {
+            if (s_allocationMayNotCollect) return;
+            GCNative.SpillAndCollect(heapExhausted ? 2 : 1);
+        }
+
+        private static bool s_allocationMayNotCollect;
+
+        /// <summary>
+        /// From now on allocation never starts a collection: it uses the free memory there is and fails with
+        /// OutOfMemoryException when there is none; GC.Collect still collects. The CoreLib asks for this
+        /// (RhpSetThreadDoNotTriggerGC) on its fail-fast path, before it formats the crash report. NativeAOT keeps the
+        /// flag per thread; here it is one flag, because it is only set while the kernel is going down.
+        /// </summary>
+        public static void DisableCollectionOnAllocation() => s_allocationMayNotCollect = true;
+
+        /// <summary>True after <see cref="DisableCollectionOnAllocation"/>.</summary>
+        public static bool CollectionOnAllocationDisabled => s_allocationMayNotCollect;
 
         /// <summary>Entry from the X# spill helper: interrupts are off and the callee-saved registers are on the stack at <paramref name="rsp"/>.</summary>
         [RuntimeExport("cosmos_gc_collect")]

@@ -27,7 +27,7 @@ namespace Cosmos.Runtime.GarbageCollection
     /// precisely — such objects are never freed, but mutable ones (arrays) may point into the heap.</item>
     /// <item><b>GC reporting frames</b> (RhRegisterForGCReporting, reflection invoke's on-stack
     /// argument buffers): precise, or conservative when flagged "maybe interior".</item>
-    /// <item>Handles (<see cref="HandleTable"/>) and the finalization queue (<see cref="Finalization"/>).</item>
+    /// <item>Handles (<see cref="Handles"/>) and the finalization queue (<see cref="Finalization"/>).</item>
     /// </list>
     /// </summary>
     internal static unsafe class Roots

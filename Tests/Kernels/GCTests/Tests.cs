@@ -317,6 +317,20 @@ namespace GCTests
 
             // Last: ends the kernel. Keeps every allocation reachable until the heap is exhausted; the
             // allocator collects, retries, and reports OutOfMemoryException (unhandled here).
+            // Next to last: the flag stays set for the rest of the kernel (the exhaustion case below does not need collections).
+            Test("after RhpSetThreadDoNotTriggerGC (the CoreLib's fail-fast path) allocation no longer collects; GC.Collect still does", () =>
+            {
+                GC.Collect();
+                int before = GC.CollectionCount(0);
+                Cosmos.Runtime.RuntimeEnvironment.RhpSetThreadDoNotTriggerGC();
+                True(GarbageCollector.CollectionOnAllocationDisabled, "the flag is set");
+                long total = 0;
+                for (int i = 0; i < 4096; i++) { var a = new byte[16 << 10]; a[i & 0x3FFF] = 1; total += a.Length; }
+                Equal(before, GC.CollectionCount(0), "collections while allocating " + (total >> 20) + " MiB (4x the minimum budget)");
+                GC.Collect();
+                Equal(before + 1, GC.CollectionCount(0), "GC.Collect still collects");
+            });
+
             ExpectPanic("heap exhaustion reports OutOfMemoryException", "OutOfMemoryException", () =>
             {
                 var hold = new List<byte[]>();
