@@ -104,7 +104,7 @@ namespace Cosmos.Runtime
         private static double Abs(double x) => FromBits(Bits(x) & 0x7FFF_FFFF_FFFF_FFFFL);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool IsNaN(double x) => x != x;
+        private static bool IsNaN(double x) => (Bits(x) & 0x7FFF_FFFF_FFFF_FFFFL) > 0x7FF0_0000_0000_0000L;
 
         /// <summary>2^n for −1022 ≤ n ≤ 1023.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -357,7 +357,7 @@ namespace Cosmos.Runtime
         private static int IntegerKind(double y)
         {
             double ay = Abs(y);
-            if (ay != ay || ay == double.PositiveInfinity) return 0;
+            if (IsNaN(ay) || ay == double.PositiveInfinity) return 0;
             if (ay >= 9007199254740992.0) return 2; // 2^53: every such double is even
             if (ay < 1.0) return ay == 0 ? 2 : 0;
             long i = (long)ay;

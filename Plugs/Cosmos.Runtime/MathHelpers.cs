@@ -28,7 +28,7 @@ namespace Cosmos.Runtime
         public static double Ceil(double x)
         {
             double t = Trunc(x);
-            if (t == x || x != x) return x;
+            if (t == x || double.IsNaN(x)) return x;
             if (x > 0) return t + 1.0;
             if (t == 0) return -0.0;
             return t;
@@ -39,7 +39,7 @@ namespace Cosmos.Runtime
         public static double Floor(double x)
         {
             double t = Trunc(x);
-            if (t == x || x != x) return x;
+            if (t == x || double.IsNaN(x)) return x;
             return x < 0 ? t - 1.0 : t;
         }
 
@@ -53,7 +53,7 @@ namespace Cosmos.Runtime
         {
             double t = Trunc(x);
             *intPart = t;
-            if (x != x) return x;
+            if (double.IsNaN(x)) return x;
             if (t == x)
             {
                 ulong sign = *(ulong*)&x & 0x8000_0000_0000_0000UL;

@@ -140,8 +140,8 @@ namespace Cosmos.Core.Memory
         }
 
         /// <summary>
-        /// Takes the largest remaining usable range whole (for the heap); returns false when
-        /// nothing is left. <paramref name="limit"/> restricts it to addresses below the limit.
+        /// Takes the largest remaining usable range whole (for the heap): its start and length in bytes;
+        /// returns false when nothing is left.
         /// </summary>
         public static bool TakeLargest(out ulong start, out ulong length)
         {

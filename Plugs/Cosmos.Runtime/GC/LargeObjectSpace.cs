@@ -13,7 +13,8 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>Bytes before the cell in a large-object run.</summary>
         public const ulong HeaderSize = 64;
 
-        /// <summary>Header of a large-object run (64 bytes).</summary>
+        /// <summary>Header of a large-object run (64 bytes; the rest is padding).</summary>
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = (int)HeaderSize)]
         public struct LargeObject
         {
             /// <summary>Next large object.</summary>
@@ -22,7 +23,6 @@ namespace Cosmos.Runtime.GarbageCollection
             public ulong Pages;
             /// <summary>Cell size in bytes (object header included, rounded to 8).</summary>
             public ulong Size;
-            private ulong _r0, _r1, _r2, _r3, _r4;
         }
 
         private static ulong s_firstAddress;

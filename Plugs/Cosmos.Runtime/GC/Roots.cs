@@ -241,6 +241,7 @@ namespace Cosmos.Runtime.GarbageCollection
         /// two reserved pointers (the native runtime's next frame and thread), the object slot array,
         /// the slot count, and a flag "the slots may hold interior pointers (byrefs)".
         /// </summary>
+#pragma warning disable CS0649 // written by the CoreLib, read here
         private struct GCFrameRegistration
         {
             public IntPtr Reserved1;
@@ -249,6 +250,7 @@ namespace Cosmos.Runtime.GarbageCollection
             public uint NumObjRefs;
             public int MaybeInterior;
         }
+#pragma warning restore CS0649
 
         private static ulong s_bootGCFrames;   // chain head before the scheduler runs
 

@@ -25,7 +25,8 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>Bytes of the block header before the first cell.</summary>
         public const ulong BlockHeaderSize = 64;
 
-        /// <summary>Header at the start of every small-object block (64 bytes).</summary>
+        /// <summary>Header at the start of every small-object block (64 bytes; the rest is padding).</summary>
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = (int)BlockHeaderSize)]
         public struct Block
         {
             /// <summary>Next block of the same class (all blocks).</summary>
@@ -44,7 +45,6 @@ namespace Cosmos.Runtime.GarbageCollection
             public uint Class;
             /// <summary>Pages in the block.</summary>
             public ulong Pages;
-            private ulong _reserved0, _reserved1;
         }
 
         private struct Tables
