@@ -26,6 +26,8 @@ namespace CosmosOS
             Add("mem", "mem", "heap and RAM figures in bytes", _ => Mem());
             Add("cpu", "cpu", "processor vendor, brand and features", _ => Cpu());
             Add("uptime", "uptime", "time since boot", _ => Uptime());
+            Add("date", "date", "date and time (UTC, from the RTC)", _ => Console.WriteLine(DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss") + " UTC"));
+            Add("hostname", "hostname [name]", "show or set the machine name", Hostname);
             Add("threads", "threads", "kernel threads: id, state, priority, CPU time", _ => Threads());
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine", _ => Sys.Power.Reboot());
@@ -118,6 +120,21 @@ namespace CosmosOS
                 Console.WriteLine($"  {t->Id,2}  {t->State,-8} {prio,-9} {run * 1000 / hz,6}");
             }
             Console.WriteLine($"switches {Cosmos.Core.Threading.Scheduler.SwitchCount}, preemptions {Cosmos.Core.Threading.Scheduler.PreemptionCount}, ticks {Cosmos.Core.Threading.Scheduler.TickCount}");
+        }
+
+        private static void Hostname(string[] args)
+        {
+            if (args.Length == 1) { Console.WriteLine(Environment.MachineName); return; }
+            string name = args[1];
+            foreach (char c in name)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '.') || name.Length > 63)
+                {
+                    Console.WriteLine($"hostname: '{name}' is not a host name (letters, digits, '-' and '.', at most 63)");
+                    return;
+                }
+            }
+            Cosmos.Runtime.SystemNative.HostName = name;
         }
 
         private static void Uptime()

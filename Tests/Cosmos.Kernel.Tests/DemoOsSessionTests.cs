@@ -35,5 +35,21 @@ namespace Cosmos.Kernel.Tests
             Assert.Matches(@"heap used:\s+\d+ bytes", output);
             Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
         }
+
+        [Fact]
+        public void DateAndHostname()
+        {
+            var (exit, output) = RunSession("date\nhostname\nhostname bad_name!\nhostname box-1\nhostname\nshutdown\n");
+            // QEMU's RTC starts at the host's UTC time: the kernel's date must be that time, give or take the boot.
+            var m = System.Text.RegularExpressions.Regex.Match(output, @"(?m)^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC\r?$");
+            Assert.True(m.Success, "no 'yyyy-MM-dd HH:mm:ss UTC' line in:\n" + output);
+            var kernelTime = System.DateTime.ParseExact(m.Groups[1].Value, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            double minutesOff = System.Math.Abs((kernelTime - System.DateTime.UtcNow).TotalMinutes);
+            Assert.True(minutesOff < 10, $"kernel date {kernelTime:O} is {minutesOff:0.0} min from the host's UTC time");
+            Assert.Matches(@"(?m)^cosmos\r?$", output);
+            Assert.Contains("hostname: 'bad_name!' is not a host name", output);
+            Assert.Matches(@"(?m)^box-1\r?$", output);
+            Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
+        }
     }
 }
