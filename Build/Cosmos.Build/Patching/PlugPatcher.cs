@@ -131,13 +131,14 @@ namespace Cosmos.Build.Patching
                 }
 
                 PatchCache cache = string.IsNullOrEmpty(_request.CacheDirectory) ? null : new PatchCache(_request.CacheDirectory);
+                List<string> plugOrder = _request.PlugAssemblies.Select(Path.GetFullPath).ToList();
                 foreach (LoadedAssembly t in _set.All.Where(a => a.IsTarget && a.PatchedMethods > 0).OrderBy(a => a.TargetOrder))
                 {
                     string key = null;
                     if (cache != null && !HasErrors)
                     {
                         List<LoadedAssembly> contributors = _bindings.Where(b => b.TargetAssembly == t).Select(b => b.PlugAssembly).Distinct()
-                            .OrderBy(a => _request.PlugAssemblies.Select(Path.GetFullPath).ToList().IndexOf(a.Path)).ToList();
+                            .OrderBy(a => plugOrder.IndexOf(a.Path)).ToList();
                         key = cache.Key(t, contributors, _request.WriteSymbols && t.Module.HasSymbols, _set);
                         (byte[] Image, byte[] Symbols)? hit = cache.TryGet(key, t.Name, out string warning);
                         if (warning != null)
