@@ -97,12 +97,22 @@ namespace Cosmos.Build.Testing
             var proto = new SerialProtocol();
             var log = new StringBuilder();
             var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
-            // Optional per-kernel QEMU settings: qemu-args.txt next to the project (e.g. "-m 5G").
+            // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
+            // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09").
             var extraFile = Path.Combine(Path.GetDirectoryName(project)!, "qemu-args.txt");
             if (File.Exists(extraFile))
                 foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
                 {
-                    if (tok.StartsWith("memory=")) options.MemoryMiB = int.Parse(tok.Substring(7));
+                    if (tok.StartsWith("memory="))
+                    {
+                        if (!int.TryParse(tok.AsSpan(7), out int mib) || mib < 16)
+                        {
+                            string bad = $"{extraFile}: '{tok}' is not memory=<MiB> with at least 16 MiB";
+                            Console.WriteLine($"FAIL  kernel {name}: {bad}");
+                            return new List<TestCaseResult> { new(name + " (qemu-args.txt)", false, bad) };
+                        }
+                        options.MemoryMiB = mib;
+                    }
                     else if (tok == "uefi") options.Uefi = true;
                     else options.Extra.Add(tok);
                 }
