@@ -36,6 +36,14 @@ namespace P
 
         private static string Helper(int offset) => "namespace H { public static class Helper { public static int Offset() => " + offset + "; } }";
 
+        /// <summary>Compiles T, H (offset 0) and P (value 10) into <paramref name="ws"/>; returns them and the cache folder to use.</summary>
+        private static (string Cache, string Target, string Helper, string Plugs) Setup(Workspace ws)
+        {
+            string target = ws.Compile("T", Target);
+            string helper = ws.Compile("H", Helper(0));
+            return (Path.Combine(ws.Root, "cache"), target, helper, ws.Compile("P", Plug(10), target, helper));
+        }
+
         private static int CallValue(Workspace ws, PatchResult r, string plugs, string helper)
         {
             using TestLoadContext ctx = ws.Load(r.PatchedAssemblies.Single().OutputPath, plugs, helper);
@@ -46,10 +54,7 @@ namespace P
         public void SecondRun_IsACacheHit_WithByteIdenticalOutput()
         {
             using var ws = new Workspace();
-            string cache = Path.Combine(ws.Root, "cache");
-            string target = ws.Compile("T", Target);
-            string helper = ws.Compile("H", Helper(0));
-            string plugs = ws.Compile("P", Plug(10), target, helper);
+            var (cache, target, helper, plugs) = Setup(ws);
 
             PatchResult plain = ws.Patch(new[] { plugs }, new[] { target, helper }, "plain");
             PatchResult first = ws.Patch(new[] { plugs }, new[] { target, helper }, "first", cacheDir: cache);
@@ -71,10 +76,7 @@ namespace P
         public void ChangedPlugAssembly_OrAssemblyItReferences_IsAMiss()
         {
             using var ws = new Workspace();
-            string cache = Path.Combine(ws.Root, "cache");
-            string target = ws.Compile("T", Target);
-            string helper = ws.Compile("H", Helper(0));
-            string plugs = ws.Compile("P", Plug(10), target, helper);
+            var (cache, target, helper, plugs) = Setup(ws);
             Assert.True(ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache).Success);
 
             // The plug's body changes: the patched target's bytes do not, but the key must (it hashes the plug assembly).
@@ -98,10 +100,7 @@ namespace P
         public void PlugErrors_AreReportedEvenWhenTheTargetIsCached()
         {
             using var ws = new Workspace();
-            string cache = Path.Combine(ws.Root, "cache");
-            string target = ws.Compile("T", Target);
-            string helper = ws.Compile("H", Helper(0));
-            string plugs = ws.Compile("P", Plug(10), target, helper);
+            var (cache, target, helper, plugs) = Setup(ws);
             Assert.True(ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache).Success);
 
             string bad = ws.Compile("Bad", @"
@@ -117,10 +116,7 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
         public void DamagedEntry_IsDiscardedWithAWarning_AndTheTargetPatchedAnew()
         {
             using var ws = new Workspace();
-            string cache = Path.Combine(ws.Root, "cache");
-            string target = ws.Compile("T", Target);
-            string helper = ws.Compile("H", Helper(0));
-            string plugs = ws.Compile("P", Plug(10), target, helper);
+            var (cache, target, helper, plugs) = Setup(ws);
             PatchResult a = ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache);
             string entry = Assert.Single(Directory.GetDirectories(cache));
             string dll = Path.Combine(entry, "T.dll");
