@@ -89,6 +89,20 @@ namespace ThreadBench
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
+        /// <summary>Runs <paramref name="loop"/>(<paramref name="n"/>) <see cref="Rounds"/> times: the fewest TSC ticks, and the scheduler switches of that round.</summary>
+        private static (ulong Ticks, ulong Switches) BestOf(Func<int, ulong> loop, int n)
+        {
+            ulong best = ulong.MaxValue, bestSwitches = 0;
+            for (int r = 0; r < Rounds; r++)
+            {
+                ulong s0 = Scheduler.SwitchCount;
+                ulong t = loop(n);
+                ulong switches = Scheduler.SwitchCount - s0;
+                if (t < best) { best = t; bestSwitches = switches; }
+            }
+            return (best, bestSwitches);
+        }
+
         private static ulong SemaphoreLoop(int n)
         {
             ulong t0 = Native.Rdtsc();
@@ -197,14 +211,7 @@ namespace ThreadBench
             worker = new Thread(SemaphoreWorker);
             worker.Start();
             SemaphoreLoop(HandoffRounds);
-            best = ulong.MaxValue; bestSwitches = 0;
-            for (int r = 0; r < Rounds; r++)
-            {
-                ulong s0 = Scheduler.SwitchCount;
-                ulong t = SemaphoreLoop(HandoffRounds);
-                ulong switches = Scheduler.SwitchCount - s0;
-                if (t < best) { best = t; bestSwitches = switches; }
-            }
+            (best, bestSwitches) = BestOf(SemaphoreLoop, HandoffRounds);
             s_stop = true;
             s_a.Release();
             worker.Join();
@@ -215,28 +222,14 @@ namespace ThreadBench
             worker = new Thread(MonitorWorker);
             worker.Start();
             MonitorLoop(HandoffRounds);
-            best = ulong.MaxValue; bestSwitches = 0;
-            for (int r = 0; r < Rounds; r++)
-            {
-                ulong s0 = Scheduler.SwitchCount;
-                ulong t = MonitorLoop(HandoffRounds);
-                ulong switches = Scheduler.SwitchCount - s0;
-                if (t < best) { best = t; bestSwitches = switches; }
-            }
+            (best, bestSwitches) = BestOf(MonitorLoop, HandoffRounds);
             lock (s_gate) { s_turn = 2; Monitor.Pulse(s_gate); }
             worker.Join();
             Out("bench threads monitor handoffs " + 2 * HandoffRounds + " switches " + bestSwitches + " ticks " + best);
 
             // (c) Thread.Start + Join of an empty thread.
             CreateLoop(Creations);
-            best = ulong.MaxValue; bestSwitches = 0;
-            for (int r = 0; r < Rounds; r++)
-            {
-                ulong s0 = Scheduler.SwitchCount;
-                ulong t = CreateLoop(Creations);
-                ulong switches = Scheduler.SwitchCount - s0;
-                if (t < best) { best = t; bestSwitches = switches; }
-            }
+            (best, bestSwitches) = BestOf(CreateLoop, Creations);
             Out("bench threads create threads " + Creations + " switches " + bestSwitches + " ticks " + best);
 
             Out("bench threads checks " + (failures == 0 ? "ok" : failures + " failed"));
