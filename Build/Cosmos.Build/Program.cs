@@ -35,17 +35,18 @@ namespace Cosmos.Build
         {
             var assembly = new Option<string>("--assembly") { Description = "Kernel assembly built by Roslyn (bin/.../Name.dll)", Required = true };
             var ilc = new Option<string>("--ilc-package") { Description = "Folder of runtime.linux-x64.Microsoft.DotNet.ILCompiler", Required = true };
+            var pack = new Option<string>("--runtime-pack") { Description = "Folder of Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64 (the NativeAOT CoreLib and BCL)", Required = true };
             var obj = new Option<string>("--obj") { Description = "Intermediate folder", Required = true };
             var elf = new Option<string>("--elf") { Description = "Output ELF (with DWARF)", Required = true };
             var iso = new Option<string>("--iso") { Description = "Output bootable ISO", Required = true };
             var ld = new Option<string>("--linker-script") { Description = "GNU ld script", Required = true };
             var noDebug = new Option<bool>("--no-debug") { Description = "Do not emit DWARF (ilc without -g)" };
-            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, obj, elf, iso, ld, noDebug };
+            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug };
             cmd.SetAction(p => Guard(() =>
             {
                 KernelBuild.Run(new KernelBuildOptions
                 {
-                    Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), ObjDir = p.GetValue(obj),
+                    Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = p.GetValue(obj),
                     Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
                 });
                 return 0;

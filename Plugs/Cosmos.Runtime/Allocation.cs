@@ -76,14 +76,22 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhpNewFinalizable")]
         public static object RhpNewFinalizable(MethodTable* mt) => ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL));
 
-        /// <summary>newarr (RhpNewArray). A negative or too large length throws OverflowException through the CoreLib.</summary>
-        [RuntimeExport("RhpNewArray")]
+        /// <summary>
+        /// newarr (ilc 10's <c>RhpNewArrayFast</c> for arrays of values, <c>RhpNewPtrArrayFast</c> for arrays of references;
+        /// the CoreLib's <c>InternalCalls.RhpNewArrayFast</c>). A negative or too large length throws OverflowException
+        /// through the CoreLib.
+        /// </summary>
+        [RuntimeExport("RhpNewArrayFast")]
         public static object RhpNewArray(MethodTable* mt, int length)
         {
             ulong size = ArraySize(mt, length);
             if (size == ulong.MaxValue || size > int.MaxValue * 2UL) return ToObject(Failed(mt, true));
             return ToObject(Alloc(mt, size, arrayLength: length));
         }
+
+        /// <summary>newarr of an array whose elements are object references (same allocation as <see cref="RhpNewArray"/>).</summary>
+        [RuntimeExport("RhpNewPtrArrayFast")]
+        public static object RhpNewPtrArray(MethodTable* mt, int length) => RhpNewArray(mt, length);
 
         /// <summary>String allocation (RhNewString): <paramref name="length"/> UTF-16 code units.</summary>
         [RuntimeExport("RhNewString")]

@@ -15,9 +15,12 @@ namespace Cosmos.Runtime
         /// <summary>TSC ticks per second; set once by the kernel startup after measuring it against the PIT.</summary>
         public static ulong TscFrequency { get => s_tscHz; set => s_tscHz = value; }
 
-        /// <summary>Milliseconds since the first 64-bit instruction of the boot path.</summary>
-        [RuntimeExport("RhpGetTickCount64")]
-        public static ulong RhpGetTickCount64()
+        /// <summary>
+        /// Environment.TickCount64 (the .NET 10 CoreLib's <c>Interop.Sys.GetLowResolutionTimestamp</c>): milliseconds since the
+        /// first 64-bit instruction of the boot path.
+        /// </summary>
+        [RuntimeExport("SystemNative_GetLowResolutionTimestamp")]
+        public static ulong GetLowResolutionTimestamp()
         {
             if (s_tscHz == 0) Panic.Halt("Environment.TickCount64: the TSC frequency has not been measured yet");
             ulong ticks = Native.Rdtsc() - Native.GetBootInfo()->EntryTsc;

@@ -28,7 +28,9 @@ namespace Cosmos.Runtime
     {
         private static IntPtr s_exitCallback;
         private static KernelThread* s_finalizer;
+        #pragma warning disable CS0649 // written through Unsafe.AsPointer(ref …) by the scheduler
         private static WaitQueue s_finalizerWaiters, s_finalizationDone;
+#pragma warning restore CS0649
         private static bool s_finalizerIdle;
         private static ulong s_finalizerPasses;
 

@@ -24,21 +24,18 @@ namespace Cosmos.Build.Tests
 
         public void Dispose() => _ws.Dispose();
 
-        private static string IlcPackage
-        {
-            get
-            {
-                string dir = typeof(RealFrameworkTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                    .Single(a => a.Key == "CosmosIlcPackageDir").Value;
-                Assert.True(Directory.Exists(Path.Combine(dir, "framework")), "ILC package not restored at " + dir);
-                return dir;
-            }
-        }
+        /// <summary>The ILCompiler package and NativeAOT runtime pack the kernels are built with.</summary>
+        private static Cosmos.Build.Toolchain.NativeAotPackages Packages => new(Metadata("CosmosIlcPackageDir"), Metadata("CosmosRuntimePackDir"));
+
+        private static string Metadata(string key) =>
+            typeof(RealFrameworkTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
+
+        private static string Framework => Packages.LibraryDirectory;
 
         private PatchResult PatchFramework(string plugs)
         {
-            string framework = Path.Combine(IlcPackage, "framework"), sdk = Path.Combine(IlcPackage, "sdk");
-            var targets = Directory.GetFiles(framework, "*.dll").Concat(Directory.GetFiles(sdk, "*.dll")).OrderBy(p => p, StringComparer.Ordinal);
+            string framework = Packages.LibraryDirectory, sdk = Packages.NativeDirectory;
+            var targets = Packages.Assemblies().Values.OrderBy(p => p, StringComparer.Ordinal);
             var sw = Stopwatch.StartNew();
             PatchResult r = _ws.Patch(new[] { plugs }, targets, "out", new[] { framework, sdk, Path.GetDirectoryName(Workspace.Il2CpuApiPath) });
             _out.WriteLine("patched in " + sw.ElapsedMilliseconds + " ms");
@@ -99,7 +96,7 @@ namespace ConsolePlugs
             Assert.Equal(6, console.PatchedMethodCount);
             Assert.NotNull(console.SymbolsPath);
 
-            using AssemblyDefinition a = ReadOutput(console.OutputPath, Path.Combine(IlcPackage, "framework"), Path.GetDirectoryName(plugs));
+            using AssemblyDefinition a = ReadOutput(console.OutputPath, Framework, Path.GetDirectoryName(plugs));
             Assert.True(a.MainModule.HasSymbols);
             Assert.Contains(a.MainModule.AssemblyReferences, x => x.Name == "ConsolePlugs");
             TypeDefinition pal = a.MainModule.GetType("System.ConsolePal");
@@ -136,7 +133,7 @@ namespace CorePlugs
             PatchedAssembly core = Assert.Single(r.PatchedAssemblies);
             Assert.Equal("System.Private.CoreLib", core.AssemblyName);
 
-            using AssemblyDefinition a = ReadOutput(core.OutputPath, Path.Combine(IlcPackage, "framework"), Path.GetDirectoryName(plugs));
+            using AssemblyDefinition a = ReadOutput(core.OutputPath, Framework, Path.GetDirectoryName(plugs));
             MethodDefinition m = a.MainModule.GetType("System.Runtime.RuntimeImports").Methods.Single(x => x.Name == "RhCollect");
             Assert.False(m.IsInternalCall);
             Assert.DoesNotContain(m.CustomAttributes, c => c.AttributeType.Name == "RuntimeImportAttribute");

@@ -12,7 +12,7 @@ namespace Cosmos.Kernel.Tests
             _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
             var root = KernelImage.RepoRoot();
             var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
-            var iso = Path.Combine(root, "Kernel", "CosmosOS", "bin", "Debug", "net9.0", "CosmosOS.iso");
+            var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;

@@ -11,6 +11,11 @@ namespace Cosmos.Kernel.Tests
 
         public static string ElfPath => s_elf.Value;
 
+        /// <summary>The demo OS's output folder, <c>Kernel/CosmosOS/bin/Debug/&lt;kernel tfm&gt;</c>.</summary>
+        public static string DemoOutputDirectory() => Path.Combine(RepoRoot(), "Kernel", "CosmosOS", "bin", "Debug",
+            System.Linq.Enumerable.Single(System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(KernelImage).Assembly),
+                a => a.Key == "CosmosKernelTargetFramework").Value);
+
         public static string RepoRoot()
         {
             for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
@@ -28,7 +33,7 @@ namespace Cosmos.Kernel.Tests
             string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0) throw new InvalidOperationException("building the demo OS failed:\n" + output);
-            var elf = Path.Combine(root, "Kernel", "CosmosOS", "bin", "Debug", "net9.0", "CosmosOS.elf");
+            var elf = Path.Combine(DemoOutputDirectory(), "CosmosOS.elf");
             if (!File.Exists(elf)) throw new FileNotFoundException("the build did not produce " + elf);
             return elf;
         }

@@ -150,7 +150,7 @@ static class Program
             });
             string rspPath = output + ".rsp";
             File.WriteAllLines(rspPath, rsp);
-            var (code, text) = Run(Path.Combine(Toolchain.IlcPackage, "tools", "ilc"), "@" + rspPath);
+            var (code, text) = Run(Toolchain.Packages.Ilc, "@" + rspPath);
             Assert.True(code == 0 && File.Exists(output), "ilc failed (" + code + "):\n" + text);
             return output;
         }

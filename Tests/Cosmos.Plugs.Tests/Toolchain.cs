@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using Cosmos.Build.Patching;
+using Cosmos.Build.Toolchain;
 using Cosmos.Plugs.ConsoleIO;
 using Xunit;
 
@@ -11,26 +12,25 @@ namespace Cosmos.Plugs.Tests
     /// <summary>Paths of the ILC package and the plug assembly, and a helper that runs the plug patcher like the build does.</summary>
     internal static class Toolchain
     {
-        /// <summary>The restored runtime.linux-x64.Microsoft.DotNet.ILCompiler package (tools/ilc, framework/, sdk/).</summary>
-        public static string IlcPackage
-        {
-            get
-            {
-                string dir = typeof(Toolchain).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                    .Single(a => a.Key == "CosmosIlcPackageDir").Value;
-                Assert.True(Directory.Exists(Path.Combine(dir, "framework")), "ILC package not restored at " + dir);
-                return dir;
-            }
-        }
+        /// <summary>The restored ILCompiler package and NativeAOT runtime pack the kernels are built with.</summary>
+        public static NativeAotPackages Packages => s_packages.Value;
 
-        public static string Framework => Path.Combine(IlcPackage, "framework");
-        public static string Sdk => Path.Combine(IlcPackage, "sdk");
+        private static readonly Lazy<NativeAotPackages> s_packages = new(() => new NativeAotPackages(Metadata("CosmosIlcPackageDir"), Metadata("CosmosRuntimePackDir")));
+
+        private static string Metadata(string key) =>
+            typeof(Toolchain).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
+
+        /// <summary>The BCL folder of the runtime pack (System.Console.dll, System.Runtime.dll …).</summary>
+        public static string Framework => Packages.LibraryDirectory;
+
+        /// <summary>The runtime pack's folder of System.Private.* runtime assemblies (the CoreLib).</summary>
+        public static string Sdk => Packages.NativeDirectory;
 
         /// <summary>The real NativeAOT (Unix) System.Console.dll.</summary>
         public static string SystemConsole => Path.Combine(Framework, "System.Console.dll");
 
         /// <summary>The NativeAOT System.Private.CoreLib.dll (Cosmos.Plugs also plugs System.Threading.Thread there).</summary>
-        public static string CoreLib => Path.Combine(Sdk, "System.Private.CoreLib.dll");
+        public static string CoreLib => Packages.CoreLib;
 
         /// <summary>Cosmos.Plugs.dll as built (its references Cosmos.HAL/Core and IL2CPU.API sit next to it).</summary>
         public static string PlugsAssembly => typeof(ConsoleDevice).Assembly.Location;

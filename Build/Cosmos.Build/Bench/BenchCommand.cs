@@ -71,7 +71,7 @@ namespace Cosmos.Build.Bench
             Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
             double rosylnOnly = Time(() => Build(root, proj, "-p:CosmosSkipKernelBuild=true"));
             Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
-            var cosmosObj = Path.Combine(kdir, "obj", "Debug", "net9.0", "cosmos");
+            var cosmosObj = Path.Combine(kdir, "obj", "Debug", BuildInfo.KernelTargetFramework, "cosmos");
             if (Directory.Exists(cosmosObj)) Directory.Delete(cosmosObj, true);
             // The clean builds use a patch cache of their own: empty for the first, as on a fresh machine, then warm.
             string userCache = Environment.GetEnvironmentVariable("COSMOS_CACHE");
@@ -94,7 +94,7 @@ namespace Cosmos.Build.Bench
             var kernelSource = Path.Combine(kdir, "Kernel.cs");
             File.SetLastWriteTimeUtc(kernelSource, DateTime.UtcNow);   // an edit of the kernel's own code
             double edit = Time(() => Build(root, proj));
-            var iso = Path.Combine(kdir, "bin", "Debug", "net9.0", "CosmosOS.iso");
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(kdir), "CosmosOS.iso");
             var stripped = Path.Combine(cosmosObj, "kernel.elf");
             Console.WriteLine($"  clean build            {clean,8:0.0} s    (baseline: Roslyn only, same projects {rosylnOnly:0.0} s; empty patch cache)");
             Console.WriteLine($"  clean, warm cache      {cleanWarm,8:0.0} s    (baseline: the clean build above {clean:0.0} s, {cleanWarm / clean:0.00}x)");
@@ -142,7 +142,7 @@ namespace Cosmos.Build.Bench
         {
             var proj = Path.Combine(root, "Tests", "Bench", "InterruptBench", "InterruptBench.csproj");
             Build(root, proj);
-            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "InterruptBench.iso");
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(proj)!), "InterruptBench.iso");
             Console.WriteLine("Interrupt figures (Tests/Bench/InterruptBench; TSC ticks per event, full path beside the bare X# save/restore stub)");
             foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
             {
@@ -199,7 +199,7 @@ namespace Cosmos.Build.Bench
         {
             var proj = Path.Combine(root, "Tests", "Bench", "GCBench", "GCBench.csproj");
             Build(root, proj);
-            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "GCBench.iso");
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(proj)!), "GCBench.iso");
             Console.WriteLine("Garbage collector figures (Tests/Bench/GCBench; TSC ticks, best of 5 rounds, beside a baseline measured in the same run)");
             foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
             {
@@ -249,7 +249,7 @@ namespace Cosmos.Build.Bench
         {
             var proj = Path.Combine(root, "Tests", "Bench", "ThreadBench", "ThreadBench.csproj");
             Build(root, proj);
-            var iso = Path.Combine(Path.GetDirectoryName(proj)!, "bin", "Debug", "net9.0", "ThreadBench.iso");
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(proj)!), "ThreadBench.iso");
             Console.WriteLine("Thread figures (Tests/Bench/ThreadBench; TSC ticks, best of 7 rounds, beside a bare X# register + SIMD state swap measured in the same run)");
             foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
             {

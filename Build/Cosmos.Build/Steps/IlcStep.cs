@@ -7,8 +7,8 @@ using Cosmos.Build.Toolchain;
 namespace Cosmos.Build.Steps
 {
     /// <summary>
-    /// Compiles the kernel's IL to one x86-64 ELF object with NativeAOT ilc 9.0.18 and the
-    /// NativeAOT CoreLib/BCL from the same package (see DESIGN.md), optimized (-O) with DWARF
+    /// Compiles the kernel's IL to one x86-64 ELF object with NativeAOT ilc and the NativeAOT
+    /// CoreLib/BCL of the matching runtime pack (see <see cref="NativeAotPackages"/>), optimized (-O) with DWARF
     /// debug info (-g) by default. Patched copies (from the plug step) replace the assemblies
     /// of the same name. The exact command line is kept in ilc.rsp next to the output.
     /// </summary>
@@ -31,17 +31,13 @@ namespace Cosmos.Build.Steps
             "libSystem.Net.Security.Native", "libSystem.Security.Cryptography.Native.OpenSsl", "libc", "*",
         };
 
-        public static void Run(string ilcPackageDir, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
+        public static void Run(NativeAotPackages packages, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
         {
-            var ilc = Path.Combine(ilcPackageDir, "tools", "ilc");
-            if (!File.Exists(ilc))
-                throw new BuildStepException("COSMOS040", $"ilc was not found at {ilc}; run 'dotnet restore' (package runtime.linux-x64.Microsoft.DotNet.ILCompiler).");
+            var ilc = packages.Ilc;
             var inputName = Path.GetFileNameWithoutExtension(input);
 
-            // Reference set by simple name: framework < sdk < kernel libraries < patched copies.
-            var refs = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase);
-            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackageDir, "framework"), "*.dll")) refs[Path.GetFileNameWithoutExtension(f)] = f;
-            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackageDir, "sdk"), "*.dll")) refs[Path.GetFileNameWithoutExtension(f)] = f;
+            // Reference set by simple name: BCL < runtime assemblies < kernel libraries < patched copies.
+            var refs = packages.Assemblies();
             var kernelLibs = new List<string>();
             foreach (var f in kernelLibraries)
             {

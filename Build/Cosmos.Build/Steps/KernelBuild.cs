@@ -14,6 +14,8 @@ namespace Cosmos.Build.Steps
         public string Assembly;
         /// <summary>runtime.linux-x64.Microsoft.DotNet.ILCompiler package folder.</summary>
         public string IlcPackage;
+        /// <summary>Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64 package folder (the NativeAOT CoreLib and BCL).</summary>
+        public string RuntimePack;
         /// <summary>Intermediate folder (obj/…/cosmos).</summary>
         public string ObjDir;
         /// <summary>Output ELF with debug info.</summary>
@@ -56,13 +58,14 @@ namespace Cosmos.Build.Steps
             var binDir = Path.GetDirectoryName(Path.GetFullPath(o.Assembly))!;
             var libs = Directory.GetFiles(binDir, "*.dll").Where(f => Path.GetFileNameWithoutExtension(f) != name).OrderBy(f => f, System.StringComparer.Ordinal).ToList();
             Directory.CreateDirectory(o.ObjDir);
+            var packages = new NativeAotPackages(o.IlcPackage, o.RuntimePack);
 
             s_step = "plugs";
             // 1+2. Entry point and plugs (one step: both rewrite IL).
             var patchedDir = Path.Combine(o.ObjDir, "patched");
             var entryDll = Path.Combine(o.ObjDir, "entry", name + ".dll");
             var ilInputs = libs.Append(o.Assembly).Append(typeof(KernelBuild).Assembly.Location).ToList();
-            var fpPatch = Stamp.Fingerprint(ilInputs, o.IlcPackage);
+            var fpPatch = Stamp.Fingerprint(ilInputs, o.IlcPackage, o.RuntimePack);
             var stampPatch = Path.Combine(o.ObjDir, "patch.stamp");
             if (Stamp.UpToDate(stampPatch, fpPatch, entryDll))
                 Tool.Progress("plugs", "up to date");
@@ -70,7 +73,7 @@ namespace Cosmos.Build.Steps
             {
                 var sw = Stopwatch.StartNew();
                 var kernelType = EntryPointStep.Run(o.Assembly, new[] { binDir }, entryDll);
-                var patched = PatchStep.Run(entryDll, libs, o.IlcPackage, patchedDir);
+                var patched = PatchStep.Run(entryDll, libs, packages, patchedDir);
                 Tool.Progress("plugs", $"entry {kernelType}; {patched} ({Tool.Seconds(sw.Elapsed)})");
                 Stamp.Write(stampPatch, fpPatch);
             }
@@ -100,12 +103,12 @@ namespace Cosmos.Build.Steps
             var ilcInputs = new List<string> { entryDll };
             ilcInputs.AddRange(libs);
             if (Directory.Exists(patchedDir)) ilcInputs.AddRange(Directory.GetFiles(patchedDir, "*.dll"));
-            var fpIlc = Stamp.Fingerprint(ilcInputs, o.IlcPackage, o.DebugInfo.ToString());
+            var fpIlc = Stamp.Fingerprint(ilcInputs, o.IlcPackage, o.RuntimePack, o.DebugInfo.ToString());
             var stampIlc = Path.Combine(o.ObjDir, "ilc.stamp");
             if (Stamp.UpToDate(stampIlc, fpIlc, obj)) Tool.Progress("ilc", "up to date");
             else
             {
-                IlcStep.Run(o.IlcPackage, entryDll, libs, patchedDir, obj, o.DebugInfo);
+                IlcStep.Run(packages, entryDll, libs, patchedDir, obj, o.DebugInfo);
                 Stamp.Write(stampIlc, fpIlc);
             }
 

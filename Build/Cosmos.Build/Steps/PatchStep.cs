@@ -15,7 +15,7 @@ namespace Cosmos.Build.Steps
     public static class PatchStep
     {
         /// <summary>Returns a one-line summary.</summary>
-        public static string Run(string kernelAssembly, IReadOnlyList<string> libs, string ilcPackage, string outDir)
+        public static string Run(string kernelAssembly, IReadOnlyList<string> libs, NativeAotPackages packages, string outDir)
         {
             // Keep the folder: the patcher leaves byte-identical outputs untouched (their timestamps
             // keep the ilc step up to date); stale files from removed plugs are deleted below.
@@ -30,11 +30,9 @@ namespace Cosmos.Build.Steps
             var req = new PatchRequest { OutputDirectory = outDir, CacheDirectory = CacheDirectory() };
             foreach (var p in plugs) req.PlugAssemblies.Add(p);
             foreach (var t in all) req.TargetAssemblies.Add(t);
-            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackage, "framework"), "*.dll")) req.TargetAssemblies.Add(f);
-            foreach (var f in Directory.GetFiles(Path.Combine(ilcPackage, "sdk"), "*.dll")) req.TargetAssemblies.Add(f);
+            foreach (var f in packages.Assemblies().Values) req.TargetAssemblies.Add(f);
             req.SearchDirectories.Add(Path.GetDirectoryName(Path.GetFullPath(kernelAssembly))!);
-            req.SearchDirectories.Add(Path.Combine(ilcPackage, "framework"));
-            req.SearchDirectories.Add(Path.Combine(ilcPackage, "sdk"));
+            foreach (var d in packages.AssemblyDirectories) req.SearchDirectories.Add(d);
             var result = PlugPatcher.Run(req);
             foreach (var w in result.Warnings) System.Console.WriteLine(w.ToString());
             if (!result.Success)

@@ -87,7 +87,7 @@ namespace Cosmos.Build.Testing
         {
             var name = Path.GetFileNameWithoutExtension(project);
             var build = Tool.Run("dotnet", new[] { "build", project, "--nologo", "-v", "q", "-clp:ErrorsOnly" }, root);
-            var iso = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "net9.0", name + ".iso");
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(project)!), name + ".iso");
             if (build.ExitCode != 0 || !File.Exists(iso))
             {
                 Console.WriteLine($"FAIL  kernel {name}: build failed");

@@ -48,12 +48,16 @@ namespace Cosmos.Core.Asm
         /// <summary>Number of qwords in the classlib function table passed to InitializeModules.</summary>
         public const int ClasslibFunctionCount = 14;
 
-        /// <summary>The classlib function table handed to CoreLib's StartupCodeHelpers.InitializeModules, in order (null = no entry).</summary>
+        /// <summary>
+        /// The classlib function table handed to CoreLib's StartupCodeHelpers.InitializeModules, indexed by the CoreLib's
+        /// <c>System.Runtime.ClassLibFunctionId</c> (10.0: 0 GetRuntimeException, 1 FailFast, 2 ThreadEntryPoint,
+        /// 3 AppendExceptionStackFrame, 5 GetSystemArrayEEType, 6 OnFirstChance, 7 OnUnhandledException, 8–11 Objective-C
+        /// marshalling, absent here); null = no entry.
+        /// </summary>
         public static readonly string[] ClasslibFunctions =
         {
-            "GetRuntimeException", "RuntimeFailFast", null, "AppendExceptionStackFrame", null, "GetSystemArrayEEType",
-            "OnFirstChanceException", "OnUnhandledException", "IDynamicCastableIsInterfaceImplemented",
-            "IDynamicCastableGetInterfaceImplementation", null, null, null, null,
+            "GetRuntimeException", "RuntimeFailFast", "ThreadEntryPoint", "AppendExceptionStackFrame", null, "GetSystemArrayEEType",
+            "OnFirstChanceException", "OnUnhandledException", null, null, null, null, null, null,
         };
 
         /// <summary>Symbol of the BootInfo record.</summary>

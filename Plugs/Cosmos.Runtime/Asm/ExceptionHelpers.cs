@@ -13,14 +13,14 @@ namespace Cosmos.Runtime.Asm
     /// RhpCallFilterFunclet), RhpGetCurrentThreadStackTrace, and the per-thread ExInfo chain.
     /// The contracts are those of the NativeAOT amd64 Unix runtime (dotnet/runtime
     /// src/coreclr/nativeaot/Runtime/amd64/ExceptionHandling.S), checked against the disassembly of
-    /// libRuntime.WorkstationGC.a and of ilc's funclets in the 9.0.18 package:
+    /// libRuntime.WorkstationGC.a and of ilc's funclets in the 10.0.12 packages:
     /// <list type="bullet">
     /// <item>A throw helper builds a PAL_LIMITED_CONTEXT of its caller (IP = return address, RSP = the
     /// caller's SP after the return, RBP/RBX/R12–R15 as they are; RAX = RDX = 0), an ExInfo below it
     /// (exception 0, pass 1, clause 0xFFFFFFFF, kind), links the ExInfo as the chain head and calls the
     /// CoreLib's RhThrowEx(exception, ExInfo*) / RhRethrow(active ExInfo*, ExInfo*) /
     /// RhThrowHwEx(code, ExInfo*). These never return. The walker finds the context at
-    /// (SP at the call) + 416.</item>
+    /// (SP at the call) + 400 (SIZEOF__ExInfo of the 10.0 CoreLib).</item>
     /// <item>Funclets are entered with RDI = the establisher frame (REGDISPLAY.SP of the parent frame)
     /// and, for catch and filter funclets, RSI = the exception object; they address the parent's frame
     /// through RBP, so the helpers load RBP (filters) or RBP, RBX, R12–R15 (catch, finally) from the

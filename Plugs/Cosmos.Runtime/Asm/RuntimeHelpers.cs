@@ -193,7 +193,7 @@ namespace Cosmos.Runtime.Asm
 
         private static void EmitInterfaceDispatch(Assembler a)
         {
-            // Interface call sites do `lea r10, [cell]; call [r10]`: R10 = the dispatch cell (ilc 9.0 x64; measured in the disassembly), RDI = this.
+            // Interface call sites do `lea r11, [cell]; call [r11]`: R11 = the dispatch cell (ilc 10.0 x64; ilc 9.0 used R10; measured in the disassembly), RDI = this.
             // Save every argument register (GPR and XMM0-7), resolve through the CoreLib's
             // RhpResolveInterfaceMethod(this, cell), restore and tail-jump to the target.
             a.GlobalFunction("RhpInitialDynamicInterfaceDispatch");
@@ -202,7 +202,7 @@ namespace Cosmos.Runtime.Asm
             a.Push(RDI); a.Push(RSI); a.Push(RDX); a.Push(RCX); a.Push(R8); a.Push(R9);
             a.Sub(RSP, 128);
             for (int i = 0; i < 8; i++) a.Raw($"movdqu [rsp + {16 * i}], xmm{i}");
-            a.Mov(RSI, R10);
+            a.Mov(RSI, R11);
             a.Call(new Label("RhpResolveInterfaceMethod"));
             // Return address the stack walker recognises to unwind this frame (RBP-based) when the
             // resolution throws (EH/FrameWalker.cs).

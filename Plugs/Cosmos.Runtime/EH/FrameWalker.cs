@@ -29,7 +29,7 @@ namespace Cosmos.Runtime.EH
         public const uint MaxTryRegionIdx = 0xFFFFFFFF;
 
         /// <summary>Bytes of the ExInfo a throw helper reserves below the context (SIZEOF__ExInfo rounded to 16).</summary>
-        public const int ExInfoStackSize = 416;
+        public const int ExInfoStackSize = 400;
 
         // Frame layouts of the X# funclet-call helpers (Asm/RuntimeHelpers.cs), seen from the SP at the
         // funclet call: locals, then the saved RBP, RBX, R12, R13, R14, R15, then the return address.

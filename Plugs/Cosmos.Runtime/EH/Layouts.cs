@@ -5,9 +5,10 @@ namespace Cosmos.Runtime.EH
 {
     // Mirrors of the structures the NativeAOT CoreLib's managed exception dispatcher
     // (System.Runtime.EH, System.Runtime.StackFrameIterator, System.Runtime.REGDISPLAY) shares with
-    // the native runtime. Every offset and size below was read from the 9.0.18 CoreLib itself
+    // the native runtime. Every offset and size below was read from the 10.0.12 CoreLib itself
     // (System.Runtime.AsmOffsets constants and the explicit [FieldOffset]/[StructLayout(Size)] of the
-    // types, dumped with Mono.Cecil; see docs/FACTS.md). The X# helpers in Asm/ExceptionHelpers.cs
+    // types, dumped with Mono.Cecil; see docs/FACTS.md) and is checked against the CoreLib the kernels are
+    // built with by Tests/Cosmos.Runtime.Tests/CoreLibContractTests. The X# helpers in Asm/ExceptionHelpers.cs
     // take their offsets from these structs (Marshal.OffsetOf) and check the sizes they depend on
     // when the kernel is built, so no offset is typed twice.
 
@@ -59,15 +60,15 @@ namespace Cosmos.Runtime.EH
     }
 
     /// <summary>
-    /// System.Runtime.StackFrameIterator (376 bytes). The CoreLib reads only FramePointer (16),
-    /// ControlPC (24), the REGDISPLAY (32), OriginalControlPC (360) and PreviousTransitionFrame (368);
+    /// System.Runtime.StackFrameIterator (360 bytes). The CoreLib reads only FramePointer (16),
+    /// ControlPC (24), the REGDISPLAY (32), OriginalControlPC (344) and PreviousTransitionFrame (352);
     /// the rest is this runtime's private iteration state (the native runtime keeps its own there too).
     /// An iterator is copied wholesale when a stack walk collides with an older exception dispatch.
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 376)]
+    [StructLayout(LayoutKind.Explicit, Size = 360)]
     public unsafe struct FrameIterator
     {
-        // --- private state (offsets 0..15 and 168..359 are not read by the CoreLib) ---
+        // --- private state (offsets 0..15 and 168..343 are not read by the CoreLib) ---
         /// <summary>Next older ExInfo not yet passed by this walk (the collision candidate).</summary>
         [FieldOffset(0)] public ExInfo* NextExInfo;
         /// <summary><see cref="IteratorFlags"/>.</summary>
@@ -89,9 +90,9 @@ namespace Cosmos.Runtime.EH
         [FieldOffset(192)] public ulong PendingFuncletFramePointer;
         // --- shared with the CoreLib ---
         /// <summary>The unadjusted IP (return address, or faulting IP) of the frame.</summary>
-        [FieldOffset(360)] public ulong OriginalControlPC;
+        [FieldOffset(344)] public ulong OriginalControlPC;
         /// <summary>Always 0: the kernel has no P/Invoke transition frames to report.</summary>
-        [FieldOffset(368)] public ulong PreviousTransitionFrame;
+        [FieldOffset(352)] public ulong PreviousTransitionFrame;
     }
 
     /// <summary>Private <see cref="FrameIterator.Flags"/> bits.</summary>
@@ -110,11 +111,11 @@ namespace Cosmos.Runtime.EH
     }
 
     /// <summary>
-    /// System.Runtime.EH.ExInfo (416 bytes): one per exception being dispatched, allocated by the X#
+    /// System.Runtime.EH.ExInfo (400 bytes): one per exception being dispatched, allocated by the X#
     /// throw helpers on the stack just below the throw site's <see cref="PalLimitedContext"/> and
     /// linked into the thread's chain (newest first).
     /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 416)]
+    [StructLayout(LayoutKind.Explicit, Size = 400)]
     public unsafe struct ExInfo
     {
         [FieldOffset(0)] public ExInfo* Prev;
@@ -128,7 +129,7 @@ namespace Cosmos.Runtime.EH
         /// <summary>Clause whose funclet is running in the second pass, 0xFFFFFFFF when none.</summary>
         [FieldOffset(28)] public uint IdxCurClause;
         [FieldOffset(32)] public FrameIterator FrameIter;
-        [FieldOffset(408)] public ulong NotifyDebuggerSP;
+        [FieldOffset(392)] public ulong NotifyDebuggerSP;
     }
 
     /// <summary>System.Runtime.EH.ExKind values.</summary>
