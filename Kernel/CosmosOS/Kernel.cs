@@ -109,7 +109,7 @@ namespace CosmosOS
         private static unsafe void Threads()
         {
             ulong hz = Cosmos.HAL.TSC.Frequency;
-            Console.WriteLine("  id  state    priority  cpu ms");
+            Console.WriteLine("  id  state    priority  cpu ms  name");
             for (int i = 0; i < Cosmos.Core.Threading.Scheduler.ThreadSlots; i++)
             {
                 var t = Cosmos.Core.Threading.Scheduler.GetThread(i);
@@ -117,7 +117,10 @@ namespace CosmosOS
                 ulong run = t->RunTsc;
                 if (t == Cosmos.Core.Threading.Scheduler.Current) run += CPU.GetCPUUptime() - t->SwitchedInTsc;
                 string prio = t == Cosmos.Core.Threading.Scheduler.IdleThread ? "idle" : ((System.Threading.ThreadPriority)t->Priority).ToString();
-                Console.WriteLine($"  {t->Id,2}  {t->State,-8} {prio,-9} {run * 1000 / hz,6}");
+                int nameLength = 0;
+                while (nameLength < Cosmos.Core.Threading.KernelThread.NameBytes && t->Name[nameLength] != 0) nameLength++;
+                string name = System.Text.Encoding.UTF8.GetString(t->Name, nameLength);
+                Console.WriteLine($"  {t->Id,2}  {t->State,-8} {prio,-9} {run * 1000 / hz,6}  {name}".TrimEnd());
             }
             Console.WriteLine($"switches {Cosmos.Core.Threading.Scheduler.SwitchCount}, preemptions {Cosmos.Core.Threading.Scheduler.PreemptionCount}, ticks {Cosmos.Core.Threading.Scheduler.TickCount}");
         }

@@ -18,11 +18,15 @@ namespace Cosmos.Runtime
     /// </summary>
     public static unsafe class Dispatch
     {
+        /// <summary>DispatchCellType values (System.Runtime.DispatchCellType).</summary>
+        public const int CellTypeInterfaceAndSlot = 0, CellTypeMetadataToken = 1, CellTypeVTableOffset = 2;
+
         /// <summary>The CoreLib's DispatchCellInfo (sequential layout, 32 bytes).</summary>
         [StructLayout(LayoutKind.Sequential)]
         public struct DispatchCellInfo
         {
-            public int CellType;          // 0 InterfaceAndSlot, 1 MetadataToken, 2 VTableOffset
+            /// <summary>One of the CellType* constants.</summary>
+            public int CellType;
             public MethodTable* InterfaceType;
             public ushort InterfaceSlot;
             public byte HasCache;
@@ -37,7 +41,7 @@ namespace Cosmos.Runtime
             ulong cache = cell[1];
             if (cache < 0x1000 && (cache & 3) == 0)
             {
-                info->CellType = 2;
+                info->CellType = CellTypeVTableOffset;
                 info->VTableOffset = (uint)cache;
                 return;
             }
@@ -45,7 +49,7 @@ namespace Cosmos.Runtime
             while (last[0] != 0) last += 2;
             ulong flags = last[1];
             info->CellType = (int)(flags >> 16);
-            if (info->CellType == 0)
+            if (info->CellType == CellTypeInterfaceAndSlot)
             {
                 info->InterfaceSlot = (ushort)flags;
                 switch (cache & 3)

@@ -52,12 +52,13 @@ namespace Cosmos.Runtime
             return s_wallClockTicks + (long)((UInt128)elapsed * 10_000_000 / s_tscHz);
         }
 
-        /// <summary>The CoreLib's ProcessCpuInformation (Interop.Sys): previous sample of wall time and busy time, in ns.</summary>
+        /// <summary>The CoreLib's ProcessCpuInformation (Interop.Sys, sequential, field order as there): previous sample of wall time and busy time, in ns.</summary>
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
         private struct ProcessCpuInformation
         {
             public ulong LastRecordedCurrentTime;
-            public ulong LastRecordedUserTime;
             public ulong LastRecordedKernelTime;
+            public ulong LastRecordedUserTime;
         }
 
         /// <summary>
@@ -66,7 +67,7 @@ namespace Cosmos.Runtime
         /// logic reads it). Kernel time is reported as 0.
         /// </summary>
         [RuntimeExport("SystemNative_GetCpuUtilization")]
-        public static int SystemNativeGetCpuUtilization(void* previous)
+        public static double SystemNativeGetCpuUtilization(void* previous)
         {
             var info = (ProcessCpuInformation*)previous;
             if (s_tscHz == 0) return 0;
@@ -76,11 +77,11 @@ namespace Cosmos.Runtime
             ulong busyTsc = now - idleTsc;
             ulong nowNs = (ulong)((UInt128)now * 1_000_000_000 / s_tscHz);
             ulong busyNs = (ulong)((UInt128)busyTsc * 1_000_000_000 / s_tscHz);
-            int percent = 0;
+            double percent = 0;
             if (info->LastRecordedCurrentTime != 0 && nowNs > info->LastRecordedCurrentTime)
             {
                 ulong busy = busyNs - info->LastRecordedUserTime;
-                percent = (int)Math.Min(100UL, busy * 100 / (nowNs - info->LastRecordedCurrentTime));
+                percent = Math.Min(100.0, busy * 100.0 / (nowNs - info->LastRecordedCurrentTime));
             }
             info->LastRecordedCurrentTime = nowNs;
             info->LastRecordedUserTime = busyNs;
@@ -129,6 +130,6 @@ namespace Cosmos.Runtime
 
         /// <summary>Crash dumps are not configurable in the kernel: nothing to write.</summary>
         [RuntimeExport("RhCreateCrashDumpIfEnabled")]
-        public static void RhCreateCrashDumpIfEnabled(IntPtr exceptionRecord, IntPtr contextRecord) { }
+        public static void RhCreateCrashDumpIfEnabled(IntPtr exceptionRecord) { }
     }
 }

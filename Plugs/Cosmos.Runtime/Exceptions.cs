@@ -23,7 +23,7 @@ namespace Cosmos.Runtime
         /// <summary>ClassLibFunctionId.FailFast.</summary>
         public const int ClasslibFailFast = 1;
 
-        /// <summary>RhFailFastReason values (System.Runtime.RhFailFastReason in the 9.0.18 CoreLib).</summary>
+        /// <summary>RhFailFastReason values (System.Runtime.RhFailFastReason; checked against the CoreLib by CoreLibContractTests).</summary>
         public const int ReasonInternalError = 1, ReasonUnhandledException = 2, ReasonUnhandledExceptionFromPInvoke = 3,
             ReasonEnvironmentFailFast = 4, ReasonAssertionFailure = 5;
 
@@ -72,31 +72,6 @@ namespace Cosmos.Runtime
                 Panic.WriteHex((ulong)ip);
             }
             Panic.End();
-        }
-
-        /// <summary>
-        /// Fills the OS context the CoreLib reserves before calling FailFast for an unhandled exception
-        /// (System.Runtime.EH.OSCONTEXT, 0x4D0 bytes: the Windows x64 CONTEXT record the NativeAOT runtime uses
-        /// on every OS) from the throw site's PAL_LIMITED_CONTEXT: ContextFlags = CONTEXT_AMD64 | CONTROL |
-        /// INTEGER, RIP, RSP, RBP, RAX, RBX, RDX, R12–R15; everything else zero.
-        /// </summary>
-        [System.Runtime.RuntimeExport("RhpCopyContextFromExInfo")]
-        public static void RhpCopyContextFromExInfo(byte* osContext, int size, EH.PalLimitedContext* context)
-        {
-            const int ContextFlags = 0x30, Rax = 0x78, Rdx = 0x88, Rbx = 0x90, Rsp = 0x98, Rbp = 0xA0, R12 = 0xD8, R13 = 0xE0, R14 = 0xE8, R15 = 0xF0, Rip = 0xF8;
-            if (size < Rip + 8) Panic.Halt("RhpCopyContextFromExInfo: OS context buffer too small", (ulong)size);
-            for (int i = 0; i < size; i++) osContext[i] = 0;
-            *(uint*)(osContext + ContextFlags) = 0x00100003;
-            *(ulong*)(osContext + Rip) = context->IP;
-            *(ulong*)(osContext + Rsp) = context->Rsp;
-            *(ulong*)(osContext + Rbp) = context->Rbp;
-            *(ulong*)(osContext + Rax) = context->Rax;
-            *(ulong*)(osContext + Rbx) = context->Rbx;
-            *(ulong*)(osContext + Rdx) = context->Rdx;
-            *(ulong*)(osContext + R12) = context->R12;
-            *(ulong*)(osContext + R13) = context->R13;
-            *(ulong*)(osContext + R14) = context->R14;
-            *(ulong*)(osContext + R15) = context->R15;
         }
 
         /// <summary>"Unhandled exception: Type: message", the stack trace lines, " ---&gt; Type: message" for each inner exception, then the kernel thread it happened on.</summary>

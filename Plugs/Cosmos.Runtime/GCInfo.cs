@@ -103,41 +103,36 @@ namespace Cosmos.Runtime
         }
 
         /// <summary>
-        /// GC.GetGCMemoryInfo: fills the CoreLib's GCMemoryInfoData (sequential layout, verified in the 9.0.18 CoreLib:
-        /// ten longs — high-load threshold, total available, memory load, heap size, fragmented, committed, promoted,
-        /// pinned objects, pending finalizers, index — at 0..79, generation and pause percentage at 80/84, the
-        /// compacted/concurrent bytes at 88/89, five GCGenerationInfo of 4 longs at 96..255, two TimeSpan pauses at
-        /// 256/264) from the last collection. Every collection is a full blocking one of generation 0, so GCKind.Any
-        /// and FullBlocking describe it and Ephemeral/Background find none (all zero). Memory figures: the page heap's
-        /// size (available), its used pages (load, threshold 90 %), the collector's blocks and large objects
-        /// (committed, heap size), their bytes not live after the last collection (fragmented).
+        /// GC.GetGCMemoryInfo: fills the CoreLib's <see cref="GCMemoryInfoData"/> from the last collection. Every collection
+        /// is a full blocking one of generation 0, so GCKind.Any and FullBlocking describe it and Ephemeral/Background find
+        /// none (all zero). Memory figures: the page heap's size (available), its used pages (load, threshold 90 %), the
+        /// collector's blocks and large objects (committed, heap size), their bytes not live after the last collection
+        /// (fragmented).
         /// </summary>
         [RuntimeExport("RhGetMemoryInfo")]
-        public static void RhGetMemoryInfo(byte* data, int kind)
+        public static void RhGetMemoryInfo(GCMemoryInfoData* data, int kind)
         {
-            for (int i = 0; i < 272; i++) data[i] = 0;
-            long* l = (long*)data;
+            *data = default;
             long total = (long)Heap.TotalBytes;
-            l[0] = total / 10 * 9;
-            l[1] = total;
-            l[2] = (long)Heap.UsedBytes;
+            data->HighMemoryLoadThresholdBytes = total / 10 * 9;
+            data->TotalAvailableMemoryBytes = total;
+            data->MemoryLoadBytes = (long)Heap.UsedBytes;
             long committed = (long)(GarbageCollector.SmallBlockBytes + GarbageCollector.LargeObjectBytes);
             long live = (long)GarbageCollector.LiveBytesAfterLastCollection;
-            l[3] = committed;
-            l[5] = committed;
-            l[8] = (long)GarbageCollector.PendingFinalizers;
+            data->HeapSizeBytes = committed;
+            data->TotalCommittedBytes = committed;
+            data->FinalizationPendingCount = (long)GarbageCollector.PendingFinalizers;
             bool any = kind == 0 || kind == 2;   // GCKind.Any, FullBlocking
             if (!any || GarbageCollector.CollectionCount == 0) return;
-            l[4] = committed > live ? committed - live : 0;
-            l[6] = live;
-            l[9] = GarbageCollector.CollectionCount;
+            data->FragmentedBytes = committed > live ? committed - live : 0;
+            data->PromotedBytes = live;
+            data->Index = GarbageCollector.CollectionCount;
             ulong hz = RuntimeEnvironment.TscFrequency;
             ulong uptime = Native.Rdtsc() - Native.GetBootInfo()->EntryTsc;
-            *(int*)(data + 84) = uptime == 0 ? 0 : (int)(GarbageCollector.TotalPauseTicks * 100 / uptime);
-            long* gen0 = (long*)(data + 96);
-            gen0[0] = live + (long)GarbageCollector.LastFreedBytes;   // size before
-            gen0[2] = live;                                            // size after
-            if (hz != 0) *(long*)(data + 256) = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
+            data->PauseTimePercentage = uptime == 0 ? 0 : (int)(GarbageCollector.TotalPauseTicks * 100 / uptime);
+            data->Generation0.SizeBeforeBytes = live + (long)GarbageCollector.LastFreedBytes;
+            data->Generation0.SizeAfterBytes = live;
+            if (hz != 0) data->PauseDuration0Ticks = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
         }
 
         [RuntimeExport("RhBulkMoveWithWriteBarrier")]
@@ -163,5 +158,30 @@ namespace Cosmos.Runtime
         public static void Move(byte* dest, byte* src, ulong size) => MemMove(dest, src, size);
         /// <summary>Fills <paramref name="size"/> bytes with <paramref name="value"/>.</summary>
         public static void Set(byte* dest, byte value, ulong size) => MemSet(dest, value, size);
+    }
+
+    /// <summary>
+    /// Mirror of the CoreLib's <c>System.GCMemoryInfoData</c> (sequential, 272 bytes on x64), which
+    /// <c>RuntimeImports.RhGetMemoryInfo(ref byte, GCKind)</c> passes by reference to its first field. Field order and types
+    /// follow the CoreLib (checked against the CoreLib the kernels are built with by
+    /// Tests/Cosmos.Runtime.Tests/CoreLibContractTests); names are the CoreLib's without the underscore.
+    /// </summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    public struct GCMemoryInfoData
+    {
+        public long HighMemoryLoadThresholdBytes, TotalAvailableMemoryBytes, MemoryLoadBytes, HeapSizeBytes, FragmentedBytes,
+            TotalCommittedBytes, PromotedBytes, PinnedObjectsCount, FinalizationPendingCount, Index;
+        public int Generation, PauseTimePercentage;
+        public byte Compacted, Concurrent;
+        public GCGenerationInfo Generation0, Generation1, Generation2, Generation3, Generation4;
+        /// <summary>TimeSpan ticks (100 ns) of the pauses.</summary>
+        public long PauseDuration0Ticks, PauseDuration1Ticks;
+    }
+
+    /// <summary>Mirror of the CoreLib's <c>System.GCGenerationInfo</c> (four longs, bytes).</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    public struct GCGenerationInfo
+    {
+        public long SizeBeforeBytes, FragmentationBeforeBytes, SizeAfterBytes, FragmentationAfterBytes;
     }
 }

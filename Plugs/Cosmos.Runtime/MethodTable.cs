@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// The fixed head of a NativeAOT MethodTable as ilc 9.0 emits it
+    /// The fixed head of a NativeAOT MethodTable as ilc 10.0 emits it (checked against the CoreLib's
+    /// Internal.Runtime.MethodTable by Tests/Cosmos.Runtime.Tests/CoreLibContractTests)
     /// (dotnet/runtime src/coreclr/nativeaot/Runtime/inc/MethodTable.h): u32 flags,
     /// u32 base size, related type pointer, u16 vtable slot count, u16 interface count,
     /// u32 hash code; the vtable follows. Only what the allocator needs is exposed.

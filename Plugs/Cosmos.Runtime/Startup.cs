@@ -42,7 +42,6 @@ namespace Cosmos.Runtime
             Paging.MapAllRam();
             Heap.Initialize();
             GarbageCollector.Initialize();
-            GarbageCollector.Initialize();
             HardwareExceptionHook.Raise = &HardwareExceptions.TryRaise;
             HardwareExceptionHook.WriteStackTrace = &EH.StackTraces.WriteForInterruptFrame;
         }

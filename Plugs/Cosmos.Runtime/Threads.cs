@@ -21,14 +21,15 @@ namespace Cosmos.Runtime
     /// thread-static roots are dropped;</item>
     /// <item>the finalizer thread: the CoreLib's <c>ProcessFinalizers</c> loop on a kernel thread of the highest
     /// priority, woken by the collector (GC.WaitForPendingFinalizers waits for its pass);</item>
-    /// <item>RhYield, RhCurrentOSThreadId, RhGetCurrentThreadStackBounds, RhSetCurrentThreadName.</item>
+    /// <item>RhYield, RhCurrentOSThreadId, RhGetCurrentThreadStackBounds, RhSetCurrentThreadName, RhGetDefaultStackSize;
+    /// RhGetThreadEntryPointAddress is an X# helper (Asm/GCHelpers.cs) returning the CoreLib's <c>ThreadEntryPoint</c>.</item>
     /// </list>
     /// </summary>
     public static unsafe class Threads
     {
         private static IntPtr s_exitCallback;
         private static KernelThread* s_finalizer;
-        #pragma warning disable CS0649 // written through Unsafe.AsPointer(ref …) by the scheduler
+#pragma warning disable CS0649 // written through Unsafe.AsPointer(ref …) by the scheduler
         private static WaitQueue s_finalizerWaiters, s_finalizationDone;
 #pragma warning restore CS0649
         private static bool s_finalizerIdle;
@@ -71,6 +72,25 @@ namespace Cosmos.Runtime
             CPU.RestoreInterrupts(irq);
             s_finalizer = Scheduler.Create(ProcessFinalizersAddress(), 0, 0, Scheduler.Highest);
             if (s_finalizer == null) Panic.Halt("Threads.Initialize: could not create the finalizer thread");
+        }
+
+        /// <summary>Thread.Start with no maxStackSize (.NET 10: the CoreLib asks for the size): <see cref="Scheduler.DefaultStackBytes"/>.</summary>
+        [RuntimeExport("RhGetDefaultStackSize")]
+        public static IntPtr RhGetDefaultStackSize() => (IntPtr)(long)Scheduler.DefaultStackBytes;
+
+        /// <summary>
+        /// Thread.Name: copies the UTF-8, NUL-terminated <paramref name="utf8Name"/> into the current kernel thread's
+        /// <see cref="KernelThread.Name"/> (truncated to <see cref="KernelThread.NameBytes"/> − 1 bytes, null = unnamed).
+        /// </summary>
+        [RuntimeExport("RhSetCurrentThreadName")]
+        public static void RhSetCurrentThreadName(byte* utf8Name)
+        {
+            KernelThread* t = Scheduler.Current;
+            if (t == null) return;   // before the scheduler runs there is no kernel thread to name
+            int n = 0;
+            if (utf8Name != null)
+                for (; n < KernelThread.NameBytes - 1 && utf8Name[n] != 0; n++) t->Name[n] = utf8Name[n];
+            t->Name[n] = 0;
         }
 
         /// <summary>

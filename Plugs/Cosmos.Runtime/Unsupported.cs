@@ -13,7 +13,7 @@ namespace Cosmos.Runtime
     {
         private static void Missing(string what) => Panic.Halt("not supported yet: " + what);
 
-        [RuntimeExport("RhAllocateThunksMapping")] public static IntPtr RhAllocateThunksMapping() { Missing("thunk pools (RhAllocateThunksMapping)"); return IntPtr.Zero; }
+        [RuntimeExport("RhAllocateThunksMapping")] public static int RhAllocateThunksMapping(IntPtr* mapping) { Missing("thunk pools (RhAllocateThunksMapping)"); return 0; }
         [RuntimeExport("RhpGetNumThunkBlocksPerMapping")] public static int RhpGetNumThunkBlocksPerMapping() { Missing("thunk pools (RhpGetNumThunkBlocksPerMapping)"); return 0; }
         [RuntimeExport("RhpGetNumThunksPerBlock")] public static int RhpGetNumThunksPerBlock() { Missing("thunk pools (RhpGetNumThunksPerBlock)"); return 0; }
         [RuntimeExport("RhpGetThunkBlockSize")] public static int RhpGetThunkBlockSize() { Missing("thunk pools (RhpGetThunkBlockSize)"); return 0; }
@@ -23,7 +23,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhGetCommonStubAddress")] public static IntPtr RhGetCommonStubAddress() { Missing("interop common stub (RhGetCommonStubAddress)"); return IntPtr.Zero; }
         [RuntimeExport("RhpGetThreadAbortException")] public static object RhpGetThreadAbortException() { Missing("thread abort (RhpGetThreadAbortException)"); return null; }
 
-        // Exception dispatch (RhpSfi*, RhpEHEnum*, RhpCall*Funclet, RhpCopyContextFromExInfo, RhFindMethodStartAddress,
+        // Exception dispatch (RhpSfi*, RhpEHEnum*, RhpCall*Funclet, RhFindMethodStartAddress,
         // stack traces) lives in EH/, Exceptions.cs and Asm/ExceptionHelpers.cs.
 
         [RuntimeExport("EventPipeInternal_CreateProvider")] public static IntPtr EventPipeCreateProvider(char* name, IntPtr callback, IntPtr context) { Missing("EventPipe (EventSource)"); return IntPtr.Zero; }
@@ -39,7 +39,7 @@ namespace Cosmos.Runtime
         // The CoreLib reports every first throw (Exception.AppendExceptionStackFrame) as a runtime event; the
         // native runtime forwards it to EventPipe only while a trace session listens. No session can exist
         // here (EventPipe is not supported), so the event is dropped, as it is natively without a listener.
-        [RuntimeExport("NativeRuntimeEventSource_LogExceptionThrown")] public static void LogExceptionThrown(char* type, char* message, IntPtr ip, int hresult) { }
+        [RuntimeExport("NativeRuntimeEventSource_LogExceptionThrown")] public static void LogExceptionThrown(char* type, char* message, IntPtr ip, uint hresult, ushort flags, ushort clrInstanceId) { }
         [RuntimeExport("NativeRuntimeEventSource_LogWaitHandleWaitStop")] public static void LogWaitStop(ushort c) => Missing("runtime event tracing (NativeRuntimeEventSource)");
 
         [RuntimeExport("RhpFallbackFailFast")] public static void RhpFallbackFailFast() => Panic.Halt("fail fast (RhpFallbackFailFast)");

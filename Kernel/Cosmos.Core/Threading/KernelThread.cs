@@ -83,6 +83,10 @@ namespace Cosmos.Core.Threading
         public ulong ManagedThreadHandle;
         /// <summary>Runtime-owned: this thread's errno (SystemNative_GetErrNo/SetErrNo; Linux values).</summary>
         public int Errno;
+        /// <summary>Bytes of <see cref="Name"/>, including the terminating NUL.</summary>
+        public const int NameBytes = 32;
+        /// <summary>The thread's name (Thread.Name), UTF-8, NUL-terminated, truncated to <see cref="NameBytes"/> − 1 bytes; empty when unnamed.</summary>
+        public fixed byte Name[NameBytes];
     }
 
     /// <summary>A FIFO of blocked threads (linked through <see cref="KernelThread.Next"/>). Zero-initialized is empty. Manipulate only with interrupts disabled.</summary>

@@ -8,7 +8,7 @@ namespace Cosmos.Plugs.Time
     /// Time zones on a machine without a time-zone database: the local time zone is UTC
     /// (<see cref="TimeZoneInfo.Local"/> is <see cref="TimeZoneInfo.Utc"/>, so <see cref="DateTime.Now"/> equals
     /// <see cref="DateTime.UtcNow"/> with <see cref="DateTimeKind.Local"/>), <see cref="TimeZoneInfo.GetSystemTimeZones()"/>
-    /// is empty, and <see cref="TimeZoneInfo.FindSystemTimeZoneById(string)"/> finds "UTC" (the CoreLib answers it
+    /// lists UTC only (.NET 10 always seeds it), and <see cref="TimeZoneInfo.FindSystemTimeZoneById(string)"/> finds "UTC" (the CoreLib answers it
     /// without the database) and throws <see cref="TimeZoneNotFoundException"/> naming the id for any other.
     /// Zones built with <see cref="TimeZoneInfo.CreateCustomTimeZone(string, TimeSpan, string, string)"/> work as usual.
     /// </summary>

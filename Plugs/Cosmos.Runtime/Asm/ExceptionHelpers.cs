@@ -21,8 +21,9 @@ namespace Cosmos.Runtime.Asm
     /// CoreLib's RhThrowEx(exception, ExInfo*) / RhRethrow(active ExInfo*, ExInfo*) /
     /// RhThrowHwEx(code, ExInfo*). These never return. The walker finds the context at
     /// (SP at the call) + 400 (SIZEOF__ExInfo of the 10.0 CoreLib).</item>
-    /// <item>Funclets are entered with RDI = the establisher frame (REGDISPLAY.SP of the parent frame)
-    /// and, for catch and filter funclets, RSI = the exception object; they address the parent's frame
+    /// <item>Funclets (ilc 10.0) are entered with RDI = the exception object (catch and filter funclets;
+    /// finally/fault funclets take no argument; ilc 9.0 passed the establisher frame in RDI and the
+    /// exception in RSI); they address the parent's frame
     /// through RBP, so the helpers load RBP (filters) or RBP, RBX, R12–R15 (catch, finally) from the
     /// REGDISPLAY first. A catch funclet returns the continuation address in RAX; a filter returns 0/1 in EAX.</item>
     /// <item>After a catch funclet the ExInfos that lie below the resume SP are dead: the chain head
@@ -189,10 +190,7 @@ namespace Cosmos.Runtime.Asm
             a.Mov(Mem.Q(RSP, 0), RDX);
             a.Mov(Mem.Q(RSP, 8), RCX);
             LoadFromRegDisplay(a, RDX);
-            a.Mov(RAX, RSI);                                      // funclet
-            a.Mov(RSI, RDI);                                      // exception object
-            a.Mov(RDI, Mem.Q(RDX, RdSP));                         // establisher frame
-            a.Call(RAX);
+            a.Call(RSI);                                          // funclet(RDI = exception object)
             a.Global("RhpCallCatchFunclet2", SymbolType.Function);
             a.Label("RhpCallCatchFunclet2");
             // RAX = continuation. Pop the ExInfos below the resume SP (this dispatch's and any nested ones).
@@ -221,9 +219,7 @@ namespace Cosmos.Runtime.Asm
             a.Sub(RSP, FrameWalker.FinallyFuncletLocals);         // RSP ≡ 0: [rsp] REGDISPLAY*
             a.Mov(Mem.Q(RSP, 0), RSI);
             LoadFromRegDisplay(a, RSI);
-            a.Mov(RAX, RDI);
-            a.Mov(RDI, Mem.Q(RSI, RdSP));
-            a.Call(RAX);
+            a.Call(RDI);                                          // funclet() (no arguments)
             a.Global("RhpCallFinallyFunclet2", SymbolType.Function);
             a.Label("RhpCallFinallyFunclet2");
             a.Mov(RSI, Mem.Q(RSP, 0));
@@ -244,10 +240,7 @@ namespace Cosmos.Runtime.Asm
             a.Sub(RSP, FrameWalker.FinallyFuncletLocals);
             a.Mov(RAX, Mem.Q(RDX, RdRbp));
             a.Mov(RBP, Mem.Q(RAX));
-            a.Mov(RAX, RSI);
-            a.Mov(RSI, RDI);
-            a.Mov(RDI, Mem.Q(RDX, RdSP));
-            a.Call(RAX);
+            a.Call(RSI);                                          // filter(RDI = exception object)
             a.Global("RhpCallFilterFunclet2", SymbolType.Function);
             a.Label("RhpCallFilterFunclet2");
             a.Add(RSP, FrameWalker.FinallyFuncletLocals);

@@ -50,6 +50,11 @@ namespace Cosmos.Runtime.Asm
             a.Lea(RAX, Mem.At(new Label("ProcessFinalizers")));
             a.Ret();
 
+            a.Extern("ThreadEntryPoint");
+            a.GlobalFunction("RhGetThreadEntryPointAddress");   // the CoreLib's [UnmanagedCallersOnly(EntryPoint = "ThreadEntryPoint")]
+            a.Lea(RAX, Mem.At(new Label("ThreadEntryPoint")));
+            a.Ret();
+
             a.GlobalFunction("cosmos_gc_read_rsp");
             a.Lea(RAX, Mem.At(RSP, 8));
             a.Ret();

@@ -124,6 +124,9 @@ namespace Cosmos.Runtime
         /// </summary>
         public static void Initialize()
         {
+            // A second call would register the boot stack twice (it once did: Startup called this twice).
+            if (s_initialized) Panic.Halt("GarbageCollector.Initialize called twice");
+            s_initialized = true;
             SmallObjectSpace.Initialize();
             var bi = Native.GetBootInfo();
             Marker.Initialize(bi->KernelStart, bi->KernelEnd);
@@ -132,6 +135,8 @@ namespace Cosmos.Runtime
             s_budget = eighth < MinimumBudget ? eighth : MinimumBudget;
             s_enabled = true;
         }
+
+        private static bool s_initialized;
 
         /// <summary>
         /// Registers a thread stack [<paramref name="low"/>, <paramref name="high"/>) for conservative

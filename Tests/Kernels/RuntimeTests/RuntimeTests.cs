@@ -254,7 +254,10 @@ namespace RuntimeTests
                 Equal(fixedTime, fixedTime.ToLocalTime().ToUniversalTime(), "ToLocalTime/ToUniversalTime round trip");
                 Equal(fixedTime, DateTime.Parse("2031-05-06T07:08:09.1230000Z", null, System.Globalization.DateTimeStyles.RoundtripKind), "Parse of the round-trip format");
                 True(ReferenceEquals(TimeZoneInfo.Utc, TimeZoneInfo.FindSystemTimeZoneById("UTC")), "FindSystemTimeZoneById(\"UTC\")");
-                Equal(0, TimeZoneInfo.GetSystemTimeZones().Count, "GetSystemTimeZones() with no time-zone database");
+                // .NET 10 always lists UTC (TimeZoneInfo.PopulateAllSystemTimeZones seeds it), even with no time-zone database.
+                var zones = TimeZoneInfo.GetSystemTimeZones();
+                Equal(1, zones.Count, "GetSystemTimeZones() with no time-zone database lists UTC only");
+                True(ReferenceEquals(TimeZoneInfo.Utc, zones[0]), "the one system time zone is TimeZoneInfo.Utc");
                 string message = null;
                 try { TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
                 catch (TimeZoneNotFoundException e) { message = e.Message; }

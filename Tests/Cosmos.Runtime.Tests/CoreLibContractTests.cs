@@ -1,0 +1,405 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using Mono.Cecil;
+using Xunit;
+
+namespace Cosmos.Runtime.Tests
+{
+    /// <summary>
+    /// The contract between the NativeAOT CoreLib the kernels are compiled with (the runtime pack named by
+    /// CosmosRuntimeVersion) and Plugs/Cosmos.Runtime, which plays the native runtime's part: struct layouts the two
+    /// share (System.Runtime.AsmOffsets constants, explicit and sequential layouts), the enum values both sides use,
+    /// the classlib function table of the boot path, and the signatures of every runtime import the CoreLib declares
+    /// that a C# [RuntimeExport] of ours implements. The CoreLib is read with Mono.Cecil (it cannot be loaded on the
+    /// host); Cosmos.Runtime.dll (net10.0, built for the kernel) is loaded into its own AssemblyLoadContext so that
+    /// our layouts come from Marshal.OffsetOf/SizeOf, exactly as the X# helpers take them at build time.
+    /// A wrong offset or signature after a runtime update is therefore a failing host test, not a silent corruption.
+    /// </summary>
+    public sealed class CoreLibContractTests
+    {
+        private static string Metadata(string key) =>
+            typeof(CoreLibContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
+
+        private static readonly Lazy<ModuleDefinition> s_coreLib = new(() =>
+        {
+            string path = Path.Combine(Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "native", "System.Private.CoreLib.dll");
+            Assert.True(File.Exists(path), "NativeAOT CoreLib not restored at " + path);
+            return ModuleDefinition.ReadModule(path);
+        });
+
+        private static readonly Lazy<Assembly> s_runtime = new(() =>
+        {
+            string path = Metadata("CosmosRuntimeAssembly");
+            Assert.True(File.Exists(path), "Cosmos.Runtime.dll not built at " + path);
+            var alc = new AssemblyLoadContext("cosmos-runtime-contract");
+            string dir = Path.GetDirectoryName(path)!;
+            alc.Resolving += (ctx, name) =>
+            {
+                string candidate = Path.Combine(dir, name.Name + ".dll");
+                return File.Exists(candidate) ? ctx.LoadFromAssemblyPath(candidate) : null;
+            };
+            return alc.LoadFromAssemblyPath(path);
+        });
+
+        private static ModuleDefinition CoreLib => s_coreLib.Value;
+
+        private static Type Ours(string fullName) => s_runtime.Value.GetType(fullName, throwOnError: false)
+            ?? s_runtime.Value.GetReferencedAssemblies().Select(n => AssemblyLoadContext.GetLoadContext(s_runtime.Value)!.LoadFromAssemblyName(n))
+                .Select(a => a.GetType(fullName, false)).FirstOrDefault(t => t != null)
+            ?? throw new InvalidOperationException("type not found: " + fullName);
+
+        private static TypeDefinition Theirs(string fullName) =>
+            CoreLib.GetTypes().SingleOrDefault(t => t.FullName == fullName) ?? throw new InvalidOperationException("CoreLib type not found: " + fullName);
+
+        private static int AsmOffset(string name)
+        {
+            FieldDefinition f = Theirs("AsmOffsets").Fields.SingleOrDefault(x => x.Name == name);
+            Assert.True(f != null, "System.Runtime AsmOffsets." + name + " no longer exists in the CoreLib");
+            return Convert.ToInt32(f.Constant);
+        }
+
+        private static int Off(string type, string field) => (int)Marshal.OffsetOf(Ours(type), field);
+        private static int Size(string type) => Marshal.SizeOf(Ours(type));
+
+        private static object Const(string type, string field) =>
+            Ours(type).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue();
+
+        private const string eh = "Cosmos.Runtime.EH.";
+
+        /// <summary>Every AsmOffsets constant that describes memory both sides touch, beside our mirror's figure.</summary>
+        private static readonly (string Constant, Func<int> Ours)[] s_asmOffsetCases =
+            {
+                ("SIZEOF__ExInfo", () => Size(eh + "ExInfo")),
+                ("SIZEOF__ExInfo", () => (int)Const(eh + "FrameWalker", "ExInfoStackSize")),
+                ("OFFSETOF__ExInfo__m_pPrevExInfo", () => Off(eh + "ExInfo", "Prev")),
+                ("OFFSETOF__ExInfo__m_pExContext", () => Off(eh + "ExInfo", "Context")),
+                ("OFFSETOF__ExInfo__m_exception", () => Off(eh + "ExInfo", "Exception")),
+                ("OFFSETOF__ExInfo__m_kind", () => Off(eh + "ExInfo", "Kind")),
+                ("OFFSETOF__ExInfo__m_passNumber", () => Off(eh + "ExInfo", "PassNumber")),
+                ("OFFSETOF__ExInfo__m_idxCurClause", () => Off(eh + "ExInfo", "IdxCurClause")),
+                ("OFFSETOF__ExInfo__m_frameIter", () => Off(eh + "ExInfo", "FrameIter")),
+                ("OFFSETOF__ExInfo__m_notifyDebuggerSP", () => Off(eh + "ExInfo", "NotifyDebuggerSP")),
+                ("SIZEOF__StackFrameIterator", () => Size(eh + "FrameIterator")),
+                ("OFFSETOF__StackFrameIterator__m_FramePointer", () => Off(eh + "FrameIterator", "FramePointer")),
+                ("OFFSETOF__StackFrameIterator__m_ControlPC", () => Off(eh + "FrameIterator", "ControlPC")),
+                ("OFFSETOF__StackFrameIterator__m_RegDisplay", () => Off(eh + "FrameIterator", "Regs")),
+                ("OFFSETOF__StackFrameIterator__m_OriginalControlPC", () => Off(eh + "FrameIterator", "OriginalControlPC")),
+                ("OFFSETOF__StackFrameIterator__m_pPreviousTransitionFrame", () => Off(eh + "FrameIterator", "PreviousTransitionFrame")),
+                ("SIZEOF__PAL_LIMITED_CONTEXT", () => Size(eh + "PalLimitedContext")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__IP", () => Off(eh + "PalLimitedContext", "IP")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__Rsp", () => Off(eh + "PalLimitedContext", "Rsp")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__Rbp", () => Off(eh + "PalLimitedContext", "Rbp")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__Rax", () => Off(eh + "PalLimitedContext", "Rax")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__Rbx", () => Off(eh + "PalLimitedContext", "Rbx")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__Rdx", () => Off(eh + "PalLimitedContext", "Rdx")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__R12", () => Off(eh + "PalLimitedContext", "R12")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__R13", () => Off(eh + "PalLimitedContext", "R13")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__R14", () => Off(eh + "PalLimitedContext", "R14")),
+                ("OFFSETOF__PAL_LIMITED_CONTEXT__R15", () => Off(eh + "PalLimitedContext", "R15")),
+                ("SIZEOF__REGDISPLAY", () => Size(eh + "RegDisplay")),
+                ("OFFSETOF__REGDISPLAY__SP", () => Off(eh + "RegDisplay", "SP")),
+                ("OFFSETOF__REGDISPLAY__pRbx", () => Off(eh + "RegDisplay", "pRbx")),
+                ("OFFSETOF__REGDISPLAY__pRbp", () => Off(eh + "RegDisplay", "pRbp")),
+                ("OFFSETOF__REGDISPLAY__pRsi", () => Off(eh + "RegDisplay", "pRsi")),
+                ("OFFSETOF__REGDISPLAY__pRdi", () => Off(eh + "RegDisplay", "pRdi")),
+                ("OFFSETOF__REGDISPLAY__pR12", () => Off(eh + "RegDisplay", "pR12")),
+                ("OFFSETOF__REGDISPLAY__pR13", () => Off(eh + "RegDisplay", "pR13")),
+                ("OFFSETOF__REGDISPLAY__pR14", () => Off(eh + "RegDisplay", "pR14")),
+                ("OFFSETOF__REGDISPLAY__pR15", () => Off(eh + "RegDisplay", "pR15")),
+                ("SIZEOF__EHEnum", () => Size(eh + "EHEnum")),
+                // The object layout the allocator and the collector assume.
+                ("OFFSETOF__Object__m_pEEType", () => 0),
+                ("OFFSETOF__Array__m_Length", () => 8),
+                ("OFFSETOF__String__m_Length", () => 8),
+                ("OFFSETOF__String__m_FirstChar", () => 12),
+                ("OFFSETOF__MethodTable__m_uBaseSize", () => Off("Cosmos.Runtime.MethodTable", "BaseSize")),
+                ("OFFSETOF__MethodTable__m_VTable", () => Size("Cosmos.Runtime.MethodTable")),
+            };
+
+        public static IEnumerable<object[]> AsmOffsetCases() => s_asmOffsetCases.Select((c, i) => new object[] { i, c.Constant });
+
+        [Theory]
+        [MemberData(nameof(AsmOffsetCases))]
+        public void AsmOffsetMatchesOurMirror(int index, string constant)
+        {
+            int theirs = AsmOffset(constant), ours = s_asmOffsetCases[index].Ours();
+            Assert.True(theirs == ours, $"AsmOffsets.{constant} is {theirs} in the CoreLib, our mirror says {ours}");
+        }
+    
+        // ---- sequential layouts: the CoreLib's field list (types sized from its metadata) against our mirror ----
+
+        /// <summary>(offset, size) of every field of a sequential CoreLib value type, computed as the CLR lays it out on x64.</summary>
+        private static List<(int Offset, int Size)> TheirLayout(TypeDefinition t, out int total)
+        {
+            var list = new List<(int, int)>();
+            int offset = 0, align = 1;
+            foreach (FieldDefinition f in t.Fields.Where(f => !f.IsStatic))
+            {
+                (int size, int a) = SizeAlign(f.FieldType);
+                offset = (offset + a - 1) / a * a;
+                list.Add((offset, size));
+                offset += size;
+                align = Math.Max(align, a);
+            }
+            total = (offset + align - 1) / align * align;
+            return list;
+        }
+
+        private static (int Size, int Align) SizeAlign(TypeReference r)
+        {
+            if (r.IsPointer || r.IsByReference || r.IsFunctionPointer || !r.IsValueType) return (8, 8);
+            switch (r.MetadataType)
+            {
+                case MetadataType.Boolean: case MetadataType.Byte: case MetadataType.SByte: return (1, 1);
+                case MetadataType.Char: case MetadataType.Int16: case MetadataType.UInt16: return (2, 2);
+                case MetadataType.Int32: case MetadataType.UInt32: case MetadataType.Single: return (4, 4);
+                case MetadataType.Int64: case MetadataType.UInt64: case MetadataType.Double: case MetadataType.IntPtr: case MetadataType.UIntPtr: return (8, 8);
+            }
+            TypeDefinition d = r.Resolve();
+            if (d.IsEnum) return SizeAlign(d.Fields.Single(f => !f.IsStatic).FieldType);
+            if (d.IsExplicitLayout)
+            {
+                var parts = d.Fields.Where(f => !f.IsStatic).Select(f => (f.Offset, SizeAlign(f.FieldType))).ToList();
+                int a = parts.Select(p => p.Item2.Align).DefaultIfEmpty(1).Max();
+                int end = Math.Max(d.ClassSize, parts.Select(p => p.Offset + p.Item2.Size).DefaultIfEmpty(0).Max());
+                return ((end + a - 1) / a * a, a);
+            }
+            var fields = TheirLayout(d, out int total);
+            int align = d.Fields.Where(f => !f.IsStatic).Select(f => SizeAlign(f.FieldType).Align).DefaultIfEmpty(1).Max();
+            return (total, align);
+        }
+
+        private static List<(int Offset, int Size)> OurLayout(Type t) =>
+            t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+                .Select(f => ((int)Marshal.OffsetOf(t, f.Name), f.FieldType.IsPointer || !f.FieldType.IsValueType ? 8 : Marshal.SizeOf(f.FieldType.IsEnum ? System.Enum.GetUnderlyingType(f.FieldType) : f.FieldType)))
+                .OrderBy(x => x.Item1).ToList();
+
+        [Theory]
+        [InlineData("System.GCMemoryInfoData", "Cosmos.Runtime.GCMemoryInfoData")]
+        [InlineData("System.GCGenerationInfo", "Cosmos.Runtime.GCGenerationInfo")]
+        [InlineData("System.Runtime.EH/RhEHClause", "Cosmos.Runtime.EH.EHClause")]
+        [InlineData("System.Runtime.EH/MethodRegionInfo", "Cosmos.Runtime.EH.MethodRegionInfo")]
+        [InlineData("System.Runtime.DispatchCellInfo", "Cosmos.Runtime.Dispatch+DispatchCellInfo")]
+        [InlineData("Internal.Runtime.MethodTable", "Cosmos.Runtime.MethodTable")]
+        [InlineData("Interop/Sys/ProcessCpuInformation", "Cosmos.Runtime.RuntimeEnvironment+ProcessCpuInformation")]
+        public void SequentialLayoutMatchesOurMirror(string coreLibType, string ourType)
+        {
+            TypeDefinition theirs = Theirs(coreLibType);
+            Assert.True(theirs.IsSequentialLayout, coreLibType + " is no longer sequential");
+            var expected = TheirLayout(theirs, out int total);
+            Type ours = Ours(ourType);
+            var actual = OurLayout(ours);
+            Assert.True(expected.SequenceEqual(actual),
+                $"{coreLibType} fields (offset:size) {string.Join(" ", expected.Select(x => x.Offset + ":" + x.Size))}; " +
+                $"{ourType} {string.Join(" ", actual.Select(x => x.Offset + ":" + x.Size))}");
+            Assert.Equal(total, Marshal.SizeOf(ours));
+        }
+
+        [Fact]
+        public void FrameIteratorPrivateStateStaysOutOfTheCoreLibFields()
+        {
+            // Our iteration state lives in bytes the CoreLib never reads: below FramePointer and between the end of
+            // the REGDISPLAY and OriginalControlPC.
+            Type it = Ours(eh + "FrameIterator");
+            int regsEnd = AsmOffset("OFFSETOF__StackFrameIterator__m_RegDisplay") + AsmOffset("SIZEOF__REGDISPLAY");
+            int original = AsmOffset("OFFSETOF__StackFrameIterator__m_OriginalControlPC");
+            int framePointer = AsmOffset("OFFSETOF__StackFrameIterator__m_FramePointer");
+            var shared = new[] { "FramePointer", "ControlPC", "Regs", "OriginalControlPC", "PreviousTransitionFrame" };
+            foreach (FieldInfo f in it.GetFields(BindingFlags.Instance | BindingFlags.Public).Where(f => !shared.Contains(f.Name)))
+            {
+                int start = (int)Marshal.OffsetOf(it, f.Name), end = start + (f.FieldType.IsPointer ? 8 : Marshal.SizeOf(f.FieldType));
+                Assert.True(end <= framePointer || (start >= regsEnd && end <= original),
+                    $"FrameIterator.{f.Name} [{start}, {end}) overlaps a field the CoreLib reads (free: [0, {framePointer}) and [{regsEnd}, {original}))");
+            }
+        }
+
+        // ---- enum values both sides use ----
+
+        private static long EnumValue(string coreLibEnum, string member)
+        {
+            FieldDefinition f = Theirs(coreLibEnum).Fields.SingleOrDefault(x => x.IsStatic && x.Name == member);
+            Assert.True(f != null, $"{coreLibEnum}.{member} no longer exists in the CoreLib");
+            return Convert.ToInt64(f.Constant);
+        }
+
+        [Theory]
+        [InlineData("System.Runtime.EH/ExKind", "Throw", eh + "ExKind", "Throw")]
+        [InlineData("System.Runtime.EH/ExKind", "HardwareFault", eh + "ExKind", "HardwareFault")]
+        [InlineData("System.Runtime.EH/ExKind", "KindMask", eh + "ExKind", "KindMask")]
+        [InlineData("System.Runtime.EH/ExKind", "RethrowFlag", eh + "ExKind", "RethrowFlag")]
+        [InlineData("System.Runtime.EH/ExKind", "SupersededFlag", eh + "ExKind", "SupersededFlag")]
+        [InlineData("System.Runtime.EH/ExKind", "InstructionFaultFlag", eh + "ExKind", "InstructionFaultFlag")]
+        [InlineData("System.Runtime.EH", "MaxTryRegionIdx", eh + "FrameWalker", "MaxTryRegionIdx")]
+        [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_TYPED", eh + "EHClauseKind", "Typed")]
+        [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_FAULT", eh + "EHClauseKind", "Fault")]
+        [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_FILTER", eh + "EHClauseKind", "Filter")]
+        [InlineData("System.Runtime.EH/HwExceptionCode", "STATUS_NATIVEAOT_NULL_REFERENCE", "Cosmos.Runtime.HardwareExceptions", "StatusNullReference")]
+        [InlineData("System.Runtime.EH/HwExceptionCode", "STATUS_NATIVEAOT_UNMANAGED_HELPER_NULL_REFERENCE", "Cosmos.Runtime.HardwareExceptions", "StatusUnmanagedHelperNullReference")]
+        [InlineData("System.Runtime.EH/HwExceptionCode", "STATUS_INTEGER_DIVIDE_BY_ZERO", "Cosmos.Runtime.HardwareExceptions", "StatusIntegerDivideByZero")]
+        [InlineData("System.Runtime.EH/HwExceptionCode", "STATUS_INTEGER_OVERFLOW", "Cosmos.Runtime.HardwareExceptions", "StatusIntegerOverflow")]
+        [InlineData("System.Runtime.RhFailFastReason", "InternalError", "Cosmos.Runtime.Exceptions", "ReasonInternalError")]
+        [InlineData("System.Runtime.RhFailFastReason", "UnhandledException", "Cosmos.Runtime.Exceptions", "ReasonUnhandledException")]
+        [InlineData("System.Runtime.RhFailFastReason", "UnhandledExceptionFromPInvoke", "Cosmos.Runtime.Exceptions", "ReasonUnhandledExceptionFromPInvoke")]
+        [InlineData("System.Runtime.RhFailFastReason", "EnvironmentFailFast", "Cosmos.Runtime.Exceptions", "ReasonEnvironmentFailFast")]
+        [InlineData("System.Runtime.RhFailFastReason", "AssertionFailure", "Cosmos.Runtime.Exceptions", "ReasonAssertionFailure")]
+        [InlineData("System.Runtime.ClassLibFunctionId", "FailFast", "Cosmos.Runtime.Exceptions", "ClasslibFailFast")]
+        [InlineData("System.Runtime.DispatchCellType", "InterfaceAndSlot", "Cosmos.Runtime.Dispatch", "CellTypeInterfaceAndSlot")]
+        [InlineData("System.Runtime.DispatchCellType", "MetadataToken", "Cosmos.Runtime.Dispatch", "CellTypeMetadataToken")]
+        [InlineData("System.Runtime.DispatchCellType", "VTableOffset", "Cosmos.Runtime.Dispatch", "CellTypeVTableOffset")]
+        [InlineData("Internal.Runtime.EETypeFlags", "HasComponentSizeFlag", "Cosmos.Runtime.MethodTable", "HasComponentSizeFlag")]
+        [InlineData("Internal.Runtime.EETypeFlags", "HasFinalizerFlag", "Cosmos.Runtime.MethodTable", "HasFinalizerFlag")]
+        [InlineData("Internal.Runtime.EETypeFlags", "HasPointersFlag", "Cosmos.Runtime.MethodTable", "HasPointersFlag")]
+        public void EnumValueMatchesOurConstant(string coreLibEnum, string member, string ourType, string ourConstant)
+        {
+            long theirs = EnumValue(coreLibEnum, member), ours = Convert.ToInt64(Const(ourType, ourConstant));
+            Assert.True(theirs == ours, $"{coreLibEnum}.{member} = {theirs:X} in the CoreLib, {ourType}.{ourConstant} = {ours:X}");
+        }
+
+        // ---- the classlib function table the boot path hands to InitializeModules ----
+
+        /// <summary>Our table entry names that differ from the ClassLibFunctionId member names (symbol → id).</summary>
+        private static readonly Dictionary<string, string> s_classlibIdNames = new()
+        {
+            ["RuntimeFailFast"] = "FailFast",
+            ["OnFirstChanceException"] = "OnFirstChance",
+        };
+
+        [Fact]
+        public void ClasslibFunctionTableIsIndexedByClassLibFunctionIdAndNamesCoreLibExports()
+        {
+            Type boot = Ours("Cosmos.Core.Asm.BootProgram");
+            var table = (string[])boot.GetField("ClasslibFunctions")!.GetValue(null)!;
+            Assert.Equal((int)boot.GetField("ClasslibFunctionCount")!.GetRawConstantValue()!, table.Length);
+            var ids = Theirs("System.Runtime.ClassLibFunctionId").Fields.Where(f => f.IsStatic).ToDictionary(f => f.Name, f => Convert.ToInt32(f.Constant));
+            var exports = ExportedSymbols();
+            for (int i = 0; i < table.Length; i++)
+            {
+                string symbol = table[i];
+                if (symbol == null) continue;
+                string id = s_classlibIdNames.TryGetValue(symbol, out var n) ? n : symbol;
+                Assert.True(ids.TryGetValue(id, out int value), $"classlib table entry {i} '{symbol}': the CoreLib's ClassLibFunctionId has no '{id}'");
+                Assert.True(value == i, $"classlib table entry '{symbol}' is at index {i}; ClassLibFunctionId.{id} = {value}");
+                Assert.True(exports.Contains(symbol), $"classlib table entry '{symbol}' is not a symbol the CoreLib exports (RuntimeExport or UnmanagedCallersOnly EntryPoint)");
+            }
+            // Every id the CoreLib defines that it can ask for and that we can answer has an entry (the Objective-C ones are Apple-only).
+            foreach (var (name, value) in ids.Where(x => !x.Key.StartsWith("ObjectiveC", StringComparison.Ordinal)))
+                Assert.True(value < table.Length && table[value] != null, $"ClassLibFunctionId.{name} ({value}) has no entry in BootProgram.ClasslibFunctions");
+        }
+
+        /// <summary>Symbols the CoreLib defines: [RuntimeExport("x")] and [UnmanagedCallersOnly(EntryPoint = "x")].</summary>
+        private static HashSet<string> ExportedSymbols()
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (TypeDefinition t in CoreLib.GetTypes())
+                foreach (MethodDefinition m in t.Methods)
+                    foreach (CustomAttribute ca in m.CustomAttributes)
+                    {
+                        if (ca.AttributeType.Name == "RuntimeExportAttribute") set.Add((string)ca.ConstructorArguments[0].Value);
+                        if (ca.AttributeType.Name == "UnmanagedCallersOnlyAttribute")
+                            foreach (var f in ca.Fields.Where(f => f.Name == "EntryPoint")) set.Add((string)f.Argument.Value);
+                    }
+            return set;
+        }
+
+        // ---- runtime imports: every CoreLib import one of our C# exports implements has the same native signature ----
+
+        /// <summary>How a System V x64 argument or return value travels: "void", "i1".."i8" (integer register, bytes that matter), "f4"/"f8" (SSE), "s&lt;n&gt;" (struct by value).</summary>
+        private static string AbiClass(TypeReference r)
+        {
+            if (r.MetadataType == MetadataType.Void) return "void";
+            if (r.IsPointer || r.IsByReference || r.IsFunctionPointer || !r.IsValueType) return "i8";
+            switch (r.MetadataType)
+            {
+                case MetadataType.Single: return "f4";
+                case MetadataType.Double: return "f8";
+                case MetadataType.Boolean: case MetadataType.Byte: case MetadataType.SByte: return "i1";
+                case MetadataType.Char: case MetadataType.Int16: case MetadataType.UInt16: return "i2";
+                case MetadataType.Int32: case MetadataType.UInt32: return "i4";
+                case MetadataType.Int64: case MetadataType.UInt64: case MetadataType.IntPtr: case MetadataType.UIntPtr: return "i8";
+            }
+            TypeDefinition d = r.Resolve();
+            if (d == null) return "?" + r.FullName;
+            if (d.IsEnum) return AbiClass(d.Fields.Single(f => !f.IsStatic).FieldType);
+            var fields = d.Fields.Where(f => !f.IsStatic).ToList();
+            if (fields.Count == 1 && !d.IsExplicitLayout) return AbiClass(fields[0].FieldType); // single-field wrappers (IntPtr-like handles, TimeSpan)
+            return "s" + SizeAlign(r).Size;
+        }
+
+        private static string AbiClass(Type t)
+        {
+            if (t == typeof(void)) return "void";
+            if (t.IsPointer || t.IsByRef || !t.IsValueType || t.IsFunctionPointer) return "i8";
+            if (t.IsEnum) t = System.Enum.GetUnderlyingType(t);
+            if (t == typeof(float)) return "f4";
+            if (t == typeof(double)) return "f8";
+            if (t == typeof(bool) || t == typeof(byte) || t == typeof(sbyte)) return "i1";
+            if (t == typeof(char) || t == typeof(short) || t == typeof(ushort)) return "i2";
+            if (t == typeof(int) || t == typeof(uint)) return "i4";
+            if (t == typeof(long) || t == typeof(ulong) || t == typeof(IntPtr) || t == typeof(UIntPtr)) return "i8";
+            var fields = t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+            if (fields.Length == 1) return AbiClass(fields[0].FieldType);
+            return "s" + Marshal.SizeOf(t);
+        }
+
+        /// <summary>An integer argument the callee reads at a width the caller did not write (garbage upper bytes), or a float/int mix-up.</summary>
+        private static bool Compatible(string theirs, string ours, bool isReturn)
+        {
+            if (theirs == ours) return true;
+            if (isReturn && theirs == "void") return true;   // a caller that expects nothing ignores RAX/XMM0
+            if (theirs[0] != 'i' || ours[0] != 'i') return false;
+            int t = theirs[1] - '0', o = ours[1] - '0';
+            // Arguments: the callee (ours) may read fewer bytes than the caller wrote. Returns: the caller (theirs) may
+            // read fewer bytes than we wrote.
+            return isReturn ? t <= o : o <= t;
+        }
+
+        /// <summary>Our C# exports by symbol (the X# ones have no C# signature and are not listed).</summary>
+        private static Dictionary<string, MethodInfo> OurExports()
+        {
+            var d = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
+            var asms = new[] { s_runtime.Value }.Concat(s_runtime.Value.GetReferencedAssemblies()
+                .Where(n => n.Name!.StartsWith("Cosmos", StringComparison.Ordinal))
+                .Select(n => AssemblyLoadContext.GetLoadContext(s_runtime.Value)!.LoadFromAssemblyName(n)));
+            foreach (Assembly a in asms)
+                foreach (Type t in a.GetTypes())
+                    foreach (MethodInfo m in t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                        foreach (CustomAttributeData ca in m.CustomAttributes.Where(c => c.AttributeType.Name == "RuntimeExportAttribute"))
+                            d[(string)ca.ConstructorArguments[0].Value!] = m;
+            return d;
+        }
+
+        [Fact]
+        public void EveryCoreLibImportWeExportHasTheSameNativeSignature()
+        {
+            var ours = OurExports();
+            Assert.True(ours.Count > 150, "found only " + ours.Count + " C# runtime exports");
+            var mismatches = new List<string>();
+            int checkedCount = 0;
+            foreach (TypeDefinition t in CoreLib.GetTypes())
+                foreach (MethodDefinition m in t.Methods)
+                {
+                    string symbol = null;
+                    CustomAttribute import = m.CustomAttributes.FirstOrDefault(c => c.AttributeType.Name == "RuntimeImportAttribute");
+                    if (import != null) symbol = (string)import.ConstructorArguments.Last().Value;
+                    else if (m.HasPInvokeInfo) symbol = m.PInvokeInfo.EntryPoint ?? m.Name;
+                    if (symbol == null || !ours.TryGetValue(symbol, out MethodInfo mine)) continue;
+                    checkedCount++;
+                    var theirParams = m.Parameters.Select(p => AbiClass(p.ParameterType)).ToList();
+                    var myParams = mine.GetParameters().Select(p => AbiClass(p.ParameterType)).ToList();
+                    string theirRet = AbiClass(m.ReturnType), myRet = AbiClass(mine.ReturnType);
+                    bool ok = theirParams.Count == myParams.Count && Compatible(theirRet, myRet, isReturn: true)
+                        && theirParams.Zip(myParams).All(p => Compatible(p.First, p.Second, isReturn: false));
+                    if (!ok)
+                        mismatches.Add($"{symbol}: CoreLib {t.FullName}.{m.Name}({string.Join(", ", theirParams)}) -> {theirRet}; " +
+                                       $"ours {mine.DeclaringType!.FullName}.{mine.Name}({string.Join(", ", myParams)}) -> {myRet}");
+                }
+            Assert.True(checkedCount > 60, "only " + checkedCount + " CoreLib imports matched one of our exports");
+            Assert.True(mismatches.Count == 0, mismatches.Count + " signature mismatch(es):\n" + string.Join("\n", mismatches));
+        }
+    }
+}
