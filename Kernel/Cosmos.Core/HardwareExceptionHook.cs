@@ -19,7 +19,7 @@ namespace Cosmos.Core
         public static delegate*<Layout.InterruptFrame*, bool> Raise;
 
         /// <summary>
-        /// Cosmos.Runtime.EH.StackTraces.WriteForInterruptFrame, or null before the runtime initialised:
+        /// Cosmos.Runtime.ExceptionHandling.StackTraces.WriteForInterruptFrame, or null before the runtime initialised:
         /// writes the managed frames of the interrupted code (one "   at ..." line each, with method
         /// names when the metadata can be read) through <see cref="Panic.Write(string)"/>.
         /// For crash reports; never throws.

@@ -12,7 +12,7 @@ namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// The contract between the NativeAOT CoreLib the kernels are compiled with (the runtime pack named by
-    /// CosmosRuntimeVersion) and Plugs/Cosmos.Runtime, which plays the native runtime's part: struct layouts the two
+    /// CosmosRuntimeVersion) and Runtime/Cosmos.Runtime, which plays the native runtime's part: struct layouts the two
     /// share (System.Runtime.AsmOffsets constants, explicit and sequential layouts), the enum values both sides use,
     /// the classlib function table of the boot path, and the signatures of every runtime import the CoreLib declares
     /// that a C# [RuntimeExport] of ours implements. The CoreLib is read with Mono.Cecil (it cannot be loaded on the
@@ -69,13 +69,13 @@ namespace Cosmos.Runtime.Tests
         private static object Const(string type, string field) =>
             Ours(type).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue();
 
-        private const string eh = "Cosmos.Runtime.EH.";
+        private const string eh = "Cosmos.Runtime.ExceptionHandling.";
 
         /// <summary>Every AsmOffsets constant that describes memory both sides touch, beside our mirror's figure.</summary>
         private static readonly (string Constant, Func<int> Ours)[] s_asmOffsetCases =
             {
                 ("SIZEOF__ExInfo", () => Size(eh + "ExInfo")),
-                ("SIZEOF__ExInfo", () => (int)Const(eh + "FrameWalker", "ExInfoStackSize")),
+                ("SIZEOF__ExInfo", () => (int)Const(eh + "StackFrameIterator", "ExInfoStackSize")),
                 ("OFFSETOF__ExInfo__m_pPrevExInfo", () => Off(eh + "ExInfo", "Prev")),
                 ("OFFSETOF__ExInfo__m_pExContext", () => Off(eh + "ExInfo", "Context")),
                 ("OFFSETOF__ExInfo__m_exception", () => Off(eh + "ExInfo", "Exception")),
@@ -84,12 +84,12 @@ namespace Cosmos.Runtime.Tests
                 ("OFFSETOF__ExInfo__m_idxCurClause", () => Off(eh + "ExInfo", "IdxCurClause")),
                 ("OFFSETOF__ExInfo__m_frameIter", () => Off(eh + "ExInfo", "FrameIter")),
                 ("OFFSETOF__ExInfo__m_notifyDebuggerSP", () => Off(eh + "ExInfo", "NotifyDebuggerSP")),
-                ("SIZEOF__StackFrameIterator", () => Size(eh + "FrameIterator")),
-                ("OFFSETOF__StackFrameIterator__m_FramePointer", () => Off(eh + "FrameIterator", "FramePointer")),
-                ("OFFSETOF__StackFrameIterator__m_ControlPC", () => Off(eh + "FrameIterator", "ControlPC")),
-                ("OFFSETOF__StackFrameIterator__m_RegDisplay", () => Off(eh + "FrameIterator", "Regs")),
-                ("OFFSETOF__StackFrameIterator__m_OriginalControlPC", () => Off(eh + "FrameIterator", "OriginalControlPC")),
-                ("OFFSETOF__StackFrameIterator__m_pPreviousTransitionFrame", () => Off(eh + "FrameIterator", "PreviousTransitionFrame")),
+                ("SIZEOF__StackFrameIterator", () => Size(eh + "StackFrameIterator")),
+                ("OFFSETOF__StackFrameIterator__m_FramePointer", () => Off(eh + "StackFrameIterator", "FramePointer")),
+                ("OFFSETOF__StackFrameIterator__m_ControlPC", () => Off(eh + "StackFrameIterator", "ControlPC")),
+                ("OFFSETOF__StackFrameIterator__m_RegDisplay", () => Off(eh + "StackFrameIterator", "Regs")),
+                ("OFFSETOF__StackFrameIterator__m_OriginalControlPC", () => Off(eh + "StackFrameIterator", "OriginalControlPC")),
+                ("OFFSETOF__StackFrameIterator__m_pPreviousTransitionFrame", () => Off(eh + "StackFrameIterator", "PreviousTransitionFrame")),
                 ("SIZEOF__PAL_LIMITED_CONTEXT", () => Size(eh + "PalLimitedContext")),
                 ("OFFSETOF__PAL_LIMITED_CONTEXT__IP", () => Off(eh + "PalLimitedContext", "IP")),
                 ("OFFSETOF__PAL_LIMITED_CONTEXT__Rsp", () => Off(eh + "PalLimitedContext", "Rsp")),
@@ -182,8 +182,8 @@ namespace Cosmos.Runtime.Tests
         [Theory]
         [InlineData("System.GCMemoryInfoData", "Cosmos.Runtime.GCMemoryInfoData")]
         [InlineData("System.GCGenerationInfo", "Cosmos.Runtime.GCGenerationInfo")]
-        [InlineData("System.Runtime.EH/RhEHClause", "Cosmos.Runtime.EH.EHClause")]
-        [InlineData("System.Runtime.EH/MethodRegionInfo", "Cosmos.Runtime.EH.MethodRegionInfo")]
+        [InlineData("System.Runtime.EH/RhEHClause", "Cosmos.Runtime.ExceptionHandling.EHClause")]
+        [InlineData("System.Runtime.EH/MethodRegionInfo", "Cosmos.Runtime.ExceptionHandling.MethodRegionInfo")]
         [InlineData("System.Runtime.DispatchCellInfo", "Cosmos.Runtime.Dispatch+DispatchCellInfo")]
         [InlineData("Internal.Runtime.MethodTable", "Cosmos.Runtime.MethodTable")]
         [InlineData("Interop/Sys/ProcessCpuInformation", "Cosmos.Runtime.RuntimeEnvironment+ProcessCpuInformation")]
@@ -205,7 +205,7 @@ namespace Cosmos.Runtime.Tests
         {
             // Our iteration state lives in bytes the CoreLib never reads: below FramePointer and between the end of
             // the REGDISPLAY and OriginalControlPC.
-            Type it = Ours(eh + "FrameIterator");
+            Type it = Ours(eh + "StackFrameIterator");
             int regsEnd = AsmOffset("OFFSETOF__StackFrameIterator__m_RegDisplay") + AsmOffset("SIZEOF__REGDISPLAY");
             int original = AsmOffset("OFFSETOF__StackFrameIterator__m_OriginalControlPC");
             int framePointer = AsmOffset("OFFSETOF__StackFrameIterator__m_FramePointer");
@@ -214,7 +214,7 @@ namespace Cosmos.Runtime.Tests
             {
                 int start = (int)Marshal.OffsetOf(it, f.Name), end = start + (f.FieldType.IsPointer ? 8 : Marshal.SizeOf(f.FieldType));
                 Assert.True(end <= framePointer || (start >= regsEnd && end <= original),
-                    $"FrameIterator.{f.Name} [{start}, {end}) overlaps a field the CoreLib reads (free: [0, {framePointer}) and [{regsEnd}, {original}))");
+                    $"StackFrameIterator.{f.Name} [{start}, {end}) overlaps a field the CoreLib reads (free: [0, {framePointer}) and [{regsEnd}, {original}))");
             }
         }
 
@@ -234,7 +234,7 @@ namespace Cosmos.Runtime.Tests
         [InlineData("System.Runtime.EH/ExKind", "RethrowFlag", eh + "ExKind", "RethrowFlag")]
         [InlineData("System.Runtime.EH/ExKind", "SupersededFlag", eh + "ExKind", "SupersededFlag")]
         [InlineData("System.Runtime.EH/ExKind", "InstructionFaultFlag", eh + "ExKind", "InstructionFaultFlag")]
-        [InlineData("System.Runtime.EH", "MaxTryRegionIdx", eh + "FrameWalker", "MaxTryRegionIdx")]
+        [InlineData("System.Runtime.EH", "MaxTryRegionIdx", eh + "StackFrameIterator", "MaxTryRegionIdx")]
         [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_TYPED", eh + "EHClauseKind", "Typed")]
         [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_FAULT", eh + "EHClauseKind", "Fault")]
         [InlineData("System.Runtime.EH/RhEHClauseKind", "RH_EH_CLAUSE_FILTER", eh + "EHClauseKind", "Filter")]

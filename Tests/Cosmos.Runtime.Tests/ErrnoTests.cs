@@ -6,7 +6,7 @@ using Xunit;
 namespace Cosmos.Runtime.Tests
 {
     /// <summary>
-    /// The kernel's errno ↔ Interop.Error table (Plugs/Cosmos.Runtime/Errno.cs) against the host: the CoreLib's own
+    /// The kernel's errno ↔ Interop.Error table (Runtime/Cosmos.Runtime/Errno.cs) against the host: the CoreLib's own
     /// Interop.Error enum (names and values) and the host's libSystem.Native conversions, which run on Linux with
     /// the same errno numbers the kernel uses.
     /// </summary>

@@ -39,7 +39,7 @@ namespace Cosmos.Build.Steps
                     foreach (var kv in missing)
                         System.Console.WriteLine($"{output}: error COSMOS050: native symbol '{kv.Key}' is not provided by any Cosmos layer" + (kv.Value != null ? $" (first needed by {kv.Value})" : ""));
                     throw new BuildStepException("COSMOS050",
-                        $"the kernel needs {missing.Count} native symbol(s) that no Cosmos layer provides; add a [RuntimeExport] in Plugs/Cosmos.Runtime, an X# helper, or a plug that avoids the call.", output);
+                        $"the kernel needs {missing.Count} native symbol(s) that no Cosmos layer provides; add a [RuntimeExport] in Runtime/Cosmos.Runtime, an X# helper, or a plug that avoids the call.", output);
                 }
                 throw new BuildStepException("COSMOS051", $"ld failed (exit {r.ExitCode}):\n{text}", linkerScript);
             }

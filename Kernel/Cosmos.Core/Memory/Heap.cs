@@ -29,7 +29,7 @@ namespace Cosmos.Core.Memory
     /// doubly linked lists bucketed by floor(log2(pages)) (the list node lives in the run's first
     /// page); allocation is first fit, starting at the bucket of the request size.
     /// <para>
-    /// Users: the garbage collector (Plugs/Cosmos.Runtime/GC) for its size-class blocks and large
+    /// Users: the garbage collector (Runtime/Cosmos.Runtime/GC) for its size-class blocks and large
     /// objects (<see cref="AllocPages"/>/<see cref="FreePages"/>) and its address → object lookup
     /// for conservative roots (<see cref="FindRun"/>, O(ranges)); <see cref="Alloc"/> for unmanaged
     /// memory that is never freed (malloc, IDT, dispatch cells, type managers ...).

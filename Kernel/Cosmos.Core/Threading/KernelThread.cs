@@ -21,7 +21,7 @@ namespace Cosmos.Core.Threading
     /// <summary>
     /// A thread control block, in unmanaged memory (the scheduler runs inside the timer interrupt and never
     /// allocates). The scheduler owns the fields up to <see cref="RunTsc"/>; the runtime layer
-    /// (Plugs/Cosmos.Runtime) owns <see cref="ThreadStaticStorage"/>, <see cref="GCFrameChain"/> and
+    /// (Runtime/Cosmos.Runtime) owns <see cref="ThreadStaticStorage"/>, <see cref="GCFrameChain"/> and
     /// <see cref="ManagedThreadHandle"/>, which the scheduler only zeroes. Addresses are identity-mapped.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]

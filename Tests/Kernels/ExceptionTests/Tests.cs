@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Cosmos.Core.Layout;
 using Cosmos.Runtime;
-using Cosmos.Runtime.EH;
+using Cosmos.Runtime.ExceptionHandling;
 using Cosmos.TestCases;
 using Cosmos.TestRunner;
 
@@ -36,7 +36,7 @@ namespace ExceptionTests
                 s_log.Clear();
                 try { body(); }
                 catch (Exception e) { Fail("unexpected " + e.GetType().Name + ": " + e.Message); }
-                if (FrameWalker.ExInfoHead != null) Fail("ExInfo chain not empty after the case");
+                if (StackFrameIterator.ExInfoHead != null) Fail("ExInfo chain not empty after the case");
             });
         }
 
@@ -152,7 +152,7 @@ namespace ExceptionTests
                 }
                 Equal(9000, caught, "caught");
                 Equal(before, StackMarker(), "stack pointer at the same depth");
-                True(FrameWalker.ExInfoHead == null, "ExInfo chain empty");
+                True(StackFrameIterator.ExInfoHead == null, "ExInfo chain empty");
             });
 
             Case("unhandled-exception report formatting", () =>
@@ -180,7 +180,7 @@ namespace ExceptionTests
                 ips[1] = (ulong)(delegate*<long, long>)&Outer + 1;
                 string text = StackTraces.Format(ips, 2);
                 True(text.Contains("ExceptionTests.Kernel.Depth(Int32)") && text.Contains("ExceptionTests.Kernel.Outer(Int64)"), "formatted: " + text);
-                Equal((long)(ulong)(delegate*<int, int>)&Depth, (long)CodeMap.RhFindMethodStartAddress((IntPtr)(ips[0] + 4)), "method start");
+                Equal((long)(ulong)(delegate*<int, int>)&Depth, (long)CodeManager.RhFindMethodStartAddress((IntPtr)(ips[0] + 4)), "method start");
             });
 
             Case("HardwareExceptions.TryRaise on crafted frames", () =>
@@ -197,7 +197,7 @@ namespace ExceptionTests
                 // #DE in managed code: enters RhpThrowHwEx with the code and the faulting IP.
                 f.Vector = 0; f.RIP = managedIp; f.RSP = 0x7008; f.RFLAGS = 0x602;
                 True(HardwareExceptions.TryRaise(&f), "#DE in managed code raised");
-                Equal(CodeMap.Addresses->ThrowHwExEntry, f.RIP, "RIP = RhpThrowHwEx");
+                Equal(CodeManager.Addresses->ThrowHwExEntry, f.RIP, "RIP = RhpThrowHwEx");
                 Equal((ulong)HardwareExceptions.StatusIntegerDivideByZero, f.RDI, "RDI = STATUS_INTEGER_DIVIDE_BY_ZERO");
                 Equal(managedIp, f.RSI, "RSI = faulting IP");
                 Equal(0x7008UL, f.RSP, "RSP unchanged");

@@ -3,7 +3,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
 using Cosmos.Core.Layout;
-using Cosmos.Runtime.EH;
+using Cosmos.Runtime.ExceptionHandling;
 
 namespace Cosmos.Runtime
 {
@@ -47,7 +47,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("cosmos_hardware_exception_try_raise")]
         public static bool TryRaise(InterruptFrame* frame)
         {
-            var addresses = CodeMap.Addresses;
+            var addresses = CodeManager.Addresses;
             ulong ip = frame->RIP;
             ulong faultIp = ip;
             ulong sp = frame->RSP;
@@ -96,7 +96,7 @@ namespace Cosmos.Runtime
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_simulate_fault")]
         public static extern bool SimulateFault(ulong vector, ulong cr2);
 
-        private static bool InManagedMethod(ulong ip) => CodeMap.IsManagedCode(ip) && CodeMap.FindMethod(ip, out _);
+        private static bool InManagedMethod(ulong ip) => CodeManager.IsManagedCode(ip) && CodeManager.FindMethod(ip, out _);
 
         /// <summary>
         /// #DE comes from DIV/IDIV with a zero divisor or a quotient that does not fit (int.MinValue / −1).

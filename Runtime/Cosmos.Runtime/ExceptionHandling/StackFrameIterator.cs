@@ -2,12 +2,12 @@ using System;
 using System.Runtime;
 using Cosmos.Core;
 
-namespace Cosmos.Runtime.EH
+namespace Cosmos.Runtime.ExceptionHandling
 {
     /// <summary>
     /// The stack frame iterator the CoreLib's managed exception dispatcher drives (RhpSfiInit,
     /// RhpSfiNext) and the EH clause enumeration it runs per frame (RhpEHEnumInitFromStackFrameIterator,
-    /// RhpEHEnumNext). Frames are unwound with the DWARF CFI ilc emits (<see cref="CodeMap"/>); the X#
+    /// RhpEHEnumNext). Frames are unwound with the DWARF CFI ilc emits (<see cref="CodeManager"/>); the X#
     /// helpers (throw sites, funclet calls, interface dispatch), which have no CFI, are unwound from
     /// their known frame layouts. Two kinds of walk exist, following the NativeAOT runtime's design:
     /// <list type="bullet">
@@ -23,7 +23,7 @@ namespace Cosmos.Runtime.EH
     /// that is not one of the X# helpers above: the boot path's call of __managed__Main, an interrupt
     /// stub, or any other X# caller.
     /// </summary>
-    public static unsafe class FrameWalker
+    public unsafe partial struct StackFrameIterator
     {
         /// <summary>"No clause" (System.Runtime.EH.MaxTryRegionIdx).</summary>
         public const uint MaxTryRegionIdx = 0xFFFFFFFF;
@@ -31,7 +31,7 @@ namespace Cosmos.Runtime.EH
         /// <summary>Bytes of the ExInfo a throw helper reserves below the context (SIZEOF__ExInfo rounded to 16).</summary>
         public const int ExInfoStackSize = 400;
 
-        // Frame layouts of the X# funclet-call helpers (Asm/RuntimeHelpers.cs), seen from the SP at the
+        // Frame layouts of the X# funclet-call helpers (Amd64/), seen from the SP at the
         // funclet call: locals, then the saved RBP, RBX, R12, R13, R14, R15, then the return address.
         /// <summary>Locals of RhpCallCatchFunclet below its saved registers (REGDISPLAY*, ExInfo*, padding).</summary>
         public const int CatchFuncletLocals = 24;
@@ -40,7 +40,7 @@ namespace Cosmos.Runtime.EH
 
         private enum Category { Managed, FuncletInvoke, FilterInvoke, ThrowSite, HwThrowSite, InterfaceDispatch, Other }
 
-        private static EHThreadState* ThreadState => CodeMap.Addresses->ThreadState;
+        private static EHThreadState* ThreadState => CodeManager.Addresses->ThreadState;
 
         /// <summary>The head of the current thread's ExInfo chain (null when no exception is being dispatched or handled).</summary>
         public static ExInfo* ExInfoHead => ThreadState->ExInfoHead;
@@ -53,7 +53,7 @@ namespace Cosmos.Runtime.EH
         /// the context's IP is a faulting instruction.
         /// </summary>
         [RuntimeExport("RhpSfiInit")]
-        public static bool RhpSfiInit(FrameIterator* it, PalLimitedContext* context, bool instructionFault, bool* isExceptionIntercepted)
+        public static bool RhpSfiInit(StackFrameIterator* it, PalLimitedContext* context, bool instructionFault, bool* isExceptionIntercepted)
         {
             if (isExceptionIntercepted != null) *isExceptionIntercepted = false;
             uint flags = IteratorFlags.ApplyReturnAddressAdjustment;
@@ -75,7 +75,7 @@ namespace Cosmos.Runtime.EH
         /// clause (the older exception is then superseded), else <see cref="MaxTryRegionIdx"/>.
         /// </summary>
         [RuntimeExport("RhpSfiNext")]
-        public static bool RhpSfiNext(FrameIterator* it, uint* collideClause, bool* unwoundReversePInvoke, bool* isExceptionIntercepted)
+        public static bool RhpSfiNext(StackFrameIterator* it, uint* collideClause, bool* unwoundReversePInvoke, bool* isExceptionIntercepted)
         {
             ExInfo* candidate = it->NextExInfo;
             Next(it);
@@ -99,16 +99,16 @@ namespace Cosmos.Runtime.EH
 
         /// <summary>Starts enumerating the EH clauses of the iterator's method (funclets enumerate their parent's clauses).</summary>
         [RuntimeExport("RhpEHEnumInitFromStackFrameIterator")]
-        public static bool RhpEHEnumInitFromStackFrameIterator(FrameIterator* it, MethodRegionInfo* region, EHEnum* ehEnum)
+        public static bool RhpEHEnumInitFromStackFrameIterator(StackFrameIterator* it, MethodRegionInfo* region, EHEnum* ehEnum)
         {
             region->HotStart = (byte*)it->MethodStart;
             region->HotSize = 0;
             region->ColdStart = null;
             region->ColdSize = 0;
-            byte* info = CodeMap.EHInfo(it->MainLsda);
+            byte* info = CodeManager.EHInfo(it->MainLsda);
             if (info == null) return false;
             ehEnum->MethodStart = it->MethodStart;
-            ehEnum->Count = CodeMap.ReadCompressedUInt(ref info);
+            ehEnum->Count = CodeManager.ReadCompressedUInt(ref info);
             ehEnum->Cursor = info;
             ehEnum->Index = 0;
             return true;
@@ -127,23 +127,23 @@ namespace Cosmos.Runtime.EH
             byte* p = ehEnum->Cursor;
             ulong start = ehEnum->MethodStart;
             *clause = default;
-            clause->TryStartOffset = CodeMap.ReadCompressedUInt(ref p);
-            uint lengthAndKind = CodeMap.ReadCompressedUInt(ref p);
+            clause->TryStartOffset = CodeManager.ReadCompressedUInt(ref p);
+            uint lengthAndKind = CodeManager.ReadCompressedUInt(ref p);
             clause->Kind = (int)(lengthAndKind & 3);
             clause->TryEndOffset = clause->TryStartOffset + (lengthAndKind >> 2);
             switch (clause->Kind)
             {
                 case EHClauseKind.Typed:
-                    clause->HandlerAddress = (byte*)(start + CodeMap.ReadCompressedUInt(ref p));
+                    clause->HandlerAddress = (byte*)(start + CodeManager.ReadCompressedUInt(ref p));
                     clause->TargetType = p + *(int*)p;
                     p += 4;
                     break;
                 case EHClauseKind.Fault:
-                    clause->HandlerAddress = (byte*)(start + CodeMap.ReadCompressedUInt(ref p));
+                    clause->HandlerAddress = (byte*)(start + CodeManager.ReadCompressedUInt(ref p));
                     break;
                 case EHClauseKind.Filter:
-                    clause->HandlerAddress = (byte*)(start + CodeMap.ReadCompressedUInt(ref p));
-                    clause->FilterAddress = (byte*)(start + CodeMap.ReadCompressedUInt(ref p));
+                    clause->HandlerAddress = (byte*)(start + CodeManager.ReadCompressedUInt(ref p));
+                    clause->FilterAddress = (byte*)(start + CodeManager.ReadCompressedUInt(ref p));
                     break;
                 default:
                     Panic.Halt("RhpEHEnumNext: unknown EH clause kind in ilc EH info of the method at", start);
@@ -159,7 +159,7 @@ namespace Cosmos.Runtime.EH
         /// Starts a stack-trace walk at <paramref name="context"/> (which must stay alive during the walk);
         /// <paramref name="instructionFault"/>: its IP is a faulting instruction. False when the IP is not managed code.
         /// </summary>
-        public static bool StartStackTraceWalk(FrameIterator* it, PalLimitedContext* context, bool instructionFault)
+        public static bool StartStackTraceWalk(StackFrameIterator* it, PalLimitedContext* context, bool instructionFault)
         {
             InitFromContext(it, context, IteratorFlags.CollapseFunclets, instructionFault);
             PrepareToYield(it);
@@ -167,7 +167,7 @@ namespace Cosmos.Runtime.EH
         }
 
         /// <summary>Moves a walk to the next managed frame; false at the end of the managed part of the stack.</summary>
-        public static bool NextFrame(FrameIterator* it)
+        public static bool NextFrame(StackFrameIterator* it)
         {
             Next(it);
             return it->ControlPC != 0;
@@ -175,13 +175,13 @@ namespace Cosmos.Runtime.EH
 
         // ---------------------------------------------------------------- walk
 
-        private static void InitFromContext(FrameIterator* it, PalLimitedContext* context, uint flags, bool instructionFault)
+        private static void InitFromContext(StackFrameIterator* it, PalLimitedContext* context, uint flags, bool instructionFault)
         {
             *it = default;
             it->Flags = flags;
             it->NextExInfo = ThreadState->ExInfoHead;
             ResetNextExInfoForSP(it, context->Rsp);
-            if (!CodeMap.IsManagedCode(context->IP)) return;      // invalid: ControlPC stays 0
+            if (!CodeManager.IsManagedCode(context->IP)) return;      // invalid: ControlPC stays 0
             it->Regs.SP = context->Rsp;
             it->Regs.IP = context->IP;
             PointRegistersAt(it, context);
@@ -190,54 +190,54 @@ namespace Cosmos.Runtime.EH
             ComputeMethodState(it);
         }
 
-        private static void ResetNextExInfoForSP(FrameIterator* it, ulong sp)
+        private static void ResetNextExInfoForSP(StackFrameIterator* it, ulong sp)
         {
             while (it->NextExInfo != null && sp > (ulong)it->NextExInfo) it->NextExInfo = it->NextExInfo->Prev;
         }
 
-        private static void SetControlPC(FrameIterator* it, ulong ip)
+        private static void SetControlPC(StackFrameIterator* it, ulong ip)
         {
             it->ControlPC = ip;
             it->OriginalControlPC = ip;
         }
 
-        private static void Invalidate(FrameIterator* it)
+        private static void Invalidate(StackFrameIterator* it)
         {
             it->ControlPC = 0;
             it->OriginalControlPC = 0;
         }
 
         /// <summary>The address that describes the current frame's state: the faulting instruction, or the return address − 1 (the call).</summary>
-        private static ulong LookupPc(FrameIterator* it)
+        private static ulong LookupPc(StackFrameIterator* it)
             => (it->Flags & IteratorFlags.ActiveFrameIsFault) != 0 ? it->Regs.IP : it->Regs.IP - 1;
 
-        private static void ComputeMethodState(FrameIterator* it)
+        private static void ComputeMethodState(StackFrameIterator* it)
         {
             ulong pc = LookupPc(it);
-            if (!CodeMap.FindMethod(pc, out MethodInfo info))
+            if (!CodeManager.FindMethod(pc, out MethodInfo info))
                 Panic.Halt("stack walk: managed code without unwind information (no FDE) at", it->Regs.IP);
             it->MethodStart = info.MethodStart;
             it->Lsda = info.Lsda;
             it->MainLsda = info.MainLsda;
-            bool isFunclet = info.Lsda != null && (info.Lsda[0] & CodeMap.LsdaFlags.KindMask) != CodeMap.LsdaFlags.KindRoot;
-            bool hasEH = info.Lsda != null && (info.Lsda[0] & CodeMap.LsdaFlags.HasEHInfo) != 0;
+            bool isFunclet = info.Lsda != null && (info.Lsda[0] & CodeManager.LsdaFlags.KindMask) != CodeManager.LsdaFlags.KindRoot;
+            bool hasEH = info.Lsda != null && (info.Lsda[0] & CodeManager.LsdaFlags.HasEHInfo) != 0;
             it->FramePointer = (isFunclet || hasEH) && it->Regs.pRbp != null ? *it->Regs.pRbp : 0;
         }
 
-        private static void PrepareToYield(FrameIterator* it)
+        private static void PrepareToYield(StackFrameIterator* it)
         {
             if (it->ControlPC == 0) return;
             if ((it->Flags & IteratorFlags.ApplyReturnAddressAdjustment) != 0 && (it->Flags & IteratorFlags.ActiveFrameIsFault) == 0)
                 it->ControlPC = it->OriginalControlPC - 1;
         }
 
-        private static bool IsFunclet(FrameIterator* it)
-            => it->Lsda != null && (it->Lsda[0] & CodeMap.LsdaFlags.KindMask) != CodeMap.LsdaFlags.KindRoot;
+        private static bool IsFunclet(StackFrameIterator* it)
+            => it->Lsda != null && (it->Lsda[0] & CodeManager.LsdaFlags.KindMask) != CodeManager.LsdaFlags.KindRoot;
 
         private static Category Categorize(ulong ip)
         {
-            var a = CodeMap.Addresses;
-            if (CodeMap.IsManagedCode(ip)) return Category.Managed;
+            var a = CodeManager.Addresses;
+            if (CodeManager.IsManagedCode(ip)) return Category.Managed;
             if (ip == a->CallCatchFuncletReturn || ip == a->CallFinallyFuncletReturn) return Category.FuncletInvoke;
             if (ip == a->CallFilterFuncletReturn) return Category.FilterInvoke;
             if (ip == a->ThrowExReturn || ip == a->RethrowReturn) return Category.ThrowSite;
@@ -246,7 +246,7 @@ namespace Cosmos.Runtime.EH
             return Category.Other;
         }
 
-        private static void Next(FrameIterator* it)
+        private static void Next(StackFrameIterator* it)
         {
             if (it->ControlPC == 0) return;
         again:
@@ -254,7 +254,7 @@ namespace Cosmos.Runtime.EH
             bool wasFunclet = IsFunclet(it);
             ulong lookup = LookupPc(it);
             ulong oldSP = it->Regs.SP;
-            if (!CodeMap.Unwind(&it->Regs, lookup))
+            if (!CodeManager.Unwind(&it->Regs, lookup))
                 Panic.Halt("stack walk: no unwind information for managed code at", it->Regs.IP);
             it->Flags &= ~IteratorFlags.ActiveFrameIsFault;
             if (it->Regs.SP <= oldSP)
@@ -272,7 +272,7 @@ namespace Cosmos.Runtime.EH
                         // Leaving a funclet the dispatcher called: remember whose funclet it was; the walk
                         // meets the ExInfo of that dispatch next (EH walks right here, stack-trace walks at its throw site).
                         it->PendingFuncletFramePointer = it->FramePointer;
-                        UnwindFuncletInvokeThunk(it, it->Regs.IP == CodeMap.Addresses->CallCatchFuncletReturn ? CatchFuncletLocals : FinallyFuncletLocals);
+                        UnwindFuncletInvokeThunk(it, it->Regs.IP == CodeManager.Addresses->CallCatchFuncletReturn ? CatchFuncletLocals : FinallyFuncletLocals);
                         if ((it->Flags & IteratorFlags.CollapseFunclets) == 0) exCollide = true;
                         break;
                     case Category.FilterInvoke:
@@ -301,7 +301,7 @@ namespace Cosmos.Runtime.EH
                         break;
                     case Category.InterfaceDispatch:
                         UnwindInterfaceDispatchThunk(it);
-                        if (!CodeMap.IsManagedCode(it->Regs.IP)) { Invalidate(it); return; }
+                        if (!CodeManager.IsManagedCode(it->Regs.IP)) { Invalidate(it); return; }
                         break;
                     case Category.FuncletInvoke:
                     case Category.FilterInvoke:
@@ -340,7 +340,7 @@ namespace Cosmos.Runtime.EH
         /// continues where that dispatch's own iterator stands — the funclet's owner frame.
         /// Returns the frame pointer of an owner frame a stack-trace walk must skip, else 0.
         /// </summary>
-        private static ulong HandleExCollide(FrameIterator* it, ExInfo* exInfo)
+        private static ulong HandleExCollide(StackFrameIterator* it, ExInfo* exInfo)
         {
             if (exInfo == null) Panic.Halt("stack walk: left a funclet but no exception dispatch is recorded (ExInfo chain empty)");
             ulong activeFuncletFP = it->PendingFuncletFramePointer;
@@ -368,7 +368,7 @@ namespace Cosmos.Runtime.EH
         }
 
         /// <summary>Unwinds RhpCallCatchFunclet/RhpCallFinallyFunclet/RhpCallFilterFunclet into the dispatcher frame that called it.</summary>
-        private static void UnwindFuncletInvokeThunk(FrameIterator* it, int locals)
+        private static void UnwindFuncletInvokeThunk(StackFrameIterator* it, int locals)
         {
             ulong* sp = (ulong*)(it->Regs.SP + (ulong)locals);
             it->Regs.pRbp = sp++;
@@ -380,12 +380,12 @@ namespace Cosmos.Runtime.EH
             it->Regs.IP = *sp++;
             it->Regs.SP = (ulong)sp;
             SetControlPC(it, it->Regs.IP);
-            if (!CodeMap.IsManagedCode(it->Regs.IP))
+            if (!CodeManager.IsManagedCode(it->Regs.IP))
                 Panic.Halt("stack walk: funclet-call helper returns to non-managed code at", it->Regs.IP);
         }
 
         /// <summary>Points the iterator's saved-register slots (RBP, RBX, R12–R15, RAX, RDX) at <paramref name="context"/>.</summary>
-        private static void PointRegistersAt(FrameIterator* it, PalLimitedContext* context)
+        private static void PointRegistersAt(StackFrameIterator* it, PalLimitedContext* context)
         {
             it->Regs.pRbp = &context->Rbp;
             it->Regs.pRbx = &context->Rbx;
@@ -398,7 +398,7 @@ namespace Cosmos.Runtime.EH
         }
 
         /// <summary>Unwinds a throw helper to its throw site: the context lies just above the ExInfo at the helper's call SP.</summary>
-        private static void UnwindThrowSiteThunk(FrameIterator* it, bool hardwareFault)
+        private static void UnwindThrowSiteThunk(StackFrameIterator* it, bool hardwareFault)
         {
             var context = (PalLimitedContext*)(it->Regs.SP + ExInfoStackSize);
             PointRegistersAt(it, context);
@@ -406,12 +406,12 @@ namespace Cosmos.Runtime.EH
             it->Regs.SP = context->Rsp;
             if (hardwareFault) it->Flags |= IteratorFlags.ActiveFrameIsFault;
             SetControlPC(it, context->IP);
-            if (!CodeMap.IsManagedCode(it->Regs.IP))
+            if (!CodeManager.IsManagedCode(it->Regs.IP))
                 Panic.Halt("stack walk: throw site outside managed code at", it->Regs.IP);
         }
 
         /// <summary>RhpInitialDynamicInterfaceDispatch: push rbp; mov rbp, rsp; ... → caller SP = RBP + 16, return address at RBP + 8.</summary>
-        private static void UnwindInterfaceDispatchThunk(FrameIterator* it)
+        private static void UnwindInterfaceDispatchThunk(StackFrameIterator* it)
         {
             if (it->Regs.pRbp == null) Panic.Halt("stack walk: RBP unknown in RhpInitialDynamicInterfaceDispatch frame");
             ulong rbp = *it->Regs.pRbp;

@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace Cosmos.Runtime.Tests
+namespace Cosmos.LibM.Tests
 {
     /// <summary>
     /// fmod/fmodf (what C# <c>%</c> on double/float compiles to on the kernel) against the host's <c>%</c>, which is

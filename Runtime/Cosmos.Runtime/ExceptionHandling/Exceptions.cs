@@ -6,7 +6,7 @@ namespace Cosmos.Runtime
 {
     /// <summary>
     /// The end of an exception nobody catches. Exceptions are dispatched by the CoreLib's managed
-    /// dispatcher (System.Runtime.EH) over this runtime's stack walker (EH/FrameWalker.cs); when its
+    /// dispatcher (System.Runtime.EH) over this runtime's stack walker (EH/StackFrameIterator.cs); when its
     /// first pass finds no handler it calls the classlib's OnUnhandledException (the CoreLib's
     /// AppContext.OnUnhandledException: AppDomain.UnhandledException handlers run) and then the classlib's
     /// FailFast function — which this runtime answers with <see cref="FailFast"/> (see

@@ -24,7 +24,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhpGetThreadAbortException")] public static object RhpGetThreadAbortException() { Missing("thread abort (RhpGetThreadAbortException)"); return null; }
 
         // Exception dispatch (RhpSfi*, RhpEHEnum*, RhpCall*Funclet, RhFindMethodStartAddress,
-        // stack traces) lives in EH/, Exceptions.cs and Asm/ExceptionHelpers.cs.
+        // stack traces) lives in ExceptionHandling/ and Amd64/ExceptionHandlingHelpers.cs.
 
         [RuntimeExport("EventPipeInternal_CreateProvider")] public static IntPtr EventPipeCreateProvider(char* name, IntPtr callback, IntPtr context) { Missing("EventPipe (EventSource)"); return IntPtr.Zero; }
         [RuntimeExport("EventPipeInternal_DefineEvent")] public static IntPtr EventPipeDefineEvent(IntPtr p, uint id, long kw, uint v, uint level, void* md, uint len) { Missing("EventPipe (EventSource)"); return IntPtr.Zero; }

@@ -3,7 +3,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
 using Cosmos.Core.Threading;
-using Cosmos.Runtime.EH;
+using Cosmos.Runtime.ExceptionHandling;
 using Cosmos.Runtime.GarbageCollection;
 
 namespace Cosmos.Runtime
@@ -22,7 +22,7 @@ namespace Cosmos.Runtime
     /// <item>the finalizer thread: the CoreLib's <c>ProcessFinalizers</c> loop on a kernel thread of the highest
     /// priority, woken by the collector (GC.WaitForPendingFinalizers waits for its pass);</item>
     /// <item>RhYield, RhCurrentOSThreadId, RhGetCurrentThreadStackBounds, RhSetCurrentThreadName, RhGetDefaultStackSize;
-    /// RhGetThreadEntryPointAddress is an X# helper (Asm/GCHelpers.cs) returning the CoreLib's <c>ThreadEntryPoint</c>.</item>
+    /// RhGetThreadEntryPointAddress is an X# helper (Amd64/ThreadingHelpers.cs) returning the CoreLib's <c>ThreadEntryPoint</c>.</item>
     /// </list>
     /// </summary>
     public static unsafe class Threads
@@ -59,9 +59,9 @@ namespace Cosmos.Runtime
             Scheduler.TscHz = RuntimeEnvironment.TscFrequency;
             ulong irq = CPU.SaveAndDisableInterrupts();
             Scheduler.Initialize();
-            Scheduler.RegisterPerThreadGlobal(CodeMap.Addresses->ThreadState, sizeof(EHThreadState));
+            Scheduler.RegisterPerThreadGlobal(CodeManager.Addresses->ThreadState, sizeof(EHThreadState));
             var boot = Scheduler.BootThread;
-            for (int i = 0; i < sizeof(EHThreadState); i++) boot->PerThreadGlobals[i] = ((byte*)CodeMap.Addresses->ThreadState)[i];
+            for (int i = 0; i < sizeof(EHThreadState); i++) boot->PerThreadGlobals[i] = ((byte*)CodeManager.Addresses->ThreadState)[i];
             ReflectionSupport.MoveThreadStaticStorageTo(&boot->ThreadStaticStorage);
             Roots.MoveGCFramesTo(&boot->GCFrameChain);
             Scheduler.ThreadExitHook = &OnThreadExit;

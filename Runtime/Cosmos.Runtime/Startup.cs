@@ -43,7 +43,7 @@ namespace Cosmos.Runtime
             Heap.Initialize();
             GarbageCollector.Initialize();
             HardwareExceptionHook.Raise = &HardwareExceptions.TryRaise;
-            HardwareExceptionHook.WriteStackTrace = &EH.StackTraces.WriteForInterruptFrame;
+            HardwareExceptionHook.WriteStackTrace = &ExceptionHandling.StackTraces.WriteForInterruptFrame;
         }
 
         /// <summary>Main returned: reports the exit code and halts.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace Cosmos.Runtime.GarbageCollection
 {
-    /// <summary>The collector's X# helpers (Plugs/Cosmos.Runtime/Asm/GCHelpers.cs) as seen from C# (System V calls).</summary>
+    /// <summary>The collector's X# helpers (Runtime/Cosmos.Runtime/Amd64/GcHelpers.cs) as seen from C# (System V calls).</summary>
     internal static unsafe class GCNative
     {
         /// <summary>

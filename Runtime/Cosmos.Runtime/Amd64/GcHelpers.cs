@@ -1,7 +1,7 @@
 using XSharp;
 using static XSharp.Reg;
 
-namespace Cosmos.Runtime.Asm
+namespace Cosmos.Runtime.Amd64
 {
     /// <summary>
     /// The garbage collector's X# helpers (emitted as <c>gc_helpers.asm</c>):
@@ -13,12 +13,10 @@ namespace Cosmos.Runtime.Asm
     /// the registers and POPFQ (restoring IF). 7 pushes after the return address leave RSP ≡ 0 (mod 16)
     /// at the call, as the ABI requires. Caller-saved registers hold nothing live across a call.</item>
     /// <item><c>cosmos_zero_qwords(RDI = dest, RSI = count)</c>: REP STOSQ with RAX = 0.</item>
-    /// <item><c>cosmos_process_finalizers_address()</c>: address of the CoreLib's <c>ProcessFinalizers</c>
-    /// (<c>[UnmanagedCallersOnly]</c>), the finalizer thread's routine.</item>
     /// <item><c>cosmos_gc_read_rsp()</c>: RSP of the caller after return.</item>
     /// </list>
     /// </summary>
-    public sealed class GCHelpers : AsmProgram
+    public sealed class GcHelpers : AsmProgram
     {
         /// <inheritdoc/>
         public override string Name => "gc_helpers";
@@ -43,16 +41,6 @@ namespace Cosmos.Runtime.Asm
             a.Mov(RCX, RSI);
             a.Xor(EAX, EAX);
             a.RepStosq();
-            a.Ret();
-
-            a.Extern("ProcessFinalizers");
-            a.GlobalFunction("cosmos_process_finalizers_address");
-            a.Lea(RAX, Mem.At(new Label("ProcessFinalizers")));
-            a.Ret();
-
-            a.Extern("ThreadEntryPoint");
-            a.GlobalFunction("RhGetThreadEntryPointAddress");   // the CoreLib's [UnmanagedCallersOnly(EntryPoint = "ThreadEntryPoint")]
-            a.Lea(RAX, Mem.At(new Label("ThreadEntryPoint")));
             a.Ret();
 
             a.GlobalFunction("cosmos_gc_read_rsp");

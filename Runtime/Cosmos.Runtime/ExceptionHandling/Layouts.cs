@@ -1,14 +1,14 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace Cosmos.Runtime.EH
+namespace Cosmos.Runtime.ExceptionHandling
 {
     // Mirrors of the structures the NativeAOT CoreLib's managed exception dispatcher
     // (System.Runtime.EH, System.Runtime.StackFrameIterator, System.Runtime.REGDISPLAY) shares with
     // the native runtime. Every offset and size below was read from the 10.0.12 CoreLib itself
     // (System.Runtime.AsmOffsets constants and the explicit [FieldOffset]/[StructLayout(Size)] of the
     // types, dumped with Mono.Cecil; see docs/FACTS.md) and is checked against the CoreLib the kernels are
-    // built with by Tests/Cosmos.Runtime.Tests/CoreLibContractTests. The X# helpers in Asm/ExceptionHelpers.cs
+    // built with by Tests/Cosmos.Runtime.Tests/CoreLibContractTests. The X# helpers in Amd64/ExceptionHandlingHelpers.cs
     // take their offsets from these structs (Marshal.OffsetOf) and check the sizes they depend on
     // when the kernel is built, so no offset is typed twice.
 
@@ -66,7 +66,7 @@ namespace Cosmos.Runtime.EH
     /// An iterator is copied wholesale when a stack walk collides with an older exception dispatch.
     /// </summary>
     [StructLayout(LayoutKind.Explicit, Size = 360)]
-    public unsafe struct FrameIterator
+    public unsafe partial struct StackFrameIterator
     {
         // --- private state (offsets 0..15 and 168..343 are not read by the CoreLib) ---
         /// <summary>Next older ExInfo not yet passed by this walk (the collision candidate).</summary>
@@ -95,7 +95,7 @@ namespace Cosmos.Runtime.EH
         [FieldOffset(352)] public ulong PreviousTransitionFrame;
     }
 
-    /// <summary>Private <see cref="FrameIterator.Flags"/> bits.</summary>
+    /// <summary>Private <see cref="StackFrameIterator.Flags"/> bits.</summary>
     public static class IteratorFlags
     {
         /// <summary>EH walk: ControlPC = return address − 1 so that a call at the end of a try region is inside it.</summary>
@@ -111,7 +111,7 @@ namespace Cosmos.Runtime.EH
     }
 
     /// <summary>
-    /// System.Runtime.EH.ExInfo (400 bytes): one per exception being dispatched, allocated by the X#
+    /// System.Runtime.ExceptionHandling.ExInfo (400 bytes): one per exception being dispatched, allocated by the X#
     /// throw helpers on the stack just below the throw site's <see cref="PalLimitedContext"/> and
     /// linked into the thread's chain (newest first).
     /// </summary>
@@ -128,7 +128,7 @@ namespace Cosmos.Runtime.EH
         [FieldOffset(25)] public byte PassNumber;
         /// <summary>Clause whose funclet is running in the second pass, 0xFFFFFFFF when none.</summary>
         [FieldOffset(28)] public uint IdxCurClause;
-        [FieldOffset(32)] public FrameIterator FrameIter;
+        [FieldOffset(32)] public StackFrameIterator FrameIter;
         [FieldOffset(392)] public ulong NotifyDebuggerSP;
     }
 
@@ -191,11 +191,11 @@ namespace Cosmos.Runtime.EH
     }
 }
 
-namespace Cosmos.Runtime.EH
+namespace Cosmos.Runtime.ExceptionHandling
 {
     /// <summary>
     /// Addresses only the X# side knows (linker-script symbols and labels inside the X# helpers),
-    /// filled by <c>cosmos_eh_addresses</c> (Asm/RuntimeHelpers.cs) in this field order.
+    /// filled by <c>cosmos_eh_addresses</c> (Amd64/) in this field order.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct RuntimeAddresses

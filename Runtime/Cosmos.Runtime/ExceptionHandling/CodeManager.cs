@@ -3,7 +3,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
 
-namespace Cosmos.Runtime.EH
+namespace Cosmos.Runtime.ExceptionHandling
 {
     /// <summary>One method's code block as described by its FDE and ilc's LSDA.</summary>
     public unsafe struct MethodInfo
@@ -23,7 +23,7 @@ namespace Cosmos.Runtime.EH
     /// "Exception Frames" chapter (.eh_frame/.eh_frame_hdr and pointer encodings), and ilc's LSDA in
     /// .dotnet_eh_table (see <see cref="LsdaFlags"/>). Allocation-free: runs inside exception dispatch.
     /// </summary>
-    public static unsafe class CodeMap
+    public static unsafe class CodeManager
     {
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_eh_addresses")]
         private static extern void GetAddresses(RuntimeAddresses* addresses);

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using Cosmos.Core;
 using Cosmos.Core.Layout;
 
-namespace Cosmos.Runtime.EH
+namespace Cosmos.Runtime.ExceptionHandling
 {
     /// <summary>
     /// Stack traces outside exception dispatch: the managed frames of an interrupted context for crash
@@ -29,13 +29,13 @@ namespace Cosmos.Runtime.EH
         /// </summary>
         public static int Collect(PalLimitedContext* context, bool instructionFault, ulong* ips, int capacity)
         {
-            FrameIterator it;
+            StackFrameIterator it;
             int n = 0;
-            if (!FrameWalker.StartStackTraceWalk(&it, context, instructionFault)) return 0;
+            if (!StackFrameIterator.StartStackTraceWalk(&it, context, instructionFault)) return 0;
             do
             {
                 ips[n++] = it.OriginalControlPC;
-            } while (n < capacity && FrameWalker.NextFrame(&it));
+            } while (n < capacity && StackFrameIterator.NextFrame(&it));
             return n;
         }
 
@@ -80,7 +80,7 @@ namespace Cosmos.Runtime.EH
         /// <summary>True when <paramref name="ra"/> follows a CALL instruction in managed code (E8 rel32, or FF /2 through a register or memory).</summary>
         private static bool LooksLikeReturnAddress(ulong ra)
         {
-            if (!CodeMap.IsManagedCode(ra - 1) || !CodeMap.IsManagedCode(ra - 6)) return false;
+            if (!CodeManager.IsManagedCode(ra - 1) || !CodeManager.IsManagedCode(ra - 6)) return false;
             byte* p = (byte*)ra;
             if (p[-5] == 0xE8) return true;                                           // call rel32
             if (p[-2] == 0xFF && (p[-1] & 0xF8) == 0xD0) return true;                // call reg
@@ -95,7 +95,7 @@ namespace Cosmos.Runtime.EH
         public static void WriteForContext(PalLimitedContext* context, bool instructionFault)
         {
             PalLimitedContext caller;
-            if (!CodeMap.IsManagedCode(context->IP))
+            if (!CodeManager.IsManagedCode(context->IP))
             {
                 // Usually a leaf X# helper (port I/O, memmove, a barrier) called from managed code: when the
                 // word at RSP is a return address just after a call in managed code, list the frames from there.
@@ -132,7 +132,7 @@ namespace Cosmos.Runtime.EH
             {
                 Panic.Write("   at 0x");
                 Panic.WriteHex(ips[i]);
-                ulong start = (ulong)CodeMap.RhFindMethodStartAddress((IntPtr)ips[i]);
+                ulong start = (ulong)CodeManager.RhFindMethodStartAddress((IntPtr)ips[i]);
                 if (start != 0)
                 {
                     Panic.Write(" (method 0x");

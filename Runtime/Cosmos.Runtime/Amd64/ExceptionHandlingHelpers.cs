@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Cosmos.Core.Layout;
-using Cosmos.Runtime.EH;
+using Cosmos.Runtime.ExceptionHandling;
 using XSharp;
 using static XSharp.Reg;
 
-namespace Cosmos.Runtime.Asm
+namespace Cosmos.Runtime.Amd64
 {
     /// <summary>
     /// The native half of .NET exception handling: the throw entry points ilc-generated code calls
@@ -30,11 +30,11 @@ namespace Cosmos.Runtime.Asm
     /// becomes the first older ExInfo at or above it; then RSP = REGDISPLAY.SP and control jumps to the
     /// continuation with the callee-saved registers the funclet preserved (the parent's values).</item>
     /// </list>
-    /// RSP is 16-byte aligned at every call. The walker (EH/FrameWalker.cs) unwinds these helpers from
-    /// the layouts emitted here (it has no CFI for them): keep <see cref="FrameWalker.CatchFuncletLocals"/>
-    /// and <see cref="FrameWalker.FinallyFuncletLocals"/> in step.
+    /// RSP is 16-byte aligned at every call. The walker (EH/StackFrameIterator.cs) unwinds these helpers from
+    /// the layouts emitted here (it has no CFI for them): keep <see cref="StackFrameIterator.CatchFuncletLocals"/>
+    /// and <see cref="StackFrameIterator.FinallyFuncletLocals"/> in step.
     /// </summary>
-    public sealed unsafe class ExceptionHelpers : AsmProgram
+    public sealed unsafe class ExceptionHandlingHelpers : AsmProgram
     {
         public override string Name => "eh_helpers";
 
@@ -58,8 +58,8 @@ namespace Cosmos.Runtime.Asm
 
         public override void Emit(Assembler a)
         {
-            if (ExInfoSize != FrameWalker.ExInfoStackSize || ExInfoSize % 16 != 0)
-                throw new System.InvalidOperationException("ExInfo size changed: update FrameWalker.ExInfoStackSize and the throw helpers");
+            if (ExInfoSize != StackFrameIterator.ExInfoStackSize || ExInfoSize % 16 != 0)
+                throw new System.InvalidOperationException("ExInfo size changed: update StackFrameIterator.ExInfoStackSize and the throw helpers");
             if (Marshal.SizeOf<PalLimitedContext>() != 80 || Off<PalLimitedContext>("IP") != 0 || Off<PalLimitedContext>("R15") != 72)
                 throw new System.InvalidOperationException("PAL_LIMITED_CONTEXT layout changed: the throw helpers push it field by field");
 
@@ -158,7 +158,7 @@ namespace Cosmos.Runtime.Asm
             a.Ud2();
         }
 
-        /// <summary>Saves RBP, RBX, R12–R15 (lowest address: RBP) — the layout FrameWalker.UnwindFuncletInvokeThunk reads.</summary>
+        /// <summary>Saves RBP, RBX, R12–R15 (lowest address: RBP) — the layout StackFrameIterator.UnwindFuncletInvokeThunk reads.</summary>
         static void SaveCalleeSaved(Assembler a)
         {
             a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12); a.Push(RBX); a.Push(RBP);
@@ -186,7 +186,7 @@ namespace Cosmos.Runtime.Asm
             // runs the catch funclet, then resumes the parent frame at the continuation it returns. Never returns.
             a.GlobalFunction("RhpCallCatchFunclet");
             SaveCalleeSaved(a);                                   // RSP ≡ 8 (mod 16)
-            a.Sub(RSP, FrameWalker.CatchFuncletLocals);           // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
+            a.Sub(RSP, StackFrameIterator.CatchFuncletLocals);           // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
             a.Mov(Mem.Q(RSP, 0), RDX);
             a.Mov(Mem.Q(RSP, 8), RCX);
             LoadFromRegDisplay(a, RDX);
@@ -216,7 +216,7 @@ namespace Cosmos.Runtime.Asm
             // with the frame's callee-saved registers and stores them back afterwards.
             a.GlobalFunction("RhpCallFinallyFunclet");
             SaveCalleeSaved(a);
-            a.Sub(RSP, FrameWalker.FinallyFuncletLocals);         // RSP ≡ 0: [rsp] REGDISPLAY*
+            a.Sub(RSP, StackFrameIterator.FinallyFuncletLocals);         // RSP ≡ 0: [rsp] REGDISPLAY*
             a.Mov(Mem.Q(RSP, 0), RSI);
             LoadFromRegDisplay(a, RSI);
             a.Call(RDI);                                          // funclet() (no arguments)
@@ -229,7 +229,7 @@ namespace Cosmos.Runtime.Asm
                 a.Mov(RAX, Mem.Q(RSI, off));
                 a.Mov(Mem.Q(RAX), reg);
             }
-            a.Add(RSP, FrameWalker.FinallyFuncletLocals);
+            a.Add(RSP, StackFrameIterator.FinallyFuncletLocals);
             RestoreCalleeSaved(a);
             a.Ret();
 
@@ -237,13 +237,13 @@ namespace Cosmos.Runtime.Asm
             // runs a filter with the frame's RBP; returns its verdict.
             a.GlobalFunction("RhpCallFilterFunclet");
             SaveCalleeSaved(a);
-            a.Sub(RSP, FrameWalker.FinallyFuncletLocals);
+            a.Sub(RSP, StackFrameIterator.FinallyFuncletLocals);
             a.Mov(RAX, Mem.Q(RDX, RdRbp));
             a.Mov(RBP, Mem.Q(RAX));
             a.Call(RSI);                                          // filter(RDI = exception object)
             a.Global("RhpCallFilterFunclet2", SymbolType.Function);
             a.Label("RhpCallFilterFunclet2");
-            a.Add(RSP, FrameWalker.FinallyFuncletLocals);
+            a.Add(RSP, StackFrameIterator.FinallyFuncletLocals);
             RestoreCalleeSaved(a);
             a.Ret();
         }
