@@ -3,7 +3,7 @@ using System.Numerics;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// LibM against the host's libm (System.Math on the host binds to the C library) over hundreds of

@@ -3,7 +3,7 @@ using LibMTests;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>LibM on the host through the checksum code the LibMTests kernel runs against System.Math.</summary>
     internal struct HostLibM : IMathFunctions

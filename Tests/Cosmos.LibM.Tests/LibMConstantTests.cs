@@ -2,7 +2,7 @@ using System;
 using System.Numerics;
 using Xunit;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// Recomputes every constant LibM hard-codes (π/2, ln 2, 1/ln 10, atan(k/8), the 1408 bits of

@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// fma/fmaf (Math/MathF.FusedMultiplyAdd on the kernel) against the host's Math/MathF.FusedMultiplyAdd (an FMA

@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// fmod/fmodf (what C# <c>%</c> on double/float compiles to on the kernel) against the host's <c>%</c>, which is

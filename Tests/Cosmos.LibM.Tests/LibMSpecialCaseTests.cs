@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>
     /// C99 Annex F special cases (NaN, ±0, ±Inf, domain errors, overflow/underflow) compared bit for

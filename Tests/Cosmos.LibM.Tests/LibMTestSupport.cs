@@ -2,7 +2,7 @@ using System;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Cosmos.LibM.Tests
+namespace Cosmos.Runtime.Tests
 {
     /// <summary>ulp distances, random inputs and error accounting shared by the LibM tests.</summary>
     internal static class Ulp

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Cosmos.Build.Patching;
 using Cosmos.Plugs.ConsoleIO;
+using Cosmos.System.ConsoleIO;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Xunit;
@@ -80,7 +81,7 @@ namespace Cosmos.Plugs.Tests
         [Fact]
         public void EveryPlugMethodIsBound()
         {
-            const System.Reflection.BindingFlags PublicStatic = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static;
+            const global::System.Reflection.BindingFlags PublicStatic = global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.Static;
             // Every [Plug] class of Cosmos.Plugs, by the assembly of its target (Target's assembly, or the part after ", " of TargetName).
             var byAssembly = typeof(ConsolePalPlug).Assembly.GetTypes()
                 .Select(t => (Type: t, Plug: (IL2CPU.API.Attribs.PlugAttribute)Attribute.GetCustomAttribute(t, typeof(IL2CPU.API.Attribs.PlugAttribute))))
@@ -99,7 +100,7 @@ namespace Cosmos.Plugs.Tests
         public void PatchedConsolePalMethodsForwardToCosmosPlugs()
         {
             Assert.NotNull(_p.Console);
-            var plugNames = typeof(ConsolePalPlug).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            var plugNames = typeof(ConsolePalPlug).GetMethods(global::System.Reflection.BindingFlags.Public | global::System.Reflection.BindingFlags.Static)
                 .Select(m => m.Name).ToHashSet();
             var patched = ConsolePal.Methods.Where(m => plugNames.Contains(m.Name)).ToList();
             Assert.NotEmpty(patched);

@@ -33,7 +33,7 @@ namespace Cosmos.Plugs.Tests
         public static string CoreLib => Packages.CoreLib;
 
         /// <summary>Cosmos.Plugs.dll as built (its references Cosmos.HAL/Core and IL2CPU.API sit next to it).</summary>
-        public static string PlugsAssembly => typeof(ConsoleDevice).Assembly.Location;
+        public static string PlugsAssembly => typeof(ConsolePalPlug).Assembly.Location;
 
         public static string BinDirectory => Path.GetDirectoryName(PlugsAssembly);
 

@@ -362,9 +362,11 @@ namespace Cosmos.Runtime.Tests
         private static Dictionary<string, MethodInfo> OurExports()
         {
             var d = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
-            var asms = new[] { s_runtime.Value }.Concat(s_runtime.Value.GetReferencedAssemblies()
-                .Where(n => n.Name!.StartsWith("Cosmos", StringComparison.Ordinal))
-                .Select(n => AssemblyLoadContext.GetLoadContext(s_runtime.Value)!.LoadFromAssemblyName(n)));
+            // Every Cosmos.* assembly beside Cosmos.Runtime.dll (the runtime, the C math library, Core): a reference the
+            // compiler dropped because no type is used (Cosmos.LibM) is still part of the kernel.
+            var alc = AssemblyLoadContext.GetLoadContext(s_runtime.Value)!;
+            var asms = Directory.GetFiles(Path.GetDirectoryName(s_runtime.Value.Location)!, "Cosmos.*.dll")
+                .Select(f => alc.LoadFromAssemblyName(new AssemblyName(Path.GetFileNameWithoutExtension(f))));
             foreach (Assembly a in asms)
                 foreach (Type t in a.GetTypes())
                     foreach (MethodInfo m in t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))

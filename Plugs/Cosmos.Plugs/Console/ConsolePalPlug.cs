@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using Cosmos.System.ConsoleIO;
 using IL2CPU.API.Attribs;
 
 namespace Cosmos.Plugs.ConsoleIO
@@ -9,7 +10,7 @@ namespace Cosmos.Plugs.ConsoleIO
     /// Plugs <c>System.ConsolePal</c> of the NativeAOT linux-x64 System.Console.dll (the Unix
     /// implementation: terminfo, SafeFileHandle, libSystem.Native) so that every member
     /// System.Console calls runs on <see cref="ConsoleDevice"/> instead. The member list is the set
-    /// of ConsolePal methods System.Console 9.0.18 calls (checked by Tests/Cosmos.Plugs.Tests).
+    /// of ConsolePal methods System.Console 10.0.12 calls (checked by Tests/Cosmos.Plugs.Tests).
     /// Members the console cannot honour throw <see cref="PlatformNotSupportedException"/> naming the
     /// Console member.
     /// </summary>

@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using Cosmos.Plugs.ConsoleIO;
+using Cosmos.System.ConsoleIO;
 using Xunit;
 
-namespace Cosmos.Plugs.Tests
+namespace Cosmos.System.Tests
 {
     public sealed class ConsoleStreamTests
     {

@@ -1,6 +1,6 @@
 using System;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>What <see cref="LineEditor.Process"/> concluded from a key.</summary>
     public enum LineEditStatus

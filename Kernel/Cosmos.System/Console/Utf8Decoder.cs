@@ -1,6 +1,6 @@
 using System;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
     /// Incremental UTF-8 decoder: bytes go in one at a time (a sequence may be split across

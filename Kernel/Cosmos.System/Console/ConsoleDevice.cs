@@ -6,7 +6,7 @@ using System.Text;
 using Cosmos.Core;
 using Cosmos.HAL;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
     /// The kernel console behind System.Console (see <see cref="ConsolePalPlug"/>): output goes to the

@@ -1,6 +1,6 @@
 using System;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
     /// Turns the bytes a serial terminal sends (VT100/xterm conventions, UTF-8 text) into

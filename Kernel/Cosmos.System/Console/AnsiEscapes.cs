@@ -1,6 +1,6 @@
 using System;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
     /// The ECMA-48 / xterm control sequences the console sends to a serial terminal to mirror

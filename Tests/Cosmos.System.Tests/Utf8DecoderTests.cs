@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
-using Cosmos.Plugs.ConsoleIO;
+using Cosmos.System.ConsoleIO;
 using Xunit;
 
-namespace Cosmos.Plugs.Tests
+namespace Cosmos.System.Tests
 {
     public sealed class Utf8DecoderTests
     {

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 
-namespace Cosmos.Plugs.ConsoleIO
+namespace Cosmos.System.ConsoleIO
 {
     /// <summary>Where console output bytes (UTF-8) go. <see cref="ConsoleDevice"/> sends them to VGA and COM1.</summary>
     public interface IConsoleOutput

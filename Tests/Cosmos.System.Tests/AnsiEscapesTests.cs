@@ -1,9 +1,9 @@
 using System;
 using System.Text;
-using Cosmos.Plugs.ConsoleIO;
+using Cosmos.System.ConsoleIO;
 using Xunit;
 
-namespace Cosmos.Plugs.Tests
+namespace Cosmos.System.Tests
 {
     public sealed class AnsiEscapesTests
     {
