@@ -403,5 +403,13 @@ namespace Cosmos.Runtime.Tests
             Assert.True(checkedCount > 60, "only " + checkedCount + " CoreLib imports matched one of our exports");
             Assert.True(mismatches.Count == 0, mismatches.Count + " signature mismatch(es):\n" + string.Join("\n", mismatches));
         }
+
+        /// <summary>The runtime's per-thread block fits the slot the scheduler keeps for it (a larger one panics at boot).</summary>
+        [Fact]
+        public void RuntimeThreadStateFitsTheSchedulersSlot()
+        {
+            int slot = (int)Ours("Cosmos.Core.Threading.Scheduler").GetField("RuntimeStateBytes")!.GetRawConstantValue()!;
+            Assert.True(Size("Cosmos.Runtime.RuntimeThreadState") <= slot, $"RuntimeThreadState is {Size("Cosmos.Runtime.RuntimeThreadState")} bytes, the scheduler keeps {slot}");
+        }
     }
 }

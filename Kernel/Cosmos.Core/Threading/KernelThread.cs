@@ -20,9 +20,9 @@ namespace Cosmos.Core.Threading
 
     /// <summary>
     /// A thread control block, in unmanaged memory (the scheduler runs inside the timer interrupt and never
-    /// allocates). The scheduler owns the fields up to <see cref="RunTsc"/>; the runtime layer
-    /// (Runtime/Cosmos.Runtime) owns <see cref="ThreadStaticStorage"/>, <see cref="GCFrameChain"/> and
-    /// <see cref="ManagedThreadHandle"/>, which the scheduler only zeroes. Addresses are identity-mapped.
+    /// allocates). The scheduler owns every field but <see cref="RuntimeState"/>, the runtime layer's one slot
+    /// (Runtime/Cosmos.Runtime's RuntimeThreadState), which the scheduler only zeroes and switches. Addresses are
+    /// identity-mapped.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct KernelThread
@@ -72,17 +72,12 @@ namespace Cosmos.Core.Threading
 
         /// <summary>The thread's own priority (what Thread.Priority reports), boost or not.</summary>
         public readonly int OwnPriority => Boosted != 0 ? BasePriority : Priority;
-        /// <summary>Per-thread copy of the globals registered with <see cref="Scheduler.RegisterPerThreadGlobal"/> (saved on switch-out, loaded on switch-in).</summary>
-        public fixed byte PerThreadGlobals[Scheduler.PerThreadGlobalBytes];
-
-        /// <summary>Runtime-owned: the object reference to this thread's storage of uninlined thread statics (a GC root).</summary>
-        public ulong ThreadStaticStorage;
-        /// <summary>Runtime-owned: head of this thread's chain of GC reporting frames (RhRegisterForGCReporting).</summary>
-        public ulong GCFrameChain;
-        /// <summary>Runtime-owned: a weak GC handle to the System.Threading.Thread started on this thread (0: none).</summary>
-        public ulong ManagedThreadHandle;
-        /// <summary>Runtime-owned: this thread's errno (SystemNative_GetErrNo/SetErrNo; Linux values).</summary>
-        public int Errno;
+        /// <summary>
+        /// The runtime's per-thread state while the thread is not running: the scheduler saves the block registered with
+        /// <see cref="Scheduler.RegisterRuntimeState"/> here on switch-out and loads it back on switch-in (a new thread
+        /// starts with zeros). Its layout belongs to the runtime.
+        /// </summary>
+        public fixed byte RuntimeState[Scheduler.RuntimeStateBytes];
         /// <summary>Bytes of <see cref="Name"/>, including the terminating NUL.</summary>
         public const int NameBytes = 32;
         /// <summary>The thread's name (Thread.Name), UTF-8, NUL-terminated, truncated to <see cref="NameBytes"/> − 1 bytes; empty when unnamed.</summary>

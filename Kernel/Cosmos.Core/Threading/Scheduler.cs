@@ -56,8 +56,8 @@ namespace Cosmos.Core.Threading
         public const byte YieldVector = 0x81;
         /// <summary>Most threads alive at once (including the boot and idle threads).</summary>
         public const int MaxThreads = 256;
-        /// <summary>Bytes of per-thread globals the scheduler can switch (<see cref="RegisterPerThreadGlobal"/>).</summary>
-        public const int PerThreadGlobalBytes = 32;
+        /// <summary>Bytes of the runtime's per-thread state the scheduler switches (<see cref="RegisterRuntimeState"/>).</summary>
+        public const int RuntimeStateBytes = 64;
         /// <summary>Length of a time slice, in timer ticks.</summary>
         public const int QuantumTicks = 10;
         /// <summary>Timer tick rate the system layer programs (Hz).</summary>
@@ -156,15 +156,16 @@ namespace Cosmos.Core.Threading
         }
 
         /// <summary>
-        /// Registers a global of <paramref name="bytes"/> bytes (total at most <see cref="PerThreadGlobalBytes"/>) whose
-        /// value is per thread: the scheduler saves it into the outgoing thread's control block and loads the incoming
-        /// thread's copy on every switch; new threads start with zeros. The runtime registers its exception-dispatch
-        /// state this way. Call once, before any thread other than the boot and idle threads exists.
+        /// Registers the runtime's per-thread state: a global block of <paramref name="bytes"/> bytes (at most
+        /// <see cref="RuntimeStateBytes"/>) that always holds the running thread's state. The scheduler saves it into the
+        /// outgoing thread's <see cref="KernelThread.RuntimeState"/> and loads the incoming thread's copy on every switch;
+        /// new threads start with zeros; the running (boot) thread keeps what the block holds. Call once, before any
+        /// thread other than the boot and idle threads exists; a second call or a larger block panics.
         /// </summary>
-        public static void RegisterPerThreadGlobal(void* address, int bytes)
+        public static void RegisterRuntimeState(void* address, int bytes)
         {
-            if (s_globals != null || bytes <= 0 || bytes > PerThreadGlobalBytes || s_created > 1 || s_switches > 0)
-                Panic.Halt("Scheduler.RegisterPerThreadGlobal: only one region of at most 32 bytes, before threads are created");
+            if (s_globals != null || bytes <= 0 || bytes > RuntimeStateBytes || s_created > 1 || s_switches > 0)
+                Panic.Halt("Scheduler.RegisterRuntimeState: one block of at most RuntimeStateBytes, before threads are created", (ulong)bytes);
             s_globals = (byte*)address;
             s_globalBytes = bytes;
         }
@@ -600,8 +601,8 @@ namespace Cosmos.Core.Threading
             next->SwitchedInTsc = now;
             if (s_globals != null)
             {
-                for (int i = 0; i < s_globalBytes; i++) cur->PerThreadGlobals[i] = s_globals[i];
-                for (int i = 0; i < s_globalBytes; i++) s_globals[i] = next->PerThreadGlobals[i];
+                for (int i = 0; i < s_globalBytes; i++) cur->RuntimeState[i] = s_globals[i];
+                for (int i = 0; i < s_globalBytes; i++) s_globals[i] = next->RuntimeState[i];
             }
             Native.Wrmsr(0xC0000100, next->ThreadPointer);   // IA32_FS_BASE (SDM Vol. 4 Table 2-2)
             s_current = next;

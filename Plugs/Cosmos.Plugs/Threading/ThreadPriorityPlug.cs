@@ -38,13 +38,8 @@ namespace Cosmos.Plugs.Threading
             var t = Threads.FindThread(thread);
             if (t != null) return t;
             // Not started by Thread.Start: only the thread itself can create its Thread object, so bind it when asked on that thread.
-            var current = Scheduler.Current;
-            if (current != null && current->ManagedThreadHandle == 0 && thread.ManagedThreadId == Environment.CurrentManagedThreadId)
-            {
-                Threads.BindCurrent(thread);
-                return current;
-            }
-            return null;
+            if (thread.ManagedThreadId != Environment.CurrentManagedThreadId) return null;
+            return Threads.BindCurrent(thread) ? Scheduler.Current : null;
         }
     }
 }

@@ -38,8 +38,8 @@ namespace Cosmos.Runtime.Amd64
     {
         public override string Name => "eh_helpers";
 
-        /// <summary>Symbol of the per-thread <see cref="EHThreadState"/> (ExInfo chain head, stack-trace context).</summary>
-        public const string ThreadStateSymbol = "cosmos_eh_thread_state";
+        /// <summary>Symbol of the running thread's <see cref="RuntimeThreadState"/>, whose first field is the <see cref="EHThreadState"/> (ExInfo chain head, stack-trace context).</summary>
+        public const string ThreadStateSymbol = RuntimeThreadState.Symbol;
 
         static int Off<T>(string field) => (int)Marshal.OffsetOf(typeof(T), field);
 
@@ -52,7 +52,8 @@ namespace Cosmos.Runtime.Amd64
             RdR12 = Off<RegDisplay>(nameof(RegDisplay.pR12)), RdR13 = Off<RegDisplay>(nameof(RegDisplay.pR13)),
             RdR14 = Off<RegDisplay>(nameof(RegDisplay.pR14)), RdR15 = Off<RegDisplay>(nameof(RegDisplay.pR15)),
             RdSP = Off<RegDisplay>(nameof(RegDisplay.SP));
-        static readonly int TsHead = Off<EHThreadState>(nameof(EHThreadState.ExInfoHead)), TsTrace = Off<EHThreadState>(nameof(EHThreadState.StackTraceContext));
+        static readonly int TsHead = Off<RuntimeThreadState>(nameof(RuntimeThreadState.ExceptionHandling)) + Off<EHThreadState>(nameof(EHThreadState.ExInfoHead)),
+            TsTrace = Off<RuntimeThreadState>(nameof(RuntimeThreadState.ExceptionHandling)) + Off<EHThreadState>(nameof(EHThreadState.StackTraceContext));
 
         static readonly Label ThreadState = new Label(ThreadStateSymbol);
 
@@ -73,9 +74,13 @@ namespace Cosmos.Runtime.Amd64
             a.Align(16);
             a.Global(ThreadState, SymbolType.Data);
             a.Label(ThreadState);
-            a.Resq(Marshal.SizeOf<EHThreadState>() / 8);
+            a.Resq((Marshal.SizeOf<RuntimeThreadState>() + 7) / 8);
 
             a.Text();
+            // RuntimeThreadState* cosmos_runtime_thread_state_address(): the running thread's block.
+            a.GlobalFunction("cosmos_runtime_thread_state_address");
+            a.Lea(RAX, Mem.At(ThreadState));
+            a.Ret();
             EmitThrowHelpers(a);
             EmitFuncletCalls(a);
             EmitStackTrace(a);

@@ -214,7 +214,7 @@ namespace Cosmos.Runtime.ExceptionHandling
         public ulong ThrowHwExEntry;
         /// <summary>[start, end) of the leaf X# helpers that may fault on a null destination (memmove, memset, write barriers).</summary>
         public ulong AvHelpersStart, AvHelpersEnd;
-        /// <summary>The per-thread exception state (cosmos_eh_thread_state).</summary>
-        public EHThreadState* ThreadState;
+        /// <summary>The running thread's runtime state (cosmos_runtime_thread_state); its first field is the EH state.</summary>
+        public RuntimeThreadState* ThreadState;
     }
 }

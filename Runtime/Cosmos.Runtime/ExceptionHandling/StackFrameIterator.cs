@@ -40,7 +40,7 @@ namespace Cosmos.Runtime.ExceptionHandling
 
         private enum Category { Managed, FuncletInvoke, FilterInvoke, ThrowSite, HwThrowSite, InterfaceDispatch, Other }
 
-        private static EHThreadState* ThreadState => CodeManager.Addresses->ThreadState;
+        private static EHThreadState* ThreadState => &CodeManager.Addresses->ThreadState->ExceptionHandling;
 
         /// <summary>The head of the current thread's ExInfo chain (null when no exception is being dispatched or handled).</summary>
         public static ExInfo* ExInfoHead => ThreadState->ExInfoHead;

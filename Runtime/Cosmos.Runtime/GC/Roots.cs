@@ -94,28 +94,23 @@ namespace Cosmos.Runtime.GarbageCollection
         {
             bool current = false;
             ulong words = 0;
-            if (Scheduler.IsInitialized)
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
             {
-                for (int s = 0; s < Scheduler.ThreadSlots; s++)
+                ulong low = t->StackLow, high = t->StackHigh, from;
+                if (t == Scheduler.Current)
                 {
-                    KernelThread* t = Scheduler.GetThread(s);
-                    if (t == null || t->State == ThreadRunState.Dead) continue;
-                    ulong low = t->StackLow, high = t->StackHigh, from;
-                    if (t == Scheduler.Current)
-                    {
-                        if (rsp < low || rsp >= high) Panic.Halt("GC: the running thread's RSP is outside its stack", rsp);
-                        from = rsp;
-                        current = true;
-                    }
-                    else
-                    {
-                        from = t->SavedFrame != null ? t->SavedFrame->XSaveArea : low;
-                        if (from < low || from >= high) Panic.Halt("GC: a suspended thread's saved state is outside its stack, thread", t->Id);
-                    }
-                    from &= ~7UL;
-                    for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
-                    words += (high - from) / 8;
+                    if (rsp < low || rsp >= high) Panic.Halt("GC: the running thread's RSP is outside its stack", rsp);
+                    from = rsp;
+                    current = true;
                 }
+                else
+                {
+                    from = t->SavedFrame != null ? t->SavedFrame->XSaveArea : low;
+                    if (from < low || from >= high) Panic.Halt("GC: a suspended thread's saved state is outside its stack, thread", t->Id);
+                }
+                from &= ~7UL;
+                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
+                words += (high - from) / 8;
             }
             for (int i = 0; i < s_stackSlots; i++)
             {
@@ -160,11 +155,8 @@ namespace Cosmos.Runtime.GarbageCollection
 
         private static bool BelongsToThread(ulong low, ulong high)
         {
-            for (int s = 0; s < Scheduler.ThreadSlots; s++)
-            {
-                KernelThread* t = Scheduler.GetThread(s);
-                if (t != null && low < t->StackHigh && high > t->StackLow) return true;
-            }
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
+                if (low < t->StackHigh && high > t->StackLow) return true;
             return false;
         }
 
@@ -173,11 +165,9 @@ namespace Cosmos.Runtime.GarbageCollection
         {
             int n = Modules.ThreadStaticRootCount;
             for (int i = 0; i < n; i++) Marker.MarkRef(*(ulong*)Modules.GetThreadStaticRoot(i));
-            for (int s = 0; s < Scheduler.ThreadSlots; s++)
-            {
-                KernelThread* t = Scheduler.GetThread(s);
-                if (t != null && t->State != ThreadRunState.Dead) Marker.MarkRef(t->ThreadStaticStorage);
-            }
+            if (!Scheduler.IsInitialized) Marker.MarkRef(RuntimeThreadState.Current->ThreadStaticStorage);
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
+                Marker.MarkRef(GCToRuntime.StateOf(t)->ThreadStaticStorage);
         }
 
         /// <summary>Scans every object of every frozen segment precisely (frozen objects are roots); also used again after a mark-stack overflow.</summary>
@@ -252,13 +242,7 @@ namespace Cosmos.Runtime.GarbageCollection
         }
 #pragma warning restore CS0649
 
-        private static ulong s_bootGCFrames;   // chain head before the scheduler runs
-
-        private static ulong* ChainHead()
-        {
-            var t = Scheduler.Current;
-            return t != null ? &t->GCFrameChain : (ulong*)Unsafe.AsPointer(ref s_bootGCFrames);
-        }
+        private static ulong* ChainHead() => &RuntimeThreadState.Current->GCFrameChain;
 
         /// <summary>Registers a GCFrameRegistration on the running thread's chain (linked through its first reserved field): its slots are roots until it is unregistered.</summary>
         [RuntimeExport("RhRegisterForGCReporting")]
@@ -284,13 +268,6 @@ namespace Cosmos.Runtime.GarbageCollection
             CPU.RestoreInterrupts(irq);
         }
 
-        /// <summary>Moves the pre-scheduler chain to the boot thread (once, when the scheduler starts).</summary>
-        internal static void MoveGCFramesTo(ulong* head)
-        {
-            *head = s_bootGCFrames;
-            s_bootGCFrames = 0;
-        }
-
         private static void ScanGCFrameChain(ulong head)
         {
             for (var f = (GCFrameRegistration*)head; f != null; f = (GCFrameRegistration*)f->Reserved1)
@@ -307,12 +284,9 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>Marks the slots of every registered GC reporting frame of every thread.</summary>
         public static void ScanGCFrames()
         {
-            ScanGCFrameChain(s_bootGCFrames);
-            for (int s = 0; s < Scheduler.ThreadSlots; s++)
-            {
-                KernelThread* t = Scheduler.GetThread(s);
-                if (t != null && t->State != ThreadRunState.Dead) ScanGCFrameChain(t->GCFrameChain);
-            }
+            if (!Scheduler.IsInitialized) ScanGCFrameChain(RuntimeThreadState.Current->GCFrameChain);
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
+                ScanGCFrameChain(GCToRuntime.StateOf(t)->GCFrameChain);
         }
     }
 }

@@ -19,13 +19,12 @@ namespace Cosmos.Runtime
 
         private static ulong s_randomState;
 
-        /// <summary>errno of the running thread (KernelThread.Errno; a boot-time global before the scheduler runs). Linux values.</summary>
+        /// <summary>errno of the running thread (<see cref="RuntimeThreadState.Errno"/>). Linux values.</summary>
         private static int CurrentErrno
         {
-            get { var t = Scheduler.Current; return t != null ? t->Errno : s_bootErrno; }
-            set { var t = Scheduler.Current; if (t != null) t->Errno = value; else s_bootErrno = value; }
+            get => RuntimeThreadState.Current->Errno;
+            set => RuntimeThreadState.Current->Errno = value;
         }
-        private static int s_bootErrno;
 
         [RuntimeExport("SystemNative_GetErrNo")] public static int GetErrNo() => CurrentErrno;
         [RuntimeExport("SystemNative_SetErrNo")] public static void SetErrNo(int value) => CurrentErrno = value;

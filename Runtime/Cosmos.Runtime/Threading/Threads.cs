@@ -59,11 +59,8 @@ namespace Cosmos.Runtime
             Scheduler.TscHz = RuntimeEnvironment.TscFrequency;
             ulong irq = CPU.SaveAndDisableInterrupts();
             Scheduler.Initialize();
-            Scheduler.RegisterPerThreadGlobal(CodeManager.Addresses->ThreadState, sizeof(EHThreadState));
-            var boot = Scheduler.BootThread;
-            for (int i = 0; i < sizeof(EHThreadState); i++) boot->PerThreadGlobals[i] = ((byte*)CodeManager.Addresses->ThreadState)[i];
-            ReflectionSupport.MoveThreadStaticStorageTo(&boot->ThreadStaticStorage);
-            Roots.MoveGCFramesTo(&boot->GCFrameChain);
+            // The boot thread is running: its block is the global already in use, which the scheduler now switches.
+            Scheduler.RegisterRuntimeState(RuntimeThreadState.Current, sizeof(RuntimeThreadState));
             Scheduler.ThreadExitHook = &OnThreadExit;
             GarbageCollector.FinalizerThreadBlock = &FinalizerBlock;
             GarbageCollector.FinalizerThreadWake = &FinalizerWake;
@@ -106,7 +103,7 @@ namespace Cosmos.Runtime
                 weak = Handles.RhpHandleAlloc(Handles.RhHandleGet(managedThreadHandle), Handles.WeakShort);
             var t = Scheduler.Create(routine, argument, stackBytes, priority);
             if (t == null) { if (weak != IntPtr.Zero) Handles.RhHandleFree(weak); return null; }
-            t->ManagedThreadHandle = (ulong)weak;
+            ((RuntimeThreadState*)t->RuntimeState)->ManagedThreadHandle = (ulong)weak;   // not running yet: its saved copy
             return t;
         }
 
@@ -114,21 +111,27 @@ namespace Cosmos.Runtime
         public static KernelThread* FindThread(object thread)
         {
             if (thread == null) return null;
-            for (int s = 0; s < Scheduler.ThreadSlots; s++)
+            ulong irq = CPU.SaveAndDisableInterrupts();   // a thread's block moves when it is switched
+            KernelThread* found = null;
+            for (int cursor = 0; found == null && GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
             {
-                var t = Scheduler.GetThread(s);
-                if (t == null || t->ManagedThreadHandle == 0 || t->State == ThreadRunState.Dead) continue;
-                if (Handles.RhHandleGet((IntPtr)t->ManagedThreadHandle) == thread) return t;
+                ulong handle = RuntimeThreadState.Of(t)->ManagedThreadHandle;
+                if (handle != 0 && Handles.RhHandleGet((IntPtr)handle) == thread) found = t;
             }
-            return null;
+            CPU.RestoreInterrupts(irq);
+            return found;
         }
 
-        /// <summary>Binds System.Threading.Thread <paramref name="thread"/> to the running kernel thread (a weak handle), for threads not started by Thread.Start.</summary>
-        public static void BindCurrent(object thread)
+        /// <summary>
+        /// Binds System.Threading.Thread <paramref name="thread"/> to the running kernel thread (a weak handle), for threads
+        /// not started by Thread.Start. False when the scheduler is not running or the thread is bound already.
+        /// </summary>
+        public static bool BindCurrent(object thread)
         {
-            var t = Scheduler.Current;
-            if (t == null || t->ManagedThreadHandle != 0) return;
-            t->ManagedThreadHandle = (ulong)Handles.RhpHandleAlloc(thread, Handles.WeakShort);
+            var state = RuntimeThreadState.Current;
+            if (Scheduler.Current == null || state->ManagedThreadHandle != 0) return false;
+            state->ManagedThreadHandle = (ulong)Handles.RhpHandleAlloc(thread, Handles.WeakShort);
+            return true;
         }
 
         private static void OnThreadExit()
@@ -136,9 +139,10 @@ namespace Cosmos.Runtime
             var t = Scheduler.Current;
             if (s_exitCallback != IntPtr.Zero) ((delegate* unmanaged<void>)s_exitCallback)();
             Modules.UnregisterThreadStaticRoots(t->TlsBlock, t->ThreadPointer + 8);
-            if (t->ManagedThreadHandle != 0) { Handles.RhHandleFree((IntPtr)t->ManagedThreadHandle); t->ManagedThreadHandle = 0; }
-            if (t->GCFrameChain != 0) Panic.Halt("thread exit with GC reporting frames still registered, thread", t->Id);
-            t->ThreadStaticStorage = 0;
+            var state = RuntimeThreadState.Current;
+            if (state->ManagedThreadHandle != 0) { Handles.RhHandleFree((IntPtr)state->ManagedThreadHandle); state->ManagedThreadHandle = 0; }
+            if (state->GCFrameChain != 0) Panic.Halt("thread exit with GC reporting frames still registered, thread", t->Id);
+            state->ThreadStaticStorage = 0;
         }
 
         // ---- finalizer thread ----

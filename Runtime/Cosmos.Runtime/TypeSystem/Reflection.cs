@@ -52,26 +52,12 @@ namespace Cosmos.Runtime
             return series > 0 ? (int)(8 + series * 16) : (int)(8 + 8 + (-series) * 8);
         }
 
-        private static object s_threadStaticStorage;
-
         /// <summary>
         /// Address of the running thread's slot for its storage of uninlined thread statics (an object reference):
-        /// <see cref="Cosmos.Core.Threading.KernelThread.ThreadStaticStorage"/>, a GC root per thread; before the
-        /// scheduler runs, a static (moved into the boot thread's slot by <see cref="Threads.Initialize"/>).
+        /// <see cref="RuntimeThreadState.ThreadStaticStorage"/>, a GC root per thread.
         /// </summary>
         [RuntimeExport("RhGetThreadStaticStorage")]
-        public static IntPtr RhGetThreadStaticStorage()
-        {
-            var t = Cosmos.Core.Threading.Scheduler.Current;
-            return t != null ? (IntPtr)(&t->ThreadStaticStorage) : (IntPtr)Unsafe.AsPointer(ref s_threadStaticStorage);
-        }
-
-        /// <summary>Hands the pre-scheduler storage to the boot thread's slot (once, when the scheduler starts).</summary>
-        internal static void MoveThreadStaticStorageTo(ulong* slot)
-        {
-            *slot = (ulong)Unsafe.As<object, IntPtr>(ref s_threadStaticStorage);
-            s_threadStaticStorage = null;
-        }
+        public static IntPtr RhGetThreadStaticStorage() => (IntPtr)(&RuntimeThreadState.Current->ThreadStaticStorage);
 
         /// <summary>
         /// A new interface dispatch cell for (interface, slot): two cells, the first {initial
