@@ -9,7 +9,7 @@ namespace Cosmos.Runtime
     /// SystemNative_StrErrorR.
     /// </summary>
     /// <remarks>
-    /// The PAL values are those of Interop.Error in the 9.0.18 CoreLib (0x10000 + position in its alphabetical
+    /// The PAL values are those of Interop.Error in the CoreLib (0x10000 + position in its alphabetical
     /// list); Tests/Cosmos.Runtime.Tests checks every pair against that enum and against the host's own
     /// libSystem.Native conversion. ENOTSUP is EOPNOTSUPP (95) and EWOULDBLOCK is EAGAIN (11) on Linux, as in the PAL.
     /// </remarks>
@@ -18,27 +18,56 @@ namespace Cosmos.Runtime
         /// <summary>PAL code for a Linux errno value without one (System.Native's PAL_ENONSTANDARD).</summary>
         public const int PalNonStandard = 0x1FFFF;
 
+        /// <summary>Linux errno values (asm-generic/errno-base.h, errno.h): the one definition the runtime uses.</summary>
+        public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
+            ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18,
+            ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, ETXTBSY = 26,
+            EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35,
+            ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENOMSG = 42, EIDRM = 43, ENODATA = 61,
+            ENOLINK = 67, EPROTO = 71, EMULTIHOP = 72, EBADMSG = 74, EOVERFLOW = 75, EILSEQ = 84, ENOTSOCK = 88,
+            EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92, EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94,
+            EOPNOTSUPP = 95, EPFNOSUPPORT = 96, EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETDOWN = 100,
+            ENETUNREACH = 101, ENETRESET = 102, ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105, EISCONN = 106,
+            ENOTCONN = 107, ESHUTDOWN = 108, ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTDOWN = 112, EHOSTUNREACH = 113,
+            EALREADY = 114, EINPROGRESS = 115, ESTALE = 116, EDQUOT = 122, ECANCELED = 125, EOWNERDEAD = 130,
+            ENOTRECOVERABLE = 131;
+
         /// <summary>(name, Linux errno, Interop.Error value), one row per errno value.</summary>
         private static readonly (string Name, int Errno, int Pal)[] s_table =
         {
-            ("EPERM", 1, 0x10042), ("ENOENT", 2, 0x1002D), ("ESRCH", 3, 0x1004A), ("EINTR", 4, 0x1001B), ("EIO", 5, 0x1001D),
-            ("ENXIO", 6, 0x1003F), ("E2BIG", 7, 0x10001), ("ENOEXEC", 8, 0x1002E), ("EBADF", 9, 0x10008), ("ECHILD", 10, 0x1000C),
-            ("EAGAIN", 11, 0x10006), ("ENOMEM", 12, 0x10031), ("EACCES", 13, 0x10002), ("EFAULT", 14, 0x10015), ("EBUSY", 16, 0x1000A),
-            ("EEXIST", 17, 0x10014), ("EXDEV", 18, 0x1004F), ("ENODEV", 19, 0x1002C), ("ENOTDIR", 20, 0x10039), ("EISDIR", 21, 0x1001F),
-            ("EINVAL", 22, 0x1001C), ("ENFILE", 23, 0x10029), ("EMFILE", 24, 0x10021), ("ENOTTY", 25, 0x1003E), ("ETXTBSY", 26, 0x1004E),
-            ("EFBIG", 27, 0x10016), ("ENOSPC", 28, 0x10034), ("ESPIPE", 29, 0x10049), ("EROFS", 30, 0x10048), ("EMLINK", 31, 0x10022),
-            ("EPIPE", 32, 0x10043), ("EDOM", 33, 0x10012), ("ERANGE", 34, 0x10047), ("EDEADLK", 35, 0x10010), ("ENAMETOOLONG", 36, 0x10025),
-            ("ENOLCK", 37, 0x1002F), ("ENOSYS", 38, 0x10037), ("ENOTEMPTY", 39, 0x1003A), ("ELOOP", 40, 0x10020), ("ENOMSG", 42, 0x10032),
-            ("EIDRM", 43, 0x10018), ("ENODATA", 61, 0x10071), ("ENOLINK", 67, 0x10030), ("EPROTO", 71, 0x10044), ("EMULTIHOP", 72, 0x10024),
-            ("EBADMSG", 74, 0x10009), ("EOVERFLOW", 75, 0x10040), ("EILSEQ", 84, 0x10019), ("ENOTSOCK", 88, 0x1003C),
-            ("EDESTADDRREQ", 89, 0x10011), ("EMSGSIZE", 90, 0x10023), ("EPROTOTYPE", 91, 0x10046), ("ENOPROTOOPT", 92, 0x10033),
-            ("EPROTONOSUPPORT", 93, 0x10045), ("ESOCKTNOSUPPORT", 94, 0x1005E), ("EOPNOTSUPP", 95, 0x1003D), ("EPFNOSUPPORT", 96, 0x10060),
-            ("EAFNOSUPPORT", 97, 0x10005), ("EADDRINUSE", 98, 0x10003), ("EADDRNOTAVAIL", 99, 0x10004), ("ENETDOWN", 100, 0x10026),
-            ("ENETUNREACH", 101, 0x10028), ("ENETRESET", 102, 0x10027), ("ECONNABORTED", 103, 0x1000D), ("ECONNRESET", 104, 0x1000F),
-            ("ENOBUFS", 105, 0x1002A), ("EISCONN", 106, 0x1001E), ("ENOTCONN", 107, 0x10038), ("ESHUTDOWN", 108, 0x1006C),
-            ("ETIMEDOUT", 110, 0x1004D), ("ECONNREFUSED", 111, 0x1000E), ("EHOSTDOWN", 112, 0x10070), ("EHOSTUNREACH", 113, 0x10017),
-            ("EALREADY", 114, 0x10007), ("EINPROGRESS", 115, 0x1001A), ("ESTALE", 116, 0x1004B), ("EDQUOT", 122, 0x10013),
-            ("ECANCELED", 125, 0x1000B), ("EOWNERDEAD", 130, 0x10041), ("ENOTRECOVERABLE", 131, 0x1003B),
+            (nameof(EPERM), EPERM, 0x10042), (nameof(ENOENT), ENOENT, 0x1002D), (nameof(ESRCH), ESRCH, 0x1004A),
+            (nameof(EINTR), EINTR, 0x1001B), (nameof(EIO), EIO, 0x1001D), (nameof(ENXIO), ENXIO, 0x1003F),
+            (nameof(E2BIG), E2BIG, 0x10001), (nameof(ENOEXEC), ENOEXEC, 0x1002E), (nameof(EBADF), EBADF, 0x10008),
+            (nameof(ECHILD), ECHILD, 0x1000C), (nameof(EAGAIN), EAGAIN, 0x10006), (nameof(ENOMEM), ENOMEM, 0x10031),
+            (nameof(EACCES), EACCES, 0x10002), (nameof(EFAULT), EFAULT, 0x10015), (nameof(EBUSY), EBUSY, 0x1000A),
+            (nameof(EEXIST), EEXIST, 0x10014), (nameof(EXDEV), EXDEV, 0x1004F), (nameof(ENODEV), ENODEV, 0x1002C),
+            (nameof(ENOTDIR), ENOTDIR, 0x10039), (nameof(EISDIR), EISDIR, 0x1001F), (nameof(EINVAL), EINVAL, 0x1001C),
+            (nameof(ENFILE), ENFILE, 0x10029), (nameof(EMFILE), EMFILE, 0x10021), (nameof(ENOTTY), ENOTTY, 0x1003E),
+            (nameof(ETXTBSY), ETXTBSY, 0x1004E), (nameof(EFBIG), EFBIG, 0x10016), (nameof(ENOSPC), ENOSPC, 0x10034),
+            (nameof(ESPIPE), ESPIPE, 0x10049), (nameof(EROFS), EROFS, 0x10048), (nameof(EMLINK), EMLINK, 0x10022),
+            (nameof(EPIPE), EPIPE, 0x10043), (nameof(EDOM), EDOM, 0x10012), (nameof(ERANGE), ERANGE, 0x10047),
+            (nameof(EDEADLK), EDEADLK, 0x10010), (nameof(ENAMETOOLONG), ENAMETOOLONG, 0x10025),
+            (nameof(ENOLCK), ENOLCK, 0x1002F), (nameof(ENOSYS), ENOSYS, 0x10037), (nameof(ENOTEMPTY), ENOTEMPTY, 0x1003A),
+            (nameof(ELOOP), ELOOP, 0x10020), (nameof(ENOMSG), ENOMSG, 0x10032), (nameof(EIDRM), EIDRM, 0x10018),
+            (nameof(ENODATA), ENODATA, 0x10071), (nameof(ENOLINK), ENOLINK, 0x10030), (nameof(EPROTO), EPROTO, 0x10044),
+            (nameof(EMULTIHOP), EMULTIHOP, 0x10024), (nameof(EBADMSG), EBADMSG, 0x10009),
+            (nameof(EOVERFLOW), EOVERFLOW, 0x10040), (nameof(EILSEQ), EILSEQ, 0x10019),
+            (nameof(ENOTSOCK), ENOTSOCK, 0x1003C), (nameof(EDESTADDRREQ), EDESTADDRREQ, 0x10011),
+            (nameof(EMSGSIZE), EMSGSIZE, 0x10023), (nameof(EPROTOTYPE), EPROTOTYPE, 0x10046),
+            (nameof(ENOPROTOOPT), ENOPROTOOPT, 0x10033), (nameof(EPROTONOSUPPORT), EPROTONOSUPPORT, 0x10045),
+            (nameof(ESOCKTNOSUPPORT), ESOCKTNOSUPPORT, 0x1005E), (nameof(EOPNOTSUPP), EOPNOTSUPP, 0x1003D),
+            (nameof(EPFNOSUPPORT), EPFNOSUPPORT, 0x10060), (nameof(EAFNOSUPPORT), EAFNOSUPPORT, 0x10005),
+            (nameof(EADDRINUSE), EADDRINUSE, 0x10003), (nameof(EADDRNOTAVAIL), EADDRNOTAVAIL, 0x10004),
+            (nameof(ENETDOWN), ENETDOWN, 0x10026), (nameof(ENETUNREACH), ENETUNREACH, 0x10028),
+            (nameof(ENETRESET), ENETRESET, 0x10027), (nameof(ECONNABORTED), ECONNABORTED, 0x1000D),
+            (nameof(ECONNRESET), ECONNRESET, 0x1000F), (nameof(ENOBUFS), ENOBUFS, 0x1002A),
+            (nameof(EISCONN), EISCONN, 0x1001E), (nameof(ENOTCONN), ENOTCONN, 0x10038),
+            (nameof(ESHUTDOWN), ESHUTDOWN, 0x1006C), (nameof(ETIMEDOUT), ETIMEDOUT, 0x1004D),
+            (nameof(ECONNREFUSED), ECONNREFUSED, 0x1000E), (nameof(EHOSTDOWN), EHOSTDOWN, 0x10070),
+            (nameof(EHOSTUNREACH), EHOSTUNREACH, 0x10017), (nameof(EALREADY), EALREADY, 0x10007),
+            (nameof(EINPROGRESS), EINPROGRESS, 0x1001A), (nameof(ESTALE), ESTALE, 0x1004B),
+            (nameof(EDQUOT), EDQUOT, 0x10013), (nameof(ECANCELED), ECANCELED, 0x1000B),
+            (nameof(EOWNERDEAD), EOWNERDEAD, 0x10041), (nameof(ENOTRECOVERABLE), ENOTRECOVERABLE, 0x1003B)
         };
 
         /// <summary>The Interop.Error value of Linux errno <paramref name="platformErrno"/>: 0 for 0, <see cref="PalNonStandard"/> when there is none.</summary>

@@ -15,7 +15,6 @@ namespace Cosmos.Runtime
     /// </summary>
     public static unsafe class SystemNative
     {
-        public const int ENOENT = 2, EBADF = 9, ENOMEM = 12, EINVAL = 22;
 
         private static ulong s_randomState;
 
@@ -101,25 +100,25 @@ namespace Cosmos.Runtime
         /// <summary>The machine's host name (Environment.MachineName), ASCII; "cosmos" unless the kernel sets another.</summary>
         public static string HostName = "cosmos";
 
-        /// <summary>gethostname: <see cref="HostName"/> as NUL-terminated ASCII into <paramref name="name"/>; -1 with EINVAL when it does not fit in <paramref name="nameLength"/> bytes.</summary>
+        /// <summary>gethostname: <see cref="HostName"/> as NUL-terminated ASCII into <paramref name="name"/>; -1 with Errno.EINVAL when it does not fit in <paramref name="nameLength"/> bytes.</summary>
         [RuntimeExport("SystemNative_GetHostName")]
         public static int GetHostName(byte* name, int nameLength)
         {
             string h = HostName ?? "";
-            if (name == null || h.Length + 1 > nameLength) { CurrentErrno = EINVAL; return -1; }
+            if (name == null || h.Length + 1 > nameLength) { CurrentErrno = Errno.EINVAL; return -1; }
             for (int i = 0; i < h.Length; i++) name[i] = (byte)(h[i] < 0x80 ? h[i] : '?');
             name[h.Length] = 0;
             return 0;
         }
-        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { CurrentErrno = ENOENT; return null; }
-        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { CurrentErrno = ENOENT; return -1; }
-        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { CurrentErrno = ENOENT; return -1; }
-        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { CurrentErrno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { CurrentErrno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { CurrentErrno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { CurrentErrno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { CurrentErrno = EBADF; return -1; }
-        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { CurrentErrno = EBADF; return -1; }
+        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { CurrentErrno = Errno.ENOENT; return null; }
+        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { CurrentErrno = Errno.ENOENT; return -1; }
+        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { CurrentErrno = Errno.ENOENT; return -1; }
+        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { CurrentErrno = Errno.EBADF; return -1; }
+        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { CurrentErrno = Errno.EBADF; return -1; }
+        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { CurrentErrno = Errno.EBADF; return -1; }
+        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { CurrentErrno = Errno.EBADF; return -1; }
+        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { CurrentErrno = Errno.EBADF; return -1; }
+        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { CurrentErrno = Errno.EBADF; return -1; }
 
         // ---- memory mapping: anonymous mappings come from the heap; protections are not enforced ----
 
@@ -128,9 +127,9 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_MMap")]
         public static IntPtr MMap(IntPtr address, ulong length, int protection, int flags, IntPtr fd, long offset)
         {
-            if ((flags & MAP_ANONYMOUS_PAL) == 0 || (long)fd != -1) { CurrentErrno = EBADF; return (IntPtr)(-1); }
+            if ((flags & MAP_ANONYMOUS_PAL) == 0 || (long)fd != -1) { CurrentErrno = Errno.EBADF; return (IntPtr)(-1); }
             byte* p = Heap.Alloc(length + 4096);
-            if (p == null) { CurrentErrno = ENOMEM; return (IntPtr)(-1); }
+            if (p == null) { CurrentErrno = Errno.ENOMEM; return (IntPtr)(-1); }
             return (IntPtr)(((ulong)p + 4095) & ~4095UL);
         }
 
@@ -165,14 +164,14 @@ namespace Cosmos.Runtime
         private static void* MallocLocked(UIntPtr size)
         {
             ulong n = (ulong)size;
-            if (n > (1UL << 36)) { CurrentErrno = ENOMEM; return null; }
+            if (n > (1UL << 36)) { CurrentErrno = Errno.ENOMEM; return null; }
             int c = ClassOf(n == 0 ? 1 : n);
             ulong* block = (ulong*)s_free.Head[c];
             if (block != null) s_free.Head[c] = block[0];
             else
             {
                 block = (ulong*)Heap.Alloc((1UL << c) + 16);
-                if (block == null) { CurrentErrno = ENOMEM; return null; }
+                if (block == null) { CurrentErrno = Errno.ENOMEM; return null; }
             }
             block[0] = (ulong)c;
             block[1] = 0x436F736D6F73UL; // "Cosmos" tag: detects frees of foreign pointers
@@ -183,7 +182,7 @@ namespace Cosmos.Runtime
         public static void* Calloc(UIntPtr num, UIntPtr size)
         {
             ulong total = (ulong)num * (ulong)size;
-            if ((ulong)size != 0 && total / (ulong)size != (ulong)num) { CurrentErrno = ENOMEM; return null; }
+            if ((ulong)size != 0 && total / (ulong)size != (ulong)num) { CurrentErrno = Errno.ENOMEM; return null; }
             void* p = Malloc((UIntPtr)total);
             if (p != null) Memory.Set((byte*)p, 0, total);
             return p;
@@ -221,7 +220,7 @@ namespace Cosmos.Runtime
         public static void* AlignedAlloc(UIntPtr alignment, UIntPtr size)
         {
             ulong a = (ulong)alignment;
-            if (a == 0 || (a & (a - 1)) != 0) { CurrentErrno = EINVAL; return null; }
+            if (a == 0 || (a & (a - 1)) != 0) { CurrentErrno = Errno.EINVAL; return null; }
             byte* raw = (byte*)Malloc((UIntPtr)((ulong)size + a + 8));
             if (raw == null) return null;
             ulong aligned = ((ulong)raw + 8 + a - 1) & ~(a - 1);
@@ -369,7 +368,7 @@ namespace Cosmos.Runtime
         public static int CreateThread(UIntPtr stackSize, IntPtr startAddress, IntPtr parameter)
         {
             var t = Threads.Create((ulong)startAddress, (ulong)parameter, (ulong)stackSize, Scheduler.Normal, managedThreadHandle: parameter);
-            if (t == null) { CurrentErrno = ENOMEM; return 0; }
+            if (t == null) { CurrentErrno = Errno.ENOMEM; return 0; }
             return 1;
         }
 
