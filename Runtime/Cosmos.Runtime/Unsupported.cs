@@ -9,7 +9,7 @@ namespace Cosmos.Runtime
     /// with a panic that names the missing piece, so a kernel that reaches one fails loudly
     /// instead of misbehaving.
     /// </summary>
-    public static unsafe class Unsupported
+    internal static unsafe class Unsupported
     {
         private static void Missing(string what) => Panic.Halt("not supported yet: " + what);
 

@@ -9,7 +9,7 @@ using Cosmos.HAL;
 namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
-    /// The kernel console behind System.Console (see <see cref="ConsolePalPlug"/>): output goes to the
+    /// The kernel console behind System.Console (reached through the ConsolePal plug in Plugs/Cosmos.Plugs): output goes to the
     /// VGA text screen and to COM1 at the same time, input comes from the PS/2 keyboard and from COM1,
     /// whichever delivers first (polled; interrupts are not needed).
     /// </summary>

@@ -36,6 +36,7 @@ namespace Cosmos.Runtime.Amd64
     /// </summary>
     public sealed unsafe class ExceptionHandlingHelpers : AsmProgram
     {
+        /// <inheritdoc/>
         public override string Name => "eh_helpers";
 
         /// <summary>Symbol of the running thread's <see cref="RuntimeThreadState"/>, whose first field is the <see cref="EHThreadState"/> (ExInfo chain head, stack-trace context).</summary>
@@ -57,6 +58,7 @@ namespace Cosmos.Runtime.Amd64
 
         static readonly Label ThreadState = new Label(ThreadStateSymbol);
 
+        /// <inheritdoc/>
         public override void Emit(Assembler a)
         {
             if (ExInfoSize != StackFrameIterator.ExInfoStackSize || ExInfoSize % 16 != 0)

@@ -77,12 +77,21 @@ namespace Cosmos.Runtime.ExceptionHandling
         /// <summary>A parsed FDE with what its CIE contributes.</summary>
         public struct Fde
         {
-            public ulong PcBegin, PcEnd;
+            /// <summary>First code address the FDE covers.</summary>
+            public ulong PcBegin;
+            /// <summary>End (exclusive) of the code the FDE covers.</summary>
+            public ulong PcEnd;
+            /// <summary>The code block's LSDA (.dotnet_eh_table), or null.</summary>
             public byte* Lsda;
+            /// <summary>The FDE's call frame instructions [start, end).</summary>
             public byte* Instructions, InstructionsEnd;
+            /// <summary>The CIE's initial instructions [start, end).</summary>
             public byte* CieInstructions, CieInstructionsEnd;
+            /// <summary>CIE code alignment factor (advance_loc units).</summary>
             public ulong CodeAlign;
+            /// <summary>CIE data alignment factor (offset units, −8 on x64).</summary>
             public long DataAlign;
+            /// <summary>DWARF register number of the return address (16 on x64).</summary>
             public int ReturnRegister;
         }
 
@@ -189,8 +198,20 @@ namespace Cosmos.Runtime.ExceptionHandling
         /// </summary>
         public static class LsdaFlags
         {
-            public const byte KindMask = 0x03, KindRoot = 0x00, KindHandler = 0x01, KindFilter = 0x02;
-            public const byte HasEHInfo = 0x04, ReversePInvoke = 0x08, HasAssociatedData = 0x10;
+            /// <summary>Bits 0–1: the kind of code block.</summary>
+            public const byte KindMask = 0x03;
+            /// <summary>Kind: a method's main body.</summary>
+            public const byte KindRoot = 0x00;
+            /// <summary>Kind: a catch, finally or fault funclet.</summary>
+            public const byte KindHandler = 0x01;
+            /// <summary>Kind: a filter funclet.</summary>
+            public const byte KindFilter = 0x02;
+            /// <summary>The main LSDA has an EH info offset (the method has EH clauses).</summary>
+            public const byte HasEHInfo = 0x04;
+            /// <summary>The method is a reverse P/Invoke ([UnmanagedCallersOnly]) entry.</summary>
+            public const byte ReversePInvoke = 0x08;
+            /// <summary>The main LSDA has an associated-data offset.</summary>
+            public const byte HasAssociatedData = 0x10;
         }
 
         /// <summary>Method info for the code block holding <paramref name="pc"/>; false outside FDE-described code.</summary>
@@ -402,10 +423,38 @@ namespace Cosmos.Runtime.ExceptionHandling
         /// <summary>DW_EH_PE pointer encodings (LSB, Exception Frames).</summary>
         public static class DwEhPe
         {
-            public const byte AbsPtr = 0x00, ULeb128 = 0x01, UData2 = 0x02, UData4 = 0x03, UData8 = 0x04;
-            public const byte SLeb128 = 0x09, SData2 = 0x0A, SData4 = 0x0B, SData8 = 0x0C;
-            public const byte PcRel = 0x10, TextRel = 0x20, DataRel = 0x30, FuncRel = 0x40, Aligned = 0x50;
-            public const byte Indirect = 0x80, Omit = 0xFF;
+            /// <summary>Value format: a pointer-sized absolute value.</summary>
+            public const byte AbsPtr = 0x00;
+            /// <summary>Value format: unsigned LEB128.</summary>
+            public const byte ULeb128 = 0x01;
+            /// <summary>Value format: unsigned 2 bytes.</summary>
+            public const byte UData2 = 0x02;
+            /// <summary>Value format: unsigned 4 bytes.</summary>
+            public const byte UData4 = 0x03;
+            /// <summary>Value format: unsigned 8 bytes.</summary>
+            public const byte UData8 = 0x04;
+            /// <summary>Value format: signed LEB128.</summary>
+            public const byte SLeb128 = 0x09;
+            /// <summary>Value format: signed 2 bytes.</summary>
+            public const byte SData2 = 0x0A;
+            /// <summary>Value format: signed 4 bytes.</summary>
+            public const byte SData4 = 0x0B;
+            /// <summary>Value format: signed 8 bytes.</summary>
+            public const byte SData8 = 0x0C;
+            /// <summary>Application: relative to the address of the value itself.</summary>
+            public const byte PcRel = 0x10;
+            /// <summary>Application: relative to the start of .text.</summary>
+            public const byte TextRel = 0x20;
+            /// <summary>Application: relative to the data base (.eh_frame_hdr here).</summary>
+            public const byte DataRel = 0x30;
+            /// <summary>Application: relative to the function start.</summary>
+            public const byte FuncRel = 0x40;
+            /// <summary>Application: aligned to the pointer size.</summary>
+            public const byte Aligned = 0x50;
+            /// <summary>Flag: the value is the address of the real value.</summary>
+            public const byte Indirect = 0x80;
+            /// <summary>No value is present.</summary>
+            public const byte Omit = 0xFF;
         }
 
         /// <summary>Reads a DW_EH_PE-encoded value at <paramref name="p"/>; <paramref name="dataBase"/> is the base for datarel.</summary>

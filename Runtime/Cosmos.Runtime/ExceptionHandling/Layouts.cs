@@ -19,15 +19,25 @@ namespace Cosmos.Runtime.ExceptionHandling
     [StructLayout(LayoutKind.Explicit, Size = 80)]
     public struct PalLimitedContext
     {
+        /// <summary>The instruction pointer (return address of the throw site).</summary>
         [FieldOffset(0)] public ulong IP;
+        /// <summary>RSP of the throw site's frame after the return.</summary>
         [FieldOffset(8)] public ulong Rsp;
+        /// <summary>RBP at the throw site.</summary>
         [FieldOffset(16)] public ulong Rbp;
+        /// <summary>RAX at the throw site.</summary>
         [FieldOffset(24)] public ulong Rax;
+        /// <summary>RBX at the throw site.</summary>
         [FieldOffset(32)] public ulong Rbx;
+        /// <summary>RDX at the throw site.</summary>
         [FieldOffset(40)] public ulong Rdx;
+        /// <summary>R12 at the throw site.</summary>
         [FieldOffset(48)] public ulong R12;
+        /// <summary>R13 at the throw site.</summary>
         [FieldOffset(56)] public ulong R13;
+        /// <summary>R14 at the throw site.</summary>
         [FieldOffset(64)] public ulong R14;
+        /// <summary>R15 at the throw site.</summary>
         [FieldOffset(72)] public ulong R15;
     }
 
@@ -40,22 +50,39 @@ namespace Cosmos.Runtime.ExceptionHandling
     [StructLayout(LayoutKind.Explicit, Size = 136)]
     public unsafe struct RegDisplay
     {
+        /// <summary>Where the frame's RAX is stored (null: unknown).</summary>
         [FieldOffset(0)] public ulong* pRax;
+        /// <summary>Where the frame's RCX is stored (null: unknown).</summary>
         [FieldOffset(8)] public ulong* pRcx;
+        /// <summary>Where the frame's RDX is stored (null: unknown).</summary>
         [FieldOffset(16)] public ulong* pRdx;
+        /// <summary>Where the frame's RBX is stored (null: unknown).</summary>
         [FieldOffset(24)] public ulong* pRbx;
+        /// <summary>Where the frame's RBP is stored (null: unknown).</summary>
         [FieldOffset(32)] public ulong* pRbp;
+        /// <summary>Where the frame's RSI is stored (null: unknown).</summary>
         [FieldOffset(40)] public ulong* pRsi;
+        /// <summary>Where the frame's RDI is stored (null: unknown).</summary>
         [FieldOffset(48)] public ulong* pRdi;
+        /// <summary>Where the frame's R8 is stored (null: unknown).</summary>
         [FieldOffset(56)] public ulong* pR8;
+        /// <summary>Where the frame's R9 is stored (null: unknown).</summary>
         [FieldOffset(64)] public ulong* pR9;
+        /// <summary>Where the frame's R10 is stored (null: unknown).</summary>
         [FieldOffset(72)] public ulong* pR10;
+        /// <summary>Where the frame's R11 is stored (null: unknown).</summary>
         [FieldOffset(80)] public ulong* pR11;
+        /// <summary>Where the frame's R12 is stored (null: unknown).</summary>
         [FieldOffset(88)] public ulong* pR12;
+        /// <summary>Where the frame's R13 is stored (null: unknown).</summary>
         [FieldOffset(96)] public ulong* pR13;
+        /// <summary>Where the frame's R14 is stored (null: unknown).</summary>
         [FieldOffset(104)] public ulong* pR14;
+        /// <summary>Where the frame's R15 is stored (null: unknown).</summary>
         [FieldOffset(112)] public ulong* pR15;
+        /// <summary>The frame's RSP value.</summary>
         [FieldOffset(120)] public ulong SP;
+        /// <summary>The frame's instruction pointer.</summary>
         [FieldOffset(128)] public ulong IP;
     }
 
@@ -78,6 +105,7 @@ namespace Cosmos.Runtime.ExceptionHandling
         [FieldOffset(16)] public ulong FramePointer;
         /// <summary>IP used for EH clause lookup: return address − 1 in EH walks (the faulting IP for a hardware fault frame).</summary>
         [FieldOffset(24)] public ulong ControlPC;
+        /// <summary>The frame's registers (REGDISPLAY).</summary>
         [FieldOffset(32)] public RegDisplay Regs;
         // --- private: the current frame's method (valid while the iterator is valid) ---
         /// <summary>Start of the method that owns the frame (the main body for a funclet).</summary>
@@ -118,7 +146,9 @@ namespace Cosmos.Runtime.ExceptionHandling
     [StructLayout(LayoutKind.Explicit, Size = 400)]
     public unsafe struct ExInfo
     {
+        /// <summary>The next older ExInfo of the thread's chain.</summary>
         [FieldOffset(0)] public ExInfo* Prev;
+        /// <summary>The throw site's registers.</summary>
         [FieldOffset(8)] public PalLimitedContext* Context;
         /// <summary>The exception object (an object reference; kept as a raw pointer here).</summary>
         [FieldOffset(16)] public IntPtr Exception;
@@ -128,14 +158,29 @@ namespace Cosmos.Runtime.ExceptionHandling
         [FieldOffset(25)] public byte PassNumber;
         /// <summary>Clause whose funclet is running in the second pass, 0xFFFFFFFF when none.</summary>
         [FieldOffset(28)] public uint IdxCurClause;
+        /// <summary>The dispatch's stack walk.</summary>
         [FieldOffset(32)] public StackFrameIterator FrameIter;
+        /// <summary>Debugger notification SP (unused: no debugger interface).</summary>
         [FieldOffset(392)] public ulong NotifyDebuggerSP;
     }
 
     /// <summary>System.Runtime.EH.ExKind values.</summary>
     public static class ExKind
     {
-        public const byte None = 0, Throw = 1, HardwareFault = 2, KindMask = 3, RethrowFlag = 4, SupersededFlag = 8, InstructionFaultFlag = 0x10;
+        /// <summary>No exception kind.</summary>
+        public const byte None = 0;
+        /// <summary>A managed throw (RhpThrowEx).</summary>
+        public const byte Throw = 1;
+        /// <summary>A hardware fault turned into an exception (RhpThrowHwEx).</summary>
+        public const byte HardwareFault = 2;
+        /// <summary>Bits that hold the kind.</summary>
+        public const byte KindMask = 3;
+        /// <summary>The dispatch is a rethrow.</summary>
+        public const byte RethrowFlag = 4;
+        /// <summary>A newer dispatch replaced this one.</summary>
+        public const byte SupersededFlag = 8;
+        /// <summary>The faulting IP is the instruction itself (no return-address adjustment).</summary>
+        public const byte InstructionFaultFlag = 0x10;
     }
 
     /// <summary>System.Runtime.EH.RhEHClause (sequential, 40 bytes), filled by RhpEHEnumNext.</summary>
@@ -144,9 +189,13 @@ namespace Cosmos.Runtime.ExceptionHandling
     {
         /// <summary>0 typed catch, 1 fault/finally, 2 filter.</summary>
         public int Kind;
+        /// <summary>Start of the protected region, byte offset from the method's main body.</summary>
         public uint TryStartOffset;
+        /// <summary>End (exclusive) of the protected region, byte offset from the method's main body.</summary>
         public uint TryEndOffset;
+        /// <summary>Entry of the filter funclet (filter clauses).</summary>
         public byte* FilterAddress;
+        /// <summary>Entry of the handler funclet.</summary>
         public byte* HandlerAddress;
         /// <summary>MethodTable of a typed catch.</summary>
         public void* TargetType;
@@ -156,9 +205,13 @@ namespace Cosmos.Runtime.ExceptionHandling
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct MethodRegionInfo
     {
+        /// <summary>Start of the method's main (hot) body.</summary>
         public byte* HotStart;
+        /// <summary>Bytes of the hot body (0: unknown, not used by the CoreLib on this target).</summary>
         public ulong HotSize;
+        /// <summary>Start of a cold part (ilc does not split methods here: null).</summary>
         public byte* ColdStart;
+        /// <summary>Bytes of the cold part (0).</summary>
         public ulong ColdSize;
     }
 
@@ -166,27 +219,37 @@ namespace Cosmos.Runtime.ExceptionHandling
     [StructLayout(LayoutKind.Explicit, Size = 32)]
     public unsafe struct EHEnum
     {
+        /// <summary>Start of the method whose clauses are enumerated.</summary>
         [FieldOffset(0)] public ulong MethodStart;
+        /// <summary>The next clause's encoding in the EH info.</summary>
         [FieldOffset(8)] public byte* Cursor;
+        /// <summary>Clauses read so far.</summary>
         [FieldOffset(16)] public uint Index;
+        /// <summary>Clauses of the method.</summary>
         [FieldOffset(20)] public uint Count;
     }
 
     /// <summary>Clause kinds of ilc's EH info (RhEHClauseKind).</summary>
     public static class EHClauseKind
     {
-        public const int Typed = 0, Fault = 1, Filter = 2;
+        /// <summary>A typed catch clause.</summary>
+        public const int Typed = 0;
+        /// <summary>A fault or finally clause.</summary>
+        public const int Fault = 1;
+        /// <summary>A filter clause.</summary>
+        public const int Filter = 2;
     }
 
     /// <summary>
-    /// Per-thread exception state kept by the X# helpers (symbol <c>cosmos_eh_thread_state</c>): the
-    /// head of the ExInfo chain and the context of a pending stack-trace request. One thread exists
-    /// today; a scheduler must save and restore these 16 bytes on every thread switch.
+    /// Per-thread exception state the X# helpers keep: the head of the ExInfo chain and the context of a pending
+    /// stack-trace request. It is the first field of <see cref="RuntimeThreadState"/>, which the scheduler switches.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct EHThreadState
     {
+        /// <summary>The newest ExInfo of the thread (null: no exception is being dispatched).</summary>
         public ExInfo* ExInfoHead;
+        /// <summary>The throw site context of a pending stack-trace request (RhpGetCurrentThreadStackTrace), or null.</summary>
         public PalLimitedContext* StackTraceContext;
     }
 }

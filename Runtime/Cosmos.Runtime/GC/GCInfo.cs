@@ -88,6 +88,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhWaitForPendingFinalizers")]
         public static void RhWaitForPendingFinalizers(int allowReentrantWait) => Threads.WaitForPendingFinalizers();
 
+        /// <summary>GC.TryStartNoGCRegion: not supported by this collector; panics saying so.</summary>
         [RuntimeExport("RhpStartNoGCRegion")]
         public static int RhpStartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC)
         {
@@ -95,6 +96,7 @@ namespace Cosmos.Runtime
             return 0;
         }
 
+        /// <summary>GC.EndNoGCRegion: not supported by this collector; panics saying so.</summary>
         [RuntimeExport("RhpEndNoGCRegion")]
         public static int RhpEndNoGCRegion()
         {
@@ -135,9 +137,11 @@ namespace Cosmos.Runtime
             if (hz != 0) data->PauseDuration0Ticks = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
         }
 
+        /// <summary>Copies <paramref name="size"/> bytes that may hold object references (overlap allowed); the collector needs no card marking (non-generational).</summary>
         [RuntimeExport("RhBulkMoveWithWriteBarrier")]
         public static void RhBulkMoveWithWriteBarrier(byte* dest, byte* src, UIntPtr size) => Memory.Move(dest, src, (ulong)size);
 
+        /// <summary>Zeroes <paramref name="size"/> bytes of GC-visible memory; returns <paramref name="dest"/>.</summary>
         [RuntimeExport("RhpGcSafeZeroMemory")]
         public static byte* RhpGcSafeZeroMemory(byte* dest, UIntPtr size)
         {
@@ -169,10 +173,35 @@ namespace Cosmos.Runtime
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
     public struct GCMemoryInfoData
     {
-        public long HighMemoryLoadThresholdBytes, TotalAvailableMemoryBytes, MemoryLoadBytes, HeapSizeBytes, FragmentedBytes,
-            TotalCommittedBytes, PromotedBytes, PinnedObjectsCount, FinalizationPendingCount, Index;
-        public int Generation, PauseTimePercentage;
-        public byte Compacted, Concurrent;
+        /// <summary>Memory load (bytes) above which the GC considers memory high.</summary>
+        public long HighMemoryLoadThresholdBytes;
+        /// <summary>Bytes of memory available to the heap.</summary>
+        public long TotalAvailableMemoryBytes;
+        /// <summary>Bytes of memory in use.</summary>
+        public long MemoryLoadBytes;
+        /// <summary>Bytes of the managed heap.</summary>
+        public long HeapSizeBytes;
+        /// <summary>Bytes of the heap not holding live objects.</summary>
+        public long FragmentedBytes;
+        /// <summary>Bytes committed for the managed heap.</summary>
+        public long TotalCommittedBytes;
+        /// <summary>Bytes that survived the collection.</summary>
+        public long PromotedBytes;
+        /// <summary>Pinned objects seen by the collection.</summary>
+        public long PinnedObjectsCount;
+        /// <summary>Objects waiting for their finalizer.</summary>
+        public long FinalizationPendingCount;
+        /// <summary>Number of the collection (GC.CollectionCount order).</summary>
+        public long Index;
+        /// <summary>Generation collected.</summary>
+        public int Generation;
+        /// <summary>Share of the time spent paused in collections, percent.</summary>
+        public int PauseTimePercentage;
+        /// <summary>1 when the collection compacted.</summary>
+        public byte Compacted;
+        /// <summary>1 when it was a background collection.</summary>
+        public byte Concurrent;
+        /// <summary>Per-generation sizes (generations 0–2, large and pinned object heaps).</summary>
         public GCGenerationInfo Generation0, Generation1, Generation2, Generation3, Generation4;
         /// <summary>TimeSpan ticks (100 ns) of the pauses.</summary>
         public long PauseDuration0Ticks, PauseDuration1Ticks;
@@ -182,6 +211,13 @@ namespace Cosmos.Runtime
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
     public struct GCGenerationInfo
     {
-        public long SizeBeforeBytes, FragmentationBeforeBytes, SizeAfterBytes, FragmentationAfterBytes;
+        /// <summary>Bytes of the generation before the collection.</summary>
+        public long SizeBeforeBytes;
+        /// <summary>Fragmented bytes before the collection.</summary>
+        public long FragmentationBeforeBytes;
+        /// <summary>Bytes of the generation after the collection.</summary>
+        public long SizeAfterBytes;
+        /// <summary>Fragmented bytes after the collection.</summary>
+        public long FragmentationAfterBytes;
     }
 }

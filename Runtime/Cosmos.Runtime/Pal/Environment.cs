@@ -89,6 +89,7 @@ namespace Cosmos.Runtime
             return percent;
         }
 
+        /// <summary>Environment.ProcessorCount: 1 (one processor is used).</summary>
         [RuntimeExport("RhGetProcessCpuCount")]
         public static int RhGetProcessCpuCount() => 1;
 

@@ -25,9 +25,12 @@ namespace Cosmos.Runtime
             set => RuntimeThreadState.Current->Errno = value;
         }
 
+        /// <summary>errno of the running thread (Linux value).</summary>
         [RuntimeExport("SystemNative_GetErrNo")] public static int GetErrNo() => CurrentErrno;
+        /// <summary>Sets errno of the running thread.</summary>
         [RuntimeExport("SystemNative_SetErrNo")] public static void SetErrNo(int value) => CurrentErrno = value;
 
+        /// <summary>abort(3): a panic report; never returns.</summary>
         [RuntimeExport("SystemNative_Abort")]
         public static void Abort() => Panic.Halt("abort (Environment.FailFast or a fatal runtime error; see the lines above)");
 
@@ -110,20 +113,30 @@ namespace Cosmos.Runtime
             name[h.Length] = 0;
             return 0;
         }
+        /// <summary>getcwd(3): no file system yet, fails with ENOENT (null).</summary>
         [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { CurrentErrno = Errno.ENOENT; return null; }
+        /// <summary>stat(2): no file system yet, fails with ENOENT (−1).</summary>
         [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { CurrentErrno = Errno.ENOENT; return -1; }
+        /// <summary>unlink(2): no file system yet, fails with ENOENT (−1).</summary>
         [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { CurrentErrno = Errno.ENOENT; return -1; }
+        /// <summary>fstat(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { CurrentErrno = Errno.EBADF; return -1; }
+        /// <summary>close(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { CurrentErrno = Errno.EBADF; return -1; }
+        /// <summary>flock(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { CurrentErrno = Errno.EBADF; return -1; }
+        /// <summary>read(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { CurrentErrno = Errno.EBADF; return -1; }
+        /// <summary>lseek(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { CurrentErrno = Errno.EBADF; return -1; }
+        /// <summary>pread(2): no descriptors exist yet, fails with EBADF (−1).</summary>
         [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { CurrentErrno = Errno.EBADF; return -1; }
 
         // ---- memory mapping: anonymous mappings come from the heap; protections are not enforced ----
 
         private const int MAP_ANONYMOUS_PAL = 0x10; // Interop.Sys.MemoryMappedFlags.MAP_ANONYMOUS
 
+        /// <summary>mmap(2) of anonymous memory (pages from the kernel heap, zeroed; protections are not enforced); a file mapping fails with EBADF ((void*)−1).</summary>
         [RuntimeExport("SystemNative_MMap")]
         public static IntPtr MMap(IntPtr address, ulong length, int protection, int flags, IntPtr fd, long offset)
         {
@@ -178,6 +191,7 @@ namespace Cosmos.Runtime
             return block + 2;
         }
 
+        /// <summary>calloc(3) on the kernel heap: <paramref name="num"/> × <paramref name="size"/> zeroed bytes, 16-byte aligned; null (ENOMEM) when the product overflows or the heap is exhausted.</summary>
         [RuntimeExport("SystemNative_Calloc")]
         public static void* Calloc(UIntPtr num, UIntPtr size)
         {
@@ -188,6 +202,7 @@ namespace Cosmos.Runtime
             return p;
         }
 
+        /// <summary>free(3) of a block from Malloc/Calloc/Realloc (null is ignored).</summary>
         [RuntimeExport("SystemNative_Free")]
         public static void Free(void* ptr)
         {
@@ -202,6 +217,7 @@ namespace Cosmos.Runtime
             CPU.RestoreInterrupts(irq);
         }
 
+        /// <summary>realloc(3): a block of <paramref name="newSize"/> bytes with the old contents (up to the smaller size); null (ENOMEM) on exhaustion, the old block then stays valid.</summary>
         [RuntimeExport("SystemNative_Realloc")]
         public static void* Realloc(void* ptr, UIntPtr newSize)
         {
@@ -216,6 +232,7 @@ namespace Cosmos.Runtime
             return q;
         }
 
+        /// <summary>aligned_alloc(3): <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two); null (ENOMEM/EINVAL) on failure.</summary>
         [RuntimeExport("SystemNative_AlignedAlloc")]
         public static void* AlignedAlloc(UIntPtr alignment, UIntPtr size)
         {
@@ -228,12 +245,14 @@ namespace Cosmos.Runtime
             return (void*)aligned;
         }
 
+        /// <summary>Frees a block from AlignedAlloc/AlignedRealloc (null is ignored).</summary>
         [RuntimeExport("SystemNative_AlignedFree")]
         public static void AlignedFree(void* ptr)
         {
             if (ptr != null) Free((void*)((ulong*)ptr)[-1]);
         }
 
+        /// <summary>Resizes an aligned block, keeping its contents and alignment; null (ENOMEM) on exhaustion.</summary>
         [RuntimeExport("SystemNative_AlignedRealloc")]
         public static void* AlignedRealloc(void* ptr, UIntPtr alignment, UIntPtr newSize)
         {
@@ -257,9 +276,11 @@ namespace Cosmos.Runtime
             public WaitQueue ConditionWaiters;
         }
 
+        /// <summary>A new LowLevelMonitor (mutex + condition variable), unlocked.</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_Create")]
         public static IntPtr LowLevelMonitorCreate() => (IntPtr)Calloc((UIntPtr)1, (UIntPtr)(ulong)sizeof(Monitor));
 
+        /// <summary>Frees a LowLevelMonitor (no thread may hold or wait on it).</summary>
         [RuntimeExport("SystemNative_LowLevelMonitor_Destroy")]
         public static void LowLevelMonitorDestroy(IntPtr m)
         {

@@ -27,13 +27,19 @@ namespace Cosmos.Runtime
         {
             /// <summary>One of the CellType* constants.</summary>
             public int CellType;
+            /// <summary>The interface (InterfaceAndSlot cells).</summary>
             public MethodTable* InterfaceType;
+            /// <summary>The slot in the interface (InterfaceAndSlot cells).</summary>
             public ushort InterfaceSlot;
+            /// <summary>1 when the cell's cache word points at a cache.</summary>
             public byte HasCache;
+            /// <summary>The method's metadata token (MetadataToken cells).</summary>
             public uint MetadataToken;
+            /// <summary>Byte offset of the vtable slot (VTableOffset cells).</summary>
             public uint VTableOffset;
         }
 
+        /// <summary>Decodes an interface dispatch cell (its cache word and the run terminator) into <paramref name="info"/>.</summary>
         [RuntimeExport("RhpGetDispatchCellInfo")]
         public static void RhpGetDispatchCellInfo(ulong* cell, DispatchCellInfo* info)
         {
@@ -86,6 +92,7 @@ namespace Cosmos.Runtime
         private static int Slot(IntPtr cell, MethodTable* type)
             => (int)(((((ulong)cell >> 3) ^ ((ulong)type >> 4)) * 0x9E3779B97F4A7C15UL) >> 54) & (CacheSize - 1);
 
+        /// <summary>The memoised target of (<paramref name="cell"/>, <paramref name="type"/>), or 0.</summary>
         [RuntimeExport("RhpSearchDispatchCellCache")]
         public static IntPtr RhpSearchDispatchCellCache(IntPtr cell, MethodTable* type)
         {
@@ -96,6 +103,7 @@ namespace Cosmos.Runtime
             return r;
         }
 
+        /// <summary>Memoises <paramref name="target"/> for (<paramref name="cell"/>, <paramref name="type"/>); returns <paramref name="target"/>.</summary>
         [RuntimeExport("RhpUpdateDispatchCellCache")]
         public static IntPtr RhpUpdateDispatchCellCache(IntPtr cell, IntPtr target, MethodTable* type, DispatchCellInfo* info)
         {

@@ -51,6 +51,7 @@ namespace Cosmos.Runtime
         /// <summary>Frozen object segments registered (preinitialized data from ilc).</summary>
         public static int FrozenSegmentCount => s_frozenCount;
 
+        /// <summary>Registers the kernel image as the OS module (one exists); returns its handle.</summary>
         [RuntimeExport("RhpRegisterOsModule")]
         public static IntPtr RhpRegisterOsModule(IntPtr osModule)
         {
