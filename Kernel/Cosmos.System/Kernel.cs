@@ -17,6 +17,7 @@ namespace Cosmos.System
         public void Start()
         {
             Global.Init();
+            Cosmos.HAL.SerialPort.Com1.Write(Cosmos.Common.ConsoleMarkers.ConsoleReady);
             BeforeRun();
             while (!mStopped) Run();
             AfterRun();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using Xunit;
 
 namespace Cosmos.Kernel.Tests
@@ -7,14 +8,14 @@ namespace Cosmos.Kernel.Tests
     /// <summary>The README's piped session, end to end: stdin goes to the serial console, shutdown ends QEMU with 0.</summary>
     public class DemoOsSessionTests
     {
-        private static (int Exit, string Output) RunSession(string input)
+        private static (int Exit, string Output) RunSession(string input, params string[] runOptions)
         {
             _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
             var root = KernelImage.RepoRoot();
             var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
             var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }.Concat(runOptions)) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             p.StandardInput.Write(input);
             p.StandardInput.Close();
@@ -33,6 +34,20 @@ namespace Cosmos.Kernel.Tests
             Assert.Matches(@"(?m)^hi\r?$", output);
             Assert.Contains("Unknown command 'foo'", output);
             Assert.Matches(@"heap used:\s+\d+ bytes", output);
+            Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
+        }
+
+        /// <summary>
+        /// The README's piped session under UEFI: OVMF and GRUB print to COM1 for seconds before the kernel, and input
+        /// typed then was lost (the session hung at the prompt). The runner now types once the kernel reports a ready
+        /// console, and the marker does not show.
+        /// </summary>
+        [Fact]
+        public void PipedSessionUnderUefi()
+        {
+            var (exit, output) = RunSession("echo hi\nshutdown\n", "--uefi");
+            Assert.Matches(@"(?m)^hi\r?$", output);
+            Assert.DoesNotContain("cosmos:console-ready", output);
             Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
         }
 

@@ -65,11 +65,16 @@ namespace Cosmos.Build.Running
             catch { return false; }
         }
 
+        /// <summary>Seconds to wait for <see cref="Cosmos.Common.ConsoleMarkers.ConsoleReady"/> after the guest's first output before typing anyway.</summary>
+        public const int ConsoleReadyTimeoutSeconds = 60;
+
         /// <summary>
-        /// Runs QEMU with COM1 on this terminal. When standard input is not a terminal (a pipe or
-        /// a file), its bytes are fed to COM1 only after the kernel has printed its first serial
-        /// output, so input is never lost while the UART is being initialized. Returns QEMU's
-        /// exit status (0 after an ACPI shutdown; (v&lt;&lt;1)|1 after an isa-debug-exit write of v).
+        /// Runs QEMU with COM1 on this terminal. When standard input is not a terminal (a pipe or a file), its bytes are
+        /// typed into COM1 only once the kernel has written <see cref="Cosmos.Common.ConsoleMarkers.ConsoleReady"/> (after
+        /// its console is initialized), so nothing is lost while firmware and GRUB still own the serial port, under BIOS
+        /// and UEFI alike; the marker is removed from the output shown. A guest that never writes it (a kernel not built
+        /// on Cosmos.System) gets the input <see cref="ConsoleReadyTimeoutSeconds"/> s after its first output, with a
+        /// warning. Returns QEMU's exit status (0 after an ACPI shutdown; (v&lt;&lt;1)|1 after an isa-debug-exit write of v).
         /// </summary>
         public static int RunInteractive(QemuOptions o)
         {
@@ -83,6 +88,8 @@ namespace Cosmos.Build.Running
             if (piped)
             {
                 var firstOutput = new System.Threading.ManualResetEventSlim();
+                var ready = new System.Threading.ManualResetEventSlim();
+                var filter = new MarkerFilter(System.Text.Encoding.ASCII.GetBytes(Cosmos.Common.ConsoleMarkers.ConsoleReady));
                 var pump = new System.Threading.Thread(() =>
                 {
                     var stdout = Console.OpenStandardOutput();
@@ -90,16 +97,22 @@ namespace Cosmos.Build.Running
                     int n;
                     while ((n = p.StandardOutput.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
                     {
-                        stdout.Write(buffer, 0, n);
+                        var shown = filter.Process(buffer.AsSpan(0, n), out bool seen);
+                        stdout.Write(shown);
                         stdout.Flush();
                         firstOutput.Set();
+                        if (seen) ready.Set();
                     }
+                    stdout.Write(filter.Flush());
                     firstOutput.Set();
+                    ready.Set();
                 }) { IsBackground = true };
                 pump.Start();
                 var feeder = new System.Threading.Thread(() =>
                 {
                     firstOutput.Wait();
+                    if (!ready.Wait(TimeSpan.FromSeconds(ConsoleReadyTimeoutSeconds)))
+                        Console.Error.WriteLine($"cosmos: [qemu] the kernel did not report a ready console within {ConsoleReadyTimeoutSeconds} s; typing the input now");
                     try
                     {
                         var stdin = Console.OpenStandardInput();
@@ -119,6 +132,51 @@ namespace Cosmos.Build.Running
             }
             else p.WaitForExit();
             return p.ExitCode;
+        }
+    }
+
+    /// <summary>
+    /// Removes every occurrence of a byte marker from a stream of chunks (a marker may be split across chunks) and
+    /// reports whether one was seen. Bytes that could be the start of a marker are held back until the next chunk.
+    /// </summary>
+    public sealed class MarkerFilter
+    {
+        private readonly byte[] _marker;
+        private readonly List<byte> _held = new();
+
+        /// <summary>A filter for <paramref name="marker"/> (at least one byte).</summary>
+        public MarkerFilter(byte[] marker)
+        {
+            if (marker == null || marker.Length == 0) throw new ArgumentException("empty marker", nameof(marker));
+            _marker = marker;
+        }
+
+        /// <summary>The bytes of <paramref name="chunk"/> (after any held back) to show now; <paramref name="seen"/> is true when a whole marker was removed.</summary>
+        public byte[] Process(ReadOnlySpan<byte> chunk, out bool seen)
+        {
+            seen = false;
+            _held.AddRange(chunk.ToArray());
+            var output = new List<byte>(_held.Count);
+            int i = 0;
+            while (i < _held.Count)
+            {
+                int k = 0;
+                while (k < _marker.Length && i + k < _held.Count && _held[i + k] == _marker[k]) k++;
+                if (k == _marker.Length) { seen = true; i += k; continue; }
+                if (i + k == _held.Count && k > 0) break;       // a possible marker prefix at the end: hold it back
+                output.Add(_held[i]);
+                i++;
+            }
+            _held.RemoveRange(0, i);
+            return output.ToArray();
+        }
+
+        /// <summary>Whatever is still held back (at the end of the stream).</summary>
+        public byte[] Flush()
+        {
+            var rest = _held.ToArray();
+            _held.Clear();
+            return rest;
         }
     }
 }
