@@ -23,6 +23,16 @@ namespace Cosmos.Build.Tests
         }
 
         [Fact]
+        public void KnownFailuresAreNeitherPassesNorFailures()
+        {
+            var p = Feed("##cosmos-test start cast: literal", "##cosmos-test known cast: literal: known JIT defect; observed <1>",
+                         "##cosmos-test start b", "##cosmos-test fail b: boom", "##cosmos-test done");
+            Assert.Equal(new[] { ("cast: literal", false, true, false), ("b", false, false, true) },
+                p.Results.Select(r => (r.Name, r.Passed, r.Known, r.Failed)));
+            Assert.Equal("known JIT defect; observed <1>", p.Results[0].Message);
+        }
+
+        [Fact]
         public void NamesContainingColonSpaceAreKeptWhole()
         {
             var p = Feed("##cosmos-test start floating point: conversions", "##cosmos-test pass floating point: conversions",

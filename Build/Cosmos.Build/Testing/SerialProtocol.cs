@@ -3,13 +3,21 @@ using System.Collections.Generic;
 
 namespace Cosmos.Build.Testing
 {
-    /// <summary>Outcome of one in-kernel test case.</summary>
-    public sealed record TestCaseResult(string Name, bool Passed, string Message);
+    /// <summary>
+    /// Outcome of one in-kernel test case. <paramref name="Known"/>: the case failed exactly as a documented defect
+    /// outside this repository makes it fail (reported, counted apart, not a failure of the run).
+    /// </summary>
+    public sealed record TestCaseResult(string Name, bool Passed, string Message, bool Known = false)
+    {
+        /// <summary>A failure that counts against the run (neither passed nor a known defect).</summary>
+        public bool Failed => !Passed && !Known;
+    }
 
     /// <summary>
     /// Reads a test kernel's serial output line by line. Test kernels (Cosmos.TestRunner.Kernel)
     /// print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
-    /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test expect-serial NAME: TEXT" (passes when a
+    /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test known NAME: DEFECT" (the case failed exactly as a
+    /// documented defect outside this repository makes it fail), "##cosmos-test expect-serial NAME: TEXT" (passes when a
     /// later serial line ends with TEXT before "done"), "##cosmos-test expect-exit NAME: CODE" (the
     /// case passes when QEMU then exits with status CODE, e.g. 0 after a shutdown or reset), "##cosmos-test expect-panic NAME: TEXT" (the next
     /// panic must contain TEXT and ends the kernel), "##cosmos-test done". A panic line starts
@@ -82,7 +90,7 @@ namespace Cosmos.Build.Testing
             // after that case's name. The expect-* verbs have no running case: their names must not contain ": "
             // (TestKernel refuses such names).
             if (verb == "start" || verb == "pass") { name = arg.Trim(); message = null; }
-            else if (verb == "fail" && _running != null && arg.StartsWith(_running + ": ", StringComparison.Ordinal))
+            else if ((verb == "fail" || verb == "known") && _running != null && arg.StartsWith(_running + ": ", StringComparison.Ordinal))
             {
                 name = _running;
                 message = arg.Substring(_running.Length + 2);
@@ -92,6 +100,7 @@ namespace Cosmos.Build.Testing
                 case "start": _running = name; break;
                 case "pass": _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
                 case "fail": _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
+                case "known": _results.Add(new TestCaseResult(name, false, message, Known: true)); _running = null; break;
                 case "expect-panic": _expectPanicName = name; _expectPanicText = message; _running = name; break;
                 case "expect-exit": _expectExitName = name; _expectExitCode = int.TryParse(message, out var c) ? c : 0; _running = name; break;
                 case "expect-serial": _expectSerial.Add((name, message ?? "")); break;
