@@ -15,8 +15,8 @@ namespace Cosmos.Build.Steps
     /// </summary>
     public static class AsmStep
     {
-        /// <summary>Returns the object files written.</summary>
-        public static List<string> Run(IEnumerable<string> assemblies, string outDir)
+        /// <summary>Returns the object files written and the progress line's text.</summary>
+        public static (List<string> Objects, string Summary) Run(IEnumerable<string> assemblies, string outDir)
         {
             var sw = Stopwatch.StartNew();
             var nasm = Tool.Require("nasm", "nasm");
@@ -48,8 +48,7 @@ namespace Cosmos.Build.Steps
                     objects.Add(objFile);
                 }
             }
-            Tool.Progress("x#", $"{objects.Count} X# programs -> {string.Join(", ", objects.Select(Path.GetFileName))} ({Tool.Seconds(sw.Elapsed)})");
-            return objects;
+            return (objects, $"{objects.Count} X# programs -> {string.Join(", ", objects.Select(Path.GetFileName))} ({Tool.Seconds(sw.Elapsed)})");
         }
 
         private static Assembly LoadKernelAssembly(string path)

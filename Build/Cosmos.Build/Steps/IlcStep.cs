@@ -31,7 +31,8 @@ namespace Cosmos.Build.Steps
             "libSystem.Net.Security.Native", "libSystem.Security.Cryptography.Native.OpenSsl", "libc", "*",
         };
 
-        public static void Run(NativeAotPackages packages, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
+        /// <summary>Compiles; returns the progress line's text.</summary>
+        public static string Run(NativeAotPackages packages, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
         {
             var ilc = packages.Ilc;
             var inputName = Path.GetFileNameWithoutExtension(input);
@@ -87,7 +88,7 @@ namespace Cosmos.Build.Steps
             }
             foreach (var line in (r2.StdOut + r2.StdErr).Split('\n').Where(l => l.Contains("warning", System.StringComparison.OrdinalIgnoreCase)).Take(20))
                 System.Console.WriteLine("cosmos: [ilc] " + line.Trim());
-            Tool.Progress("ilc", $"{Path.GetFileName(inputPath)} -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, {Tool.Seconds(r2.Elapsed)})");
+            return $"{Path.GetFileName(inputPath)} -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, {Tool.Seconds(r2.Elapsed)})";
         }
     }
 }

@@ -17,7 +17,8 @@ namespace Cosmos.Build.Steps
             "  boot\n" +
             "}\n";
 
-        public static void Run(string kernelElf, string stagingDir, string output)
+        /// <summary>Makes the ISO; returns the progress line's text.</summary>
+        public static string Run(string kernelElf, string stagingDir, string output)
         {
             var mkrescue = Tool.Require("grub-mkrescue", "grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools");
             Tool.Require("xorriso", "xorriso");
@@ -28,7 +29,7 @@ namespace Cosmos.Build.Steps
             var r = Tool.Run(mkrescue, new[] { "-o", output, stagingDir });
             if (r.ExitCode != 0 || !File.Exists(output))
                 throw new BuildStepException("COSMOS060", $"grub-mkrescue failed (exit {r.ExitCode}):\n{r.StdErr}{r.StdOut}\n(needs grub-pc-bin, grub-efi-amd64-bin, xorriso and mtools)", output);
-            Tool.Progress("iso", $"{Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, BIOS + UEFI, {Tool.Seconds(r.Elapsed)})");
+            return $"{Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, BIOS + UEFI, {Tool.Seconds(r.Elapsed)})";
         }
     }
 }

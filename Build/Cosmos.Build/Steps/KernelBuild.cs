@@ -29,112 +29,87 @@ namespace Cosmos.Build.Steps
     }
 
     /// <summary>
-    /// The kernel pipeline after Roslyn: entry point → plugs → X# → ilc → ld → ISO. Each step
-    /// is skipped when its inputs did not change (see <see cref="Stamp"/>) and prints one line.
+    /// The kernel pipeline after Roslyn: entry point → plugs → X# → ilc → ld → ISO, each a <see cref="BuildStep"/> run by
+    /// a <see cref="StepRunner"/>: skipped when its inputs did not change, one progress line each, a failure reported
+    /// with the name of the step that failed.
     /// </summary>
     public static class KernelBuild
     {
-        private static string s_step = "setup";
-
-        /// <summary>Runs the pipeline; a failure is reported with the name of the step that failed.</summary>
+        /// <summary>Runs the pipeline; a failure is reported with the name of the step that failed ("setup" before the first).</summary>
         public static void Run(KernelBuildOptions o)
         {
-            try { RunSteps(o); }
-            catch (BuildStepException e) when (e.Step == null)
-            {
-                throw new BuildStepException(e.Code, e.Message, e.File) { Step = s_step };
-            }
-            catch (Exception e) when (e is not BuildStepException)
-            {
-                throw new BuildStepException("COSMOS099", $"{e.GetType().Name}: {e.Message}") { Step = s_step };
-            }
-        }
-
-        private static void RunSteps(KernelBuildOptions o)
-        {
             var total = Stopwatch.StartNew();
-            Prerequisites.Ensure(Prerequisites.Build);
-            var name = Path.GetFileNameWithoutExtension(o.Assembly);
-            var binDir = Path.GetDirectoryName(Path.GetFullPath(o.Assembly))!;
-            var libs = Directory.GetFiles(binDir, "*.dll").Where(f => Path.GetFileNameWithoutExtension(f) != name).OrderBy(f => f, System.StringComparer.Ordinal).ToList();
-            Directory.CreateDirectory(o.ObjDir);
-            var packages = new NativeAotPackages(o.IlcPackage, o.RuntimePack);
+            var (name, binDir, libs, packages) = StepRunner.Attribute("setup", () =>
+            {
+                Prerequisites.Ensure(Prerequisites.Build);
+                var n = Path.GetFileNameWithoutExtension(o.Assembly);
+                var dir = Path.GetDirectoryName(Path.GetFullPath(o.Assembly))!;
+                var l = Directory.GetFiles(dir, "*.dll").Where(f => Path.GetFileNameWithoutExtension(f) != n).OrderBy(f => f, System.StringComparer.Ordinal).ToList();
+                Directory.CreateDirectory(o.ObjDir);
+                return (n, dir, l, new NativeAotPackages(o.IlcPackage, o.RuntimePack));
+            });
+            var runner = new StepRunner(o.ObjDir);
 
-            s_step = "plugs";
             // 1+2. Entry point and plugs (one step: both rewrite IL).
             var patchedDir = Path.Combine(o.ObjDir, "patched");
             var entryDll = Path.Combine(o.ObjDir, "entry", name + ".dll");
-            var ilInputs = libs.Append(o.Assembly).Append(typeof(KernelBuild).Assembly.Location).ToList();
-            var fpPatch = Stamp.Fingerprint(ilInputs, o.IlcPackage, o.RuntimePack);
-            var stampPatch = Path.Combine(o.ObjDir, "patch.stamp");
-            if (Stamp.UpToDate(stampPatch, fpPatch, entryDll))
-                Tool.Progress("plugs", "up to date");
-            else
+            runner.Run(new BuildStep("plugs", () =>
             {
                 var sw = Stopwatch.StartNew();
                 var kernelType = EntryPointStep.Run(o.Assembly, new[] { binDir }, entryDll);
                 var patched = PatchStep.Run(entryDll, libs, packages, patchedDir);
-                Tool.Progress("plugs", $"entry {kernelType}; {patched} ({Tool.Seconds(sw.Elapsed)})");
-                Stamp.Write(stampPatch, fpPatch);
-            }
+                return $"entry {kernelType}; {patched} ({Tool.Seconds(sw.Elapsed)})";
+            })
+            {
+                StampName = "patch",
+                Inputs = libs.Append(o.Assembly).Append(typeof(KernelBuild).Assembly.Location).ToList(),
+                Settings = new[] { o.IlcPackage, o.RuntimePack },
+                Outputs = new[] { entryDll },
+            });
 
-            s_step = "x#";
             // 3. X# programs.
-            var asmDir = Path.Combine(o.ObjDir, "asm");
-            var fpAsm = Stamp.Fingerprint(libs, "asm");
-            var stampAsm = Path.Combine(o.ObjDir, "asm.stamp");
             var asmListFile = Path.Combine(o.ObjDir, "asm.objects");
-            List<string> asmObjects;
-            if (Stamp.UpToDate(stampAsm, fpAsm, asmListFile))
+            runner.Run(new BuildStep("x#", () =>
             {
-                asmObjects = File.ReadAllLines(asmListFile).Where(l => l.Length > 0).ToList();
-                Tool.Progress("x#", "up to date");
-            }
-            else
+                var (objects, summary) = AsmStep.Run(libs.Where(ReferencesXSharp), Path.Combine(o.ObjDir, "asm"));
+                File.WriteAllLines(asmListFile, objects);
+                return summary;
+            })
             {
-                asmObjects = AsmStep.Run(libs.Where(ReferencesXSharp), asmDir);
-                File.WriteAllLines(asmListFile, asmObjects);
-                Stamp.Write(stampAsm, fpAsm);
-            }
+                StampName = "asm",
+                Inputs = libs,
+                Settings = new[] { "asm" },
+                Outputs = new[] { asmListFile },
+            });
+            var asmObjects = StepRunner.Attribute("x#", () => File.ReadAllLines(asmListFile).Where(l => l.Length > 0).ToList());
 
-            s_step = "ilc";
             // 4. ilc.
             var obj = Path.Combine(o.ObjDir, name + ".o");
             var ilcInputs = new List<string> { entryDll };
             ilcInputs.AddRange(libs);
             if (Directory.Exists(patchedDir)) ilcInputs.AddRange(Directory.GetFiles(patchedDir, "*.dll"));
-            var fpIlc = Stamp.Fingerprint(ilcInputs, o.IlcPackage, o.RuntimePack, o.DebugInfo.ToString());
-            var stampIlc = Path.Combine(o.ObjDir, "ilc.stamp");
-            if (Stamp.UpToDate(stampIlc, fpIlc, obj)) Tool.Progress("ilc", "up to date");
-            else
+            runner.Run(new BuildStep("ilc", () => IlcStep.Run(packages, entryDll, libs, patchedDir, obj, o.DebugInfo))
             {
-                IlcStep.Run(packages, entryDll, libs, patchedDir, obj, o.DebugInfo);
-                Stamp.Write(stampIlc, fpIlc);
-            }
+                Inputs = ilcInputs,
+                Settings = new[] { o.IlcPackage, o.RuntimePack, o.DebugInfo.ToString() },
+                Outputs = new[] { obj },
+            });
 
-            s_step = "link";
             // 5. Link.
             var stripped = Path.Combine(o.ObjDir, "kernel.elf");
-            var linkInputs = asmObjects.Append(obj).Append(o.LinkerScript).ToList();
-            var fpLink = Stamp.Fingerprint(linkInputs);
-            var stampLink = Path.Combine(o.ObjDir, "link.stamp");
-            if (Stamp.UpToDate(stampLink, fpLink, o.Elf, stripped)) Tool.Progress("link", "up to date");
-            else
+            runner.Run(new BuildStep("link", () => LinkStep.Run(asmObjects.Append(obj), o.LinkerScript, o.Elf, stripped))
             {
-                LinkStep.Run(asmObjects.Append(obj), o.LinkerScript, o.Elf, stripped);
-                Stamp.Write(stampLink, fpLink);
-            }
+                Inputs = asmObjects.Append(obj).Append(o.LinkerScript).ToList(),
+                Outputs = new[] { o.Elf, stripped },
+            });
 
-            s_step = "iso";
             // 6. ISO.
-            var fpIso = Stamp.Fingerprint(new[] { stripped }, IsoStep.GrubConfig);
-            var stampIso = Path.Combine(o.ObjDir, "iso.stamp");
-            if (Stamp.UpToDate(stampIso, fpIso, o.Iso)) Tool.Progress("iso", "up to date");
-            else
+            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso))
             {
-                IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso);
-                Stamp.Write(stampIso, fpIso);
-            }
+                Inputs = new[] { stripped },
+                Settings = new[] { IsoStep.GrubConfig },
+                Outputs = new[] { o.Iso },
+            });
             Tool.Progress("done", $"{Path.GetFileName(o.Iso)} ready ({Tool.Seconds(total.Elapsed)})");
         }
 

@@ -16,7 +16,8 @@ namespace Cosmos.Build.Steps
         private static readonly Regex Undefined = new Regex(@"undefined reference to `([^']+)'", RegexOptions.Compiled);
         private static readonly Regex InFunction = new Regex(@"in function `([^']+)'", RegexOptions.Compiled);
 
-        public static void Run(IEnumerable<string> objects, string linkerScript, string output, string strippedOutput)
+        /// <summary>Links; returns the progress line's text.</summary>
+        public static string Run(IEnumerable<string> objects, string linkerScript, string output, string strippedOutput)
         {
             var ld = Tool.Require("ld", "binutils");
             var args = new List<string> { "-T", linkerScript, "-nostdlib", "-static", "--eh-frame-hdr", "-z", "max-page-size=0x1000", "-z", "noexecstack", "-o", output };
@@ -46,7 +47,7 @@ namespace Cosmos.Build.Steps
             var objcopy = Tool.Require("objcopy", "binutils");
             var s = Tool.Run(objcopy, new[] { "--strip-debug", output, strippedOutput });
             if (s.ExitCode != 0) throw new BuildStepException("COSMOS052", "objcopy --strip-debug failed:\n" + s.StdErr, output);
-            Tool.Progress("link", $"{objects.Count()} objects -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB; {new FileInfo(strippedOutput).Length / 1024} KiB without debug info, {Tool.Seconds(r.Elapsed)})");
+            return $"{objects.Count()} objects -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB; {new FileInfo(strippedOutput).Length / 1024} KiB without debug info, {Tool.Seconds(r.Elapsed)})";
         }
     }
 }
