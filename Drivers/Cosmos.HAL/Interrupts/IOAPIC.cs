@@ -5,9 +5,10 @@ namespace Cosmos.HAL
     /// <summary>
     /// One I/O APIC (Intel 82093AA datasheet §3): registers reached through IOREGSEL (+0x00) and
     /// IOWIN (+0x10); register 1 holds the version and the highest redirection entry; redirection
-    /// entry n is registers 0x10 + 2n (low dword) and 0x11 + 2n (high dword).
+    /// entry n is registers 0x10 + 2n (low dword) and 0x11 + 2n (high dword). One instance per I/O APIC the
+    /// MADT lists; <see cref="Interrupts.InterruptController"/> creates and registers them (stage <see cref="DeviceStage.OnDemand"/>).
     /// </summary>
-    public sealed unsafe class IOAPIC
+    public sealed unsafe class IOAPIC : Device
     {
         private const uint Masked = 1u << 16, ActiveLow = 1u << 13, LevelTriggered = 1u << 15;
 
@@ -18,13 +19,18 @@ namespace Cosmos.HAL
         /// <summary>Number of redirection entries (inputs).</summary>
         public int InputCount { get; }
 
-        /// <summary>Wraps the I/O APIC at <paramref name="address"/> serving GSIs from <paramref name="gsiBase"/>, and masks all its inputs.</summary>
+        /// <summary>
+        /// Wraps the I/O APIC at <paramref name="address"/> serving GSIs from <paramref name="gsiBase"/>, and masks all
+        /// its inputs (the device is started when this returns). Not registered: the caller registers it.
+        /// </summary>
         public IOAPIC(ulong address, uint gsiBase)
+            : base(string.Concat("I/O APIC at ", HalFormat.Hex(address)), DeviceClass.InterruptController)
         {
             Address = address;
             GsiBase = gsiBase;
             InputCount = (int)((Read(1) >> 16) & 0xFF) + 1;
             for (int i = 0; i < InputCount; i++) Mask(i);
+            MarkStarted();
         }
 
         /// <summary>Reads I/O APIC register <paramref name="reg"/>.</summary>

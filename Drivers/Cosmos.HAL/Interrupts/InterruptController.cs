@@ -1,8 +1,9 @@
 using System;
 using Cosmos.Core;
 using Cosmos.Core.Interrupts;
+using Cosmos.HAL.Firmware.Acpi;
 
-namespace Cosmos.HAL
+namespace Cosmos.HAL.Interrupts
 {
     /// <summary>Which controller delivers device interrupts.</summary>
     public enum InterruptControllerMode
@@ -22,19 +23,41 @@ namespace Cosmos.HAL
     /// source overrides with the APIC, e.g. IRQ 0 → GSI 2 on QEMU). Installs the EOI callback of
     /// <see cref="InterruptDispatcher.EndOfInterrupt"/>. All IRQs start masked: <see cref="EnableIrq"/>
     /// opens one (the polled keyboard and serial console keep working with IRQ 1 and 4 masked).
+    /// The device (<see cref="Instance"/>, stage <see cref="DeviceStage.InterruptControllers"/>, which runs with
+    /// interrupts disabled) holds the mode, the MADT and the I/O APICs; starting it is <see cref="Initialize"/>,
+    /// which starts the <see cref="PIC"/> and, in APIC mode, the <see cref="LocalAPIC"/> and registers one
+    /// <see cref="IOAPIC"/> device per MADT entry. The static members forward to it;
+    /// <see cref="EndOfInterrupt"/> runs in every interrupt and never allocates.
     /// </summary>
-    public static unsafe class InterruptController
+    public sealed unsafe class InterruptController : Device
     {
-        private static IOAPIC[] s_ioApics;
+        private static InterruptController s_instance;
+        private InterruptControllerMode _mode;
+        private MADT _madt;
+        private string _fallbackReason;
+        private IOAPIC[] _ioApics;
+
+        /// <summary>The interrupt routing device (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static InterruptController Instance => s_instance ??= new InterruptController();
+
+        private InterruptController() : base("Interrupt controller", DeviceClass.InterruptController, DeviceStage.InterruptControllers) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            Initialize();
+            error = null;
+            return true;
+        }
 
         /// <summary>The controller in use.</summary>
-        public static InterruptControllerMode Mode { get; private set; }
+        public static InterruptControllerMode Mode => s_instance?._mode ?? InterruptControllerMode.None;
         /// <summary>The parsed MADT, or null (no ACPI, no MADT, or it did not parse).</summary>
-        public static MADT Madt { get; private set; }
+        public static MADT Madt => s_instance?._madt;
         /// <summary>Why the APIC was not used (null when it is).</summary>
-        public static string FallbackReason { get; private set; }
+        public static string FallbackReason => s_instance?._fallbackReason;
         /// <summary>Number of I/O APICs in use.</summary>
-        public static int IoApicCount => s_ioApics?.Length ?? 0;
+        public static int IoApicCount => s_instance?._ioApics?.Length ?? 0;
 
         /// <summary>
         /// Sets up the controllers once (call with interrupts disabled, after <see cref="INTs.Initialize"/>
@@ -43,17 +66,18 @@ namespace Cosmos.HAL
         /// </summary>
         public static InterruptControllerMode Initialize(bool preferApic = true)
         {
-            if (Mode != InterruptControllerMode.None) return Mode;
+            var ic = Instance;
+            if (ic._mode != InterruptControllerMode.None) return ic._mode;
             PIC.Remap();
-            FallbackReason = null;
-            if (!preferApic) FallbackReason = "APIC not requested";
-            else if (!LocalAPIC.IsPresent) FallbackReason = "CPUID reports no local APIC";
-            else if (!ACPI.IsAvailable || ACPI.MadtAddress == 0) FallbackReason = "no ACPI MADT";
-            else if (!MADT.TryParse(ACPI.GetTable("APIC"), out var madt, out string err)) FallbackReason = "MADT: " + err;
-            else if (madt.IoApics.Count == 0) { Madt = madt; FallbackReason = "the MADT lists no I/O APIC"; }
+            ic._fallbackReason = null;
+            if (!preferApic) ic._fallbackReason = "APIC not requested";
+            else if (!LocalAPIC.IsPresent) ic._fallbackReason = "CPUID reports no local APIC";
+            else if (!ACPI.IsAvailable || ACPI.MadtAddress == 0) ic._fallbackReason = "no ACPI MADT";
+            else if (!MADT.TryParse(ACPI.GetTable("APIC"), out var madt, out string err)) ic._fallbackReason = "MADT: " + err;
+            else if (madt.IoApics.Count == 0) { ic._madt = madt; ic._fallbackReason = "the MADT lists no I/O APIC"; }
             else
             {
-                Madt = madt;
+                ic._madt = madt;
                 LocalAPIC.Initialize(madt.LocalApicAddress);
                 // The 8259s are masked: close their ExtINT path (LINT0), then route the NMI pins the MADT lists
                 // for this processor (UID 0xFF = all processors).
@@ -62,13 +86,19 @@ namespace Cosmos.HAL
                 foreach (var l in madt.LocalApics) if (l.ApicId == LocalAPIC.Id) { uid = l.ProcessorUid; break; }
                 foreach (var n in madt.LocalApicNmis)
                     if ((n.ProcessorUid == 0xFF || n.ProcessorUid == uid) && n.Lint <= 1) LocalAPIC.SetLintNmi(n.Lint, n.Flags);
-                s_ioApics = new IOAPIC[madt.IoApics.Count];
-                for (int i = 0; i < s_ioApics.Length; i++) s_ioApics[i] = new IOAPIC(madt.IoApics[i].Address, madt.IoApics[i].GsiBase);
-                Mode = InterruptControllerMode.Apic;
+                var ioApics = new IOAPIC[madt.IoApics.Count];
+                for (int i = 0; i < ioApics.Length; i++)
+                {
+                    ioApics[i] = new IOAPIC(madt.IoApics[i].Address, madt.IoApics[i].GsiBase);
+                    if (DeviceRegistry.Find(ioApics[i].Name) == null) DeviceRegistry.Register(ioApics[i]);
+                }
+                ic._ioApics = ioApics;
+                ic._mode = InterruptControllerMode.Apic;
             }
-            if (Mode == InterruptControllerMode.None) Mode = InterruptControllerMode.Pic;
+            if (ic._mode == InterruptControllerMode.None) ic._mode = InterruptControllerMode.Pic;
             InterruptDispatcher.EndOfInterrupt = &EndOfInterrupt;
-            return Mode;
+            ic.MarkStarted();
+            return ic._mode;
         }
 
         /// <summary>Vector of ISA IRQ <paramref name="irq"/>.</summary>
@@ -103,7 +133,7 @@ namespace Cosmos.HAL
 
         private static IOAPIC IoApicFor(uint gsi)
         {
-            foreach (var io in s_ioApics) if (io.Serves(gsi)) return io;
+            foreach (var io in Instance._ioApics) if (io.Serves(gsi)) return io;
             throw new InvalidOperationException("no I/O APIC serves GSI " + gsi);
         }
 
@@ -122,16 +152,16 @@ namespace Cosmos.HAL
         }
 
         /// <summary>
-        /// Starts the local APIC timer at <paramref name="hz"/> Hz on <see cref="LocalAPIC.TimerVector"/>
+        /// Starts the local APIC timer at <paramref name="hz"/> Hz on <see cref="APICTimer.Vector"/>
         /// (calibrating it against the PIT first when needed). Returns the measured timer clock in Hz.
         /// </summary>
         /// <exception cref="InvalidOperationException">Not in APIC mode.</exception>
         public static ulong StartApicTimer(uint hz)
         {
             if (Mode != InterruptControllerMode.Apic) throw new InvalidOperationException("the local APIC timer needs APIC mode (mode is " + Mode + ")");
-            if (LocalAPIC.TimerFrequency == 0) LocalAPIC.CalibrateTimer();
-            LocalAPIC.StartPeriodic(hz);
-            return LocalAPIC.TimerFrequency;
+            if (APICTimer.Frequency == 0) APICTimer.Calibrate();
+            APICTimer.StartPeriodic(hz);
+            return APICTimer.Frequency;
         }
 
         /// <summary>Programs PIT channel 0 at about <paramref name="hz"/> Hz and unmasks IRQ 0. Returns the PIT reload value.</summary>

@@ -5,31 +5,47 @@ namespace Cosmos.HAL
 {
     /// <summary>
     /// The local APIC of the boot processor in xAPIC (MMIO) mode (Intel SDM Vol. 3A chapter 11):
-    /// enable, end of interrupt, and its timer, calibrated against the PIT. Registers are 32-bit at
-    /// 16-byte strides from <see cref="BaseAddress"/> (identity-mapped by the boot path; the MTRRs of
-    /// real firmware make that range uncacheable).
+    /// enable, end of interrupt, LINT pins. Registers are 32-bit at 16-byte strides from
+    /// <see cref="BaseAddress"/> (identity-mapped by the boot path; the MTRRs of real firmware make that
+    /// range uncacheable). Its timer is <see cref="APICTimer"/>. One device (<see cref="Instance"/>,
+    /// stage <see cref="DeviceStage.OnDemand"/>: <see cref="Interrupts.InterruptController"/> starts it in APIC mode with the
+    /// MADT's address) holds the register base; the static members forward to it and never allocate
+    /// (<see cref="EndOfInterrupt"/> runs in every interrupt).
     /// </summary>
-    public static unsafe class LocalAPIC
+    public sealed unsafe class LocalAPIC : Device
     {
         /// <summary>IA32_APIC_BASE MSR (SDM Vol. 3A §11.4.4): bit 11 global enable, bits 12+ base address.</summary>
         public const uint ApicBaseMsr = 0x1B;
         /// <summary>Vector of the spurious-interrupt register; it gets no EOI (SDM Vol. 3A §11.9).</summary>
         public const byte SpuriousVector = 0xFF;
-        /// <summary>Vector of the local APIC timer.</summary>
-        public const byte TimerVector = 0x30;
 
-        private const int RegId = 0x20, RegVersion = 0x30, RegTpr = 0x80, RegEoi = 0xB0, RegSvr = 0xF0, RegError = 0x280,
+        /// <summary>Register offsets (SDM Vol. 3A Table 11-1).</summary>
+        internal const int RegId = 0x20, RegVersion = 0x30, RegTpr = 0x80, RegEoi = 0xB0, RegSvr = 0xF0, RegError = 0x280,
             RegLvtTimer = 0x320, RegLvtLint0 = 0x350, RegLvtLint1 = 0x360, RegLvtError = 0x370,
             RegInitialCount = 0x380, RegCurrentCount = 0x390, RegDivide = 0x3E0;
-        private const uint LvtMasked = 1u << 16, LvtPeriodic = 1u << 17;
-        private const uint DivideBy16 = 0x3;
+        /// <summary>LVT bit 16: masked.</summary>
+        internal const uint LvtMasked = 1u << 16;
+
+        private static LocalAPIC s_instance;
+        private ulong _base;
+
+        /// <summary>The boot processor's local APIC device (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static LocalAPIC Instance => s_instance ??= new LocalAPIC();
+
+        private LocalAPIC() : base("Local APIC", DeviceClass.InterruptController) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            Initialize();
+            error = null;
+            return true;
+        }
 
         /// <summary>Physical (= linear) address of the registers; 0 before <see cref="Initialize"/>.</summary>
-        public static ulong BaseAddress { get; private set; }
+        public static ulong BaseAddress => s_instance?._base ?? 0;
         /// <summary>True once <see cref="Initialize"/> enabled the APIC.</summary>
         public static bool IsEnabled => BaseAddress != 0;
-        /// <summary>Timer input clock (bus clock / 16) in Hz; 0 until <see cref="CalibrateTimer"/> ran.</summary>
-        public static ulong TimerFrequency { get; private set; }
 
         /// <summary>True when CPUID.1:EDX bit 9 reports an on-chip APIC.</summary>
         public static bool IsPresent
@@ -50,7 +66,7 @@ namespace Cosmos.HAL
         /// <summary>
         /// Enables the local APIC at <paramref name="baseAddress"/> (0: take it from IA32_APIC_BASE):
         /// global enable in the MSR, software enable with spurious vector 0xFF, task priority 0, timer
-        /// and error LVT masked. LINT0/LINT1 keep their firmware setup here; <see cref="InterruptController"/>
+        /// and error LVT masked. LINT0/LINT1 keep their firmware setup here; <see cref="Interrupts.InterruptController"/>
         /// masks LINT0 (the 8259s' ExtINT path) and sets the NMI pins the MADT names.
         /// </summary>
         /// <exception cref="InvalidOperationException">CPUID reports no local APIC.</exception>
@@ -60,13 +76,15 @@ namespace Cosmos.HAL
             ulong msr = Native.Rdmsr(ApicBaseMsr);
             if (baseAddress == 0) baseAddress = msr & 0x000F_FFFF_FFFF_F000;
             Native.Wrmsr(ApicBaseMsr, (msr & 0xFFF) | (1UL << 11) | baseAddress);
-            BaseAddress = baseAddress;
+            var apic = Instance;
+            apic._base = baseAddress;
             Write(RegTpr, 0);
-            Write(RegLvtTimer, LvtMasked | TimerVector);
+            Write(RegLvtTimer, LvtMasked | APICTimer.Vector);
             Write(RegLvtError, LvtMasked | 0xFE);
             Write(RegSvr, 0x100u | SpuriousVector);
             Write(RegError, 0);
             Write(RegEoi, 0);
+            apic.MarkStarted();
         }
 
         /// <summary>
@@ -92,66 +110,5 @@ namespace Cosmos.HAL
 
         /// <summary>Linear address of the EOI register (for code that writes it directly, e.g. the X# benchmark stub).</summary>
         public static ulong EoiRegisterAddress => BaseAddress + RegEoi;
-
-        /// <summary>
-        /// Measures the timer clock against PIT channel 2: counts down from 0xFFFFFFFF (divide by 16)
-        /// during <paramref name="windowMs"/> ms, best of <paramref name="trials"/>. Sets and returns
-        /// <see cref="TimerFrequency"/> in Hz.
-        /// </summary>
-        /// <exception cref="InvalidOperationException">The APIC is not enabled or the counter did not move.</exception>
-        public static ulong CalibrateTimer(int trials = 3, uint windowMs = 10)
-        {
-            if (!IsEnabled) throw new InvalidOperationException("LocalAPIC: Initialize() first");
-            ushort pitTicks = (ushort)PIT.MicrosecondsToTicks(windowMs * 1000UL);
-            ulong best = 0;
-            for (int i = 0; i < trials; i++)
-            {
-                Write(RegDivide, DivideBy16);
-                Write(RegLvtTimer, LvtMasked | TimerVector);
-                PIT.StartChannel2OneShot(pitTicks);
-                Write(RegInitialCount, 0xFFFFFFFF);
-                PIT.WaitChannel2Done();
-                uint left = Read(RegCurrentCount);
-                Write(RegInitialCount, 0);
-                ulong counted = 0xFFFFFFFFUL - left;
-                if (counted > best) best = counted;   // the longest count had the least lost at the start
-            }
-            ulong hz = TSC.ComputeFrequency(best, pitTicks);
-            if (hz == 0) throw new InvalidOperationException("LocalAPIC: timer count did not advance during PIT calibration");
-            TimerFrequency = hz;
-            return hz;
-        }
-
-        /// <summary>
-        /// Starts the timer in periodic mode at about <paramref name="hz"/> Hz on <see cref="TimerVector"/>.
-        /// Returns the initial count programmed.
-        /// </summary>
-        /// <exception cref="InvalidOperationException">Not calibrated.</exception>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="hz"/> is 0 or above the timer clock.</exception>
-        public static uint StartPeriodic(uint hz)
-        {
-            if (TimerFrequency == 0) throw new InvalidOperationException("LocalAPIC: CalibrateTimer() first");
-            if (hz == 0 || hz > TimerFrequency) throw new ArgumentOutOfRangeException(nameof(hz), "rate must be 1..timer clock");
-            uint count = (uint)Math.Max(1UL, TimerFrequency / hz);
-            Write(RegDivide, DivideBy16);
-            Write(RegLvtTimer, LvtPeriodic | TimerVector);
-            Write(RegInitialCount, count);
-            return count;
-        }
-
-        /// <summary>Fires the timer once after <paramref name="count"/> timer-clock ticks.</summary>
-        public static void StartOneShot(uint count)
-        {
-            Write(RegDivide, DivideBy16);
-            Write(RegLvtTimer, TimerVector);
-            Write(RegInitialCount, count == 0 ? 1 : count);
-        }
-
-        /// <summary>Stops and masks the timer.</summary>
-        public static void StopTimer()
-        {
-            Write(RegLvtTimer, LvtMasked | TimerVector);
-            Write(RegInitialCount, 0);
-        }
     }
 }

@@ -8,10 +8,29 @@ namespace Cosmos.HAL
     /// <see cref="Remap"/> moves them to <see cref="MasterVectorBase"/> (0x20) and
     /// <see cref="SlaveVectorBase"/> (0x28) before interrupts are enabled; <see cref="MaskAll"/>
     /// silences them when the APIC takes over. Ports: master 0x20 (command) / 0x21 (data), slave
-    /// 0xA0 / 0xA1. Source: Intel 8259A datasheet (ICW1–4, OCW1–3); OSDev wiki "8259 PIC".
+    /// 0xA0 / 0xA1. The pair has no state beyond its registers, so the members are static; its device
+    /// (<see cref="Instance"/>, stage <see cref="DeviceStage.OnDemand"/>) is started by
+    /// <see cref="Interrupts.InterruptController"/>, and starting it is <see cref="Remap"/>. <see cref="EndOfInterrupt"/> runs in
+    /// interrupt handlers and never allocates.
+    /// Source: Intel 8259A datasheet (ICW1–4, OCW1–3); OSDev wiki "8259 PIC".
     /// </summary>
-    public static class PIC
+    public sealed class PIC : Device
     {
+        private static PIC s_instance;
+
+        /// <summary>The PIC pair's registry entry (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static PIC Instance => s_instance ??= new PIC();
+
+        private PIC() : base("8259 PIC pair", DeviceClass.InterruptController) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            Remap();
+            error = null;
+            return true;
+        }
+
         /// <summary>Vector of IRQ 0 after <see cref="Remap"/>.</summary>
         public const byte MasterVectorBase = 0x20;
         /// <summary>Vector of IRQ 8 after <see cref="Remap"/>.</summary>
@@ -38,6 +57,7 @@ namespace Cosmos.HAL
             IOPort.Write8(MasterData, Icw4_8086); IOPort.Wait();
             IOPort.Write8(SlaveData, Icw4_8086); IOPort.Wait();
             MaskAll();
+            Instance.MarkStarted();
         }
 
         /// <summary>Masks all 16 IRQs (OCW1 = 0xFF on both).</summary>

@@ -2,26 +2,10 @@ using System;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
+using Cosmos.HAL.Devices.Display;
 
 namespace Cosmos.HAL
 {
-    /// <summary>What the Multiboot2 framebuffer tag (type 8) says is on screen.</summary>
-    public enum FramebufferKind
-    {
-        /// <summary>No framebuffer tag on a BIOS boot: assume VGA text mode.</summary>
-        NoTag,
-        /// <summary>No framebuffer tag, but an EFI system table tag (11 or 12): a UEFI boot where the loader set no text mode; VGA text memory is not shown.</summary>
-        NoTagUefi,
-        /// <summary>framebuffer_type 0: indexed-colour graphics mode (VGA text memory is not shown).</summary>
-        IndexedGraphics,
-        /// <summary>framebuffer_type 1: direct RGB graphics (typical for UEFI GOP; VGA text memory is not shown).</summary>
-        RgbGraphics,
-        /// <summary>framebuffer_type 2: EGA-compatible text mode (address/width/height in characters).</summary>
-        EgaText,
-        /// <summary>A malformed tag or an unknown framebuffer_type.</summary>
-        Unknown,
-    }
-
     /// <summary>
     /// VGA text mode console (Cosmos API name): 16-bit cells (character in bits 0-7, attribute
     /// in bits 8-15: foreground bits 0-3, background bits 4-7) at 0xB8000, 80x25 by default;
@@ -31,9 +15,11 @@ namespace Cosmos.HAL
     /// '\n' goes to the start of the next line, '\r' to the start of the line, '\t' to the next
     /// multiple of 8, '\b' moves one cell left (non-destructive, like .NET's console; erase with
     /// "\b \b"); other control characters are ignored. Writing past the last row scrolls.
-    /// Source: IBM VGA Technical Reference; OSDev wiki "Text UI", "Text Mode Cursor".
+    /// A screen is a <see cref="Device"/> (class <see cref="DeviceClass.Display"/>, stage
+    /// <see cref="DeviceStage.OnDemand"/>) that is started when constructed; the console registers the VGA one it
+    /// draws on. Source: IBM VGA Technical Reference; OSDev wiki "Text UI", "Text Mode Cursor".
     /// </summary>
-    public sealed unsafe class TextScreen
+    public sealed unsafe class TextScreen : Device
     {
         /// <summary>Physical (= virtual) address of VGA colour text memory.</summary>
         public const ulong VgaTextAddress = 0xB8000;
@@ -62,7 +48,7 @@ namespace Cosmos.HAL
         /// colours 8-15 are bright instead of blinking. Check <see cref="IsAvailable"/> first:
         /// on a graphics framebuffer nothing written here is visible.
         /// </summary>
-        public TextScreen()
+        public TextScreen() : base("VGA text", DeviceClass.Display)
         {
             ulong addr = VgaTextAddress;
             int cols = 80, rows = 25;
@@ -86,6 +72,7 @@ namespace Cosmos.HAL
             _hardware = true;
             DisableBlink();
             UpdateCursor();
+            MarkStarted();
         }
 
         /// <summary>
@@ -93,12 +80,13 @@ namespace Cosmos.HAL
         /// <paramref name="rows"/> cells (a back buffer, or a host test). No hardware cursor.
         /// </summary>
         /// <exception cref="ArgumentException">Null buffer or non-positive size.</exception>
-        public TextScreen(ushort* buffer, int cols, int rows)
+        public TextScreen(ushort* buffer, int cols, int rows) : base("text buffer", DeviceClass.Display)
         {
             if (buffer == null || cols <= 0 || rows <= 0) throw new ArgumentException("TextScreen needs a buffer and a positive size");
             _buffer = buffer;
             Cols = cols; Rows = rows;
             _hardware = false;
+            MarkStarted();
         }
 
         /// <summary>

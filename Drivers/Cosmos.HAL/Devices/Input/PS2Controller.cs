@@ -6,10 +6,30 @@ namespace Cosmos.HAL
     /// The 8042 PS/2 controller, polled (interrupts stay off). Data port 0x60, status port 0x64
     /// (read), command port 0x64 (write). Every wait is bounded by a poll count (each poll ends
     /// with an I/O delay of about 1 µs), so an absent or stuck controller yields an error instead of
-    /// a hang. Source: OSDev wiki "8042 PS/2 Controller"; IBM PC AT Technical Reference.
+    /// a hang. The device (<see cref="Instance"/>, stage <see cref="DeviceStage.OnDemand"/>: the keyboard driver
+    /// starts it as its parent) holds what <see cref="Initialize"/> found; the static members forward to it.
+    /// Source: OSDev wiki "8042 PS/2 Controller"; IBM PC AT Technical Reference.
     /// </summary>
-    public static class PS2Controller
+    public sealed class PS2Controller : Device
     {
+        private static PS2Controller s_instance;
+        private bool _present;
+        private string _error;
+        private byte _config;
+
+        /// <summary>The 8042 device (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static PS2Controller Instance => s_instance ??= new PS2Controller();
+
+        private PS2Controller() : base("8042 PS/2 controller", DeviceClass.Input) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            bool ok = Initialize();
+            error = Error;
+            return ok;
+        }
+
         /// <summary>Data port (read: output buffer; write: input buffer / device 1).</summary>
         public const ushort DataPort = 0x60;
         /// <summary>Status register (read) / command register (write).</summary>
@@ -36,11 +56,11 @@ namespace Cosmos.HAL
         public const int DefaultTimeout = 50_000;
 
         /// <summary>True after <see cref="Initialize"/> found a working controller.</summary>
-        public static bool IsPresent { get; private set; }
+        public static bool IsPresent => s_instance?._present ?? false;
         /// <summary>Why initialization failed, or null.</summary>
-        public static string Error { get; private set; }
+        public static string Error => s_instance?._error;
         /// <summary>The configuration byte written by <see cref="Initialize"/>.</summary>
-        public static byte Config { get; private set; }
+        public static byte Config => s_instance?._config ?? 0;
 
         /// <summary>
         /// Computes the configuration byte to use from the one read: port 1 and 2 interrupts off,
@@ -57,8 +77,9 @@ namespace Cosmos.HAL
         /// </summary>
         public static bool Initialize()
         {
-            IsPresent = false;
-            Error = null;
+            var c = Instance;
+            c._present = false;
+            c._error = null;
             if (IOPort.Read8(StatusPort) == 0xFF) return Fail("no 8042: status register reads 0xFF");
 
             if (!SendCommand(0xAD)) return Fail("controller does not accept commands (input buffer stays full)");
@@ -77,12 +98,19 @@ namespace Cosmos.HAL
             if (portTest != 0x00) return Fail(string.Concat("port 1 interface test failed: ", HalFormat.Hex(portTest, 2)));
 
             if (!SendCommand(0xAE)) return Fail("could not enable port 1");
-            Config = config;
-            IsPresent = true;
+            c._config = config;
+            c._present = true;
+            c.MarkStarted();
             return true;
         }
 
-        private static bool Fail(string why) { Error = why; return false; }
+        private static bool Fail(string why)
+        {
+            var c = Instance;
+            c._error = why;
+            c.MarkFailed(why);
+            return false;
+        }
 
         /// <summary>Reads and drops up to 64 pending bytes.</summary>
         public static void Flush()

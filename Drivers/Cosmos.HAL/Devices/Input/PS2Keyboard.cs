@@ -1,4 +1,5 @@
 using System;
+using Cosmos.HAL.Devices.Input;
 
 namespace Cosmos.HAL
 {
@@ -6,25 +7,51 @@ namespace Cosmos.HAL
     /// Polled PS/2 keyboard on 8042 port 1 with scan code translation to set 1, decoded by
     /// <see cref="ScanCodeSet1Decoder"/> (US layout). Keyboard commands: 0xFF reset (ACK 0xFA then
     /// self-test 0xAA), 0xF0 0x02 select set 2 (translated to set 1 by the controller), 0xF4 enable
-    /// scanning, 0xED set LEDs. Source: OSDev wiki "PS/2 Keyboard".
+    /// scanning, 0xED set LEDs. The device (<see cref="Instance"/>, stage <see cref="DeviceStage.Platform"/>,
+    /// child of <see cref="PS2Controller"/>) holds the decoder, the queue of bytes that arrived during commands and
+    /// what <see cref="Initialize"/> found; starting it is <see cref="Initialize"/>. The static members forward to it.
+    /// Source: OSDev wiki "PS/2 Keyboard".
     /// </summary>
-    public static class PS2Keyboard
+    public sealed class PS2Keyboard : Device
     {
         private const byte Ack = 0xFA, Resend = 0xFE;
 
-        private static ScanCodeSet1Decoder s_decoder;
-        private static readonly byte[] s_pending = new byte[16];
-        private static int s_pendingHead, s_pendingCount;
+        private static PS2Keyboard s_instance;
+        private ScanCodeSet1Decoder _decoder;
+        private readonly byte[] _pending = new byte[16];
+        private int _pendingHead, _pendingCount;
+        private bool _present;
+        private string _error, _warning;
+
+        /// <summary>The keyboard device (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static PS2Keyboard Instance => s_instance ??= new PS2Keyboard();
+
+        private PS2Keyboard() : base("PS/2 keyboard", DeviceClass.Input, DeviceStage.Platform, parent: PS2Controller.Instance) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            bool ok = Initialize();
+            error = Error;
+            return ok;
+        }
 
         /// <summary>True when the controller and a keyboard answered during <see cref="Initialize"/>.</summary>
-        public static bool IsPresent { get; private set; }
+        public static bool IsPresent => s_instance?._present ?? false;
         /// <summary>Why the keyboard is unavailable, or null.</summary>
-        public static string Error { get; private set; }
+        public static string Error => s_instance?._error;
         /// <summary>Non-fatal setup problems (e.g. scan code set command refused), or null.</summary>
-        public static string Warning { get; private set; }
+        public static string Warning => s_instance?._warning;
 
         /// <summary>The decoder holding modifier and lock state.</summary>
-        public static ScanCodeSet1Decoder Decoder => s_decoder ??= new ScanCodeSet1Decoder();
+        public static ScanCodeSet1Decoder Decoder
+        {
+            get
+            {
+                var k = Instance;
+                return k._decoder ??= new ScanCodeSet1Decoder();
+            }
+        }
 
         /// <summary>
         /// Initializes the 8042 (<see cref="PS2Controller.Initialize"/>), resets the keyboard,
@@ -34,29 +61,38 @@ namespace Cosmos.HAL
         /// </summary>
         public static bool Initialize()
         {
-            IsPresent = false;
-            Error = null;
-            Warning = null;
-            s_pendingCount = 0;
+            var k = Instance;
+            k._present = false;
+            k._error = null;
+            k._warning = null;
+            k._pendingCount = 0;
             Decoder.Reset();
-            if (!PS2Controller.Initialize()) { Error = PS2Controller.Error; return false; }
+            if (!PS2Controller.Initialize()) return k.Fail(PS2Controller.Error);
 
-            if (!DeviceCommand(0xFF)) { Error = "keyboard did not acknowledge reset (0xFF): no keyboard on port 1?"; return false; }
+            if (!DeviceCommand(0xFF)) return k.Fail("keyboard did not acknowledge reset (0xFF): no keyboard on port 1?");
             bool passed = false;
             for (int i = 0; i < 4; i++)
             {
                 if (!PS2Controller.TryWaitRead(out byte r, 1_000_000)) break;
                 if (r == 0xAA) { passed = true; break; }
-                if (r == 0xFC || r == 0xFD) { Error = string.Concat("keyboard self-test failed: ", HalFormat.Hex(r, 2)); return false; }
+                if (r == 0xFC || r == 0xFD) return k.Fail(string.Concat("keyboard self-test failed: ", HalFormat.Hex(r, 2)));
             }
-            if (!passed) Warning = "keyboard did not report self-test completion (0xAA)";
+            if (!passed) k._warning = "keyboard did not report self-test completion (0xAA)";
 
             if (!DeviceCommand(0xF0) || !DeviceCommand(0x02))
-                Warning = string.Concat(Warning == null ? "" : string.Concat(Warning, "; "), "keyboard refused 'select scan code set 2'");
-            if (!DeviceCommand(0xF4)) { Error = "keyboard did not acknowledge 'enable scanning' (0xF4)"; return false; }
-            IsPresent = true;
+                k._warning = string.Concat(k._warning == null ? "" : string.Concat(k._warning, "; "), "keyboard refused 'select scan code set 2'");
+            if (!DeviceCommand(0xF4)) return k.Fail("keyboard did not acknowledge 'enable scanning' (0xF4)");
+            k._present = true;
+            k.MarkStarted();
             UpdateLeds();
             return true;
+        }
+
+        private bool Fail(string why)
+        {
+            _error = why;
+            MarkFailed(why);
+            return false;
         }
 
         /// <summary>
@@ -94,11 +130,12 @@ namespace Cosmos.HAL
         /// <summary>Next raw byte from the keyboard (queued or from the controller), port 2 data skipped; never blocks.</summary>
         public static bool TryReadScanCode(out byte code)
         {
-            if (s_pendingCount > 0)
+            var k = s_instance;
+            if (k != null && k._pendingCount > 0)
             {
-                code = s_pending[s_pendingHead];
-                s_pendingHead = (s_pendingHead + 1) % s_pending.Length;
-                s_pendingCount--;
+                code = k._pending[k._pendingHead];
+                k._pendingHead = (k._pendingHead + 1) % k._pending.Length;
+                k._pendingCount--;
                 return true;
             }
             for (int i = 0; i < 16; i++)
@@ -131,9 +168,10 @@ namespace Cosmos.HAL
 
         private static void Enqueue(byte b)
         {
-            if (s_pendingCount == s_pending.Length) return; // full: drop the newest byte
-            s_pending[(s_pendingHead + s_pendingCount) % s_pending.Length] = b;
-            s_pendingCount++;
+            var k = Instance;
+            if (k._pendingCount == k._pending.Length) return; // full: drop the newest byte
+            k._pending[(k._pendingHead + k._pendingCount) % k._pending.Length] = b;
+            k._pendingCount++;
         }
     }
 }

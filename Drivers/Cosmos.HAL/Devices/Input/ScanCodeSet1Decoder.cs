@@ -1,6 +1,6 @@
 using System;
 
-namespace Cosmos.HAL
+namespace Cosmos.HAL.Devices.Input
 {
     /// <summary>
     /// Turns PS/2 scan code set 1 bytes (what an 8042 with translation enabled delivers) into

@@ -35,9 +35,12 @@ namespace Cosmos.HAL
     /// 16550 UART, polled (Cosmos API name). Registers at base+0..7: RBR/THR (DLL when
     /// LCR.DLAB=1), IER (DLM), IIR/FCR, LCR, MCR, LSR, MSR, SCR. <see cref="Initialize(uint)"/> sets
     /// 8 data bits, no parity, 1 stop bit, FIFOs on, interrupts off. Text is sent as UTF-8.
+    /// One instance per port; COM1 is the registered device <see cref="Com1"/> (stage
+    /// <see cref="DeviceStage.Console"/>, the first device started at boot). Starting the device
+    /// (<see cref="Device.Start"/>) is <see cref="Initialize(uint)"/> at 115200 bit/s.
     /// Source: TI/National PC16550D datasheet; OSDev wiki "Serial Ports".
     /// </summary>
-    public sealed class SerialPort
+    public sealed class SerialPort : Device
     {
         /// <summary>UART input clock divided by 16: the rate for divisor 1, in bit/s.</summary>
         public const uint BaseRate = 115200;
@@ -62,25 +65,66 @@ namespace Cosmos.HAL
         /// <summary>Bytes dropped because the transmitter stayed busy (cable flow control, broken UART).</summary>
         public ulong DroppedBytes { get; private set; }
 
-        /// <summary>A port object for <paramref name="port"/>; call <see cref="Initialize(uint)"/> before use.</summary>
-        public SerialPort(COMPort port = COMPort.COM1) { BaseAddress = (ushort)port; }
+        /// <summary>A port object for <paramref name="port"/> (not registered); call <see cref="Initialize(uint)"/> or <see cref="Device.Start"/> before use.</summary>
+        public SerialPort(COMPort port = COMPort.COM1) : this((ushort)port, DeviceStage.OnDemand) { }
 
-        /// <summary>A port object for an arbitrary I/O base.</summary>
-        public SerialPort(ushort baseAddress) { BaseAddress = baseAddress; }
+        /// <summary>A port object for an arbitrary I/O base (not registered).</summary>
+        public SerialPort(ushort baseAddress) : this(baseAddress, DeviceStage.OnDemand) { }
 
-        /// <summary>COM1, created and initialized at 115200 8N1 on first use.</summary>
+        private SerialPort(ushort baseAddress, DeviceStage stage)
+            : base(NameFor(baseAddress), DeviceClass.Serial, stage)
+        {
+            BaseAddress = baseAddress;
+        }
+
+        /// <summary>"COM1".."COM4" for the standard bases, else "16550 at 0x...".</summary>
+        public static string NameFor(ushort baseAddress) => baseAddress switch
+        {
+            (ushort)COMPort.COM1 => "COM1",
+            (ushort)COMPort.COM2 => "COM2",
+            (ushort)COMPort.COM3 => "COM3",
+            (ushort)COMPort.COM4 => "COM4",
+            _ => string.Concat("16550 at ", HalFormat.Hex(baseAddress)),
+        };
+
+        /// <summary>
+        /// COM1 as registered in <see cref="DeviceRegistry"/> (registered on first use when the platform has not done
+        /// so yet), started (115200 8N1) on first use. Check <see cref="IsPresent"/>: without a UART writes are dropped.
+        /// </summary>
         public static SerialPort Com1
         {
             get
             {
-                if (s_com1 == null)
-                {
-                    var p = new SerialPort(COMPort.COM1);
-                    p.Initialize();
-                    s_com1 = p;
-                }
+                var p = s_com1 ?? RegisterCom1();
+                if (p.State == DeviceState.NotStarted) p.Start();
+                return p;
+            }
+        }
+
+        /// <summary>Registers COM1 (stage <see cref="DeviceStage.Console"/>) unless it is; returns it, not started.</summary>
+        internal static SerialPort RegisterCom1()
+        {
+            if (s_com1 != null)
+            {
+                if (!s_com1.IsRegistered) DeviceRegistry.Register(s_com1);
                 return s_com1;
             }
+            var p = DeviceRegistry.Find("COM1") as SerialPort;
+            if (p == null)
+            {
+                p = new SerialPort((ushort)COMPort.COM1, DeviceStage.Console);
+                DeviceRegistry.Register(p);
+            }
+            s_com1 = p;
+            return p;
+        }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            bool ok = Initialize(BaseRate);
+            error = Error;
+            return ok;
         }
 
         /// <summary>Divisor latch value for <paramref name="bitsPerSecond"/>; 0 when it does not divide 115200 exactly.</summary>
@@ -94,7 +138,8 @@ namespace Cosmos.HAL
         /// Detects and programs the UART: scratch register test (writes 0x5A/0xA5 to SCR), then
         /// 8N1 at <paramref name="bitsPerSecond"/> with FIFOs enabled and cleared (14-byte
         /// trigger), interrupts off, then an internal loopback test (MCR bit 4) with byte 0xAE,
-        /// then normal mode with DTR and RTS set. Returns <see cref="IsPresent"/>.
+        /// then normal mode with DTR and RTS set. Returns <see cref="IsPresent"/> and sets the device's
+        /// <see cref="Device.State"/> accordingly.
         /// </summary>
         /// <exception cref="ArgumentException">The rate does not divide 115200.</exception>
         public bool Initialize(uint bitsPerSecond = BaseRate)
@@ -108,7 +153,7 @@ namespace Cosmos.HAL
             byte s1 = In(SCR);
             Out(SCR, 0xA5);
             byte s2 = In(SCR);
-            if (s1 != 0x5A || s2 != 0xA5) { Error = string.Concat("no UART at ", HalFormat.Hex(BaseAddress), " (scratch register test failed)"); return false; }
+            if (s1 != 0x5A || s2 != 0xA5) { Error = string.Concat("no UART at ", HalFormat.Hex(BaseAddress), " (scratch register test failed)"); MarkFailed(Error); return false; }
 
             Out(IER, 0x00);
             Out(LCR, 0x80);                    // DLAB
@@ -126,10 +171,11 @@ namespace Cosmos.HAL
                 if ((In(LSR) & LsrDataReady) != 0) { echoed = In(RBR) == 0xAE; break; }
                 IOPort.Wait();
             }
-            if (!echoed) { Out(MCR, 0x03); Error = string.Concat("UART at ", HalFormat.Hex(BaseAddress), " failed the loopback test"); return false; }
+            if (!echoed) { Out(MCR, 0x03); Error = string.Concat("UART at ", HalFormat.Hex(BaseAddress), " failed the loopback test"); MarkFailed(Error); return false; }
 
             Out(MCR, 0x03);                    // normal operation: DTR, RTS (OUT2 off: no IRQ yet)
             IsPresent = true;
+            MarkStarted();
             return true;
         }
 

@@ -8,11 +8,20 @@ namespace Cosmos.HAL
     /// 1,193,182 Hz (14.31818 MHz / 12). Ports: 0x40-0x42 channel 0-2 data, 0x43 mode/command;
     /// port 0x61 bit 0 gates channel 2, bit 1 connects it to the speaker, bit 5 reads OUT2.
     /// Delays use channel 2 in mode 0 (interrupt on terminal count) as a one-shot, so channel 0
-    /// stays free for the timer interrupt later. Source: Intel 82C54 datasheet; OSDev wiki
+    /// stays free for the timer interrupt later. The PIT needs no setup: its device
+    /// (<see cref="Instance"/>, stage <see cref="DeviceStage.Clocks"/>, first) starts by doing nothing,
+    /// and the members are static (one 8254 per PC, no state). Source: Intel 82C54 datasheet; OSDev wiki
     /// "Programmable Interval Timer".
     /// </summary>
-    public static class PIT
+    public sealed class PIT : Device
     {
+        private static PIT s_instance;
+
+        /// <summary>The PIT's registry entry (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static PIT Instance => s_instance ??= new PIT();
+
+        private PIT() : base("PIT", DeviceClass.Timer, DeviceStage.Clocks, startOrder: 0) { }
+
         /// <summary>PIT input clock in Hz.</summary>
         public const uint Frequency = 1_193_182;
         /// <summary>Cosmos name for <see cref="Frequency"/>.</summary>

@@ -1,40 +1,27 @@
 using System;
 using Cosmos.Core;
+using Cosmos.HAL.Devices.Timers;
 
 namespace Cosmos.HAL
 {
-    /// <summary>Raw CMOS clock registers as read (before BCD/12-hour decoding).</summary>
-    public struct RtcRegisters
-    {
-        /// <summary>Register 0x00.</summary>
-        public byte Second;
-        /// <summary>Register 0x02.</summary>
-        public byte Minute;
-        /// <summary>Register 0x04 (bit 7 = PM in 12-hour mode).</summary>
-        public byte Hour;
-        /// <summary>Register 0x06 (1 = Sunday).</summary>
-        public byte DayOfWeek;
-        /// <summary>Register 0x07.</summary>
-        public byte Day;
-        /// <summary>Register 0x08.</summary>
-        public byte Month;
-        /// <summary>Register 0x09 (two digits).</summary>
-        public byte Year;
-        /// <summary>The century register named by the FADT CENTURY field, or 0 when there is none.</summary>
-        public byte Century;
-        /// <summary>Status register B: bit 1 = 24-hour mode, bit 2 = binary (not BCD).</summary>
-        public byte StatusB;
-    }
-
     /// <summary>
     /// MC146818-compatible real-time clock in CMOS (Cosmos API name): index port 0x70, data
     /// port 0x71. Values are read twice until equal, outside an update cycle (status A bit 7).
     /// The century comes from the CMOS register named by the FADT CENTURY field when ACPI
-    /// provides one, else 20xx is assumed. Source: Motorola MC146818 datasheet; ACPI 6.5 §5.2.9;
+    /// provides one, else 20xx is assumed. The clock runs by itself: its device (<see cref="Instance"/>,
+    /// stage <see cref="DeviceStage.Clocks"/>, after the TSC) starts by doing nothing, and the members are
+    /// static (one CMOS per PC, no state). Source: Motorola MC146818 datasheet; ACPI 6.5 §5.2.9;
     /// OSDev wiki "CMOS".
     /// </summary>
-    public static class RTC
+    public sealed class RTC : Device
     {
+        private static RTC s_instance;
+
+        /// <summary>The RTC's registry entry (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static RTC Instance => s_instance ??= new RTC();
+
+        private RTC() : base("RTC", DeviceClass.Timer, DeviceStage.Clocks, startOrder: 20) { }
+
         /// <summary>Converts a packed BCD byte (0x59 → 59).</summary>
         public static byte FromBcd(byte bcd) => (byte)((bcd >> 4) * 10 + (bcd & 0x0F));
 

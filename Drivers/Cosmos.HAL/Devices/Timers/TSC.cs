@@ -1,19 +1,38 @@
 using System;
 using Cosmos.Core;
 
-namespace Cosmos.HAL
+namespace Cosmos.HAL.Devices.Timers
 {
     /// <summary>
     /// Time-stamp counter as a clock. <see cref="Calibrate"/> measures TSC ticks against PIT
     /// channel 2 one-shots (best of several windows: the shortest delta has the least polling and
     /// emulation noise). Then <see cref="Uptime"/> and the conversions turn RDTSC values into time.
     /// Assumes an invariant TSC (CPUID 8000_0007h EDX bit 8, see <see cref="IsInvariant"/>);
-    /// without one, frequency changes make readings drift. Source: Intel SDM Vol. 3B §18.17.
+    /// without one, frequency changes make readings drift. The device (<see cref="Instance"/>, stage
+    /// <see cref="DeviceStage.Clocks"/>, after the PIT) holds the measured frequency; starting it is
+    /// <see cref="Calibrate"/> with the defaults. The static members forward to it and never allocate
+    /// (reading <see cref="Frequency"/> before the device exists gives 0). Source: Intel SDM Vol. 3B §18.17.
     /// </summary>
-    public static class TSC
+    public sealed class TSC : Device
     {
+        private static TSC s_instance;
+        private ulong _frequency;
+
+        /// <summary>The TSC's registry entry (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static TSC Instance => s_instance ??= new TSC();
+
+        private TSC() : base("TSC", DeviceClass.Timer, DeviceStage.Clocks, startOrder: 10) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            Calibrate();
+            error = null;
+            return true;
+        }
+
         /// <summary>Measured frequency in Hz; 0 until <see cref="Calibrate"/> ran.</summary>
-        public static ulong Frequency { get; private set; }
+        public static ulong Frequency => s_instance?._frequency ?? 0;
         /// <summary>True after a successful <see cref="Calibrate"/>.</summary>
         public static bool IsCalibrated => Frequency != 0;
 
@@ -55,7 +74,9 @@ namespace Cosmos.HAL
             }
             ulong f = ComputeFrequency(best, ticks);
             if (f == 0) throw new InvalidOperationException("TSC: counter did not advance during PIT calibration");
-            Frequency = f;
+            var tsc = Instance;
+            tsc._frequency = f;
+            tsc.MarkStarted();
             return f;
         }
 

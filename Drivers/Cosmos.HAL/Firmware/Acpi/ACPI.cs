@@ -2,134 +2,143 @@ using System;
 using System.Collections.Generic;
 using Cosmos.Core;
 using Cosmos.Core.Memory;
+using Cosmos.HAL.Firmware.Acpi;
 
 namespace Cosmos.HAL
 {
-    /// <summary>One ACPI table seen while walking the RSDT/XSDT (plus the DSDT), for diagnostics.</summary>
-    public sealed class AcpiTableInfo
-    {
-        /// <summary>4-character signature ("????" when unreadable).</summary>
-        public string Signature;
-        /// <summary>Physical address of the table header.</summary>
-        public ulong Address;
-        /// <summary>Length from the header, in bytes (0 when unreadable).</summary>
-        public uint Length;
-        /// <summary>Header revision.</summary>
-        public byte Revision;
-        /// <summary>OEM ID from the header.</summary>
-        public string OemId;
-        /// <summary>OEM table ID from the header.</summary>
-        public string OemTableId;
-        /// <summary>True when the checksum over Length bytes is zero.</summary>
-        public bool ChecksumValid;
-        /// <summary>Why the table is unusable or suspicious, or null.</summary>
-        public string Error;
-    }
-
     /// <summary>
-    /// ACPI table discovery, S5 soft-off and reset (Cosmos API name <c>ACPI</c>). No AML
-    /// interpreter: \_S5_ is decoded from the DSDT/SSDT byte code, so \_PTS/\_GTS are not run.
-    /// Call <see cref="Initialize"/> (or <see cref="Start"/>) once the heap is up. Never throws
-    /// while parsing: problems land in <see cref="Error"/>/<see cref="Warnings"/>.
-    /// Sources: ACPI 6.5 §5.2.5 (finding the RSDP), §5.2.9 (FADT), §4.8.3 (PM1 control:
-    /// SCI_EN bit 0, SLP_TYPx bits 10-12, SLP_EN bit 13), §4.8.3.6 (reset register),
-    /// §4.8.3.7 (sleep control register), §16.1.6/§7.4.2 (entering S5).
+    /// ACPI table discovery (Cosmos API name <c>ACPI</c>): the RSDP, the RSDT/XSDT and every table it lists, the
+    /// FADT, the DSDT with \_S5_ (scanned by <see cref="AmlScanner"/>, no AML interpreter, so \_PTS/\_GTS are not
+    /// run) and the MADT's address. Table parsing is <see cref="AcpiParser"/>; S5, reset and ACPI mode are
+    /// <see cref="AcpiPower"/>. The device (<see cref="Instance"/>, stage <see cref="DeviceStage.Firmware"/>) holds
+    /// what was found; starting it is <see cref="Initialize"/> (needs the heap), and it counts as started when an
+    /// RSDP and a valid RSDT/XSDT were found. The static members forward to it. Never throws while parsing:
+    /// problems land in <see cref="Error"/>/<see cref="Warnings"/>.
+    /// Sources: ACPI 6.5 §5.2.5 (finding the RSDP), §5.2.7/§5.2.8 (RSDT/XSDT), §5.2.9 (FADT).
     /// </summary>
-    public static unsafe class ACPI
+    public sealed unsafe class ACPI : Device
     {
-        private const ushort SciEnable = 1 << 0;
-        private const ushort SlpTypMask = 7 << 10;
-        private const ushort SlpEnable = 1 << 13;
+        private static ACPI s_instance;
 
-        private static bool s_initialized;
-        private static bool s_available;
-        private static string s_error;
-        private static List<string> s_warnings;
-        private static List<AcpiTableInfo> s_tables;
+        private bool _initialized;
+        private bool _available;
+        private string _error;
+        private List<string> _warnings;
+        private List<AcpiTableInfo> _tables;
+        private AcpiRsdp _rsdp;
+        private ulong _rsdpAddress;
+        private string _rsdpSource;
+        private ulong _rootTableAddress;
+        private bool _usingXsdt;
+        private AcpiFadt _fadt;
+        private ulong _fadtAddress;
+        private ulong _dsdtAddress;
+        private ulong _madtAddress;
+        private bool _hasS5;
+        private AcpiSleepType _s5;
+        private string _s5Source;
+        private string _s5Error;
+
+        /// <summary>The ACPI device (created on first use; registered by <see cref="PcPlatform"/>).</summary>
+        public static ACPI Instance => s_instance ??= new ACPI();
+
+        private ACPI() : base("ACPI", DeviceClass.Firmware, DeviceStage.Firmware) { }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            bool ok = Load();
+            error = ok ? null : _error;
+            return ok;
+        }
 
         /// <summary>True after <see cref="Initialize"/> ran (successfully or not).</summary>
-        public static bool IsInitialized => s_initialized;
+        public static bool IsInitialized => s_instance?._initialized ?? false;
         /// <summary>True when an RSDP and a valid RSDT/XSDT were found.</summary>
-        public static bool IsAvailable => s_available;
+        public static bool IsAvailable => s_instance?._available ?? false;
         /// <summary>The reason ACPI is unavailable or the FADT unusable, or null.</summary>
-        public static string Error => s_error;
+        public static string Error => s_instance?._error;
         /// <summary>Non-fatal problems (bad checksums, unreadable entries, missing \_S5_ ...). Empty before Initialize.</summary>
-        public static IReadOnlyList<string> Warnings => (IReadOnlyList<string>)s_warnings ?? Array.Empty<string>();
+        public static IReadOnlyList<string> Warnings => (IReadOnlyList<string>)s_instance?._warnings ?? Array.Empty<string>();
         /// <summary>Every table referenced by the root table, plus the DSDT. Empty before Initialize.</summary>
-        public static IReadOnlyList<AcpiTableInfo> Tables => (IReadOnlyList<AcpiTableInfo>)s_tables ?? Array.Empty<AcpiTableInfo>();
+        public static IReadOnlyList<AcpiTableInfo> Tables => (IReadOnlyList<AcpiTableInfo>)s_instance?._tables ?? Array.Empty<AcpiTableInfo>();
 
         /// <summary>The decoded RSDP, or null.</summary>
-        public static AcpiRsdp Rsdp { get; private set; }
+        public static AcpiRsdp Rsdp => s_instance?._rsdp;
         /// <summary>Address the RSDP was read from (inside the Multiboot2 tag when it came from the boot loader).</summary>
-        public static ulong RsdpAddress { get; private set; }
+        public static ulong RsdpAddress => s_instance?._rsdpAddress ?? 0;
         /// <summary>Where the RSDP came from: "Multiboot2 tag 15", "Multiboot2 tag 14", "EBDA", "BIOS area 0xE0000-0xFFFFF".</summary>
-        public static string RsdpSource { get; private set; }
+        public static string RsdpSource => s_instance?._rsdpSource;
         /// <summary>Physical address of the root table in use.</summary>
-        public static ulong RootTableAddress { get; private set; }
+        public static ulong RootTableAddress => s_instance?._rootTableAddress ?? 0;
         /// <summary>True when the XSDT is in use, false for the RSDT.</summary>
-        public static bool UsingXsdt { get; private set; }
+        public static bool UsingXsdt => s_instance?._usingXsdt ?? false;
         /// <summary>The decoded FADT, or null when missing or malformed.</summary>
-        public static AcpiFadt FADT { get; private set; }
+        public static AcpiFadt FADT => s_instance?._fadt;
         /// <summary>Physical address of the FADT ("FACP"), or 0.</summary>
-        public static ulong FadtAddress { get; private set; }
+        public static ulong FadtAddress => s_instance?._fadtAddress ?? 0;
         /// <summary>Physical address of the DSDT, or 0.</summary>
-        public static ulong DsdtAddress { get; private set; }
+        public static ulong DsdtAddress => s_instance?._dsdtAddress ?? 0;
         /// <summary>Physical address of the MADT ("APIC") for the APIC driver, or 0.</summary>
-        public static ulong MadtAddress { get; private set; }
+        public static ulong MadtAddress => s_instance?._madtAddress ?? 0;
         /// <summary>True when \_S5_ was decoded.</summary>
-        public static bool HasS5 { get; private set; }
+        public static bool HasS5 => s_instance?._hasS5 ?? false;
         /// <summary>SLP_TYPa/SLP_TYPb for S5 (valid when <see cref="HasS5"/>).</summary>
-        public static AcpiSleepType S5 { get; private set; }
+        public static AcpiSleepType S5 => s_instance?._s5 ?? default;
         /// <summary>Which table held \_S5_ ("DSDT" or "SSDT at 0x...").</summary>
-        public static string S5Source { get; private set; }
+        public static string S5Source => s_instance?._s5Source;
         /// <summary>Why \_S5_ could not be decoded, or null.</summary>
-        public static string S5Error { get; private set; }
-
-        /// <summary>Cosmos name for <see cref="Initialize"/>.</summary>
-        public static bool Start() => Initialize();
+        public static string S5Error => s_instance?._s5Error;
 
         /// <summary>
         /// Finds the RSDP (Multiboot2 tag 15, then 14, then the EBDA and 0xE0000-0xFFFFF scan),
         /// validates and walks the XSDT (or RSDT), decodes the FADT, locates the DSDT and MADT
-        /// and decodes \_S5_. Idempotent. Returns <see cref="IsAvailable"/>.
+        /// and decodes \_S5_. Idempotent (a failed search is not repeated). Returns <see cref="IsAvailable"/>.
         /// </summary>
         public static bool Initialize()
         {
-            if (s_initialized) return s_available;
-            s_initialized = true;
-            s_warnings = new List<string>();
-            s_tables = new List<AcpiTableInfo>();
+            var acpi = Instance;
+            if (acpi.State == DeviceState.NotStarted) acpi.Start();
+            return acpi._available;
+        }
 
-            if (!FindRsdp()) { if (s_error == null) s_error = "no valid RSDP found (Multiboot2 tags 14/15, EBDA, 0xE0000-0xFFFFF)"; return false; }
+        private bool Load()
+        {
+            if (_initialized) return _available;
+            _initialized = true;
+            _warnings = new List<string>();
+            _tables = new List<AcpiTableInfo>();
+
+            if (!FindRsdp()) { if (_error == null) _error = "no valid RSDP found (Multiboot2 tags 14/15, EBDA, 0xE0000-0xFFFFF)"; return false; }
             if (!LoadRootTable(out ulong[] entries)) return false;
-            s_available = true;
+            _available = true;
 
             ulong fadt = 0;
             for (int i = 0; i < entries.Length; i++)
             {
                 var info = Describe(entries[i]);
-                s_tables.Add(info);
+                _tables.Add(info);
                 if (info.Error != null) { Warn(string.Concat("table entry ", HalFormat.Dec((ulong)i), " at ", HalFormat.Hex(entries[i]), ": ", info.Error)); continue; }
                 if (!info.ChecksumValid) Warn(string.Concat(info.Signature, " at ", HalFormat.Hex(info.Address), ": checksum is not zero (used anyway)"));
                 if (info.Signature == "FACP" && fadt == 0) fadt = info.Address;
-                if (info.Signature == "APIC" && MadtAddress == 0) MadtAddress = info.Address;
+                if (info.Signature == "APIC" && _madtAddress == 0) _madtAddress = info.Address;
             }
 
-            if (fadt == 0) { s_error = "no FADT (\"FACP\") in the root table"; return true; }
-            FadtAddress = fadt;
+            if (fadt == 0) { _error = "no FADT (\"FACP\") in the root table"; return true; }
+            _fadtAddress = fadt;
             if (!AcpiParser.TryParseFadt(TableSpan(fadt), out var f, out string err, ignoreChecksum: true))
             {
-                s_error = err;
+                _error = err;
                 return true;
             }
-            FADT = f;
+            _fadt = f;
             LoadDsdtAndS5(f);
             return true;
         }
 
-        private static void Warn(string s) => s_warnings.Add(s);
+        private void Warn(string s) => _warnings.Add(s);
 
-        private static bool FindRsdp()
+        private bool FindRsdp()
         {
             string problems = null;
             uint[] tags = { Multiboot2.TagAcpiNewRsdp, Multiboot2.TagAcpiOldRsdp };
@@ -161,11 +170,11 @@ namespace Cosmos.HAL
             }
             if (ScanRegion(ebdaStart, ebdaEnd, "EBDA", ref problems)) return true;
             if (ScanRegion(0xE0000, 0x100000, "BIOS area 0xE0000-0xFFFFF", ref problems)) return true;
-            if (problems != null) s_error = string.Concat("no valid RSDP: ", problems);
+            if (problems != null) _error = string.Concat("no valid RSDP: ", problems);
             return false;
         }
 
-        private static bool ScanRegion(ulong start, ulong end, string name, ref string problems)
+        private bool ScanRegion(ulong start, ulong end, string name, ref string problems)
         {
             if (!IsReadable(start, end - start)) return false;
             var region = new ReadOnlySpan<byte>((void*)start, (int)(end - start));
@@ -175,23 +184,24 @@ namespace Cosmos.HAL
             return false;
         }
 
-        private static void SetRsdp(AcpiRsdp r, ulong address, string source)
+        private void SetRsdp(AcpiRsdp r, ulong address, string source)
         {
-            Rsdp = r; RsdpAddress = address; RsdpSource = source;
+            _rsdp = r; _rsdpAddress = address; _rsdpSource = source;
         }
 
-        private static bool LoadRootTable(out ulong[] entries)
+        private bool LoadRootTable(out ulong[] entries)
         {
             entries = null;
             string err;
-            if (Rsdp.Revision >= 2 && Rsdp.XsdtAddress != 0)
+            var rsdp = _rsdp;
+            if (rsdp.Revision >= 2 && rsdp.XsdtAddress != 0)
             {
-                if (TryRoot(Rsdp.XsdtAddress, true, out entries, out err)) { RootTableAddress = Rsdp.XsdtAddress; UsingXsdt = true; return true; }
-                Warn(string.Concat("XSDT at ", HalFormat.Hex(Rsdp.XsdtAddress), " unusable (", err, "); falling back to the RSDT"));
+                if (TryRoot(rsdp.XsdtAddress, true, out entries, out err)) { _rootTableAddress = rsdp.XsdtAddress; _usingXsdt = true; return true; }
+                Warn(string.Concat("XSDT at ", HalFormat.Hex(rsdp.XsdtAddress), " unusable (", err, "); falling back to the RSDT"));
             }
-            if (Rsdp.RsdtAddress == 0) { s_error = "RSDP has no usable RSDT/XSDT address"; return false; }
-            if (TryRoot(Rsdp.RsdtAddress, false, out entries, out err)) { RootTableAddress = Rsdp.RsdtAddress; UsingXsdt = false; return true; }
-            s_error = string.Concat("RSDT at ", HalFormat.Hex(Rsdp.RsdtAddress), ": ", err);
+            if (rsdp.RsdtAddress == 0) { _error = "RSDP has no usable RSDT/XSDT address"; return false; }
+            if (TryRoot(rsdp.RsdtAddress, false, out entries, out err)) { _rootTableAddress = rsdp.RsdtAddress; _usingXsdt = false; return true; }
+            _error = string.Concat("RSDT at ", HalFormat.Hex(rsdp.RsdtAddress), ": ", err);
             return false;
         }
 
@@ -242,7 +252,7 @@ namespace Cosmos.HAL
             return true;
         }
 
-        private static void LoadDsdtAndS5(AcpiFadt f)
+        private void LoadDsdtAndS5(AcpiFadt f)
         {
             ulong dsdt = f.DsdtAddress;
             string problem = null;
@@ -257,46 +267,47 @@ namespace Cosmos.HAL
                     span = TableSpan(dsdt);
                 }
                 var info = Describe(dsdt);
-                s_tables.Add(info);
+                _tables.Add(info);
                 if (span.IsEmpty || info.Signature != "DSDT")
                     problem = string.Concat("DSDT at ", HalFormat.Hex(dsdt), " is not a readable \"DSDT\" table", info.Error != null ? string.Concat(" (", info.Error, ")") : "");
                 else
                 {
-                    DsdtAddress = dsdt;
+                    _dsdtAddress = dsdt;
                     if (!info.ChecksumValid) Warn("DSDT: checksum is not zero (used anyway)");
-                    if (AcpiParser.TryFindS5(span.Slice(AcpiTableHeader.Size), out var s5, out string err))
+                    if (AmlScanner.TryFindS5(span.Slice(AcpiTableHeader.Size), out var s5, out string err))
                     {
-                        S5 = s5; HasS5 = true; S5Source = "DSDT";
+                        _s5 = s5; _hasS5 = true; _s5Source = "DSDT";
                         return;
                     }
                     problem = string.Concat("DSDT: ", err);
                 }
             }
             // Some firmware defines \_S5_ in an SSDT.
-            for (int i = 0; i < s_tables.Count; i++)
+            for (int i = 0; i < _tables.Count; i++)
             {
-                var t = s_tables[i];
+                var t = _tables[i];
                 if (t.Signature != "SSDT" || t.Error != null) continue;
                 var span = TableSpan(t.Address);
                 if (span.IsEmpty) continue;
-                if (AcpiParser.TryFindS5(span.Slice(AcpiTableHeader.Size), out var s5, out _))
+                if (AmlScanner.TryFindS5(span.Slice(AcpiTableHeader.Size), out var s5, out _))
                 {
-                    S5 = s5; HasS5 = true; S5Source = string.Concat("SSDT at ", HalFormat.Hex(t.Address));
+                    _s5 = s5; _hasS5 = true; _s5Source = string.Concat("SSDT at ", HalFormat.Hex(t.Address));
                     return;
                 }
             }
-            S5Error = problem;
+            _s5Error = problem;
             Warn(string.Concat("\\_S5_: ", problem));
         }
 
         /// <summary>Physical address of the <paramref name="index"/>-th table with <paramref name="signature"/> (e.g. "APIC", "HPET", "MCFG"), or 0.</summary>
         public static ulong FindTable(string signature, int index = 0)
         {
-            if (!s_initialized) Initialize();
-            if (s_tables == null) return 0;
-            for (int i = 0; i < s_tables.Count; i++)
+            if (!IsInitialized) Initialize();
+            var tables = Instance._tables;
+            if (tables == null) return 0;
+            for (int i = 0; i < tables.Count; i++)
             {
-                var t = s_tables[i];
+                var t = tables[i];
                 if (t.Error == null && t.Signature == signature && index-- == 0) return t.Address;
             }
             return 0;
@@ -305,112 +316,30 @@ namespace Cosmos.HAL
         /// <summary>The bytes of a table found by <see cref="FindTable"/> (header included), or an empty span.</summary>
         public static ReadOnlySpan<byte> GetTable(string signature, int index = 0) => TableSpan(FindTable(signature, index));
 
-        /// <summary>
-        /// Puts the platform into ACPI mode (ACPI 6.5 §16.3.1): when PM1a_CNT.SCI_EN is clear, writes
-        /// ACPI_ENABLE to SMI_CMD and waits up to 3 s for SCI_EN. True when SCI_EN is set afterwards,
-        /// or when the platform is hardware-reduced or has no SMI_CMD (always in ACPI mode).
-        /// </summary>
-        public static bool Enable(out string error)
-        {
-            error = null;
-            if (!s_initialized) Initialize();
-            var f = FADT;
-            if (f == null) { error = string.Concat("no FADT: ", s_error ?? "ACPI not initialized"); return false; }
-            if (f.HardwareReduced) return true;
-            if (!f.Pm1aControlBlock.IsPresent) { error = "FADT has no PM1a_CNT_BLK"; return false; }
-            if ((AcpiRegisters.Read16(f.Pm1aControlBlock) & SciEnable) != 0) return true;
-            if (f.SmiCommandPort == 0 || f.AcpiEnable == 0) return true; // no legacy mode to leave
-            IOPort.Write8((ushort)f.SmiCommandPort, f.AcpiEnable);
-            for (int i = 0; i < 300; i++)
-            {
-                if ((AcpiRegisters.Read16(f.Pm1aControlBlock) & SciEnable) != 0) return true;
-                PIT.Wait(10);
-            }
-            error = string.Concat("SCI_EN still clear 3 s after writing ", HalFormat.Hex(f.AcpiEnable), " to SMI_CMD ", HalFormat.Hex(f.SmiCommandPort));
-            return false;
-        }
+        /// <summary>Puts the platform into ACPI mode; see <see cref="AcpiPower.Enable"/>.</summary>
+        public static bool Enable(out string error) => AcpiPower.Enable(out error);
 
-        /// <summary>
-        /// Enters S5 (soft off). Legacy platforms: enable ACPI mode, write SLP_TYPa to PM1a_CNT
-        /// (and SLP_TYPb to PM1b_CNT when present), then the same with SLP_EN (16-bit accesses).
-        /// Hardware-reduced platforms: SLP_TYPa (bits 2-4) | SLP_EN (bit 5) to SLEEP_CONTROL_REG.
-        /// Throws <see cref="InvalidOperationException"/> saying why when ACPI, the FADT or \_S5_
-        /// is missing, or when the machine is still running 2 s after the request.
-        /// </summary>
-        public static void Shutdown()
-        {
-            if (!s_initialized) Initialize();
-            var f = FADT;
-            if (f == null) throw new InvalidOperationException(string.Concat("ACPI shutdown impossible: ", s_error ?? "no FADT"));
-            if (!HasS5) throw new InvalidOperationException(string.Concat("ACPI shutdown impossible: \\_S5_ not found (", S5Error ?? "unknown", ")"));
-            byte a = (byte)(S5.SlpTypA & 7), b = (byte)(S5.SlpTypB & 7);
-            string what;
-            if (f.HardwareReduced)
-            {
-                if (!f.SleepControlRegister.IsPresent) throw new InvalidOperationException("ACPI shutdown impossible: hardware-reduced FADT without SLEEP_CONTROL_REG");
-                if (!AcpiRegisters.Write(f.SleepControlRegister, (ulong)((a << 2) | (1 << 5)), 8, out string err))
-                    throw new InvalidOperationException(string.Concat("ACPI shutdown: ", err));
-                what = string.Concat("SLEEP_CONTROL_REG ", f.SleepControlRegister.ToString());
-            }
-            else
-            {
-                if (!f.Pm1aControlBlock.IsPresent) throw new InvalidOperationException("ACPI shutdown impossible: FADT has no PM1a_CNT_BLK");
-                Enable(out _); // best effort: some firmware ignores SCI_EN for SLP_EN
-                bool hasB = f.Pm1bControlBlock.IsPresent;
-                ushort va = (ushort)((AcpiRegisters.Read16(f.Pm1aControlBlock) & ~(SlpTypMask | SlpEnable)) | (a << 10));
-                ushort vb = hasB ? (ushort)((AcpiRegisters.Read16(f.Pm1bControlBlock) & ~(SlpTypMask | SlpEnable)) | (b << 10)) : (ushort)0;
-                AcpiRegisters.Write16(f.Pm1aControlBlock, va);
-                if (hasB) AcpiRegisters.Write16(f.Pm1bControlBlock, vb);
-                AcpiRegisters.Write16(f.Pm1aControlBlock, (ushort)(va | SlpEnable));
-                if (hasB) AcpiRegisters.Write16(f.Pm1bControlBlock, (ushort)(vb | SlpEnable));
-                what = string.Concat("PM1a_CNT ", f.Pm1aControlBlock.ToString());
-            }
-            for (int i = 0; i < 200; i++) PIT.Wait(10);
-            throw new InvalidOperationException(string.Concat("ACPI shutdown: S5 requested via ", what, " with SLP_TYPa=",
-                HalFormat.Dec((ulong)a), " SLP_TYPb=", HalFormat.Dec((ulong)b), ", but the machine is still running after 2 s"));
-        }
+        /// <summary>Enters S5 (soft off; Cosmos API name); see <see cref="AcpiPower.Shutdown"/>.</summary>
+        /// <exception cref="InvalidOperationException">Why the machine could not be turned off.</exception>
+        public static void Shutdown() => AcpiPower.Shutdown();
 
-        /// <summary>
-        /// Resets the machine: the FADT reset register (RESET_VALUE to RESET_REG in I/O, memory or
-        /// PCI configuration space; ACPI 6.5 §4.8.3.6) when the FADT flags say RESET_REG_SUP, else
-        /// or if that did nothing within 0.5 s, the 8042 reset pulse (0xFE to port 0x64). Throws
-        /// <see cref="InvalidOperationException"/> listing each method's failure when still running.
-        /// </summary>
-        public static void Reboot()
-        {
-            if (!s_initialized) Initialize();
-            string why;
-            var f = FADT;
-            if (f == null) why = string.Concat("no FADT (", s_error ?? "ACPI unavailable", ")");
-            else if (!f.ResetSupported) why = "FADT does not advertise RESET_REG_SUP";
-            else if (!AcpiRegisters.Write(f.ResetRegister, f.ResetValue, 8, out string err)) why = string.Concat("reset register: ", err);
-            else
-            {
-                PIT.Wait(500);
-                why = string.Concat("writing ", HalFormat.Hex(f.ResetValue), " to reset register ", f.ResetRegister.ToString(), " did not reset");
-            }
-
-            if (PS2Controller.TryPulseReset(out string kbcErr))
-            {
-                PIT.Wait(500);
-                why = string.Concat(why, "; 8042 reset pulse did not reset");
-            }
-            else why = string.Concat(why, "; ", kbcErr);
-            throw new InvalidOperationException(string.Concat("Reboot failed: ", why));
-        }
+        /// <summary>Resets the machine (Cosmos API name); see <see cref="AcpiPower.Reboot"/>.</summary>
+        /// <exception cref="InvalidOperationException">Why every reset method failed.</exception>
+        public static void Reboot() => AcpiPower.Reboot();
 
         /// <summary>Human-readable lines describing what was found (for a shell diagnostics command).</summary>
         public static List<string> GetDiagnostics()
         {
-            if (!s_initialized) Initialize();
+            if (!IsInitialized) Initialize();
+            var acpi = Instance;
             var lines = new List<string>();
             if (Rsdp != null)
                 lines.Add(string.Concat("RSDP rev ", HalFormat.Dec((ulong)Rsdp.Revision), " OEM \"", Rsdp.OemId, "\" from ", RsdpSource, " at ", HalFormat.Hex(RsdpAddress)));
             if (RootTableAddress != 0)
                 lines.Add(string.Concat(UsingXsdt ? "XSDT" : "RSDT", " at ", HalFormat.Hex(RootTableAddress)));
-            for (int i = 0; i < s_tables.Count; i++)
+            for (int i = 0; i < acpi._tables.Count; i++)
             {
-                var t = s_tables[i];
+                var t = acpi._tables[i];
                 lines.Add(string.Concat("  ", t.Signature, " ", HalFormat.Hex(t.Address, 8), " len ", HalFormat.Dec((ulong)t.Length),
                     " rev ", HalFormat.Dec((ulong)t.Revision), " ", t.OemId ?? "", " ", t.OemTableId ?? "",
                     t.Error != null ? string.Concat(" ERROR: ", t.Error) : (t.ChecksumValid ? "" : " (bad checksum)")));
@@ -428,80 +357,9 @@ namespace Cosmos.HAL
             }
             if (HasS5) lines.Add(string.Concat("\\_S5_ SLP_TYPa=", HalFormat.Dec((ulong)S5.SlpTypA), " SLP_TYPb=", HalFormat.Dec((ulong)S5.SlpTypB), " from ", S5Source));
             if (MadtAddress != 0) lines.Add(string.Concat("MADT at ", HalFormat.Hex(MadtAddress)));
-            if (s_error != null) lines.Add(string.Concat("ERROR: ", s_error));
-            for (int i = 0; i < s_warnings.Count; i++) lines.Add(string.Concat("warning: ", s_warnings[i]));
+            if (acpi._error != null) lines.Add(string.Concat("ERROR: ", acpi._error));
+            for (int i = 0; i < acpi._warnings.Count; i++) lines.Add(string.Concat("warning: ", acpi._warnings[i]));
             return lines;
-        }
-    }
-
-    /// <summary>Reads and writes registers described by a <see cref="GenericAddress"/> (ACPI 6.5 §5.2.3.2).</summary>
-    internal static unsafe class AcpiRegisters
-    {
-        public static ushort Read16(in GenericAddress g)
-        {
-            switch (g.AddressSpace)
-            {
-                case AcpiAddressSpace.SystemIO: return IOPort.Read16((ushort)g.Address);
-                case AcpiAddressSpace.SystemMemory: return g.Address >= 0x1000 && g.Address < Paging.BootMappedLimit ? *(ushort*)g.Address : (ushort)0;
-                default: return 0;
-            }
-        }
-
-        public static void Write16(in GenericAddress g, ushort value)
-        {
-            switch (g.AddressSpace)
-            {
-                case AcpiAddressSpace.SystemIO: IOPort.Write16((ushort)g.Address, value); break;
-                case AcpiAddressSpace.SystemMemory:
-                    if (g.Address < 0x1000 || g.Address + 2 > Paging.BootMappedLimit)
-                        throw new InvalidOperationException(string.Concat("PM1 control register at memory ", HalFormat.Hex(g.Address), " is not mapped"));
-                    *(ushort*)g.Address = value;
-                    break;
-                default:
-                    throw new InvalidOperationException(string.Concat("unsupported address space ", HalFormat.Hex((byte)g.AddressSpace), " for a PM1 control register"));
-            }
-        }
-
-        /// <summary>Writes <paramref name="value"/> with the GAS access width (or <paramref name="defaultBits"/> when unspecified).</summary>
-        public static bool Write(in GenericAddress g, ulong value, int defaultBits, out string error)
-        {
-            error = null;
-            int bits = g.AccessSize switch { 1 => 8, 2 => 16, 3 => 32, 4 => 64, _ => 0 };
-            if (bits == 0) bits = g.BitWidth is 8 or 16 or 32 or 64 ? g.BitWidth : defaultBits;
-            value <<= g.BitOffset;
-            switch (g.AddressSpace)
-            {
-                case AcpiAddressSpace.SystemIO:
-                    if (g.Address > 0xFFFF) { error = string.Concat("I/O port ", HalFormat.Hex(g.Address), " out of range"); return false; }
-                    ushort port = (ushort)g.Address;
-                    if (bits == 8) IOPort.Write8(port, (byte)value);
-                    else if (bits == 16) IOPort.Write16(port, (ushort)value);
-                    else if (bits == 32) IOPort.Write32(port, (uint)value);
-                    else { error = "64-bit I/O port access is impossible"; return false; }
-                    return true;
-                case AcpiAddressSpace.SystemMemory:
-                    if (g.Address < 0x1000 || g.Address + 8 > Paging.BootMappedLimit) { error = string.Concat("memory address ", HalFormat.Hex(g.Address), " is not mapped"); return false; }
-                    if (bits == 8) *(byte*)g.Address = (byte)value;
-                    else if (bits == 16) *(ushort*)g.Address = (ushort)value;
-                    else if (bits == 32) *(uint*)g.Address = (uint)value;
-                    else *(ulong*)g.Address = value;
-                    return true;
-                case AcpiAddressSpace.PciConfiguration:
-                {
-                    // Segment 0, bus 0; Address = device<<32 | function<<16 | offset (ACPI 6.5 §5.2.3.2).
-                    uint dev = (uint)(g.Address >> 32) & 0xFFFF, fn = (uint)(g.Address >> 16) & 0xFFFF, off = (uint)g.Address & 0xFFFF;
-                    if (dev > 31 || fn > 7 || off > 255) { error = string.Concat("PCI config address ", HalFormat.Hex(g.Address), " out of range"); return false; }
-                    IOPort.Write32(0xCF8, 0x80000000u | (dev << 11) | (fn << 8) | (off & 0xFC));
-                    ushort data = (ushort)(0xCFC + (off & 3));
-                    if (bits == 8) IOPort.Write8(data, (byte)value);
-                    else if (bits == 16) IOPort.Write16(data, (ushort)value);
-                    else IOPort.Write32(data, (uint)value);
-                    return true;
-                }
-                default:
-                    error = string.Concat("unsupported address space ", HalFormat.Hex((byte)g.AddressSpace));
-                    return false;
-            }
         }
     }
 }

@@ -2,7 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 
-namespace Cosmos.HAL
+namespace Cosmos.HAL.Firmware.Acpi
 {
     /// <summary>A processor-local APIC entry of the MADT (type 0).</summary>
     public struct MadtLocalApic

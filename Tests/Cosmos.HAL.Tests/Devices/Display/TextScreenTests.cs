@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Display;
 using Xunit;
 
 namespace Cosmos.HAL.Tests

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Input;
 using Xunit;
 
 namespace Cosmos.HAL.Tests

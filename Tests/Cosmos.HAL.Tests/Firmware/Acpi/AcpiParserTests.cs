@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Text;
 using Cosmos.HAL;
+using Cosmos.HAL.Firmware.Acpi;
 using Xunit;
 
 namespace Cosmos.HAL.Tests

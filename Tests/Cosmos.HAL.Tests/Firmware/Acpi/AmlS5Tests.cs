@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Cosmos.HAL;
+using Cosmos.HAL.Firmware.Acpi;
 using Xunit;
 
 namespace Cosmos.HAL.Tests
@@ -27,14 +28,14 @@ namespace Cosmos.HAL.Tests
 
         private static AcpiSleepType Decode(byte[] aml)
         {
-            Assert.True(AcpiParser.TryFindS5(aml, out var s, out var err), err);
+            Assert.True(AmlScanner.TryFindS5(aml, out var s, out var err), err);
             Assert.Null(err);
             return s;
         }
 
         private static string Fail(byte[] aml)
         {
-            Assert.False(AcpiParser.TryFindS5(aml, out _, out var err));
+            Assert.False(AmlScanner.TryFindS5(aml, out _, out var err));
             Assert.False(string.IsNullOrEmpty(err));
             return err;
         }
@@ -184,9 +185,9 @@ namespace Cosmos.HAL.Tests
         public void OtherSleepStates()
         {
             var aml = Cat(new byte[] { 0x08, (byte)'_', (byte)'S', (byte)'3', (byte)'_' }, Package(2, 0x0A, 0x01, 0x0A, 0x01));
-            Assert.True(AcpiParser.TryFindSleepPackage(aml, (byte)'3', out var s, out var err), err);
+            Assert.True(AmlScanner.TryFindSleepPackage(aml, (byte)'3', out var s, out var err), err);
             Assert.Equal(1, s.SlpTypA);
-            Assert.False(AcpiParser.TryFindS5(aml, out _, out _));
+            Assert.False(AmlScanner.TryFindS5(aml, out _, out _));
         }
 
         [Theory]
@@ -197,7 +198,7 @@ namespace Cosmos.HAL.Tests
         [InlineData(new byte[] { 0xC1, 0x00, 0x00, 0x01 }, 0x100001, 4)]
         public void PkgLength_Decodes(byte[] bytes, int length, int used)
         {
-            Assert.True(AcpiParser.TryDecodePkgLength(bytes, 0, out int l, out int u));
+            Assert.True(AmlScanner.TryDecodePkgLength(bytes, 0, out int l, out int u));
             Assert.Equal(length, l);
             Assert.Equal(used, u);
         }
@@ -208,20 +209,20 @@ namespace Cosmos.HAL.Tests
         [InlineData(new byte[0])]
         public void PkgLength_RejectsMalformed(byte[] bytes)
         {
-            Assert.False(AcpiParser.TryDecodePkgLength(bytes, 0, out _, out _));
+            Assert.False(AmlScanner.TryDecodePkgLength(bytes, 0, out _, out _));
         }
 
         [Fact]
         public void Integer_Decodes()
         {
-            Assert.True(AcpiParser.TryDecodeInteger(new byte[] { 0xFF }, 0, 1, out var v, out var n));
+            Assert.True(AmlScanner.TryDecodeInteger(new byte[] { 0xFF }, 0, 1, out var v, out var n));
             Assert.Equal(ulong.MaxValue, v);
             Assert.Equal(1, n);
-            Assert.True(AcpiParser.TryDecodeInteger(new byte[] { 0x0E, 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 9, out v, out n));
+            Assert.True(AmlScanner.TryDecodeInteger(new byte[] { 0x0E, 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 9, out v, out n));
             Assert.Equal(0x0807060504030201ul, v);
             Assert.Equal(9, n);
-            Assert.False(AcpiParser.TryDecodeInteger(new byte[] { 0x0C, 1, 2 }, 0, 3, out _, out _));
-            Assert.False(AcpiParser.TryDecodeInteger(new byte[] { 0x0A, 1 }, 0, 1, out _, out _)); // end limit
+            Assert.False(AmlScanner.TryDecodeInteger(new byte[] { 0x0C, 1, 2 }, 0, 3, out _, out _));
+            Assert.False(AmlScanner.TryDecodeInteger(new byte[] { 0x0A, 1 }, 0, 1, out _, out _)); // end limit
         }
     }
 }

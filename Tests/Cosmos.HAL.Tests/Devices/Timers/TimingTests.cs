@@ -1,11 +1,12 @@
 using System;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
 using Xunit;
 
 namespace Cosmos.HAL.Tests
 {
-    /// <summary>Pure arithmetic of PIT/TSC/RTC and the 8042 configuration byte.</summary>
-    public class TimingAndMiscTests
+    /// <summary>Pure arithmetic of PIT/TSC/RTC.</summary>
+    public class TimingTests
     {
         [Theory]
         [InlineData(0ul, 0ul)]
@@ -90,16 +91,6 @@ namespace Cosmos.HAL.Tests
             Assert.Equal(59, RTC.FromBcd(0x59));
             Assert.Equal(0, RTC.FromBcd(0x00));
             Assert.Equal(99, RTC.FromBcd(0x99));
-        }
-
-        [Theory]
-        [InlineData(0x47, 0x64)]   // typical BIOS config: IRQ1 on, sysflag, translation, port 2 irq on -> irqs off, port 2 clock off
-        [InlineData(0x00, 0x60)]
-        [InlineData(0xFF, 0xEC)]
-        [InlineData(0x30, 0x60)]   // both clocks disabled -> port 1 clock enabled
-        public void Ps2_ConfigByte(byte current, byte expected)
-        {
-            Assert.Equal(expected, PS2Controller.MakeConfig(current));
         }
     }
 }
