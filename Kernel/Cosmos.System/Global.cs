@@ -1,38 +1,61 @@
+using System;
 using Cosmos.Core;
 using Cosmos.Core.Threading;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 
 namespace Cosmos.System
 {
     /// <summary>
-    /// One-time system initialization before the user kernel runs (Cosmos API name):
-    /// COM1, the TSC frequency (measured against the PIT; the runtime's clocks use it),
-    /// the PS/2 keyboard, ACPI, then interrupts: the IDT with its IST stacks
-    /// (<see cref="INTs.Initialize"/>), the interrupt controllers (local APIC + I/O APIC from the
-    /// MADT, else the remapped 8259 PICs; every IRQ masked until a driver enables it), threads (the
-    /// scheduler, the finalizer thread, the scheduler's 1 kHz PIT tick on IRQ 0) and STI.
-    /// Each device that is missing is reported, not fatal.
+    /// One-time system initialization before the user kernel runs (Cosmos API name). The HAL's
+    /// <see cref="PcPlatform"/> registers the machine's devices and <see cref="DeviceRegistry.StartAll"/> starts them
+    /// stage by stage (<see cref="DeviceStage"/>: COM1; the PIT, the TSC measured against it, the RTC; ACPI; the PS/2
+    /// keyboard; the interrupt controllers, with interrupts disabled; PCI). This class ties the steps that are not
+    /// devices to the stage boundaries:
+    /// <list type="bullet">
+    /// <item>after <see cref="DeviceStage.Clocks"/>: the runtime's clocks (the TSC frequency, the wall clock from the RTC);</item>
+    /// <item>before <see cref="DeviceStage.InterruptControllers"/>: the IDT with its IST stacks (<see cref="INTs.Initialize"/>);</item>
+    /// <item>after <see cref="DeviceStage.InterruptControllers"/>: threads (the scheduler, the finalizer thread, the
+    /// scheduler's 1 kHz PIT tick on IRQ 0), then STI.</item>
+    /// </list>
+    /// Every IRQ stays masked until a driver enables it. A device that is missing is recorded in the registry, not
+    /// fatal; only an uncalibrated TSC is (the runtime's clocks need it).
     /// </summary>
     public static class Global
     {
         private static bool s_done;
 
         /// <summary>Runs the initialization once; later calls do nothing.</summary>
-        public static void Init()
+        /// <exception cref="InvalidOperationException">The TSC could not be calibrated against the PIT.</exception>
+        public static unsafe void Init()
         {
             if (s_done) return;
             s_done = true;
-            _ = SerialPort.Com1;
-            Cosmos.Runtime.RuntimeEnvironment.TscFrequency = TSC.Calibrate();
-            SetWallClock();
-            PS2Keyboard.Initialize();
-            ACPI.Initialize();
-            CPU.DisableInterrupts();
-            INTs.Initialize();
-            InterruptController.Initialize();
-            Cosmos.Runtime.Threads.Initialize();
-            StartSchedulerTimer();
-            CPU.EnableInterrupts();
+            PcPlatform.RegisterDevices();
+            DeviceRegistry.StartAll(&BeforeStage, &AfterStage);
+        }
+
+        private static void BeforeStage(DeviceStage stage)
+        {
+            if (stage == DeviceStage.InterruptControllers) INTs.Initialize();
+        }
+
+        private static void AfterStage(DeviceStage stage)
+        {
+            switch (stage)
+            {
+                case DeviceStage.Clocks:
+                    if (!TSC.IsCalibrated) throw new InvalidOperationException(TSC.Instance.StartError ?? "TSC: not calibrated");
+                    Cosmos.Runtime.RuntimeEnvironment.TscFrequency = TSC.Frequency;
+                    SetWallClock();
+                    break;
+                case DeviceStage.InterruptControllers:
+                    Cosmos.Runtime.Threads.Initialize();
+                    StartSchedulerTimer();
+                    CPU.EnableInterrupts();
+                    break;
+            }
         }
 
         /// <summary>Sets the runtime's wall clock (DateTime.UtcNow) from the RTC, read as UTC; an unreadable RTC is reported and leaves it unset.</summary>

@@ -29,6 +29,7 @@ namespace CosmosOS
             Add("date", "date", "date and time (UTC, from the RTC)", _ => Console.WriteLine(DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss") + " UTC"));
             Add("hostname", "hostname [name]", "show or set the machine name", Hostname);
             Add("threads", "threads", "kernel threads: id, state, priority, CPU time", _ => Threads());
+            Add("devices", "devices", "devices and their state; PCI functions with BARs", _ => Devices());
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
@@ -93,7 +94,7 @@ namespace CosmosOS
         {
             Console.WriteLine($"vendor: {CPU.GetCPUVendorName()}");
             Console.WriteLine($"brand:  {CPU.GetCPUBrandString()}");
-            Console.WriteLine($"TSC:    {Cosmos.HAL.TSC.Frequency / 1000000} MHz (measured against the PIT)");
+            Console.WriteLine($"TSC:    {Cosmos.HAL.Devices.Timers.TSC.Frequency / 1000000} MHz (measured against the PIT)");
             CPU.CPUID(1, 0, out _, out _, out uint ecx, out uint edx);
             var features = new List<string>();
             if ((edx & (1u << 25)) != 0) features.Add("SSE");
@@ -108,7 +109,7 @@ namespace CosmosOS
 
         private static unsafe void Threads()
         {
-            ulong hz = Cosmos.HAL.TSC.Frequency;
+            ulong hz = Cosmos.HAL.Devices.Timers.TSC.Frequency;
             Console.WriteLine("  id  state    priority  cpu ms  name");
             for (int i = 0; i < Cosmos.Core.Threading.Scheduler.ThreadSlots; i++)
             {
@@ -123,6 +124,22 @@ namespace CosmosOS
                 Console.WriteLine($"  {t->Id,2}  {t->State,-8} {prio,-9} {run * 1000 / hz,6}  {name}".TrimEnd());
             }
             Console.WriteLine($"switches {Cosmos.Core.Threading.Scheduler.SwitchCount}, preemptions {Cosmos.Core.Threading.Scheduler.PreemptionCount}, ticks {Cosmos.Core.Threading.Scheduler.TickCount}");
+        }
+
+        private static void Devices()
+        {
+            int n = Cosmos.HAL.DeviceRegistry.Count;
+            for (int i = 0; i < n; i++)
+            {
+                var d = Cosmos.HAL.DeviceRegistry.Get(i);
+                if (d is Cosmos.HAL.PCIDevice pci)
+                {
+                    Console.WriteLine("  PCI " + pci.Describe());
+                    foreach (var bar in pci.BaseAddressBar)
+                        if (bar.IsImplemented) Console.WriteLine("      " + bar);
+                }
+                else Console.WriteLine("  " + d);
+            }
         }
 
         private static void Hostname(string[] args)
@@ -142,7 +159,7 @@ namespace CosmosOS
 
         private static void Uptime()
         {
-            TimeSpan t = Cosmos.HAL.TSC.Uptime;
+            TimeSpan t = Cosmos.HAL.Devices.Timers.TSC.Uptime;
             Console.WriteLine($"up {(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}.{t.Milliseconds:D3}");
         }
     }
@@ -154,7 +171,7 @@ namespace CosmosOS
         public static void PrintPromptReached()
         {
             ulong ticks = CPU.GetCPUUptime() - CPU.GetBootTsc();
-            Console.WriteLine($"[boot] kernel entry to prompt: {ticks} TSC ticks (TSC {Cosmos.HAL.TSC.Frequency / 1000000} MHz)");
+            Console.WriteLine($"[boot] kernel entry to prompt: {ticks} TSC ticks (TSC {Cosmos.HAL.Devices.Timers.TSC.Frequency / 1000000} MHz)");
         }
     }
 }

@@ -28,12 +28,15 @@ namespace Cosmos.Kernel.Tests
         [Fact]
         public void HelpEchoShutdown()
         {
-            var (exit, output) = RunSession("help\necho hi\nfoo\nmem\nshutdown\n");
+            var (exit, output) = RunSession("help\necho hi\nfoo\nmem\ndevices\nshutdown\n");
             Assert.Contains("CosmosOS 0.1.0", output);
             Assert.Contains("shutdown         turn the machine off (ACPI S5)", output);
             Assert.Matches(@"(?m)^hi\r?$", output);
             Assert.Contains("Unknown command 'foo'", output);
             Assert.Matches(@"heap used:\s+\d+ bytes", output);
+            Assert.Contains("COM1 (Serial, Started)", output);
+            Assert.Contains("PCI 00:00.0 8086:1237 class 06/00/00 (Bridge)", output);
+            Assert.Matches(@"BAR0 mem32 0x[0-9A-F]+ size 0x20000", output);   // QEMU's default NIC, an e1000
             Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
         }
 

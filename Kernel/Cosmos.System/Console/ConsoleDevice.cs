@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Cosmos.Core;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
 
 namespace Cosmos.System.ConsoleIO
 {
@@ -108,6 +109,9 @@ namespace Cosmos.System.ConsoleIO
                 {
                     s_screen = new TextScreen();
                     s_screenVisible = true;
+                    // The VGA screen is a device: list it (not from an interrupt handler, where registering is a panic).
+                    if (DeviceRegistry.Find(s_screen.Name) == null && Cosmos.Core.Interrupts.InterruptDispatcher.Depth == 0)
+                        DeviceRegistry.Register(s_screen);
                 }
                 else
                 {

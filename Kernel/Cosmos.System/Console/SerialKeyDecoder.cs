@@ -4,7 +4,7 @@ namespace Cosmos.System.ConsoleIO
 {
     /// <summary>
     /// Turns the bytes a serial terminal sends (VT100/xterm conventions, UTF-8 text) into
-    /// <see cref="ConsoleKeyInfo"/> values, matching what <c>Cosmos.HAL.ScanCodeSet1Decoder</c>
+    /// <see cref="ConsoleKeyInfo"/> values, matching what <c>Cosmos.HAL.Devices.Input.ScanCodeSet1Decoder</c>
     /// produces for the same keys on a PS/2 keyboard. Pure state machine: no I/O, host-testable.
     /// </summary>
     /// <remarks>

@@ -5,6 +5,8 @@ using Cosmos.Core.Asm;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 using Cosmos.InterruptTestHelpers;
 
 namespace InterruptBench
@@ -79,7 +81,7 @@ namespace InterruptBench
             ulong startCount = Volatile.Read(ref record[1]);
             Volatile.Write(ref s_fired, 0);
             ulong last = Native.Rdtsc();
-            LocalAPIC.StartOneShot(count);
+            APICTimer.StartOneShot(count);
             while (true)
             {
                 ulong t = Native.Rdtsc();
@@ -97,7 +99,7 @@ namespace InterruptBench
         private static void TimerLatency(bool bare, out ulong median, out ulong min)
         {
             var samples = new ulong[Samples];
-            uint count = (uint)Math.Max(1000UL, LocalAPIC.TimerFrequency / 20000);  // ~50 µs
+            uint count = (uint)Math.Max(1000UL, APICTimer.Frequency / 20000);  // ~50 µs
             for (int i = 0; i < Samples; i++) samples[i] = TimerSample(bare, count);
             Array.Sort(samples);
             median = samples[Samples / 2];
@@ -131,12 +133,12 @@ namespace InterruptBench
 
             if (InterruptController.Mode == InterruptControllerMode.Apic)
             {
-                LocalAPIC.CalibrateTimer();
-                var timer = idt[LocalAPIC.TimerVector];
+                APICTimer.Calibrate();
+                var timer = idt[APICTimer.Vector];
                 timer.SetHandler(&TimerHandler);
                 ulong* record = InterruptNative.BareStubRecord();
                 record[2] = LocalAPIC.EoiRegisterAddress;
-                ulong stub = InterruptNative.StubAddress(LocalAPIC.TimerVector), bareStub = InterruptNative.BareStubAddress();
+                ulong stub = InterruptNative.StubAddress(APICTimer.Vector), bareStub = InterruptNative.BareStubAddress();
 
                 // (1) delivery + entry: from the foreground's last TSC read before the interrupt.
                 s_fromEntry = false;
@@ -157,7 +159,7 @@ namespace InterruptBench
                 timer.SetHandlerAddress(0);
                 timer.ClearHandler();
                 record[2] = 0;
-                LocalAPIC.StopTimer();
+                APICTimer.Stop();
             }
             else Out("bench timer unavailable (interrupt controller " + InterruptController.Mode + ")");
             Out("bench done");

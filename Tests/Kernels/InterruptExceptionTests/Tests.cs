@@ -4,6 +4,7 @@ using Cosmos.Core;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
 using Cosmos.HAL;
+using Cosmos.HAL.Interrupts;
 using Cosmos.TestRunner;
 
 namespace InterruptExceptionTests

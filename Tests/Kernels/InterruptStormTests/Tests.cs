@@ -5,6 +5,8 @@ using Cosmos.Core;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 using Cosmos.TestRunner;
 
 namespace InterruptStormTests
@@ -173,13 +175,13 @@ namespace InterruptStormTests
             {
                 Test("storm, local APIC timer at 10 kHz for 2 s, foreground results bit-identical", () =>
                 {
-                    idt[LocalAPIC.TimerVector].SetHandler(&OnTimer);
-                    Storm("APIC timer", LocalAPIC.TimerVector,
+                    idt[APICTimer.Vector].SetHandler(&OnTimer);
+                    Storm("APIC timer", APICTimer.Vector,
                         () => { InterruptController.StartApicTimer(StormHz); return true; },
-                        () => LocalAPIC.StopTimer());
-                    idt[LocalAPIC.TimerVector].ClearHandler();
-                    Line("local APIC timer clock " + LocalAPIC.TimerFrequency + " Hz (calibrated against the PIT)");
-                    True(LocalAPIC.TimerFrequency > 0, "calibrated");
+                        () => APICTimer.Stop());
+                    idt[APICTimer.Vector].ClearHandler();
+                    Line("local APIC timer clock " + APICTimer.Frequency + " Hz (calibrated against the PIT)");
+                    True(APICTimer.Frequency > 0, "calibrated");
                 });
             }
         }

@@ -1,0 +1,49 @@
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
+
+namespace Cosmos.HAL
+{
+    /// <summary>
+    /// The devices every PC-compatible machine has at fixed addresses, registered in <see cref="DeviceRegistry"/> so
+    /// that <see cref="DeviceRegistry.StartAll"/> brings them up in their stages. What each registers and when it
+    /// starts (stage, order inside the stage):
+    /// <list type="table">
+    /// <item><term>COM1</term><description>16550 at 0x3F8; <see cref="DeviceStage.Console"/>.</description></item>
+    /// <item><term>PIT</term><description>8254; <see cref="DeviceStage.Clocks"/> 0 (nothing to set up).</description></item>
+    /// <item><term>TSC</term><description>calibrated against the PIT; <see cref="DeviceStage.Clocks"/> 10.</description></item>
+    /// <item><term>RTC</term><description>CMOS clock; <see cref="DeviceStage.Clocks"/> 20 (nothing to set up).</description></item>
+    /// <item><term>ACPI</term><description>tables; <see cref="DeviceStage.Firmware"/>.</description></item>
+    /// <item><term>8042 PS/2 controller</term><description>on demand (its keyboard starts it).</description></item>
+    /// <item><term>PS/2 keyboard</term><description><see cref="DeviceStage.Platform"/>.</description></item>
+    /// <item><term>Interrupt controller</term><description><see cref="DeviceStage.InterruptControllers"/> (interrupts off);
+    /// it starts the 8259 pair and the local APIC and registers the I/O APICs.</description></item>
+    /// <item><term>8259 PIC pair, Local APIC, Local APIC timer</term><description>on demand.</description></item>
+    /// <item><term>PCI</term><description><see cref="DeviceStage.Buses"/>; registers one <see cref="PCIDevice"/> per function.</description></item>
+    /// </list>
+    /// The VGA text screen is registered by the console when it draws on it.
+    /// </summary>
+    public static class PcPlatform
+    {
+        /// <summary>Registers the devices above (those already registered are skipped). Touches no hardware.</summary>
+        public static void RegisterDevices()
+        {
+            SerialPort.RegisterCom1();
+            Add(PIT.Instance);
+            Add(TSC.Instance);
+            Add(RTC.Instance);
+            Add(ACPI.Instance);
+            Add(PS2Controller.Instance);
+            Add(PS2Keyboard.Instance);
+            Add(InterruptController.Instance);
+            Add(PIC.Instance);
+            Add(LocalAPIC.Instance);
+            Add(APICTimer.Instance);
+            Add(PCI.Instance);
+        }
+
+        private static void Add(Device d)
+        {
+            if (!d.IsRegistered) DeviceRegistry.Register(d);
+        }
+    }
+}
