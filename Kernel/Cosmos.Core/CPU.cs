@@ -1,3 +1,6 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Memory;
 
 namespace Cosmos.Core
@@ -69,16 +72,22 @@ namespace Cosmos.Core
         public static void EnableInterrupts() => Native.Sti();
 
         /// <summary>
-        /// Disables interrupts and returns the previous RFLAGS for <see cref="RestoreInterrupts"/>. On the single
-        /// processor the kernel runs on, this is the mutual exclusion of short critical sections against both
-        /// interrupt handlers and preemption (the scheduler switches threads only from the timer interrupt).
+        /// Disables interrupts and returns the previous RFLAGS for <see cref="RestoreInterrupts"/> (PUSHFQ; POP; CLI, Intel SDM
+        /// Vol. 2B "PUSHF", Vol. 2A "CLI"). On the single processor the kernel runs on, this is the mutual exclusion of short
+        /// critical sections against both interrupt handlers and preemption (the scheduler switches threads only from the
+        /// timer interrupt). The X# helper <c>cosmos_save_and_disable_interrupts</c> (Asm/CpuHelpers.cs).
         /// </summary>
-        public static ulong SaveAndDisableInterrupts() => Threading.SchedulerNative.IrqSave();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_save_and_disable_interrupts")]
+        public static extern ulong SaveAndDisableInterrupts();
 
-        /// <summary>Restores RFLAGS saved by <see cref="SaveAndDisableInterrupts"/>: interrupts are enabled again only if they were before.</summary>
-        public static void RestoreInterrupts(ulong flags) => Threading.SchedulerNative.IrqRestore(flags);
+        /// <summary>
+        /// Restores RFLAGS saved by <see cref="SaveAndDisableInterrupts"/> (PUSH; POPFQ): interrupts are enabled again only if
+        /// RFLAGS.IF was set before (Intel SDM Vol. 1 §3.4.3.3). The X# helper <c>cosmos_restore_interrupts</c>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_restore_interrupts")]
+        public static extern void RestoreInterrupts(ulong flags);
 
-        /// <summary>True when RFLAGS.IF is set.</summary>
-        public static bool InterruptsEnabled => (Native.ReadRFlags() & 0x200) != 0;
+        /// <summary>True when RFLAGS.IF is set (Intel SDM Vol. 1 §3.4.3.3).</summary>
+        public static bool InterruptsEnabled => (Native.ReadRFlags() & RFlags.IF) != 0;
     }
 }

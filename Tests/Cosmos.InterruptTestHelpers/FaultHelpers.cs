@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
 using XSharp;
 using static XSharp.Reg;
 
@@ -47,11 +48,11 @@ namespace Cosmos.InterruptTestHelpers
             a.GlobalFunction("itest_noncanonical_stack_read");                     // #SS(0): RSP-based non-canonical address
             a.Mov(RAX, unchecked((long)0x8000_0000_0000_0000UL)); a.Mov(RAX, Mem.Q(RSP, RAX, 1)); a.Ret();
             a.GlobalFunction("itest_single_step");                                 // TF on: #DB after the NOP
-            a.Pushf(); a.Or(Mem.Q(RSP), 0x100); a.Popf(); a.Nop(); a.Ret();
+            a.Pushf(); a.Or(Mem.Q(RSP), RFlags.TF); a.Popf(); a.Nop(); a.Ret();
             a.GlobalFunction("itest_simd_divide_by_zero");                         // returns 1.0/0.0 with MXCSR.ZM cleared: #XM until the handler masks it
             a.Push(RAX);
             a.Stmxcsr(Mem.D(RSP));
-            a.And(Mem.D(RSP), ~0x200);
+            a.And(Mem.D(RSP), ~(int)Mxcsr.ZM);
             a.Ldmxcsr(Mem.D(RSP));
             a.Mov(RAX, 0x3FF0_0000_0000_0000L); a.Movq(XMM0, RAX);
             a.Xorps(XMM1, XMM1);
@@ -59,7 +60,7 @@ namespace Cosmos.InterruptTestHelpers
             a.Pop(RAX);
             a.Ret();
             a.GlobalFunction("itest_x87_divide_by_zero");                          // FCW.ZM cleared, 1/0, FWAIT raises #MF
-            a.Push(0x037B);
+            a.Push(X87ControlWord.Default & ~X87ControlWord.ZM);
             a.Raw("fninit");
             a.Raw("fldcw [rsp]");
             a.Raw("fld1");

@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
 using XSharp;
 using static XSharp.Reg;
 
@@ -26,7 +27,7 @@ namespace Cosmos.ThreadTestHelpers
         public const ulong TimedOut = 1UL << 32;
 
         /// <summary>The MXCSR value the sentinel functions load for <paramref name="seed"/>: all exceptions masked, RC = seed bits 0–1, FTZ = seed bit 2.</summary>
-        public static uint MxcsrFor(ulong seed) => 0x1F80u | (uint)((seed & 3) << 13) | (uint)(((seed >> 2) & 1) << 15);
+        public static uint MxcsrFor(ulong seed) => Mxcsr.Default | (uint)((seed & 3) << Mxcsr.RCShift) | (((seed >> 2) & 1) != 0 ? Mxcsr.FTZ : 0);
 
         /// <summary>Qword <paramref name="q"/> of the pattern of vector register <paramref name="reg"/> for <paramref name="seed"/> (what the functions load).</summary>
         public static ulong Pattern(ulong seed, int reg, int q)
@@ -167,14 +168,14 @@ namespace Cosmos.ThreadTestHelpers
         {
             a.Mov(RAX, R8);
             a.And(RAX, 3);
-            a.Shl(RAX, 13);
+            a.Shl(RAX, Mxcsr.RCShift);
             a.Mov(dst, RAX);
             a.Mov(RAX, R8);
             a.Shr(RAX, 2);
             a.And(RAX, 1);
-            a.Shl(RAX, 15);
+            a.Shl(RAX, 15);                 // MXCSR.FTZ (bit 15)
             a.Or(dst, RAX);
-            a.Or(dst, 0x1F80);
+            a.Or(dst, Mxcsr.Default);
         }
     }
 

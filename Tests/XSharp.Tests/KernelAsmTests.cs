@@ -60,15 +60,17 @@ namespace XSharp.Tests
             Assert.Equal(8u, BitConverter.ToUInt32(h, h.Length - 4));
         }
 
-        /// <summary>Every [RuntimeImport] of <see cref="Native"/> is defined and global in CpuHelpers.</summary>
+        /// <summary>Every [RuntimeImport] of <see cref="Native"/> and <see cref="CPU"/> is defined and global in CpuHelpers.</summary>
         [Fact]
         public void CpuHelpersDefineEveryNativeImport()
         {
             var imports = new List<string>();
-            foreach (var m in typeof(Native).GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
-                foreach (var ca in m.CustomAttributes)
-                    if (ca.AttributeType.Name == "RuntimeImportAttribute")
-                        imports.Add((string)ca.ConstructorArguments[ca.ConstructorArguments.Count - 1].Value!);
+            foreach (var type in new[] { typeof(Native), typeof(CPU) })
+                foreach (var m in type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+                    foreach (var ca in m.CustomAttributes)
+                        if (ca.AttributeType.Name == "RuntimeImportAttribute")
+                            imports.Add((string)ca.ConstructorArguments[ca.ConstructorArguments.Count - 1].Value!);
+            Assert.Contains("cosmos_save_and_disable_interrupts", imports);
             Assert.NotEmpty(imports);
             var a = Run(new CpuHelpers());
             foreach (var sym in imports)

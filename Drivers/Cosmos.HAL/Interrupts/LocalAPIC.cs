@@ -15,7 +15,7 @@ namespace Cosmos.HAL
     public sealed unsafe class LocalAPIC : Device
     {
         /// <summary>IA32_APIC_BASE MSR (SDM Vol. 3A §11.4.4): bit 11 global enable, bits 12+ base address.</summary>
-        public const uint ApicBaseMsr = 0x1B;
+        public const uint ApicBaseMsr = Cosmos.Core.Arch.X64.Msr.IA32_APIC_BASE;
         /// <summary>Vector of the spurious-interrupt register; it gets no EOI (SDM Vol. 3A §11.9).</summary>
         public const byte SpuriousVector = 0xFF;
 
@@ -74,8 +74,8 @@ namespace Cosmos.HAL
         {
             if (!IsPresent) throw new InvalidOperationException("LocalAPIC: CPUID.1:EDX.APIC is 0 (no local APIC)");
             ulong msr = Native.Rdmsr(ApicBaseMsr);
-            if (baseAddress == 0) baseAddress = msr & 0x000F_FFFF_FFFF_F000;
-            Native.Wrmsr(ApicBaseMsr, (msr & 0xFFF) | (1UL << 11) | baseAddress);
+            if (baseAddress == 0) baseAddress = msr & Cosmos.Core.Arch.X64.Ia32ApicBase.BaseMask;
+            Native.Wrmsr(ApicBaseMsr, (msr & 0xFFF) | Cosmos.Core.Arch.X64.Ia32ApicBase.EN | baseAddress);
             var apic = Instance;
             apic._base = baseAddress;
             Write(RegTpr, 0);

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using XSharp;
 using static XSharp.Reg;
@@ -31,15 +32,8 @@ namespace Cosmos.Core.Asm
         /// <summary>Multiboot2 header magic (Multiboot2 spec §3.1.1).</summary>
         public const uint Multiboot2HeaderMagic = 0xE85250D6;
 
-        const uint CR0_PE = 1u << 0, CR0_MP = 1u << 1, CR0_EM = 1u << 2, CR0_TS = 1u << 3, CR0_ET = 1u << 4, CR0_NE = 1u << 5, CR0_WP = 1u << 16, CR0_PG = 1u << 31;   // SDM Vol. 3A §2.5
-        const uint CR4_PAE = 1u << 5, CR4_OSFXSR = 1u << 9, CR4_OSXMMEXCPT = 1u << 10, CR4_OSXSAVE = 1u << 18;                        // SDM Vol. 3A §2.5
-        const uint IA32_EFER = 0xC0000080, EFER_LME = 1u << 8, EFER_NXE = 1u << 11;                                                   // SDM Vol. 3A §2.2.1, Vol. 4 Table 2-2
-        const uint IA32_FS_BASE = 0xC0000100;                                                                                          // SDM Vol. 4 Table 2-2
-        const uint CPUID_80000001_EDX_LM = 1u << 29, CPUID_80000001_EDX_NX = 1u << 20, CPUID_01_ECX_XSAVE = 1u << 26;                 // SDM Vol. 2A CPUID
-        const uint XCR0_X87 = 1, XCR0_SSE = 2, XCR0_AVX = 4, XCR0_OPMASK = 0x20, XCR0_ZMM_HI256 = 0x40, XCR0_HI16_ZMM = 0x80;         // SDM Vol. 1 §13.3
-        const uint XCR0_AVX512 = XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM;
-        const uint PTE_P = 1, PTE_RW = 2, PDE_PS = 0x80;                                                                               // SDM Vol. 3A §4.5 Tables 4-15..4-20
-        const uint MXCSR_DEFAULT = 0x1F80;                                                                                             // SDM Vol. 1 §10.2.3 (all exceptions masked, round to nearest)
+        // Architectural constants (MSRs, CR0/CR4/XCR0 bits, MXCSR, paging-entry bits, CPUID bits) come from
+        // Cosmos.Core.Arch.X64, which the C# side uses too.
         const ushort COM1 = 0x3F8;
         const uint VgaText = 0xB8000;
 
@@ -153,7 +147,7 @@ namespace Cosmos.Core.Asm
             a.Jb(noLong);
             a.Mov(EAX, 0x80000001u); a.Cpuid();
             a.Mov(EDI, EDX);                    // EDI = extended features (NX test below)
-            a.Test(EDX, CPUID_80000001_EDX_LM);
+            a.Test(EDX, CpuidFeature.Leaf80000001Edx_LM);
             var lmOk = a.NewLabel("lm_ok");
             a.Jnz(lmOk);
             a.Label(noLong);
@@ -164,28 +158,28 @@ namespace Cosmos.Core.Asm
 
             a.Comment("identity map 0..4 GiB (SDM Vol. 3A §4.5): PML4[0] -> PDPT[0..3] -> 4 PDs of 2 MiB pages;");
             a.Comment("PD[0] -> 4 KiB page table for 0..2 MiB with page 0 and the stack guard page not present.");
-            a.Mov(Mem.D(_pml4), _pdpt.Plus(PTE_P | PTE_RW));
+            a.Mov(Mem.D(_pml4), _pdpt.Plus((long)(PageTableEntry.P | PageTableEntry.RW)));
             for (int i = 0; i < 4; i++)
-                a.Mov(Mem.D(_pdpt, 8 * i), _pd.Plus(i * 4096 + (PTE_P | PTE_RW)));
+                a.Mov(Mem.D(_pdpt, 8 * i), _pd.Plus(i * 4096 + (long)(PageTableEntry.P | PageTableEntry.RW)));
             a.Mov(EDI, _pd);
             a.Xor(ECX, ECX);
             var pdLoop = a.NewLabel("pd_loop");
             a.Label(pdLoop);
             a.Mov(EAX, ECX);
             a.Shl(EAX, 21);
-            a.Or(EAX, PTE_P | PTE_RW | PDE_PS);
+            a.Or(EAX, PageTableEntry.P | PageTableEntry.RW | PageTableEntry.PS);
             a.Mov(Mem.D(EDI, ECX, 8), EAX);
             a.Inc(ECX);
             a.Cmp(ECX, 4 * 512);
             a.Jb(pdLoop);
-            a.Mov(Mem.D(_pd), _lowPt.Plus(PTE_P | PTE_RW));
+            a.Mov(Mem.D(_pd), _lowPt.Plus((long)(PageTableEntry.P | PageTableEntry.RW)));
             a.Mov(EDI, _lowPt);
             a.Xor(ECX, ECX);
             var ptLoop = a.NewLabel("pt_loop");
             a.Label(ptLoop);
             a.Mov(EAX, ECX);
             a.Shl(EAX, 12);
-            a.Or(EAX, PTE_P | PTE_RW);
+            a.Or(EAX, PageTableEntry.P | PageTableEntry.RW);
             a.Mov(Mem.D(EDI, ECX, 8), EAX);
             a.Inc(ECX);
             a.Cmp(ECX, 512);
@@ -199,15 +193,15 @@ namespace Cosmos.Core.Asm
             a.Mov(EAX, _pml4);
             a.Mov(CR3, EAX);
             a.Comment("CR4 gets a known value (firmware leftovers such as DE/MCE under UEFI are cleared)");
-            a.Mov(EAX, CR4_PAE);
+            a.Mov(EAX, Cr4.PAE);
             a.Mov(CR4, EAX);
-            a.Mov(ECX, IA32_EFER);
+            a.Mov(ECX, Msr.IA32_EFER);
             a.Rdmsr();
-            a.Or(EAX, EFER_LME);
-            a.Test(ESI, CPUID_80000001_EDX_NX);
+            a.Or(EAX, Ia32Efer.LME);
+            a.Test(ESI, CpuidFeature.Leaf80000001Edx_NX);
             var noNx = a.NewLabel("no_nx");
             a.Jz(noNx);
-            a.Or(EAX, EFER_NXE);
+            a.Or(EAX, Ia32Efer.NXE);
             a.Label(noNx);
             a.Wrmsr();
 
@@ -219,7 +213,7 @@ namespace Cosmos.Core.Asm
             a.Mov(Mem.B(_gdt, TssSelector + 7), AH);
 
             a.Comment("CR0 = PG|WP|NE|ET|MP|PE: caches on (CD=NW=0), native x87 errors (NE), write-protect honoured in ring 0 (WP)");
-            a.Mov(EAX, CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_MP | CR0_PE);
+            a.Mov(EAX, Cr0.PG | Cr0.WP | Cr0.NE | Cr0.ET | Cr0.MP | Cr0.PE);
             a.Mov(CR0, EAX);
             a.Lgdt(Mem.At(_gdtPtr));
             a.JmpFar(KernelCodeSelector, _long);
@@ -321,35 +315,35 @@ namespace Cosmos.Core.Asm
 
             a.Comment("SSE (SDM Vol. 3A §13.1.3): CR0.EM=0, CR0.MP=1, CR0.TS=0; CR4.OSFXSR|OSXMMEXCPT");
             a.Mov(RAX, CR0);
-            a.And(RAX, ~(long)(CR0_EM | CR0_TS));
-            a.Or(RAX, CR0_MP);
+            a.And(RAX, ~(long)(Cr0.EM | Cr0.TS));
+            a.Or(RAX, Cr0.MP);
             a.Mov(CR0, RAX);
             a.Mov(RAX, CR4);
-            a.Or(RAX, CR4_OSFXSR | CR4_OSXMMEXCPT);
+            a.Or(RAX, Cr4.OSFXSR | Cr4.OSXMMEXCPT);
             a.Mov(CR4, RAX);
             a.Mov(Mem.Q(_bootInfo, Offset(nameof(BootInfo.XSaveAreaSize))), 512);  // BootInfo.XSaveAreaSize (FXSAVE) unless XSAVE below
             a.Comment("BootInfo.XSaveEnabled, BootInfo.Xcr0: stay 0 without XSAVE (.boot.bss is zeroed)");
             a.Mov(EAX, 1);
             a.Xor(ECX, ECX);
             a.Cpuid();
-            a.Test(ECX, CPUID_01_ECX_XSAVE);
+            a.Test(ECX, CpuidFeature.Leaf01Ecx_XSAVE);
             var noXsave = a.NewLabel("no_xsave");
             a.Jz(noXsave);
             a.Comment("XSAVE (SDM Vol. 1 §13.3): CR4.OSXSAVE, XCR0 = supported ∩ {x87, SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM}");
             a.Mov(RAX, CR4);
-            a.Or(RAX, CR4_OSXSAVE);
+            a.Or(RAX, Cr4.OSXSAVE);
             a.Mov(CR4, RAX);
             a.Mov(EAX, 0x0D);
             a.Xor(ECX, ECX);
             a.Cpuid();                          // EDX:EAX = XCR0 bits the processor supports
-            a.And(EAX, XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_AVX512);
+            a.And(EAX, Xcr0.X87 | Xcr0.SSE | Xcr0.AVX | Xcr0.AVX512);
             a.Comment("AVX-512 state is all-or-nothing and needs AVX (XSETBV #GP otherwise)");
             a.Mov(ECX, EAX);
-            a.And(ECX, XCR0_AVX512 | XCR0_AVX);
-            a.Cmp(ECX, XCR0_AVX512 | XCR0_AVX);
+            a.And(ECX, Xcr0.AVX512 | Xcr0.AVX);
+            a.Cmp(ECX, Xcr0.AVX512 | Xcr0.AVX);
             var avx512Ok = a.NewLabel("avx512_ok");
             a.Je(avx512Ok);
-            a.And(EAX, ~XCR0_AVX512 & 0xFF);
+            a.And(EAX, ~Xcr0.AVX512 & 0xFF);
             a.Label(avx512Ok);
             a.Xor(EDX, EDX);
             a.Xor(ECX, ECX);                    // XCR0
@@ -363,8 +357,8 @@ namespace Cosmos.Core.Asm
             StoreInfo(a, nameof(BootInfo.XSaveAreaSize), RAX);
             a.Label(noXsave);
             a.Fninit();
-            a.Comment("MXCSR = 0x1F80 (all SIMD exceptions masked, round to nearest) via a stack slot");
-            a.Push(MXCSR_DEFAULT);
+            a.Comment($"MXCSR = 0x{Mxcsr.Default:X} (all SIMD exceptions masked, round to nearest) via a stack slot");
+            a.Push(Mxcsr.Default);
             a.Ldmxcsr(Mem.D(RSP));
             a.Pop(RAX);
 
@@ -385,7 +379,7 @@ namespace Cosmos.Core.Asm
             StoreInfo(a, nameof(BootInfo.ThreadPointer), RDI);
             a.Mov(EAX, tlsBlockSize);
             StoreInfo(a, nameof(BootInfo.TlsSize), RAX);
-            a.Mov(ECX, IA32_FS_BASE);
+            a.Mov(ECX, Msr.IA32_FS_BASE);
             a.Mov(RAX, RDI);
             a.Mov(RDX, RDI);
             a.Shr(RDX, 32);

@@ -4,8 +4,8 @@ using static XSharp.Reg;
 namespace Cosmos.Core.Asm
 {
     /// <summary>
-    /// The small CPU helpers C# cannot express, bound from <see cref="Cosmos.Core.Native"/> through
-    /// <c>[RuntimeImport("cosmos_*")]</c>. System V AMD64 convention: integer arguments in RDI, RSI, RDX, RCX;
+    /// The small CPU helpers C# cannot express, bound from <see cref="Cosmos.Core.Native"/> and <see cref="Cosmos.Core.CPU"/>
+    /// through <c>[RuntimeImport("cosmos_*")]</c>. System V AMD64 convention: integer arguments in RDI, RSI, RDX, RCX;
     /// result in RAX; RBX, RBP, R12–R15 preserved. Emitted as <c>cpu_helpers.asm</c> into <c>.text</c>.
     /// </summary>
     public sealed class CpuHelpers : AsmProgram
@@ -62,6 +62,9 @@ namespace Cosmos.Core.Asm
             a.GlobalFunction("cosmos_cli"); a.Cli(); a.Ret();
             a.GlobalFunction("cosmos_sti"); a.Sti(); a.Ret();
             a.GlobalFunction("cosmos_pause"); a.Pause(); a.Ret();
+            a.Comment("RFLAGS save + CLI, and its restore (CPU.SaveAndDisableInterrupts / CPU.RestoreInterrupts): POPFQ sets IF back exactly when it was set");
+            a.GlobalFunction("cosmos_save_and_disable_interrupts"); a.Pushf(); a.Pop(RAX); a.Cli(); a.Ret();
+            a.GlobalFunction("cosmos_restore_interrupts"); a.Push(RDI); a.Popf(); a.Ret();
             var forever = a.GlobalFunction("cosmos_halt_forever");
             a.Cli(); a.Hlt(); a.Jmp(forever);
 

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using XSharp;
 using static XSharp.Reg;
@@ -12,8 +13,8 @@ namespace Cosmos.Core.Asm
     /// <c>interrupt_stubs.asm</c>. Every offset comes from <see cref="InterruptFrame"/> through
     /// <see cref="Marshal.OffsetOf(Type, string)"/>; nothing is typed twice.
     /// <para>
-    /// Entry stub for vector n: if the CPU pushes no error code for n, push 0; if it does (8, 10–14,
-    /// 17, 21, 29, 30), test the stack alignment (RSP ≡ 0 mod 16 exactly when the CPU pushed one,
+    /// Entry stub for vector n: if the CPU pushes no error code for n, push 0; if it does
+    /// (<see cref="ExceptionVector.HasErrorCode"/>), test the stack alignment (RSP ≡ 0 mod 16 exactly when the CPU pushed one,
     /// SDM Vol. 3A §6.14.2) and push 0 plus <see cref="InterruptFrame.NoCpuErrorCodeFlag"/> when a
     /// software <c>int n</c> pushed none. Then push n and jump to the common path.
     /// </para>
@@ -63,8 +64,6 @@ namespace Cosmos.Core.Asm
         public const int IstStackPages = 5;
         /// <summary>Bytes of one IST slot: a guard page followed by the stack.</summary>
         public const int IstSlotBytes = (IstStackPages + 1) * 4096;
-        /// <summary>Default MXCSR handlers run with (all exceptions masked, round to nearest; SDM Vol. 1 §10.2.3).</summary>
-        public const int DefaultMxcsr = 0x1F80;
 
         static int Off(string field) => (int)Marshal.OffsetOf(typeof(InterruptFrame), field);
 
@@ -92,7 +91,7 @@ namespace Cosmos.Core.Asm
         readonly Label _common = new Label("cosmos_interrupt_common");
         readonly Label _bare = new Label("cosmos_interrupt_bare_stub");
         readonly Label _table = new Label("cosmos_interrupt_stub_table");
-        readonly Label _mode = new Label("cosmos_interrupt_simd_mode");
+        readonly Label _mode = new Label(SimdStateEmitter.ModeSymbol);
         readonly Label _mxcsr = new Label("cosmos_interrupt_default_mxcsr");
         readonly Label _bareTsc = new Label("cosmos_bare_stub_tsc"), _bareCount = new Label("cosmos_bare_stub_count"), _bareEoi = new Label("cosmos_bare_stub_eoi");
         readonly Label _ist = new Label("cosmos_ist_stacks");
@@ -116,7 +115,7 @@ namespace Cosmos.Core.Asm
             {
                 a.Align(16);
                 a.Label(StubName(v));
-                if (InterruptFrame.VectorHasErrorCode(v))
+                if (ExceptionVector.HasErrorCode(v))
                 {
                     var soft = a.NewLabel("no_error_code");
                     a.Comment($"vector {v}: the CPU pushes an error code, but int {v} does not; RSP is 16-byte aligned exactly when it did");
@@ -230,7 +229,7 @@ namespace Cosmos.Core.Asm
             a.Align(8);
             a.Global(_mode, SymbolType.Data);
             a.Label(_mode); a.Dd(SimdFxsave);
-            a.Label(_mxcsr); a.Dd(DefaultMxcsr);
+            a.Label(_mxcsr); a.Dd(Mxcsr.Default);
             a.Global(_bareTsc, SymbolType.Data);
             a.Label(_bareTsc); a.Dq(0);
             a.Global(_bareCount, SymbolType.Data);
@@ -259,60 +258,21 @@ namespace Cosmos.Core.Asm
             foreach (var (f, r) in Gprs) a.Mov(r, Mem.Q(RSP, Off(f)));
         }
 
-        /// <summary>RSP = (RBX - area size) AND -64; save the SIMD state there (RAX, RDX clobbered; already saved).</summary>
+        /// <summary>RSP = (RBX − area size) AND −64; saves the SIMD state there (RAX, RDX clobbered; already saved).</summary>
         void SaveSimd(Assembler a, string tag)
         {
-            a.Mov(RSP, RBX);
-            a.Sub(RSP, Mem.Q(_bootInfo, BootProgram.Offset(nameof(BootInfo.XSaveAreaSize))));
-            a.And(RSP, -64);
-            var fx = a.NewLabel(tag + "_fxsave");
-            var opt = a.NewLabel(tag + "_xsaveopt");
-            var done = a.NewLabel(tag + "_saved");
-            a.Mov(EAX, Mem.D(_mode));
-            a.Cmp(EAX, SimdXsave);
-            a.Jb(fx);
-            a.Comment("XSAVE header (bytes 512..575) must be zero apart from what XSAVE writes (SDM Vol. 1 §13.4.2, §13.8)");
-            a.Xor(EDX, EDX);
-            for (int i = 0; i < 8; i++) a.Mov(Mem.Q(RSP, 512 + 8 * i), RDX);
-            a.Cmp(EAX, SimdXsaveopt);
-            a.Mov(RAX, Mem.Q(_bootInfo, BootProgram.Offset(nameof(BootInfo.Xcr0))));
-            a.Mov(RDX, RAX);
-            a.Shr(RDX, 32);
-            a.Je(opt);
-            a.Xsave(Mem.At(RSP));
-            a.Jmp(done);
-            a.Label(opt);
-            a.Xsaveopt(Mem.At(RSP));
-            a.Jmp(done);
-            a.Label(fx);
-            a.Fxsave(Mem.At(RSP));
-            a.Label(done);
+            SimdStateEmitter.EmitAllocate(a, RSP, RBX, _bootInfo);
+            SimdStateEmitter.EmitSave(a, RSP, _mode, _bootInfo, tag);
         }
 
         /// <summary>Restores the SIMD state from the area at RSP recomputed from RBX.</summary>
         void RestoreSimd(Assembler a, string tag)
         {
-            a.Mov(RSP, RBX);
-            a.Sub(RSP, Mem.Q(_bootInfo, BootProgram.Offset(nameof(BootInfo.XSaveAreaSize))));
-            a.And(RSP, -64);
+            SimdStateEmitter.EmitAllocate(a, RSP, RBX, _bootInfo);
             RestoreSimdAtRsp(a, tag);
         }
 
         /// <summary>Restores the SIMD state from the 64-byte aligned area at RSP (RAX, RDX clobbered).</summary>
-        void RestoreSimdAtRsp(Assembler a, string tag)
-        {
-            var fx = a.NewLabel(tag + "_fxrstor");
-            var done = a.NewLabel(tag + "_restored");
-            a.Cmp(Mem.D(_mode), SimdXsave);
-            a.Jb(fx);
-            a.Mov(RAX, Mem.Q(_bootInfo, BootProgram.Offset(nameof(BootInfo.Xcr0))));
-            a.Mov(RDX, RAX);
-            a.Shr(RDX, 32);
-            a.Xrstor(Mem.At(RSP));
-            a.Jmp(done);
-            a.Label(fx);
-            a.Fxrstor(Mem.At(RSP));
-            a.Label(done);
-        }
+        void RestoreSimdAtRsp(Assembler a, string tag) => SimdStateEmitter.EmitRestore(a, RSP, _mode, _bootInfo, tag);
     }
 }

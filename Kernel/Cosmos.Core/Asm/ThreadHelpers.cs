@@ -7,8 +7,6 @@ namespace Cosmos.Core.Asm
     /// X# helpers of the scheduler (<see cref="Threading.Scheduler"/>), bound from C# through
     /// <c>[RuntimeImport("cosmos_*")]</c> in <see cref="Threading.SchedulerNative"/>; System V convention.
     /// <list type="bullet">
-    /// <item><c>cosmos_irq_save()</c>: RAX = RFLAGS, then CLI. <c>cosmos_irq_restore(RDI = flags)</c>: POPFQ of
-    /// the saved RFLAGS (re-enables interrupts exactly when they were enabled before the save).</item>
     /// <item><c>cosmos_thread_yield()</c>: <c>INT</c> <see cref="Threading.Scheduler.YieldVector"/>; the interrupt
     /// stub saves the whole register and SIMD state as an <see cref="Layout.InterruptFrame"/> on this thread's
     /// stack and the dispatcher may return another thread's frame (works with interrupts disabled: INT n is not
@@ -20,7 +18,7 @@ namespace Cosmos.Core.Asm
     /// managed code).</item>
     /// <item><c>cosmos_bare_switch(RDI = save slot, RSI = RSP to load)</c> and <c>cosmos_bare_switch_address()</c>:
     /// the benchmark's baseline for a thread switch: push the 15 general registers, save the SIMD state with the
-    /// interrupt stubs' instruction (XSAVE or FXSAVE, 64-byte aligned area below them), store RSP to [RDI], load
+    /// interrupt stubs' instruction (<see cref="SimdStateEmitter"/>: XSAVE, XSAVEOPT or FXSAVE, 64-byte aligned area below them), store RSP to [RDI], load
     /// RSP from RSI (RSI = 0: the RSP it just saved) and restore the same way. Switching to itself costs the same
     /// as switching to another stack prepared the same way.</item>
     /// </list>
@@ -36,11 +34,8 @@ namespace Cosmos.Core.Asm
             a.BitsMode(64);
             var exit = a.Extern("cosmos_thread_exit");
             var bootInfo = a.Extern(BootProgram.BootInfoSymbol);
-            var mode = a.Extern("cosmos_interrupt_simd_mode");
+            var mode = a.Extern(SimdStateEmitter.ModeSymbol);
             a.Text();
-
-            a.GlobalFunction("cosmos_irq_save"); a.Pushf(); a.Pop(RAX); a.Cli(); a.Ret();
-            a.GlobalFunction("cosmos_irq_restore"); a.Push(RDI); a.Popf(); a.Ret();
 
             a.GlobalFunction("cosmos_thread_yield");
             a.Int(Threading.Scheduler.YieldVector);
@@ -61,23 +56,11 @@ namespace Cosmos.Core.Asm
             a.Pushf();
             foreach (var r in Gprs) a.Push(r);
             a.Mov(RBX, RSP);
-            a.Sub(RSP, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.XSaveAreaSize))));
-            a.And(RSP, -64);
+            SimdStateEmitter.EmitAllocate(a, RSP, RBX, bootInfo);
             a.Push(RBX);                                   // the 64-byte aligned area starts 8 bytes above: keep the old RSP here
             a.Push(RBX);                                   // (two pushes keep RSP ≡ 0 mod 16)
             a.Lea(RCX, Mem.At(RSP, 16));
-            var fx = a.NewLabel("bare_switch_fxsave"); var saved = a.NewLabel("bare_switch_saved");
-            a.Cmp(Mem.D(mode), 1);
-            a.Jb(fx);
-            a.Xor(EDX, EDX);
-            for (int i = 0; i < 8; i++) a.Mov(Mem.Q(RCX, 512 + 8 * i), RDX);
-            a.Mov(RAX, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.Xcr0))));
-            a.Mov(RDX, RAX); a.Shr(RDX, 32);
-            a.Xsave(Mem.At(RCX));
-            a.Jmp(saved);
-            a.Label(fx);
-            a.Fxsave(Mem.At(RCX));
-            a.Label(saved);
+            SimdStateEmitter.EmitSave(a, RCX, mode, bootInfo, "bare_switch");
             a.Mov(Mem.Q(RDI), RSP);                         // switch: save this RSP, load the other (RSI = 0: this one again)
             var other = a.NewLabel("bare_switch_other");
             a.Test(RSI, RSI);
@@ -86,16 +69,7 @@ namespace Cosmos.Core.Asm
             a.Label(other);
             a.Mov(RSP, RSI);
             a.Lea(RCX, Mem.At(RSP, 16));
-            var fr = a.NewLabel("bare_switch_fxrstor"); var restored = a.NewLabel("bare_switch_restored");
-            a.Cmp(Mem.D(mode), 1);
-            a.Jb(fr);
-            a.Mov(RAX, Mem.Q(bootInfo, BootProgram.Offset(nameof(Layout.BootInfo.Xcr0))));
-            a.Mov(RDX, RAX); a.Shr(RDX, 32);
-            a.Xrstor(Mem.At(RCX));
-            a.Jmp(restored);
-            a.Label(fr);
-            a.Fxrstor(Mem.At(RCX));
-            a.Label(restored);
+            SimdStateEmitter.EmitRestore(a, RCX, mode, bootInfo, "bare_switch");
             a.Pop(RBX); a.Pop(RBX);
             a.Mov(RSP, RBX);
             for (int i = Gprs.Length - 1; i >= 0; i--) a.Pop(Gprs[i]);

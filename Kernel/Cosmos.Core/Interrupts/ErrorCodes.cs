@@ -64,35 +64,4 @@ namespace Cosmos.Core.Interrupts
         /// <summary>True when the error code is 0 (no particular selector).</summary>
         public bool IsNull => Value == 0;
     }
-
-    /// <summary>RFLAGS bits (Intel SDM Vol. 1 §3.4.3, Figure 3-8) and a decoder for reports.</summary>
-    public static class RFlags
-    {
-        /// <summary>Carry, parity, auxiliary carry, zero, sign, trap, interrupt enable, direction, overflow.</summary>
-        public const ulong CF = 1 << 0, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7, TF = 1 << 8, IF = 1 << 9, DF = 1 << 10, OF = 1 << 11;
-        /// <summary>Nested task, resume, virtual-8086, alignment check, virtual interrupt, virtual interrupt pending, ID.</summary>
-        public const ulong NT = 1 << 14, RF = 1 << 16, VM = 1 << 17, AC = 1 << 18, VIF = 1 << 19, VIP = 1 << 20, ID = 1 << 21;
-        /// <summary>Bit 1 always reads as 1.</summary>
-        public const ulong Reserved1 = 1 << 1;
-        /// <summary>I/O privilege level (bits 12–13).</summary>
-        public static int Iopl(ulong rflags) => (int)((rflags >> 12) & 3);
-
-        /// <summary>Writes the names of the set flags and IOPL through <see cref="Panic.Write(string)"/> (no allocation).</summary>
-        public static void Write(ulong rflags)
-        {
-            Flag(rflags, CF, "CF"); Flag(rflags, PF, "PF"); Flag(rflags, AF, "AF"); Flag(rflags, ZF, "ZF"); Flag(rflags, SF, "SF");
-            Flag(rflags, TF, "TF"); Flag(rflags, IF, "IF"); Flag(rflags, DF, "DF"); Flag(rflags, OF, "OF"); Flag(rflags, NT, "NT");
-            Flag(rflags, RF, "RF"); Flag(rflags, VM, "VM"); Flag(rflags, AC, "AC"); Flag(rflags, VIF, "VIF"); Flag(rflags, VIP, "VIP");
-            Flag(rflags, ID, "ID");
-            Panic.Write("IOPL=");
-            Panic.WriteDecimal((ulong)Iopl(rflags));
-        }
-
-        private static void Flag(ulong v, ulong bit, string name)
-        {
-            if ((v & bit) == 0) return;
-            Panic.Write(name);
-            Panic.Write(" ");
-        }
-    }
 }

@@ -1,20 +1,12 @@
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using Cosmos.Core.Memory;
 
 namespace Cosmos.Core.Interrupts
 {
-    /// <summary>Gate type of an IDT entry (Intel SDM Vol. 3A §6.14.1, Figure 6-8).</summary>
-    public enum GateType : byte
-    {
-        /// <summary>64-bit interrupt gate (type 0xE): the CPU clears RFLAGS.IF on entry.</summary>
-        Interrupt = 0xE,
-        /// <summary>64-bit trap gate (type 0xF): RFLAGS.IF is left as it was.</summary>
-        Trap = 0xF,
-    }
-
     /// <summary>How the dispatcher calls the handler of an entry.</summary>
     internal enum HandlerKind : byte
     {
@@ -133,20 +125,13 @@ namespace Cosmos.Core.Interrupts
             Kind = handler == null ? HandlerKind.None : kind;
         }
 
-        /// <summary>Encodes the 16-byte 64-bit gate descriptor (Intel SDM Vol. 3A §6.14.1, Figure 6-8).</summary>
+        /// <summary>Writes the 16-byte 64-bit gate descriptor (Intel SDM Vol. 3A §6.14.1, Figure 6-8; <see cref="GateDescriptor.Encode"/>).</summary>
         private void WriteGate()
         {
             ulong* gate = Table.Gates + 2 * Vector;
-            ulong target = GateTarget;
-            ulong low = (target & 0xFFFF)
-                      | ((ulong)InterruptDescriptorTable.CodeSelector << 16)
-                      | ((ulong)(StackIndex & 7) << 32)
-                      | ((ulong)(byte)GateType << 40)
-                      | ((ulong)(PrivilegeLevel & 3) << 45)
-                      | ((Present ? 1UL : 0UL) << 47)
-                      | (((target >> 16) & 0xFFFF) << 48);
-            gate[0] = low;
-            gate[1] = target >> 32;
+            var d = GateDescriptor.Encode(GateTarget, InterruptDescriptorTable.CodeSelector, StackIndex, GateType, PrivilegeLevel, Present);
+            gate[0] = d.Low;
+            gate[1] = d.High;
         }
 
         /// <summary>The 16-byte descriptor as written (low qword, high qword), for tests.</summary>
@@ -223,9 +208,9 @@ namespace Cosmos.Core.Interrupts
     public sealed unsafe class InterruptDescriptorTable
     {
         /// <summary>Kernel code segment selector every gate uses (GDT entry 1, set up by the boot path).</summary>
-        public const ushort CodeSelector = 0x08;
+        public const ushort CodeSelector = Asm.BootProgram.KernelCodeSelector;
         /// <summary>First vector that is not reserved for exceptions (SDM Vol. 3A §6.2).</summary>
-        public const int FirstIrqVector = 32;
+        public const int FirstIrqVector = ExceptionVector.FirstUserDefined;
         /// <summary>Number of gates.</summary>
         public const int VectorCount = 256;
 
@@ -294,22 +279,24 @@ namespace Cosmos.Core.Interrupts
             for (int v = 0; v < VectorCount; v++)
             {
                 IdtEntry e;
-                if (v == 8) e = DoubleFault = new DivergingErrorCodeEntry(this, v);
-                else if (v >= 10 && v <= 13) e = new SelectorErrorCodeEntry(this, v);
-                else if (v == 14) e = PageFault = new PageFaultEntry(this, v);
-                else if (v == 18) e = MachineCheck = new DivergingEntry(this, v);
-                else if (v == 17 || v == 21 || v == 29 || v == 30) e = new ErrorCodeEntry(this, v);
+                if (v == ExceptionVector.DF) e = DoubleFault = new DivergingErrorCodeEntry(this, v);
+                else if (ExceptionVector.HasSelectorErrorCode(v)) e = new SelectorErrorCodeEntry(this, v);
+                else if (v == ExceptionVector.PF) e = PageFault = new PageFaultEntry(this, v);
+                else if (v == ExceptionVector.MC) e = MachineCheck = new DivergingEntry(this, v);
+                else if (ExceptionVector.HasErrorCode(v)) e = new ErrorCodeEntry(this, v);
                 else e = new Entry(this, v);
                 Entries[v] = e;
             }
-            DivideError = (Entry)Entries[0]; Debug = (Entry)Entries[1]; NonMaskableInterrupt = (Entry)Entries[2];
-            Breakpoint = (Entry)Entries[3]; Overflow = (Entry)Entries[4]; BoundRangeExceeded = (Entry)Entries[5];
-            InvalidOpcode = (Entry)Entries[6]; DeviceNotAvailable = (Entry)Entries[7]; CoprocessorSegmentOverrun = (Entry)Entries[9];
-            InvalidTss = (SelectorErrorCodeEntry)Entries[10]; SegmentNotPresent = (SelectorErrorCodeEntry)Entries[11];
-            StackSegmentFault = (SelectorErrorCodeEntry)Entries[12]; GeneralProtectionFault = (SelectorErrorCodeEntry)Entries[13];
-            X87FloatingPoint = (Entry)Entries[16]; AlignmentCheck = (ErrorCodeEntry)Entries[17]; SimdFloatingPoint = (Entry)Entries[19];
-            Virtualization = (Entry)Entries[20]; ControlProtection = (ErrorCodeEntry)Entries[21]; HypervisorInjection = (Entry)Entries[28];
-            VmmCommunication = (ErrorCodeEntry)Entries[29]; SecurityException = (ErrorCodeEntry)Entries[30];
+            DivideError = (Entry)Entries[ExceptionVector.DE]; Debug = (Entry)Entries[ExceptionVector.DB]; NonMaskableInterrupt = (Entry)Entries[ExceptionVector.NMI];
+            Breakpoint = (Entry)Entries[ExceptionVector.BP]; Overflow = (Entry)Entries[ExceptionVector.OF]; BoundRangeExceeded = (Entry)Entries[ExceptionVector.BR];
+            InvalidOpcode = (Entry)Entries[ExceptionVector.UD]; DeviceNotAvailable = (Entry)Entries[ExceptionVector.NM];
+            CoprocessorSegmentOverrun = (Entry)Entries[ExceptionVector.CoprocessorSegmentOverrun];
+            InvalidTss = (SelectorErrorCodeEntry)Entries[ExceptionVector.TS]; SegmentNotPresent = (SelectorErrorCodeEntry)Entries[ExceptionVector.NP];
+            StackSegmentFault = (SelectorErrorCodeEntry)Entries[ExceptionVector.SS]; GeneralProtectionFault = (SelectorErrorCodeEntry)Entries[ExceptionVector.GP];
+            X87FloatingPoint = (Entry)Entries[ExceptionVector.MF]; AlignmentCheck = (ErrorCodeEntry)Entries[ExceptionVector.AC];
+            SimdFloatingPoint = (Entry)Entries[ExceptionVector.XM]; Virtualization = (Entry)Entries[ExceptionVector.VE];
+            ControlProtection = (ErrorCodeEntry)Entries[ExceptionVector.CP]; HypervisorInjection = (Entry)Entries[ExceptionVector.HV];
+            VmmCommunication = (ErrorCodeEntry)Entries[ExceptionVector.VC]; SecurityException = (ErrorCodeEntry)Entries[ExceptionVector.SX];
         }
 
         /// <summary>The entry for IRQ/software vector <paramref name="vector"/> (32–255).</summary>

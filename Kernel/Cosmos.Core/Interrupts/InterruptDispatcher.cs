@@ -1,4 +1,5 @@
 using System.Runtime;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using Cosmos.Core.Memory;
 
@@ -80,7 +81,7 @@ namespace Cosmos.Core.Interrupts
         private static void DispatchCore(InterruptFrame* frame)
         {
             int vector = (int)(frame->Vector & 0xFF);
-            ulong cr2 = vector == 14 ? Native.ReadCR2() : 0;  // before anything else can fault
+            ulong cr2 = vector == ExceptionVector.PF ? Native.ReadCR2() : 0;  // before anything else can fault
             s_counters.Count[vector]++;
             if (++s_depth > MaxNesting)
             {
@@ -121,7 +122,7 @@ namespace Cosmos.Core.Interrupts
                 return;
             }
 
-            if ((vector == 0 || vector == 14) && (frame->Vector & InterruptFrame.NoCpuErrorCodeFlag) == 0)
+            if ((vector == ExceptionVector.DE || vector == ExceptionVector.PF) && (frame->Vector & InterruptFrame.NoCpuErrorCodeFlag) == 0)
             {
                 var raise = HardwareExceptionHook.Raise;
                 if (raise != null && raise(frame)) { s_depth--; return; }
@@ -188,7 +189,7 @@ namespace Cosmos.Core.Interrupts
             if ((frame->Vector & InterruptFrame.NoCpuErrorCodeFlag) != 0)
                 Panic.Write("raised by software (INT n): no CPU error code\n");
             WriteErrorCode(vector, frame->ErrorCode, cr2);
-            if (vector == 8)
+            if (vector == ExceptionVector.DF)
                 Panic.Write("(a fault while delivering another one; a kernel stack overflow into its guard page ends here)\n");
             WriteRegisters(frame);
             Panic.Write("Stack trace:\n");
@@ -200,10 +201,10 @@ namespace Cosmos.Core.Interrupts
 
         private static void WriteErrorCode(int vector, ulong code, ulong cr2)
         {
-            if (!InterruptFrame.VectorHasErrorCode(vector)) return;
+            if (!ExceptionVector.HasErrorCode(vector)) return;
             Panic.Write("error code 0x");
             Panic.WriteHex(code);
-            if (vector == 14)
+            if (vector == ExceptionVector.PF)
             {
                 var pf = (PageFaultErrorCode)code;
                 Panic.Write(((pf & PageFaultErrorCode.ProtectionViolation) != 0) ? ": protection violation" : ": page not present");
@@ -217,7 +218,7 @@ namespace Cosmos.Core.Interrupts
                 Panic.WriteHex(cr2);
                 if (cr2 < 4096) Panic.Write(" (null page)");
             }
-            else if (vector >= 10 && vector <= 13)
+            else if (ExceptionVector.HasSelectorErrorCode(vector))
             {
                 var s = new SelectorErrorCode(code);
                 if (s.IsNull) Panic.Write(": no selector");

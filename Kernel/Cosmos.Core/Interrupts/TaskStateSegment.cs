@@ -30,22 +30,27 @@ namespace Cosmos.Core.Interrupts
         /// <summary>IST index of the machine-check stack.</summary>
         public const int MachineCheckStackIndex = 3;
 
+        /// <summary>Byte offset of RSP0 in the 64-bit TSS (RSP1, RSP2 follow; SDM Vol. 3A §8.7, Figure 8-11).</summary>
+        public const int Rsp0Offset = 4;
+        /// <summary>Byte offset of IST1 in the 64-bit TSS (IST2..IST7 follow; SDM Vol. 3A §8.7, Figure 8-11).</summary>
+        public const int Ist1Offset = 36;
+
         private static bool s_initialized;
 
         /// <summary>Linear address of the TSS.</summary>
         public static ulong Address => (ulong)InterruptNative.TssAddress();
 
         /// <summary>IST pointer <paramref name="index"/> (1–7); 0 = not set.</summary>
-        public static ulong GetInterruptStack(int index) => *(ulong*)(InterruptNative.TssAddress() + 36 + 8 * (Clamp(index) - 1));
+        public static ulong GetInterruptStack(int index) => *(ulong*)(InterruptNative.TssAddress() + Ist1Offset + 8 * (Clamp(index) - 1));
 
         /// <summary>Sets IST pointer <paramref name="index"/> (1–7) to <paramref name="top"/> (the initial RSP; the CPU aligns it down to 16).</summary>
-        public static void SetInterruptStack(int index, ulong top) => *(ulong*)(InterruptNative.TssAddress() + 36 + 8 * (Clamp(index) - 1)) = top;
+        public static void SetInterruptStack(int index, ulong top) => *(ulong*)(InterruptNative.TssAddress() + Ist1Offset + 8 * (Clamp(index) - 1)) = top;
 
         /// <summary>RSP<paramref name="ring"/> (0–2): the stack loaded on a privilege change to that ring.</summary>
         public static void SetPrivilegeStack(int ring, ulong top)
         {
             if ((uint)ring > 2) Panic.Halt("TaskStateSegment.SetPrivilegeStack: ring must be 0..2, got", (ulong)ring);
-            *(ulong*)(InterruptNative.TssAddress() + 4 + 8 * ring) = top;
+            *(ulong*)(InterruptNative.TssAddress() + Rsp0Offset + 8 * ring) = top;
         }
 
         private static int Clamp(int index)
@@ -79,28 +84,9 @@ namespace Cosmos.Core.Interrupts
             s_initialized = true;
             for (int i = 1; i <= InterruptStubs.IstStackCount; i++)
             {
-                UnmapPage(GuardPage(i));
+                Paging.UnmapPage(GuardPage(i));
                 SetInterruptStack(i, StackTop(i));
             }
-        }
-
-        /// <summary>
-        /// Clears the 4 KiB page-table entry of <paramref name="address"/> and flushes its TLB entry
-        /// (SDM Vol. 3A §4.5, §4.10.4.1). Panics when the address is mapped by a 2 MiB or 1 GiB page.
-        /// </summary>
-        public static void UnmapPage(ulong address)
-        {
-            ulong* table = (ulong*)(Native.ReadCR3() & Paging.AddressMask);
-            for (int level = 3; level >= 1; level--)
-            {
-                ulong e = table[(address >> (12 + 9 * level)) & 511];
-                if ((e & Paging.Present) == 0) return;  // already not mapped
-                if ((e & Paging.PageSizeBit) != 0)
-                    Panic.Halt("TaskStateSegment.UnmapPage: address is inside a large page (guard pages need 4 KiB pages):", address);
-                table = (ulong*)(e & Paging.AddressMask);
-            }
-            table[(address >> 12) & 511] = 0;
-            Native.Invlpg((void*)address);
         }
     }
 }

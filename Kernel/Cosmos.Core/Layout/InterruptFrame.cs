@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cosmos.Core.Arch.X64;
 
 namespace Cosmos.Core.Layout
 {
@@ -12,7 +13,7 @@ namespace Cosmos.Core.Layout
     /// managed code) upward. All fields are 64-bit; the struct is 176 bytes.
     /// <para>
     /// Stubs push a dummy error code (0) for vectors without one, so ErrorCode is always present.
-    /// For the vectors with a CPU error code (8, 10–14, 17, 21, 29, 30) the stub tells a real
+    /// For the vectors with a CPU error code (<see cref="ExceptionVector.HasErrorCode"/>) the stub tells a real
     /// fault from a software <c>int n</c> (which pushes none, SDM Vol. 3A §6.13) by the stack
     /// alignment: in 64-bit mode the CPU aligns RSP to 16 before pushing (SDM Vol. 3A §6.14.2), so
     /// RSP at stub entry is 16-byte aligned exactly when an error code was pushed. Without one the
@@ -39,7 +40,7 @@ namespace Cosmos.Core.Layout
         public ulong RBP, RDI, RSI, RDX, RCX, RBX, RAX;
         /// <summary>Interrupt vector 0–255 in bits 0–7; bit 8 is <see cref="NoCpuErrorCodeFlag"/>.</summary>
         public ulong Vector;
-        /// <summary>CPU error code for vectors 8, 10–14, 17, 21, 29, 30; 0 otherwise.</summary>
+        /// <summary>CPU error code for the vectors that push one (<see cref="ExceptionVector.HasErrorCode"/>); 0 otherwise.</summary>
         public ulong ErrorCode;
         /// <summary>Return RIP (faulting instruction for faults, next instruction for traps and interrupts).</summary>
         public ulong RIP;
@@ -56,10 +57,6 @@ namespace Cosmos.Core.Layout
         public readonly int VectorNumber => (int)(Vector & 0xFF);
 
         /// <summary>True when the CPU pushed <see cref="ErrorCode"/> (false for vectors without one and for <c>int n</c>).</summary>
-        public readonly bool HasCpuErrorCode => (Vector & NoCpuErrorCodeFlag) == 0 && VectorHasErrorCode(VectorNumber);
-
-        /// <summary>True for the vectors whose exceptions push an error code: 8, 10–14, 17, 21, 29, 30 (Intel SDM Vol. 3A Table 6-1; AMD APM Vol. 2 §8.2 for 29, 30).</summary>
-        public static bool VectorHasErrorCode(int vector) =>
-            vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30;
+        public readonly bool HasCpuErrorCode => (Vector & NoCpuErrorCodeFlag) == 0 && ExceptionVector.HasErrorCode(VectorNumber);
     }
 }

@@ -1,25 +1,41 @@
+using Cosmos.Core.Arch.X64;
+
 namespace Cosmos.Core.Memory
 {
     /// <summary>
-    /// 4-level paging on the tables the boot path built (Intel SDM Vol. 3A §4.5).
-    /// The boot path identity-maps 0..4 GiB; <see cref="MapIdentity"/> extends the identity
+    /// 4-level paging on the tables the boot path built (Intel SDM Vol. 3A §4.5), through the one
+    /// <see cref="PageTableWalker"/>. The boot path identity-maps 0..4 GiB; <see cref="MapIdentity"/> extends the identity
     /// mapping (2 MiB pages) to RAM above that. Page-table pages come from
     /// <see cref="PhysicalMemory.AllocatePages"/> below 4 GiB, so they are always reachable.
     /// </summary>
     public static unsafe class Paging
     {
-        /// <summary>Entry bit 0: present.</summary>
-        public const ulong Present = 1;
-        /// <summary>Entry bit 1: writable.</summary>
-        public const ulong Writable = 2;
-        /// <summary>PD/PDPT entry bit 7: maps a 2 MiB (PD) or 1 GiB (PDPT) page.</summary>
-        public const ulong PageSizeBit = 1 << 7;
-        /// <summary>Mask of the physical address bits 12..51 in an entry.</summary>
-        public const ulong AddressMask = 0x000F_FFFF_FFFF_F000;
         /// <summary>Boundary below which the boot path already mapped everything.</summary>
         public const ulong BootMappedLimit = 4UL << 30;
 
         private const ulong TwoMiB = 2UL << 20;
+
+        /// <summary>The kernel's paging structures: identity-mapped, new tables from <see cref="PhysicalMemory"/> below 4 GiB.</summary>
+        private struct IdentityMappedTables : IPageTableMemory
+        {
+            public ulong* Table(ulong physicalAddress) => (ulong*)physicalAddress;
+            public ulong AllocateTable() => PhysicalMemory.AllocatePages(1, BootMappedLimit);
+        }
+
+        /// <summary>Walks the active tables (CR3) to the entry of <paramref name="targetLevel"/> for <paramref name="address"/>.</summary>
+        private static PageTableWalk Walk(ulong address, int targetLevel, bool create)
+        {
+            var memory = new IdentityMappedTables();
+            return PageTableWalker.Walk(ref memory, Native.ReadCR3(), address, targetLevel, create);
+        }
+
+        /// <summary>The PDE of <paramref name="address"/>, creating the PDPT and PD when missing; panics when a 1 GiB page maps it.</summary>
+        private static ulong* PageDirectoryEntry(ulong address)
+        {
+            var w = Walk(address, PageTableLevel.PD, create: true);
+            if (w.Level != PageTableLevel.PD) Panic.Halt("Paging: unexpected large page above the page directory of", address);
+            return w.Entry;
+        }
 
         /// <summary>
         /// Identity-maps [start, end) with 2 MiB pages (rounded outwards to 2 MiB), present
@@ -31,15 +47,12 @@ namespace Cosmos.Core.Memory
             if (start < BootMappedLimit) start = BootMappedLimit;
             start &= ~(TwoMiB - 1);
             end = (end + TwoMiB - 1) & ~(TwoMiB - 1);
-            ulong* pml4 = (ulong*)(Native.ReadCR3() & AddressMask);
             for (ulong va = start; va < end; va += TwoMiB)
             {
-                ulong* pdpt = NextLevel(pml4, (int)((va >> 39) & 511));
-                ulong* pd = NextLevel(pdpt, (int)((va >> 30) & 511));
-                ulong* pde = pd + ((va >> 21) & 511);
-                if ((*pde & Present) != 0 && (*pde & PageSizeBit) == 0)
+                ulong* pde = PageDirectoryEntry(va);
+                if ((*pde & PageTableEntry.P) != 0 && (*pde & PageTableEntry.PS) == 0)
                     Panic.Halt("Paging.MapIdentity: 2 MiB slot already split into 4 KiB pages at", va);
-                *pde = va | Present | Writable | PageSizeBit;
+                *pde = va | PageTableEntry.P | PageTableEntry.RW | PageTableEntry.PS;
             }
             Native.WriteCR3(Native.ReadCR3()); // flush the TLB
         }
@@ -58,19 +71,6 @@ namespace Cosmos.Core.Memory
             }
         }
 
-        private static ulong* NextLevel(ulong* table, int index)
-        {
-            ulong e = table[index];
-            if ((e & Present) == 0)
-            {
-                ulong page = PhysicalMemory.AllocatePages(1, BootMappedLimit);
-                table[index] = page | Present | Writable;
-                return (ulong*)page;
-            }
-            if ((e & PageSizeBit) != 0) Panic.Halt("Paging: unexpected large page at table index", (ulong)index);
-            return (ulong*)(e & AddressMask);
-        }
-
         /// <summary>
         /// Marks the identity-mapped 4 KiB page at <paramref name="address"/> present or not present (a guard
         /// page: any access faults with #PF). A 2 MiB page around it is first split into a page table of 512
@@ -81,39 +81,42 @@ namespace Cosmos.Core.Memory
         {
             address &= ~0xFFFUL;
             ulong irq = CPU.SaveAndDisableInterrupts();
-            ulong* pml4 = (ulong*)(Native.ReadCR3() & AddressMask);
-            ulong* pdpt = NextLevel(pml4, (int)((address >> 39) & 511));
-            ulong* pd = NextLevel(pdpt, (int)((address >> 30) & 511));
-            ulong* pde = pd + ((address >> 21) & 511);
-            if ((*pde & Present) == 0) Panic.Halt("Paging.SetPagePresent: address is not mapped", address);
-            if ((*pde & PageSizeBit) != 0)
+            ulong* pde = PageDirectoryEntry(address);
+            if ((*pde & PageTableEntry.P) == 0) Panic.Halt("Paging.SetPagePresent: address is not mapped", address);
+            if ((*pde & PageTableEntry.PS) != 0)
             {
                 ulong table = Heap.AllocPages(1, PageKind.Meta);
                 if (table == 0) Panic.Halt("Paging.SetPagePresent: out of memory for a page table");
-                ulong big = *pde & AddressMask & ~(TwoMiB - 1);
-                ulong flags = *pde & 0x1F;                     // P, R/W, U/S, PWT, PCD (PAT bit 12 differs in a PDE; unused)
+                ulong big = *pde & PageTableEntry.AddressMask & ~(TwoMiB - 1);
+                ulong flags = *pde & PageTableEntry.SplitInheritedFlags;
                 for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = (big + (i << 12)) | flags;
-                *pde = table | Present | Writable;
+                *pde = table | PageTableEntry.P | PageTableEntry.RW;
                 Native.WriteCR3(Native.ReadCR3());            // the 2 MiB translation may be cached anywhere in it
             }
-            ulong* pte = (ulong*)(*pde & AddressMask) + ((address >> 12) & 511);
-            if (present) *pte |= Present; else *pte &= ~Present;
+            ulong* pte = (ulong*)(*pde & PageTableEntry.AddressMask) + PageTableLevel.Index(address, PageTableLevel.PT);
+            if (present) *pte |= PageTableEntry.P; else *pte &= ~PageTableEntry.P;
             Native.Invlpg((void*)address);
             CPU.RestoreInterrupts(irq);
         }
 
-        /// <summary>True when the 4 KiB page containing <paramref name="address"/> is mapped present.</summary>
-        public static bool IsMapped(ulong address)
+        /// <summary>
+        /// Clears the 4 KiB page-table entry of <paramref name="address"/> and flushes its TLB entry
+        /// (SDM Vol. 3A §4.5, §4.10.4.1); does nothing when a table above it is not present. Panics when the
+        /// address is mapped by a 2 MiB or 1 GiB page (guard pages need 4 KiB pages).
+        /// </summary>
+        public static void UnmapPage(ulong address)
         {
-            ulong* t = (ulong*)(Native.ReadCR3() & AddressMask);
-            for (int level = 3; level >= 0; level--)
+            var w = Walk(address, PageTableLevel.PT, create: false);
+            if (w.Level != PageTableLevel.PT)
             {
-                ulong e = t[(address >> (12 + 9 * level)) & 511];
-                if ((e & Present) == 0) return false;
-                if (level == 0 || (level <= 2 && (e & PageSizeBit) != 0)) return true;
-                t = (ulong*)(e & AddressMask);
+                if (!w.Present) return;   // already not mapped
+                Panic.Halt("Paging.UnmapPage: address is inside a large page (guard pages need 4 KiB pages):", address);
             }
-            return true;
+            *w.Entry = 0;
+            Native.Invlpg((void*)address);
         }
+
+        /// <summary>True when the 4 KiB page containing <paramref name="address"/> is mapped present.</summary>
+        public static bool IsMapped(ulong address) => Walk(address, PageTableLevel.PT, create: false).MapsPage;
     }
 }

@@ -84,7 +84,11 @@ namespace Cosmos.Core.Threading
         public fixed byte Name[NameBytes];
     }
 
-    /// <summary>A FIFO of blocked threads (linked through <see cref="KernelThread.Next"/>). Zero-initialized is empty. Manipulate only with interrupts disabled.</summary>
+    /// <summary>
+    /// A FIFO of threads linked through <see cref="KernelThread.Next"/>: the blocked threads of a wait object, or one ready
+    /// queue of <see cref="SchedulerPolicy"/> (a thread is in at most one queue at a time). Zero-initialized is empty.
+    /// Manipulate only with interrupts disabled.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct WaitQueue
     {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using Cosmos.Runtime.ExceptionHandling;
 using XSharp;
@@ -322,7 +323,7 @@ namespace Cosmos.Runtime.Amd64
             a.GlobalFunction("cosmos_simulate_fault");
             var declined = a.NewLabel("simulate_declined");
             var notPf = a.NewLabel("simulate_not_pf");
-            a.Cmp(RDI, 14);
+            a.Cmp(RDI, ExceptionVector.PF);
             a.Jne(notPf);
             a.Mov(CR2, RSI);
             a.Label(notPf);

@@ -2,6 +2,7 @@ using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using Cosmos.Runtime.ExceptionHandling;
 
@@ -31,11 +32,9 @@ namespace Cosmos.Runtime
         public const ulong NullAreaSize = 0x10000;
 
         /// <summary>#DE (divide error).</summary>
-        public const ulong VectorDivideError = 0;
+        public const ulong VectorDivideError = ExceptionVector.DE;
         /// <summary>#PF (page fault).</summary>
-        public const ulong VectorPageFault = 14;
-
-        private const ulong RFlagsTrap = 1UL << 8, RFlagsDirection = 1UL << 10;
+        public const ulong VectorPageFault = ExceptionVector.PF;
 
         /// <summary>
         /// When <paramref name="frame"/> describes a fault with a .NET meaning in managed code, rewrites it so
@@ -82,7 +81,7 @@ namespace Cosmos.Runtime
             frame->RSI = faultIp;
             frame->RSP = sp;
             frame->RIP = addresses->ThrowHwExEntry;
-            frame->RFLAGS &= ~(RFlagsTrap | RFlagsDirection);
+            frame->RFLAGS &= ~(RFlags.TF | RFlags.DF);
             return true;
         }
 
@@ -122,8 +121,8 @@ namespace Cosmos.Runtime
                 if (b == 0x66) { operandBits = 16; p++; continue; }
                 if (b == 0x67) return false;                                   // 32-bit addressing: never emitted
                 if (b == 0x2E || b == 0x36 || b == 0x3E || b == 0x26 || b == 0xF0 || b == 0xF2 || b == 0xF3) { p++; continue; }
-                if (b == 0x64) { segmentBase = Native.Rdmsr(0xC0000100); p++; continue; }   // FS base (thread statics)
-                if (b == 0x65) { segmentBase = Native.Rdmsr(0xC0000101); p++; continue; }   // GS base
+                if (b == 0x64) { segmentBase = Native.Rdmsr(Msr.IA32_FS_BASE); p++; continue; }   // FS base (thread statics)
+                if (b == 0x65) { segmentBase = Native.Rdmsr(Msr.IA32_GS_BASE); p++; continue; }   // GS base
                 break;
             }
             if ((*p & 0xF0) == 0x40)

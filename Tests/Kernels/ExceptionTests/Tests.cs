@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
 using Cosmos.Runtime;
 using Cosmos.Runtime.ExceptionHandling;
@@ -195,13 +196,13 @@ namespace ExceptionTests
                 f.Vector = 14 | 0x100; // software INT 14
                 True(!HardwareExceptions.TryRaise(&f), "software INT 14 declined");
                 // #DE in managed code: enters RhpThrowHwEx with the code and the faulting IP.
-                f.Vector = 0; f.RIP = managedIp; f.RSP = 0x7008; f.RFLAGS = 0x602;
+                f.Vector = 0; f.RIP = managedIp; f.RSP = 0x7008; f.RFLAGS = RFlags.DF | RFlags.IF | RFlags.Reserved1;
                 True(HardwareExceptions.TryRaise(&f), "#DE in managed code raised");
                 Equal(CodeManager.Addresses->ThrowHwExEntry, f.RIP, "RIP = RhpThrowHwEx");
                 Equal((ulong)HardwareExceptions.StatusIntegerDivideByZero, f.RDI, "RDI = STATUS_INTEGER_DIVIDE_BY_ZERO");
                 Equal(managedIp, f.RSI, "RSI = faulting IP");
                 Equal(0x7008UL, f.RSP, "RSP unchanged");
-                Equal(0x202UL, f.RFLAGS, "DF cleared");
+                Equal(RFlags.IF | RFlags.Reserved1, f.RFLAGS, "DF cleared");
             });
 
             Case("#DE decoding tells divide by zero from int.MinValue / -1", () =>

@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
 using Cosmos.HAL;

@@ -1,4 +1,5 @@
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Asm;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
@@ -42,8 +43,8 @@ namespace InterruptTests
         private static void OnSimd(InterruptFrame* f)
         {
             Record(f);
-            uint* mxcsr = (uint*)(f->XSaveArea + 24);      // legacy region byte 24 (FXSAVE and XSAVE; SDM Vol. 1 Table 10-2)
-            *mxcsr = (*mxcsr | 0x200) & ~0x3Fu;            // mask ZM, clear the sticky flags; the DIVSD re-executes
+            uint* mxcsr = (uint*)(f->XSaveArea + XSaveLayout.Mxcsr);   // legacy region byte 24 (FXSAVE and XSAVE; SDM Vol. 1 Table 10-2)
+            *mxcsr = (*mxcsr | Mxcsr.ZM) & ~Mxcsr.ExceptionFlags;   // mask ZM, clear the sticky flags; the DIVSD re-executes
         }
         private static void OnX87(InterruptFrame* f)
         {
@@ -80,7 +81,7 @@ namespace InterruptTests
         private static bool IsQemuTcg()
         {
             CPU.CPUID(1, 0, out _, out _, out uint ecx, out _);
-            if ((ecx & (1u << 31)) == 0) return false;
+            if ((ecx & CpuidFeature.Leaf01Ecx_Hypervisor) == 0) return false;
             CPU.CPUID(0x40000000, 0, out _, out uint b, out uint c, out uint d);
             return b == 0x54474354 && c == 0x43544743 && d == 0x47435447;
         }
@@ -161,7 +162,7 @@ namespace InterruptTests
                     Equal(1, s_hits, "handler calls" + at);
                     Equal((ulong)v, s_vector & 0xFF, "vector" + at);
                     Equal(0UL, s_error, "error code" + at);
-                    Equal(InterruptFrame.VectorHasErrorCode(v) ? InterruptFrame.NoCpuErrorCodeFlag : 0UL, s_vector & InterruptFrame.NoCpuErrorCodeFlag, "no-CPU-error-code flag" + at);
+                    Equal(ExceptionVector.HasErrorCode(v) ? InterruptFrame.NoCpuErrorCodeFlag : 0UL, s_vector & InterruptFrame.NoCpuErrorCodeFlag, "no-CPU-error-code flag" + at);
                     Equal(0x08UL, s_cs, "CS" + at);
                     Equal(0UL, s_rspAtCall & 15, "RSP alignment" + at);
                 }
@@ -286,7 +287,7 @@ namespace InterruptTests
                 }
                 Equal(1, s_hits, "handler calls");
                 Equal(19UL, s_vector, "vector");
-                Equal(0x1F80u, Helpers.ReadMxcsr() & ~0x3Fu, "MXCSR restored from the edited save area (ZM masked again)");
+                Equal(Mxcsr.Default, Helpers.ReadMxcsr() & ~Mxcsr.ExceptionFlags, "MXCSR restored from the edited save area (ZM masked again)");
             });
 
             Test("#MF from an unmasked x87 divide by zero at FWAIT, handler masks it in the saved FCW", () =>

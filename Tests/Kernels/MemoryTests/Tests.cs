@@ -1,4 +1,5 @@
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Memory;
 using Cosmos.TestRunner;
 
@@ -50,17 +51,17 @@ namespace MemoryTests
             Test("SSE and XSAVE state are enabled before managed code", () =>
             {
                 ulong cr0 = Native.ReadCR0(), cr4 = Native.ReadCR4();
-                Equal(0UL, cr0 & (1 << 2), "CR0.EM clear");
-                Equal(2UL, cr0 & (1 << 1), "CR0.MP set");
-                Equal(1UL << 9, cr4 & (1 << 9), "CR4.OSFXSR");
-                Equal(1UL << 10, cr4 & (1 << 10), "CR4.OSXMMEXCPT");
+                Equal(0UL, cr0 & Cr0.EM, "CR0.EM clear");
+                Equal(Cr0.MP, cr0 & Cr0.MP, "CR0.MP set");
+                Equal(Cr4.OSFXSR, cr4 & Cr4.OSFXSR, "CR4.OSFXSR");
+                Equal(Cr4.OSXMMEXCPT, cr4 & Cr4.OSXMMEXCPT, "CR4.OSXMMEXCPT");
                 CPU.CPUID(1, 0, out _, out _, out uint ecx, out _);
-                if ((ecx & (1u << 26)) != 0)
+                if ((ecx & CpuidFeature.Leaf01Ecx_XSAVE) != 0)
                 {
                     Equal(1UL, bi->XSaveEnabled, "BootInfo.XSaveEnabled");
-                    Equal(1UL << 18, cr4 & (1 << 18), "CR4.OSXSAVE");
+                    Equal(Cr4.OSXSAVE, cr4 & Cr4.OSXSAVE, "CR4.OSXSAVE");
                     Equal(bi->Xcr0, Native.Xgetbv(0), "XCR0 as recorded");
-                    True((bi->Xcr0 & 3) == 3, "XCR0 has x87 and SSE");
+                    True((bi->Xcr0 & (Xcr0.X87 | Xcr0.SSE)) == (Xcr0.X87 | Xcr0.SSE), "XCR0 has x87 and SSE");
                 }
             });
 

@@ -1,0 +1,105 @@
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Cosmos.Core.Arch.X64;
+using Cosmos.Core.Asm;
+using Cosmos.Core.Layout;
+using Cosmos.Core.Memory;
+
+namespace Cosmos.Core.Threading
+{
+    /// <summary>The X# helpers of <see cref="Asm.ThreadHelpers"/> as seen from C#.</summary>
+    public static unsafe class SchedulerNative
+    {
+        /// <summary>INT <see cref="Scheduler.YieldVector"/>: lets the dispatcher switch threads.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_yield")] public static extern void Yield();
+        /// <summary>Address of <c>cosmos_thread_start</c>, where a new thread's first IRETQ lands.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_start_address")] public static extern ulong ThreadStartAddress();
+        /// <summary>Benchmark baseline: saves all registers + SIMD state, stores RSP to *<paramref name="saveSlot"/>, loads <paramref name="rsp"/> (0: the one just saved) and restores.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_bare_switch")] public static extern void BareSwitch(ulong* saveSlot, ulong rsp);
+    }
+
+    /// <summary>
+    /// A thread's machine context: building the first one of a new thread (the synthetic <see cref="InterruptFrame"/>
+    /// and SIMD area its first IRETQ resumes from, and its static TLS block) and switching the parts of the context the
+    /// interrupt stub does not restore (FS base, the runtime's per-thread state block). The policy of which thread runs is
+    /// <see cref="Scheduler"/>'s; creating and reaping threads is in Scheduler.Lifecycle.cs.
+    /// </summary>
+    public static unsafe class ThreadContext
+    {
+        private static byte* s_globals;
+        private static int s_globalBytes;
+
+        /// <summary>True once the runtime registered its per-thread state block (<see cref="Scheduler.RegisterRuntimeState"/>).</summary>
+        public static bool HasRuntimeState => s_globals != null;
+
+        /// <summary>Registers the runtime's per-thread state block (the caller checks that it is the first and only one).</summary>
+        internal static void SetRuntimeState(void* address, int bytes)
+        {
+            s_globals = (byte*)address;
+            s_globalBytes = bytes;
+        }
+
+        /// <summary>
+        /// Writes the first context of a thread below <paramref name="stackTop"/> (16-byte aligned): an
+        /// <see cref="InterruptFrame"/> whose IRETQ enters <paramref name="entry"/> (<c>cosmos_thread_start</c>) with
+        /// RSP = <paramref name="stackTop"/>, RFLAGS = IF (interrupts on), RDI = <paramref name="argument"/> and
+        /// R12 = <paramref name="routine"/>, and below it a zeroed SIMD area of <paramref name="simdAreaBytes"/>
+        /// (64-byte aligned) holding the state after FNINIT and the default MXCSR (FXSAVE/XSAVE legacy region,
+        /// Intel SDM Vol. 1 Table 10-2; an all-zero XSAVE header restores every other component to its initial state,
+        /// §13.8.1). Returns the frame. Writes only below <paramref name="stackTop"/>.
+        /// </summary>
+        public static InterruptFrame* BuildInitialFrame(ulong stackTop, ulong simdAreaBytes, ulong entry, ulong routine, ulong argument)
+        {
+            var frame = (InterruptFrame*)(stackTop - (ulong)sizeof(InterruptFrame));
+            ulong area = ((ulong)frame - simdAreaBytes) & ~(ulong)(XSaveLayout.Alignment - 1);
+            Heap.Zero((byte*)area, (ulong)frame - area);
+            *(ushort*)(area + XSaveLayout.Fcw) = X87ControlWord.Default;
+            *(uint*)(area + XSaveLayout.Mxcsr) = Mxcsr.Default;
+            *frame = default;
+            frame->XSaveArea = area;
+            frame->Vector = Scheduler.YieldVector;
+            frame->RIP = entry;
+            frame->CS = BootProgram.KernelCodeSelector;
+            frame->RFLAGS = RFlags.IF | RFlags.Reserved1;
+            frame->RSP = stackTop;
+            frame->SS = BootProgram.KernelDataSelector;
+            frame->RDI = argument;
+            frame->R12 = routine;
+            return frame;
+        }
+
+        /// <summary>
+        /// Builds a static TLS block (x86-64 ELF TLS variant II) at <paramref name="block"/>, whose <paramref name="blockBytes"/>
+        /// are zeroed first: the initialization image (<paramref name="image"/>, <paramref name="imageBytes"/>) at its start,
+        /// then the TCB at <paramref name="block"/> + <paramref name="tlsSize"/>, whose first qword points to itself.
+        /// Returns the thread pointer (the FS base of the thread).
+        /// </summary>
+        public static ulong BuildTlsBlock(ulong block, ulong blockBytes, ulong image, ulong imageBytes, ulong tlsSize)
+        {
+            Heap.Zero((byte*)block, blockBytes);
+            Buffer.MemoryCopy((void*)image, (void*)block, imageBytes, imageBytes);
+            ulong tp = block + tlsSize;
+            *(ulong*)tp = tp;
+            return tp;
+        }
+
+        /// <summary>
+        /// Switches the context parts the interrupt stub does not restore from <paramref name="from"/> to
+        /// <paramref name="to"/> at TSC <paramref name="now"/>: run-time accounting, the registered per-thread globals
+        /// (saved into <paramref name="from"/>, loaded from <paramref name="to"/>) and IA32_FS_BASE (the TLS thread pointer,
+        /// Intel SDM Vol. 4 Table 2-2). Interrupts disabled.
+        /// </summary>
+        internal static void Switch(KernelThread* from, KernelThread* to, ulong now)
+        {
+            from->RunTsc += now - from->SwitchedInTsc;
+            to->SwitchedInTsc = now;
+            if (s_globals != null)
+            {
+                for (int i = 0; i < s_globalBytes; i++) from->RuntimeState[i] = s_globals[i];
+                for (int i = 0; i < s_globalBytes; i++) s_globals[i] = to->RuntimeState[i];
+            }
+            Native.Wrmsr(Msr.IA32_FS_BASE, to->ThreadPointer);
+        }
+    }
+}
