@@ -136,12 +136,14 @@ namespace Cosmos.HAL
         /// <summary>
         /// Starts the device unless it is already started (a device that failed is tried again). Runs
         /// <see cref="OnStart"/>; an exception it throws marks the device failed with the exception's message instead
-        /// of propagating. Returns true when the device is started. Must not be called from an interrupt handler
+        /// of propagating. Returns true when the device is started; false when it failed, or when its start is already
+        /// running (a re-entrant call from its own <see cref="OnStart"/>). Must not be called from an interrupt handler
         /// (starting allocates): that is a panic.
         /// </summary>
         public bool Start()
         {
             if (State == DeviceState.Started) return true;
+            if (State == DeviceState.Starting) return false;
             if (InterruptDispatcher.Depth != 0) Panic.Halt("Device.Start: devices cannot be started inside an interrupt handler");
             State = DeviceState.Starting;
             string error;

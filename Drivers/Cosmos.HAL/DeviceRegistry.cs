@@ -10,8 +10,10 @@ namespace Cosmos.HAL
     /// <summary>
     /// The one list of devices the kernel knows about, in registration order, and the boot-time start sequence
     /// (<see cref="StartAll"/>). Lookups (<see cref="Count"/>, <see cref="Get"/>, <see cref="Find(string)"/>,
-    /// <see cref="FindFirst(DeviceClass)"/>, <see cref="OfType{T}"/> views and their struct enumerators) never
-    /// allocate and may run in an interrupt handler. <see cref="Register"/> and starting devices allocate and panic
+    /// <see cref="FindFirst(DeviceClass)"/>, <see cref="Find{T}"/>, <see cref="CountOf{T}"/>, and the
+    /// <see cref="OfType{T}"/> views with their struct enumerators) never allocate and may run in an interrupt handler;
+    /// the one exception is the first <see cref="OfType{T}"/> call for a type, which creates that type's view object
+    /// (<c>PCI.Devices</c> is first used at boot). <see cref="Register"/> and starting devices allocate and panic
     /// when called from an interrupt handler. Registration is meant for one thread at a time (boot, a bus driver);
     /// readers on other threads see either the old or the new list, never a torn one.
     /// </summary>

@@ -56,8 +56,9 @@ namespace Cosmos.HAL.Bus.Pci
     /// <summary>
     /// Access to PCI configuration space (256 bytes per function, little-endian; PCI Local Bus 3.0 §6.1). The kernel
     /// uses <see cref="PciConfigPorts"/> (mechanism #1); host tests use a simulated bus. Offsets are 0–255; 16-bit
-    /// accesses need an even offset and 32-bit ones a multiple of 4 (an access never crosses a dword). Reading a
-    /// function that does not exist returns all ones (vendor ID 0xFFFF).
+    /// accesses need an even offset and 32-bit ones a multiple of 4 (an access never crosses a dword); implementations
+    /// throw <see cref="ArgumentOutOfRangeException"/> for other offsets. Reading a function that does not exist
+    /// returns all ones (vendor ID 0xFFFF); writing to one does nothing.
     /// </summary>
     public interface IPciConfigAccess
     {

@@ -131,14 +131,15 @@ namespace Cosmos.HAL
             if (n == 0) return Array.Empty<PCIBaseAddressBar>();
             Span<uint> values = stackalloc uint[n];
             Span<uint> probes = stackalloc uint[n];
-            ushort command = config.Read16(address, 0x04);
+            // The header was just read: its Command and BAR values are current (saves 7 accesses per function).
+            ushort command = h.Command;
             const ushort decode = PciConfigHeader.CommandIoSpace | PciConfigHeader.CommandMemorySpace;
             bool toggle = (command & decode) != 0 && !h.IsHostBridge;
             if (toggle) config.Write16(address, 0x04, (ushort)(command & ~decode));
             for (int i = 0; i < n; i++)
             {
                 int offset = PciConfigHeader.Bar0Offset + 4 * i;
-                uint value = config.Read32(address, offset);
+                uint value = h.GetBar(i);
                 config.Write32(address, offset, 0xFFFF_FFFF);
                 probes[i] = config.Read32(address, offset);
                 config.Write32(address, offset, value);
