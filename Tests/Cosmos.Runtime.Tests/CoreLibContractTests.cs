@@ -75,7 +75,7 @@ namespace Cosmos.Runtime.Tests
         private static readonly (string Constant, Func<int> Ours)[] s_asmOffsetCases =
             {
                 ("SIZEOF__ExInfo", () => Size(eh + "ExInfo")),
-                ("SIZEOF__ExInfo", () => (int)Const(eh + "FrameWalker", "ExInfoStackSize")),
+                ("SIZEOF__ExInfo", () => (int)Const("Cosmos.Runtime.Asm.ExceptionHelpers", "ExInfoStackSize")),
                 ("OFFSETOF__ExInfo__m_pPrevExInfo", () => Off(eh + "ExInfo", "Prev")),
                 ("OFFSETOF__ExInfo__m_pExContext", () => Off(eh + "ExInfo", "Context")),
                 ("OFFSETOF__ExInfo__m_exception", () => Off(eh + "ExInfo", "Exception")),

@@ -51,21 +51,26 @@ namespace Cosmos.Runtime.Asm
             a.Extern("__start___unbox");
             a.Extern("__stop___unbox");
             a.GlobalFunction("cosmos_unbox_bounds");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("__start___unbox")));
             a.Mov(Mem.Q(RDI), RAX);
             a.Lea(RAX, Mem.At(new Label("__stop___unbox")));
             a.Mov(Mem.Q(RSI), RAX);
             a.Ret();
             // void* cosmos_initial_dispatch_stub(): address of RhpInitialDynamicInterfaceDispatch (for new dispatch cells).
+            a.CfiEndProc();
             a.GlobalFunction("cosmos_initial_dispatch_stub");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("RhpInitialDynamicInterfaceDispatch")));
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitMemory(Assembler a)
         {
             // void* memmove(void* dst (RDI), const void* src (RSI), size_t n (RDX)): overlap-safe.
             a.GlobalFunction("memmove");
+            a.CfiStartProc();
             var forward = a.NewLabel("memmove_forward");
             a.Mov(RAX, RDI);
             a.Mov(RCX, RDX);
@@ -85,17 +90,22 @@ namespace Cosmos.Runtime.Asm
             a.Ret();
 
             // void* memcpy(dst, src, n): same as memmove (callers may not rely on overlap either way).
+            a.CfiEndProc();
             a.GlobalFunction("memcpy");
+            a.CfiStartProc();
             a.Jmp(new Label("memmove"));
 
             // void* memset(void* dst (RDI), int value (ESI), size_t n (RDX)).
+            a.CfiEndProc();
             a.GlobalFunction("memset");
+            a.CfiStartProc();
             a.Mov(R8, RDI);
             a.Mov(EAX, ESI);
             a.Mov(RCX, RDX);
             a.RepStosb();
             a.Mov(RAX, R8);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitBarriers(Assembler a)
@@ -103,29 +113,39 @@ namespace Cosmos.Runtime.Asm
             // There is no generational/concurrent collector yet, so a barrier is the store itself.
             // void RhpAssignRef(object* dst (RDI), object value (RSI))
             a.GlobalFunction("RhpAssignRef");
+            a.CfiStartProc();
             a.Mov(Mem.Q(RDI), RSI);
             a.Ret();
             // Same contract; the destination may be outside the GC heap.
+            a.CfiEndProc();
             a.GlobalFunction("RhpCheckedAssignRef");
+            a.CfiStartProc();
             a.Mov(Mem.Q(RDI), RSI);
             a.Ret();
             // RhpByRefAssignRef: *RDI = *RSI; RDI += 8; RSI += 8. Trashes RCX only.
+            a.CfiEndProc();
             a.GlobalFunction("RhpByRefAssignRef");
+            a.CfiStartProc();
             a.Mov(RCX, Mem.Q(RSI));
             a.Mov(Mem.Q(RDI), RCX);
             a.Add(RDI, 8);
             a.Add(RSI, 8);
             a.Ret();
             // object RhpCheckedLockCmpXchg(object* location (RDI), object value (RSI), object comparand (RDX))
+            a.CfiEndProc();
             a.GlobalFunction("RhpCheckedLockCmpXchg");
+            a.CfiStartProc();
             a.Mov(RAX, RDX);
             a.LockCmpxchg(Mem.Q(RDI), RSI);
             a.Ret();
             // object RhpCheckedXchg(object* location (RDI), object value (RSI))
+            a.CfiEndProc();
             a.GlobalFunction("RhpCheckedXchg");
+            a.CfiStartProc();
             a.Mov(RAX, RSI);
             a.Xchg(Mem.Q(RDI), RAX);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitStackProbe(Assembler a)
@@ -134,6 +154,7 @@ namespace Cosmos.Runtime.Asm
             // in every page from just below RSP down to R11 so that a stack overflow hits the
             // guard page in order. Preserves every register but R11's page walk uses RAX (saved).
             a.GlobalFunction("RhpStackProbe");
+            a.CfiStartProc();
             var loop = a.NewLabel("probe_loop");
             var last = a.NewLabel("probe_last");
             a.Push(RAX);
@@ -149,6 +170,7 @@ namespace Cosmos.Runtime.Asm
             a.Test(Mem.Q(R11), RAX);
             a.Pop(RAX);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitTransitions(Assembler a)
@@ -157,10 +179,13 @@ namespace Cosmos.Runtime.Asm
             // transition frame so a future stack walker can skip native frames; on return clear
             // it and honour a pending suspension request (RhpTrapThreads != 0).
             a.GlobalFunction("RhpPInvoke");
+            a.CfiStartProc();
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RDI);
             a.Ret();
 
+            a.CfiEndProc();
             a.GlobalFunction("RhpPInvokeReturn");
+            a.CfiStartProc();
             var trap = a.NewLabel("pinvoke_trap");
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
             a.Cmp(Mem.D(new Label("RhpTrapThreads")), 0);
@@ -170,25 +195,32 @@ namespace Cosmos.Runtime.Asm
             a.Jmp(new Label("RhpGcPoll"));
 
             // Reverse P/Invoke (native → managed): ReversePInvokeFrame { saved transition frame; saved thread }.
+            a.CfiEndProc();
             a.GlobalFunction("RhpReversePInvoke");
+            a.CfiStartProc();
             a.Mov(RAX, Mem.Q(new Label("cosmos_transition_frame")));
             a.Mov(Mem.Q(RDI), RAX);
             a.Mov(Mem.Q(RDI, 8), 0);
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
             a.Ret();
 
+            a.CfiEndProc();
             a.GlobalFunction("RhpReversePInvokeReturn");
+            a.CfiStartProc();
             a.Mov(RAX, Mem.Q(RDI));
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RAX);
             a.Ret();
 
             // RhpGcPoll is reached only when RhpTrapThreads is set; nothing sets it before
             // the collector and the scheduler exist, so reaching it is a runtime bug.
+            a.CfiEndProc();
             a.GlobalFunction("RhpGcPoll");
+            a.CfiStartProc();
             a.Sub(RSP, 8);
             a.Mov(EDI, 1);
             a.Call(new Label("cosmos_runtime_panic"));
             a.Ud2();
+            a.CfiEndProc();
         }
 
         private static void EmitInterfaceDispatch(Assembler a)
@@ -197,22 +229,28 @@ namespace Cosmos.Runtime.Asm
             // Save every argument register (GPR and XMM0-7), resolve through the CoreLib's
             // RhpResolveInterfaceMethod(this, cell), restore and tail-jump to the target.
             a.GlobalFunction("RhpInitialDynamicInterfaceDispatch");
+            a.CfiStartProc();
             a.Push(RBP);
+            a.CfiOffset(RBP, -16);
             a.Mov(RBP, RSP);                       // RSP ≡ 0 (mod 16)
+            a.CfiDefCfaRegister(RBP);              // CFA = RBP + 16: the stack walker unwinds this frame with it when the resolution throws
             a.Push(RDI); a.Push(RSI); a.Push(RDX); a.Push(RCX); a.Push(R8); a.Push(R9);
             a.Sub(RSP, 128);
             for (int i = 0; i < 8; i++) a.Raw($"movdqu [rsp + {16 * i}], xmm{i}");
             a.Mov(RSI, R11);
             a.Call(new Label("RhpResolveInterfaceMethod"));
-            // Return address the stack walker recognises to unwind this frame (RBP-based) when the
-            // resolution throws (EH/FrameWalker.cs).
+            // Return address the stack walker recognises (EH/FrameWalker.cs): it unwinds this frame with the CFI above
+            // when the resolution throws.
             a.Global("RhpInitialDynamicInterfaceDispatch2", SymbolType.Function);
             a.Label("RhpInitialDynamicInterfaceDispatch2");
             for (int i = 0; i < 8; i++) a.Raw($"movdqu xmm{i}, [rsp + {16 * i}]");
             a.Add(RSP, 128);
             a.Pop(R9); a.Pop(R8); a.Pop(RCX); a.Pop(RDX); a.Pop(RSI); a.Pop(RDI);
+            a.CfiDefCfa(RSP, 16);                  // RSP = RBP again
             a.Pop(RBP);
+            a.CfiRestore(RBP);
             a.Jmp(RAX);
+            a.CfiEndProc();
         }
 
         private static void EmitConversions(Assembler a)
@@ -228,6 +266,7 @@ namespace Cosmos.Runtime.Asm
         private static void EmitDoubleToUnsigned(Assembler a, string name, bool is64)
         {
             a.GlobalFunction(name);
+            a.CfiStartProc();
             var zero = a.NewLabel(name + "_zero");
             var max = a.NewLabel(name + "_max");
             a.Raw("ucomisd xmm0, xmm0");
@@ -265,11 +304,13 @@ namespace Cosmos.Runtime.Asm
             a.Label(zero);
             a.Xor(EAX, EAX);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitDoubleToSigned(Assembler a, string name, ulong twoPowBits, bool is64)
         {
             a.GlobalFunction(name);
+            a.CfiStartProc();
             var nan = a.NewLabel(name + "_nan");
             var max = a.NewLabel(name + "_max");
             a.Raw("ucomisd xmm0, xmm0");
@@ -287,6 +328,7 @@ namespace Cosmos.Runtime.Asm
             a.Label(nan);
             a.Xor(EAX, EAX);
             a.Ret();
+            a.CfiEndProc();
         }
     }
 }
