@@ -31,7 +31,7 @@ namespace Cosmos.Runtime.Asm
             a.Text();
             // memmove/memset and the write barriers are leaf functions that never move RSP, so a page
             // fault inside them on a null destination can be reported as a NullReferenceException at
-            // their return address (HardwareExceptions.TryRaise checks this range).
+            // their return address (HardwareExceptions.TryRaise checks this range and unwinds them with their CFI).
             a.Global("cosmos_av_helpers_start", SymbolType.Function);
             a.Label("cosmos_av_helpers_start");
             EmitMemory(a);
