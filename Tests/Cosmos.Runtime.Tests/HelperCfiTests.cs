@@ -13,12 +13,13 @@ using Xunit;
 namespace Cosmos.Runtime.Tests
 {
     /// <summary>
-    /// The X# runtime helpers' DWARF CFI (Plugs/Cosmos.Runtime/Asm, emitted by Build/XSharp/Cfi.cs) as the kernel's stack
-    /// walker uses it: the helpers are generated from the built Cosmos.Runtime.dll (as the build's x# step does),
+    /// The X# helpers' DWARF CFI (Plugs/Cosmos.Runtime/Asm and Kernel/Cosmos.Core/Asm, emitted by Build/XSharp/Cfi.cs) as
+    /// the kernel's stack walker uses it: the helpers are generated from the built Cosmos.Runtime.dll and Cosmos.Core.dll
+    /// (as the build's x# step does),
     /// assembled with nasm, linked with GNU ld --eh-frame-hdr, and each helper frame the walker crosses is unwound by
     /// <see cref="CodeMap.Unwind(in CodeMap.Fde, RegDisplay*, ulong)"/> over a fake stack. The expected results are the
     /// frame layouts the walker hard-coded before (funclet locals, the context at SP + SIZEOF__ExInfo, the RBP frame of
-    /// the interface dispatch stub).
+    /// the interface dispatch stub); the interrupt stubs' signal frame and the end of a thread's stack are checked too.
     /// </summary>
     public unsafe class HelperCfiTests
     {
@@ -32,9 +33,14 @@ namespace Cosmos.Runtime.Tests
             public List<string> Functions = new List<string>();
             public string LinkerOutput = "";
             public int ExInfoStackSize;
+            public string Disassembly = "";
         }
 
-        private static readonly string[] Programs = { "Cosmos.Runtime.Asm.ExceptionHelpers", "Cosmos.Runtime.Asm.RuntimeHelpers", "Cosmos.Runtime.Asm.GCHelpers" };
+        private static readonly string[] Programs =
+        {
+            "Cosmos.Runtime.Asm.ExceptionHelpers", "Cosmos.Runtime.Asm.RuntimeHelpers", "Cosmos.Runtime.Asm.GCHelpers",
+            "Cosmos.Core.Asm.InterruptStubs", "Cosmos.Core.Asm.ThreadHelpers", "Cosmos.Core.Asm.CpuHelpers",
+        };
 
         private static readonly Lazy<Linked> s_linked = new Lazy<Linked>(Build);
 
@@ -63,6 +69,7 @@ namespace Cosmos.Runtime.Tests
                 return File.Exists(candidate) ? ctx.LoadFromAssemblyPath(candidate) : null;
             };
             var runtime = alc.LoadFromAssemblyPath(path);
+            var core = alc.LoadFromAssemblyName(new AssemblyName("Cosmos.Core"));
 
             var result = new Linked();
             result.ExInfoStackSize = (int)runtime.GetType("Cosmos.Runtime.Asm.ExceptionHelpers", throwOnError: true)!
@@ -76,7 +83,7 @@ namespace Cosmos.Runtime.Tests
                 var objects = new List<string>();
                 foreach (var typeName in Programs)
                 {
-                    var type = runtime.GetType(typeName, throwOnError: true)!;
+                    var type = (typeName.StartsWith("Cosmos.Core.") ? core : runtime).GetType(typeName, throwOnError: true)!;
                     object program = Activator.CreateInstance(type)!;
                     string name = (string)type.GetProperty("Name")!.GetValue(program)!;
                     string text = (string)type.GetMethod("Generate")!.Invoke(program, null)!;
@@ -98,6 +105,7 @@ namespace Cosmos.Runtime.Tests
                 Exec("nasm", "-f elf64 -o stub.o stub.asm", dir);
                 result.LinkerOutput = Exec("ld", "-nostdlib -static --eh-frame-hdr -e 0 -o helpers.elf " + string.Join(" ", objects) + " stub.o", dir);
 
+                result.Disassembly = Exec("objdump", "-d --no-show-raw-insn helpers.elf", dir);
                 foreach (var line in Exec("nm", "helpers.elf", dir).Split('\n'))
                 {
                     var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -224,6 +232,49 @@ namespace Cosmos.Runtime.Tests
             Assert.True(regs.pRbp == &context->Rbp && regs.pRbx == &context->Rbx && regs.pR12 == &context->R12);
             Assert.True(regs.pR13 == &context->R13 && regs.pR14 == &context->R14 && regs.pR15 == &context->R15);
             Assert.True(regs.pRax == &context->Rax && regs.pRdx == &context->Rdx);
+        }
+
+        /// <summary>The address of the instruction after the first call of <paramref name="target"/> (objdump of the linked helpers).</summary>
+        private static ulong ReturnAddressOfCallTo(string target)
+        {
+            var lines = s_linked.Value.Disassembly.Split('\n');
+            int i = Array.FindIndex(lines, l => Regex.IsMatch(l, @"\scall\s.*<" + Regex.Escape(target) + ">"));
+            Assert.True(i >= 0, "no call of " + target);
+            return Convert.ToUInt64(lines[i + 1].Trim().Split(':')[0], 16);
+        }
+
+        /// <summary>
+        /// The interrupt stubs' common path is a signal frame over the <see cref="Cosmos.Core.Layout.InterruptFrame"/>:
+        /// at the call of the dispatcher (RBX = the frame) the caller is the interrupted code, with CFA = frame.RSP, the
+        /// return address = frame.RIP and every general register in its frame field.
+        /// </summary>
+        [Fact]
+        public void InterruptStubIsASignalFrameOverTheInterruptFrame()
+        {
+            ulong ret = ReturnAddressOfCallTo("cosmos_interrupt_dispatch");
+            var (fde, _, _) = Fdes().Single(f => ret - 1 >= f.Start && ret - 1 < f.End);
+            var frame = new Cosmos.Core.Layout.InterruptFrame { RIP = 0xDDDD_0004, RSP = 0x7FF8, RBP = 11, RBX = 12, R12 = 13, R15 = 16, RAX = 17 };
+            ulong rbx = (ulong)&frame;
+            RegDisplay regs = default;
+            regs.pRbx = &rbx;
+            regs.SP = rbx - 1024;                                                 // the SIMD area below the frame
+            Assert.True(CodeMap.Unwind(fde, &regs, ToHost(ret - 1)));
+            Assert.Equal(0xDDDD_0004UL, regs.IP);
+            Assert.Equal(0x7FF8UL, regs.SP);
+            Assert.True(regs.pRbp == &frame.RBP && regs.pRbx == &frame.RBX && regs.pR12 == &frame.R12 && regs.pR15 == &frame.R15);
+            Assert.True(regs.pRax == &frame.RAX && regs.pRcx == &frame.RCX && regs.pRdi == &frame.RDI && regs.pR11 == &frame.R11);
+        }
+
+        /// <summary>cosmos_thread_start is every thread's outermost frame: its return address is undefined, so unwinding stops there.</summary>
+        [Fact]
+        public void ThreadStartEndsTheStack()
+        {
+            ulong ret = ReturnAddressOfCallTo("cosmos_thread_exit");
+            var (fde, _, _) = Fdes().Single(f => ret - 1 >= f.Start && ret - 1 < f.End);
+            RegDisplay regs = default;
+            regs.SP = 0x9000;
+            Assert.False(CodeMap.Unwind(fde, &regs, ToHost(ret - 1)));
+            Assert.Equal(0x9000UL, regs.SP);
         }
 
         [Fact]
