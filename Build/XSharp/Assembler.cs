@@ -43,6 +43,7 @@ namespace XSharp
             if (_pendingTimes != null) throw new InvalidOperationException("Times(...) was not followed by a directive or instruction.");
             var sb = new StringBuilder();
             foreach (var l in _lines) sb.Append(l).Append('\n');
+            AppendEhFrame(sb);
             return sb.ToString();
         }
 
@@ -64,6 +65,7 @@ namespace XSharp
         public Assembler Section(string name, string attributes = null)
         {
             if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("section name required", nameof(name));
+            if (_cfi != null) throw new InvalidOperationException($"section {name}: the CFI of a function is open (CfiEndProc first)");
             CurrentSection = name;
             string attrs = attributes ?? "";
             _sectionNoBits = name.StartsWith(".bss", StringComparison.Ordinal) || name.StartsWith(".tbss", StringComparison.Ordinal) || (" " + attrs + " ").Contains(" nobits ");
@@ -84,7 +86,7 @@ namespace XSharp
         {
             _globals.Add(symbol.Name);
             string suffix = type == SymbolType.Function ? ":function" : type == SymbolType.Data ? ":data" : "";
-            return Line("global " + symbol.Name + suffix, indent: false);
+            return Line("global " + symbol.Name + suffix, indent: false, movesLocation: false);
         }
 
         /// <summary>Declares an external symbol and returns it as a <see cref="XSharp.Label"/>.</summary>
@@ -92,7 +94,7 @@ namespace XSharp
         {
             var l = new Label(name);
             if (_defined.Contains(name)) throw new InvalidOperationException($"'{name}' is defined in this program; it cannot also be extern.");
-            if (_externs.Add(name)) Line("extern " + name, indent: false);
+            if (_externs.Add(name)) Line("extern " + name, indent: false, movesLocation: false);
             return l;
         }
 
@@ -104,7 +106,7 @@ namespace XSharp
         {
             if (_externs.Contains(label.Name)) throw new InvalidOperationException($"'{label.Name}' was declared extern.");
             if (!_defined.Add(label.Name)) throw new InvalidOperationException($"Label '{label.Name}' defined twice.");
-            Line(label.Name + ":", indent: false);
+            Line(label.Name + ":", indent: false, movesLocation: false);
             return label;
         }
 
@@ -151,7 +153,7 @@ namespace XSharp
         {
             var l = new Label(name);
             if (!_defined.Add(name)) throw new InvalidOperationException($"'{name}' defined twice.");
-            Line(name + " equ " + value.ToNasm(Bits), indent: false);
+            Line(name + " equ " + value.ToNasm(Bits), indent: false, movesLocation: false);
             return l;
         }
 
@@ -165,8 +167,21 @@ namespace XSharp
         /// <summary>An empty line.</summary>
         public Assembler Blank() { _lines.Add(""); return this; }
 
-        /// <summary>Escape hatch: emits <paramref name="nasmLine"/> verbatim. Use sparingly — it is not checked.</summary>
-        public Assembler Raw(string nasmLine) => Line(nasmLine);
+        /// <summary>
+        /// Escape hatch: emits <paramref name="nasmLine"/> verbatim. Use sparingly — it is not checked. Inside a function
+        /// with CFI its effect on RSP is still followed (the mnemonic and the first operand are read from the text).
+        /// </summary>
+        public Assembler Raw(string nasmLine)
+        {
+            Line(nasmLine);
+            string t = (nasmLine ?? "").Trim();
+            int sp = t.IndexOf(' ');
+            string mnemonic = sp < 0 ? t : t.Substring(0, sp);
+            string[] operands = sp < 0 ? Array.Empty<string>() : t.Substring(sp + 1).Split(',');
+            for (int i = 0; i < operands.Length; i++) operands[i] = operands[i].Trim();
+            CfiAfterInstruction(mnemonic.ToLowerInvariant(), operands);
+            return this;
+        }
 
         // ------------------------------------------------------------------ data
 
@@ -240,8 +255,9 @@ namespace XSharp
 
         // ------------------------------------------------------------------ plumbing
 
-        private Assembler Line(string text, bool indent = true)
+        private Assembler Line(string text, bool indent = true, bool movesLocation = true)
         {
+            if (movesLocation && _cfi != null) _cfiMoved = true;
             if (_pendingTimes != null)
             {
                 text = "times " + _pendingTimes + " " + text;
@@ -255,8 +271,10 @@ namespace XSharp
         /// <summary>Emits an instruction line from a mnemonic and already validated operands.</summary>
         private Assembler Ins(string mnemonic, params string[] operands)
         {
-            if (operands.Length == 0) return Line(mnemonic);
-            return Line(mnemonic.PadRight(8) + " " + string.Join(", ", operands));
+            if (operands.Length == 0) Line(mnemonic);
+            else Line(mnemonic.PadRight(8) + " " + string.Join(", ", operands));
+            CfiAfterInstruction(mnemonic, operands);
+            return this;
         }
 
         private string N(Operand o) => o.ToNasm(Bits);

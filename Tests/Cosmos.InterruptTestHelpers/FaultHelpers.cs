@@ -42,7 +42,9 @@ namespace Cosmos.InterruptTestHelpers
             a.Mov(EAX, EDI); a.Xor(EDX, EDX); a.Xor(ECX, ECX); a.Div(ECX); a.Ret();
             a.GlobalFunction("itest_write_qword"); a.Mov(Mem.Q(RDI), RSI); a.Ret(); // [RDI] = RSI; page fault on bad RDI
             a.GlobalFunction("itest_load_ds");                                     // DS = DI: #GP(selector) beyond the GDT limit
+            a.CfiStartProc();                                                       // with CFI: a crash report unwinds it to its managed caller (InterruptPanicTests)
             a.Mov(DS, DI); a.Mov(EAX, 0x10); a.Mov(DS, AX); a.Ret();
+            a.CfiEndProc();
             a.GlobalFunction("itest_noncanonical_read");                           // #GP(0)
             a.Mov(RAX, unchecked((long)0x8000_0000_0000_0000UL)); a.Mov(RAX, Mem.Q(RAX)); a.Ret();
             a.GlobalFunction("itest_noncanonical_stack_read");                     // #SS(0): RSP-based non-canonical address

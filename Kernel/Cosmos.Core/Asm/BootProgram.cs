@@ -293,6 +293,10 @@ namespace Cosmos.Core.Asm
             a.Mov(AX, KernelDataSelector);      // SDM Vol. 3A §3.4.4: data segments are flat in 64-bit mode
             a.Mov(DS, AX); a.Mov(ES, AX); a.Mov(SS, AX); a.Mov(FS, AX); a.Mov(GS, AX);  // FS before IA32_FS_BASE below
             a.Lea(RSP, Mem.At(stackTop));
+            a.Comment("CFI from here: the outermost frame of the boot thread (no return address), so backtraces end cleanly");
+            a.CfiStartProc();
+            a.CfiDefCfa(RSP, 0);
+            a.CfiUndefinedReturnAddress();
             a.Xor(EBP, EBP);
             a.Mov(AX, TssSelector);
             a.Ltr(AX);
@@ -420,6 +424,7 @@ namespace Cosmos.Core.Asm
             a.Cli();
             a.Hlt();
             a.Jmp(halt);
+            a.CfiEndProc();
         }
 
         /// <summary>RAX = (RAX ^ (RAX >> shift)) * multiplier.</summary>

@@ -137,11 +137,17 @@ namespace Cosmos.Core.Asm
             }
 
             a.Comment("---- common path: [rsp] = vector, [rsp+8] = error code, then RIP, CS, RFLAGS, RSP, SS ----");
+            a.Comment("CFI: a signal frame whose caller is the interrupted code: CFA = the frame's RSP, return address = its RIP, every");
+            a.Comment("general register saved in the frame (DWARF expressions over the register that points at the frame)");
             a.Align(16);
             a.Label(_common);
+            a.CfiStartProc(signalFrame: true);
+            DescribeFrame(a, RSP, -Off("Vector"), registers: false);
             SaveGprs(a);
+            DescribeFrame(a, RSP, 0, registers: true);
             a.Cld();
             a.Mov(RBX, RSP);                                // RBX = InterruptFrame* (callee-saved: survives the call)
+            DescribeFrame(a, RBX, 0, registers: true);
             SaveSimd(a, "common");
             a.Ldmxcsr(Mem.D(_mxcsr));
             a.Mov(Mem.Q(RBX, Off("XSaveArea")), RSP);
@@ -152,12 +158,17 @@ namespace Cosmos.Core.Asm
             a.Cli();                                        // no interrupt between here and IRETQ (IRETQ restores IF)
             a.Comment("the SIMD state comes from the area the returned frame names: a thread switch returns another thread's frame");
             a.Mov(RBX, RAX);
+            DescribeFrame(a, RBX, 0, registers: true);      // from here the frame being resumed (another thread's after a switch)
             a.Mov(RSP, Mem.Q(RBX, Off("XSaveArea")));
             RestoreSimdAtRsp(a, "common");
             a.Mov(RSP, RBX);
+            DescribeFrame(a, RSP, 0, registers: true);
             RestoreGprs(a);
+            foreach (var (_, r) in Gprs) a.CfiSameValue(r);
             a.Add(RSP, Off("RIP"));                         // past the GPR block, vector and error code
+            DescribeFrame(a, RSP, -Off("RIP"), registers: false);
             a.Iretq();
+            a.CfiEndProc();
 
             a.Comment("---- bare stub (benchmark baseline): same save/restore as the common path, no managed call; only for vectors without a CPU error code ----");
             a.Align(16);
@@ -199,25 +210,29 @@ namespace Cosmos.Core.Asm
             a.Jmp(Mem.Q(_trampolineTarget));
 
             // ---- helpers bound from C# ----
-            a.GlobalFunction("cosmos_interrupt_stub_address");
-            a.Comment("RAX = address of the entry stub for vector EDI (0..255)");
-            a.And(EDI, 0xFF);
-            a.Lea(RAX, Mem.At(_table));
-            a.Mov(RAX, Mem.Q(RAX, RDI, 8));
-            a.Ret();
-            a.GlobalFunction("cosmos_interrupt_bare_stub_address"); a.Lea(RAX, Mem.At(_bare)); a.Ret();
-            a.GlobalFunction("cosmos_interrupt_trampoline_address"); a.Lea(RAX, Mem.At(_trampoline)); a.Ret();
-            a.GlobalFunction("cosmos_interrupt_set_trampoline_target"); a.Mov(Mem.Q(_trampolineTarget), RDI); a.Ret();
-            a.GlobalFunction("cosmos_interrupt_entry_tsc"); a.Mov(RAX, Mem.Q(_entryTsc)); a.Ret();
-            a.GlobalFunction("cosmos_interrupt_set_simd_mode"); a.Mov(Mem.D(_mode), EDI); a.Ret();
-            a.GlobalFunction("cosmos_interrupt_get_simd_mode"); a.Mov(EAX, Mem.D(_mode)); a.Ret();
-            a.GlobalFunction("cosmos_bare_stub_tsc_address"); a.Lea(RAX, Mem.At(_bareTsc)); a.Ret();
-            a.GlobalFunction("cosmos_read_rsp");
-            a.Comment("RAX = the caller's RSP at its CALL instruction (RSP + 8 here)");
-            a.Lea(RAX, Mem.At(RSP, 8));
-            a.Ret();
-            a.GlobalFunction("cosmos_boot_tss_address"); a.Lea(RAX, Mem.At(tss)); a.Ret();
-            a.GlobalFunction("cosmos_ist_stacks_address"); a.Lea(RAX, Mem.At(_ist)); a.Ret();
+            a.Function("cosmos_interrupt_stub_address", _ =>
+            {
+                a.Comment("RAX = address of the entry stub for vector EDI (0..255)");
+                a.And(EDI, 0xFF);
+                a.Lea(RAX, Mem.At(_table));
+                a.Mov(RAX, Mem.Q(RAX, RDI, 8));
+                a.Ret();
+            });
+            a.Function("cosmos_interrupt_bare_stub_address", _ => { a.Lea(RAX, Mem.At(_bare)); a.Ret(); });
+            a.Function("cosmos_interrupt_trampoline_address", _ => { a.Lea(RAX, Mem.At(_trampoline)); a.Ret(); });
+            a.Function("cosmos_interrupt_set_trampoline_target", _ => { a.Mov(Mem.Q(_trampolineTarget), RDI); a.Ret(); });
+            a.Function("cosmos_interrupt_entry_tsc", _ => { a.Mov(RAX, Mem.Q(_entryTsc)); a.Ret(); });
+            a.Function("cosmos_interrupt_set_simd_mode", _ => { a.Mov(Mem.D(_mode), EDI); a.Ret(); });
+            a.Function("cosmos_interrupt_get_simd_mode", _ => { a.Mov(EAX, Mem.D(_mode)); a.Ret(); });
+            a.Function("cosmos_bare_stub_tsc_address", _ => { a.Lea(RAX, Mem.At(_bareTsc)); a.Ret(); });
+            a.Function("cosmos_read_rsp", _ =>
+            {
+                a.Comment("RAX = the caller's RSP at its CALL instruction (RSP + 8 here)");
+                a.Lea(RAX, Mem.At(RSP, 8));
+                a.Ret();
+            });
+            a.Function("cosmos_boot_tss_address", _ => { a.Lea(RAX, Mem.At(tss)); a.Ret(); });
+            a.Function("cosmos_ist_stacks_address", _ => { a.Lea(RAX, Mem.At(_ist)); a.Ret(); });
 
             a.Rodata();
             a.Align(8);
@@ -245,6 +260,19 @@ namespace Cosmos.Core.Asm
             a.Global(_ist, SymbolType.Data);
             a.Label(_ist);
             a.Resb(IstStackCount * IstSlotBytes);
+        }
+
+        /// <summary>
+        /// CFI of the interrupted code's frame, with the <see cref="InterruptFrame"/> at <paramref name="frame"/> +
+        /// <paramref name="offset"/>: CFA = frame.RSP, return address at &amp;frame.RIP, and (<paramref name="registers"/>)
+        /// the general registers at their frame fields.
+        /// </summary>
+        static void DescribeFrame(Assembler a, Reg64 frame, long offset, bool registers)
+        {
+            a.CfiDefCfaExpression(DwarfExpression.Load(frame, offset + Off("RSP")));
+            a.CfiReturnAddressExpression(DwarfExpression.Breg(frame, offset + Off("RIP")));
+            if (!registers) return;
+            foreach (var (f, r) in Gprs) if (r != RSP) a.CfiExpression(r, DwarfExpression.Breg(frame, offset + Off(f)));
         }
 
         static void SaveGprs(Assembler a)

@@ -37,25 +37,39 @@ namespace Cosmos.Core.Asm
             var mode = a.Extern(SimdStateEmitter.ModeSymbol);
             a.Text();
 
-            a.GlobalFunction("cosmos_thread_yield");
-            a.Int(Threading.Scheduler.YieldVector);
-            a.Ret();
+            a.Function("cosmos_thread_yield", _ =>
+            {
+                a.Int(Threading.Scheduler.YieldVector);
+                a.Ret();
+            });
 
             var start = new Label("cosmos_thread_start");
             a.Align(16);
             a.Label(start);
+            a.Comment("the outermost frame of every thread: entered by IRETQ with RSP = the stack top; no return address (DW_CFA_undefined)");
+            a.CfiStartProc();
+            a.CfiDefCfa(RSP, 0);
+            a.CfiUndefinedReturnAddress();
             a.Xor(EBP, EBP);
             a.Call(R12);
             a.Mov(RDI, RAX);
             a.Call(exit);
             a.Ud2();
-            a.GlobalFunction("cosmos_thread_start_address"); a.Lea(RAX, Mem.At(start)); a.Ret();
+            a.CfiEndProc();
+            a.Function("cosmos_thread_start_address", _ => { a.Lea(RAX, Mem.At(start)); a.Ret(); });
 
             // ---- benchmark baseline: a bare register + SIMD state swap ----
             var bare = a.GlobalFunction("cosmos_bare_switch");
+            a.CfiStartProc();
             a.Pushf();
-            foreach (var r in Gprs) a.Push(r);
+            foreach (var r in Gprs)
+            {
+                a.Push(r);
+                if (r == RBX || r == RBP || r == R12 || r == R13 || r == R14 || r == R15) a.CfiOffset(r, -a.CfiCfaOffset.Value);
+            }
+            long frame = a.CfiCfaOffset.Value;
             a.Mov(RBX, RSP);
+            a.CfiDefCfaRegister(RBX);                       // RSP moves by the SIMD area size from here
             SimdStateEmitter.EmitAllocate(a, RSP, RBX, bootInfo);
             a.Push(RBX);                                   // the 64-byte aligned area starts 8 bytes above: keep the old RSP here
             a.Push(RBX);                                   // (two pushes keep RSP ≡ 0 mod 16)
@@ -70,12 +84,15 @@ namespace Cosmos.Core.Asm
             a.Mov(RSP, RSI);
             a.Lea(RCX, Mem.At(RSP, 16));
             SimdStateEmitter.EmitRestore(a, RCX, mode, bootInfo, "bare_switch");
-            a.Pop(RBX); a.Pop(RBX);
+            a.Pop(RBX); a.Pop(RBX);                         // the same value both times: RBX = CFA − frame again
+            a.CfiDefCfa(RBX, frame);
             a.Mov(RSP, RBX);
+            a.CfiDefCfaRegister(RSP);
             for (int i = Gprs.Length - 1; i >= 0; i--) a.Pop(Gprs[i]);
             a.Popf();
             a.Ret();
-            a.GlobalFunction("cosmos_bare_switch_address"); a.Lea(RAX, Mem.At(bare)); a.Ret();
+            a.CfiEndProc();
+            a.Function("cosmos_bare_switch_address", _ => { a.Lea(RAX, Mem.At(bare)); a.Ret(); });
         }
 
         static readonly Reg64[] Gprs = { RAX, RBX, RCX, RDX, RSI, RDI, RBP, R8, R9, R10, R11, R12, R13, R14, R15 };

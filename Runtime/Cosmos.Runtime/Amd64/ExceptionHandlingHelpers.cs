@@ -31,9 +31,12 @@ namespace Cosmos.Runtime.Amd64
     /// becomes the first older ExInfo at or above it; then RSP = REGDISPLAY.SP and control jumps to the
     /// continuation with the callee-saved registers the funclet preserved (the parent's values).</item>
     /// </list>
-    /// RSP is 16-byte aligned at every call. The walker (EH/StackFrameIterator.cs) unwinds these helpers from
-    /// the layouts emitted here (it has no CFI for them): keep <see cref="StackFrameIterator.CatchFuncletLocals"/>
-    /// and <see cref="StackFrameIterator.FinallyFuncletLocals"/> in step.
+    /// RSP is 16-byte aligned at every call. Every helper carries DWARF CFI (X# <c>CfiStartProc</c>…, emitted into
+    /// .eh_frame beside ilc's): the walker (ExceptionHandling/StackFrameIterator.cs) unwinds the funclet-call helpers into the dispatcher
+    /// and the throw helpers to their throw sites with it (CodeManager.Unwind), and gdb walks through them the same way.
+    /// The throw helpers describe the callee-saved registers (and RAX, RDX) as saved in their PAL_LIMITED_CONTEXT;
+    /// RhpThrowHwEx, entered by an interrupt return on a stack of either alignment, is a signal frame whose CFA and
+    /// return address are DWARF expressions over its context (CFA = context.Rsp, return address = context.IP).
     /// </summary>
     public sealed unsafe class ExceptionHandlingHelpers : AsmProgram
     {
@@ -59,6 +62,33 @@ namespace Cosmos.Runtime.Amd64
 
         static readonly Label ThreadState = new Label(ThreadStateSymbol);
 
+        /// <summary>Locals of RhpCallCatchFunclet below its saved registers (REGDISPLAY*, ExInfo*, padding).</summary>
+        const int CatchFuncletLocals = 24;
+        /// <summary>Locals of RhpCallFinallyFunclet and RhpCallFilterFunclet below their saved registers.</summary>
+        const int FuncletLocals = 8;
+
+        /// <summary>The registers a PAL_LIMITED_CONTEXT holds besides IP and Rsp, with their field names.</summary>
+        static readonly (string Field, Reg64 Reg)[] ContextRegisters =
+            { ("Rbp", RBP), ("Rbx", RBX), ("R12", R12), ("R13", R13), ("R14", R14), ("R15", R15), ("Rax", RAX), ("Rdx", RDX) };
+
+        /// <summary>CFI: the caller's registers are in the PAL_LIMITED_CONTEXT that starts at CFA + <paramref name="contextFromCfa"/>.</summary>
+        static void DescribeContextFromCfa(Assembler a, long contextFromCfa)
+        {
+            foreach (var (field, reg) in ContextRegisters) a.CfiOffset(reg, contextFromCfa + Off<PalLimitedContext>(field));
+        }
+
+        /// <summary>
+        /// CFI of a frame whose context lies at RSP + <paramref name="contextFromRsp"/>: CFA = context.Rsp, return address
+        /// at &amp;context.IP, the caller's registers in the context (DWARF expressions, since the context's distance from
+        /// the CFA depends on the stack alignment at entry).
+        /// </summary>
+        static void DescribeContextFromRsp(Assembler a, long contextFromRsp)
+        {
+            a.CfiDefCfaExpression(DwarfExpression.Load(RSP, contextFromRsp + Off<PalLimitedContext>("Rsp")));
+            a.CfiReturnAddressExpression(DwarfExpression.Breg(RSP, contextFromRsp + Off<PalLimitedContext>("IP")));
+            foreach (var (field, reg) in ContextRegisters) a.CfiExpression(reg, DwarfExpression.Breg(RSP, contextFromRsp + Off<PalLimitedContext>(field)));
+        }
+
         /// <inheritdoc/>
         public override void Emit(Assembler a)
         {
@@ -82,8 +112,10 @@ namespace Cosmos.Runtime.Amd64
             a.Text();
             // RuntimeThreadState* cosmos_runtime_thread_state_address(): the running thread's block.
             a.GlobalFunction("cosmos_runtime_thread_state_address");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(ThreadState));
             a.Ret();
+            a.CfiEndProc();
             EmitThrowHelpers(a);
             EmitFuncletCalls(a);
             EmitStackTrace(a);
@@ -106,10 +138,15 @@ namespace Cosmos.Runtime.Amd64
             a.Push(RSI);        // IP
         }
 
-        /// <summary>Reserves the ExInfo below the context (RSP then points at it), initialises it and links it as the chain head. Leaves RSI = ExInfo*; clobbers RAX, RDX.</summary>
-        static void PushExInfo(Assembler a, byte kind)
+        /// <summary>
+        /// Reserves the ExInfo below the context (RSP then points at it), initialises it and links it as the chain head.
+        /// Leaves RSI = ExInfo*; clobbers RAX, RDX. <paramref name="afterReserve"/> runs right after the reservation (CFI
+        /// that depends on RSP).
+        /// </summary>
+        static void PushExInfo(Assembler a, byte kind, System.Action afterReserve = null)
         {
             a.Sub(RSP, ExInfoSize);
+            afterReserve?.Invoke();
             a.Mov(Mem.Q(RSP, ExException), 0);
             a.Mov(Mem.B(RSP, ExPass), 1);
             a.Mov(Mem.D(RSP, ExClause), -1);
@@ -126,55 +163,78 @@ namespace Cosmos.Runtime.Amd64
         {
             // void RhpThrowEx(object exception (RDI)) — called; never returns.
             a.GlobalFunction("RhpThrowEx");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(RSP, 8));         // caller SP after the return
             a.Mov(RSI, Mem.Q(RSP));             // throw site = return address
             a.Xor(EDX, EDX);
             a.Push(RDX);                        // RSP ≡ 0 (mod 16) from here
             PushContext(a);
+            DescribeContextFromCfa(a, -a.CfiCfaOffset.Value);
             PushExInfo(a, ExKind.Throw);
             a.Call(new Label("RhThrowEx"));     // RDI = exception, RSI = ExInfo*
             a.Global("RhpThrowEx2", SymbolType.Function);
             a.Label("RhpThrowEx2");
             a.Ud2();
+            a.CfiEndProc();
 
             // void RhpRethrow() — `throw;` inside a catch funclet: the active exception is the chain head's.
             a.GlobalFunction("RhpRethrow");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(RSP, 8));
             a.Mov(RSI, Mem.Q(RSP));
             a.Xor(EDX, EDX);
             a.Push(RDX);
             PushContext(a);
+            DescribeContextFromCfa(a, -a.CfiCfaOffset.Value);
             a.Mov(RDI, Mem.Q(ThreadState, TsHead));   // active ExInfo (before linking the new one)
             PushExInfo(a, ExKind.None);         // RhRethrow sets kind = active kind | RethrowFlag
             a.Call(new Label("RhRethrow"));     // RDI = active ExInfo*, RSI = new ExInfo*
             a.Global("RhpRethrow2", SymbolType.Function);
             a.Label("RhpRethrow2");
             a.Ud2();
+            a.CfiEndProc();
 
             // RhpThrowHwEx: entered (not called) by an interrupt return prepared by
             // HardwareExceptions.TryRaise: RSP = the faulting code's RSP (any 8-byte alignment),
-            // EDI = exception code, RSI = faulting instruction address.
+            // EDI = exception code, RSI = faulting instruction address. A signal frame: the "return address"
+            // is the faulting instruction itself.
             a.GlobalFunction("RhpThrowHwEx");
+            a.CfiStartProc(signalFrame: true);
+            a.CfiDefCfa(RSP, 0);
+            a.CfiReturnAddressRegister(RSI);
             a.Mov(RAX, RSP);
+            a.CfiDefCfaRegister(RAX);
             a.And(RSP, -16);
             a.Xor(EDX, EDX);
             PushContext(a);
-            PushExInfo(a, ExKind.HardwareFault);
+            DescribeContextFromRsp(a, 0);
+            PushExInfo(a, ExKind.HardwareFault, () => DescribeContextFromRsp(a, ExInfoSize));
             a.Call(new Label("RhThrowHwEx"));   // EDI = code, RSI = ExInfo*
             a.Global("RhpThrowHwEx2", SymbolType.Function);
             a.Label("RhpThrowHwEx2");
             a.Ud2();
+            a.CfiEndProc();
         }
 
-        /// <summary>Saves RBP, RBX, R12–R15 (lowest address: RBP) — the layout StackFrameIterator.UnwindFuncletInvokeThunk reads.</summary>
+        static readonly Reg64[] CalleeSaved = { R15, R14, R13, R12, RBX, RBP };
+
+        /// <summary>Saves RBP, RBX, R12–R15 (lowest address: RBP), with their CFI.</summary>
         static void SaveCalleeSaved(Assembler a)
         {
-            a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12); a.Push(RBX); a.Push(RBP);
+            foreach (var r in CalleeSaved)
+            {
+                a.Push(r);
+                a.CfiOffset(r, -a.CfiCfaOffset.Value);
+            }
         }
 
         static void RestoreCalleeSaved(Assembler a)
         {
-            a.Pop(RBP); a.Pop(RBX); a.Pop(R12); a.Pop(R13); a.Pop(R14); a.Pop(R15);
+            for (int i = CalleeSaved.Length - 1; i >= 0; i--)
+            {
+                a.Pop(CalleeSaved[i]);
+                a.CfiRestore(CalleeSaved[i]);
+            }
         }
 
         /// <summary>Loads RBX, RBP, R12–R15 from the REGDISPLAY at <paramref name="regDisplay"/> (through its pointers). Clobbers RAX.</summary>
@@ -193,8 +253,9 @@ namespace Cosmos.Runtime.Amd64
             // IntPtr RhpCallCatchFunclet(object exception (RDI), byte* handler (RSI), REGDISPLAY* (RDX), ExInfo* (RCX)):
             // runs the catch funclet, then resumes the parent frame at the continuation it returns. Never returns.
             a.GlobalFunction("RhpCallCatchFunclet");
+            a.CfiStartProc();
             SaveCalleeSaved(a);                                   // RSP ≡ 8 (mod 16)
-            a.Sub(RSP, StackFrameIterator.CatchFuncletLocals);           // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
+            a.Sub(RSP, CatchFuncletLocals);                       // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
             a.Mov(Mem.Q(RSP, 0), RDX);
             a.Mov(Mem.Q(RSP, 8), RCX);
             LoadFromRegDisplay(a, RDX);
@@ -217,14 +278,16 @@ namespace Cosmos.Runtime.Amd64
             a.Jmp(scan);
             a.Label(done);
             a.Mov(Mem.Q(ThreadState, TsHead), RCX);
+            a.CfiEndProc();                                       // the frame ends here: the last two instructions run on the parent's stack
             a.Mov(RSP, R8);
             a.Jmp(RAX);
 
             // void RhpCallFinallyFunclet(byte* handler (RDI), REGDISPLAY* (RSI)): runs a finally/fault funclet
             // with the frame's callee-saved registers and stores them back afterwards.
             a.GlobalFunction("RhpCallFinallyFunclet");
+            a.CfiStartProc();
             SaveCalleeSaved(a);
-            a.Sub(RSP, StackFrameIterator.FinallyFuncletLocals);         // RSP ≡ 0: [rsp] REGDISPLAY*
+            a.Sub(RSP, FuncletLocals);                            // RSP ≡ 0: [rsp] REGDISPLAY*
             a.Mov(Mem.Q(RSP, 0), RSI);
             LoadFromRegDisplay(a, RSI);
             a.Call(RDI);                                          // funclet() (no arguments)
@@ -237,23 +300,26 @@ namespace Cosmos.Runtime.Amd64
                 a.Mov(RAX, Mem.Q(RSI, off));
                 a.Mov(Mem.Q(RAX), reg);
             }
-            a.Add(RSP, StackFrameIterator.FinallyFuncletLocals);
+            a.Add(RSP, FuncletLocals);
             RestoreCalleeSaved(a);
             a.Ret();
+            a.CfiEndProc();
 
             // bool RhpCallFilterFunclet(object exception (RDI), byte* filter (RSI), REGDISPLAY* (RDX)):
             // runs a filter with the frame's RBP; returns its verdict.
             a.GlobalFunction("RhpCallFilterFunclet");
+            a.CfiStartProc();
             SaveCalleeSaved(a);
-            a.Sub(RSP, StackFrameIterator.FinallyFuncletLocals);
+            a.Sub(RSP, FuncletLocals);
             a.Mov(RAX, Mem.Q(RDX, RdRbp));
             a.Mov(RBP, Mem.Q(RAX));
             a.Call(RSI);                                          // filter(RDI = exception object)
             a.Global("RhpCallFilterFunclet2", SymbolType.Function);
             a.Label("RhpCallFilterFunclet2");
-            a.Add(RSP, StackFrameIterator.FinallyFuncletLocals);
+            a.Add(RSP, FuncletLocals);
             RestoreCalleeSaved(a);
             a.Ret();
+            a.CfiEndProc();
         }
 
         static void EmitStackTrace(Assembler a)
@@ -261,12 +327,15 @@ namespace Cosmos.Runtime.Amd64
             // int RhpGetCurrentThreadStackTrace(IntPtr* buffer (RDI), uint length (ESI), UIntPtr addressInCurrentFrame (RDX)):
             // records the caller's context for RhpSfiInit(null) and runs the CoreLib's RhpCalculateStackTraceWorker.
             a.GlobalFunction("RhpGetCurrentThreadStackTrace");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(RSP, 8));
             a.Mov(RCX, Mem.Q(RSP));
             a.Xor(R8D, R8D);
             a.Push(R8);                                           // RSP ≡ 0
             a.Push(R15); a.Push(R14); a.Push(R13); a.Push(R12);
             a.Push(R8); a.Push(RBX); a.Push(R8); a.Push(RBP); a.Push(RAX); a.Push(RCX);   // PAL_LIMITED_CONTEXT at RSP
+            foreach (var (field, reg) in ContextRegisters)
+                if (reg != RAX && reg != RDX) a.CfiOffset(reg, -a.CfiCfaOffset.Value + Off<PalLimitedContext>(field));
             a.Mov(R8, Mem.Q(ThreadState, TsTrace));               // keep any outer request (two pushes keep the alignment)
             a.Push(R8);
             a.Push(R8);
@@ -278,6 +347,7 @@ namespace Cosmos.Runtime.Amd64
             a.Mov(Mem.Q(ThreadState, TsTrace), R8);
             a.Add(RSP, 88);
             a.Ret();
+            a.CfiEndProc();
         }
 
         static void EmitAddresses(Assembler a)
@@ -298,13 +368,15 @@ namespace Cosmos.Runtime.Amd64
             string[] local = { "RhpThrowEx2", "RhpThrowHwEx2", "RhpRethrow2", "RhpCallCatchFunclet2", "RhpCallFinallyFunclet2", "RhpCallFilterFunclet2", "RhpThrowHwEx", ThreadStateSymbol };
             foreach (var s in symbols)
                 if (System.Array.IndexOf(local, s) < 0) a.Extern(s);
-            a.GlobalFunction("cosmos_eh_addresses");
-            for (int i = 0; i < symbols.Length; i++)
+            a.Function("cosmos_eh_addresses", x =>
             {
-                a.Lea(RAX, Mem.At(new Label(symbols[i])));
-                a.Mov(Mem.Q(RDI, 8 * i), RAX);
-            }
-            a.Ret();
+                for (int i = 0; i < symbols.Length; i++)
+                {
+                    x.Lea(RAX, Mem.At(new Label(symbols[i])));
+                    x.Mov(Mem.Q(RDI, 8 * i), RAX);
+                }
+                x.Ret();
+            });
         }
 
         static int IF(string field) => Off<InterruptFrame>(field);
@@ -321,6 +393,7 @@ namespace Cosmos.Runtime.Amd64
             int reserve = size + 8;                                // entry RSP ≡ 8 → reserve ≡ 8 (mod 16) keeps RSP ≡ 0 at the call
             if (reserve % 16 != 8) reserve += 8;
             a.GlobalFunction("cosmos_simulate_fault");
+            a.CfiStartProc();
             var declined = a.NewLabel("simulate_declined");
             var notPf = a.NewLabel("simulate_not_pf");
             a.Cmp(RDI, ExceptionVector.PF);
@@ -353,6 +426,7 @@ namespace Cosmos.Runtime.Amd64
             a.Mov(RDI, RSP);
             a.Call(new Label("cosmos_hardware_exception_try_raise"));
             a.Test(AL, AL);
+            a.CfiRememberState();
             a.Jz(declined);
             // IRETQ with the (rewritten) frame, restoring the registers the interrupt stub restores.
             a.Mov(RAX, RSP);
@@ -367,9 +441,11 @@ namespace Cosmos.Runtime.Amd64
             a.Mov(R14, Mem.Q(RAX, IF("R14"))); a.Mov(R15, Mem.Q(RAX, IF("R15")));
             a.Iretq();
             a.Label(declined);
+            a.CfiRestoreState();
             a.Add(RSP, reserve);
             a.Xor(EAX, EAX);
             a.Ret();
+            a.CfiEndProc();
         }
     }
 }

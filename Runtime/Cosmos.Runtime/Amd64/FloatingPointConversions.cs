@@ -32,6 +32,7 @@ namespace Cosmos.Runtime.Amd64
         private static void EmitDoubleToUnsigned(Assembler a, string name, bool is64)
         {
             a.GlobalFunction(name);
+            a.CfiStartProc();
             var zero = a.NewLabel(name + "_zero");
             var max = a.NewLabel(name + "_max");
             a.Raw("ucomisd xmm0, xmm0");
@@ -69,11 +70,13 @@ namespace Cosmos.Runtime.Amd64
             a.Label(zero);
             a.Xor(EAX, EAX);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitDoubleToSigned(Assembler a, string name, ulong twoPowBits, bool is64)
         {
             a.GlobalFunction(name);
+            a.CfiStartProc();
             var nan = a.NewLabel(name + "_nan");
             var max = a.NewLabel(name + "_max");
             a.Raw("ucomisd xmm0, xmm0");
@@ -91,6 +94,7 @@ namespace Cosmos.Runtime.Amd64
             a.Label(nan);
             a.Xor(EAX, EAX);
             a.Ret();
+            a.CfiEndProc();
         }
     }
 }

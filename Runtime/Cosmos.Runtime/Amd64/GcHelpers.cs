@@ -27,25 +27,32 @@ namespace Cosmos.Runtime.Amd64
             a.Extern("cosmos_gc_collect");
             a.Text();
 
-            a.GlobalFunction("cosmos_gc_spill_and_collect");
-            a.Pushf();
-            a.Cli();
-            a.Push(RBX); a.Push(RBP); a.Push(R12); a.Push(R13); a.Push(R14); a.Push(R15);
-            a.Mov(RSI, RSP);
-            a.Call(new Label("cosmos_gc_collect"));
-            a.Pop(R15); a.Pop(R14); a.Pop(R13); a.Pop(R12); a.Pop(RBP); a.Pop(RBX);
-            a.Popf();
-            a.Ret();
+            Reg64[] spilled = { RBX, RBP, R12, R13, R14, R15 };
+            a.Function("cosmos_gc_spill_and_collect", x =>
+            {
+                x.Pushf();
+                x.Cli();
+                foreach (var r in spilled) { x.Push(r); x.CfiOffset(r, -x.CfiCfaOffset.Value); }
+                x.Mov(RSI, RSP);
+                x.Call(new Label("cosmos_gc_collect"));
+                for (int i = spilled.Length - 1; i >= 0; i--) { x.Pop(spilled[i]); x.CfiRestore(spilled[i]); }
+                x.Popf();
+                x.Ret();
+            });
 
-            a.GlobalFunction("cosmos_zero_qwords");
-            a.Mov(RCX, RSI);
-            a.Xor(EAX, EAX);
-            a.RepStosq();
-            a.Ret();
+            a.Function("cosmos_zero_qwords", x =>
+            {
+                x.Mov(RCX, RSI);
+                x.Xor(EAX, EAX);
+                x.RepStosq();
+                x.Ret();
+            });
 
-            a.GlobalFunction("cosmos_gc_read_rsp");
-            a.Lea(RAX, Mem.At(RSP, 8));
-            a.Ret();
+            a.Function("cosmos_gc_read_rsp", x =>
+            {
+                x.Lea(RAX, Mem.At(RSP, 8));
+                x.Ret();
+            });
         }
     }
 }

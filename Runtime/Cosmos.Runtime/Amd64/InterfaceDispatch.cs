@@ -30,22 +30,28 @@ namespace Cosmos.Runtime.Amd64
             // Save every argument register (GPR and XMM0-7), resolve through the CoreLib's
             // RhpResolveInterfaceMethod(this, cell), restore and tail-jump to the target.
             a.GlobalFunction("RhpInitialDynamicInterfaceDispatch");
+            a.CfiStartProc();
             a.Push(RBP);
+            a.CfiOffset(RBP, -16);
             a.Mov(RBP, RSP);                       // RSP ≡ 0 (mod 16)
+            a.CfiDefCfaRegister(RBP);              // CFA = RBP + 16: the stack walker unwinds this frame with it when the resolution throws
             a.Push(RDI); a.Push(RSI); a.Push(RDX); a.Push(RCX); a.Push(R8); a.Push(R9);
             a.Sub(RSP, 128);
             for (int i = 0; i < 8; i++) a.Raw($"movdqu [rsp + {16 * i}], xmm{i}");
             a.Mov(RSI, R11);
             a.Call(new Label("RhpResolveInterfaceMethod"));
-            // Return address the stack walker recognises to unwind this frame (RBP-based) when the
-            // resolution throws (EH/StackFrameIterator.cs).
+            // Return address the stack walker recognises (ExceptionHandling/StackFrameIterator.cs): it unwinds this frame with
+            // the CFI above when the resolution throws.
             a.Global("RhpInitialDynamicInterfaceDispatch2", SymbolType.Function);
             a.Label("RhpInitialDynamicInterfaceDispatch2");
             for (int i = 0; i < 8; i++) a.Raw($"movdqu xmm{i}, [rsp + {16 * i}]");
             a.Add(RSP, 128);
             a.Pop(R9); a.Pop(R8); a.Pop(RCX); a.Pop(RDX); a.Pop(RSI); a.Pop(RDI);
+            a.CfiDefCfa(RSP, 16);                  // RSP = RBP again
             a.Pop(RBP);
+            a.CfiRestore(RBP);
             a.Jmp(RAX);
+            a.CfiEndProc();
         }
 
         private static void EmitAddresses(Assembler a)
@@ -54,15 +60,19 @@ namespace Cosmos.Runtime.Amd64
             a.Extern("__start___unbox");
             a.Extern("__stop___unbox");
             a.GlobalFunction("cosmos_unbox_bounds");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("__start___unbox")));
             a.Mov(Mem.Q(RDI), RAX);
             a.Lea(RAX, Mem.At(new Label("__stop___unbox")));
             a.Mov(Mem.Q(RSI), RAX);
             a.Ret();
+            a.CfiEndProc();
             // void* cosmos_initial_dispatch_stub(): address of RhpInitialDynamicInterfaceDispatch (for new dispatch cells).
             a.GlobalFunction("cosmos_initial_dispatch_stub");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("RhpInitialDynamicInterfaceDispatch")));
             a.Ret();
+            a.CfiEndProc();
         }
     }
 }

@@ -32,6 +32,7 @@ namespace Cosmos.Runtime.Amd64
         {
             // void* memmove(void* dst (RDI), const void* src (RSI), size_t n (RDX)): overlap-safe.
             a.GlobalFunction("memmove");
+            a.CfiStartProc();
             var forward = a.NewLabel("memmove_forward");
             a.Mov(RAX, RDI);
             a.Mov(RCX, RDX);
@@ -49,19 +50,24 @@ namespace Cosmos.Runtime.Amd64
             a.Label(forward);
             a.RepMovsb();
             a.Ret();
+            a.CfiEndProc();
 
             // void* memcpy(dst, src, n): same as memmove (callers may not rely on overlap either way).
             a.GlobalFunction("memcpy");
+            a.CfiStartProc();
             a.Jmp(new Label("memmove"));
+            a.CfiEndProc();
 
             // void* memset(void* dst (RDI), int value (ESI), size_t n (RDX)).
             a.GlobalFunction("memset");
+            a.CfiStartProc();
             a.Mov(R8, RDI);
             a.Mov(EAX, ESI);
             a.Mov(RCX, RDX);
             a.RepStosb();
             a.Mov(RAX, R8);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitBarriers(Assembler a)
@@ -69,29 +75,39 @@ namespace Cosmos.Runtime.Amd64
             // There is no generational/concurrent collector yet, so a barrier is the store itself.
             // void RhpAssignRef(object* dst (RDI), object value (RSI))
             a.GlobalFunction("RhpAssignRef");
+            a.CfiStartProc();
             a.Mov(Mem.Q(RDI), RSI);
             a.Ret();
+            a.CfiEndProc();
             // Same contract; the destination may be outside the GC heap.
             a.GlobalFunction("RhpCheckedAssignRef");
+            a.CfiStartProc();
             a.Mov(Mem.Q(RDI), RSI);
             a.Ret();
+            a.CfiEndProc();
             // RhpByRefAssignRef: *RDI = *RSI; RDI += 8; RSI += 8. Trashes RCX only.
             a.GlobalFunction("RhpByRefAssignRef");
+            a.CfiStartProc();
             a.Mov(RCX, Mem.Q(RSI));
             a.Mov(Mem.Q(RDI), RCX);
             a.Add(RDI, 8);
             a.Add(RSI, 8);
             a.Ret();
+            a.CfiEndProc();
             // object RhpCheckedLockCmpXchg(object* location (RDI), object value (RSI), object comparand (RDX))
             a.GlobalFunction("RhpCheckedLockCmpXchg");
+            a.CfiStartProc();
             a.Mov(RAX, RDX);
             a.LockCmpxchg(Mem.Q(RDI), RSI);
             a.Ret();
+            a.CfiEndProc();
             // object RhpCheckedXchg(object* location (RDI), object value (RSI))
             a.GlobalFunction("RhpCheckedXchg");
+            a.CfiStartProc();
             a.Mov(RAX, RSI);
             a.Xchg(Mem.Q(RDI), RAX);
             a.Ret();
+            a.CfiEndProc();
         }
     }
 }

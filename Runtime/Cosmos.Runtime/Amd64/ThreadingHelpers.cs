@@ -23,14 +23,18 @@ namespace Cosmos.Runtime.Amd64
             a.Text();
             a.Extern("ProcessFinalizers");
             a.GlobalFunction("cosmos_process_finalizers_address");
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("ProcessFinalizers")));
             a.Ret();
 
             a.Extern("ThreadEntryPoint");
+            a.CfiEndProc();
             a.GlobalFunction("RhGetThreadEntryPointAddress");   // the CoreLib's [UnmanagedCallersOnly(EntryPoint = "ThreadEntryPoint")]
+            a.CfiStartProc();
             a.Lea(RAX, Mem.At(new Label("ThreadEntryPoint")));
             a.Ret();
 
+            a.CfiEndProc();
         }
     }
 }

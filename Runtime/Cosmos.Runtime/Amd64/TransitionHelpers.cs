@@ -37,6 +37,7 @@ namespace Cosmos.Runtime.Amd64
             // in every page from just below RSP down to R11 so that a stack overflow hits the
             // guard page in order. Preserves every register but R11's page walk uses RAX (saved).
             a.GlobalFunction("RhpStackProbe");
+            a.CfiStartProc();
             var loop = a.NewLabel("probe_loop");
             var last = a.NewLabel("probe_last");
             a.Push(RAX);
@@ -52,6 +53,7 @@ namespace Cosmos.Runtime.Amd64
             a.Test(Mem.Q(R11), RAX);
             a.Pop(RAX);
             a.Ret();
+            a.CfiEndProc();
         }
 
         private static void EmitTransitions(Assembler a)
@@ -60,10 +62,13 @@ namespace Cosmos.Runtime.Amd64
             // transition frame so a future stack walker can skip native frames; on return clear
             // it and honour a pending suspension request (RhpTrapThreads != 0).
             a.GlobalFunction("RhpPInvoke");
+            a.CfiStartProc();
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RDI);
             a.Ret();
+            a.CfiEndProc();
 
             a.GlobalFunction("RhpPInvokeReturn");
+            a.CfiStartProc();
             var trap = a.NewLabel("pinvoke_trap");
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
             a.Cmp(Mem.D(new Label("RhpTrapThreads")), 0);
@@ -71,27 +76,34 @@ namespace Cosmos.Runtime.Amd64
             a.Ret();
             a.Label(trap);
             a.Jmp(new Label("RhpGcPoll"));
+            a.CfiEndProc();
 
             // Reverse P/Invoke (native → managed): ReversePInvokeFrame { saved transition frame; saved thread }.
             a.GlobalFunction("RhpReversePInvoke");
+            a.CfiStartProc();
             a.Mov(RAX, Mem.Q(new Label("cosmos_transition_frame")));
             a.Mov(Mem.Q(RDI), RAX);
             a.Mov(Mem.Q(RDI, 8), 0);
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), 0);
             a.Ret();
+            a.CfiEndProc();
 
             a.GlobalFunction("RhpReversePInvokeReturn");
+            a.CfiStartProc();
             a.Mov(RAX, Mem.Q(RDI));
             a.Mov(Mem.Q(new Label("cosmos_transition_frame")), RAX);
             a.Ret();
+            a.CfiEndProc();
 
             // RhpGcPoll is reached only when RhpTrapThreads is set; nothing sets it before
             // the collector and the scheduler exist, so reaching it is a runtime bug.
             a.GlobalFunction("RhpGcPoll");
+            a.CfiStartProc();
             a.Sub(RSP, 8);
             a.Mov(EDI, 1);
             a.Call(new Label("cosmos_runtime_panic"));
             a.Ud2();
+            a.CfiEndProc();
         }
     }
 }

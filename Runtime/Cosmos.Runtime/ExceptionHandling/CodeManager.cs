@@ -116,7 +116,11 @@ namespace Cosmos.Runtime.ExceptionHandling
             return pc >= fde.PcBegin && pc < fde.PcEnd;
         }
 
-        private static bool ParseFde(byte* entry, out Fde fde)
+        /// <summary>
+        /// Parses the FDE at <paramref name="entry"/> (an .eh_frame entry: length, CIE pointer, ...) together with its CIE;
+        /// false for a CIE or the zero terminator. Pointers are decoded against the addresses the bytes have in memory.
+        /// </summary>
+        public static bool ParseFde(byte* entry, out Fde fde)
         {
             fde = default;
             uint length = *(uint*)entry;
@@ -258,7 +262,8 @@ namespace Cosmos.Runtime.ExceptionHandling
 
         private const int RegisterCount = 17;      // DWARF x86-64: 0..15 general registers, 16 return address
         private const int RegRsp = 7, RegRbp = 6, RegRa = 16;
-        private const byte RuleSame = 0, RuleOffset = 1, RuleUndefined = 2, RuleValOffset = 3, RuleRegister = 4;
+        private const byte RuleSame = 0, RuleOffset = 1, RuleUndefined = 2, RuleValOffset = 3, RuleRegister = 4, RuleExpression = 5;
+        private const int CfaIsExpression = -2;                  // Row.CfaRegister: the CFA is the expression at (byte*)Row.CfaOffset
         private const int MaxRememberedStates = 8;
 
         private struct Row
@@ -281,11 +286,24 @@ namespace Cosmos.Runtime.ExceptionHandling
         /// <summary>
         /// Unwinds one frame: <paramref name="lookupPc"/> is the address to describe (the return address
         /// − 1 for a calling frame, the faulting instruction for a fault). Updates the callee-saved register
-        /// locations, SP (= CFA) and IP (the return address) of <paramref name="regs"/>. False when no FDE covers it.
+        /// locations, SP (= CFA) and IP (the return address) of <paramref name="regs"/>. False when no FDE covers it,
+        /// or when the frame has no caller (its return address is undefined: the outermost frame of a stack).
+        /// Works for ilc's methods and for the X# helpers, whose CFI the X# assembler emits (Build/XSharp/Cfi.cs).
         /// </summary>
         public static bool Unwind(RegDisplay* regs, ulong lookupPc)
         {
             if (!FindFde(lookupPc, out Fde fde)) return false;
+            return Unwind(fde, regs, lookupPc);
+        }
+
+        /// <summary>
+        /// Unwinds one frame with the rules of <paramref name="fde"/> at <paramref name="lookupPc"/> (which it must cover):
+        /// runs the CIE's and the FDE's CFA programs up to that address, computes the CFA (a register plus an offset, or a
+        /// DWARF expression), then the locations of the saved registers and the return address. False (and
+        /// <paramref name="regs"/> unchanged) when the return address is undefined: the frame has no caller.
+        /// </summary>
+        public static bool Unwind(in Fde fde, RegDisplay* regs, ulong lookupPc)
+        {
             Row initial = default, row = default;
             RowStack stack = default;
             initial.CfaRegister = -1;
@@ -293,29 +311,88 @@ namespace Cosmos.Runtime.ExceptionHandling
             row = initial;
             Execute(fde.Instructions, fde.InstructionsEnd, fde, lookupPc, fde.PcBegin, &row, &initial, &stack);
 
-            if (row.CfaRegister < 0) Panic.Halt("exception handling: FDE defines no CFA, at", lookupPc);
-            ulong cfa = (ulong)((long)RegisterValue(regs, row.CfaRegister, lookupPc) + row.CfaOffset);
-            if (row.Rule[RegRa] != RuleOffset) Panic.Halt("exception handling: return address not saved at CFA+n for code at", lookupPc);
-            ulong returnAddress = *(ulong*)(cfa + (ulong)row.Value[RegRa]);
+            if (row.Rule[RegRa] == RuleUndefined) return false;
+            ulong cfa;
+            if (row.CfaRegister == CfaIsExpression) cfa = Evaluate((byte*)row.CfaOffset, regs, 0, false, lookupPc);
+            else if (row.CfaRegister < 0) { Panic.Halt("exception handling: FDE defines no CFA, at", lookupPc); return false; }
+            else cfa = (ulong)((long)RegisterValue(regs, row.CfaRegister, lookupPc) + row.CfaOffset);
+            ulong returnAddress;
+            switch (row.Rule[RegRa])
+            {
+                case RuleOffset: returnAddress = *(ulong*)(cfa + (ulong)row.Value[RegRa]); break;
+                case RuleExpression: returnAddress = *(ulong*)Evaluate((byte*)row.Value[RegRa], regs, cfa, true, lookupPc); break;
+                case RuleRegister: returnAddress = RegisterValue(regs, (int)row.Value[RegRa], lookupPc); break;
+                default: Panic.Halt("exception handling: unsupported return address rule for code at", lookupPc); return false;
+            }
+            // Locations first, assigned after: a register rule reads the callee's slots, which the loop must not have changed yet.
+            ulong** locations = stackalloc ulong*[16];
             for (int r = 0; r < 16; r++)
             {
                 if (r == RegRsp) continue;
+                locations[r] = *Slot(regs, r);
                 switch (row.Rule[r])
                 {
                     case RuleSame:
                     case RuleUndefined:
                         break;
                     case RuleOffset:
-                        SetLocation(regs, r, (ulong*)(cfa + (ulong)row.Value[r]));
+                        locations[r] = (ulong*)(cfa + (ulong)row.Value[r]);
+                        break;
+                    case RuleExpression:
+                        locations[r] = (ulong*)Evaluate((byte*)row.Value[r], regs, cfa, true, lookupPc);
+                        break;
+                    case RuleRegister:
+                        if ((uint)row.Value[r] >= 16 || row.Value[r] == RegRsp)
+                            Panic.Halt("exception handling: CFI register rule names an untracked register, code at", lookupPc);
+                        locations[r] = *Slot(regs, (int)row.Value[r]);
                         break;
                     default:
-                        Panic.Halt("exception handling: unsupported CFI register rule (val_offset/register) for code at", lookupPc);
+                        Panic.Halt("exception handling: unsupported CFI register rule (val_offset/val_expression) for code at", lookupPc);
                         break;
                 }
             }
+            for (int r = 0; r < 16; r++) if (r != RegRsp) SetLocation(regs, r, locations[r]);
             regs->SP = cfa;
             regs->IP = returnAddress;
             return true;
+        }
+
+        /// <summary>
+        /// Evaluates the DWARF expression at <paramref name="expression"/> (a ULEB128 length, then the operations; DWARF 4
+        /// §2.5): DW_OP_breg0–15, DW_OP_deref, DW_OP_plus_uconst, DW_OP_plus, DW_OP_constu, DW_OP_consts and DW_OP_lit0–31 —
+        /// what the X# helpers' CFI uses. <paramref name="pushCfa"/>: the CFA is on the stack first (register rules,
+        /// DW_CFA_expression).
+        /// </summary>
+        private static ulong Evaluate(byte* expression, RegDisplay* regs, ulong cfa, bool pushCfa, ulong pc)
+        {
+            const int Depth = 8;
+            ulong* stack = stackalloc ulong[Depth];
+            int sp = 0;
+            if (pushCfa) stack[sp++] = cfa;
+            byte* p = expression;
+            ulong length = ReadUleb(ref p);
+            byte* end = p + length;
+            while (p < end)
+            {
+                byte op = *p++;
+                if (sp >= Depth) Panic.Halt("exception handling: DWARF expression stack overflow, code at", pc);
+                if (op >= 0x70 && op <= 0x7F) { long off = ReadSleb(ref p); stack[sp++] = (ulong)((long)RegisterValue(regs, op - 0x70, pc) + off); continue; } // DW_OP_bregN
+                if (op >= 0x30 && op <= 0x4F) { stack[sp++] = (ulong)(op - 0x30); continue; }                                                           // DW_OP_litN
+                switch (op)
+                {
+                    case 0x06: if (sp < 1) goto underflow; stack[sp - 1] = *(ulong*)stack[sp - 1]; break;                                                  // DW_OP_deref
+                    case 0x10: stack[sp++] = ReadUleb(ref p); break;                                                                                        // DW_OP_constu
+                    case 0x11: stack[sp++] = (ulong)ReadSleb(ref p); break;                                                                                 // DW_OP_consts
+                    case 0x22: if (sp < 2) goto underflow; stack[sp - 2] += stack[sp - 1]; sp--; break;                                                    // DW_OP_plus
+                    case 0x23: if (sp < 1) goto underflow; stack[sp - 1] += ReadUleb(ref p); break;                                                        // DW_OP_plus_uconst
+                    default: Panic.Halt("exception handling: unsupported DWARF expression operation", op); break;
+                }
+            }
+            if (sp < 1) goto underflow;
+            return stack[sp - 1];
+        underflow:
+            Panic.Halt("exception handling: DWARF expression stack underflow, code at", pc);
+            return 0;
         }
 
         private static void Execute(byte* p, byte* end, in Fde fde, ulong pc, ulong loc, Row* row, Row* initial, RowStack* stack)
@@ -339,6 +416,8 @@ namespace Cosmos.Runtime.ExceptionHandling
                     case 0x07: SetRule(row, (int)ReadUleb(ref p), RuleUndefined, 0); break;                           // undefined
                     case 0x08: SetRule(row, (int)ReadUleb(ref p), RuleSame, 0); break;                                // same_value
                     case 0x09: { int r = (int)ReadUleb(ref p); SetRule(row, r, RuleRegister, (long)ReadUleb(ref p)); break; } // register
+                    case 0x0F: { row->CfaRegister = CfaIsExpression; row->CfaOffset = (long)p; ulong n = ReadUleb(ref p); p += n; break; }           // def_cfa_expression
+                    case 0x10: { int r = (int)ReadUleb(ref p); SetRule(row, r, RuleExpression, (long)p); ulong n = ReadUleb(ref p); p += n; break; } // expression
                     case 0x0A: Remember(row, stack); break;                                                           // remember_state
                     case 0x0B: Recall(row, stack); break;                                                             // restore_state
                     case 0x0C: row->CfaRegister = (int)ReadUleb(ref p); row->CfaOffset = (long)ReadUleb(ref p); break; // def_cfa
@@ -352,8 +431,8 @@ namespace Cosmos.Runtime.ExceptionHandling
                     case 0x2E: ReadUleb(ref p); break;                                                                // GNU_args_size
                     case 0x2F: { int r = (int)ReadUleb(ref p); SetRule(row, r, RuleOffset, -(long)ReadUleb(ref p) * fde.DataAlign); break; } // GNU_negative_offset_extended
                     default:
-                        // 0x0F def_cfa_expression, 0x10 expression, 0x16 val_expression: DWARF expressions, never emitted by ilc.
-                        Panic.Halt("exception handling: unsupported DWARF CFA opcode (expressions are not implemented)", op);
+                        // 0x16 val_expression: never emitted by ilc or X#.
+                        Panic.Halt("exception handling: unsupported DWARF CFA opcode", op);
                         break;
                 }
             }

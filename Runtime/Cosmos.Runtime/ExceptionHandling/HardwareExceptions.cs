@@ -66,12 +66,12 @@ namespace Cosmos.Runtime
                 {
                     code = StatusNullReference;
                 }
-                else if (ip >= addresses->AvHelpersStart && ip < addresses->AvHelpersEnd && InManagedMethod(*(ulong*)sp - 1))
+                else if (ip >= addresses->AvHelpersStart && ip < addresses->AvHelpersEnd && UnwindHelper(ip, ref sp, out ulong caller) && InManagedMethod(caller - 1))
                 {
-                    // memmove/memset/write barrier with a null destination: report it at the managed call site.
+                    // memmove/memset/write barrier with a null destination: report it at the managed call site,
+                    // found with the helper's CFI (the helpers are leaves, so this is the return address at RSP).
                     code = StatusUnmanagedHelperNullReference;
-                    faultIp = *(ulong*)sp;
-                    sp += 8;
+                    faultIp = caller;
                 }
                 else return false;
             }
@@ -96,6 +96,19 @@ namespace Cosmos.Runtime
         public static extern bool SimulateFault(ulong vector, ulong cr2);
 
         private static bool InManagedMethod(ulong ip) => CodeManager.IsManagedCode(ip) && CodeManager.FindMethod(ip, out _);
+
+        /// <summary>Unwinds the X# helper that faulted at <paramref name="ip"/> with its CFI: <paramref name="sp"/> becomes the caller's SP, <paramref name="caller"/> the return address.</summary>
+        private static bool UnwindHelper(ulong ip, ref ulong sp, out ulong caller)
+        {
+            RegDisplay regs = default;
+            regs.SP = sp;
+            regs.IP = ip;
+            caller = 0;
+            if (!CodeManager.Unwind(&regs, ip)) return false;
+            sp = regs.SP;
+            caller = regs.IP;
+            return true;
+        }
 
         /// <summary>
         /// #DE comes from DIV/IDIV with a zero divisor or a quotient that does not fit (int.MinValue / −1).

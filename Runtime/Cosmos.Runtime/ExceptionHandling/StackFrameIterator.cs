@@ -7,9 +7,10 @@ namespace Cosmos.Runtime.ExceptionHandling
     /// <summary>
     /// The stack frame iterator the CoreLib's managed exception dispatcher drives (RhpSfiInit,
     /// RhpSfiNext) and the EH clause enumeration it runs per frame (RhpEHEnumInitFromStackFrameIterator,
-    /// RhpEHEnumNext). Frames are unwound with the DWARF CFI ilc emits (<see cref="CodeManager"/>); the X#
-    /// helpers (throw sites, funclet calls, interface dispatch), which have no CFI, are unwound from
-    /// their known frame layouts. Two kinds of walk exist, following the NativeAOT runtime's design:
+    /// RhpEHEnumNext). Every frame is unwound with DWARF CFI (<see cref="CodeManager"/>): ilc's for managed
+    /// methods, the X# assembler's for the helpers between them (throw sites, funclet calls, interface dispatch;
+    /// Build/XSharp/Cfi.cs) — the walker knows which helper a return address belongs to (that decides how the
+    /// walk goes on), not how its frame is laid out. Two kinds of walk exist, following the NativeAOT runtime's design:
     /// <list type="bullet">
     /// <item>EH walks (from a throw site's context): ControlPC = return address − 1; unwinding out of a
     /// catch/finally funclet collides with the older dispatch that called it, and the walk continues at
@@ -30,13 +31,6 @@ namespace Cosmos.Runtime.ExceptionHandling
 
         /// <summary>Bytes of the ExInfo a throw helper reserves below the context (SIZEOF__ExInfo rounded to 16).</summary>
         public const int ExInfoStackSize = 400;
-
-        // Frame layouts of the X# funclet-call helpers (Amd64/), seen from the SP at the
-        // funclet call: locals, then the saved RBP, RBX, R12, R13, R14, R15, then the return address.
-        /// <summary>Locals of RhpCallCatchFunclet below its saved registers (REGDISPLAY*, ExInfo*, padding).</summary>
-        public const int CatchFuncletLocals = 24;
-        /// <summary>Locals of RhpCallFinallyFunclet and RhpCallFilterFunclet below their saved registers.</summary>
-        public const int FinallyFuncletLocals = 8;
 
         private enum Category { Managed, FuncletInvoke, FilterInvoke, ThrowSite, HwThrowSite, InterfaceDispatch, Other }
 
@@ -272,11 +266,11 @@ namespace Cosmos.Runtime.ExceptionHandling
                         // Leaving a funclet the dispatcher called: remember whose funclet it was; the walk
                         // meets the ExInfo of that dispatch next (EH walks right here, stack-trace walks at its throw site).
                         it->PendingFuncletFramePointer = it->FramePointer;
-                        UnwindFuncletInvokeThunk(it, it->Regs.IP == CodeManager.Addresses->CallCatchFuncletReturn ? CatchFuncletLocals : FinallyFuncletLocals);
+                        UnwindHelperFrame(it);
                         if ((it->Flags & IteratorFlags.CollapseFunclets) == 0) exCollide = true;
                         break;
                     case Category.FilterInvoke:
-                        UnwindFuncletInvokeThunk(it, FinallyFuncletLocals);
+                        UnwindHelperFrame(it);
                         break;
                     case Category.Managed:
                         // A finally called on the normal path by its own method: the caller is the owner frame.
@@ -295,12 +289,15 @@ namespace Cosmos.Runtime.ExceptionHandling
                     case Category.HwThrowSite:
                         if ((it->Flags & IteratorFlags.ApplyReturnAddressAdjustment) != 0)
                             Panic.Halt("exception dispatch: an exception escaped the CoreLib's dispatcher (EH walk reached a throw helper) at", it->Regs.IP);
-                        UnwindThrowSiteThunk(it, category == Category.HwThrowSite);
+                        UnwindHelperFrame(it);
+                        if (category == Category.HwThrowSite) it->Flags |= IteratorFlags.ActiveFrameIsFault;   // the "return address" is the faulting instruction
                         if ((it->Flags & IteratorFlags.CollapseFunclets) != 0 && it->NextExInfo != null && it->Regs.SP > (ulong)it->NextExInfo)
                             exCollide = true;
                         break;
                     case Category.InterfaceDispatch:
-                        UnwindInterfaceDispatchThunk(it);
+                        if (it->Regs.pRbp == null) Panic.Halt("stack walk: RBP unknown in RhpInitialDynamicInterfaceDispatch frame");
+                        if (!CodeManager.Unwind(&it->Regs, it->Regs.IP - 1)) Panic.Halt("stack walk: no CFI for RhpInitialDynamicInterfaceDispatch at", it->Regs.IP);
+                        SetControlPC(it, it->Regs.IP);
                         if (!CodeManager.IsManagedCode(it->Regs.IP)) { Invalidate(it); return; }
                         break;
                     case Category.FuncletInvoke:
@@ -367,21 +364,18 @@ namespace Cosmos.Runtime.ExceptionHandling
             return (it->Flags & IteratorFlags.CollapseFunclets) != 0 ? activeFuncletFP : 0;
         }
 
-        /// <summary>Unwinds RhpCallCatchFunclet/RhpCallFinallyFunclet/RhpCallFilterFunclet into the dispatcher frame that called it.</summary>
-        private static void UnwindFuncletInvokeThunk(StackFrameIterator* it, int locals)
+        /// <summary>
+        /// Unwinds the X# helper frame whose return address (into the helper) is the iterator's IP — a funclet-call helper
+        /// into the dispatcher frame that called it, a throw helper to its throw site — with the helper's CFI, and checks
+        /// that the walk lands in managed code.
+        /// </summary>
+        private static void UnwindHelperFrame(StackFrameIterator* it)
         {
-            ulong* sp = (ulong*)(it->Regs.SP + (ulong)locals);
-            it->Regs.pRbp = sp++;
-            it->Regs.pRbx = sp++;
-            it->Regs.pR12 = sp++;
-            it->Regs.pR13 = sp++;
-            it->Regs.pR14 = sp++;
-            it->Regs.pR15 = sp++;
-            it->Regs.IP = *sp++;
-            it->Regs.SP = (ulong)sp;
+            ulong helperIp = it->Regs.IP;
+            if (!CodeManager.Unwind(&it->Regs, helperIp - 1)) Panic.Halt("stack walk: no CFI for the X# helper at", helperIp);
             SetControlPC(it, it->Regs.IP);
             if (!CodeManager.IsManagedCode(it->Regs.IP))
-                Panic.Halt("stack walk: funclet-call helper returns to non-managed code at", it->Regs.IP);
+                Panic.Halt("stack walk: an X# helper (throw, funclet call) returns to non-managed code at", it->Regs.IP);
         }
 
         /// <summary>Points the iterator's saved-register slots (RBP, RBX, R12–R15, RAX, RDX) at <paramref name="context"/>.</summary>
@@ -395,30 +389,6 @@ namespace Cosmos.Runtime.ExceptionHandling
             it->Regs.pR15 = &context->R15;
             it->Regs.pRax = &context->Rax;
             it->Regs.pRdx = &context->Rdx;
-        }
-
-        /// <summary>Unwinds a throw helper to its throw site: the context lies just above the ExInfo at the helper's call SP.</summary>
-        private static void UnwindThrowSiteThunk(StackFrameIterator* it, bool hardwareFault)
-        {
-            var context = (PalLimitedContext*)(it->Regs.SP + ExInfoStackSize);
-            PointRegistersAt(it, context);
-            it->Regs.IP = context->IP;
-            it->Regs.SP = context->Rsp;
-            if (hardwareFault) it->Flags |= IteratorFlags.ActiveFrameIsFault;
-            SetControlPC(it, context->IP);
-            if (!CodeManager.IsManagedCode(it->Regs.IP))
-                Panic.Halt("stack walk: throw site outside managed code at", it->Regs.IP);
-        }
-
-        /// <summary>RhpInitialDynamicInterfaceDispatch: push rbp; mov rbp, rsp; ... → caller SP = RBP + 16, return address at RBP + 8.</summary>
-        private static void UnwindInterfaceDispatchThunk(StackFrameIterator* it)
-        {
-            if (it->Regs.pRbp == null) Panic.Halt("stack walk: RBP unknown in RhpInitialDynamicInterfaceDispatch frame");
-            ulong rbp = *it->Regs.pRbp;
-            it->Regs.pRbp = (ulong*)rbp;
-            it->Regs.IP = *(ulong*)(rbp + 8);
-            it->Regs.SP = rbp + 16;
-            SetControlPC(it, it->Regs.IP);
         }
     }
 }

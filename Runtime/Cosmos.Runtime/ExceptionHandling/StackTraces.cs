@@ -91,25 +91,53 @@ namespace Cosmos.Runtime.ExceptionHandling
             return false;
         }
 
+        /// <summary>
+        /// The managed caller of the non-managed code <paramref name="context"/> stands in (an X# helper): unwound with
+        /// the helper's CFI when it has an FDE (every X# helper that declares its frame, Build/XSharp/Cfi.cs); for code
+        /// without CFI, the word at RSP when it is a return address just after a call in managed code (a leaf helper).
+        /// False when no managed caller is found.
+        /// </summary>
+        private static bool TryFindManagedCaller(PalLimitedContext* context, bool instructionFault, PalLimitedContext* caller)
+        {
+            ulong lookup = instructionFault ? context->IP : context->IP - 1;
+            if (CodeManager.FindFde(lookup, out CodeManager.Fde fde))
+            {
+                *caller = *context;
+                RegDisplay regs = default;
+                regs.SP = context->Rsp;
+                regs.IP = context->IP;
+                regs.pRbp = &caller->Rbp; regs.pRbx = &caller->Rbx; regs.pRax = &caller->Rax; regs.pRdx = &caller->Rdx;
+                regs.pR12 = &caller->R12; regs.pR13 = &caller->R13; regs.pR14 = &caller->R14; regs.pR15 = &caller->R15;
+                if (!CodeManager.Unwind(fde, &regs, lookup)) return false;                   // the outermost frame of a stack
+                caller->IP = regs.IP;
+                caller->Rsp = regs.SP;
+                caller->Rbp = *regs.pRbp; caller->Rbx = *regs.pRbx; caller->Rax = *regs.pRax; caller->Rdx = *regs.pRdx;
+                caller->R12 = *regs.pR12; caller->R13 = *regs.pR13; caller->R14 = *regs.pR14; caller->R15 = *regs.pR15;
+                return CodeManager.IsManagedCode(caller->IP);
+            }
+            if (!OnCurrentStack(context->Rsp) || !LooksLikeReturnAddress(*(ulong*)context->Rsp)) return false;
+            *caller = *context;
+            caller->IP = *(ulong*)context->Rsp;
+            caller->Rsp = context->Rsp + 8;
+            return true;
+        }
+
         /// <summary>Writes the managed frames from <paramref name="context"/> through <see cref="Panic"/>. Never throws.</summary>
         public static void WriteForContext(PalLimitedContext* context, bool instructionFault)
         {
             PalLimitedContext caller;
             if (!CodeManager.IsManagedCode(context->IP))
             {
-                // Usually a leaf X# helper (port I/O, memmove, a barrier) called from managed code: when the
-                // word at RSP is a return address just after a call in managed code, list the frames from there.
+                // Usually an X# helper (port I/O, memmove, a barrier, a test helper) called from managed code:
+                // list the managed frames from its caller.
                 Panic.Write("   at 0x");
                 Panic.WriteHex(context->IP);
                 Panic.Write(" (outside managed code)\n");
-                if (!OnCurrentStack(context->Rsp) || !LooksLikeReturnAddress(*(ulong*)context->Rsp))
+                if (!TryFindManagedCaller(context, instructionFault, &caller))
                 {
-                    Panic.Write("   (no managed caller found at RSP)\n");
+                    Panic.Write("   (no managed caller found)\n");
                     return;
                 }
-                caller = *context;
-                caller.IP = *(ulong*)context->Rsp;
-                caller.Rsp = context->Rsp + 8;
                 context = &caller;
                 instructionFault = false;
             }
