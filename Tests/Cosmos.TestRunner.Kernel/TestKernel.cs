@@ -6,8 +6,9 @@ namespace Cosmos.TestRunner
 {
     /// <summary>
     /// Base class of a test kernel. <see cref="RunTests"/> calls <see cref="Test"/> for each
-    /// case; results go to COM1 in the runner's protocol (Build/Cosmos.Build/Testing/SerialProtocol.cs),
-    /// then the kernel ends QEMU through isa-debug-exit (port 0xF4: 0 = all passed, 1 = failures).
+    /// case; results go to COM1 in the runner's protocol (<see cref="TestProtocol"/>, Build/Cosmos.Build/Testing/TestProtocol.cs,
+    /// compiled into this library and into the host's parser), then the kernel ends QEMU through isa-debug-exit
+    /// (<see cref="TestProtocol.DebugExitPort"/>: 0 = all passed, 1 = failures).
     /// Exceptions cannot be caught yet, so a failed assertion marks the running case failed and
     /// the case continues; a case that must end in a panic uses <see cref="ExpectPanic"/>.
     /// Output bypasses System.Console so console tests can test the console.
@@ -25,8 +26,8 @@ namespace Cosmos.TestRunner
         protected sealed override void Run()
         {
             RunTests();
-            Line("##cosmos-test done");
-            DebugExit(_failed == 0 ? (byte)0 : (byte)1);
+            Line(TestProtocol.DoneLine());
+            DebugExit(_failed == 0 ? TestProtocol.DebugExitAllPassed : TestProtocol.DebugExitFailures);
             Stop();
         }
 
@@ -36,11 +37,11 @@ namespace Cosmos.TestRunner
             _current = name;
             _firstFailure = null;
             _knownDefect = null;
-            Line("##cosmos-test start " + name);
+            Line(TestProtocol.StartLine(name));
             body();
-            if (_firstFailure != null) { _failed++; Line("##cosmos-test fail " + name + ": " + _firstFailure); }
-            else if (_knownDefect != null) { _known++; Line("##cosmos-test known " + name + ": " + _knownDefect); }
-            else { _passed++; Line("##cosmos-test pass " + name); }
+            if (_firstFailure != null) { _failed++; Line(TestProtocol.FailLine(name, _firstFailure)); }
+            else if (_knownDefect != null) { _known++; Line(TestProtocol.KnownLine(name, _knownDefect)); }
+            else { _passed++; Line(TestProtocol.PassLine(name)); }
             _current = null;
         }
 
@@ -56,9 +57,9 @@ namespace Cosmos.TestRunner
         protected void ExpectPanic(string name, string expectedText, Action body)
         {
             CheckDeclaredName(name);
-            Line("##cosmos-test expect-panic " + name + ": " + expectedText);
+            Line(TestProtocol.ExpectPanicLine(name, expectedText));
             body();
-            Line("##cosmos-test fail " + name + ": the body returned instead of panicking");
+            Line(TestProtocol.FailLine(name, "the body returned instead of panicking"));
             _failed++;
         }
 
@@ -66,9 +67,9 @@ namespace Cosmos.TestRunner
         protected void ExpectExit(string name, int status, Action body)
         {
             CheckDeclaredName(name);
-            Line("##cosmos-test expect-exit " + name + ": " + status);
+            Line(TestProtocol.ExpectExitLine(name, status));
             body();
-            Line("##cosmos-test fail " + name + ": the body returned instead of ending the machine");
+            Line(TestProtocol.FailLine(name, "the body returned instead of ending the machine"));
             _failed++;
         }
 
@@ -79,7 +80,7 @@ namespace Cosmos.TestRunner
         protected void ExpectSerialLine(string name, string text)
         {
             CheckDeclaredName(name);
-            Line("##cosmos-test expect-serial " + name + ": " + text);
+            Line(TestProtocol.ExpectSerialLine(name, text));
         }
 
         /// <summary>
@@ -88,7 +89,7 @@ namespace Cosmos.TestRunner
         /// </summary>
         private static void CheckDeclaredName(string name)
         {
-            if (name.Contains(": ")) throw new ArgumentException("test case name '" + name + "' contains \": \", which the runner reads as the end of the name; use another separator");
+            if (!TestProtocol.IsDeclaredNameValid(name)) throw new ArgumentException("test case name '" + name + "' contains \": \", which the runner reads as the end of the name; use another separator");
         }
 
         /// <summary>Records a failure of the running case.</summary>
@@ -119,6 +120,6 @@ namespace Cosmos.TestRunner
         }
 
         /// <summary>Ends QEMU through isa-debug-exit (QEMU exits with (code &lt;&lt; 1) | 1).</summary>
-        protected static void DebugExit(byte code) => IOPort.Write8(0xF4, code);
+        protected static void DebugExit(byte code) => IOPort.Write8(TestProtocol.DebugExitPort, code);
     }
 }

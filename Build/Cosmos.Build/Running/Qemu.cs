@@ -24,7 +24,7 @@ namespace Cosmos.Build.Running
     }
 
     /// <summary>
-    /// Starts qemu-system-x86_64 for a kernel: COM1 on stdio, isa-debug-exit at 0xF4 (the
+    /// Starts qemu-system-x86_64 for a kernel: COM1 on stdio, isa-debug-exit at 0xF4 (TestRunner.TestProtocol.DebugExitPort; the
     /// guest writes v, QEMU exits with (v&lt;&lt;1)|1), -no-reboot so a triple fault ends the run.
     /// </summary>
     public static class Qemu
@@ -39,7 +39,7 @@ namespace Cosmos.Build.Running
                 "-m", o.MemoryMiB + "M",
                 "-serial", "stdio",
                 "-no-reboot",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                "-device", "isa-debug-exit,iobase=0x" + TestRunner.TestProtocol.DebugExitPort.ToString("x") + ",iosize=0x04",
             };
             if (o.Kvm && KvmUsable()) { args.AddRange(new[] { "-accel", "kvm", "-cpu", "host" }); }
             else

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Cosmos.TestRunner;
 
 namespace Cosmos.Build.Testing
 {
@@ -14,8 +15,8 @@ namespace Cosmos.Build.Testing
     }
 
     /// <summary>
-    /// Reads a test kernel's serial output line by line. Test kernels (Cosmos.TestRunner.Kernel)
-    /// print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
+    /// Reads a test kernel's serial output line by line. The strings are defined once, in <see cref="TestProtocol"/>
+    /// (compiled into this tool and into the kernel library Cosmos.TestRunner.Kernel). Test kernels print: "##cosmos-test start NAME", "##cosmos-test pass NAME",
     /// "##cosmos-test fail NAME: MESSAGE", "##cosmos-test known NAME: DEFECT" (the case failed exactly as a
     /// documented defect outside this repository makes it fail), "##cosmos-test expect-serial NAME: TEXT" (passes when a
     /// later serial line ends with TEXT before "done"), "##cosmos-test expect-exit NAME: CODE" (the
@@ -27,8 +28,8 @@ namespace Cosmos.Build.Testing
     /// </summary>
     public sealed class SerialProtocol
     {
-        public const string Prefix = "##cosmos-test ";
-        public const string PanicMarker = "!!! PANIC: ";
+        public const string Prefix = TestProtocol.Prefix;
+        public const string PanicMarker = TestProtocol.PanicMarker;
 
         private readonly List<TestCaseResult> _results = new();
         private string _running;
@@ -57,8 +58,8 @@ namespace Cosmos.Build.Testing
             if (_inPanic)
             {
                 _panicLines.Add(line);
-                if (line.StartsWith("System halted.", StringComparison.Ordinal)) { PanicComplete = true; _inPanic = false; FinishPanic(null); }
-                else if (line.StartsWith("Rebooting.", StringComparison.Ordinal)) _panicRebooting = true;
+                if (line.StartsWith(TestProtocol.PanicHaltedLine, StringComparison.Ordinal)) { PanicComplete = true; _inPanic = false; FinishPanic(null); }
+                else if (line.StartsWith(TestProtocol.PanicRebootingLine, StringComparison.Ordinal)) _panicRebooting = true;
                 return;
             }
             int p = line.IndexOf(PanicMarker, StringComparison.Ordinal);
@@ -89,22 +90,22 @@ namespace Cosmos.Build.Testing
             // start/pass carry only the name, which may itself contain ": "; a fail of the running case is split
             // after that case's name. The expect-* verbs have no running case: their names must not contain ": "
             // (TestKernel refuses such names).
-            if (verb == "start" || verb == "pass") { name = arg.Trim(); message = null; }
-            else if ((verb == "fail" || verb == "known") && _running != null && arg.StartsWith(_running + ": ", StringComparison.Ordinal))
+            if (verb == TestProtocol.Start || verb == TestProtocol.Pass) { name = arg.Trim(); message = null; }
+            else if ((verb == TestProtocol.Fail || verb == TestProtocol.Known) && _running != null && arg.StartsWith(_running + TestProtocol.NameSeparator, StringComparison.Ordinal))
             {
                 name = _running;
-                message = arg.Substring(_running.Length + 2);
+                message = arg.Substring(_running.Length + TestProtocol.NameSeparator.Length);
             }
             switch (verb)
             {
-                case "start": _running = name; break;
-                case "pass": _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
-                case "fail": _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
-                case "known": _results.Add(new TestCaseResult(name, false, message, Known: true)); _running = null; break;
-                case "expect-panic": _expectPanicName = name; _expectPanicText = message; _running = name; break;
-                case "expect-exit": _expectExitName = name; _expectExitCode = int.TryParse(message, out var c) ? c : 0; _running = name; break;
-                case "expect-serial": _expectSerial.Add((name, message ?? "")); break;
-                case "done":
+                case TestProtocol.Start: _running = name; break;
+                case TestProtocol.Pass: _results.Add(new TestCaseResult(name, true, null)); _running = null; break;
+                case TestProtocol.Fail: _results.Add(new TestCaseResult(name, false, message)); _running = null; break;
+                case TestProtocol.Known: _results.Add(new TestCaseResult(name, false, message, Known: true)); _running = null; break;
+                case TestProtocol.ExpectPanic: _expectPanicName = name; _expectPanicText = message; _running = name; break;
+                case TestProtocol.ExpectExit: _expectExitName = name; _expectExitCode = int.TryParse(message, out var c) ? c : 0; _running = name; break;
+                case TestProtocol.ExpectSerial: _expectSerial.Add((name, message ?? "")); break;
+                case TestProtocol.Done:
                     Done = true;
                     foreach (var (n, t) in _expectSerial) _results.Add(new TestCaseResult(n, false, $"no serial line ending with \"{t}\" was seen"));
                     _expectSerial.Clear();
@@ -114,9 +115,9 @@ namespace Cosmos.Build.Testing
 
         private static void SplitNameMessage(string arg, out string name, out string message)
         {
-            int c = arg.IndexOf(": ", StringComparison.Ordinal);
+            int c = arg.IndexOf(TestProtocol.NameSeparator, StringComparison.Ordinal);
             if (c < 0) { name = arg.Trim(); message = null; }
-            else { name = arg.Substring(0, c).Trim(); message = arg.Substring(c + 2); }
+            else { name = arg.Substring(0, c).Trim(); message = arg.Substring(c + TestProtocol.NameSeparator.Length); }
         }
 
         private void FinishPanic(string failure)
@@ -144,7 +145,7 @@ namespace Cosmos.Build.Testing
             {
                 _inPanic = false;
                 PanicComplete = status == 0;
-                FinishPanic(status == 0 ? null : $"the panic report ended with \"Rebooting.\" but QEMU exited with status {status}, not 0 (a reset under -no-reboot)");
+                FinishPanic(status == 0 ? null : $"the panic report ended with \"{TestProtocol.PanicRebootingLine}\" but QEMU exited with status {status}, not 0 (a reset under -no-reboot)");
                 return;
             }
             if (_expectExitName == null) return;
@@ -165,7 +166,7 @@ namespace Cosmos.Build.Testing
         /// <summary>Called when the kernel stopped: a kernel that neither finished nor panicked as expected fails its running test.</summary>
         public void Finish(string why)
         {
-            if (_inPanic) { _inPanic = false; FinishPanic(_panicRebooting ? "the panic report ended with \"Rebooting.\" but the machine did not reset (" + why + ")" : null); }
+            if (_inPanic) { _inPanic = false; FinishPanic(_panicRebooting ? "the panic report ended with \"" + TestProtocol.PanicRebootingLine + "\" but the machine did not reset (" + why + ")" : null); }
             if (!Done && !PanicComplete)
                 _results.Add(new TestCaseResult(_running ?? "(kernel)", false, why));
             else if (_expectPanicName != null)

@@ -2,22 +2,28 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Threading;
-using Cosmos.Build.Running;
 using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Testing
 {
     /// <summary>
-    /// The test runner: runs the host test projects (Tests/**/*.Tests.csproj, xunit) and then
-    /// builds and boots every test kernel (Tests/Kernels/*/*.csproj) headless in QEMU, reading
-    /// per-test results from COM1 (<see cref="SerialProtocol"/>). A timeout, a triple fault
-    /// (QEMU exits because of -no-reboot) or an unexpected panic fails the kernel and shows
-    /// its serial log. Exit code 0 only when everything passed.
+    /// The test runner: the host test projects (Tests/**/*.Tests.csproj, xunit) and the test kernels
+    /// (Tests/Kernels/*/*.csproj, booted headless in QEMU, per-test results read from COM1 through
+    /// <see cref="SerialProtocol"/>). Exit code 0 only when everything passed.
     /// </summary>
+    /// <remarks>
+    /// <para>Two phases. <b>Build</b>: everything the run needs is built by one MSBuild invocation with <c>-m</c>
+    /// (<see cref="TestBuild"/>), so shared libraries are built once and the kernels' ilc steps overlap. <b>Run</b>: the
+    /// host test projects (<c>dotnet test --no-build</c>) and the kernel boots (one QEMU each, its own serial capture)
+    /// run in parallel, at most <c>--jobs</c> (default: the processor count) at a time, longest first by the previous
+    /// run's durations. Nothing builds during the run phase, so no two processes write the same <c>obj/</c>.</para>
+    /// <para>Each project's or kernel's output stays grouped and appears in a fixed order (host projects, then kernels,
+    /// each sorted by path) whatever the order they finish in (<see cref="OrderedOutput"/>).</para>
+    /// </remarks>
     public static class TestCommand
     {
         public static Command Create()
@@ -27,8 +33,9 @@ namespace Cosmos.Build.Testing
             var filter = new Option<string>("--filter") { Description = "Only test kernels whose project name contains this text" };
             var timeout = new Option<int>("--timeout") { Description = "Seconds a test kernel may run", DefaultValueFactory = _ => 240 };
             var kvm = new Option<bool>("--kvm") { Description = "Boot test kernels with KVM when available" };
-            var cmd = new Command("test", "Run all tests: host unit tests, then test kernels in QEMU.") { hostOnly, kernelsOnly, filter, timeout, kvm };
-            cmd.SetAction(p => Program.Guard(() => Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm))));
+            var jobs = new Option<int>("--jobs") { Description = "Test projects and kernels run at once (default: the processor count)", DefaultValueFactory = _ => Environment.ProcessorCount };
+            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs };
+            cmd.SetAction(p => Program.Guard(() => Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs))));
             return cmd;
         }
 
@@ -40,141 +47,189 @@ namespace Cosmos.Build.Testing
             throw new BuildStepException("COSMOS090", "cannot find the repository root (a folder with CosmosOS.sln) above the current directory");
         }
 
-        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm)
+        /// <summary>One host test project or test kernel of the run phase.</summary>
+        private sealed class Job
+        {
+            public string Key;          // "host:Tests/X.Tests/X.Tests.csproj" or "kernel:Name": durations history and scheduling
+            public Action<TextWriter> Body;
+            public double Seconds;
+        }
+
+        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
         {
             var root = RepoRoot();
             Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
             var total = Stopwatch.StartNew();
-            int hostFailed = 0, hostProjects = 0, kPassed = 0, kFailed = 0, kKnown = 0;
-            if (host)
-            {
-                foreach (var proj in Directory.GetFiles(Path.Combine(root, "Tests"), "*.Tests.csproj", SearchOption.AllDirectories).OrderBy(x => x))
-                {
-                    hostProjects++;
-                    var rel = Path.GetRelativePath(root, proj);
-                    var r = Tool.Run("dotnet", new[] { "test", proj, "--nologo", "-v", "q" }, root);
-                    var summary = (r.StdOut + r.StdErr).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("Passed!") || l.StartsWith("Failed!") || l.Contains("Total tests")) ?? "";
-                    if (r.ExitCode == 0) Console.WriteLine($"PASS  host  {rel}  {summary}");
-                    else
-                    {
-                        hostFailed++;
-                        Console.WriteLine($"FAIL  host  {rel}  (exit {r.ExitCode})");
-                        Console.WriteLine(Indent(r.StdOut + r.StdErr));
-                    }
-                }
-            }
+
+            var hostProjects = host
+                ? Directory.GetFiles(Path.Combine(root, "Tests"), "*.Tests.csproj", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal).ToList()
+                : new List<string>();
+            var kernelProjects = new List<string>();
             if (kernels)
             {
                 var dir = Path.Combine(root, "Tests", "Kernels");
-                var projects = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.csproj", SearchOption.AllDirectories).OrderBy(x => x).ToList() : new List<string>();
-                if (filter != null) projects = projects.Where(p => Path.GetFileNameWithoutExtension(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
-                foreach (var proj in projects)
-                {
-                    var results = RunKernel(root, proj, timeoutSeconds, kvm);
-                    kPassed += results.Count(r => r.Passed);
-                    kKnown += results.Count(r => r.Known);
-                    kFailed += results.Count(r => r.Failed);
-                }
+                kernelProjects = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.csproj", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal).ToList() : new List<string>();
+                if (filter != null) kernelProjects = kernelProjects.Where(p => Path.GetFileNameWithoutExtension(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
             }
+
+            // Phase 1: one build of everything. The demo OS is built too when host tests run: Cosmos.Kernel.Tests
+            // inspects and boots it (its own `dotnet build` of it then has nothing left to do).
+            var toBuild = hostProjects.Concat(kernelProjects).ToList();
+            var demo = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
+            if (host && File.Exists(demo)) toBuild.Add(demo);
+            TestBuildResult build = null;
+            if (toBuild.Count > 0)
+            {
+                Console.WriteLine($"build  {hostProjects.Count} host test projects, {kernelProjects.Count} test kernels{(toBuild.Count > hostProjects.Count + kernelProjects.Count ? " and the demo OS" : "")}: one msbuild -m run");
+                build = TestBuild.Run(root, toBuild);
+                int failedBuilds = toBuild.Count(p => !build.Succeeded(p));
+                Console.WriteLine($"build  {(failedBuilds == 0 ? "ok" : failedBuilds + " of " + toBuild.Count + " projects failed")} ({Tool.Seconds(build.Elapsed)})");
+                if (failedBuilds > 0 && host && !build.Succeeded(demo) && File.Exists(demo))
+                    Console.WriteLine(Indent("the demo OS (Kernel/CosmosOS) did not build:\n" + build.ErrorsFor(demo)));
+            }
+
+            // Phase 2: run host test projects and boot kernels in parallel; output grouped, in the order above.
+            int hostFailed = 0, kPassed = 0, kFailed = 0, kKnown = 0;
+            var jobs = new List<Job>();
+            foreach (var proj in hostProjects)
+            {
+                var rel = Path.GetRelativePath(root, proj);
+                jobs.Add(new Job
+                {
+                    Key = "host:" + rel,
+                    Body = w => { if (!RunHostProject(root, proj, rel, build, w)) Interlocked.Increment(ref hostFailed); },
+                });
+            }
+            foreach (var proj in kernelProjects)
+            {
+                var name = Path.GetFileNameWithoutExtension(proj);
+                jobs.Add(new Job
+                {
+                    Key = "kernel:" + name,
+                    Body = w =>
+                    {
+                        var results = RunKernel(proj, build, timeoutSeconds, kvm, w);
+                        Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
+                        Interlocked.Add(ref kKnown, results.Count(r => r.Known));
+                        Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
+                    },
+                });
+            }
+            RunJobs(root, jobs, Math.Max(1, maxJobs));
+
             Console.WriteLine();
-            Console.WriteLine($"Summary: host projects {hostProjects - hostFailed}/{hostProjects} passed; kernel test cases {kPassed} passed, {kFailed} failed{(kKnown > 0 ? $", {kKnown} known failures of upstream defects" : "")} ({Tool.Seconds(total.Elapsed)})");
+            Console.WriteLine($"Summary: host projects {hostProjects.Count - hostFailed}/{hostProjects.Count} passed; kernel test cases {kPassed} passed, {kFailed} failed{(kKnown > 0 ? $", {kKnown} known failures of upstream defects" : "")} ({Tool.Seconds(total.Elapsed)})");
             return hostFailed == 0 && kFailed == 0 ? 0 : 1;
         }
 
-        private static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
+        internal static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
 
-        /// <summary>Builds one test kernel, boots it and returns its test case results (printed as they complete).</summary>
-        public static List<TestCaseResult> RunKernel(string root, string project, int timeoutSeconds, bool kvm)
+        /// <summary>Runs one host test project (already built); false when it failed.</summary>
+        private static bool RunHostProject(string root, string proj, string rel, TestBuildResult build, TextWriter w)
+        {
+            if (!build.Succeeded(proj))
+            {
+                w.WriteLine($"FAIL  host  {rel}  (build failed)");
+                w.WriteLine(Indent(build.ErrorsFor(proj)));
+                return false;
+            }
+            var r = Tool.Run("dotnet", new[] { "test", proj, "--no-build", "--nologo", "-v", "q" }, root);
+            var summary = (r.StdOut + r.StdErr).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("Passed!") || l.StartsWith("Failed!") || l.Contains("Total tests")) ?? "";
+            if (r.ExitCode == 0)
+            {
+                w.WriteLine($"PASS  host  {rel}  {summary}");
+                return true;
+            }
+            w.WriteLine($"FAIL  host  {rel}  (exit {r.ExitCode})");
+            w.WriteLine(Indent(r.StdOut + r.StdErr));
+            return false;
+        }
+
+        /// <summary>Boots one built test kernel; returns its test case results (a failed build is one failed case).</summary>
+        private static List<TestCaseResult> RunKernel(string project, TestBuildResult build, int timeoutSeconds, bool kvm, TextWriter w)
         {
             var name = Path.GetFileNameWithoutExtension(project);
-            var build = Tool.Run("dotnet", new[] { "build", project, "--nologo", "-v", "q", "-clp:ErrorsOnly" }, root);
-            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(project)!), name + ".iso");
-            if (build.ExitCode != 0 || !File.Exists(iso))
+            var projectDir = Path.GetDirectoryName(project)!;
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(projectDir), name + ".iso");
+            if (!build.Succeeded(project) || !File.Exists(iso))
             {
-                Console.WriteLine($"FAIL  kernel {name}: build failed");
-                Console.WriteLine(Indent(build.StdOut + build.StdErr));
+                w.WriteLine($"FAIL  kernel {name}: build failed");
+                w.WriteLine(Indent(build.ErrorsFor(project)));
                 return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
             }
-            var proto = new SerialProtocol();
-            var log = new StringBuilder();
-            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
-            // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
-            // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09").
-            var extraFile = Path.Combine(Path.GetDirectoryName(project)!, "qemu-args.txt");
-            if (File.Exists(extraFile))
-                foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
+            return KernelBoot.Run(name, projectDir, iso, timeoutSeconds, kvm, w);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="jobs"/> on <paramref name="parallel"/> threads, longest first (by the durations the last
+        /// run recorded), printing their output in list order; records the durations for the next run.
+        /// </summary>
+        private static void RunJobs(string root, List<Job> jobs, int parallel)
+        {
+            if (jobs.Count == 0) return;
+            var history = ReadDurations(root);
+            var output = new OrderedOutput(Console.Out, jobs.Count);
+            // Unknown jobs count as long: they start early instead of finishing last.
+            var order = Enumerable.Range(0, jobs.Count)
+                .OrderByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
+                .ThenBy(i => i).ToList();
+            int next = -1;
+            var threads = new List<Thread>();
+            for (int t = 0; t < Math.Min(parallel, jobs.Count); t++)
+            {
+                var thread = new Thread(() =>
                 {
-                    if (tok.StartsWith("memory="))
+                    int k;
+                    while ((k = Interlocked.Increment(ref next)) < order.Count)
                     {
-                        if (!int.TryParse(tok.AsSpan(7), out int mib) || mib < 16)
+                        int i = order[k];
+                        var w = output.Writer(i);
+                        var sw = Stopwatch.StartNew();
+                        try { jobs[i].Body(w); }
+                        catch (Exception e) { w.WriteLine($"FAIL  {jobs[i].Key}: the runner failed: {e}"); }
+                        finally
                         {
-                            string bad = $"{extraFile}: '{tok}' is not memory=<MiB> with at least 16 MiB";
-                            Console.WriteLine($"FAIL  kernel {name}: {bad}");
-                            return new List<TestCaseResult> { new(name + " (qemu-args.txt)", false, bad) };
+                            jobs[i].Seconds = sw.Elapsed.TotalSeconds;
+                            output.Complete(i);
                         }
-                        options.MemoryMiB = mib;
                     }
-                    else if (tok == "uefi") options.Uefi = true;
-                    else options.Extra.Add(tok);
-                }
-            var args = Qemu.Arguments(options);
-            var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            var sw = Stopwatch.StartNew();
-            using var p = Process.Start(psi)!;
-            var finished = new ManualResetEventSlim();
-            int printed = 0;
-            void PrintNew()
+                }) { IsBackground = true, Name = "test job " + t };
+                thread.Start();
+                threads.Add(thread);
+            }
+            foreach (var thread in threads) thread.Join();
+            foreach (var j in jobs) history[j.Key] = j.Seconds;
+            WriteDurations(root, history);
+        }
+
+        private static string DurationsFile(string root) => Path.Combine(TestBuild.WorkDirectory(root), "durations.txt");
+
+        private static Dictionary<string, double> ReadDurations(string root)
+        {
+            var d = new Dictionary<string, double>(StringComparer.Ordinal);
+            try
             {
-                lock (log)
-                {
-                    for (; printed < proto.Results.Count; printed++)
+                if (File.Exists(DurationsFile(root)))
+                    foreach (var line in File.ReadAllLines(DurationsFile(root)))
                     {
-                        var r = proto.Results[printed];
-                        Console.WriteLine(r.Passed ? $"PASS  {name}/{r.Name}" : r.Known ? $"KNOWN {name}/{r.Name}: {r.Message}" : $"FAIL  {name}/{r.Name}: {r.Message}");
+                        int sp = line.LastIndexOf(' ');
+                        if (sp > 0 && double.TryParse(line.AsSpan(sp + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double s))
+                            d[line.Substring(0, sp)] = s;
                     }
-                }
             }
-            p.OutputDataReceived += (_, e) =>
+            catch (IOException) { }
+            return d;
+        }
+
+        private static void WriteDurations(string root, Dictionary<string, double> d)
+        {
+            try
             {
-                if (e.Data == null) { finished.Set(); return; }
-                lock (log)
-                {
-                    log.AppendLine(e.Data);
-                    proto.Feed(e.Data);
-                }
-                PrintNew();
-                if (proto.PanicComplete || proto.Done) finished.Set();
-            };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine("[qemu] " + e.Data); };
-            p.BeginOutputReadLine(); p.BeginErrorReadLine();
-            p.StandardInput.Close();
-            bool inTime = finished.Wait(TimeSpan.FromSeconds(timeoutSeconds));
-            // Done, or COM1 closed because QEMU is exiting (shutdown, reset, triple fault): let it finish so that its
-            // exit status is known. After a halting panic QEMU keeps running and is killed below.
-            if (inTime && !proto.PanicComplete) p.WaitForExit(10000);
-            if (!p.HasExited) { try { p.Kill(true); } catch { } p.WaitForExit(); }
-            if (inTime && !proto.Done && p.HasExited) lock (log) proto.Exited(p.ExitCode);
-            string why = !inTime ? $"timed out after {timeoutSeconds} s"
-                : proto.Done ? null
-                : proto.PanicComplete ? "kernel halted after a panic"
-                : $"QEMU exited with code {p.ExitCode} before the kernel reported done (triple fault or reset?)";
-            lock (log) proto.Finish(why ?? "done");
-            if (proto.Done && !proto.EndedByExpectedExit && p.ExitCode != 1 && proto.Results.All(r => !r.Failed))
-                lock (log) proto.AddFailure("(exit)", $"kernel reported done but QEMU exit code was {p.ExitCode} (expected 1: debug-exit 0)");
-            PrintNew();
-            bool ok = proto.Results.Count > 0 && proto.Results.All(r => !r.Failed);
-            int known = proto.Results.Count(r => r.Known);
-            Console.WriteLine($"{(ok ? "ok  " : "FAIL")}  kernel {name}: {proto.Results.Count(r => r.Passed)}/{proto.Results.Count} passed{(known > 0 ? $", {known} known failures" : "")} ({Tool.Seconds(sw.Elapsed)})");
-            if (!ok)
-            {
-                var lines = log.ToString().Split('\n');
-                Console.WriteLine("      serial log (last 80 lines):");
-                Console.WriteLine(Indent(string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 80)))));
+                Directory.CreateDirectory(TestBuild.WorkDirectory(root));
+                File.WriteAllLines(DurationsFile(root), d.OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => p.Key + " " + p.Value.ToString("0.0", CultureInfo.InvariantCulture)));
             }
-            var list = proto.Results.ToList();
-            if (list.Count == 0) list.Add(new TestCaseResult(name, false, why ?? "no test results"));
-            return list;
+            catch (IOException) { }
         }
     }
 }

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Cosmos.Build.Running;
+using Cosmos.Build.Toolchain;
+using Cosmos.TestRunner;
+
+namespace Cosmos.Build.Testing
+{
+    /// <summary>
+    /// Boots one built test kernel headless in QEMU (its own process, its own COM1 capture) and reads its test cases
+    /// with <see cref="SerialProtocol"/>. A timeout, a triple fault (QEMU exits because of -no-reboot) or an
+    /// unexpected panic fails the kernel and prints its serial log. Several run at once (TCG is single-threaded per VM).
+    /// </summary>
+    public static class KernelBoot
+    {
+        /// <summary>
+        /// Boots <paramref name="iso"/> of kernel <paramref name="name"/> (project folder <paramref name="projectDir"/>,
+        /// which may hold qemu-args.txt) and returns its test case results, printed to <paramref name="output"/> as they
+        /// complete, then the kernel's "ok"/"FAIL" line and, on failure, its serial log.
+        /// </summary>
+        public static List<TestCaseResult> Run(string name, string projectDir, string iso, int timeoutSeconds, bool kvm, TextWriter output)
+        {
+            var proto = new SerialProtocol();
+            var log = new StringBuilder();
+            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
+            // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
+            // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09").
+            var extraFile = Path.Combine(projectDir, "qemu-args.txt");
+            if (File.Exists(extraFile))
+                foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (tok.StartsWith("memory="))
+                    {
+                        if (!int.TryParse(tok.AsSpan(7), out int mib) || mib < 16)
+                        {
+                            string bad = $"{extraFile}: '{tok}' is not memory=<MiB> with at least 16 MiB";
+                            output.WriteLine($"FAIL  kernel {name}: {bad}");
+                            return new List<TestCaseResult> { new(name + " (qemu-args.txt)", false, bad) };
+                        }
+                        options.MemoryMiB = mib;
+                    }
+                    else if (tok == "uefi") options.Uefi = true;
+                    else options.Extra.Add(tok);
+                }
+            var args = Qemu.Arguments(options);
+            var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            var sw = Stopwatch.StartNew();
+            using var p = Process.Start(psi)!;
+            var finished = new ManualResetEventSlim();
+            int printed = 0;
+            void PrintNew()
+            {
+                lock (log)
+                {
+                    for (; printed < proto.Results.Count; printed++)
+                    {
+                        var r = proto.Results[printed];
+                        output.WriteLine(r.Passed ? $"PASS  {name}/{r.Name}" : r.Known ? $"KNOWN {name}/{r.Name}: {r.Message}" : $"FAIL  {name}/{r.Name}: {r.Message}");
+                    }
+                }
+            }
+            p.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data == null) { finished.Set(); return; }
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                    proto.Feed(e.Data);
+                }
+                PrintNew();
+                if (proto.PanicComplete || proto.Done) finished.Set();
+            };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine("[qemu] " + e.Data); };
+            p.BeginOutputReadLine(); p.BeginErrorReadLine();
+            p.StandardInput.Close();
+            bool inTime = finished.Wait(TimeSpan.FromSeconds(timeoutSeconds));
+            // Done, or COM1 closed because QEMU is exiting (shutdown, reset, triple fault): let it finish so that its
+            // exit status is known. After a halting panic QEMU keeps running and is killed below.
+            if (inTime && !proto.PanicComplete) p.WaitForExit(10000);
+            if (!p.HasExited) { try { p.Kill(true); } catch { } p.WaitForExit(); }
+            if (inTime && !proto.Done && p.HasExited) lock (log) proto.Exited(p.ExitCode);
+            string why = !inTime ? $"timed out after {timeoutSeconds} s"
+                : proto.Done ? null
+                : proto.PanicComplete ? "kernel halted after a panic"
+                : $"QEMU exited with code {p.ExitCode} before the kernel reported done (triple fault or reset?)";
+            lock (log) proto.Finish(why ?? "done");
+            int passedStatus = TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed);
+            if (proto.Done && !proto.EndedByExpectedExit && p.ExitCode != passedStatus && proto.Results.All(r => !r.Failed))
+                lock (log) proto.AddFailure("(exit)", $"kernel reported done but QEMU exit code was {p.ExitCode} (expected {passedStatus}: debug-exit {TestProtocol.DebugExitAllPassed})");
+            PrintNew();
+            bool ok = proto.Results.Count > 0 && proto.Results.All(r => !r.Failed);
+            int known = proto.Results.Count(r => r.Known);
+            output.WriteLine($"{(ok ? "ok  " : "FAIL")}  kernel {name}: {proto.Results.Count(r => r.Passed)}/{proto.Results.Count} passed{(known > 0 ? $", {known} known failures" : "")} ({Tool.Seconds(sw.Elapsed)})");
+            if (!ok)
+            {
+                var lines = log.ToString().Split('\n');
+                output.WriteLine("      serial log (last 80 lines):");
+                output.WriteLine(TestCommand.Indent(string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 80)))));
+            }
+            var list = proto.Results.ToList();
+            if (list.Count == 0) list.Add(new TestCaseResult(name, false, why ?? "no test results"));
+            return list;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace Cosmos.TestRunner
+{
+    /// <summary>
+    /// The one definition of the serial protocol between a test kernel and the host's test runner. This file is
+    /// compiled into both sides: into the toolchain (Build/Cosmos.Build, whose <c>Testing.SerialProtocol</c> parses
+    /// the lines) and, linked, into the kernel library Tests/Cosmos.TestRunner.Kernel (whose <c>TestKernel</c> prints
+    /// them on COM1). It must therefore stay kernel-safe: constants and string concatenation only.
+    /// </summary>
+    /// <remarks>
+    /// Lines, one per event: <c>##cosmos-test start NAME</c>, <c>pass NAME</c>, <c>fail NAME: MESSAGE</c>,
+    /// <c>expect-panic NAME: TEXT</c> (the next panic must contain TEXT and ends the kernel), <c>expect-exit NAME: STATUS</c>
+    /// (QEMU must then exit with STATUS), <c>expect-serial NAME: TEXT</c> (a later line must end with TEXT before
+    /// <c>done</c>), <c>done</c>. Names of the expect-* cases must not contain <see cref="NameSeparator"/> (nothing else
+    /// delimits them). Panic reports (Kernel/Cosmos.Core/Panic.cs, whose constants a host test pins to these) start with
+    /// <see cref="PanicMarker"/> and end with <see cref="PanicHaltedLine"/> or <see cref="PanicRebootingLine"/>.
+    /// </remarks>
+    public static class TestProtocol
+    {
+        /// <summary>Start of every protocol line.</summary>
+        public const string Prefix = "##cosmos-test ";
+
+        /// <summary>A case begins (<c>start NAME</c>).</summary>
+        public const string Start = "start";
+        /// <summary>The running case passed (<c>pass NAME</c>).</summary>
+        public const string Pass = "pass";
+        /// <summary>A case failed (<c>fail NAME: MESSAGE</c>).</summary>
+        public const string Fail = "fail";
+        /// <summary>The case failed exactly as a documented defect outside this repository makes it fail
+        /// (<c>known NAME: DEFECT</c>); counted apart from passes and failures.</summary>
+        public const string Known = "known";
+        /// <summary>The next panic must contain a text and ends the kernel (<c>expect-panic NAME: TEXT</c>).</summary>
+        public const string ExpectPanic = "expect-panic";
+        /// <summary>QEMU must exit with a status (<c>expect-exit NAME: STATUS</c>).</summary>
+        public const string ExpectExit = "expect-exit";
+        /// <summary>A later serial line must end with a text (<c>expect-serial NAME: TEXT</c>).</summary>
+        public const string ExpectSerial = "expect-serial";
+        /// <summary>All cases ran (<c>done</c>).</summary>
+        public const string Done = "done";
+
+        /// <summary>Separates a case name from its message or text.</summary>
+        public const string NameSeparator = ": ";
+
+        /// <summary>First characters of a panic report's first line (Cosmos.Core.Panic.Marker).</summary>
+        public const string PanicMarker = "!!! PANIC: ";
+        /// <summary>Last line of a panic report that halts (Cosmos.Core.Panic.HaltedLine).</summary>
+        public const string PanicHaltedLine = "System halted.";
+        /// <summary>Last line of a panic report that resets the machine (Cosmos.Core.Panic.RebootingLine).</summary>
+        public const string PanicRebootingLine = "Rebooting.";
+
+        /// <summary>I/O port of QEMU's isa-debug-exit device: writing v ends QEMU with status (v &lt;&lt; 1) | 1.</summary>
+        public const int DebugExitPort = 0xF4;
+        /// <summary>Value a test kernel writes to <see cref="DebugExitPort"/> when every case passed (QEMU status 1).</summary>
+        public const byte DebugExitAllPassed = 0;
+        /// <summary>Value a test kernel writes to <see cref="DebugExitPort"/> when a case failed (QEMU status 3).</summary>
+        public const byte DebugExitFailures = 1;
+
+        /// <summary>QEMU's exit status after the guest wrote <paramref name="value"/> to <see cref="DebugExitPort"/>.</summary>
+        public static int QemuStatusAfterDebugExit(byte value) => (value << 1) | 1;
+
+        public static string StartLine(string name) => Prefix + Start + " " + name;
+        public static string PassLine(string name) => Prefix + Pass + " " + name;
+        public static string FailLine(string name, string message) => Prefix + Fail + " " + name + NameSeparator + message;
+        public static string KnownLine(string name, string defect) => Prefix + Known + " " + name + NameSeparator + defect;
+        public static string ExpectPanicLine(string name, string text) => Prefix + ExpectPanic + " " + name + NameSeparator + text;
+        public static string ExpectExitLine(string name, int status) => Prefix + ExpectExit + " " + name + NameSeparator + status.ToString();
+        public static string ExpectSerialLine(string name, string text) => Prefix + ExpectSerial + " " + name + NameSeparator + text;
+        public static string DoneLine() => Prefix + Done;
+
+        /// <summary>False for an expect-* case name the runner could not delimit (it contains <see cref="NameSeparator"/>).</summary>
+        public static bool IsDeclaredNameValid(string name) => !name.Contains(NameSeparator);
+    }
+}
