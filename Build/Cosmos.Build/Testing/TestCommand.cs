@@ -43,7 +43,7 @@ namespace Cosmos.Build.Testing
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm)
         {
             var root = RepoRoot();
-            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests);
             var total = Stopwatch.StartNew();
             int hostFailed = 0, hostProjects = 0, kPassed = 0, kFailed = 0, kKnown = 0;
             if (host)
