@@ -58,7 +58,7 @@ namespace Cosmos.Build.Testing
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
         {
             var root = RepoRoot();
-            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests);
             var total = Stopwatch.StartNew();
 
             var hostProjects = host

@@ -32,6 +32,17 @@ namespace Cosmos.Build.Toolchain
             ("/usr/share/ovmf/OVMF.fd", "ovmf"),
         };
 
+        /// <summary>What the host tests of the storage code check their results with: mkfs.fat/fsck.fat (FAT), mtools (FAT
+        /// images without mounting), xorriso (ISO9660), sfdisk (MBR/GPT).</summary>
+        public static readonly (string Path, string Package)[] StorageTests =
+        {
+            ("/usr/sbin/mkfs.fat", "dosfstools"),
+            ("/usr/sbin/fsck.fat", "dosfstools"),
+            ("mcopy", "mtools"),
+            ("xorriso", "xorriso"),
+            ("/usr/sbin/sfdisk", "fdisk"),
+        };
+
         private static bool Exists(string what)
         {
             if (what.StartsWith('/')) return File.Exists(what);
