@@ -10,16 +10,16 @@ namespace Cosmos.Runtime
     /// The part of the BCL's native shim (libSystem.Native, "SystemNative_*") that the CoreLib
     /// itself needs, implemented for the kernel. Error results follow the shim's contract:
     /// -1/null with the Linux errno value readable through SystemNative_GetErrNo.
-    /// The kernel has no file system yet: path lookups fail with ENOENT, descriptor operations with
-    /// EBADF. Its environment starts empty (variables set later live in the CoreLib's table).
+    /// Files and directories are in SystemNative.Files.cs (forwarded to the installed <see cref="FileSystemPal"/>).
+    /// Its environment starts empty (variables set later live in the CoreLib's table).
     /// </summary>
-    public static unsafe class SystemNative
+    public static unsafe partial class SystemNative
     {
 
         private static ulong s_randomState;
 
         /// <summary>errno of the running thread (<see cref="RuntimeThreadState.Errno"/>). Linux values.</summary>
-        private static int CurrentErrno
+        internal static int CurrentErrno
         {
             get => RuntimeThreadState.Current->Errno;
             set => RuntimeThreadState.Current->Errno = value;
@@ -113,25 +113,6 @@ namespace Cosmos.Runtime
             name[h.Length] = 0;
             return 0;
         }
-        /// <summary>getcwd(3): no file system yet, fails with ENOENT (null).</summary>
-        [RuntimeExport("SystemNative_GetCwd")] public static byte* GetCwd(byte* buffer, int length) { CurrentErrno = Errno.ENOENT; return null; }
-        /// <summary>stat(2): no file system yet, fails with ENOENT (−1).</summary>
-        [RuntimeExport("SystemNative_Stat")] public static int Stat(byte* path, void* output) { CurrentErrno = Errno.ENOENT; return -1; }
-        /// <summary>unlink(2): no file system yet, fails with ENOENT (−1).</summary>
-        [RuntimeExport("SystemNative_Unlink")] public static int Unlink(byte* path) { CurrentErrno = Errno.ENOENT; return -1; }
-        /// <summary>fstat(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_FStat")] public static int FStat(IntPtr fd, void* output) { CurrentErrno = Errno.EBADF; return -1; }
-        /// <summary>close(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_Close")] public static int Close(IntPtr fd) { CurrentErrno = Errno.EBADF; return -1; }
-        /// <summary>flock(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_FLock")] public static int FLock(IntPtr fd, int operation) { CurrentErrno = Errno.EBADF; return -1; }
-        /// <summary>read(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_Read")] public static int Read(IntPtr fd, byte* buffer, int size) { CurrentErrno = Errno.EBADF; return -1; }
-        /// <summary>lseek(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_LSeek")] public static long LSeek(IntPtr fd, long offset, int whence) { CurrentErrno = Errno.EBADF; return -1; }
-        /// <summary>pread(2): no descriptors exist yet, fails with EBADF (−1).</summary>
-        [RuntimeExport("SystemNative_PRead")] public static int PRead(IntPtr fd, byte* buffer, int size, long offset) { CurrentErrno = Errno.EBADF; return -1; }
-
         // ---- memory mapping: anonymous mappings come from the heap; protections are not enforced ----
 
         private const int MAP_ANONYMOUS_PAL = 0x10; // Interop.Sys.MemoryMappedFlags.MAP_ANONYMOUS
