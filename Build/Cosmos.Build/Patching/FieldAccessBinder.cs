@@ -89,7 +89,10 @@ namespace Cosmos.Build.Patching
                         + Display.Type(f.FieldType) + "' (use ref " + Display.Type(f.FieldType) + ")", at);
                     return null;
                 }
-                if (byRef && f.IsInitOnly)
+                // A static constructor is where readonly statics are set (ilc's preinitializer interprets the plugged body like
+                // any other), and a constructor may set the instance's readonly fields: no warning for those.
+                bool initializer = (target.IsConstructor && target.IsStatic && f.IsStatic) || (target.IsConstructor && !target.IsStatic && !f.IsStatic);
+                if (byRef && f.IsInitOnly && !initializer)
                     Report(PatchSeverity.Warning, DiagnosticCodes.ReadOnlyFieldAccess,
                         "plug '" + plugName + "': [FieldAccess] takes a ref to readonly field '" + Display.Type(f.DeclaringType) + "." + f.Name
                         + "'; ilc may pre-initialize or constant-fold it, so writes through the ref may not be seen", at);
