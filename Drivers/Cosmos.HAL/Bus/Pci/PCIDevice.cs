@@ -86,6 +86,9 @@ namespace Cosmos.HAL
         /// </summary>
         public readonly PCIBaseAddressBar[] BaseAddressBar;
 
+        /// <summary>The driver bound to this function by <see cref="PCI.BindDrivers"/> (e.g. an IDE controller), or null.</summary>
+        public Device Driver { get; internal set; }
+
         /// <summary>Bus/device/function.</summary>
         public PciAddress Address { get; }
         /// <summary>The 64-byte header as read (BARs with their firmware values).</summary>
