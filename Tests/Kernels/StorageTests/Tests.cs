@@ -43,9 +43,16 @@ namespace StorageTests
 
         private static ulong Us(ulong ticks) { ulong hz = TSC.Frequency; return hz == 0 ? 0 : ticks * 1_000_000 / hz; }
 
+        /// <summary>A test case whose unexpected exception fails the case (with its message) instead of ending the kernel.</summary>
+        private void Case(string name, Action body) => Test(name, () =>
+        {
+            try { body(); }
+            catch (Exception e) { Fail("unexpected " + e.GetType().Name + ": " + e.Message); }
+        });
+
         protected override void RunTests()
         {
-            Test("the IDE function 00:01.1 has the AtaController driver, started, with three drives", () =>
+            Case("the IDE function 00:01.1 has the AtaController driver, started, with three drives", () =>
             {
                 var f = PCI.GetDeviceAt(0, 1, 1);
                 True(f != null, "a function at 00:01.1");
@@ -59,7 +66,7 @@ namespace StorageTests
                 Equal(3, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices");
             });
 
-            Test("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
+            Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
             {
                 var d = Disk("primary master");
                 True(d != null, "a disk at primary master");
@@ -75,7 +82,7 @@ namespace StorageTests
                 True(d.Type == Cosmos.HAL.BlockDevice.BlockDeviceType.HardDrive, "HardDrive");
             });
 
-            Test("primary slave: the sparse 130 GiB image has more than 2^28 sectors", () =>
+            Case("primary slave: the sparse 130 GiB image has more than 2^28 sectors", () =>
             {
                 var d = Disk("primary slave");
                 True(d != null && d.IsStarted, "a started disk at primary slave");
@@ -84,7 +91,7 @@ namespace StorageTests
                 Equal(0x0FFFFFFFu, d.Identify.Lba28Sectors, "28-bit count saturates at 2^28 - 1");
             });
 
-            Test("single-sector reads return the pattern (sector 0, 1, 12345, the last)", () =>
+            Case("single-sector reads return the pattern (sector 0, 1, 12345, the last)", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
@@ -96,7 +103,7 @@ namespace StorageTests
                 }
             });
 
-            Test("a 300-sector read is one READ SECTORS EXT command and returns 300 pattern sectors", () =>
+            Case("a 300-sector read is one READ SECTORS EXT command and returns 300 pattern sectors", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
@@ -116,7 +123,7 @@ namespace StorageTests
                 CheckPattern(PatternSectors - 257, arr, "the last 257 sectors (ReadBlock)");
             });
 
-            Test("throughput: 8 MiB in one read (PIO, polled)", () =>
+            Case("throughput: 8 MiB in one read (PIO, polled)", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
@@ -129,7 +136,7 @@ namespace StorageTests
                 CheckPattern(100000 - 16384, buf, "8 MiB");
             });
 
-            Test("LBA48 beyond 2^28 on the 130 GiB disk: pattern in the last MiB, zeros in the hole", () =>
+            Case("LBA48 beyond 2^28 on the 130 GiB disk: pattern in the last MiB, zeros in the hole", () =>
             {
                 var d = Disk("primary slave");
                 if (d == null) { Fail("no disk"); return; }
@@ -147,7 +154,7 @@ namespace StorageTests
                 CheckPattern(2047, one, "last sector of the first MiB");
             });
 
-            Test("write, read back and flush (28-bit and 48-bit commands)", () =>
+            Case("write, read back and flush (28-bit and 48-bit commands)", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
@@ -193,7 +200,7 @@ namespace StorageTests
                 }
             });
 
-            Test("a command the disk rejects ends in IOException naming the LBA, and the disk keeps working", () =>
+            Case("a command the disk rejects ends in IOException naming the LBA, and the disk keeps working", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
@@ -219,7 +226,7 @@ namespace StorageTests
                 True(argumentError, "reading past the end through BlockDevice is an argument error");
             });
 
-            Test("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>
+            Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>
             {
                 var cd = DeviceRegistry.Find("IDE 00:01.1 secondary master") as AtapiDrive;
                 True(cd != null, "an ATAPI drive at secondary master");
