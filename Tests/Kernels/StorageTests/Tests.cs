@@ -123,17 +123,46 @@ namespace StorageTests
                 CheckPattern(PatternSectors - 257, arr, "the last 257 sectors (ReadBlock)");
             });
 
-            Case("throughput: 8 MiB in one read (PIO, polled)", () =>
+            Case("the channels sleep on IRQ 14 and 15: interrupts arrive, none is lost", () =>
+            {
+                var d = Disk("primary master");
+                var cd = DeviceRegistry.Find("IDE 00:01.1 secondary master") as AtapiDrive;
+                if (d == null || cd == null) { Fail("no drives"); return; }
+                True(d.Channel.InterruptsEnabled, "primary channel interrupts (" + (d.Channel.InterruptError ?? "") + ")");
+                True(cd.Channel.InterruptsEnabled, "secondary channel interrupts (" + (cd.Channel.InterruptError ?? "") + ")");
+                Equal(14, d.Channel.Irq, "primary IRQ");
+                Equal(15, cd.Channel.Irq, "secondary IRQ");
+                ulong i0 = d.Channel.InterruptCount, c0 = cd.Channel.InterruptCount;
+                var buf = new byte[8 * 512];
+                d.Read(300, buf);
+                CheckPattern(300, buf, "8 sectors from 300");
+                var blk = new byte[2048];
+                cd.Read(16, blk);
+                True(d.Channel.InterruptCount - i0 >= 8, "primary interrupts for 8 sectors (" + (d.Channel.InterruptCount - i0) + ")");
+                True(cd.Channel.InterruptCount - c0 >= 1, "secondary interrupts for a READ (10) (" + (cd.Channel.InterruptCount - c0) + ")");
+                Line("irq: primary " + d.Channel.InterruptCount + " (lost " + d.Channel.LostInterrupts + "), secondary " + cd.Channel.InterruptCount + " (lost " + cd.Channel.LostInterrupts + ")");
+                Equal(0UL, d.Channel.LostInterrupts, "lost interrupts (primary)");
+                Equal(0UL, cd.Channel.LostInterrupts, "lost interrupts (secondary)");
+            });
+
+            Case("throughput: 8 MiB in one read, sleeping on the IRQ and polling", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
                 var buf = new byte[8 * 1024 * 1024];
-                ulong t0 = Native.Rdtsc();
-                d.Read(100000 - 16384, buf);
-                ulong t = Native.Rdtsc() - t0;
-                ulong us = Us(t);
-                Line("read 8 MiB (16384 sectors) in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
-                CheckPattern(100000 - 16384, buf, "8 MiB");
+                for (int mode = 0; mode < 2; mode++)
+                {
+                    d.Channel.UseInterrupts = mode == 0;
+                    ulong irq0 = d.Channel.InterruptCount;
+                    ulong t0 = Native.Rdtsc();
+                    d.Read(100000 - 16384, buf);
+                    ulong t = Native.Rdtsc() - t0;
+                    ulong us = Us(t);
+                    Line("read 8 MiB (16384 sectors, " + (mode == 0 ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s), " + (d.Channel.InterruptCount - irq0) + " interrupts");
+                    CheckPattern(100000 - 16384, buf, "8 MiB");
+                    buf.AsSpan().Clear();
+                }
+                d.Channel.UseInterrupts = true;
             });
 
             Case("LBA48 beyond 2^28 on the 130 GiB disk: pattern in the last MiB, zeros in the hole", () =>

@@ -1,7 +1,12 @@
 using System;
 using System.IO;
 using Cosmos.Core;
+using Cosmos.Core.Interrupts;
+using Cosmos.Core.Layout;
+using Cosmos.Core.Memory;
+using Cosmos.Core.Threading;
 using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 
 namespace Cosmos.HAL.Devices.Storage
 {
@@ -62,17 +67,20 @@ namespace Cosmos.HAL.Devices.Storage
     }
 
     /// <summary>
-    /// One ATA channel (a command block + a control block, two drives: 0 master, 1 slave) driven by PIO with
-    /// polling: every wait reads the Alternate Status register until BSY clears, bounded by a deadline on the TSC; a
-    /// wait that runs out throws <see cref="IOException"/> naming the device, the command and the status. Interrupts
-    /// from the channel are masked at the device (nIEN set in Device Control) — a known limitation: the calling
-    /// thread spins while the device works instead of sleeping until IRQ 14/15.
+    /// One ATA channel (a command block + a control block, two drives: 0 master, 1 slave) driven by PIO. Waits for the
+    /// device are bounded by a deadline on the TSC; a wait that runs out throws <see cref="IOException"/> naming the
+    /// device, the command and the status. Two ways to wait: after <see cref="EnableInterrupts"/> (the controller does
+    /// it once the drives are identified) a thread sleeps (<see cref="Scheduler.Block"/>) until the channel's IRQ
+    /// (14/15 in compatibility mode), whose handler reads Status (acknowledging INTRQ) and wakes it; a sleep is cut
+    /// to 10 ms, after which Alternate Status is polled again, so a lost interrupt costs 10 ms, never a hang
+    /// (<see cref="LostInterrupts"/> counts them). Before the scheduler runs, with interrupts disabled, or when
+    /// <see cref="UseInterrupts"/> is false, the caller polls Alternate Status until BSY clears.
     /// Register offsets from the command block base: Data 0, Error/Features 1, Sector Count 2, LBA Low 3, LBA Mid 4,
     /// LBA High 5, Device 6, Status/Command 7; control block: Alternate Status/Device Control (ATA/ATAPI-7 Vol. 2 §
     /// 5.2 (register blocks), §5.14 (Status), ACS-3 §6.2). Protocols: PIO data-in/out and non-data (ATA/ATAPI-7 Vol. 2
     /// §11.6, §11.7, §11.4), PACKET PIO (§11.8). One command at a time: callers take <see cref="Lock"/>.
     /// </summary>
-    public sealed class AtaChannel
+    public sealed unsafe class AtaChannel
     {
         /// <summary>Status BSY (bit 7): the device is busy, the other bits are not valid.</summary>
         public const byte StatusBsy = 0x80;
@@ -102,6 +110,107 @@ namespace Cosmos.HAL.Devices.Storage
         public readonly object Lock = new object();
 
         private int _selected = -1;
+
+        /// <summary>What the IRQ handler shares with the waiting thread (unmanaged: the handler must not allocate or move objects).</summary>
+        private struct IrqState
+        {
+            public WaitQueue Waiters;
+            public ulong Count;
+            public byte Status;
+        }
+
+        private unsafe IrqState* _irq;
+        // Channel by ISA IRQ for the handler; created by the first EnableInterrupts (no static initializer).
+        private static AtaChannel[] s_byIrq;
+
+        /// <summary>When false, commands poll even though interrupts are set up (tests compare both).</summary>
+        public bool UseInterrupts { get; set; } = true;
+        /// <summary>True once <see cref="EnableInterrupts"/> installed the IRQ handler.</summary>
+        public unsafe bool InterruptsEnabled => _irq != null;
+        /// <summary>Interrupts the channel raised since <see cref="EnableInterrupts"/>.</summary>
+        public unsafe ulong InterruptCount => _irq == null ? 0 : _irq->Count;
+        /// <summary>Sleeps that ended by their 10 ms bound with the device no longer busy (an interrupt that never came).</summary>
+        public ulong LostInterrupts { get; private set; }
+        /// <summary>Why <see cref="EnableInterrupts"/> failed, or null.</summary>
+        public string InterruptError { get; private set; }
+
+        /// <summary>
+        /// Installs the channel's IRQ handler (<see cref="InterruptController.SetIrqHandler"/>) and clears nIEN, so that
+        /// commands sleep until the device interrupts. Returns false (and <see cref="InterruptError"/> says why) when
+        /// the IRQ cannot be had; the channel keeps polling then.
+        /// </summary>
+        public unsafe bool EnableInterrupts()
+        {
+            if (_irq != null) return true;
+            if ((uint)Irq > 15) { InterruptError = "no ISA IRQ for the channel"; return false; }
+            s_byIrq ??= new AtaChannel[16];
+            if (s_byIrq[Irq] != null && s_byIrq[Irq] != this) { InterruptError = string.Concat("IRQ ", Irq.ToString(), " belongs to another channel"); return false; }
+            var st = (IrqState*)Heap.Alloc((ulong)sizeof(IrqState));
+            if (st == null) { InterruptError = "out of memory"; return false; }
+            s_byIrq[Irq] = this;
+            _irq = st;
+            try { InterruptController.SetIrqHandler(Irq, &OnInterrupt); }
+            catch (Exception e) { _irq = null; s_byIrq[Irq] = null; InterruptError = e.Message; return false; }
+            _ = In8(7);                                   // drop a request left from polled commands
+            IOPort.Write8(ControlPort, 0);                // nIEN clear: INTRQ drives the IRQ
+            return true;
+        }
+
+        /// <summary>The IRQ handler: reads Status (which makes the device release INTRQ), counts, wakes the waiter. No allocation.</summary>
+        private static unsafe void OnInterrupt(InterruptFrame* frame)
+        {
+            int irq = (int)(frame->Vector & 0xFF) - INTs.IrqBase;
+            var table = s_byIrq;
+            if (table == null || (uint)irq > 15) return;
+            var ch = table[irq];
+            if (ch == null || ch._irq == null) return;
+            ch._irq->Status = IOPort.Read8((ushort)(ch.CommandBase + 7));
+            ch._irq->Count++;
+            Scheduler.WakeAll(&ch._irq->Waiters);
+        }
+
+        /// <summary>True when this command may sleep on the IRQ: set up, wanted, a scheduler to sleep in, interrupts on, not in a handler.</summary>
+        private unsafe bool CanSleep => _irq != null && UseInterrupts && Scheduler.IsInitialized && CPU.InterruptsEnabled && InterruptDispatcher.Depth == 0;
+
+        /// <summary>
+        /// Starts a command's wait context: when it may sleep, disables interrupts (returning the flags to restore) so
+        /// that no interrupt of the command is counted before the caller notes <paramref name="seen"/>.
+        /// </summary>
+        private unsafe ulong BeginCommand(out bool sleeps, out ulong seen)
+        {
+            sleeps = CanSleep;
+            ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
+            seen = _irq != null ? _irq->Count : 0;
+            return flags;
+        }
+
+        private static void EndCommand(bool sleeps, ulong flags)
+        {
+            if (sleeps) CPU.RestoreInterrupts(flags);
+        }
+
+        /// <summary>
+        /// Waits for the device's next step: sleeps until the interrupt count moves past <paramref name="seen"/> (in
+        /// 10 ms slices, re-checking BSY between them) when <paramref name="sleeps"/>, then polls until BSY clears.
+        /// Returns the status.
+        /// </summary>
+        private unsafe byte WaitDevice(bool sleeps, ref ulong seen, ulong deadline, string device, byte command)
+        {
+            if (sleeps)
+            {
+                ulong slice = TSC.Frequency == 0 ? 30_000_000 : TSC.Frequency / 100;
+                while (_irq->Count == seen)
+                {
+                    ulong now = Native.Rdtsc();
+                    if (now > deadline) break;
+                    ulong until = now + slice < deadline ? now + slice : deadline;
+                    Scheduler.Block(&_irq->Waiters, until);
+                    if (_irq->Count == seen && (AltStatus & StatusBsy) == 0) { LostInterrupts++; break; }
+                }
+                seen = _irq->Count;
+            }
+            return WaitNotBusy(deadline, device, command);
+        }
 
         /// <summary>Number of commands written to the Command register (tests check that many sectors are one command).</summary>
         public ulong CommandsIssued { get; private set; }
@@ -262,13 +371,20 @@ namespace Cosmos.HAL.Devices.Storage
         /// </summary>
         public void PioRead(string device, int drive, byte command, ulong lba, int count, bool lba48, Span<byte> buffer, int sectorSize)
         {
+            ulong flags = BeginCommand(out bool sleeps, out ulong seen);
+            try { PioReadCore(device, drive, command, lba, count, lba48, buffer, sectorSize, sleeps, seen); }
+            finally { EndCommand(sleeps, flags); }
+        }
+
+        private void PioReadCore(string device, int drive, byte command, ulong lba, int count, bool lba48, Span<byte> buffer, int sectorSize, bool sleeps, ulong seen)
+        {
             WriteTaskFile(drive, lba, count, lba48);
             Out8(7, command);
             CommandsIssued++;
             for (int i = 0; i < count; i++)
             {
                 Delay400ns();
-                byte s = WaitNotBusy(Deadline(CommandTimeoutMs), device, command);
+                byte s = WaitDevice(sleeps, ref seen, Deadline(CommandTimeoutMs), device, command);
                 if ((s & (StatusErr | StatusDf)) != 0) throw Failed(device, command, lba + (ulong)i, true, s, false);
                 if ((s & StatusDrq) == 0) throw new IOException(string.Concat(device, ": ", AtaCommand.Name(command), " at LBA ",
                     (lba + (ulong)i).ToString(), ": the device offered no data (status ", HalFormat.Hex(s, 2), ")"));
@@ -281,20 +397,28 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>One PIO data-out command (WRITE SECTORS / WRITE SECTORS EXT); see <see cref="PioRead"/>.</summary>
         public void PioWrite(string device, int drive, byte command, ulong lba, int count, bool lba48, ReadOnlySpan<byte> data, int sectorSize)
         {
+            ulong flags = BeginCommand(out bool sleeps, out ulong seen);
+            try { PioWriteCore(device, drive, command, lba, count, lba48, data, sectorSize, sleeps, seen); }
+            finally { EndCommand(sleeps, flags); }
+        }
+
+        private void PioWriteCore(string device, int drive, byte command, ulong lba, int count, bool lba48, ReadOnlySpan<byte> data, int sectorSize, bool sleeps, ulong seen)
+        {
             WriteTaskFile(drive, lba, count, lba48);
             Out8(7, command);
             CommandsIssued++;
             for (int i = 0; i < count; i++)
             {
                 Delay400ns();
-                byte s = WaitNotBusy(Deadline(CommandTimeoutMs), device, command);
+                // PIO data-out: the first block is asked for without an interrupt; each later one after an interrupt.
+                byte s = i == 0 ? WaitNotBusy(Deadline(CommandTimeoutMs), device, command) : WaitDevice(sleeps, ref seen, Deadline(CommandTimeoutMs), device, command);
                 if ((s & (StatusErr | StatusDf)) != 0) throw Failed(device, command, lba + (ulong)i, true, s, false);
                 if ((s & StatusDrq) == 0) throw new IOException(string.Concat(device, ": ", AtaCommand.Name(command), " at LBA ",
                     (lba + (ulong)i).ToString(), ": the device did not ask for data (status ", HalFormat.Hex(s, 2), ")"));
                 WriteData(data.Slice(i * sectorSize, sectorSize));
             }
             Delay400ns();
-            byte e = WaitNotBusy(Deadline(CommandTimeoutMs), device, command);
+            byte e = WaitDevice(sleeps, ref seen, Deadline(CommandTimeoutMs), device, command);
             _ = In8(7);
             if ((e & (StatusErr | StatusDf)) != 0) throw Failed(device, command, lba + (ulong)count - 1, true, e, false);
         }
@@ -302,12 +426,18 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>A non-data command (FLUSH CACHE, FLUSH CACHE EXT): waits until it completes; throws <see cref="IOException"/> on error or timeout.</summary>
         public void NonData(string device, int drive, byte command, int timeoutMs = 30_000)
         {
-            Select(drive, 0);
-            Out8(7, command);
-            CommandsIssued++;
-            Delay400ns();
-            byte s = WaitNotBusy(Deadline(timeoutMs), device, command);
-            _ = In8(7);
+            ulong flags = BeginCommand(out bool sleeps, out ulong seen);
+            byte s;
+            try
+            {
+                Select(drive, 0);
+                Out8(7, command);
+                CommandsIssued++;
+                Delay400ns();
+                s = WaitDevice(sleeps, ref seen, Deadline(timeoutMs), device, command);
+                _ = In8(7);
+            }
+            finally { EndCommand(sleeps, flags); }
             if ((s & (StatusErr | StatusDf)) != 0) throw Failed(device, command, 0, false, s, false);
         }
 
@@ -319,6 +449,13 @@ namespace Cosmos.HAL.Devices.Storage
         /// (an <see cref="IOException"/> carrying the sense key); a timeout throws <see cref="IOException"/>.
         /// </summary>
         public int PacketRead(string device, int drive, ReadOnlySpan<byte> cdb, Span<byte> buffer, int byteCountLimit, ulong lbaForErrors, bool hasLba)
+        {
+            ulong flags = BeginCommand(out bool sleeps, out ulong seen);
+            try { return PacketReadCore(device, drive, cdb, buffer, byteCountLimit, lbaForErrors, hasLba, sleeps, seen); }
+            finally { EndCommand(sleeps, flags); }
+        }
+
+        private int PacketReadCore(string device, int drive, ReadOnlySpan<byte> cdb, Span<byte> buffer, int byteCountLimit, ulong lbaForErrors, bool hasLba, bool sleeps, ulong seen)
         {
             const byte command = AtaCommand.Packet;
             Select(drive, 0);
@@ -333,12 +470,14 @@ namespace Cosmos.HAL.Devices.Storage
             Span<byte> packet = stackalloc byte[12];
             packet.Clear();
             cdb.Slice(0, Math.Min(12, cdb.Length)).CopyTo(packet);
+            // An interrupt for the packet request (DRQ type 01b devices) must not count as the data one.
+            if (_irq != null) seen = _irqCountNow();
             WriteData(packet);
             int total = 0;
             while (true)
             {
                 Delay400ns();
-                s = WaitNotBusy(Deadline(CommandTimeoutMs), device, command);
+                s = WaitDevice(sleeps, ref seen, Deadline(CommandTimeoutMs), device, command);
                 if ((s & StatusErr) != 0) throw Check(device, lbaForErrors, hasLba, s);
                 if ((s & StatusDrq) == 0) break;
                 int n = In8(4) | In8(5) << 8;
@@ -356,6 +495,8 @@ namespace Cosmos.HAL.Devices.Storage
             _ = In8(7);
             return total;
         }
+
+        private unsafe ulong _irqCountNow() => _irq->Count;
 
         private IOException Check(string device, ulong lba, bool hasLba, byte status)
         {

@@ -11,7 +11,9 @@ namespace Cosmos.HAL.Devices.Storage
     /// §2.1). Starting it (stage <see cref="DeviceStage.Drivers"/>) switches I/O decoding on, resets each channel and
     /// identifies both drives of each; every drive found is registered as an <see cref="AtaDisk"/> or
     /// <see cref="AtapiDrive"/> (named "IDE 00:01.1 primary master", ...) and started. A drive that fails to start is
-    /// listed as failed; a controller without drives is started and has none.
+    /// listed as failed; a controller without drives is started and has none. Drives are identified by polling; then
+    /// each channel with drives gets its IRQ (<see cref="AtaChannel.EnableInterrupts"/>) and later commands sleep
+    /// until the device interrupts.
     /// </summary>
     public sealed class AtaController : Device
     {
@@ -70,6 +72,15 @@ namespace Cosmos.HAL.Devices.Storage
         private void Probe(AtaChannel ch)
         {
             if (ch == null || !ch.Reset()) return;
+            int before = DriveCount;
+            ProbeDrives(ch);
+            // Identified by polling; from now on commands sleep until the channel's IRQ (or keep polling when the
+            // IRQ cannot be had: AtaChannel.InterruptError says why).
+            if (DriveCount > before) ch.EnableInterrupts();
+        }
+
+        private void ProbeDrives(AtaChannel ch)
+        {
             for (int drive = 0; drive < 2; drive++)
             {
                 string name = string.Concat(Name, " ", ch.Name, drive == 0 ? " master" : " slave");
