@@ -65,7 +65,7 @@ namespace Cosmos.HAL
         InterruptControllers = 4,
         /// <summary>Bus enumeration (PCI).</summary>
         Buses = 5,
-        /// <summary>Drivers of devices found on buses (none yet).</summary>
+        /// <summary>Drivers of devices found on buses (PCI drivers bound by <see cref="PCI.BindDrivers"/>: the IDE controller).</summary>
         Drivers = 6,
         /// <summary>Never started by <see cref="DeviceRegistry.StartAll"/>: started by a parent device or on first use.</summary>
         OnDemand = 255,

@@ -1,3 +1,4 @@
+using Cosmos.HAL.Devices.Storage;
 using Cosmos.HAL.Devices.Timers;
 using Cosmos.HAL.Interrupts;
 
@@ -18,7 +19,11 @@ namespace Cosmos.HAL
     /// <item><term>Interrupt controller</term><description><see cref="DeviceStage.InterruptControllers"/> (interrupts off);
     /// it starts the 8259 pair and the local APIC and registers the I/O APICs.</description></item>
     /// <item><term>8259 PIC pair, Local APIC, Local APIC timer</term><description>on demand.</description></item>
-    /// <item><term>PCI</term><description><see cref="DeviceStage.Buses"/>; registers one <see cref="PCIDevice"/> per function.</description></item>
+    /// <item><term>PCI</term><description><see cref="DeviceStage.Buses"/>; registers one <see cref="PCIDevice"/> per function
+    /// and binds the declared PCI drivers to them.</description></item>
+    /// <item><term>PCI drivers</term><description>declared here (<see cref="PCI.RegisterDriver"/>): IDE controllers (class
+    /// 01h/01h) get an <see cref="AtaController"/> (<see cref="DeviceStage.Drivers"/>), which registers and starts its
+    /// disks and ATAPI drives.</description></item>
     /// </list>
     /// The VGA text screen is registered by the console when it draws on it.
     /// </summary>
@@ -39,7 +44,10 @@ namespace Cosmos.HAL
             Add(LocalAPIC.Instance);
             Add(APICTimer.Instance);
             Add(PCI.Instance);
+            PCI.RegisterDriver("IDE", AtaController.Handles, CreateAtaController);
         }
+
+        private static Device CreateAtaController(PCIDevice f) => new AtaController(f);
 
         private static void Add(Device d)
         {

@@ -137,6 +137,7 @@ namespace CosmosOS
                     Console.WriteLine("  PCI " + pci.Describe());
                     foreach (var bar in pci.BaseAddressBar)
                         if (bar.IsImplemented) Console.WriteLine("      " + bar);
+                    if (pci.Driver != null) Console.WriteLine("      driver: " + pci.Driver.Name);
                 }
                 else Console.WriteLine("  " + d);
             }

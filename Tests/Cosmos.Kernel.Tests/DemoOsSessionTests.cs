@@ -36,6 +36,8 @@ namespace Cosmos.Kernel.Tests
             Assert.Matches(@"heap used:\s+\d+ bytes", output);
             Assert.Contains("COM1 (Serial, Started)", output);
             Assert.Contains("PCI 00:00.0 8086:1237 class 06/00/00 (Bridge)", output);
+            Assert.Contains("driver: IDE 00:01.1", output);
+            Assert.Contains("IDE 00:01.1 secondary master (Storage, Started): QEMU DVD-ROM", output);
             Assert.Matches(@"BAR0 mem32 0x[0-9A-F]+ size 0x20000", output);   // QEMU's default NIC, an e1000
             Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
         }

@@ -120,6 +120,27 @@ namespace Cosmos.HAL.Interrupts
             io.Route((int)(gsi - io.GsiBase), (byte)VectorOf(irq), LocalAPIC.Id, low, level);
         }
 
+        /// <summary>
+        /// Installs <paramref name="handler"/> for ISA IRQ <paramref name="irq"/> (vector 0x20 + irq; the dispatcher sends
+        /// the EOI after it) and unmasks the IRQ (<see cref="EnableIrq"/>). One handler per IRQ: installing a second,
+        /// different one is refused (shared PCI lines would need a chain; none is needed yet). Legacy IDE uses 14 and 15,
+        /// PCI INTx# lines what the firmware wrote into Interrupt Line. Call from a thread, not an interrupt handler.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="irq"/> outside 0..15.</exception>
+        /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
+        /// <exception cref="InvalidOperationException">Not initialized, or the IRQ already has another handler.</exception>
+        public static void SetIrqHandler(int irq, delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            if ((uint)irq > 15) throw new ArgumentOutOfRangeException(nameof(irq), "ISA IRQs are 0..15");
+            if (handler == null) throw new ArgumentNullException(nameof(handler));
+            if (Mode == InterruptControllerMode.None) throw new InvalidOperationException("InterruptController.Initialize() first");
+            var entry = INTs.IDT[VectorOf(irq)];
+            if (entry.HasHandler && entry.HandlerAddress != (ulong)handler)
+                throw new InvalidOperationException(string.Concat("IRQ ", irq.ToString(), " already has a handler"));
+            INTs.SetIrqHandler((byte)irq, handler);
+            EnableIrq(irq);
+        }
+
         /// <summary>Masks ISA IRQ <paramref name="irq"/> (0–15).</summary>
         public static void DisableIrq(int irq)
         {

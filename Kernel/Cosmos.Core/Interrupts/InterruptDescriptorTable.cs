@@ -45,6 +45,8 @@ namespace Cosmos.Core.Interrupts
         public bool SendsEndOfInterrupt { get; set; }
         /// <summary>True when a handler is registered.</summary>
         public bool HasHandler => Handler != null;
+        /// <summary>Address of the registered handler (0 when none), to tell whether a given handler is the one installed.</summary>
+        public ulong HandlerAddress => (ulong)Handler;
         /// <summary>The linear address the gate points to (the entry stub unless <see cref="SetHandlerAddress"/> changed it).</summary>
         public ulong GateTarget { get; private set; }
 

@@ -17,6 +17,8 @@ namespace Cosmos.Core.Memory
         Meta = 5,
         /// <summary>A thread's stack (its lowest page is the unmapped guard page) or static TLS block (<see cref="Threading.Scheduler"/>).</summary>
         Thread = 6,
+        /// <summary>Buffers a device reads or writes by DMA (<see cref="DmaMemory"/>): physically contiguous, address = physical address.</summary>
+        Dma = 7,
     }
 
     /// <summary>

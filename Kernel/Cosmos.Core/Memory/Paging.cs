@@ -83,20 +83,72 @@ namespace Cosmos.Core.Memory
             ulong irq = CPU.SaveAndDisableInterrupts();
             ulong* pde = PageDirectoryEntry(address);
             if ((*pde & PageTableEntry.P) == 0) Panic.Halt("Paging.SetPagePresent: address is not mapped", address);
-            if ((*pde & PageTableEntry.PS) != 0)
-            {
-                ulong table = Heap.AllocPages(1, PageKind.Meta);
-                if (table == 0) Panic.Halt("Paging.SetPagePresent: out of memory for a page table");
-                ulong big = *pde & PageTableEntry.AddressMask & ~(TwoMiB - 1);
-                ulong flags = *pde & PageTableEntry.SplitInheritedFlags;
-                for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = (big + (i << 12)) | flags;
-                *pde = table | PageTableEntry.P | PageTableEntry.RW;
-                Native.WriteCR3(Native.ReadCR3());            // the 2 MiB translation may be cached anywhere in it
-            }
+            if ((*pde & PageTableEntry.PS) != 0) SplitLargePage(pde);
             ulong* pte = (ulong*)(*pde & PageTableEntry.AddressMask) + PageTableLevel.Index(address, PageTableLevel.PT);
             if (present) *pte |= PageTableEntry.P; else *pte &= ~PageTableEntry.P;
             Native.Invlpg((void*)address);
             CPU.RestoreInterrupts(irq);
+        }
+
+        /// <summary>Replaces the 2 MiB page of <paramref name="pde"/> by a table of 512 4 KiB pages with the same attributes (interrupts disabled by the caller; flushes the TLB).</summary>
+        private static void SplitLargePage(ulong* pde)
+        {
+            ulong table = Heap.AllocPages(1, PageKind.Meta);
+            if (table == 0) Panic.Halt("Paging: out of memory for a page table (splitting a 2 MiB page)");
+            ulong big = *pde & PageTableEntry.AddressMask & ~(TwoMiB - 1);
+            ulong flags = *pde & PageTableEntry.SplitInheritedFlags;
+            for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = (big + (i << 12)) | flags;
+            *pde = table | PageTableEntry.P | PageTableEntry.RW;
+            Native.WriteCR3(Native.ReadCR3());            // the 2 MiB translation may be cached anywhere in it
+        }
+
+        /// <summary>
+        /// Makes the physical range [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>)
+        /// identity-mapped, writable and uncached (PCD and PWT set: with the power-on PAT this is memory type UC; Intel
+        /// SDM Vol. 3A §11.12.3, Table 11-11), for memory-mapped device registers (PCI memory BARs, the local and I/O
+        /// APICs). Rounded outwards to 4 KiB. 2 MiB slots the boot path did not map (above 4 GiB) are mapped as uncached
+        /// 2 MiB pages when the range covers the whole slot, else as a table of uncached 4 KiB pages for exactly the
+        /// range; a mapped 2 MiB page only partly inside the range is split (the rest keeps its attributes). Runs with
+        /// interrupts disabled; flushes the TLB. Needs the heap (page tables come from it). Idempotent.
+        /// </summary>
+        public static void MapUncached(ulong start, ulong length)
+        {
+            if (length == 0) return;
+            ulong end = (start + length + 0xFFF) & ~0xFFFUL;
+            start &= ~0xFFFUL;
+            const ulong uc = PageTableEntry.PCD | PageTableEntry.PWT;
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            for (ulong slot = start & ~(TwoMiB - 1); slot < end; slot += TwoMiB)
+            {
+                ulong* pde = PageDirectoryEntry(slot);
+                bool whole = start <= slot && slot + TwoMiB <= end;
+                if ((*pde & PageTableEntry.P) == 0)
+                {
+                    if (whole) { *pde = slot | PageTableEntry.P | PageTableEntry.RW | PageTableEntry.PS | uc; continue; }
+                    ulong table = Heap.AllocPages(1, PageKind.Meta);
+                    if (table == 0) Panic.Halt("Paging.MapUncached: out of memory for a page table");
+                    for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = 0;
+                    *pde = table | PageTableEntry.P | PageTableEntry.RW;
+                }
+                else if ((*pde & PageTableEntry.PS) != 0)
+                {
+                    if (whole) { *pde |= uc; continue; }
+                    SplitLargePage(pde);
+                }
+                ulong* pt = (ulong*)(*pde & PageTableEntry.AddressMask);
+                ulong from = start > slot ? start : slot, to = end < slot + TwoMiB ? end : slot + TwoMiB;
+                for (ulong va = from; va < to; va += 0x1000)
+                    pt[PageTableLevel.Index(va, PageTableLevel.PT)] = va | PageTableEntry.P | PageTableEntry.RW | uc;
+            }
+            Native.WriteCR3(Native.ReadCR3());
+            CPU.RestoreInterrupts(irq);
+        }
+
+        /// <summary>True when the page of <paramref name="address"/> is mapped with PCD set (uncached).</summary>
+        public static bool IsUncached(ulong address)
+        {
+            var w = Walk(address, PageTableLevel.PT, create: false);
+            return w.MapsPage && (*w.Entry & PageTableEntry.PCD) != 0;
         }
 
         /// <summary>

@@ -56,12 +56,66 @@ namespace Cosmos.HAL
             return null;
         }
 
+        private struct DriverEntry
+        {
+            public string Name;
+            public Func<PCIDevice, bool> Handles;
+            public Func<PCIDevice, Device> Create;
+        }
+
+        // Created by the first RegisterDriver (no static initializer: PCI's statics are read in interrupt handlers).
+        private static List<DriverEntry> s_drivers;
+
+        /// <summary>
+        /// Declares a PCI driver: when the bus is enumerated, every function for which <paramref name="handles"/> is true
+        /// and that has no driver yet gets the device <paramref name="create"/> returns (registered in
+        /// <see cref="DeviceRegistry"/>, recorded as <see cref="PCIDevice.Driver"/>; it should have stage
+        /// <see cref="DeviceStage.Drivers"/>, so <see cref="DeviceRegistry.StartAll"/> starts it after the bus).
+        /// Drivers are tried in declaration order; a second declaration with the same <paramref name="name"/> is ignored.
+        /// <see cref="PcPlatform"/> declares the HAL's own drivers (IDE: class 01h/01h).
+        /// </summary>
+        /// <exception cref="ArgumentNullException">An argument is null.</exception>
+        public static void RegisterDriver(string name, Func<PCIDevice, bool> handles, Func<PCIDevice, Device> create)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            if (handles == null) throw new ArgumentNullException(nameof(handles));
+            if (create == null) throw new ArgumentNullException(nameof(create));
+            s_drivers ??= new List<DriverEntry>();
+            foreach (var d in s_drivers) if (d.Name == name) return;
+            s_drivers.Add(new DriverEntry { Name = name, Handles = handles, Create = create });
+        }
+
+        /// <summary>Gives each registered function without a driver the first declared driver that handles it (see <see cref="RegisterDriver"/>). Returns how many were bound.</summary>
+        public static int BindDrivers()
+        {
+            if (s_drivers == null) return 0;
+            int bound = 0;
+            int n = Devices.Count;
+            for (int i = 0; i < n; i++)
+            {
+                var f = Devices[i];
+                if (f.Driver != null || !f.DeviceExists) continue;
+                foreach (var d in s_drivers)
+                {
+                    if (!d.Handles(f)) continue;
+                    var dev = d.Create(f);
+                    if (dev == null) continue;
+                    f.Driver = dev;
+                    if (!dev.IsRegistered) DeviceRegistry.Register(dev);
+                    bound++;
+                    break;
+                }
+            }
+            return bound;
+        }
+
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
             var found = Enumerate(PciConfigPorts.Instance, this);
             for (int i = 0; i < found.Count; i++)
                 if (!found[i].IsRegistered) DeviceRegistry.Register(found[i]);
+            BindDrivers();
             if (found.Count == 0)
             {
                 error = "no PCI function answered at 00:00.0 (configuration mechanism #1, ports 0xCF8/0xCFC)";

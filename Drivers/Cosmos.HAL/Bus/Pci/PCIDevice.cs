@@ -86,6 +86,9 @@ namespace Cosmos.HAL
         /// </summary>
         public readonly PCIBaseAddressBar[] BaseAddressBar;
 
+        /// <summary>The driver bound to this function by <see cref="PCI.BindDrivers"/> (e.g. an IDE controller), or null.</summary>
+        public Device Driver { get; internal set; }
+
         /// <summary>Bus/device/function.</summary>
         public PciAddress Address { get; }
         /// <summary>The 64-byte header as read (BARs with their firmware values).</summary>
@@ -199,6 +202,71 @@ namespace Cosmos.HAL
         public void EnableBusMaster(bool enable)
         {
             if (enable) UpdateCommand(PciConfigHeader.CommandBusMaster, 0); else UpdateCommand(0, PciConfigHeader.CommandBusMaster);
+        }
+
+        /// <summary>Turns I/O space decoding (Command bit 0) on or off.</summary>
+        public void EnableIO(bool enable)
+        {
+            if (enable) UpdateCommand(PciConfigHeader.CommandIoSpace, 0); else UpdateCommand(0, PciConfigHeader.CommandIoSpace);
+        }
+
+        /// <summary>Turns memory space decoding (Command bit 1) alone on or off (<see cref="EnableMemory"/> switches bits 0–2 together, as Cosmos does).</summary>
+        public void EnableMemorySpace(bool enable)
+        {
+            if (enable) UpdateCommand(PciConfigHeader.CommandMemorySpace, 0); else UpdateCommand(0, PciConfigHeader.CommandMemorySpace);
+        }
+
+        /// <summary>Sets or clears Interrupt Disable (Command bit 10): set, the function does not assert INTx# (PCI Local Bus 3.0 §6.2.2).</summary>
+        public void DisableLegacyInterrupt(bool disable)
+        {
+            if (disable) UpdateCommand(PciConfigHeader.CommandInterruptDisable, 0); else UpdateCommand(0, PciConfigHeader.CommandInterruptDisable);
+        }
+
+        /// <summary>The function's capabilities list, read now (PCI Local Bus 3.0 §6.7; see <see cref="PciCapabilities"/>).</summary>
+        public System.Collections.Generic.List<PciCapability> GetCapabilities() => PciCapabilities.Read(Config, Address);
+
+        /// <summary>Offset of the first capability with ID <paramref name="id"/> (e.g. <see cref="PciCapabilities.Msi"/>), or 0.</summary>
+        public int FindCapability(byte id) => PciCapabilities.Find(Config, Address, id);
+
+        /// <summary>
+        /// The ISA IRQ (0–15) the firmware routed this function's INTx# pin to (Interrupt Line, 0x3C), or −1 when it has
+        /// no pin or the line is unknown (0xFF) or not an ISA IRQ. On QEMU's i440FX, SeaBIOS routes PIRQA–D to IRQ 10, 11.
+        /// </summary>
+        public int LegacyIrq => InterruptPIN != PCIInterruptPIN.None && InterruptLine < 16 ? InterruptLine : -1;
+
+        /// <summary>
+        /// Installs <paramref name="handler"/> for this function's INTx# interrupt (<see cref="LegacyIrq"/>) through the
+        /// interrupt controller (PIC or I/O APIC; <see cref="Interrupts.InterruptController.SetIrqHandler"/>), clears
+        /// Interrupt Disable and unmasks the IRQ. The handler runs in interrupt context (no allocation, no blocking) and
+        /// must make the device drop its request (read/acknowledge its status) or the level-triggered line fires again.
+        /// Returns the IRQ.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The function has no routed INTx# line, or another handler owns the IRQ.</exception>
+        public unsafe int SetLegacyInterruptHandler(delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            int irq = LegacyIrq;
+            if (irq < 0) throw new InvalidOperationException(string.Concat(Name, ": no INTx# line routed (Interrupt Pin ", ((int)InterruptPIN).ToString(), ", Line ", InterruptLine.ToString(), ")"));
+            Interrupts.InterruptController.SetIrqHandler(irq, handler);
+            DisableLegacyInterrupt(false);
+            return irq;
+        }
+
+        /// <summary>
+        /// The base address of memory BAR <paramref name="index"/>, after mapping its whole size uncached
+        /// (<see cref="Cosmos.Core.Memory.Paging.MapUncached"/>; device registers must not be cached or combined) and
+        /// switching memory decoding on.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">No such BAR register.</exception>
+        /// <exception cref="InvalidOperationException">The BAR is not an assigned memory BAR.</exception>
+        public ulong MapMemoryBar(int index)
+        {
+            if ((uint)index >= (uint)BaseAddressBar.Length) throw new ArgumentOutOfRangeException(nameof(index));
+            var bar = BaseAddressBar[index];
+            if (bar.IsIO || bar.Kind == PciBarKind.Unused || bar.Kind == PciBarKind.Memory64Upper || bar.BaseAddress == 0 || bar.Size == 0)
+                throw new InvalidOperationException(string.Concat(Name, ": BAR", index.ToString(), " is not an assigned memory BAR (", bar.ToString(), ")"));
+            Cosmos.Core.Memory.Paging.MapUncached(bar.BaseAddress, bar.Size);
+            EnableMemorySpace(true);
+            return bar.BaseAddress;
         }
 
         /// <summary>"00:03.0 8086:100e class 02/00/00 (Network)".</summary>

@@ -1,0 +1,289 @@
+using System;
+using System.IO;
+using Cosmos.Core;
+using Cosmos.HAL;
+using Cosmos.HAL.Devices.Storage;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.TestRunner;
+
+namespace StorageTests
+{
+    /// <summary>
+    /// The IDE driver (AtaController, AtaDisk, AtapiDrive) on QEMU's PIIX3 IDE at 00:01.1 in compatibility mode.
+    /// qemu-args.txt attaches a 64 MiB pattern image as primary master and a sparse 130 GiB image (pattern in its first
+    /// and last MiB) as primary slave; the boot ISO is the secondary master (-cdrom). Pattern of sector L (written by the
+    /// runner, DiskImages.FillSector): bytes 0–7 L, bytes 8–15 "COSMOSPT", byte i ≥ 16 = (byte)(L·7 + i).
+    /// </summary>
+    public sealed class Kernel : TestKernel
+    {
+        private const ulong PatternSectors = 64UL * 1024 * 1024 / 512;       // 131,072
+        private const ulong BigSectors = 130UL * 1024 * 1024 * 1024 / 512;   // 272,629,760 (> 2^28 = 268,435,456)
+
+        private static AtaDisk Disk(string which) => DeviceRegistry.Find("IDE 00:01.1 " + which) as AtaDisk;
+
+        /// <summary>Index of the first byte of <paramref name="sector"/> (512 bytes) that differs from the pattern of <paramref name="lba"/>, or −1.</summary>
+        private static int PatternMismatch(ulong lba, ReadOnlySpan<byte> sector)
+        {
+            Span<byte> want = stackalloc byte[512];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(want, lba);
+            "COSMOSPT"u8.CopyTo(want.Slice(8));
+            for (int i = 16; i < 512; i++) want[i] = (byte)(lba * 7 + (ulong)i);
+            for (int i = 0; i < 512; i++) if (sector[i] != want[i]) return i;
+            return -1;
+        }
+
+        private void CheckPattern(ulong lba, ReadOnlySpan<byte> data, string what)
+        {
+            for (int s = 0; s < data.Length / 512; s++)
+            {
+                int bad = PatternMismatch(lba + (ulong)s, data.Slice(s * 512, 512));
+                if (bad >= 0) { Fail(what + ": sector " + (lba + (ulong)s) + " differs from the pattern at byte " + bad + " (0x" + data[s * 512 + bad].ToString("X2") + ")"); return; }
+            }
+        }
+
+        private static ulong Us(ulong ticks) { ulong hz = TSC.Frequency; return hz == 0 ? 0 : ticks * 1_000_000 / hz; }
+
+        /// <summary>A test case whose unexpected exception fails the case (with its message) instead of ending the kernel.</summary>
+        private void Case(string name, Action body) => Test(name, () =>
+        {
+            try { body(); }
+            catch (Exception e) { Fail("unexpected " + e.GetType().Name + ": " + e.Message); }
+        });
+
+        protected override void RunTests()
+        {
+            Case("the IDE function 00:01.1 has the AtaController driver, started, with three drives", () =>
+            {
+                var f = PCI.GetDeviceAt(0, 1, 1);
+                True(f != null, "a function at 00:01.1");
+                if (f == null) return;
+                var c = f.Driver as AtaController;
+                True(c != null, "driver is an AtaController (" + (f.Driver?.ToString() ?? "none") + ")");
+                if (c == null) return;
+                True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
+                Equal(3, c.DriveCount, "drives found");
+                foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
+                Equal(3, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices");
+            });
+
+            Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
+            {
+                var d = Disk("primary master");
+                True(d != null, "a disk at primary master");
+                if (d == null) return;
+                True(d.IsStarted, "started (" + (d.StartError ?? "") + ")");
+                Equal("QEMU HARDDISK", d.ModelNumber, "model");
+                True(d.SerialNumber.Length > 0, "a serial number (" + d.SerialNumber + ")");
+                Equal(PatternSectors, d.BlockCount, "sectors = image size / 512");
+                Equal(512UL, d.BlockSize, "sector size");
+                True(d.SupportsLba48, "LBA48 supported");
+                Equal(PatternSectors, d.Identify.Lba48Sectors, "words 100-103");
+                Equal((uint)PatternSectors, d.Identify.Lba28Sectors, "words 60-61");
+                True(d.Type == Cosmos.HAL.BlockDevice.BlockDeviceType.HardDrive, "HardDrive");
+            });
+
+            Case("primary slave: the sparse 130 GiB image has more than 2^28 sectors", () =>
+            {
+                var d = Disk("primary slave");
+                True(d != null && d.IsStarted, "a started disk at primary slave");
+                if (d == null) return;
+                Equal(BigSectors, d.BlockCount, "sectors (48-bit count)");
+                Equal(0x0FFFFFFFu, d.Identify.Lba28Sectors, "28-bit count saturates at 2^28 - 1");
+            });
+
+            Case("single-sector reads return the pattern (sector 0, 1, 12345, the last)", () =>
+            {
+                var d = Disk("primary master");
+                if (d == null) { Fail("no disk"); return; }
+                var buf = new byte[512];
+                foreach (ulong lba in new ulong[] { 0, 1, 12345, PatternSectors - 1 })
+                {
+                    d.Read(lba, buf);
+                    CheckPattern(lba, buf, "sector " + lba);
+                }
+            });
+
+            Case("a 300-sector read is one READ SECTORS EXT command and returns 300 pattern sectors", () =>
+            {
+                var d = Disk("primary master");
+                if (d == null) { Fail("no disk"); return; }
+                var buf = new byte[300 * 512];
+                ulong before = d.Channel.CommandsIssued;
+                d.Read(5000, buf);
+                Equal(1UL, d.Channel.CommandsIssued - before, "commands issued");
+                CheckPattern(5000, buf, "300 sectors from 5000");
+                // 256 sectors: one 28-bit command; 257: one 48-bit command.
+                var b256 = new byte[256 * 512];
+                before = d.Channel.CommandsIssued;
+                d.Read(70000, b256);
+                Equal(1UL, d.Channel.CommandsIssued - before, "commands for 256 sectors");
+                CheckPattern(70000, b256, "256 sectors from 70000");
+                byte[] arr = new byte[257 * 512];
+                d.ReadBlock(PatternSectors - 257, 257, ref arr);
+                CheckPattern(PatternSectors - 257, arr, "the last 257 sectors (ReadBlock)");
+            });
+
+            Case("the channels sleep on IRQ 14 and 15: interrupts arrive, none is lost", () =>
+            {
+                var d = Disk("primary master");
+                var cd = DeviceRegistry.Find("IDE 00:01.1 secondary master") as AtapiDrive;
+                if (d == null || cd == null) { Fail("no drives"); return; }
+                True(d.Channel.InterruptsEnabled, "primary channel interrupts (" + (d.Channel.InterruptError ?? "") + ")");
+                True(cd.Channel.InterruptsEnabled, "secondary channel interrupts (" + (cd.Channel.InterruptError ?? "") + ")");
+                Equal(14, d.Channel.Irq, "primary IRQ");
+                Equal(15, cd.Channel.Irq, "secondary IRQ");
+                ulong i0 = d.Channel.InterruptCount, c0 = cd.Channel.InterruptCount;
+                var buf = new byte[8 * 512];
+                d.Read(300, buf);
+                CheckPattern(300, buf, "8 sectors from 300");
+                var blk = new byte[2048];
+                cd.Read(16, blk);
+                True(d.Channel.InterruptCount - i0 >= 8, "primary interrupts for 8 sectors (" + (d.Channel.InterruptCount - i0) + ")");
+                True(cd.Channel.InterruptCount - c0 >= 1, "secondary interrupts for a READ (10) (" + (cd.Channel.InterruptCount - c0) + ")");
+                Line("irq: primary " + d.Channel.InterruptCount + " (lost " + d.Channel.LostInterrupts + "), secondary " + cd.Channel.InterruptCount + " (lost " + cd.Channel.LostInterrupts + ")");
+                Equal(0UL, d.Channel.LostInterrupts, "lost interrupts (primary)");
+                Equal(0UL, cd.Channel.LostInterrupts, "lost interrupts (secondary)");
+            });
+
+            Case("throughput: 8 MiB in one read, sleeping on the IRQ and polling", () =>
+            {
+                var d = Disk("primary master");
+                if (d == null) { Fail("no disk"); return; }
+                var buf = new byte[8 * 1024 * 1024];
+                for (int mode = 0; mode < 2; mode++)
+                {
+                    d.Channel.UseInterrupts = mode == 0;
+                    ulong irq0 = d.Channel.InterruptCount;
+                    ulong t0 = Native.Rdtsc();
+                    d.Read(100000 - 16384, buf);
+                    ulong t = Native.Rdtsc() - t0;
+                    ulong us = Us(t);
+                    Line("read 8 MiB (16384 sectors, " + (mode == 0 ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s), " + (d.Channel.InterruptCount - irq0) + " interrupts");
+                    CheckPattern(100000 - 16384, buf, "8 MiB");
+                    buf.AsSpan().Clear();
+                }
+                d.Channel.UseInterrupts = true;
+            });
+
+            Case("LBA48 beyond 2^28 on the 130 GiB disk: pattern in the last MiB, zeros in the hole", () =>
+            {
+                var d = Disk("primary slave");
+                if (d == null) { Fail("no disk"); return; }
+                var buf = new byte[16 * 512];
+                d.Read(BigSectors - 16, buf);
+                CheckPattern(BigSectors - 16, buf, "last 16 sectors");
+                var one = new byte[512];
+                d.Read(BigSectors - 2048, one);
+                CheckPattern(BigSectors - 2048, one, "first sector of the last MiB (LBA 272,627,712)");
+                d.Read(1UL << 28, one);
+                bool zero = true;
+                foreach (var b in one) if (b != 0) zero = false;
+                True(zero, "LBA 2^28 (in the hole) reads as zeros");
+                d.Read(2047, one);
+                CheckPattern(2047, one, "last sector of the first MiB");
+            });
+
+            Case("write, read back and flush (28-bit and 48-bit commands)", () =>
+            {
+                var d = Disk("primary master");
+                if (d == null) { Fail("no disk"); return; }
+                var data = new byte[3 * 512];
+                for (int i = 0; i < data.Length; i++) data[i] = (byte)(0xA5 ^ i);
+                d.Write(1000, data);
+                var back = new byte[5 * 512];
+                d.Read(999, back);
+                CheckPattern(999, back.AsSpan(0, 512), "sector 999 untouched");
+                CheckPattern(1003, back.AsSpan(4 * 512, 512), "sector 1003 untouched");
+                bool same = true;
+                for (int i = 0; i < data.Length; i++) if (back[512 + i] != data[i]) same = false;
+                True(same, "sectors 1000-1002 read back as written");
+                var big = new byte[300 * 512];
+                for (int i = 0; i < big.Length; i++) big[i] = (byte)(i * 13 + 1);
+                ulong before = d.Channel.CommandsIssued;
+                d.Write(20000, big);
+                Equal(1UL, d.Channel.CommandsIssued - before, "one WRITE SECTORS EXT for 300 sectors");
+                var big2 = new byte[300 * 512];
+                d.Read(20000, big2);
+                same = true;
+                for (int i = 0; i < big.Length; i++) if (big2[i] != big[i]) { same = false; break; }
+                True(same, "300 sectors read back as written");
+                d.Flush();
+                var slave = Disk("primary slave");
+                if (slave != null)
+                {
+                    var s = new byte[512];
+                    s[0] = 0x42; s[511] = 0x24;
+                    d.Write(0, s);   // (restored below)
+                    slave.Write(BigSectors - 1, s);
+                    var r = new byte[512];
+                    slave.Read(BigSectors - 1, r);
+                    True(r[0] == 0x42 && r[511] == 0x24, "48-bit write of the last sector of the 130 GiB disk reads back");
+                    slave.Flush();
+                    var p0 = new byte[512];
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(p0, 0);
+                    "COSMOSPT"u8.CopyTo(p0.AsSpan(8));
+                    for (int i = 16; i < 512; i++) p0[i] = (byte)i;
+                    d.Write(0, p0);
+                    d.Read(0, r);
+                    CheckPattern(0, r, "sector 0 restored");
+                }
+            });
+
+            Case("a command the disk rejects ends in IOException naming the LBA, and the disk keeps working", () =>
+            {
+                var d = Disk("primary master");
+                if (d == null) { Fail("no disk"); return; }
+                var buf = new byte[512];
+                string message = null;
+                try
+                {
+                    lock (d.Channel.Lock)
+                        d.Channel.PioRead(d.Name, d.Drive, AtaCommand.ReadSectorsExt, PatternSectors + 10, 1, true, buf, 512);
+                }
+                catch (IOException e) { message = e.Message; }
+                Line("error: " + (message ?? "none"));
+                True(message != null, "IOException thrown");
+                if (message != null)
+                {
+                    True(message.Contains("LBA " + (PatternSectors + 10)), "message names the LBA");
+                    True(message.Contains(d.Name), "message names the device");
+                }
+                d.Read(7, buf);
+                CheckPattern(7, buf, "sector 7 after the error");
+                bool argumentError = false;
+                try { d.Read(PatternSectors, buf); } catch (ArgumentOutOfRangeException) { argumentError = true; }
+                True(argumentError, "reading past the end through BlockDevice is an argument error");
+            });
+
+            Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>
+            {
+                var cd = DeviceRegistry.Find("IDE 00:01.1 secondary master") as AtapiDrive;
+                True(cd != null, "an ATAPI drive at secondary master");
+                if (cd == null) return;
+                True(cd.IsStarted, "started (" + (cd.StartError ?? "") + ")");
+                Equal("QEMU DVD-ROM", cd.ModelNumber, "model");
+                Equal(5, cd.Identify.PacketDeviceType, "peripheral device type (CD/DVD)");
+                True(cd.HasMedium, "medium present");
+                Equal(2048UL, cd.BlockSize, "block size");
+                True(cd.BlockCount > 17, "capacity (" + cd.BlockCount + " blocks)");
+                True(cd.IsReadOnly, "read-only");
+                var pvd = new byte[2048];
+                cd.Read(16, pvd);
+                Equal((byte)1, pvd[0], "volume descriptor type 1 (primary)");
+                Equal("CD001", System.Text.Encoding.ASCII.GetString(pvd, 1, 5), "standard identifier");
+                uint blocks = BitConverter.ToUInt32(pvd, 80);       // volume space size (both-endian, LE half first)
+                Line("iso: " + cd.BlockCount + " blocks by READ CAPACITY, " + blocks + " in the PVD");
+                True(blocks <= cd.BlockCount && blocks > 16, "PVD volume space size within the capacity");
+                var many = new byte[40 * 2048];
+                ulong before = cd.Channel.CommandsIssued;
+                cd.Read(16, many);
+                Equal(1UL, cd.Channel.CommandsIssued - before, "one READ (10) for 40 blocks");
+                True(many[1] == (byte)'C' && many[5] == (byte)'1', "block 16 again at the start");
+                bool refused = false;
+                try { cd.Write(16, pvd); } catch (InvalidOperationException) { refused = true; }
+                True(refused, "writes are refused");
+                cd.Flush();
+            });
+        }
+    }
+}
