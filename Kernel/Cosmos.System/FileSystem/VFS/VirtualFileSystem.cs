@@ -19,6 +19,9 @@ namespace Cosmos.System.FileSystem.VFS
     /// </summary>
     public sealed class VirtualFileSystem : FileSystemPal
     {
+        /// <summary>The kernel's one instance (installed as the file PAL by VFSManager.RegisterVFS); host tests make their own.</summary>
+        public static VirtualFileSystem Instance { get; } = new VirtualFileSystem();
+
         private readonly object _lock = new object();
         private readonly List<MountedVolume> _mounts = new List<MountedVolume>();
         private readonly Dictionary<long, Descriptor> _descriptors = new Dictionary<long, Descriptor>();
