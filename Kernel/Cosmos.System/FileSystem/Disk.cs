@@ -91,15 +91,19 @@ namespace Cosmos.System.FileSystem
             if (index < 0 || index >= parts.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"{Host.Name} has {parts.Count} partitions");
             var part = parts[index];
             if (part.HasFileSystem) return;
-            string root = part.RootPath.Length > 0 ? part.RootPath : VFSManager.GetNextFilesystemLetter() + @":\";
-            _rootPaths[part.Host.StartingSector] = root;
+            // A disk without a partition table is listed as one partition over the whole disk; unlike a real partition it
+            // takes a volume number only when a file system is found on it (a blank disk uses none).
+            bool wholeDisk = part.Host.StartingSector == 0 && part.Host.BlockCount == Host.BlockCount && Type != BlockDeviceType.RemovableCD;
+            FileSystemFactory found = null;
             foreach (var factory in FileSystemManager.RegisteredFileSystems)
             {
                 if (part.LimitFS != null && factory.Name != part.LimitFS) continue;
-                if (!factory.IsType(part.Host)) continue;
-                _mounted[part.Host.StartingSector] = factory.Create(part.Host, root, Size >> 20);
-                return;
+                if (factory.IsType(part.Host)) { found = factory; break; }
             }
+            if (found == null && wholeDisk) return;
+            string root = part.RootPath.Length > 0 ? part.RootPath : VFSManager.GetNextFilesystemLetter() + @":\";
+            _rootPaths[part.Host.StartingSector] = root;
+            if (found != null) { _mounted[part.Host.StartingSector] = found.Create(part.Host, root, Size >> 20); return; }
             global::System.Console.WriteLine($"{Host.Name} partition {index}: no known file system; {root} stays unmounted");
         }
 

@@ -1,0 +1,136 @@
+using System;
+using System.IO;
+using System.Linq;
+using Cosmos.HAL.BlockDevice;
+using Cosmos.System.FileSystem;
+using Cosmos.System.FileSystem.VFS;
+using Cosmos.TestCases;
+using Cosmos.TestRunner;
+
+namespace FileSystemTests
+{
+    /// <summary>
+    /// Files on a 64 MiB RAM disk, set up the way a Cosmos kernel does it on a blank disk (RegisterVFS, CreatePartition,
+    /// FormatPartition "FAT32"), then: every case of the shared System.IO table (each in its own directory, compared with
+    /// what CoreCLR gives on Linux), Cosmos's VFSManager API, and the lines Cosmos's kernel template starts with.
+    /// </summary>
+    public sealed class Kernel : TestKernel
+    {
+        private const long DiskBytes = 64L << 20;
+
+        protected override void RunTests()
+        {
+            Disk disk = null;
+            Test("a blank RAM disk gets an MBR partition formatted FAT32 as 0:", () =>
+            {
+                RamDisk.Create(DiskBytes);
+                VFSManager.RegisterVFS(new CosmosVFS(), aShowInfo: false);
+                Equal(0, VFSManager.GetVolumes().Count, "volumes on a blank disk");
+                disk = VFSManager.GetDisks().Single();
+                disk.CreatePartition(60);
+                disk.FormatPartition(0, "FAT32", quick: true);
+                Equal(1, disk.Partitions.Count, "partitions");
+                Equal(@"0:\", disk.Partitions[0].RootPath, "root path");
+                Equal("FAT32", VFSManager.GetFileSystemType(@"0:\"), "type");
+                True(disk.IsMBR, "the disk has an MBR");
+            });
+            if (disk == null || !VFSManager.IsValidDriveId(@"0:\")) return;
+
+            int n = 0;
+            foreach (var c in FileIoCases.All)
+            {
+                string dir = @"0:\case" + (n++).ToString();
+                Test("System.IO " + c.Name, () =>
+                {
+                    Directory.CreateDirectory(dir);
+                    string got = c.Run(dir);
+                    if (got != c.Expected) Fail("expected <" + c.Expected + "> but got <" + got + ">");
+                });
+            }
+
+            Test("the Cosmos template's first lines", () =>
+            {
+                var fs = VFSManager.Current;
+                True(fs is CosmosVFS, "the registered VFS is a CosmosVFS");
+                File.WriteAllText(@"0:\hello.txt", "hi");
+                Equal("hi", File.ReadAllText(@"0:\hello.txt"), "text read back");
+                Equal(2L, new FileInfo(@"0:\hello.txt").Length, "length");
+            });
+
+            Test("VFSManager files and directories", () =>
+            {
+                var d = VFSManager.CreateDirectory(@"0:\vfs\a\b");
+                Equal("b", d.mName, "name of the created directory");
+                var f = VFSManager.CreateFile(@"0:\vfs\a\b\c.txt");
+                Equal(@"0:\vfs\a\b\c.txt", f.mFullPath, "full path");
+                using (var s = f.GetFileStream()) s.Write(new byte[] { 1, 2, 3, 4, 5 });
+                var listing = VFSManager.GetDirectoryListing(@"0:\vfs\a\b");
+                Equal(1, listing.Count, "entries in b");
+                Equal("c.txt", listing[0].mName, "listed name");
+                Equal(5L, listing[0].mSize, "listed size");
+                True(VFSManager.FileExists(@"0:\vfs\a\b\c.txt"), "FileExists");
+                True(!VFSManager.FileExists(@"0:\vfs\a\b\none.txt"), "FileExists of a missing file");
+                True(VFSManager.DirectoryExists(@"0:\vfs\a"), "DirectoryExists");
+                True(VFSManager.GetDirectory(@"0:\vfs\a\b") != null, "GetDirectory");
+            });
+
+            Test("VFSManager deletes and errors", () =>
+            {
+                VFSManager.CreateFile(@"0:\del\x.txt");
+                bool threw = false;
+                try { VFSManager.DeleteDirectory(@"0:\del", false); } catch (IOException) { threw = true; }
+                True(threw, "deleting a non-empty directory throws IOException");
+                VFSManager.DeleteDirectory(@"0:\del", true);
+                True(!VFSManager.DirectoryExists(@"0:\del"), "deleted recursively");
+                threw = false;
+                try { VFSManager.DeleteFile(@"0:\del\x.txt"); } catch (FileNotFoundException) { threw = true; } catch (DirectoryNotFoundException) { threw = true; }
+                True(threw, "deleting a missing file throws");
+                True(VFSManager.GetFile(@"0:\nothing\here.txt") == null, "GetFile of a missing path is null");
+            });
+
+            Test("VFSManager volume figures", () =>
+            {
+                long total = VFSManager.GetTotalSize(@"0:\");
+                long free = VFSManager.GetAvailableFreeSpace(@"0:\");
+                True(total > 55L << 20 && total <= 60L << 20, "total size " + total + " is about the 60 MiB partition");
+                File.WriteAllBytes(@"0:\fill.bin", new byte[1 << 20]);
+                long after = VFSManager.GetAvailableFreeSpace(@"0:\");
+                True(free - after >= 1 << 20, "free space fell by at least 1 MiB (" + free + " -> " + after + ")");
+                File.Delete(@"0:\fill.bin");
+                Equal(free, VFSManager.GetAvailableFreeSpace(@"0:\"), "free space after deleting");
+                VFSManager.SetFileSystemLabel(@"0:\", "COSMOSTEST");
+                Equal("COSMOSTEST", VFSManager.GetFileSystemLabel(@"0:\"), "label");
+                Equal(1, VFSManager.GetLogicalDrives().Count, "logical drives");
+                Equal(@"0:\", VFSManager.GetLogicalDrives()[0], "drive name");
+            });
+
+            Test("paths are Cosmos paths", () =>
+            {
+                Equal(@"0:\dir\a.txt", Path.Combine(@"0:\", "dir", "a.txt"), "Path.Combine");
+                Equal('\\', Path.DirectorySeparatorChar, "Path.DirectorySeparatorChar");
+                Directory.CreateDirectory(@"0:\pp");
+                File.WriteAllText(@"0:\pp\f.txt", "x");
+                Equal(@"0:\pp\f.txt", Directory.GetFiles(@"0:\pp")[0], "Directory.GetFiles names");
+                Equal(@"0:\pp", Path.GetDirectoryName(@"0:\pp\f.txt"), "Path.GetDirectoryName");
+                Equal(@"0:\pp\f.txt", Path.GetFullPath(@"0:/pp/./x/../f.txt"), "Path.GetFullPath");
+                Directory.SetCurrentDirectory(@"0:\pp");
+                Equal(@"0:\pp", Directory.GetCurrentDirectory(), "current directory");
+                Equal("x", File.ReadAllText("f.txt"), "relative path");
+                Directory.SetCurrentDirectory(@"0:\");
+            });
+
+            Test("files survive a remount", () =>
+            {
+                File.WriteAllText(@"0:\persist.txt", "kept");
+                VFSManager.Flush();
+                var vfs = VirtualFileSystem.Instance;
+                True(vfs.Unmount("0"), "unmount 0:");
+                var part = disk.Partitions[0];
+                var fat = Cosmos.FileSystem.Fat.FatFileSystem.Mount(new HalBlockDevice(part.Host));
+                vfs.Mount(fat, "0");
+                Equal("kept", File.ReadAllText(@"0:\persist.txt"), "read after remount");
+                Equal(0, fat.Warnings.Count, "warnings after remount");
+            });
+        }
+    }
+}
