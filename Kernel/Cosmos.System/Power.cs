@@ -7,14 +7,29 @@ namespace Cosmos.System
         /// Turns the machine off through ACPI S5 (SLP_TYPa/b from the DSDT's \_S5 object,
         /// written to PM1a/PM1b_CNT with SLP_EN; ACPI 6.5 §7.4.2, §16.1). Throws
         /// InvalidOperationException with the reason when ACPI is missing or the write did not
-        /// power off.
+        /// power off. Mounted volumes are flushed first (FAT tables, directory entries, the disks' caches).
         /// </summary>
-        public static void Shutdown() => Cosmos.HAL.ACPI.Shutdown();
+        public static void Shutdown()
+        {
+            FlushVolumes();
+            Cosmos.HAL.ACPI.Shutdown();
+        }
 
         /// <summary>
         /// Restarts the machine: the FADT reset register when supported, else the 8042
-        /// controller's reset line. Throws InvalidOperationException when neither worked.
+        /// controller's reset line. Throws InvalidOperationException when neither worked. Mounted volumes are flushed
+        /// first.
         /// </summary>
-        public static void Reboot() => Cosmos.HAL.ACPI.Reboot();
+        public static void Reboot()
+        {
+            FlushVolumes();
+            Cosmos.HAL.ACPI.Reboot();
+        }
+
+        private static void FlushVolumes()
+        {
+            try { FileSystem.VFS.VFSManager.Flush(); }
+            catch (global::System.Exception e) { global::System.Console.WriteLine("flushing the volumes failed: " + e.Message); }
+        }
     }
 }

@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Cosmos.System.FileSystem;
+using Cosmos.System.FileSystem.VFS;
 using System.Text;
 using Cosmos.Core;
 using Cosmos.Core.Memory;
@@ -30,8 +34,21 @@ namespace CosmosOS
             Add("hostname", "hostname [name]", "show or set the machine name", Hostname);
             Add("threads", "threads", "kernel threads: id, state, priority, CPU time", _ => Threads());
             Add("devices", "devices", "devices and their state; PCI functions with BARs", _ => Devices());
+            Add("lspci", "lspci", "PCI functions: address, IDs, class", _ => Lspci());
+            Add("disks", "disks", "disks, partitions and mounted volumes", _ => Disks());
+            Add("df", "df", "volumes: type, label, size, free", _ => Df());
+            Add("ls", "ls [dir]", "list a directory (also: dir)", Ls);
+            Add("dir", "dir [dir]", "list a directory", Ls);
+            Add("cd", "cd <dir>", "change the current directory", a => Files(() => Directory.SetCurrentDirectory(Arg(a, 1))));
+            Add("pwd", "pwd", "print the current directory", _ => Console.WriteLine(Directory.GetCurrentDirectory()));
+            Add("cat", "cat <file>", "print a text file", a => Files(() => Console.Write(File.ReadAllText(Arg(a, 1)))));
+            Add("write", "write <file> <text...>", "write text (and a newline) to a file", a => Files(() => File.WriteAllText(Arg(a, 1), Rest(a, 2) + "\n")));
+            Add("mkdir", "mkdir <dir>", "create a directory (and its parents)", a => Files(() => Directory.CreateDirectory(Arg(a, 1))));
+            Add("rm", "rm [-r] <path>", "delete a file, or a directory (-r: with its contents)", Rm);
+            Add("mv", "mv <from> <to>", "move or rename a file or directory", a => Files(() => Move(Arg(a, 1), Arg(a, 2))));
+            Add("cp", "cp <from> <to>", "copy a file", a => Files(() => File.Copy(Arg(a, 1), Arg(a, 2), overwrite: true)));
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
-            Add("reboot", "reboot", "restart the machine", _ => Sys.Power.Reboot());
+            Add("reboot", "reboot", "restart the machine (volumes are flushed first)", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
         }
 
@@ -44,6 +61,7 @@ namespace CosmosOS
 
         protected override void BeforeRun()
         {
+            MountDisks();
             ulong ramMiB = PhysicalMemory.TotalUsable >> 20;
             Console.WriteLine($"CosmosOS {Version} — a managed OS in C#");
             Console.WriteLine($"Memory: {ramMiB} MiB usable; CPU: {CPU.GetCPUBrandString()}");
@@ -62,6 +80,86 @@ namespace CosmosOS
                 command.Handler(parts);
             else
                 Console.WriteLine($"Unknown command '{parts[0]}'. Type 'help' for the list.");
+        }
+
+        /// <summary>Registers Cosmos's VFS when there is a disk: its FAT volumes become 0:\, 1:\ …</summary>
+        private static void MountDisks()
+        {
+            if (Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count == 0)
+            {
+                Console.WriteLine("No disk attached: the file commands have no volume to work on.");
+                return;
+            }
+            try
+            {
+                VFSManager.RegisterVFS(new CosmosVFS(), aShowInfo: true);
+                if (VFSManager.GetVolumes().Count > 0) Directory.SetCurrentDirectory(VFSManager.GetLogicalDrives()[0]);
+            }
+            catch (Exception e) { Console.WriteLine("Disks: " + e.Message); }
+        }
+
+        private static string Arg(string[] a, int i) =>
+            i < a.Length ? a[i] : throw new ArgumentException("missing argument " + i + " (see 'help')");
+
+        private static string Rest(string[] a, int from) => string.Join(" ", a.Skip(from));
+
+        /// <summary>Runs a file command, printing .NET's exception message instead of ending the shell.</summary>
+        private static void Files(Action body)
+        {
+            try { body(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidOperationException)
+            {
+                Console.WriteLine(e.GetType().Name + ": " + e.Message);
+            }
+        }
+
+        private static void Ls(string[] a) => Files(() =>
+        {
+            string dir = a.Length > 1 ? a[1] : Directory.GetCurrentDirectory();
+            var info = new DirectoryInfo(dir);
+            if (!info.Exists) throw new DirectoryNotFoundException("Could not find a part of the path '" + info.FullName + "'.");
+            foreach (var d in info.GetDirectories().OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase))
+                Console.WriteLine($"  {d.LastWriteTimeUtc:yyyy-MM-dd HH:mm}  {"<DIR>",12}  {d.Name}");
+            foreach (var f in info.GetFiles().OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase))
+                Console.WriteLine($"  {f.LastWriteTimeUtc:yyyy-MM-dd HH:mm}  {f.Length,12}  {f.Name}");
+        });
+
+        private static void Rm(string[] a) => Files(() =>
+        {
+            bool recursive = a.Length > 2 && a[1] == "-r";
+            string path = Arg(a, recursive ? 2 : 1);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive);
+            else if (File.Exists(path)) File.Delete(path);
+            else throw new FileNotFoundException("Could not find '" + Path.GetFullPath(path) + "'.");
+        });
+
+        private static void Move(string from, string to)
+        {
+            if (Directory.Exists(from)) Directory.Move(from, to);
+            else File.Move(from, to);
+        }
+
+        private static void Df()
+        {
+            if (VFSManager.Current == null) { Console.WriteLine("no file system registered (no disk)"); return; }
+            Console.WriteLine("  volume  type      label         size (KiB)   free (KiB)");
+            foreach (var v in VirtualFileSystem.Instance.Volumes)
+                Console.WriteLine($"  {v.Root,-6}  {v.Volume.TypeName,-8}  {v.Volume.Label,-12}  {v.Volume.TotalSize / 1024,10}   {v.Volume.AvailableFreeSpace / 1024,10}{(v.Volume.IsReadOnly ? "  read-only" : "")}");
+        }
+
+        private static void Disks()
+        {
+            foreach (var d in Cosmos.HAL.BlockDevice.BlockDevice.Devices)
+                Console.WriteLine($"  {d.Name}: {d.Type}, {d.BlockCount} blocks of {d.BlockSize} bytes ({d.SizeInBytes >> 20} MiB){(d.IsReadOnly ? ", read-only" : "")}");
+            if (VFSManager.Current == null) return;
+            foreach (var disk in VFSManager.GetDisks()) Files(disk.DisplayInformation);
+        }
+
+        private static void Lspci()
+        {
+            int n = Cosmos.HAL.DeviceRegistry.Count;
+            for (int i = 0; i < n; i++)
+                if (Cosmos.HAL.DeviceRegistry.Get(i) is Cosmos.HAL.PCIDevice pci) Console.WriteLine("  " + pci.Describe());
         }
 
         private void Help()
