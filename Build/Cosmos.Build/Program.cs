@@ -3,6 +3,7 @@ using System.CommandLine;
 using Cosmos.Build.Running;
 using Cosmos.Build.Steps;
 using Cosmos.Build.Toolchain;
+using Cosmos.Build.Testing;
 
 namespace Cosmos.Build
 {
@@ -61,11 +62,19 @@ namespace Cosmos.Build
             var uefi = new Option<bool>("--uefi") { Description = "Boot with OVMF (UEFI) instead of the BIOS" };
             var display = new Option<bool?>("--display") { Description = "Show the VGA window (default: when $DISPLAY is set)" };
             var mem = new Option<int>("--memory") { Description = "Guest RAM in MiB", DefaultValueFactory = _ => 512 };
-            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem };
-            cmd.SetAction(p => Guard(() => Qemu.RunInteractive(new QemuOptions
+            var disk = new Option<string[]>("--disk") { Description = "Attach a raw disk image as an IDE disk (repeatable, at most 3); a missing image is created as an empty FAT32 volume, so files persist across runs" };
+            var diskSize = new Option<int>("--disk-size") { Description = "Size in MiB of a disk image created by --disk", DefaultValueFactory = _ => 64 };
+            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem, disk, diskSize };
+            cmd.SetAction(p => Guard(() =>
             {
-                Iso = p.GetValue(iso), Kvm = p.GetValue(kvm), Uefi = p.GetValue(uefi), Display = p.GetValue(display), MemoryMiB = p.GetValue(mem),
-            })));
+                var o = new QemuOptions
+                {
+                    Iso = p.GetValue(iso), Kvm = p.GetValue(kvm), Uefi = p.GetValue(uefi), Display = p.GetValue(display), MemoryMiB = p.GetValue(mem),
+                };
+                foreach (var d in p.GetValue(disk) ?? Array.Empty<string>())
+                    if (!string.IsNullOrWhiteSpace(d)) o.Disks.Add(DiskImages.EnsureFatImage(d, p.GetValue(diskSize)));
+                return Qemu.RunInteractive(o);
+            }));
             return cmd;
         }
     }

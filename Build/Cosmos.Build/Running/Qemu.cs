@@ -19,6 +19,8 @@ namespace Cosmos.Build.Running
         public bool Uefi;
         /// <summary>Show the VGA window; default: only when a display ($DISPLAY/$WAYLAND_DISPLAY) exists.</summary>
         public bool? Display;
+        /// <summary>Raw disk images attached as IDE disks (primary master, primary slave, secondary slave: the CD is the secondary master).</summary>
+        public List<string> Disks = new();
         /// <summary>Extra arguments appended verbatim.</summary>
         public List<string> Extra = new();
     }
@@ -54,6 +56,10 @@ namespace Cosmos.Build.Running
             }
             bool display = o.Display ?? (Environment.GetEnvironmentVariable("DISPLAY") != null || Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") != null);
             if (!display) args.AddRange(new[] { "-display", "none", "-monitor", "none" });
+            if (o.Disks.Count > 3) throw new BuildStepException("COSMOS071", $"{o.Disks.Count} disks: the IDE controller has room for 3 beside the CD");
+            int[] ideIndex = { 0, 1, 3 };
+            for (int i = 0; i < o.Disks.Count; i++)
+                args.AddRange(new[] { "-drive", $"file={o.Disks[i].Replace(",", ",,")},if=ide,index={ideIndex[i]},format=raw" });
             args.AddRange(o.Extra);
             return args;
         }

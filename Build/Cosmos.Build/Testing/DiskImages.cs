@@ -22,10 +22,33 @@ namespace Cosmos.Build.Testing
         /// <summary>Bytes 8–15 of every pattern sector.</summary>
         public const string Magic = "COSMOSPT";
 
-        /// <summary>Replaces the disk placeholders of <paramref name="token"/>, creating their images in <paramref name="directory"/>.</summary>
+        private static readonly Regex FatPlaceholder = new(@"\{fat:([A-Za-z0-9_-]+):([0-9]+)M\}");
+
+        /// <summary>Text of HOST.TXT in every <c>{fat:…}</c> image (the kernel checks it reads what the host wrote).</summary>
+        public const string HostFileText = "written on the host by mtools\n";
+
+        /// <summary>
+        /// Replaces the disk placeholders of <paramref name="token"/>, creating their images in <paramref name="directory"/>:
+        /// <c>{disk:NAME:SIZE[:sparse]}</c> pattern images, and <c>{fat:NAME:SIZE M}</c> FAT32 volumes made by mkfs.fat
+        /// (no partition table) holding HOST.TXT (<see cref="HostFileText"/>) and DIR/LONG FILE NAME.TXT, written with
+        /// mcopy. Paths of the FAT images are added to <paramref name="fatImages"/> so the runner can check them with
+        /// fsck.fat after the kernel ran.
+        /// </summary>
         /// <exception cref="ArgumentException">A placeholder is malformed (e.g. a size of 0).</exception>
-        public static string Expand(string token, string directory)
+        public static string Expand(string token, string directory, System.Collections.Generic.List<string> fatImages = null)
         {
+            if (token.Contains("{fat:"))
+            {
+                token = FatPlaceholder.Replace(token, m =>
+                {
+                    var path = Path.Combine(directory, m.Groups[1].Value + ".img");
+                    if (File.Exists(path)) File.Delete(path);
+                    CreateFatImage(path, int.Parse(m.Groups[2].Value), seed: true);
+                    fatImages?.Add(path);
+                    return path;
+                });
+                if (token.Contains("{fat:")) throw new ArgumentException($"malformed FAT placeholder in '{token}' (expected {{fat:NAME:SIZEM}}, at least 40M)");
+            }
             if (!token.Contains("{disk:")) return token;
             string result = Placeholder.Replace(token, m =>
             {
@@ -48,6 +71,52 @@ namespace Cosmos.Build.Testing
             BinaryPrimitives.WriteInt64LittleEndian(sector, lba);
             Encoding.ASCII.GetBytes(Magic).CopyTo(sector.Slice(8));
             for (int i = 16; i < 512; i++) sector[i] = (byte)(lba * 7 + i);
+        }
+
+        /// <summary>
+        /// The image at <paramref name="path"/>, created as an empty FAT32 volume of <paramref name="sizeMiB"/> MiB when it
+        /// does not exist yet (mkfs.fat, no partition table, label COSMOS); an existing file is used as it is. Returns the
+        /// full path.
+        /// </summary>
+        public static string EnsureFatImage(string path, int sizeMiB)
+        {
+            string full = Path.GetFullPath(path);
+            if (File.Exists(full)) return full;
+            Toolchain.Tool.Progress("disk", $"creating {full}: an empty {sizeMiB} MiB FAT32 volume");
+            CreateFatImage(full, sizeMiB, seed: false);
+            return full;
+        }
+
+        /// <summary>Makes a FAT32 image with mkfs.fat (and, with <paramref name="seed"/>, two files written by mcopy).</summary>
+        public static void CreateFatImage(string path, int sizeMiB, bool seed)
+        {
+            if (sizeMiB < 40) throw new ArgumentException($"a FAT32 image needs at least 40 MiB ({sizeMiB} MiB asked for {path})");
+            Toolchain.Prerequisites.Ensure(Toolchain.Prerequisites.StorageTests);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var r = Toolchain.Tool.Run("/usr/sbin/mkfs.fat", new[] { "-F", "32", "-n", "COSMOS", "-C", path, (sizeMiB * 1024).ToString() });
+            if (r.ExitCode != 0) throw new Toolchain.BuildStepException("COSMOS072", $"mkfs.fat failed for {path}:\n{r.StdErr}{r.StdOut}");
+            if (!seed) return;
+            string dir = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-seed");
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "HOST.TXT"), HostFileText);
+            File.WriteAllText(Path.Combine(dir, "LONG FILE NAME.TXT"), "a long name from mtools\n");
+            foreach (var a in new[] { new[] { "-i", path, "::DIR" } })
+            {
+                var m = Toolchain.Tool.Run("mmd", a);
+                if (m.ExitCode != 0) throw new Toolchain.BuildStepException("COSMOS072", $"mmd failed for {path}:\n{m.StdErr}");
+            }
+            foreach (var (src, dst) in new[] { ("HOST.TXT", "::HOST.TXT"), ("LONG FILE NAME.TXT", "::DIR/LONG FILE NAME.TXT") })
+            {
+                var m = Toolchain.Tool.Run("mcopy", new[] { "-i", path, Path.Combine(dir, src), dst });
+                if (m.ExitCode != 0) throw new Toolchain.BuildStepException("COSMOS072", $"mcopy failed for {path}:\n{m.StdErr}");
+            }
+        }
+
+        /// <summary>Runs <c>fsck.fat -n</c> on <paramref name="path"/>: null when the volume is clean, else the tool's report.</summary>
+        public static string CheckFatImage(string path)
+        {
+            var r = Toolchain.Tool.Run("/usr/sbin/fsck.fat", new[] { "-n", path });
+            return r.ExitCode == 0 ? null : $"fsck.fat -n exit {r.ExitCode}:\n{r.StdOut}{r.StdErr}".TrimEnd();
         }
 
         /// <summary>Creates (or overwrites) the image at <paramref name="path"/>.</summary>

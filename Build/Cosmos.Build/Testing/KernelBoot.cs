@@ -28,6 +28,7 @@ namespace Cosmos.Build.Testing
             var proto = new SerialProtocol();
             var log = new StringBuilder();
             var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
+            var fatImages = new List<string>();
             // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
             // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
             // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages).
@@ -46,7 +47,7 @@ namespace Cosmos.Build.Testing
                         options.MemoryMiB = mib;
                     }
                     else if (tok == "uefi") options.Uefi = true;
-                    else options.Extra.Add(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!));
+                    else options.Extra.Add(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages));
                 }
             var args = Qemu.Arguments(options);
             var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
@@ -94,6 +95,13 @@ namespace Cosmos.Build.Testing
             int passedStatus = TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed);
             if (proto.Done && !proto.EndedByExpectedExit && p.ExitCode != passedStatus && proto.Results.All(r => !r.Failed))
                 lock (log) proto.AddFailure("(exit)", $"kernel reported done but QEMU exit code was {p.ExitCode} (expected {passedStatus}: debug-exit {TestProtocol.DebugExitAllPassed})");
+            // The FAT images ({fat:…} placeholders) the kernel wrote must be consistent for the host's checker.
+            foreach (var image in fatImages)
+            {
+                string problem = DiskImages.CheckFatImage(image);
+                string caseName = "fsck.fat -n " + Path.GetFileName(image);
+                lock (log) { if (problem == null) proto.AddPass(caseName); else proto.AddFailure(caseName, problem); }
+            }
             PrintNew();
             bool ok = proto.Results.Count > 0 && proto.Results.All(r => !r.Failed);
             int known = proto.Results.Count(r => r.Known);

@@ -163,6 +163,9 @@ namespace Cosmos.Build.Testing
         /// <summary>Records a failure found outside the serial stream (e.g. QEMU's exit status).</summary>
         public void AddFailure(string name, string message) => _results.Add(new TestCaseResult(name, false, message));
 
+        /// <summary>Adds a passed case checked by the runner itself (e.g. fsck.fat of an image the kernel wrote).</summary>
+        public void AddPass(string name) => _results.Add(new TestCaseResult(name, true, null));
+
         /// <summary>Called when the kernel stopped: a kernel that neither finished nor panicked as expected fails its running test.</summary>
         public void Finish(string why)
         {
