@@ -1,0 +1,219 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+
+namespace Cosmos.FileSystem.Fat;
+
+/// <summary>
+/// An open FAT file. Keeps its cluster chain in memory; contiguous clusters are transferred in one device request
+/// and whole sectors go straight between the device and the caller's buffer. Length, first cluster and write time
+/// are written to the directory entry on <see cref="Dispose"/>, <see cref="Flush"/> or the volume's next operation.
+/// </summary>
+internal sealed class FatFile : FileSystemFile
+{
+    private readonly FatFileSystem _fs;
+    private readonly FatLayout _l;
+    private readonly List<uint> _chain;
+    private readonly bool _writable;
+    private uint _first;
+    private long _size;
+    private bool _metaDirty;
+    private bool _disposed;
+    private DateTime _writeTime;
+
+    internal string Path;
+    internal ulong EntrySector;
+    internal int EntryOffset;
+    internal bool Deleted;
+
+    public FatFile(FatFileSystem fs, string path, FatDirEntry e, List<uint> chain, bool writable)
+    {
+        _fs = fs; _l = fs.Layout; Path = path; _chain = chain; _writable = writable;
+        _first = e.FirstCluster; _size = e.Size;
+        EntrySector = e.Sector; EntryOffset = e.Offset;
+    }
+
+    public override long Length => _size;
+    public override bool CanWrite => _writable;
+
+    private void CheckOpen()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(FatFile));
+        if (Deleted) throw new FileSystemException(FileSystemError.NotFound, Path, "the file was deleted");
+    }
+
+    public override int Read(long offset, Span<byte> buffer)
+    {
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset));
+        CheckOpen();
+        if (offset >= _size || buffer.Length == 0) return 0;
+        int n = (int)Math.Min(buffer.Length, _size - offset);
+        try { Transfer(offset, buffer.Slice(0, n), default, false); }
+        catch (Exception e) when (e is not FileSystemException) { throw _fs.Unexpected(Path, e); }
+        return n;
+    }
+
+    // Byte-range transfer over the chain: partial sectors through a bounce buffer, whole sectors straight to or
+    // from the caller's span in one request per run of contiguous clusters.
+    private void Transfer(long offset, Span<byte> readTo, ReadOnlySpan<byte> writeFrom, bool write)
+    {
+        int bps = _l.BytesPerSector, spc = _l.SectorsPerCluster;
+        int total = write ? writeFrom.Length : readTo.Length;
+        int done = 0;
+        byte[] bounce = null;
+        while (done < total)
+        {
+            long pos = offset + done;
+            long fsec = pos / bps;
+            int inSec = (int)(pos % bps);
+            int ci = (int)(fsec / spc);
+            if (ci >= _chain.Count) throw _fs.Corrupt(Path, "file data beyond its cluster chain");
+            ulong sector = _l.ClusterToSector(_chain[ci]) + (ulong)(fsec % spc);
+            int left = total - done;
+            if (inSec != 0 || left < bps)
+            {
+                int take = Math.Min(bps - inSec, left);
+                bounce ??= new byte[bps];
+                if (write)
+                {
+                    if (take < bps) _fs.ReadSectors(sector, bounce);
+                    writeFrom.Slice(done, take).CopyTo(bounce.AsSpan(inSec));
+                    _fs.WriteSectors(sector, bounce);
+                }
+                else
+                {
+                    _fs.ReadSectors(sector, bounce);
+                    bounce.AsSpan(inSec, take).CopyTo(readTo.Slice(done));
+                }
+                done += take;
+                continue;
+            }
+            // Whole sectors: extend the run over contiguous clusters.
+            long want = left / bps;
+            long run = spc - fsec % spc;
+            int cj = ci;
+            while (run < want && cj + 1 < _chain.Count && _chain[cj + 1] == _chain[cj] + 1) { cj++; run += spc; }
+            int sectors = (int)Math.Min(run, want);
+            int bytes = sectors * bps;
+            if (write) _fs.WriteSectors(sector, writeFrom.Slice(done, bytes));
+            else _fs.ReadSectors(sector, readTo.Slice(done, bytes));
+            done += bytes;
+        }
+    }
+
+    private void EnsureClusters(long length)
+    {
+        long need = (length + _l.BytesPerCluster - 1) / _l.BytesPerCluster;
+        if (need <= _chain.Count) return;
+        uint last = _chain.Count > 0 ? _chain[_chain.Count - 1] : 0;
+        var got = _fs.Fat.Allocate((int)(need - _chain.Count), last, Path);
+        if (_chain.Count == 0) _first = got[0];
+        _chain.AddRange(got);
+        _metaDirty = true;
+    }
+
+    private void CheckWrite(long end)
+    {
+        CheckOpen();
+        if (!_writable || _fs.IsReadOnly) throw new FileSystemException(FileSystemError.ReadOnly, Path);
+        if (end > uint.MaxValue) throw new FileSystemException(FileSystemError.FileTooLarge, Path, "FAT files are at most 4 GiB − 1 bytes");
+    }
+
+    private static readonly byte[] Zeros = new byte[64 * 1024];
+
+    private void ZeroFill(long from, long to)
+    {
+        while (from < to)
+        {
+            int n = (int)Math.Min(Zeros.Length, to - from);
+            Transfer(from, default, Zeros.AsSpan(0, n), true);
+            from += n;
+        }
+    }
+
+    public override void Write(long offset, ReadOnlySpan<byte> buffer)
+    {
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset));
+        long end = offset + buffer.Length;
+        CheckWrite(end);
+        if (buffer.Length == 0) return;
+        try
+        {
+            EnsureClusters(end);
+            if (offset > _size) ZeroFill(_size, offset);
+            Transfer(offset, default, buffer, true);
+            if (end > _size) _size = end;
+            Touch();
+        }
+        catch (Exception e) when (e is not FileSystemException) { throw _fs.Unexpected(Path, e); }
+    }
+
+    private void Touch()
+    {
+        _writeTime = _fs.Now();
+        _metaDirty = true;
+    }
+
+    public override void SetLength(long length)
+    {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
+        CheckWrite(length);
+        _fs.RunGuarded(Path, () =>
+        {
+            if (length < _size)
+            {
+                int keep = (int)((length + _l.BytesPerCluster - 1) / _l.BytesPerCluster);
+                if (keep == 0 && _chain.Count > 0)
+                {
+                    _fs.Fat.Truncate(_chain, 0, Path);
+                    _first = 0;
+                }
+                else _fs.Fat.Truncate(_chain, keep, Path);
+                _size = length;
+                Touch();
+            }
+            else if (length > _size)
+            {
+                EnsureClusters(length);
+                ZeroFill(_size, length);
+                _size = length;
+                Touch();
+            }
+        });
+    }
+
+    /// <summary>Writes length, first cluster, write time and access date into the directory entry when changed.</summary>
+    internal void WriteMetadata()
+    {
+        if (!_metaDirty || Deleted || _fs.IsReadOnly) return;
+        var s = new byte[_l.BytesPerSector];
+        _fs.ReadSectors(EntrySector, s);
+        var e = s.AsSpan(EntryOffset, 32);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(26), (ushort)_first);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(20), _l.Type == FatType.Fat32 ? (ushort)(_first >> 16) : (ushort)0);
+        BinaryPrimitives.WriteUInt32LittleEndian(e.Slice(28), (uint)_size);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(22), FatNames.EncodeTime(_writeTime));
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(24), FatNames.EncodeDate(_writeTime));
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(18), FatNames.EncodeDate(_writeTime));
+        e[11] |= FatDirectory.AttrArchive;
+        _fs.WriteSectors(EntrySector, s);
+        _metaDirty = false;
+    }
+
+    public override void Flush()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(FatFile));
+        _fs.RunGuarded(Path, () => { WriteMetadata(); _fs.FlushAll(); });
+    }
+
+    public override void Dispose()
+    {
+        if (_disposed) return;
+        try { _fs.RunGuarded(Path, WriteMetadata); }
+        finally
+        {
+            _disposed = true;
+            _fs.Closed(this);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+
+namespace Cosmos.FileSystem.Fat;
+
+/// <summary>
+/// The file allocation table: entry reads and writes through a small write-back cache of FAT sectors (written to
+/// every FAT copy on <see cref="Flush"/> or eviction), chain walks bounded by the cluster count, allocation with a
+/// next-free hint and an exact free-cluster count (fatgen103 §4).
+/// </summary>
+internal sealed class FatTable
+{
+    private const int MaxCachedSectors = 64;
+    private readonly FatFileSystem _fs;
+    private readonly FatLayout _l;
+    private readonly Dictionary<uint, byte[]> _cache = new();
+    private readonly List<uint> _dirty = new();
+    private readonly uint _readFat; // which FAT copy to read (FAT32 with mirroring disabled: the active one)
+
+    public FatTable(FatFileSystem fs, FatLayout layout)
+    {
+        _fs = fs;
+        _l = layout;
+        if (layout.Type == FatType.Fat32 && (layout.ExtFlags & 0x80) != 0 && (layout.ExtFlags & 0xF) < layout.NumFats)
+            _readFat = (uint)(layout.ExtFlags & 0xF);
+    }
+
+    /// <summary>Free clusters (exact once <see cref="Scan"/> ran or FSInfo was trusted).</summary>
+    public uint FreeCount;
+
+    /// <summary>Where the next allocation starts looking (FSI_Nxt_Free).</summary>
+    public uint NextFree = 2;
+
+    /// <summary>True when some cached FAT sector differs from the disk.</summary>
+    public bool HasDirty => _dirty.Count > 0;
+
+    private byte[] Sector(uint index)
+    {
+        if (_cache.TryGetValue(index, out var data)) return data;
+        if (_cache.Count >= MaxCachedSectors)
+        {
+            Flush();
+            _cache.Clear();
+        }
+        data = new byte[_l.BytesPerSector];
+        _fs.ReadSectors(_l.FirstFatSector + _readFat * _l.FatSize + index, data);
+        _cache[index] = data;
+        return data;
+    }
+
+    private void MarkDirty(uint index)
+    {
+        if (!_dirty.Contains(index)) _dirty.Add(index);
+    }
+
+    private byte GetByte(ulong offset) => Sector((uint)(offset / (uint)_l.BytesPerSector))[(int)(offset % (uint)_l.BytesPerSector)];
+
+    private void SetByte(ulong offset, byte value)
+    {
+        uint s = (uint)(offset / (uint)_l.BytesPerSector);
+        Sector(s)[(int)(offset % (uint)_l.BytesPerSector)] = value;
+        MarkDirty(s);
+    }
+
+    /// <summary>The entry of <paramref name="cluster"/> (FAT32: the low 28 bits). Cluster must be below MaxCluster+1.</summary>
+    public uint Get(uint cluster)
+    {
+        switch (_l.Type)
+        {
+            case FatType.Fat12:
+            {
+                ulong off = cluster + cluster / 2;
+                uint v = GetByte(off) | ((uint)GetByte(off + 1) << 8);
+                return (cluster & 1) != 0 ? v >> 4 : v & 0xFFF;
+            }
+            case FatType.Fat16:
+            {
+                ulong off = (ulong)cluster * 2;
+                var s = Sector((uint)(off / (uint)_l.BytesPerSector));
+                return BinaryPrimitives.ReadUInt16LittleEndian(s.AsSpan((int)(off % (uint)_l.BytesPerSector)));
+            }
+            default:
+            {
+                ulong off = (ulong)cluster * 4;
+                var s = Sector((uint)(off / (uint)_l.BytesPerSector));
+                return BinaryPrimitives.ReadUInt32LittleEndian(s.AsSpan((int)(off % (uint)_l.BytesPerSector))) & 0x0FFFFFFF;
+            }
+        }
+    }
+
+    /// <summary>Sets the entry of <paramref name="cluster"/> (FAT32: keeps the high 4 bits, fatgen103 §4).</summary>
+    public void Set(uint cluster, uint value)
+    {
+        switch (_l.Type)
+        {
+            case FatType.Fat12:
+            {
+                ulong off = cluster + cluster / 2;
+                if ((cluster & 1) != 0)
+                {
+                    SetByte(off, (byte)(((uint)GetByte(off) & 0x0Fu) | ((value << 4) & 0xF0u)));
+                    SetByte(off + 1, (byte)(value >> 4));
+                }
+                else
+                {
+                    SetByte(off, (byte)value);
+                    SetByte(off + 1, (byte)(((uint)GetByte(off + 1) & 0xF0u) | ((value >> 8) & 0x0Fu)));
+                }
+                break;
+            }
+            case FatType.Fat16:
+            {
+                ulong off = (ulong)cluster * 2;
+                uint si = (uint)(off / (uint)_l.BytesPerSector);
+                BinaryPrimitives.WriteUInt16LittleEndian(Sector(si).AsSpan((int)(off % (uint)_l.BytesPerSector)), (ushort)value);
+                MarkDirty(si);
+                break;
+            }
+            default:
+            {
+                ulong off = (ulong)cluster * 4;
+                uint si = (uint)(off / (uint)_l.BytesPerSector);
+                var span = Sector(si).AsSpan((int)(off % (uint)_l.BytesPerSector));
+                uint old = BinaryPrimitives.ReadUInt32LittleEndian(span);
+                BinaryPrimitives.WriteUInt32LittleEndian(span, (old & 0xF0000000) | (value & 0x0FFFFFFF));
+                MarkDirty(si);
+                break;
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="value"/> marks the end of a chain.</summary>
+    public bool IsEoc(uint value) => value >= _l.EocMin;
+
+    /// <summary>True when <paramref name="cluster"/> is a data cluster of this volume (2..MaxCluster).</summary>
+    public bool IsValidCluster(uint cluster) => cluster >= 2 && cluster <= _l.MaxCluster;
+
+    /// <summary>
+    /// The clusters of the chain starting at <paramref name="first"/>, in order. Throws Corrupt (naming
+    /// <paramref name="path"/>) for an entry out of range, a free or bad cluster inside the chain, or a chain longer
+    /// than the volume (a cycle).
+    /// </summary>
+    public List<uint> ReadChain(uint first, string path)
+    {
+        var list = new List<uint>();
+        if (first == 0) return list;
+        uint c = first;
+        while (true)
+        {
+            if (!IsValidCluster(c))
+                throw _fs.Corrupt(path, $"cluster chain reaches cluster {c}, outside 2..{_l.MaxCluster}");
+            list.Add(c);
+            if ((uint)list.Count > _l.ClusterCount)
+                throw _fs.Corrupt(path, $"cluster chain from {first} is longer than the volume (a cycle)");
+            uint next = Get(c);
+            if (IsEoc(next)) return list;
+            if (next == 0) throw _fs.Corrupt(path, $"cluster chain from {first} runs into free cluster at {c}");
+            if (next == _l.BadMark) throw _fs.Corrupt(path, $"cluster chain from {first} runs into a bad cluster after {c}");
+            c = next;
+        }
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="count"/> clusters, linked in order, the last marked end-of-chain; links
+    /// <paramref name="after"/> (when not 0) to the first. Prefers clusters right after <paramref name="after"/> so
+    /// files stay contiguous. Throws NoSpace (nothing changed) when too few clusters are free.
+    /// </summary>
+    public List<uint> Allocate(int count, uint after, string path)
+    {
+        var got = new List<uint>(count);
+        if (count <= 0) return got;
+        if ((uint)count > FreeCount) throw new FileSystemException(FileSystemError.NoSpace, path);
+        uint c = after != 0 && after < _l.MaxCluster ? after + 1 : NextFree;
+        if (!IsValidCluster(c)) c = 2;
+        uint scanned = 0;
+        uint prev = after;
+        while (got.Count < count)
+        {
+            if (scanned++ > _l.ClusterCount)
+            {
+                // The free count was wrong: undo and report a full volume.
+                foreach (var g in got) Set(g, 0);
+                if (after != 0 && got.Count > 0) Set(after, _l.EocMark);
+                FreeCount = (uint)got.Count;
+                throw new FileSystemException(FileSystemError.NoSpace, path);
+            }
+            if (Get(c) == 0)
+            {
+                Set(c, _l.EocMark);
+                if (prev != 0) Set(prev, c);
+                got.Add(c);
+                prev = c;
+                FreeCount--;
+            }
+            c = c >= _l.MaxCluster ? 2 : c + 1;
+        }
+        NextFree = c;
+        return got;
+    }
+
+    /// <summary>Frees the chain starting at <paramref name="first"/> (bounded walk; Corrupt on a broken chain).</summary>
+    public void FreeChain(uint first, string path)
+    {
+        var chain = ReadChain(first, path);
+        foreach (var c in chain)
+        {
+            Set(c, 0);
+            FreeCount++;
+        }
+        if (chain.Count > 0 && chain[0] < NextFree) NextFree = chain[0];
+    }
+
+    /// <summary>Cuts the chain after its <paramref name="keep"/>-th cluster (keep ≥ 1) and frees the rest.</summary>
+    public void Truncate(List<uint> chain, int keep, string path)
+    {
+        if (keep >= chain.Count) return;
+        for (int i = keep; i < chain.Count; i++)
+        {
+            Set(chain[i], 0);
+            FreeCount++;
+        }
+        if (chain[keep] < NextFree) NextFree = chain[keep];
+        if (keep > 0) Set(chain[keep - 1], _l.EocMark);
+        chain.RemoveRange(keep, chain.Count - keep);
+    }
+
+    /// <summary>
+    /// Reads the whole FAT in large requests and counts free clusters and entries that are out of range. Returns
+    /// the number of invalid entries (values 1 or above MaxCluster that are neither bad nor end-of-chain).
+    /// </summary>
+    public uint Scan(out uint free, out uint firstFree)
+    {
+        free = 0; firstFree = 0;
+        uint invalid = 0;
+        ulong entryBits = _l.Type == FatType.Fat12 ? 12u : _l.Type == FatType.Fat16 ? 16u : 32u;
+        ulong needBytes = (((ulong)_l.MaxCluster + 1) * entryBits + 7) / 8;
+        uint needSectors = (uint)((needBytes + (ulong)_l.BytesPerSector - 1) / (ulong)_l.BytesPerSector);
+        uint chunk = _l.Type == FatType.Fat12 ? needSectors : Math.Max(1u, (64u * 1024) / (uint)_l.BytesPerSector);
+        var buf = new byte[chunk * (uint)_l.BytesPerSector];
+        uint cluster = 0;
+        for (uint s = 0; s < needSectors; s += chunk)
+        {
+            uint n = Math.Min(chunk, needSectors - s);
+            var span = buf.AsSpan(0, (int)(n * (uint)_l.BytesPerSector));
+            _fs.ReadSectors(_l.FirstFatSector + _readFat * _l.FatSize + s, span);
+            int entries = _l.Type == FatType.Fat12 ? (int)(_l.MaxCluster + 1) : span.Length / (int)(entryBits / 8);
+            for (int i = 0; i < entries && cluster <= _l.MaxCluster; i++, cluster++)
+            {
+                uint v;
+                if (_l.Type == FatType.Fat12)
+                {
+                    int off = (int)(cluster + cluster / 2);
+                    uint w = span[off] | ((uint)span[off + 1] << 8);
+                    v = (cluster & 1) != 0 ? w >> 4 : w & 0xFFF;
+                }
+                else if (_l.Type == FatType.Fat16) v = BinaryPrimitives.ReadUInt16LittleEndian(span.Slice(i * 2));
+                else v = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(i * 4)) & 0x0FFFFFFF;
+                if (cluster < 2) continue;
+                if (v == 0)
+                {
+                    free++;
+                    if (firstFree == 0) firstFree = cluster;
+                }
+                else if (v == 1 || (v > _l.MaxCluster && v != _l.BadMark && v < _l.EocMin)) invalid++;
+            }
+        }
+        return invalid;
+    }
+
+    /// <summary>Writes every dirty cached sector to each FAT copy, contiguous sectors in one request.</summary>
+    public void Flush()
+    {
+        if (_dirty.Count == 0) return;
+        _dirty.Sort();
+        int bps = _l.BytesPerSector;
+        int i = 0;
+        while (i < _dirty.Count)
+        {
+            int j = i + 1;
+            while (j < _dirty.Count && _dirty[j] == _dirty[j - 1] + 1) j++;
+            var run = new byte[(j - i) * bps];
+            for (int k = i; k < j; k++) _cache[_dirty[k]].CopyTo(run, (k - i) * bps);
+            for (uint f = 0; f < _l.NumFats; f++)
+                _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + _dirty[i], run);
+            i = j;
+        }
+        _dirty.Clear();
+    }
+
+    /// <summary>Forgets cached sectors without writing them (after the volume turned read-only).</summary>
+    public void Discard()
+    {
+        _dirty.Clear();
+        _cache.Clear();
+    }
+}
