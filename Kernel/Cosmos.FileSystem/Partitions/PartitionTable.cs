@@ -168,9 +168,9 @@ public static partial class PartitionTable
             warnings.Add($"MBR entry {slot}: extended partition {extStart}+{extCount} passes the end of the disk ({diskSectors} sectors)");
         var visited = new HashSet<ulong>();
         ulong ebr = extStart;
-        while (true)
+        for (int steps = 0; ; steps++)
         {
-            if (visited.Count >= MaxLogicalPartitions)
+            if (steps >= MaxLogicalPartitions)
             {
                 warnings.Add($"EBR chain: more than {MaxLogicalPartitions} EBRs; the rest ignored");
                 return;
