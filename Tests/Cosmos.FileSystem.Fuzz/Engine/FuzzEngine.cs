@@ -67,6 +67,10 @@ public sealed class FuzzSummary
     public List<string> Failures = new();
     /// <summary>Distinct crash/hang signatures.</summary>
     public Dictionary<string, long> Signatures = new();
+    /// <summary>Partition tables read, by kind ("Mbr", "Gpt", "None", "Gpt(backup)"), on the 512-byte view.</summary>
+    public Dictionary<string, long> Tables = new();
+    /// <summary>Partitions found and opened.</summary>
+    public long Partitions;
     /// <summary>Directory entries listed by the walks.</summary>
     public long EntriesWalked;
     /// <summary>File bytes read by the walks.</summary>
@@ -85,6 +89,9 @@ public sealed class FuzzSummary
         foreach (var kv in ByOutcome) sb.Append($", {kv.Key}: {kv.Value}");
         sb.AppendLine();
         sb.AppendLine($"  walked {EntriesWalked} directory entries, read {BytesRead / 1048576.0:F1} MiB of file data");
+        sb.Append($"  partition tables:");
+        foreach (var kv in Tables) sb.Append($" {kv.Key}={kv.Value}");
+        sb.AppendLine($", partitions opened: {Partitions}");
         sb.Append("  mounted:");
         foreach (var kv in Mounted) sb.Append($" {kv.Key}={kv.Value}");
         sb.AppendLine();
@@ -236,6 +243,8 @@ public sealed class FuzzEngine
                 foreach (string err in stats.Errors) summary.ByError[err] = summary.ByError.GetValueOrDefault(err) + 1;
                 foreach (string m in stats.Mounted) summary.Mounted[m] = summary.Mounted.GetValueOrDefault(m) + 1;
                 summary.EntriesWalked += stats.Entries;
+                if (stats.Table != null) summary.Tables[stats.Table] = summary.Tables.GetValueOrDefault(stats.Table) + 1;
+                summary.Partitions += stats.Partitions;
                 summary.BytesRead += stats.BytesRead;
             }
         }
@@ -256,6 +265,7 @@ public sealed class FuzzEngine
         foreach (string line in st.Split('\n'))
         {
             string t = line.Trim();
+            if (t.Contains("FuzzBlockDevice", StringComparison.Ordinal) || t.Contains("FuzzImage", StringComparison.Ordinal)) continue;
             if (t.StartsWith("at ", StringComparison.Ordinal) && !t.Contains("System.", StringComparison.Ordinal) || t.Contains("Cosmos.", StringComparison.Ordinal))
             {
                 int paren = t.IndexOf(" in ", StringComparison.Ordinal);
@@ -290,6 +300,8 @@ public sealed class FuzzEngine
         public readonly List<string> Errors = new();
         public readonly List<string> Mounted = new();
         public string Step = "";
+        public string Table;
+        public int Partitions;
         public long BytesRead;
         public int Entries;
     }
@@ -302,6 +314,8 @@ public sealed class FuzzEngine
         PartitionTableInfo table = Try(stats, () => PartitionTable.Read(disk));
         if (table != null)
         {
+            stats.Table = table.Kind + (table.UsedBackupGpt ? "(backup)" : "");
+            stats.Partitions = table.Partitions.Count;
             foreach (string w in table.Warnings) _ = w.Length;
             foreach (PartitionInfo p in table.Partitions)
             {
@@ -311,7 +325,13 @@ public sealed class FuzzEngine
         }
         volumes.Add(("raw/512", disk));
         if (image.Length % 2048 == 0)
-            volumes.Add(("raw/2048", new FuzzBlockDevice(image, 2048, deadline, readOnly: false)));
+        {
+            var cd = new FuzzBlockDevice(image, 2048, deadline, readOnly: false);
+            volumes.Add(("raw/2048", cd));
+            // The partition reader on 2048-byte sectors too (hybrid ISOs, odd media); its partitions are not mounted.
+            stats.Step = "PartitionTable.Read (2048-byte sectors)";
+            Try(stats, () => PartitionTable.Read(cd));
+        }
 
         foreach (var (where, dev) in volumes)
         {
