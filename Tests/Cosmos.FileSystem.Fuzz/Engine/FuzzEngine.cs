@@ -348,6 +348,33 @@ public sealed class FuzzEngine
                 if (!vol.IsReadOnly) Scribble(vol, stats, m.Name + " " + where);
             }
         }
+
+        // The partition writer on the (private) mutated disk: a table that read cleanly must take a new partition or
+        // refuse with a FileSystemException, read back cleanly with it, and read back empty after Clear.
+        if (table != null && table.Kind != PartitionTableKind.None && table.Warnings.Count == 0)
+        {
+            stats.Step = "PartitionTable.CreatePartition";
+            PartitionInfo created = Try(stats, () => PartitionTable.CreatePartition(disk, 1, 0x0C, default, "fuzz"));
+            if (created != null)
+            {
+                PartitionTableInfo again = PartitionTable.Read(disk);
+                if (again.Warnings.Count != 0)
+                    throw new InvalidOperationException($"table reads with warnings after CreatePartition: {again.Warnings[0]}");
+                bool found = false;
+                foreach (PartitionInfo p in again.Partitions)
+                {
+                    if (p.FirstLba == created.FirstLba && p.SectorCount == created.SectorCount) { found = true; continue; }
+                    if (p.FirstLba < created.FirstLba + created.SectorCount && created.FirstLba < p.FirstLba + p.SectorCount)
+                        throw new InvalidOperationException($"new partition {created} overlaps {p}");
+                }
+                if (!found) throw new InvalidOperationException($"new partition {created} not read back");
+            }
+            stats.Step = "PartitionTable.Clear";
+            Try(stats, () => PartitionTable.Clear(disk));
+            PartitionTableInfo cleared = PartitionTable.Read(disk);
+            if (cleared.Partitions.Count != 0 && cleared.Warnings.Count == 0)
+                throw new InvalidOperationException($"{cleared.Partitions.Count} partitions left after Clear");
+        }
     }
 
     private static T Try<T>(CaseStats stats, Func<T> f) where T : class
