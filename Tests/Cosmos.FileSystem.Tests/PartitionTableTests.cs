@@ -318,4 +318,33 @@ public class PartitionTableTests
         PartitionBlockDevice view = PartitionTable.Open(disk, info.Partitions[0]);
         Assert.Equal(info.Partitions[0].SectorCount, view.SectorCount);
     }
+
+    [Fact]
+    public void OverlapsAreWarnedAndBlockWrites()
+    {
+        var disk = new MemoryBlockDevice(new byte[8 * MiB]);
+        PartitionTable.CreateMbr(disk, 1, new[] { new PartitionSpec { SectorCount = 4096 }, new PartitionSpec { SectorCount = 4096 } });
+        BinaryPrimitives.WriteUInt32LittleEndian(disk.Data.AsSpan(446 + 16 + 8), 2048 + 100);
+        PartitionTableInfo info = PartitionTable.Read(disk);
+        Assert.Equal(2, info.Partitions.Count);
+        Assert.Contains(info.Warnings, w => w.Contains("overlap"));
+        Assert.Equal(FileSystemError.Corrupt, Assert.Throws<FileSystemException>(() => PartitionTable.CreatePartition(disk, 1)).Error);
+
+        // The same in a GPT (entry CRCs made valid again): found by the fuzzer, where CreatePartition threw ArgumentException.
+        var g = new MemoryBlockDevice(new byte[8 * MiB]);
+        PartitionTable.CreateGpt(g, new Guid("A1B2C3D4-0000-4000-8000-000000000002"), new[] { new PartitionSpec { SectorCount = 4096 }, new PartitionSpec { SectorCount = 4096 } });
+        BinaryPrimitives.WriteUInt64LittleEndian(g.Data.AsSpan(1024 + 128 + 32), 2048 + 100);
+        FixPrimaryGptCrcs(g.Data);
+        info = PartitionTable.Read(g);
+        Assert.False(info.UsedBackupGpt);
+        Assert.Contains(info.Warnings, w => w.Contains("overlap"));
+        Assert.Equal(FileSystemError.Corrupt, Assert.Throws<FileSystemException>(() => PartitionTable.CreatePartition(g, 1)).Error);
+    }
+
+    private static void FixPrimaryGptCrcs(byte[] d)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 88), Crc32.Compute(d.AsSpan(1024, 128 * 128)));
+        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 16), 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 16), Crc32.Compute(d.AsSpan(512, 92)));
+    }
 }

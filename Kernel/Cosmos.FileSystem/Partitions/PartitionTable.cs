@@ -145,6 +145,7 @@ public static partial class PartitionTable
                 Index = i, FirstLba = start, SectorCount = count, MbrType = type, Bootable = mbr[e] == 0x80,
             });
         }
+        WarnOverlaps(parts, warnings);
         return new PartitionTableInfo
         {
             Kind = PartitionTableKind.Mbr,
@@ -168,9 +169,9 @@ public static partial class PartitionTable
             warnings.Add($"MBR entry {slot}: extended partition {extStart}+{extCount} passes the end of the disk ({diskSectors} sectors)");
         var visited = new HashSet<ulong>();
         ulong ebr = extStart;
-        while (true)
+        for (int steps = 0; ; steps++)
         {
-            if (visited.Count >= MaxLogicalPartitions)
+            if (steps >= MaxLogicalPartitions)
             {
                 warnings.Add($"EBR chain: more than {MaxLogicalPartitions} EBRs; the rest ignored");
                 return;
@@ -256,6 +257,27 @@ public static partial class PartitionTable
         return true;
     }
 
+    /// <summary>Warns about partitions that share sectors (both are kept: which one is right is the user's call).</summary>
+    private static void WarnOverlaps(List<PartitionInfo> parts, List<string> warnings)
+    {
+        if (parts.Count < 2) return;
+        var sorted = new List<PartitionInfo>(parts);
+        sorted.Sort((a, b) => a.FirstLba.CompareTo(b.FirstLba));
+        PartitionInfo reach = sorted[0];
+        int reported = 0;
+        for (int i = 1; i < sorted.Count; i++)
+        {
+            PartitionInfo p = sorted[i];
+            if (p.FirstLba < reach.FirstLba + reach.SectorCount)
+            {
+                if (reported++ < 8)
+                    warnings.Add($"partitions #{reach.Index} ({reach.FirstLba}+{reach.SectorCount}) and #{p.Index} ({p.FirstLba}+{p.SectorCount}) overlap");
+            }
+            if (p.FirstLba + p.SectorCount > reach.FirstLba + reach.SectorCount) reach = p;
+        }
+        if (reported > 8) warnings.Add($"{reported - 8} more overlapping partitions");
+    }
+
     private sealed class GptHeader
     {
         public ulong MyLba, AlternateLba, FirstUsable, LastUsable, EntryLba;
@@ -339,6 +361,7 @@ public static partial class PartitionTable
                 Bootable = (attrs & 4) != 0,
             });
         }
+        WarnOverlaps(parts, warnings);
         return new PartitionTableInfo
         {
             Kind = PartitionTableKind.Gpt,

@@ -153,8 +153,14 @@ public static partial class PartitionTable
             var specs = new List<(int, PartitionSpec)>();
             var used = new HashSet<int>();
             ulong cursor = info.FirstUsableLba;
+            ulong stdFirst = 2 + GptArraySectors(disk), stdLast = disk.SectorCount - 2 - GptArraySectors(disk);
             foreach (PartitionInfo p in info.Partitions)
             {
+                // The table is rewritten in this class's layout (128 entries of 128 bytes): refuse, rather than move or
+                // drop, a partition that does not fit it.
+                if (p.Index >= GptEntryCount || p.FirstLba < stdFirst || p.LastLba > stdLast)
+                    throw new FileSystemException(FileSystemError.Corrupt, "",
+                        $"GPT entry {p.Index} ({p.FirstLba}..{p.LastLba}) does not fit a 128-entry GPT ({stdFirst}..{stdLast}); not modified");
                 used.Add(p.Index);
                 cursor = Math.Max(cursor, p.FirstLba + p.SectorCount);
                 specs.Add((p.Index, new PartitionSpec

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using Cosmos.FileSystem.Partitions;
+
+namespace Cosmos.FileSystem.Fuzz;
+
+/// <summary>One seed image and where its interesting structures are.</summary>
+public sealed class FuzzSeed
+{
+    /// <summary>File name of the seed ("fat16.img", "joliet.iso"…).</summary>
+    public string Name { get; init; }
+
+    /// <summary>The image bytes (never modified).</summary>
+    public byte[] Data { get; init; }
+
+    /// <summary>Byte offsets where a volume starts (0 for a bare volume; each partition's start on a disk).</summary>
+    public List<long> VolumeStarts { get; init; } = new();
+}
+
+/// <summary>
+/// Builds the seed corpus with the Debian tools: FAT12/16/32 volumes (dosfstools' mkfs.fat, filled with mtools: long
+/// names, nested directories), ISO images with and without Joliet (xorriso), and MBR and GPT disks (fdisk's sfdisk)
+/// with a FAT partition inside. Seeds already present in the directory are reused, so a run is reproducible from
+/// (seeds directory, seed, case number).
+/// </summary>
+public static class FuzzSeeds
+{
+    private const long MiB = 1 << 20;
+
+    /// <summary>Package that ships <paramref name="tool"/>, for the error when it is missing.</summary>
+    public static string PackageOf(string tool) => tool switch
+    {
+        "sfdisk" => "fdisk",
+        "xorriso" => "xorriso",
+        "mkfs.fat" => "dosfstools",
+        "mcopy" or "mmd" => "mtools",
+        _ => tool,
+    };
+
+    /// <summary>Creates (or reuses) the seeds in <paramref name="dir"/> and loads them.</summary>
+    /// <exception cref="InvalidOperationException">A tool is missing (the message names the Debian package) or failed.</exception>
+    public static List<FuzzSeed> Build(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        string content = Path.Combine(dir, "content");
+        MakeContent(content);
+        var seeds = new List<FuzzSeed>();
+
+        seeds.Add(Fat(dir, "fat12.img", 1 * MiB, "-F 12", content));
+        seeds.Add(Fat(dir, "fat16.img", 6 * MiB, "-F 16 -s 1", content));
+        seeds.Add(Fat(dir, "fat32.img", 34 * MiB, "-F 32 -s 1", content));
+        seeds.Add(Iso(dir, "joliet.iso", "-J -joliet-long -V JOLIET_SEED", content));
+        seeds.Add(Iso(dir, "plain.iso", "--norock -V PLAIN_SEED", content));
+        seeds.Add(Iso(dir, "rockridge.iso", "-R -V RR_SEED", content));
+        seeds.Add(Disk(dir, "mbr.img", "label: dos\nlabel-id: 0x0BADCAFE\n,3M,c,*\n,,E\n,2M,6\n,,c\n", content));
+        seeds.Add(Disk(dir, "gpt.img", "label: gpt\nlabel-id: 5A1E0C7B-1A2B-4C3D-8E9F-0123456789AB\nsize=3M, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"FAT data\"\nsize=2M, type=L, name=\"second\"\n", content));
+        return seeds;
+    }
+
+    private static void MakeContent(string root)
+    {
+        if (Directory.Exists(root)) return;
+        var rng = new Random(7);
+        void F(string rel, int size)
+        {
+            string p = Path.Combine(root, rel);
+            Directory.CreateDirectory(Path.GetDirectoryName(p));
+            var b = new byte[size];
+            rng.NextBytes(b);
+            File.WriteAllBytes(p, b);
+            File.SetLastWriteTimeUtc(p, new DateTime(2024, 5, 6, 7, 8, 10, DateTimeKind.Utc));
+        }
+        F("readme.txt", 300);
+        F("A long file name with spaces.text", 5000);
+        F("empty", 0);
+        F("Nested Directory/Second Level/deep file name.bin", 9000);
+        F("Nested Directory/small.txt", 12);
+        for (int i = 0; i < 40; i++) F($"many/entry number {i:D2} long name.dat", i * 50);
+        F("big/large.bin", 200 * 1024);
+    }
+
+    private static FuzzSeed Fat(string dir, string name, long size, string options, string content)
+    {
+        string img = Path.Combine(dir, name);
+        if (!File.Exists(img))
+        {
+            string tmp = img + ".tmp";
+            MakeFatImage(tmp, size, options, content);
+            File.Move(tmp, img, true);
+        }
+        return new FuzzSeed { Name = name, Data = File.ReadAllBytes(img), VolumeStarts = { 0 } };
+    }
+
+    private static void MakeFatImage(string img, long size, string options, string content)
+    {
+        using (var f = new FileStream(img, FileMode.Create)) f.SetLength(size);
+        Run("mkfs.fat", $"{options} -i 12345678 -n SEEDVOL \"{img}\"");
+        // mtools: directories first, then files (-m keeps the times).
+        foreach (string sub in Directory.GetDirectories(content, "*", SearchOption.AllDirectories))
+            Run("mmd", $"-i \"{img}\" \"::/{Path.GetRelativePath(content, sub).Replace('\\', '/')}\"");
+        foreach (string file in Directory.GetFiles(content, "*", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(content, file).Replace('\\', '/');
+            if (new FileInfo(file).Length > size / 8) continue;
+            Run("mcopy", $"-m -i \"{img}\" \"{file}\" \"::/{rel}\"");
+        }
+    }
+
+    private static FuzzSeed Iso(string dir, string name, string options, string content)
+    {
+        string img = Path.Combine(dir, name);
+        if (!File.Exists(img))
+        {
+            string tmp = img + ".tmp";
+            Run("xorriso", $"-as mkisofs -quiet {options} -o \"{tmp}\" \"{content}\"");
+            File.Move(tmp, img, true);
+        }
+        return new FuzzSeed { Name = name, Data = File.ReadAllBytes(img), VolumeStarts = { 0 } };
+    }
+
+    private static FuzzSeed Disk(string dir, string name, string script, string content)
+    {
+        string img = Path.Combine(dir, name);
+        if (!File.Exists(img))
+        {
+            string tmp = img + ".tmp";
+            using (var f = new FileStream(tmp, FileMode.Create)) f.SetLength(12 * MiB);
+            Run("sfdisk", $"-q \"{tmp}\"", script);
+            byte[] disk = File.ReadAllBytes(tmp);
+            PartitionTableInfo info = PartitionTable.Read(new MemoryBlockDevice(disk));
+            if (info.Partitions.Count == 0) throw new InvalidOperationException($"sfdisk made no partitions in {name}");
+            // A FAT12 volume in the first partition (made on its own and copied in).
+            PartitionInfo p = info.Partitions[0];
+            string fat = tmp + ".fat";
+            MakeFatImage(fat, (long)p.SectorCount * 512, "-F 12", content);
+            File.ReadAllBytes(fat).CopyTo(disk, (long)p.FirstLba * 512);
+            File.Delete(fat);
+            File.WriteAllBytes(tmp, disk);
+            File.Move(tmp, img, true);
+        }
+        byte[] data = File.ReadAllBytes(img);
+        var seed = new FuzzSeed { Name = name, Data = data };
+        foreach (PartitionInfo p in PartitionTable.Read(new MemoryBlockDevice(data)).Partitions)
+            seed.VolumeStarts.Add((long)p.FirstLba * 512);
+        return seed;
+    }
+
+    private static string Run(string tool, string args, string stdin = null)
+    {
+        string path = null;
+        foreach (string d in new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin" })
+            if (File.Exists(Path.Combine(d, tool))) { path = Path.Combine(d, tool); break; }
+        if (path == null)
+            throw new InvalidOperationException($"host tool '{tool}' is missing: install the Debian package '{PackageOf(tool)}'");
+        var psi = new ProcessStartInfo(path, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin != null,
+            UseShellExecute = false,
+        };
+        psi.Environment["LC_ALL"] = "C";
+        psi.Environment["MTOOLS_SKIP_CHECK"] = "1";
+        psi.Environment["SOURCE_DATE_EPOCH"] = "1714979290";
+        using Process p = Process.Start(psi);
+        if (stdin != null)
+        {
+            p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} {args} exited with {p.ExitCode}: {err.Result}{output}");
+        return output;
+    }
+}
