@@ -38,6 +38,9 @@ namespace Cosmos.Build.Running
             var args = new List<string>
             {
                 "-cdrom", o.Iso,
+                // Boot the CD even when a disk is attached: a FAT image made by mkfs.fat carries a boot sector whose
+                // "not a bootable disk" code would otherwise stop a BIOS that tries the hard disk first.
+                "-boot", "order=d",
                 "-m", o.MemoryMiB + "M",
                 "-serial", "stdio",
                 "-no-reboot",

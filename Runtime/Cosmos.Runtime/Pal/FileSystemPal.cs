@@ -147,6 +147,10 @@ namespace Cosmos.Runtime
         public abstract int FChMod(long fd, int mode);
         /// <summary>lchflags(2): UF_HIDDEN maps to the hidden attribute.</summary>
         public abstract int ChFlags(string path, uint flags);
+        /// <summary>fchflags(2).</summary>
+        public abstract int FChFlags(long fd, uint flags);
+        /// <summary>statfs f_type of the descriptor's volume (MSDOS_SUPER_MAGIC 0x4D44 for FAT, ISOFS_SUPER_MAGIC 0x9660), or −errno.</summary>
+        public abstract long FileSystemType(long fd);
         /// <summary>utimensat(2)/futimens(2): times in seconds and nanoseconds since the epoch (UTC); <paramref name="fd"/> ≥ 0 wins over <paramref name="path"/>.</summary>
         public abstract int SetTimes(string path, long fd, long accessSeconds, long accessNanoseconds, long writeSeconds, long writeNanoseconds);
         /// <summary>opendir(3): a directory stream handle (≥ 0) or −errno.</summary>

@@ -219,6 +219,32 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_LChflags")]
         public static int LChflags(byte* path, uint flags) => Pal == null ? NoPath() : Result(Pal.ChFlags(PathOf(path), flags));
 
+        /// <summary>fchflags(2).</summary>
+        [RuntimeExport("SystemNative_FChflags")]
+        public static int FChflags(IntPtr fd, uint flags) => Pal == null ? NoDescriptor() : Result(Pal.FChFlags((long)fd, flags));
+
+        /// <summary>The statfs type of the descriptor's volume; 0 with errno on failure.</summary>
+        [RuntimeExport("SystemNative_GetFileSystemType")]
+        public static uint GetFileSystemType(IntPtr fd)
+        {
+            if (Pal == null) { NoDescriptor(); return 0; }
+            long r = Pal.FileSystemType((long)fd);
+            if (r < 0) { CurrentErrno = (int)-r; return 0; }
+            return (uint)r;
+        }
+
+        /// <summary>geteuid(2): 0. The kernel has one user, who owns every file (FileStatus.Uid is 0).</summary>
+        [RuntimeExport("SystemNative_GetEUid")]
+        public static uint GetEUid() => 0;
+
+        /// <summary>getegid(2): 0 (see <see cref="GetEUid"/>).</summary>
+        [RuntimeExport("SystemNative_GetEGid")]
+        public static uint GetEGid() => 0;
+
+        /// <summary>getgroups(2): no supplementary groups (returns 0).</summary>
+        [RuntimeExport("SystemNative_GetGroups")]
+        public static int GetGroups(int ngroups, uint* groups) => 0;
+
         /// <summary>Whether lchflags can set UF_HIDDEN: yes (FAT's hidden attribute).</summary>
         [RuntimeExport("SystemNative_LChflagsCanSetHiddenFlag")]
         public static int LChflagsCanSetHiddenFlag() => 1;

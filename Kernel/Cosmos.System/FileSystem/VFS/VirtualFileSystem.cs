@@ -682,6 +682,31 @@ namespace Cosmos.System.FileSystem.VFS
         }
 
         /// <inheritdoc/>
+        public override int FChFlags(long fd, uint flags)
+        {
+            lock (_lock)
+            {
+                var d = Get(fd);
+                return d == null ? -Errno.EBADF : UpdateAttributes(d.Shared.Mount, d.Shared.Path, a => (flags & FileStatus.UF_HIDDEN) != 0 ? a | FileAttributes.Hidden : a & ~FileAttributes.Hidden);
+            }
+        }
+
+        /// <summary>statfs f_type values (Linux magic numbers) by volume type.</summary>
+        public const long MsdosSuperMagic = 0x4D44, IsofsSuperMagic = 0x9660;
+
+        /// <inheritdoc/>
+        public override long FileSystemType(long fd)
+        {
+            lock (_lock)
+            {
+                var d = Get(fd);
+                if (d == null) return -Errno.EBADF;
+                return d.Shared.Mount.Volume.TypeName.StartsWith("FAT", StringComparison.Ordinal) ? MsdosSuperMagic
+                    : d.Shared.Mount.Volume.TypeName == "ISO9660" ? IsofsSuperMagic : 0;
+            }
+        }
+
+        /// <inheritdoc/>
         public override int SetTimes(string path, long fd, long accessSeconds, long accessNanoseconds, long writeSeconds, long writeNanoseconds)
         {
             lock (_lock)
