@@ -102,8 +102,18 @@ namespace FileSystemTests
                 Equal(free, VFSManager.GetAvailableFreeSpace(@"0:\"), "free space after deleting");
                 VFSManager.SetFileSystemLabel(@"0:\", "COSMOSTEST");
                 Equal("COSMOSTEST", VFSManager.GetFileSystemLabel(@"0:\"), "label");
-                Equal(1, VFSManager.GetLogicalDrives().Count, "logical drives");
-                Equal(@"0:\", VFSManager.GetLogicalDrives()[0], "drive name");
+                Equal(@"0:\,1:\", string.Join(",", VFSManager.GetLogicalDrives()), "logical drives (the FAT disk, then the boot CD)");
+            });
+
+            Test("the boot CD is 1: (ISO9660, read-only)", () =>
+            {
+                Equal("ISO9660", VFSManager.GetFileSystemType(@"1:\"), "type");
+                True(File.Exists(@"1:\boot\grub\grub.cfg"), "GRUB's configuration is on the CD");
+                True(File.ReadAllText(@"1:\boot\grub\grub.cfg").Contains("multiboot2"), "grub.cfg loads the kernel with multiboot2");
+                True(new FileInfo(@"1:\boot\kernel.elf").Length > 100000, "the kernel ELF is on the CD");
+                bool threw = false;
+                try { File.WriteAllText(@"1:\x.txt", "x"); } catch (UnauthorizedAccessException) { threw = true; }
+                True(threw, "writing to the CD throws UnauthorizedAccessException");
             });
 
             Test("paths are Cosmos paths", () =>

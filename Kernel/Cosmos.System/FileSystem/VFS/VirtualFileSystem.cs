@@ -12,7 +12,8 @@ namespace Cosmos.System.FileSystem.VFS
     /// (<see cref="FileSystemPal"/>), so System.IO and Cosmos's VFSManager share one state. Every call takes one lock:
     /// safe from several threads. Failures are negated Linux errno values (see <see cref="FileSystemPal"/>); a
     /// <see cref="FileSystemException"/> from a volume maps to the errno .NET expects for it (NotFound → ENOENT,
-    /// NoSpace → ENOSPC, ReadOnly → EROFS on a read-only volume or EACCES on a read-only file…).
+    /// NoSpace → ENOSPC, ReadOnly → EACCES…). Writing to a read-only volume (a CD, a volume found inconsistent) is
+    /// EACCES rather than Linux's EROFS, so .NET raises UnauthorizedAccessException for it as it does for a read-only file.
     /// Open files are shared per path: two descriptors of one file see each other's writes, and a file that is open
     /// cannot be deleted or renamed (EBUSY → IOException, as on Windows and in Cosmos). The last close of a file that
     /// was written flushes it to the device, so data is durable after FileStream.Dispose.
@@ -161,7 +162,7 @@ namespace Cosmos.System.FileSystem.VFS
                     FileSystemError.AlreadyExists => -Errno.EEXIST,
                     FileSystemError.DirectoryNotEmpty => -Errno.ENOTEMPTY,
                     FileSystemError.NoSpace => -Errno.ENOSPC,
-                    FileSystemError.ReadOnly => volume != null && volume.IsReadOnly ? -Errno.EROFS : -Errno.EACCES,
+                    FileSystemError.ReadOnly => -Errno.EACCES,
                     FileSystemError.NameTooLong => -Errno.ENAMETOOLONG,
                     FileSystemError.InvalidName => -Errno.EINVAL,
                     FileSystemError.FileTooLarge => -Errno.EFBIG,
@@ -230,7 +231,7 @@ namespace Cosmos.System.FileSystem.VFS
                     if (entry == null)
                     {
                         if ((flags & O_CREAT) == 0) return -Errno.ENOENT;
-                        if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                        if (m.Volume.IsReadOnly) return -Errno.EACCES;
                         m.Volume.CreateFile(rel);
                         if ((mode & 0x92 /* 0222 */) == 0) m.Volume.SetAttributes(rel, FileAttributes.ReadOnly | FileAttributes.Archive);
                         entry = m.Volume.GetEntry(rel);
@@ -241,7 +242,7 @@ namespace Cosmos.System.FileSystem.VFS
                     if (e.IsDirectory && (write || truncate)) return -Errno.EISDIR;
                     if (write || truncate)
                     {
-                        if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                        if (m.Volume.IsReadOnly) return -Errno.EACCES;
                         if ((e.Attributes & FileAttributes.ReadOnly) != 0) return -Errno.EACCES;
                     }
                     string key = KeyOf(m, rel);
@@ -512,7 +513,7 @@ namespace Cosmos.System.FileSystem.VFS
                     var e = m.Volume.GetEntry(rel);
                     if (e == null) return -Errno.ENOENT;
                     if (e.Value.IsDirectory) return -Errno.EISDIR;
-                    if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
                     if (IsOpen(m, rel)) return -Errno.EBUSY;
                     m.Volume.DeleteFile(rel);
                     _inodes.Remove(KeyOf(m, rel));
@@ -533,7 +534,7 @@ namespace Cosmos.System.FileSystem.VFS
                 try
                 {
                     if (m.Volume.GetEntry(rel) != null) return -Errno.EEXIST;
-                    if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
                     m.Volume.CreateDirectory(rel);
                     return 0;
                 }
@@ -554,7 +555,7 @@ namespace Cosmos.System.FileSystem.VFS
                     var e = m.Volume.GetEntry(rel);
                     if (e == null) return -Errno.ENOENT;
                     if (!e.Value.IsDirectory) return -Errno.ENOTDIR;
-                    if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
                     if (IsOpen(m, rel) || IsCurrentDirectoryAtOrBelow(m, rel)) return -Errno.EBUSY;
                     m.Volume.DeleteDirectory(rel);
                     _inodes.Remove(KeyOf(m, rel));
@@ -586,7 +587,7 @@ namespace Cosmos.System.FileSystem.VFS
                 {
                     var src = m.Volume.GetEntry(from);
                     if (src == null) return -Errno.ENOENT;
-                    if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
                     bool sameName = string.Equals(from, to, StringComparison.OrdinalIgnoreCase);
                     if (sameName && string.Equals(from, to, StringComparison.Ordinal)) return 0;
                     if (IsOpen(m, from) || (src.Value.IsDirectory && HasOpenBelow(m, from))) return -Errno.EBUSY;
@@ -623,7 +624,7 @@ namespace Cosmos.System.FileSystem.VFS
                     if (e == null) return -Errno.ENOENT;
                     if ((mode & W_OK) != 0)
                     {
-                        if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                        if (m.Volume.IsReadOnly) return -Errno.EACCES;
                         if ((e.Value.Attributes & FileAttributes.ReadOnly) != 0) return -Errno.EACCES;
                     }
                     return 0;
@@ -639,7 +640,7 @@ namespace Cosmos.System.FileSystem.VFS
                 var e = Lookup(m, rel);
                 if (e == null) return -Errno.ENOENT;
                 if (rel.Length == 0) return -Errno.EPERM;   // the root has no directory entry to carry attributes
-                if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                if (m.Volume.IsReadOnly) return -Errno.EACCES;
                 var now = e.Value.Attributes;
                 var next = change(now);
                 if (next != now) m.Volume.SetAttributes(rel, next & ~FileAttributes.Directory);
@@ -728,7 +729,7 @@ namespace Cosmos.System.FileSystem.VFS
                     if (r < 0) return r;
                 }
                 if (rel.Length == 0) return -Errno.EPERM;
-                if (m.Volume.IsReadOnly) return -Errno.EROFS;
+                if (m.Volume.IsReadOnly) return -Errno.EACCES;
                 try
                 {
                     if (m.Volume.GetEntry(rel) == null) return -Errno.ENOENT;
