@@ -19,6 +19,10 @@ public class FuzzTests
     {
         foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) PartitionTestTools.Require(tool);
         string dir = Path.Combine(Path.GetTempPath(), "cosmos-fs-fuzz-seeds-" + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        };
         return (dir, FuzzSeeds.Build(dir));
     });
 
