@@ -314,7 +314,6 @@ public class PartitionTableTests
         Assert.Single(info.Partitions);
         Assert.Equal(disk.SectorCount - 2048, info.Partitions[0].SectorCount);
         Assert.Equal(2, info.Warnings.Count);
-        using var part = (IDisposable)null;
         PartitionBlockDevice view = PartitionTable.Open(disk, info.Partitions[0]);
         Assert.Equal(info.Partitions[0].SectorCount, view.SectorCount);
     }
