@@ -134,6 +134,9 @@ public sealed class FuzzEngine
     {
         Directory.CreateDirectory(options.OutDir);
         seeds ??= FuzzSeeds.Build(options.SeedsDir ?? Path.Combine(options.OutDir, "seeds"));
+        if (options.Log != null)
+            foreach (FuzzSeed sd in seeds)
+                options.Log.WriteLine($"seed {sd.Name}: {sd.Data.Length / 1024} KiB, {sd.VolumeStarts.Count} volume(s), {sd.RecordOffsets.Count} directory records, {sd.FatRegions.Count} FAT region(s)");
         var summary = new FuzzSummary();
         foreach (FuzzOutcome o in Enum.GetValues<FuzzOutcome>()) summary.ByOutcome[o] = 0;
         var total = Stopwatch.StartNew();
