@@ -137,6 +137,8 @@ public static class FuzzSeeds
         F("Nested Directory/small.txt", 12);
         for (int i = 0; i < 40; i++) F($"many/entry number {i:D2} long name.dat", i * 50);
         F("big/large.bin", 200 * 1024);
+        // Long enough that Rock Ridge needs a SUSP continuation area (CE) for the name.
+        F("Nested Directory/" + new string('n', 200) + " continued in a CE area.txt", 77);
     }
 
     private static FuzzSeed Fat(string dir, string name, long size, string options, string content)
