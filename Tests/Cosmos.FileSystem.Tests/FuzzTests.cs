@@ -18,8 +18,17 @@ public class FuzzTests
     private static readonly Lazy<(string dir, List<FuzzSeed> seeds)> s_seeds = new(() =>
     {
         foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) PartitionTestTools.Require(tool);
-        string dir = Path.Combine(Path.GetTempPath(), "cosmos-fs-fuzz-seeds-" + Environment.ProcessId);
-        return (dir, FuzzSeeds.Build(dir));
+        // The seeds are loaded into memory by Build, so their directory goes at once (the test host may be killed
+        // rather than exit, so no exit hook would be reliable).
+        string dir = Path.Combine(Path.GetTempPath(), "cosmos-fs-fuzz-seeds-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return (dir, FuzzSeeds.Build(dir));
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
     });
 
     private static FuzzOptions Options(string outDir, long cases, int budgetMs, int limitMs = 2000) => new()

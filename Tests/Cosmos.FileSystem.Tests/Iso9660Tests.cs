@@ -230,4 +230,27 @@ public class Iso9660Tests
         Assert.Equal(FileSystemError.Corrupt, Assert.Throws<FileSystemException>(() => cfs.OpenFile("BIG/LARGE.BIN", false)).Error);
         _ = fs;
     }
+
+    [Fact]
+    public void RockRidgeLongNamesFollowContinuationAreas()
+    {
+        using var dir = new TempDir();
+        string src = dir["src"];
+        Directory.CreateDirectory(Path.Combine(src, "sub"));
+        string longName = new string('L', 200) + " with a tail.txt"; // xorriso puts the end of the NM entry in a CE area
+        string other = "Zz " + new string('m', 230);
+        File.WriteAllText(Path.Combine(src, longName), "long");
+        File.WriteAllText(Path.Combine(src, "sub", other), "other");
+        File.WriteAllText(Path.Combine(src, "short.txt"), "short");
+        string iso = dir["rr.iso"];
+        Run("xorriso", $"-as mkisofs -quiet -R -o \"{iso}\" \"{src}\"");
+        var fs = Iso9660FileSystem.Mount(new MemoryBlockDevice(File.ReadAllBytes(iso), 2048));
+        Assert.True(fs.HasRockRidge);
+        var names = fs.ListDirectory("").Select(e => e.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { longName, "short.txt", "sub" }.OrderBy(n => n, StringComparer.Ordinal).ToArray(), names);
+        Assert.Equal(other, fs.ListDirectory("sub").Single().Name);
+        using FileSystemFile f = fs.OpenFile(longName, false);
+        var b = new byte[10];
+        Assert.Equal(4, f.Read(0, b));
+    }
 }

@@ -314,7 +314,6 @@ public class PartitionTableTests
         Assert.Single(info.Partitions);
         Assert.Equal(disk.SectorCount - 2048, info.Partitions[0].SectorCount);
         Assert.Equal(2, info.Warnings.Count);
-        using var part = (IDisposable)null;
         PartitionBlockDevice view = PartitionTable.Open(disk, info.Partitions[0]);
         Assert.Equal(info.Partitions[0].SectorCount, view.SectorCount);
     }
@@ -346,5 +345,34 @@ public class PartitionTableTests
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 88), Crc32.Compute(d.AsSpan(1024, 128 * 128)));
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 16), 0);
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(512 + 16), Crc32.Compute(d.AsSpan(512, 92)));
+    }
+
+    [Fact]
+    public void GptOn4KSectorsReadsBackInSfdisk()
+    {
+        using var dir = new TempDir();
+        string img = dir["4k.img"];
+        var disk = new MemoryBlockDevice(new byte[16 * MiB], 4096);
+        PartitionTable.CreateGpt(disk, new Guid("3F2504E0-4F89-41D3-9A0C-0305E82C3302"), new[]
+        {
+            new PartitionSpec { SectorCount = 512, Name = "four-k" },
+            new PartitionSpec { Name = "rest" },
+        });
+        PartitionTableInfo info = PartitionTable.Read(disk);
+        Assert.Empty(info.Warnings);
+        Assert.Equal(6UL, info.FirstUsableLba); // 128 × 128 bytes = 4 sectors of 4 KiB after LBA 0 and 1
+        Assert.Equal(256UL, info.Partitions[0].FirstLba); // 1 MiB
+        File.WriteAllBytes(img, disk.Data);
+        // sfdisk 2.38 has no sector-size option; fdisk -b does (columns: Start, Sectors, Name).
+        string listing = Run("fdisk", $"-b 4096 -l -o Start,Sectors,Name \"{img}\"");
+        Assert.Contains("Sector size (logical/physical): 4096 bytes", listing);
+        Assert.DoesNotContain("corrupt", listing, StringComparison.OrdinalIgnoreCase);
+        string[] rows = listing.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("Start", StringComparison.Ordinal)).Skip(1)
+            .Where(l => l.Trim().Length > 0).ToArray();
+        Assert.Equal(2, rows.Length);
+        string[] r0 = rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new[] { "256", "512", "four-k" }, r0);
+        string[] r1 = rows[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new[] { info.Partitions[1].FirstLba.ToString(), info.Partitions[1].SectorCount.ToString(), "rest" }, r1);
     }
 }

@@ -427,25 +427,62 @@ public sealed class Iso9660FileSystem : FileSystemVolume
         return name;
     }
 
-    /// <summary>The Rock Ridge alternate name (RRIP 1.12 §4.1.4, NM entries) in a system use area, or null.</summary>
-    private static string RockRidgeName(ReadOnlySpan<byte> record, int su)
+    /// <summary>Most SUSP continuation areas (CE entries, SUSP 1.12 §5.1) followed for one record.</summary>
+    public const int MaxContinuationAreas = 8;
+
+    /// <summary>
+    /// The Rock Ridge alternate name (RRIP 1.12 §4.1.4, NM entries, joined while CONTINUE is set) in a record's system
+    /// use area and its continuation areas (SUSP 1.12 §5.1 CE: block, offset, length; each inside one logical block of
+    /// the volume, at most <see cref="MaxContinuationAreas"/>), or null when there is none or it is unusable.
+    /// </summary>
+    private string RockRidgeName(ReadOnlySpan<byte> record, int su)
     {
         List<byte> bytes = null;
-        while (su + 4 <= record.Length)
+        ReadOnlySpan<byte> area = record;
+        int pos = su;
+        for (int hops = 0; ; hops++)
         {
-            int len = record[su + 2];
-            if (len < 4 || su + len > record.Length) break;
-            byte a = record[su], b = record[su + 1];
-            if (a == 'S' && b == 'T') break;
-            if (a == 'N' && b == 'M' && len >= 5)
+            bool haveCe = false, complete = false;
+            ulong ceBlock = 0;
+            uint ceOffset = 0, ceLength = 0;
+            while (pos + 4 <= area.Length)
             {
-                byte flags = record[su + 4];
-                if ((flags & 6) != 0) return null; // "." / ".." alternates
-                bytes ??= new List<byte>();
-                for (int i = su + 5; i < su + len; i++) bytes.Add(record[i]);
-                if ((flags & 1) == 0) break;
+                int len = area[pos + 2];
+                if (len < 4 || pos + len > area.Length) break;
+                byte a = area[pos], b = area[pos + 1];
+                if (a == 'S' && b == 'T') break;
+                if (a == 'C' && b == 'E' && len >= 28)
+                {
+                    haveCe = true;
+                    ceBlock = BinaryPrimitives.ReadUInt32LittleEndian(area.Slice(pos + 4));
+                    ceOffset = BinaryPrimitives.ReadUInt32LittleEndian(area.Slice(pos + 12));
+                    ceLength = BinaryPrimitives.ReadUInt32LittleEndian(area.Slice(pos + 20));
+                }
+                else if (a == 'N' && b == 'M' && len >= 5)
+                {
+                    byte flags = area[pos + 4];
+                    if ((flags & 6) != 0) return null; // "." / ".." alternates
+                    bytes ??= new List<byte>();
+                    for (int i = pos + 5; i < pos + len; i++) bytes.Add(area[i]);
+                    if ((flags & 1) == 0) { complete = true; break; }
+                }
+                pos += len;
             }
-            su += len;
+            if (complete || !haveCe || hops >= MaxContinuationAreas) break;
+            ulong start = ceBlock * (ulong)_blockSize + ceOffset;
+            if (ceLength == 0 || ceOffset >= (uint)_blockSize || ceLength > (uint)_blockSize - ceOffset || start + ceLength > _volumeBytes)
+                break;
+            var next = new byte[ceLength];
+            try
+            {
+                ReadBytes(_device, _deviceBytes, start, next);
+            }
+            catch (FileSystemException e) when (e.Error == FileSystemError.Corrupt)
+            {
+                break;
+            }
+            area = next;
+            pos = 0;
         }
         if (bytes == null || bytes.Count == 0) return null;
         string s = Encoding.UTF8.GetString(bytes.ToArray());

@@ -55,20 +55,18 @@ public static partial class PartitionTable
         byte[] mbr = ReadSectors(disk, 0, 1);
         if (mbr[510] != 0x55 || mbr[511] != 0xAA)
             return new PartitionTableInfo { Kind = PartitionTableKind.None };
-        bool anyProtective = false, anyUsed = false;
+        bool anyProtective = false;
         for (int i = 0; i < 4; i++)
         {
             int e = MbrEntriesOffset + 16 * i;
             if (mbr[e] != 0 && mbr[e] != 0x80)
                 return new PartitionTableInfo { Kind = PartitionTableKind.None };
             if (mbr[e + 4] == 0xEE) anyProtective = true;
-            if (mbr[e + 4] != 0) anyUsed = true;
         }
         if (anyProtective)
             return ReadGpt(disk, warnings);
         if (LooksLikeFatBootSector(mbr) && !HasPlausibleEntry(mbr, disk.SectorCount))
             return new PartitionTableInfo { Kind = PartitionTableKind.None };
-        _ = anyUsed;
         return ReadMbr(disk, mbr, warnings);
     }
 

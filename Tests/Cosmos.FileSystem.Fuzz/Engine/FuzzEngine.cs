@@ -134,6 +134,9 @@ public sealed class FuzzEngine
     {
         Directory.CreateDirectory(options.OutDir);
         seeds ??= FuzzSeeds.Build(options.SeedsDir ?? Path.Combine(options.OutDir, "seeds"));
+        if (options.Log != null)
+            foreach (FuzzSeed sd in seeds)
+                options.Log.WriteLine($"seed {sd.Name}: {sd.Data.Length / 1024} KiB, {sd.VolumeStarts.Count} volume(s), {sd.RecordOffsets.Count} directory records, {sd.FatRegions.Count} FAT region(s)");
         var summary = new FuzzSummary();
         foreach (FuzzOutcome o in Enum.GetValues<FuzzOutcome>()) summary.ByOutcome[o] = 0;
         var total = Stopwatch.StartNew();
@@ -247,6 +250,26 @@ public sealed class FuzzEngine
                 summary.Partitions += stats.Partitions;
                 summary.BytesRead += stats.BytesRead;
             }
+        }
+    }
+
+    /// <summary>Runs one case on a saved image without mutating it (to replay a failure's image.bin); returns the outcome and detail.</summary>
+    public (FuzzOutcome outcome, string detail) RunImage(byte[] image, int timeLimitMs)
+    {
+        var stats = new CaseStats();
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeLimitMs * (Stopwatch.Frequency / 1000.0));
+        try
+        {
+            RunCase(new FuzzImage(image), deadline, stats);
+            return (stats.Errors.Count > 0 ? FuzzOutcome.CleanError : FuzzOutcome.Ok, string.Join(", ", stats.Errors));
+        }
+        catch (FuzzTimeoutException e)
+        {
+            return (FuzzOutcome.Hang, e.ToString());
+        }
+        catch (Exception e)
+        {
+            return (FuzzOutcome.Crash, stats.Step + "\n" + e);
         }
     }
 
@@ -415,7 +438,13 @@ public sealed class FuzzEngine
             if (e.Name == null) throw new InvalidOperationException($"{where}: null name in '{dir}'");
             string path = dir.Length == 0 ? e.Name : dir + "/" + e.Name;
             stats.Step = $"{where}: GetEntry('{path}')";
-            Try(stats, () => { vol.GetEntry(path); });
+            Try(stats, () =>
+            {
+                // Oracle: what a listing shows, a lookup finds (names compare case-insensitively, so a duplicate may
+                // resolve to its twin: only existence and kind of the name are checked).
+                FileEntryInfo? got = vol.GetEntry(path);
+                if (got == null) throw new InvalidOperationException($"{where}: '{path}' is listed but GetEntry finds nothing");
+            });
             if (e.IsDirectory)
             {
                 Walk(vol, path, depth + 1, stats, where);
@@ -434,7 +463,9 @@ public sealed class FuzzEngine
                     offset += n;
                     stats.BytesRead += n;
                 }
-                if (offset > f.Length) throw new InvalidOperationException($"read {offset} bytes from a file of length {f.Length}");
+                // Oracle: a file reads exactly Length bytes (a short read before the end must be an exception instead).
+                if (offset > f.Length || (stats.BytesRead < MaxReadBytesPerCase && offset != f.Length))
+                    throw new InvalidOperationException($"{where}: read {offset} bytes from '{path}' of length {f.Length}");
             });
         }
     }

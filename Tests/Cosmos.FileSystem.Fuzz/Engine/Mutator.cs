@@ -106,9 +106,13 @@ public static class Mutator
             }
             case 6:
             {
-                // A directory record or entry: ISO records (2048-aligned region), FAT entries (32-byte aligned).
+                // A directory record or entry: a real one of the seed (ISO records of both trees, FAT root entries) most
+                // of the time, else a guess (FAT entries are 32-byte aligned).
                 long o = HotOffset(img, seed, rng);
-                if (rng.Next(2) == 0)
+                bool real = seed.RecordOffsets.Count > 0 && rng.Next(4) != 0;
+                if (real) o = seed.RecordOffsets[rng.Next(seed.RecordOffsets.Count)];
+                bool fatStyle = real ? (o < 16 * 2048 || seed.Name.EndsWith(".img", StringComparison.Ordinal)) : rng.Next(2) == 0;
+                if (fatStyle)
                 {
                     o &= ~31L;
                     int f = DirEntryFields[rng.Next(DirEntryFields.Length)];
@@ -128,9 +132,14 @@ public static class Mutator
             }
             case 7:
             {
-                // FAT entries: near the start of a FAT volume, after the reserved sectors.
+                // FAT entries: inside a real FAT region of the seed, else near the start of a volume.
                 long vol = seed.VolumeStarts[rng.Next(seed.VolumeStarts.Count)];
                 long o = vol + 512 * rng.Next(1, 40) + 4 * rng.Next(128);
+                if (seed.FatRegions.Count > 0 && rng.Next(4) != 0)
+                {
+                    var (start, length) = seed.FatRegions[rng.Next(seed.FatRegions.Count)];
+                    o = start + (long)(rng.NextDouble() * Math.Min(length, 8192)) / 2 * 2;
+                }
                 uint v = Interesting32[rng.Next(Interesting32.Length)];
                 if (rng.Next(2) == 0) v = (uint)rng.Next(2, 5000);
                 WriteValue(img, o, rng.Next(2) == 0 ? 2 : 4, v);

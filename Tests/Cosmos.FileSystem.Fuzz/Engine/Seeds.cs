@@ -17,6 +17,63 @@ public sealed class FuzzSeed
 
     /// <summary>Byte offsets where a volume starts (0 for a bare volume; each partition's start on a disk).</summary>
     public List<long> VolumeStarts { get; init; } = new();
+
+    /// <summary>Byte offsets of directory records (ISO9660, both trees) and of FAT12/16 root directory entries.</summary>
+    public List<long> RecordOffsets { get; } = new();
+
+    /// <summary>FAT regions (offset, length in bytes) of the FAT volumes in the seed.</summary>
+    public List<(long offset, long length)> FatRegions { get; } = new();
+
+    /// <summary>Fills <see cref="RecordOffsets"/> and <see cref="FatRegions"/> by parsing the (well-formed) seed.</summary>
+    public void MapStructures()
+    {
+        foreach (long v in VolumeStarts) MapFat(v);
+        MapIso();
+    }
+
+    private int U16(long o) => o + 2 <= Data.Length ? Data[o] | Data[o + 1] << 8 : 0;
+    private uint U32(long o) => o + 4 <= Data.Length ? (uint)(U16(o) | U16(o + 2) << 16) : 0;
+
+    private void MapFat(long v)
+    {
+        if (v + 512 > Data.Length || Data[v + 510] != 0x55 || Data[v + 511] != 0xAA) return;
+        int bps = U16(v + 11), reserved = U16(v + 14), fats = Data[v + 16], rootEntries = U16(v + 17);
+        long fatSize = U16(v + 22) != 0 ? U16(v + 22) : U32(v + 36);
+        if (bps == 0 || fats == 0 || fatSize == 0) return;
+        long fatStart = v + (long)reserved * bps;
+        for (int i = 0; i < fats; i++) FatRegions.Add((fatStart + i * fatSize * bps, fatSize * bps));
+        long root = fatStart + fats * fatSize * bps;
+        for (int i = 0; i < Math.Min(rootEntries, 64); i++) RecordOffsets.Add(root + 32L * i);
+    }
+
+    private void MapIso()
+    {
+        const int B = 2048;
+        for (int d = 16; d < 32 && (d + 1) * B <= Data.Length; d++)
+        {
+            long vd = (long)d * B;
+            if (Data[vd] == 255) break;
+            if (Data[vd] != 1 && Data[vd] != 2) continue;
+            var queue = new Queue<(uint lba, uint size)>();
+            var seen = new HashSet<uint>();
+            queue.Enqueue((U32(vd + 156 + 2), U32(vd + 156 + 10)));
+            while (queue.Count > 0 && RecordOffsets.Count < 5000)
+            {
+                var (lba, size) = queue.Dequeue();
+                if (!seen.Add(lba) || (long)lba * B + size > Data.Length) continue;
+                long pos = (long)lba * B, end = pos + size;
+                while (pos < end)
+                {
+                    int len = Data[pos];
+                    if (len == 0) { pos = (pos / B + 1) * B; continue; }
+                    RecordOffsets.Add(pos);
+                    if ((Data[pos + 25] & 2) != 0 && !(Data[pos + 32] == 1 && Data[pos + 33] <= 1))
+                        queue.Enqueue((U32(pos + 2), U32(pos + 10)));
+                    pos += len;
+                }
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -56,6 +113,7 @@ public static class FuzzSeeds
         seeds.Add(Iso(dir, "rockridge.iso", "-R -V RR_SEED", content));
         seeds.Add(Disk(dir, "mbr.img", "label: dos\nlabel-id: 0x0BADCAFE\n,3M,c,*\n,,E\n,2M,6\n,,c\n", content));
         seeds.Add(Disk(dir, "gpt.img", "label: gpt\nlabel-id: 5A1E0C7B-1A2B-4C3D-8E9F-0123456789AB\nsize=3M, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"FAT data\"\nsize=2M, type=L, name=\"second\"\n", content));
+        foreach (FuzzSeed seed in seeds) seed.MapStructures();
         return seeds;
     }
 
@@ -79,6 +137,8 @@ public static class FuzzSeeds
         F("Nested Directory/small.txt", 12);
         for (int i = 0; i < 40; i++) F($"many/entry number {i:D2} long name.dat", i * 50);
         F("big/large.bin", 200 * 1024);
+        // Long enough that Rock Ridge needs a SUSP continuation area (CE) for the name.
+        F("Nested Directory/" + new string('n', 200) + " continued in a CE area.txt", 77);
     }
 
     private static FuzzSeed Fat(string dir, string name, long size, string options, string content)
