@@ -119,6 +119,38 @@ namespace Cosmos.Build.Testing
             return r.ExitCode == 0 ? null : $"fsck.fat -n exit {r.ExitCode}:\n{r.StdOut}{r.StdErr}".TrimEnd();
         }
 
+        /// <summary>
+        /// Checks one line of a test kernel's fat-expect.txt, <c>IMAGE|::PATH|LENGTH[|TEXT]</c>: the file PATH in the
+        /// <c>{fat:IMAGE:…}</c> image of this run has LENGTH bytes and, when TEXT is given, starts with it (\n allowed).
+        /// The file is read with mcopy, i.e. by the host's FAT implementation. Returns null when it holds, else why not;
+        /// <paramref name="caseName"/> names the check.
+        /// </summary>
+        public static string CheckExpectedFile(string line, System.Collections.Generic.IReadOnlyList<string> fatImages, out string caseName)
+        {
+            var parts = line.Trim().Split('|', 4);
+            caseName = "on the host: " + (parts.Length > 1 ? parts[1] : line.Trim());
+            if (parts.Length < 3 || !long.TryParse(parts[2], out long length)) return $"fat-expect.txt: malformed line '{line}' (IMAGE|::PATH|LENGTH[|TEXT])";
+            string image = null;
+            foreach (var i in fatImages) if (Path.GetFileNameWithoutExtension(i) == parts[0]) image = i;
+            if (image == null) return $"fat-expect.txt: no {{fat:{parts[0]}:…}} image in qemu-args.txt";
+            string copy = Path.Combine(Path.GetDirectoryName(image)!, "expect-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var r = Toolchain.Tool.Run("mcopy", new[] { "-n", "-i", image, parts[1], copy });
+                if (r.ExitCode != 0) return $"mcopy cannot read {parts[1]} from {Path.GetFileName(image)}: {r.StdErr.Trim()}";
+                var data = File.ReadAllBytes(copy);
+                if (data.Length != length) return $"{parts[1]} has {data.Length} bytes on the host, expected {length}";
+                if (parts.Length == 4)
+                {
+                    string want = parts[3].Replace("\\n", "\n");
+                    string got = Encoding.UTF8.GetString(data, 0, Math.Min(data.Length, Encoding.UTF8.GetByteCount(want)));
+                    if (got != want) return $"{parts[1]} starts with <{got}> on the host, expected <{want}>";
+                }
+                return null;
+            }
+            finally { if (File.Exists(copy)) File.Delete(copy); }
+        }
+
         /// <summary>Creates (or overwrites) the image at <paramref name="path"/>.</summary>
         public static void Create(string path, long size, bool sparse)
         {

@@ -102,6 +102,15 @@ namespace Cosmos.Build.Testing
                 string caseName = "fsck.fat -n " + Path.GetFileName(image);
                 lock (log) { if (problem == null) proto.AddPass(caseName); else proto.AddFailure(caseName, problem); }
             }
+            // fat-expect.txt: files the kernel must have left in its FAT images, read back on the host with mtools.
+            var expectFile = Path.Combine(projectDir, "fat-expect.txt");
+            if (File.Exists(expectFile))
+                foreach (var line in File.ReadAllLines(expectFile))
+                {
+                    if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
+                    string problem = DiskImages.CheckExpectedFile(line, fatImages, out string caseName);
+                    lock (log) { if (problem == null) proto.AddPass(caseName); else proto.AddFailure(caseName, problem); }
+                }
             PrintNew();
             bool ok = proto.Results.Count > 0 && proto.Results.All(r => !r.Failed);
             int known = proto.Results.Count(r => r.Known);
