@@ -56,6 +56,32 @@ namespace Cosmos.Kernel.Tests
             Assert.True(exit == 0, $"QEMU exit status {exit} (expected 0 after ACPI shutdown); output:\n{output}");
         }
 
+        /// <summary>
+        /// The README's disk session: files written in one boot are there in the next (the runner creates the image as an
+        /// empty FAT32 volume on first use; shutdown flushes it), and the image passes fsck.fat -n in between.
+        /// </summary>
+        [Fact]
+        public void FilesPersistAcrossBoots()
+        {
+            string image = Path.Combine(Path.GetTempPath(), "cosmos-demo-disk-" + System.Guid.NewGuid().ToString("N") + ".img");
+            try
+            {
+                var (exit1, out1) = RunSession("write note.txt persisted text\nmkdir docs\ncp note.txt docs\\copy.txt\nls\nshutdown\n", "--disk", image);
+                Assert.True(exit1 == 0, $"first boot: QEMU exit status {exit1}; output:\n{out1}");
+                Assert.Contains("0:\\ FAT32", out1);
+                Assert.Matches(@"<DIR>\s+docs", out1);
+                var fsck = Process.Start(new ProcessStartInfo("/usr/sbin/fsck.fat", "-n " + image) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                string fsckOut = fsck.StandardOutput.ReadToEnd() + fsck.StandardError.ReadToEnd();
+                fsck.WaitForExit();
+                Assert.True(fsck.ExitCode == 0, "fsck.fat -n after the first boot:\n" + fsckOut);
+                var (exit2, out2) = RunSession("cat note.txt\ncat docs\\copy.txt\ncat missing.txt\nshutdown\n", "--disk", image);
+                Assert.True(exit2 == 0, $"second boot: QEMU exit status {exit2}; output:\n{out2}");
+                Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(out2, @"(?m)^persisted text\r?$").Count);
+                Assert.Contains("FileNotFoundException", out2);
+            }
+            finally { File.Delete(image); }
+        }
+
         [Fact]
         public void DateAndHostname()
         {

@@ -17,7 +17,7 @@ namespace Cosmos.System.FileSystem
         public abstract bool IsType(Partition aDevice);
 
         /// <summary>Mounts the file system of <paramref name="aDevice"/> at <paramref name="aRootPath"/> (<paramref name="aSize"/> MiB).</summary>
-        /// <exception cref="IOException">The volume cannot be mounted (the message says why).</exception>
+        /// <exception cref="global::System.IO.IOException">The volume cannot be mounted (the message says why).</exception>
         public abstract FileSystem Create(Partition aDevice, string aRootPath, long aSize);
 
         /// <summary>Mounts the volume of the pure library in the VFS at <paramref name="aRootPath"/> and wraps it.</summary>
