@@ -19,6 +19,10 @@ namespace StorageTests
         private const ulong PatternSectors = 64UL * 1024 * 1024 / 512;       // 131,072
         private const ulong BigSectors = 130UL * 1024 * 1024 * 1024 / 512;   // 272,629,760 (> 2^28 = 268,435,456)
 
+        private const ulong AhciSectors = 32UL * 1024 * 1024 / 512;          // 65,536
+
+        private static AhciDisk AhciDisk0() => DeviceRegistry.Find("AHCI 00:04.0 port 0") as AhciDisk;
+
         private static AtaDisk Disk(string which) => DeviceRegistry.Find("IDE 00:01.1 " + which) as AtaDisk;
 
         /// <summary>Index of the first byte of <paramref name="sector"/> (512 bytes) that differs from the pattern of <paramref name="lba"/>, or −1.</summary>
@@ -63,7 +67,7 @@ namespace StorageTests
                 True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
                 Equal(3, c.DriveCount, "drives found");
                 foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
-                Equal(3, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices");
+                Equal(4, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (3 IDE, 1 AHCI)");
             });
 
             Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
@@ -253,6 +257,84 @@ namespace StorageTests
                 bool argumentError = false;
                 try { d.Read(PatternSectors, buf); } catch (ArgumentOutOfRangeException) { argumentError = true; }
                 True(argumentError, "reading past the end through BlockDevice is an argument error");
+            });
+
+            Case("AHCI at 00:04.0: the HBA is bound and started, port 0 holds the 32 MiB disk", () =>
+            {
+                var f = PCI.GetDeviceAt(0, 4, 0);
+                True(f != null, "a function at 00:04.0");
+                if (f == null) return;
+                Line("ahci " + f.Describe());
+                var c = f.Driver as AhciController;
+                True(c != null, "driver is an AhciController (" + (f.Driver?.ToString() ?? "none") + ")");
+                if (c == null) return;
+                True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
+                Line("ahci version 0x" + c.Version.ToString("X8") + ", ports implemented 0x" + c.PortsImplemented.ToString("X8"));
+                True(Cosmos.Core.Memory.Paging.IsUncached(c.Abar), "ABAR mapped uncached");
+                Equal(1, c.DiskCount, "disks");
+                var d = AhciDisk0();
+                True(d != null && d.IsStarted, "a started disk at port 0 (" + (d?.StartError ?? "none") + ")");
+                if (d == null || !d.IsStarted) return;
+                Line("dev " + d);
+                Equal("QEMU HARDDISK", d.ModelNumber, "model");
+                Equal(AhciSectors, d.BlockCount, "sectors = image size / 512");
+                True(d.SupportsLba48, "LBA48");
+            });
+
+            Case("AHCI reads: single sectors, 300 sectors in one READ DMA EXT, an odd buffer through the bounce buffer", () =>
+            {
+                var d = AhciDisk0();
+                if (d == null || !d.IsStarted) { Fail("no AHCI disk"); return; }
+                var one = new byte[512];
+                foreach (ulong lba in new ulong[] { 0, 77, AhciSectors - 1 }) { d.Read(lba, one); CheckPattern(lba, one, "AHCI sector " + lba); }
+                var buf = new byte[300 * 512];
+                ulong before = d.Port.CommandsIssued;
+                d.Read(4000, buf);
+                Equal(1UL, d.Port.CommandsIssued - before, "commands for 300 sectors");
+                CheckPattern(4000, buf, "AHCI 300 sectors");
+                var odd = new byte[200 * 512 + 1];
+                d.Read(9000, odd.AsSpan(1));
+                CheckPattern(9000, odd.AsSpan(1), "AHCI 200 sectors into an odd address");
+                var big = new byte[8 * 1024 * 1024];
+                ulong t0 = Native.Rdtsc();
+                d.Read(20000, big);
+                ulong t = Native.Rdtsc() - t0, us = Us(t);
+                Line("ahci read 8 MiB (16384 sectors, one command, polled) in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
+                CheckPattern(20000, big, "AHCI 8 MiB");
+            });
+
+            Case("AHCI write, read back, flush; a rejected command is an IOException and the port recovers", () =>
+            {
+                var d = AhciDisk0();
+                if (d == null || !d.IsStarted) { Fail("no AHCI disk"); return; }
+                var data = new byte[300 * 512];
+                for (int i = 0; i < data.Length; i++) data[i] = (byte)(i * 31 + 7);
+                ulong before = d.Port.CommandsIssued;
+                d.Write(30000, data);
+                Equal(1UL, d.Port.CommandsIssued - before, "one WRITE DMA EXT");
+                var back = new byte[302 * 512];
+                d.Read(29999, back);
+                CheckPattern(29999, back.AsSpan(0, 512), "sector 29999 untouched");
+                CheckPattern(30300, back.AsSpan(301 * 512, 512), "sector 30300 untouched");
+                bool same = true;
+                for (int i = 0; i < data.Length; i++) if (back[512 + i] != data[i]) { same = false; break; }
+                True(same, "300 sectors read back as written");
+                d.Flush();
+                string message = null;
+                var one = new byte[512];
+                try
+                {
+                    unsafe
+                    {
+                        fixed (byte* p = one)
+                            lock (d.Port.Lock) d.Port.Execute(0x25, AhciSectors + 5, 1, p, 512, false, true);
+                    }
+                }
+                catch (IOException e) { message = e.Message; }
+                Line("ahci error: " + (message ?? "none"));
+                True(message != null && message.Contains("LBA " + (AhciSectors + 5)), "IOException naming the LBA");
+                d.Read(5, one);
+                CheckPattern(5, one, "AHCI sector 5 after the error");
             });
 
             Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>
