@@ -327,12 +327,12 @@ namespace StorageTests
                     unsafe
                     {
                         fixed (byte* p = one)
-                            lock (d.Port.Lock) d.Port.Execute(0x25, AhciSectors + 5, 1, p, 512, false, true);
+                            lock (d.Port.Lock) d.Port.Execute(AtaCommand.ReadDmaExt, AhciSectors + 5, 1, p, 512, false, true);
                     }
                 }
                 catch (IOException e) { message = e.Message; }
                 Line("ahci error: " + (message ?? "none"));
-                True(message != null && message.Contains("LBA " + (AhciSectors + 5)), "IOException naming the LBA");
+                True(message != null && message.Contains("READ DMA EXT at LBA " + (AhciSectors + 5)), "IOException naming the command and the LBA");
                 d.Read(5, one);
                 CheckPattern(5, one, "AHCI sector 5 after the error");
             });

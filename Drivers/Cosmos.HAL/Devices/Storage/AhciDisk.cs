@@ -21,7 +21,7 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>IDENTIFY DEVICE data (null before start).</summary>
         public AtaIdentify Identify { get; private set; }
 
-        private const byte ReadDma = 0xC8, ReadDmaExt = 0x25, WriteDma = 0xCA, WriteDmaExt = 0x35;
+        private const byte ReadDma = AtaCommand.ReadDma, ReadDmaExt = AtaCommand.ReadDmaExt, WriteDma = AtaCommand.WriteDma, WriteDmaExt = AtaCommand.WriteDmaExt;
         private const int BounceSectors = 128;
         private ulong _bounce;
 

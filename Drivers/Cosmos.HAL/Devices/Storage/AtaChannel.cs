@@ -31,6 +31,14 @@ namespace Cosmos.HAL.Devices.Storage
         public const byte FlushCacheExt = 0xEA;
         /// <summary>IDENTIFY DEVICE (PIO data-in; ACS-3 §7.12).</summary>
         public const byte IdentifyDevice = 0xEC;
+        /// <summary>READ DMA (28-bit; ACS-3 §7.23).</summary>
+        public const byte ReadDma = 0xC8;
+        /// <summary>READ DMA EXT (48-bit; ACS-3 §7.24).</summary>
+        public const byte ReadDmaExt = 0x25;
+        /// <summary>WRITE DMA (28-bit; ACS-3 §7.62).</summary>
+        public const byte WriteDma = 0xCA;
+        /// <summary>WRITE DMA EXT (48-bit; ACS-3 §7.63).</summary>
+        public const byte WriteDmaExt = 0x35;
 
         /// <summary>The command's name for messages.</summary>
         public static string Name(byte command) => command switch
@@ -44,6 +52,10 @@ namespace Cosmos.HAL.Devices.Storage
             FlushCache => "FLUSH CACHE",
             FlushCacheExt => "FLUSH CACHE EXT",
             IdentifyDevice => "IDENTIFY DEVICE",
+            ReadDma => "READ DMA",
+            ReadDmaExt => "READ DMA EXT",
+            WriteDma => "WRITE DMA",
+            WriteDmaExt => "WRITE DMA EXT",
             _ => string.Concat("command ", HalFormat.Hex(command, 2)),
         };
 
