@@ -20,6 +20,7 @@ namespace StorageTests
         private const ulong BigSectors = 130UL * 1024 * 1024 * 1024 / 512;   // 272,629,760 (> 2^28 = 268,435,456)
 
         private const ulong AhciSectors = 32UL * 1024 * 1024 / 512;          // 65,536
+        private const ulong VirtioSectors = 16UL * 1024 * 1024 / 512;        // 32,768
 
         private static AhciDisk AhciDisk0() => DeviceRegistry.Find("AHCI 00:04.0 port 0") as AhciDisk;
 
@@ -67,7 +68,7 @@ namespace StorageTests
                 True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
                 Equal(3, c.DriveCount, "drives found");
                 foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
-                Equal(4, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (3 IDE, 1 AHCI)");
+                Equal(5, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (3 IDE, 1 AHCI, 1 virtio)");
             });
 
             Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
@@ -335,6 +336,41 @@ namespace StorageTests
                 True(message != null && message.Contains("READ DMA EXT at LBA " + (AhciSectors + 5)), "IOException naming the command and the LBA");
                 d.Read(5, one);
                 CheckPattern(5, one, "AHCI sector 5 after the error");
+            });
+
+            Case("virtio-blk at 00:05.0: capacity, reads (one request for 300 sectors), write, read back, flush", () =>
+            {
+                var v = DeviceRegistry.Find("virtio-blk 00:05.0") as VirtioBlock;
+                True(v != null, "a virtio-blk device (" + (PCI.GetDeviceAt(0, 5, 0)?.Describe() ?? "no function at 00:05.0") + ")");
+                if (v == null) return;
+                True(v.IsStarted, "started (" + (v.StartError ?? "") + ")");
+                if (!v.IsStarted) return;
+                Line("dev " + v + ", queue " + v.QueueSize);
+                Equal(VirtioSectors, v.BlockCount, "capacity = image size / 512");
+                True(ReferenceEquals(v, PCI.GetDeviceAt(0, 5, 0).Driver), "the function's driver");
+                var one = new byte[512];
+                foreach (ulong lba in new ulong[] { 0, 99, VirtioSectors - 1 }) { v.Read(lba, one); CheckPattern(lba, one, "virtio sector " + lba); }
+                var buf = new byte[300 * 512];
+                ulong before = v.RequestsIssued;
+                v.Read(1000, buf);
+                Equal(1UL, v.RequestsIssued - before, "requests for 300 sectors");
+                CheckPattern(1000, buf, "virtio 300 sectors");
+                for (int i = 0; i < buf.Length; i++) buf[i] = (byte)(i * 3 + 11);
+                v.Write(5000, buf);
+                var back = new byte[302 * 512];
+                v.Read(4999, back);
+                CheckPattern(4999, back.AsSpan(0, 512), "sector 4999 untouched");
+                CheckPattern(5300, back.AsSpan(301 * 512, 512), "sector 5300 untouched");
+                bool same = true;
+                for (int i = 0; i < buf.Length; i++) if (back[512 + i] != buf[i]) { same = false; break; }
+                True(same, "300 sectors read back as written");
+                v.Flush();
+                var big = new byte[8 * 1024 * 1024];
+                ulong t0 = Native.Rdtsc();
+                v.Read(10000, big);
+                ulong t = Native.Rdtsc() - t0, us = Us(t);
+                Line("virtio read 8 MiB (16384 sectors, one request, polled) in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
+                CheckPattern(10000, big, "virtio 8 MiB");
             });
 
             Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>
