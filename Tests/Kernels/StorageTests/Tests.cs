@@ -273,6 +273,8 @@ namespace StorageTests
                 Line("ahci version 0x" + c.Version.ToString("X8") + ", ports implemented 0x" + c.PortsImplemented.ToString("X8"));
                 True(Cosmos.Core.Memory.Paging.IsUncached(c.Abar), "ABAR mapped uncached");
                 Equal(1, c.DiskCount, "disks");
+                True(c.MsiVector >= 0x40, "MSI vector (" + (c.InterruptError ?? c.MsiVector.ToString()) + ")");
+                Line("ahci msi vector 0x" + c.MsiVector.ToString("X2") + ", interrupt controller " + (Cosmos.HAL.Interrupts.InterruptController.Mode == Cosmos.HAL.Interrupts.InterruptControllerMode.Apic ? "APIC" : "PIC"));
                 var d = AhciDisk0();
                 True(d != null && d.IsStarted, "a started disk at port 0 (" + (d?.StartError ?? "none") + ")");
                 if (d == null || !d.IsStarted) return;
@@ -297,11 +299,20 @@ namespace StorageTests
                 d.Read(9000, odd.AsSpan(1));
                 CheckPattern(9000, odd.AsSpan(1), "AHCI 200 sectors into an odd address");
                 var big = new byte[8 * 1024 * 1024];
-                ulong t0 = Native.Rdtsc();
-                d.Read(20000, big);
-                ulong t = Native.Rdtsc() - t0, us = Us(t);
-                Line("ahci read 8 MiB (16384 sectors, one command, polled) in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
-                CheckPattern(20000, big, "AHCI 8 MiB");
+                for (int mode = 0; mode < 2; mode++)
+                {
+                    d.Port.UseInterrupts = mode == 0;
+                    ulong i0 = d.Port.InterruptCount;
+                    ulong t0 = Native.Rdtsc();
+                    d.Read(20000, big);
+                    ulong t = Native.Rdtsc() - t0, us = Us(t);
+                    Line("ahci read 8 MiB (16384 sectors, one command, " + (mode == 0 ? "MSI" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s), " + (d.Port.InterruptCount - i0) + " interrupts");
+                    if (mode == 0) True(d.Port.InterruptCount > i0, "the read was completed by an interrupt");
+                    CheckPattern(20000, big, "AHCI 8 MiB");
+                    big.AsSpan().Clear();
+                }
+                d.Port.UseInterrupts = true;
+                Equal(0UL, d.Port.LostInterrupts, "lost AHCI interrupts");
             });
 
             Case("AHCI write, read back, flush; a rejected command is an IOException and the port recovers", () =>

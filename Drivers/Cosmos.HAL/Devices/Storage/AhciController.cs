@@ -1,7 +1,9 @@
 using System;
 using System.Threading;
 using Cosmos.Core;
+using Cosmos.Core.Layout;
 using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 
 namespace Cosmos.HAL.Devices.Storage
 {
@@ -13,8 +15,9 @@ namespace Cosmos.HAL.Devices.Storage
     /// (PxSSTS.DET = 3): command list, received-FIS area and one command table in DMA memory, FRE and ST set (§10.1.2).
     /// Each port with an ATA signature (PxSIG 00000101h) becomes an <see cref="AhciDisk"/> named "AHCI 00:04.0 port 0",
     /// registered and started; ATAPI ports (EB140101h) are registered as failed devices (not supported yet). Commands
-    /// use slot 0 only, one at a time per port, and are polled (PxCI, PxIS.TFES) with a deadline (interrupts are not
-    /// used: a known limitation).
+    /// use slot 0 only, one at a time per port, with a deadline. Once the disks are identified (by polling), the HBA's
+    /// interrupts are routed as MSI (APIC mode; <see cref="PCIDevice.EnableMsi"/>) and commands sleep until the port's
+    /// interrupt (10 ms slices re-check PxCI, so a lost interrupt costs 10 ms); without MSI they poll PxCI and PxIS.
     /// </summary>
     public sealed unsafe class AhciController : Device
     {
@@ -33,6 +36,44 @@ namespace Cosmos.HAL.Devices.Storage
         public uint PortsImplemented { get; private set; }
         /// <summary>Number of ports with an ATA device found at start.</summary>
         public int DiskCount { get; private set; }
+
+        private AhciPort[] _ports;
+        // Controller by MSI vector (index vector − FirstDynamicVector) for the handler; created by the first MSI set-up.
+        private static AhciController[] s_byVector;
+
+        /// <summary>The MSI vector the HBA interrupts on, or −1 (commands poll).</summary>
+        public int MsiVector { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are).</summary>
+        public string InterruptError { get; private set; }
+
+        /// <summary>The HBA's MSI handler: for each port bit in IS, the port acknowledges and wakes its waiter; then IS is cleared. No allocation.</summary>
+        private static void OnInterrupt(InterruptFrame* frame)
+        {
+            int i = (int)(frame->Vector & 0xFF) - InterruptController.FirstDynamicVector;
+            var table = s_byVector;
+            if (table == null || (uint)i >= (uint)table.Length) return;
+            var c = table[i];
+            if (c == null || c._ports == null) return;
+            uint pending = c.Read(Is);
+            for (int p = 0; p < 32; p++)
+                if ((pending & (1u << p)) != 0) c._ports[p]?.HandleInterrupt();
+            c.Write(Is, pending);
+        }
+
+        /// <summary>Routes the HBA's interrupts as MSI and turns them on for the ports with disks (GHC.IE); false (with <see cref="InterruptError"/>) leaves the ports polling.</summary>
+        private bool EnableInterrupts()
+        {
+            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI needs APIC mode"; return false; }
+            int v = Pci.EnableMsi(&OnInterrupt);
+            if (v < 0) { InterruptError = "no MSI capability or no free vector"; return false; }
+            s_byVector ??= new AhciController[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+            s_byVector[v - InterruptController.FirstDynamicVector] = this;
+            MsiVector = v;
+            for (int p = 0; p < 32; p++) _ports[p]?.EnableInterrupts();
+            Write(Is, 0xFFFFFFFF);
+            Write(Ghc, Read(Ghc) | GhcIe);
+            return true;
+        }
 
         /// <summary>A driver for <paramref name="pci"/> (touches no hardware).</summary>
         public AhciController(PCIDevice pci)
@@ -75,6 +116,7 @@ namespace Cosmos.HAL.Devices.Storage
             PortsImplemented = Read(Pi);
             uint cap = Read(Cap);
             DiskCount = 0;
+            _ports ??= new AhciPort[32];
             for (int p = 0; p < 32; p++)
             {
                 if ((PortsImplemented & (1u << p)) == 0) continue;
@@ -92,11 +134,14 @@ namespace Cosmos.HAL.Devices.Storage
                     DeviceRegistry.Register(new UnsupportedAhciDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
                     continue;
                 }
+                _ports[p] = port;
                 var disk = new AhciDisk(name, this, port);
                 DeviceRegistry.Register(disk);
                 disk.Start();
                 DiskCount++;
             }
+            // Disks identified by polling; later commands sleep until the HBA's MSI (or keep polling: InterruptError).
+            if (DiskCount > 0 && MsiVector < 0) EnableInterrupts();
             error = null;
             return true;
         }

@@ -2,7 +2,10 @@ using System;
 using System.IO;
 using System.Threading;
 using Cosmos.Core;
+using Cosmos.Core.Interrupts;
 using Cosmos.Core.Memory;
+using Cosmos.Core.Threading;
+using Cosmos.HAL.Devices.Timers;
 
 namespace Cosmos.HAL.Devices.Storage
 {
@@ -45,6 +48,47 @@ namespace Cosmos.HAL.Devices.Storage
         public readonly object Lock = new object();
         /// <summary>Commands issued (tests check that many sectors are one command).</summary>
         public ulong CommandsIssued { get; private set; }
+
+        /// <summary>What the interrupt handler shares with the waiting thread (unmanaged: no allocation in the handler).</summary>
+        private struct IrqState
+        {
+            public WaitQueue Waiters;
+            public ulong Count;
+            public uint Is;         // PxIS bits the handler cleared since the command was issued
+        }
+
+        private IrqState* _irq;
+        /// <summary>When false, commands poll even though the HBA interrupts (tests compare both).</summary>
+        public bool UseInterrupts { get; set; } = true;
+        /// <summary>True once the controller enabled this port's interrupts.</summary>
+        public bool InterruptsEnabled => _irq != null;
+        /// <summary>Interrupts of this port handled so far.</summary>
+        public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
+        /// <summary>Sleeps that ended by their 10 ms bound with the command already complete (an interrupt that never came).</summary>
+        public ulong LostInterrupts { get; private set; }
+
+        /// <summary>Turns this port's interrupts on (PxIE: D2H Register FIS, PIO Setup, DMA Setup, Set Device Bits, and the error bits); the HBA's handler then wakes waiting commands.</summary>
+        internal bool EnableInterrupts()
+        {
+            if (_irq != null) return true;
+            var st = (IrqState*)Heap.Alloc((ulong)sizeof(IrqState));
+            if (st == null) return false;
+            _irq = st;
+            Write(PxIs, 0xFFFFFFFF);
+            Write(PxIe, 0x0000000F | IsFatal);
+            return true;
+        }
+
+        /// <summary>Called by the HBA's interrupt handler when IS has this port's bit: acknowledges PxIS, records it, wakes the waiter. No allocation.</summary>
+        internal void HandleInterrupt()
+        {
+            if (_irq == null) return;
+            uint pxis = Read(PxIs);
+            Write(PxIs, pxis);
+            _irq->Is |= pxis;
+            _irq->Count++;
+            Scheduler.WakeAll(&_irq->Waiters);
+        }
 
         internal AhciPort(AhciController hba, int number, string name, bool s64a, bool sss)
         {
@@ -157,30 +201,52 @@ namespace Cosmos.HAL.Devices.Storage
             ulong ctba = _page + CommandTableOffset;
             header[2] = (uint)ctba; header[3] = (uint)(ctba >> 32);
             for (int i = 4; i < 8; i++) header[i] = 0;
-            Write(PxIs, 0xFFFFFFFF);
-            Thread.MemoryBarrier();
-            Write(PxCi, 1);
-            CommandsIssued++;
-            ulong deadline = AhciController.Deadline(CommandTimeoutMs);
-            while (true)
-            {
-                uint isr = Read(PxIs);
-                if ((isr & IsFatal) != 0) throw Failed(command, lba, hasLba, isr);
-                if ((Read(PxCi) & 1) == 0) break;
-                if (Native.Rdtsc() > deadline)
-                {
-                    uint tfd = Read(PxTfd);
-                    Recover();
-                    throw new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
-                        " timed out after ", CommandTimeoutMs.ToString(), " ms (PxTFD ", HalFormat.Hex(tfd, 8), ")"));
-                }
-            }
+            bool sleeps = _irq != null && UseInterrupts && Scheduler.IsInitialized && CPU.InterruptsEnabled && InterruptDispatcher.Depth == 0;
+            ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
+            try { Wait(command, lba, hasLba, sleeps); }
+            finally { if (sleeps) CPU.RestoreInterrupts(flags); }
             uint end = Read(PxTfd);
             if ((end & 0x21) != 0) throw Failed(command, lba, hasLba, Read(PxIs));
             uint done = ((uint*)list)[1];
             if (done != bytes && !write)
                 throw new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
                     " moved ", done.ToString(), " bytes instead of ", bytes.ToString()));
+        }
+
+        /// <summary>
+        /// Issues slot 0 and waits until PxCI clears: polling PxCI and PxIS, or (<paramref name="sleeps"/>, interrupts
+        /// disabled by the caller) sleeping until the port's interrupt in 10 ms slices, so a lost interrupt costs 10 ms.
+        /// </summary>
+        private void Wait(byte command, ulong lba, bool hasLba, bool sleeps)
+        {
+            Write(PxIs, 0xFFFFFFFF);
+            if (_irq != null) _irq->Is = 0;
+            Thread.MemoryBarrier();
+            Write(PxCi, 1);
+            CommandsIssued++;
+            ulong deadline = AhciController.Deadline(CommandTimeoutMs);
+            ulong slice = TSC.Frequency == 0 ? 30_000_000 : TSC.Frequency / 100;
+            while (true)
+            {
+                uint isr = Read(PxIs) | (_irq != null ? _irq->Is : 0);
+                if ((isr & IsFatal) != 0) throw Failed(command, lba, hasLba, isr);
+                if ((Read(PxCi) & 1) == 0) break;
+                ulong now = Native.Rdtsc();
+                if (now > deadline)
+                {
+                    uint tfd = Read(PxTfd);
+                    Recover();
+                    throw new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
+                        " timed out after ", CommandTimeoutMs.ToString(), " ms (PxTFD ", HalFormat.Hex(tfd, 8), ")"));
+                }
+                if (sleeps)
+                {
+                    ulong seen = _irq->Count;
+                    Scheduler.Block(&_irq->Waiters, now + slice < deadline ? now + slice : deadline);
+                    if (_irq->Count == seen && (Read(PxCi) & 1) == 0) LostInterrupts++;
+                }
+                else Native.Pause();
+            }
         }
 
         private IOException Failed(byte command, ulong lba, bool hasLba, uint isr)
