@@ -96,27 +96,46 @@ namespace StorageTests
                 Equal(0x0FFFFFFFu, d.Identify.Lba28Sectors, "28-bit count saturates at 2^28 - 1");
             });
 
-            Case("single-sector reads return the pattern (sector 0, 1, 12345, the last)", () =>
+            Case("single-sector reads return the pattern (sector 0, 1, 12345, the last), by DMA and by PIO", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
                 var buf = new byte[512];
-                foreach (ulong lba in new ulong[] { 0, 1, 12345, PatternSectors - 1 })
+                for (int mode = 0; mode < 2; mode++)
                 {
-                    d.Read(lba, buf);
-                    CheckPattern(lba, buf, "sector " + lba);
+                    d.UseDma = mode == 0;
+                    ulong dma0 = d.DmaCommands;
+                    foreach (ulong lba in new ulong[] { 0, 1, 12345, PatternSectors - 1 })
+                    {
+                        d.Read(lba, buf);
+                        CheckPattern(lba, buf, (mode == 0 ? "DMA" : "PIO") + " sector " + lba);
+                    }
+                    Equal(mode == 0 ? 4UL : 0UL, d.DmaCommands - dma0, (mode == 0 ? "DMA" : "PIO") + ": DMA commands");
                 }
+                d.UseDma = true;
             });
 
-            Case("a 300-sector read is one READ SECTORS EXT command and returns 300 pattern sectors", () =>
+            Case("a 300-sector read is one command (READ DMA EXT, and READ SECTORS EXT by PIO) and returns 300 pattern sectors", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
                 var buf = new byte[300 * 512];
-                ulong before = d.Channel.CommandsIssued;
+                ulong before = d.Channel.CommandsIssued, dma0 = d.DmaCommands;
                 d.Read(5000, buf);
-                Equal(1UL, d.Channel.CommandsIssued - before, "commands issued");
-                CheckPattern(5000, buf, "300 sectors from 5000");
+                Equal(1UL, d.Channel.CommandsIssued - before, "commands issued (DMA)");
+                Equal(1UL, d.DmaCommands - dma0, "DMA commands");
+                CheckPattern(5000, buf, "300 sectors from 5000 (DMA)");
+                var odd = new byte[10 * 512 + 1];
+                dma0 = d.DmaCommands;
+                d.Read(6000, odd.AsSpan(1));
+                Equal(0UL, d.DmaCommands - dma0, "an odd buffer goes by PIO");
+                CheckPattern(6000, odd.AsSpan(1), "10 sectors into an odd address");
+                d.UseDma = false;
+                buf.AsSpan().Clear();
+                before = d.Channel.CommandsIssued;
+                d.Read(5000, buf);
+                Equal(1UL, d.Channel.CommandsIssued - before, "commands issued (PIO)");
+                CheckPattern(5000, buf, "300 sectors from 5000 (PIO)");
                 // 256 sectors: one 28-bit command; 257: one 48-bit command.
                 var b256 = new byte[256 * 512];
                 before = d.Channel.CommandsIssued;
@@ -126,6 +145,7 @@ namespace StorageTests
                 byte[] arr = new byte[257 * 512];
                 d.ReadBlock(PatternSectors - 257, 257, ref arr);
                 CheckPattern(PatternSectors - 257, arr, "the last 257 sectors (ReadBlock)");
+                d.UseDma = true;
             });
 
             Case("the channels sleep on IRQ 14 and 15: interrupts arrive, none is lost", () =>
@@ -137,6 +157,7 @@ namespace StorageTests
                 True(cd.Channel.InterruptsEnabled, "secondary channel interrupts (" + (cd.Channel.InterruptError ?? "") + ")");
                 Equal(14, d.Channel.Irq, "primary IRQ");
                 Equal(15, cd.Channel.Irq, "secondary IRQ");
+                d.UseDma = false;                  // PIO: one interrupt per sector
                 ulong i0 = d.Channel.InterruptCount, c0 = cd.Channel.InterruptCount;
                 var buf = new byte[8 * 512];
                 d.Read(300, buf);
@@ -144,30 +165,37 @@ namespace StorageTests
                 var blk = new byte[2048];
                 cd.Read(16, blk);
                 True(d.Channel.InterruptCount - i0 >= 8, "primary interrupts for 8 sectors (" + (d.Channel.InterruptCount - i0) + ")");
+                d.UseDma = true;
+                i0 = d.Channel.InterruptCount;
+                d.Read(300, buf);
+                CheckPattern(300, buf, "8 sectors from 300 (DMA)");
+                True(d.Channel.InterruptCount - i0 >= 1, "an interrupt for the DMA command (" + (d.Channel.InterruptCount - i0) + ")");
                 True(cd.Channel.InterruptCount - c0 >= 1, "secondary interrupts for a READ (10) (" + (cd.Channel.InterruptCount - c0) + ")");
                 Line("irq: primary " + d.Channel.InterruptCount + " (lost " + d.Channel.LostInterrupts + "), secondary " + cd.Channel.InterruptCount + " (lost " + cd.Channel.LostInterrupts + ")");
                 Equal(0UL, d.Channel.LostInterrupts, "lost interrupts (primary)");
                 Equal(0UL, cd.Channel.LostInterrupts, "lost interrupts (secondary)");
             });
 
-            Case("throughput: 8 MiB in one read, sleeping on the IRQ and polling", () =>
+            Case("throughput: 8 MiB in one read by DMA and by PIO, sleeping on the IRQ and polling", () =>
             {
                 var d = Disk("primary master");
                 if (d == null) { Fail("no disk"); return; }
                 var buf = new byte[8 * 1024 * 1024];
-                for (int mode = 0; mode < 2; mode++)
+                for (int mode = 0; mode < 4; mode++)
                 {
-                    d.Channel.UseInterrupts = mode == 0;
+                    d.UseDma = mode < 2;
+                    d.Channel.UseInterrupts = mode % 2 == 0;
                     ulong irq0 = d.Channel.InterruptCount;
                     ulong t0 = Native.Rdtsc();
                     d.Read(100000 - 16384, buf);
                     ulong t = Native.Rdtsc() - t0;
                     ulong us = Us(t);
-                    Line("read 8 MiB (16384 sectors, " + (mode == 0 ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s), " + (d.Channel.InterruptCount - irq0) + " interrupts");
+                    Line("read 8 MiB (16384 sectors, " + (d.UseDma ? "DMA" : "PIO") + ", " + (d.Channel.UseInterrupts ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s), " + (d.Channel.InterruptCount - irq0) + " interrupts");
                     CheckPattern(100000 - 16384, buf, "8 MiB");
                     buf.AsSpan().Clear();
                 }
                 d.Channel.UseInterrupts = true;
+                d.UseDma = true;
             });
 
             Case("LBA48 beyond 2^28 on the 130 GiB disk: pattern in the last MiB, zeros in the hole", () =>
@@ -194,7 +222,9 @@ namespace StorageTests
                 if (d == null) { Fail("no disk"); return; }
                 var data = new byte[3 * 512];
                 for (int i = 0; i < data.Length; i++) data[i] = (byte)(0xA5 ^ i);
-                d.Write(1000, data);
+                d.UseDma = false;
+                d.Write(1000, data);               // PIO write, DMA read back
+                d.UseDma = true;
                 var back = new byte[5 * 512];
                 d.Read(999, back);
                 CheckPattern(999, back.AsSpan(0, 512), "sector 999 untouched");
@@ -204,11 +234,14 @@ namespace StorageTests
                 True(same, "sectors 1000-1002 read back as written");
                 var big = new byte[300 * 512];
                 for (int i = 0; i < big.Length; i++) big[i] = (byte)(i * 13 + 1);
-                ulong before = d.Channel.CommandsIssued;
-                d.Write(20000, big);
-                Equal(1UL, d.Channel.CommandsIssued - before, "one WRITE SECTORS EXT for 300 sectors");
+                ulong before = d.Channel.CommandsIssued, dma0 = d.DmaCommands;
+                d.Write(20000, big);               // DMA write, PIO read back
+                Equal(1UL, d.Channel.CommandsIssued - before, "one WRITE DMA EXT for 300 sectors");
+                Equal(1UL, d.DmaCommands - dma0, "by DMA");
                 var big2 = new byte[300 * 512];
+                d.UseDma = false;
                 d.Read(20000, big2);
+                d.UseDma = true;
                 same = true;
                 for (int i = 0; i < big.Length; i++) if (big2[i] != big[i]) { same = false; break; }
                 True(same, "300 sectors read back as written");

@@ -41,6 +41,7 @@ namespace Cosmos.HAL.Devices.Storage
         protected override bool OnStart(out string error)
         {
             Pci.EnableIO(true);
+            Pci.EnableBusMaster(true);
             Primary = MakeChannel("primary", 0);
             Secondary = MakeChannel("secondary", 1);
             if (Primary == null && Secondary == null)
@@ -58,15 +59,19 @@ namespace Cosmos.HAL.Devices.Storage
         private AtaChannel MakeChannel(string name, int index)
         {
             bool native = (Pci.ProgIF & (index == 0 ? 0x01 : 0x04)) != 0;
-            if (!native)
-                return index == 0 ? new AtaChannel(name, 0x1F0, 0x3F6, 14) : new AtaChannel(name, 0x170, 0x376, 15);
             var bars = Pci.BaseAddressBar;
+            // Bus-master registers: BAR4, 8 ports per channel (PCI IDE 1.0 §2; Bus Master IDE 1.0 §2), when ProgIF bit 7 says so.
+            ushort bm = 0;
+            if ((Pci.ProgIF & 0x80) != 0 && bars.Length > 4 && bars[4].IsIO && bars[4].BaseAddress != 0 && bars[4].Size >= 16)
+                bm = (ushort)(bars[4].BaseAddress + (ulong)(8 * index));
+            if (!native)
+                return index == 0 ? new AtaChannel(name, 0x1F0, 0x3F6, 14, bm) : new AtaChannel(name, 0x170, 0x376, 15, bm);
             if (bars.Length < 4) return null;
             var cmd = bars[2 * index];
             var ctl = bars[2 * index + 1];
             if (!cmd.IsIO || !ctl.IsIO || cmd.BaseAddress == 0 || ctl.BaseAddress == 0) return null;
             // The control block BAR decodes 4 ports; Alternate Status/Device Control is the third (PCI IDE 1.0 §2.1).
-            return new AtaChannel(name, (ushort)cmd.BaseAddress, (ushort)(ctl.BaseAddress + 2), Pci.LegacyIrq);
+            return new AtaChannel(name, (ushort)cmd.BaseAddress, (ushort)(ctl.BaseAddress + 2), Pci.LegacyIrq, bm);
         }
 
         private void Probe(AtaChannel ch)
