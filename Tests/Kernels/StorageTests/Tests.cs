@@ -9,10 +9,12 @@ using Cosmos.TestRunner;
 namespace StorageTests
 {
     /// <summary>
-    /// The IDE driver (AtaController, AtaDisk, AtapiDrive) on QEMU's PIIX3 IDE at 00:01.1 in compatibility mode.
-    /// qemu-args.txt attaches a 64 MiB pattern image as primary master and a sparse 130 GiB image (pattern in its first
-    /// and last MiB) as primary slave; the boot ISO is the secondary master (-cdrom). Pattern of sector L (written by the
-    /// runner, DiskImages.FillSector): bytes 0–7 L, bytes 8–15 "COSMOSPT", byte i ≥ 16 = (byte)(L·7 + i).
+    /// The storage drivers under QEMU (qemu-args.txt): the IDE driver (AtaController, AtaDisk by DMA and PIO,
+    /// AtapiDrive) on the PIIX3 IDE at 00:01.1 in compatibility mode with a 64 MiB pattern image as primary master, a
+    /// sparse 130 GiB image (pattern in its first and last MiB) as primary slave and the boot ISO as secondary master
+    /// (-cdrom); an ICH9 AHCI at 00:04.0 with a 32 MiB pattern disk on port 0; a virtio-blk at 00:05.0 with a 16 MiB
+    /// pattern disk. Pattern of sector L (written by the runner, DiskImages.FillSector): bytes 0–7 L, bytes 8–15
+    /// "COSMOSPT", byte i ≥ 16 = (byte)(L·7 + i). Images are created afresh for every run (cases write to them).
     /// </summary>
     public sealed class Kernel : TestKernel
     {
