@@ -234,6 +234,32 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>Most sectors one DMA command moves: the PRD table (512 entries of ≤ 64 KiB, none crossing a 64 KiB boundary) then covers it.</summary>
         public const int MaxDmaSectors = 32768;
 
+        /// <summary>
+        /// Fills <paramref name="table"/> (pairs of dwords) with the Physical Region Descriptors for
+        /// [<paramref name="address"/>, + <paramref name="bytes"/>) (Bus Master IDE 1.0 §1.2): dword 0 the base address,
+        /// dword 1 bits 15–0 the byte count (0 = 64 KiB) and bit 31 EOT on the last entry; a region never crosses a
+        /// 64 KiB boundary, so an entry ends at the next one. Returns the number of entries, or 0 when
+        /// <paramref name="bytes"/> is 0, the address is odd, the region is not below 4 GiB, or the table is too small.
+        /// Pure (host tests check it).
+        /// </summary>
+        public static int BuildPrdTable(ulong address, uint bytes, Span<uint> table)
+        {
+            if (bytes == 0 || (address & 1) != 0 || address + bytes > 0x1_0000_0000UL) return 0;
+            int n = 0;
+            uint left = bytes;
+            while (left > 0)
+            {
+                if (2 * n + 1 >= table.Length) return 0;
+                uint chunk = 0x10000u - (uint)(address & 0xFFFF);
+                if (chunk > left) chunk = left;
+                table[2 * n] = (uint)address;
+                table[2 * n + 1] = chunk & 0xFFFF;
+                address += chunk; left -= chunk; n++;
+            }
+            table[2 * n - 1] |= 0x8000_0000u;
+            return n;
+        }
+
         /// <summary>A channel at the given ports (touches no hardware).</summary>
         public AtaChannel(string name, ushort commandBase, ushort controlPort, int irq, ushort busMasterBase = 0)
         {
@@ -266,19 +292,8 @@ namespace Cosmos.HAL.Devices.Storage
                 _prdt = DmaMemory.Allocate(4096, zero: true);
                 if (_prdt == 0) throw new IOException(string.Concat(device, ": no DMA memory for the PRD table"));
             }
-            uint* prd = (uint*)_prdt;
-            ulong addr = (ulong)buffer;
-            uint left = bytes;
-            int n = 0;
-            while (left > 0)
-            {
-                uint chunk = 0x10000u - (uint)(addr & 0xFFFF);
-                if (chunk > left) chunk = left;
-                prd[2 * n] = (uint)addr;
-                prd[2 * n + 1] = chunk & 0xFFFF;             // 0 means 64 KiB
-                addr += chunk; left -= chunk; n++;
-            }
-            prd[2 * n - 1] |= 0x8000_0000u;                  // EOT
+            if (BuildPrdTable((ulong)buffer, bytes, new Span<uint>((void*)_prdt, 1024)) == 0)
+                throw new ArgumentException("the transfer does not fit one PRD table");
             ushort bm = BusMasterBase;
             ulong flags = BeginCommand(out bool sleeps, out ulong seen);
             byte s;
