@@ -384,14 +384,16 @@ namespace StorageTests
                 CheckPattern(5, one, "AHCI sector 5 after the error");
             });
 
-            Case("virtio-blk at 00:05.0: capacity, reads (one request for 300 sectors), write, read back, flush", () =>
+            Case("virtio-blk at 00:05.0: capacity, MSI-X, reads (one request for 300 sectors), write, read back, flush", () =>
             {
                 var v = DeviceRegistry.Find("virtio-blk 00:05.0") as VirtioBlock;
                 True(v != null, "a virtio-blk device (" + (PCI.GetDeviceAt(0, 5, 0)?.Describe() ?? "no function at 00:05.0") + ")");
                 if (v == null) return;
                 True(v.IsStarted, "started (" + (v.StartError ?? "") + ")");
                 if (!v.IsStarted) return;
-                Line("dev " + v + ", queue " + v.QueueSize);
+                Line("dev " + v + ", queue " + v.QueueSize + ", MSI-X vector 0x" + v.MsixVector.ToString("X2"));
+                True(v.MsixVector >= 0x40, "MSI-X vector (" + (v.InterruptError ?? v.MsixVector.ToString()) + ")");
+                ulong irq0 = v.InterruptCount;
                 Equal(VirtioSectors, v.BlockCount, "capacity = image size / 512");
                 True(ReferenceEquals(v, PCI.GetDeviceAt(0, 5, 0).Driver), "the function's driver");
                 var one = new byte[512];
@@ -411,12 +413,20 @@ namespace StorageTests
                 for (int i = 0; i < buf.Length; i++) if (back[512 + i] != buf[i]) { same = false; break; }
                 True(same, "300 sectors read back as written");
                 v.Flush();
+                True(v.InterruptCount > irq0, "requests completed by interrupts (" + (v.InterruptCount - irq0) + ")");
                 var big = new byte[8 * 1024 * 1024];
-                ulong t0 = Native.Rdtsc();
-                v.Read(10000, big);
-                ulong t = Native.Rdtsc() - t0, us = Us(t);
-                Line("virtio read 8 MiB (16384 sectors, one request, polled) in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
-                CheckPattern(10000, big, "virtio 8 MiB");
+                for (int mode = 0; mode < 2; mode++)
+                {
+                    v.UseInterrupts = mode == 0;
+                    ulong t0 = Native.Rdtsc();
+                    v.Read(10000, big);
+                    ulong t = Native.Rdtsc() - t0, us = Us(t);
+                    Line("virtio read 8 MiB (16384 sectors, one request, " + (mode == 0 ? "MSI-X" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : 8UL * 1024 * 1_000_000 / us) + " KiB/s)");
+                    CheckPattern(10000, big, "virtio 8 MiB");
+                    big.AsSpan().Clear();
+                }
+                v.UseInterrupts = true;
+                Equal(0UL, v.LostInterrupts, "lost virtio interrupts");
             });
 
             Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>

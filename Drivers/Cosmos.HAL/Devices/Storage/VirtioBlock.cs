@@ -2,8 +2,12 @@ using System;
 using System.IO;
 using System.Threading;
 using Cosmos.Core;
+using Cosmos.Core.Interrupts;
+using Cosmos.Core.Layout;
 using Cosmos.Core.Memory;
+using Cosmos.Core.Threading;
 using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
 
 namespace Cosmos.HAL.Devices.Storage
 {
@@ -17,8 +21,10 @@ namespace Cosmos.HAL.Devices.Storage
     /// legacy alignment 4096) and its page number written to QueueAddress, DRIVER_OK. Capacity from the device
     /// configuration (offset 14h: 512-byte sectors). Each request is three descriptors: header (type, sector), the
     /// data (the caller's buffer: RAM is identity-mapped and never moved), status byte; up to
-    /// <see cref="MaxSectorsPerRequest"/> sectors per request; one request at a time, polled on the used ring with a
-    /// deadline (no interrupts: a known limitation). Status IOERR/UNSUPP and timeouts throw <see cref="IOException"/>
+    /// <see cref="MaxSectorsPerRequest"/> sectors per request; one request at a time with a deadline. In APIC mode queue 0
+    /// interrupts through MSI-X entry 0 (<see cref="PCIDevice.EnableMsix"/>; the legacy header then has the two MSI-X
+    /// vector registers and the configuration at 18h) and a request sleeps until it (10 ms slices re-check the used
+    /// index); otherwise requests poll the used index. Status IOERR/UNSUPP and timeouts throw <see cref="IOException"/>
     /// naming the device, the request and the sector.
     /// </summary>
     public sealed unsafe class VirtioBlock : BlockDevice
@@ -45,6 +51,67 @@ namespace Cosmos.HAL.Devices.Storage
         private ulong _request;       // one page: header at 0 (16 bytes), status at 16
         private ushort _lastUsed;
         private uint _features;
+
+        // With MSI-X enabled the legacy header has two more registers and the device configuration moves to 18h (§4.1.4.8).
+        private const int RegConfigMsixVector = 0x14, RegQueueMsixVector = 0x16, RegConfigMsix = 0x18;
+        private const ushort NoVector = 0xFFFF;
+
+        private struct IrqState
+        {
+            public WaitQueue Waiters;
+            public ulong Count;
+        }
+
+        private IrqState* _irq;
+        // Device by MSI-X vector (index vector − FirstDynamicVector) for the handler; created by the first set-up.
+        private static VirtioBlock[] s_byVector;
+
+        /// <summary>The MSI-X vector of queue 0, or −1 (requests poll).</summary>
+        public int MsixVector { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are).</summary>
+        public string InterruptError { get; private set; }
+        /// <summary>When false, requests poll even though the queue interrupts (tests compare both).</summary>
+        public bool UseInterrupts { get; set; } = true;
+        /// <summary>Queue interrupts handled.</summary>
+        public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
+        /// <summary>Sleeps that ended by their 10 ms bound with the request already complete (an interrupt that never came).</summary>
+        public ulong LostInterrupts { get; private set; }
+
+        /// <summary>The queue's MSI-X handler: counts and wakes the waiter. No allocation.</summary>
+        private static void OnInterrupt(InterruptFrame* frame)
+        {
+            int i = (int)(frame->Vector & 0xFF) - InterruptController.FirstDynamicVector;
+            var table = s_byVector;
+            if (table == null || (uint)i >= (uint)table.Length) return;
+            var v = table[i];
+            if (v == null || v._irq == null) return;
+            v._irq->Count++;
+            Scheduler.WakeAll(&v._irq->Waiters);
+        }
+
+        /// <summary>
+        /// Before DRIVER_OK: MSI-X entry 0 for queue 0, none for configuration changes. Returns false (and sets
+        /// <see cref="InterruptError"/>) when MSI-X cannot be had; the device then keeps the short header and requests poll.
+        /// </summary>
+        private bool SetUpInterrupts()
+        {
+            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI-X needs APIC mode"; return false; }
+            var st = (IrqState*)Heap.Alloc((ulong)sizeof(IrqState));
+            if (st == null) { InterruptError = "out of memory"; return false; }
+            int vector;
+            try { vector = Pci.EnableMsix(0, &OnInterrupt); }
+            catch (InvalidOperationException e) { InterruptError = e.Message; return false; }
+            if (vector < 0) { InterruptError = "no MSI-X capability or no free vector"; return false; }
+            s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+            s_byVector[vector - InterruptController.FirstDynamicVector] = this;
+            _irq = st;
+            Out16(RegConfigMsixVector, NoVector);
+            Out16(RegQueueSelect, 0);
+            Out16(RegQueueMsixVector, 0);
+            if (In16(RegQueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
+            MsixVector = vector;
+            return true;
+        }
 
         /// <summary>Requests sent (tests check that many sectors are one request).</summary>
         public ulong RequestsIssued { get; private set; }
@@ -103,10 +170,12 @@ namespace Cosmos.HAL.Devices.Storage
             if (_ring == 0 || _request == 0) { Out8(RegDeviceStatus, StatusFailed); error = "no DMA memory for the virtqueue"; return false; }
             _lastUsed = 0;
             Out32(RegQueueAddress, (uint)(_ring >> 12));
+            int config = RegConfig;
+            if (MsixVector >= 0 || SetUpInterrupts()) config = RegConfigMsix;
             Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver | StatusDriverOk);
             if ((In8(RegDeviceStatus) & StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
-            ulong capacity = In32(RegConfig) | (ulong)In32(RegConfig + 4) << 32;
-            uint blk = (_features & FeatureBlkSize) != 0 ? In32(RegConfig + 20) : 512;
+            ulong capacity = In32(config) | (ulong)In32(config + 4) << 32;
+            uint blk = (_features & FeatureBlkSize) != 0 ? In32(config + 20) : 512;
             if (blk != 512) { error = string.Concat("block size ", blk.ToString(), " is not supported (512 only)"); return false; }
             BlockSize = 512;
             BlockCount = capacity;
@@ -137,19 +206,33 @@ namespace Cosmos.HAL.Devices.Storage
             Thread.MemoryBarrier();
             Volatile.Write(ref avail[1], (ushort)(idx + 1));
             Thread.MemoryBarrier();
-            Out16(RegQueueNotify, 0);
-            RequestsIssued++;
-            ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
-            ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
-            ulong deadline = Native.Rdtsc() + hz / 1000 * RequestTimeoutMs;
-            while (Volatile.Read(ref used[1]) == _lastUsed)
+            bool sleeps = _irq != null && UseInterrupts && Scheduler.IsInitialized && CPU.InterruptsEnabled && InterruptDispatcher.Depth == 0;
+            ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
+            try
             {
-                if (Native.Rdtsc() > deadline)
-                    throw new IOException(string.Concat(Name, ": ", what, " timed out after ", RequestTimeoutMs.ToString(), " ms"));
-                Native.Pause();
+                Out16(RegQueueNotify, 0);
+                RequestsIssued++;
+                ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
+                ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
+                ulong deadline = Native.Rdtsc() + hz / 1000 * RequestTimeoutMs;
+                ulong slice = hz / 100;
+                while (Volatile.Read(ref used[1]) == _lastUsed)
+                {
+                    ulong now = Native.Rdtsc();
+                    if (now > deadline)
+                        throw new IOException(string.Concat(Name, ": ", what, " timed out after ", RequestTimeoutMs.ToString(), " ms"));
+                    if (sleeps)
+                    {
+                        ulong seen = _irq->Count;
+                        Scheduler.Block(&_irq->Waiters, now + slice < deadline ? now + slice : deadline);
+                        if (_irq->Count == seen && Volatile.Read(ref used[1]) != _lastUsed) LostInterrupts++;
+                    }
+                    else Native.Pause();
+                }
             }
+            finally { if (sleeps) CPU.RestoreInterrupts(flags); }
             _lastUsed++;
-            _ = In8(RegIsr);                                   // acknowledges the (unused) interrupt
+            if (_irq == null) _ = In8(RegIsr);                 // acknowledges the INTx interrupt (masked, unused)
             byte s = Volatile.Read(ref *status);
             if (s != 0)
                 throw new IOException(string.Concat(Name, ": ", what, " failed: status ", s == 1 ? "IOERR" : s == 2 ? "UNSUPP" : HalFormat.Hex(s, 2)));
