@@ -64,7 +64,7 @@ namespace Cosmos.HAL.Devices.Storage
         public bool InterruptsEnabled => _irq != null;
         /// <summary>Interrupts of this port handled so far.</summary>
         public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
-        /// <summary>Sleeps that ended by their 10 ms bound with the command already complete (an interrupt that never came).</summary>
+        /// <summary>Sleeps that ended by their 10 ms bound with the command already complete (an interrupt that never came, or one still pending as the slice ran out). Diagnostics only.</summary>
         public ulong LostInterrupts { get; private set; }
 
         /// <summary>Turns this port's interrupts on (PxIE: D2H Register FIS, PIO Setup, DMA Setup, Set Device Bits, and the error bits); the HBA's handler then wakes waiting commands.</summary>

@@ -141,7 +141,10 @@ namespace Cosmos.HAL.Devices.Storage
         public unsafe bool InterruptsEnabled => _irq != null;
         /// <summary>Interrupts the channel raised since <see cref="EnableInterrupts"/>.</summary>
         public unsafe ulong InterruptCount => _irq == null ? 0 : _irq->Count;
-        /// <summary>Sleeps that ended by their 10 ms bound with the device no longer busy (an interrupt that never came).</summary>
+        /// <summary>
+        /// Sleeps that ended by their 10 ms bound with the device no longer busy: an interrupt that never came, or (under a
+        /// loaded host) one that became pending just as the slice ran out and is delivered right after. Diagnostics only.
+        /// </summary>
         public ulong LostInterrupts { get; private set; }
         /// <summary>Why <see cref="EnableInterrupts"/> failed, or null.</summary>
         public string InterruptError { get; private set; }

@@ -74,7 +74,7 @@ namespace Cosmos.HAL.Devices.Storage
         public bool UseInterrupts { get; set; } = true;
         /// <summary>Queue interrupts handled.</summary>
         public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
-        /// <summary>Sleeps that ended by their 10 ms bound with the request already complete (an interrupt that never came).</summary>
+        /// <summary>Sleeps that ended by their 10 ms bound with the request already complete (an interrupt that never came, or one still pending as the slice ran out). Diagnostics only.</summary>
         public ulong LostInterrupts { get; private set; }
 
         /// <summary>The queue's MSI-X handler: counts and wakes the waiter. No allocation.</summary>
