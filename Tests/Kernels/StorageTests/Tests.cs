@@ -59,7 +59,7 @@ namespace StorageTests
 
         protected override void RunTests()
         {
-            Case("the IDE function 00:01.1 has the AtaController driver, started, with three drives", () =>
+            Case("the IDE function 00:01.1 has the AtaController driver, started, with four drives", () =>
             {
                 var f = PCI.GetDeviceAt(0, 1, 1);
                 True(f != null, "a function at 00:01.1");
@@ -68,9 +68,10 @@ namespace StorageTests
                 True(c != null, "driver is an AtaController (" + (f.Driver?.ToString() ?? "none") + ")");
                 if (c == null) return;
                 True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
-                Equal(3, c.DriveCount, "drives found");
+                Equal(4, c.DriveCount, "drives found (two disks, the boot CD, an empty CD drive)");
+                Line("ide start (reset, probe, identify, READ CAPACITY): " + c.StartTicks + " TSC ticks (" + Us(c.StartTicks) + " us)");
                 foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
-                Equal(5, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (3 IDE, 1 AHCI, 1 virtio)");
+                Equal(6, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (4 IDE, 1 AHCI, 1 virtio)");
             });
 
             Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
@@ -307,6 +308,7 @@ namespace StorageTests
                 True(c != null, "driver is an AhciController (" + (f.Driver?.ToString() ?? "none") + ")");
                 if (c == null) return;
                 True(c.IsStarted, "started (" + (c.StartError ?? "no error") + ")");
+                Line("ahci start (HBA reset, port set-up, IDENTIFY): " + c.StartTicks + " TSC ticks (" + Us(c.StartTicks) + " us)");
                 Line("ahci version 0x" + c.Version.ToString("X8") + ", ports implemented 0x" + c.PortsImplemented.ToString("X8"));
                 True(Cosmos.Core.Memory.Paging.IsUncached(c.Abar), "ABAR mapped uncached");
                 Equal(1, c.DiskCount, "disks");
@@ -429,6 +431,19 @@ namespace StorageTests
                 }
                 v.UseInterrupts = true;
                 Line("virtio interrupts " + v.InterruptCount + ", sleeps ended by the 10 ms slice " + v.LostInterrupts);
+            });
+
+            Case("an empty CD drive at secondary slave starts with no medium and refuses reads as out of range", () =>
+            {
+                var cd = DeviceRegistry.Find("IDE 00:01.1 secondary slave") as AtapiDrive;
+                True(cd != null, "an ATAPI drive at secondary slave");
+                if (cd == null) return;
+                True(cd.IsStarted, "started (" + (cd.StartError ?? "") + ")");
+                True(!cd.HasMedium, "no medium");
+                Equal(0UL, cd.BlockCount, "no blocks");
+                bool refused = false;
+                try { cd.Read(0, new byte[2048]); } catch (ArgumentOutOfRangeException) { refused = true; }
+                True(refused, "a read is out of range");
             });
 
             Case("ATAPI at secondary master: IDENTIFY PACKET DEVICE, READ CAPACITY, the ISO's PVD at block 16", () =>

@@ -95,8 +95,18 @@ namespace Cosmos.HAL.Devices.Storage
             return Native.Rdtsc() + hz / 1000 * (ulong)ms;
         }
 
+        /// <summary>TSC ticks the last start took (reset, probing, identifying and starting the drives).</summary>
+        public ulong StartTicks { get; private set; }
+
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
+        {
+            ulong t0 = Native.Rdtsc();
+            try { return StartController(out error); }
+            finally { StartTicks = Native.Rdtsc() - t0; }
+        }
+
+        private bool StartController(out string error)
         {
             if (Pci.BaseAddressBar.Length < 6 || Pci.BaseAddressBar[5].IsIO || Pci.BaseAddressBar[5].BaseAddress == 0)
             {

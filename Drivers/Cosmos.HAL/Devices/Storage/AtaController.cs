@@ -1,4 +1,5 @@
 using System;
+using Cosmos.Core;
 using Cosmos.HAL.BlockDevice;
 
 namespace Cosmos.HAL.Devices.Storage
@@ -37,8 +38,18 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>True for functions this driver takes: mass storage (01h), IDE (01h).</summary>
         public static bool Handles(PCIDevice pci) => pci.ClassCode == 0x01 && pci.Subclass == 0x01;
 
+        /// <summary>TSC ticks the last start took (reset, probing, identifying and starting the drives).</summary>
+        public ulong StartTicks { get; private set; }
+
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
+        {
+            ulong t0 = Native.Rdtsc();
+            try { return StartController(out error); }
+            finally { StartTicks = Native.Rdtsc() - t0; }
+        }
+
+        private bool StartController(out string error)
         {
             Pci.EnableIO(true);
             Pci.EnableBusMaster(true);
