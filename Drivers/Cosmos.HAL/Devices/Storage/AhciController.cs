@@ -133,15 +133,24 @@ namespace Cosmos.HAL.Devices.Storage
                 string name = string.Concat(Name, " port ", p.ToString());
                 if (DeviceRegistry.Find(name) != null) { DiskCount++; continue; }
                 var port = new AhciPort(this, p, name, (cap & CapS64a) != 0, (cap & CapSss) != 0);
-                if (!port.Initialize(out uint signature)) continue;     // no device on the PHY
+                uint signature;
+                try
+                {
+                    if (!port.Initialize(out signature)) continue;     // no device on the PHY
+                }
+                catch (System.IO.IOException e)
+                {
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                    continue;
+                }
                 if (signature == AhciPort.SignatureAtapi)
                 {
-                    DeviceRegistry.Register(new UnsupportedAhciDevice(name, this, "SATAPI (ATAPI over AHCI) is not supported yet"));
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, "SATAPI (ATAPI over AHCI) is not supported yet"));
                     continue;
                 }
                 if (signature != AhciPort.SignatureAta)
                 {
-                    DeviceRegistry.Register(new UnsupportedAhciDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
                     continue;
                 }
                 _ports[p] = port;
@@ -154,19 +163,6 @@ namespace Cosmos.HAL.Devices.Storage
             if (DiskCount > 0 && MsiVector < 0) EnableInterrupts();
             error = null;
             return true;
-        }
-
-        /// <summary>A port whose device this driver cannot run: registered so that <c>devices</c> shows it, and failing to start with the reason.</summary>
-        private sealed class UnsupportedAhciDevice : Device
-        {
-            private readonly string _why;
-            public UnsupportedAhciDevice(string name, Device parent, string why) : base(name, DeviceClass.Storage, DeviceStage.OnDemand, 0, parent)
-            {
-                _why = why;
-                Start();
-            }
-
-            protected override bool OnStart(out string error) { error = _why; return false; }
         }
     }
 }

@@ -11,8 +11,9 @@ namespace Cosmos.HAL.Devices.Storage
     /// native mode, at BAR0/BAR1 and BAR2/BAR3 with the function's INTx# line (PCI IDE Controller Specification 1.0
     /// §2.1). Starting it (stage <see cref="DeviceStage.Drivers"/>) switches I/O decoding on, resets each channel and
     /// identifies both drives of each; every drive found is registered as an <see cref="AtaDisk"/> or
-    /// <see cref="AtapiDrive"/> (named "IDE 00:01.1 primary master", ...) and started. A drive that fails to start is
-    /// listed as failed; a controller without drives is started and has none. Drives are identified by polling; then
+    /// <see cref="AtapiDrive"/> (named "IDE 00:01.1 primary master", ...) and started. A drive that fails to start, or
+    /// answers its IDENTIFY with an error, is listed as failed (<see cref="FailedStorageDevice"/>); a controller without
+    /// drives is started and has none. Drives are identified by polling; then
     /// each channel with drives gets its IRQ (<see cref="AtaChannel.EnableInterrupts"/>) and later commands sleep
     /// until the device interrupts.
     /// </summary>
@@ -105,7 +106,12 @@ namespace Cosmos.HAL.Devices.Storage
                 lock (ch.Lock)
                 {
                     try { id = ch.Identify(drive, name); }
-                    catch (System.IO.IOException) { id = null; }
+                    catch (System.IO.IOException e)
+                    {
+                        // Something answered but IDENTIFY failed: list it as a failed device rather than hide it.
+                        DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                        continue;
+                    }
                 }
                 if (id == null) continue;
                 Cosmos.HAL.BlockDevice.BlockDevice dev = id.IsAtapi
