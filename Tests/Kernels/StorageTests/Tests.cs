@@ -71,7 +71,7 @@ namespace StorageTests
                 Equal(4, c.DriveCount, "drives found (two disks, the boot CD, an empty CD drive)");
                 Line("ide start (reset, probe, identify, READ CAPACITY): " + c.StartTicks + " TSC ticks (" + Us(c.StartTicks) + " us)");
                 foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
-                Equal(6, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (4 IDE, 1 AHCI, 1 virtio)");
+                Equal(7, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (4 IDE, 2 AHCI, 1 virtio)");
             });
 
             Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
@@ -311,7 +311,7 @@ namespace StorageTests
                 Line("ahci start (HBA reset, port set-up, IDENTIFY): " + c.StartTicks + " TSC ticks (" + Us(c.StartTicks) + " us)");
                 Line("ahci version 0x" + c.Version.ToString("X8") + ", ports implemented 0x" + c.PortsImplemented.ToString("X8"));
                 True(Cosmos.Core.Memory.Paging.IsUncached(c.Abar), "ABAR mapped uncached");
-                Equal(1, c.DiskCount, "disks");
+                Equal(2, c.DiskCount, "drives (a disk on port 0, a CD on port 1)");
                 True(c.MsiVector >= 0x40, "MSI vector (" + (c.InterruptError ?? c.MsiVector.ToString()) + ")");
                 Line("ahci msi vector 0x" + c.MsiVector.ToString("X2") + ", interrupt controller " + (Cosmos.HAL.Interrupts.InterruptController.Mode == Cosmos.HAL.Interrupts.InterruptControllerMode.Apic ? "APIC" : "PIC"));
                 var d = AhciDisk0();
@@ -386,6 +386,33 @@ namespace StorageTests
                 True(message != null && message.Contains("READ DMA EXT at LBA " + (AhciSectors + 5)), "IOException naming the command and the LBA");
                 d.Read(5, one);
                 CheckPattern(5, one, "AHCI sector 5 after the error");
+            });
+
+            Case("SATAPI: the CD on AHCI port 1 reads 2048-byte blocks by DMA (READ CAPACITY, READ (10))", () =>
+            {
+                var cd = DeviceRegistry.Find("AHCI 00:04.0 port 1") as AhciAtapiDrive;
+                True(cd != null, "an AhciAtapiDrive at port 1 (" + (DeviceRegistry.Find("AHCI 00:04.0 port 1")?.ToString() ?? "nothing") + ")");
+                if (cd == null) return;
+                True(cd.IsStarted, "started (" + (cd.StartError ?? "") + ")");
+                if (!cd.IsStarted) return;
+                Line("dev " + cd);
+                True(cd.HasMedium, "medium");
+                Equal(2048UL, cd.BlockSize, "block size");
+                Equal(4UL * 1024 * 1024 / 2048, cd.BlockCount, "blocks = image size / 2048");
+                var blk = new byte[2048];
+                cd.Read(5, blk);
+                CheckPattern(20, blk, "block 5 (sectors 20-23)");
+                var many = new byte[40 * 2048];
+                ulong before = cd.Port.CommandsIssued;
+                cd.Read(100, many);
+                Equal(1UL, cd.Port.CommandsIssued - before, "one READ (10) for 40 blocks");
+                CheckPattern(400, many, "blocks 100-139");
+                var odd = new byte[3 * 2048 + 1];
+                cd.Read(cd.BlockCount - 3, odd.AsSpan(1));
+                CheckPattern((cd.BlockCount - 3) * 4, odd.AsSpan(1), "the last 3 blocks into an odd address");
+                bool refused = false;
+                try { cd.Write(0, blk); } catch (InvalidOperationException) { refused = true; }
+                True(refused, "writes are refused");
             });
 
             Case("virtio-blk at 00:05.0: capacity, MSI-X, reads (one request for 300 sectors), write, read back, flush", () =>

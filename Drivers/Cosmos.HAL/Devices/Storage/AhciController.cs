@@ -14,7 +14,8 @@ namespace Cosmos.HAL.Devices.Storage
     /// GHC.AE, resets the HBA (GHC.HR, §10.4.3), and sets up every implemented port (PI) whose PHY reports a device
     /// (PxSSTS.DET = 3): command list, received-FIS area and one command table in DMA memory, FRE and ST set (§10.1.2).
     /// Each port with an ATA signature (PxSIG 00000101h) becomes an <see cref="AhciDisk"/> named "AHCI 00:04.0 port 0",
-    /// registered and started; ATAPI ports (EB140101h) are registered as failed devices (not supported yet). Commands
+    /// registered and started; ATAPI ports (EB140101h) become an <see cref="AhciAtapiDrive"/>; other signatures are
+    /// registered as a <see cref="FailedStorageDevice"/> naming the signature. Commands
     /// use slot 0 only, one at a time per port, with a deadline. Once the disks are identified (by polling), the HBA's
     /// interrupts are routed as MSI (APIC mode; <see cref="PCIDevice.EnableMsi"/>) and commands sleep until the port's
     /// interrupt (10 ms slices re-check PxCI, so a lost interrupt costs 10 ms); without MSI they poll PxCI and PxIS.
@@ -34,7 +35,7 @@ namespace Cosmos.HAL.Devices.Storage
         public uint Version { get; private set; }
         /// <summary>Ports implemented (PI register).</summary>
         public uint PortsImplemented { get; private set; }
-        /// <summary>Number of ports with an ATA device found at start.</summary>
+        /// <summary>Number of ports with an ATA or ATAPI device found at start.</summary>
         public int DiskCount { get; private set; }
 
         private AhciPort[] _ports;
@@ -145,7 +146,11 @@ namespace Cosmos.HAL.Devices.Storage
                 }
                 if (signature == AhciPort.SignatureAtapi)
                 {
-                    DeviceRegistry.Register(new FailedStorageDevice(name, this, "SATAPI (ATAPI over AHCI) is not supported yet"));
+                    _ports[p] = port;
+                    var drive = new AhciAtapiDrive(name, this, port);
+                    DeviceRegistry.Register(drive);
+                    drive.Start();
+                    DiskCount++;
                     continue;
                 }
                 if (signature != AhciPort.SignatureAta)

@@ -169,6 +169,20 @@ namespace Cosmos.HAL.Devices.Storage
         /// and the LBA on a task-file error (PxIS.TFES; status and error from PxTFD), a fatal HBA error or a timeout.
         /// </summary>
         public void Execute(byte command, ulong lba, int count, byte* buffer, uint bytes, bool write, bool hasLba)
+            => Execute(command, lba, count, buffer, bytes, write, hasLba, default);
+
+        /// <summary>
+        /// The error register (PxTFD bits 15–8) of the last command that failed; for a packet device bits 7–4 are the
+        /// SCSI sense key.
+        /// </summary>
+        public byte LastError { get; private set; }
+
+        /// <summary>
+        /// As the other overload; a non-empty <paramref name="packet"/> (the 12-byte SCSI CDB) makes it an ATAPI command:
+        /// the CDB goes to the command table's ACMD area (40h), the command header's A bit is set, and the FIS carries
+        /// PACKET (A0h) with Features bit 0 (DMA) (AHCI 1.3.1 §4.2.3, §5.6.6).
+        /// </summary>
+        public void Execute(byte command, ulong lba, int count, byte* buffer, uint bytes, bool write, bool hasLba, ReadOnlySpan<byte> packet)
         {
             if (((ulong)buffer & 1) != 0) throw new ArgumentException("AHCI data buffers must be word aligned");
             if (!_s64a && (ulong)buffer + bytes > DmaMemory.Limit32) throw new IOException(string.Concat(_name, ": buffer above 4 GiB and the HBA has no 64-bit addressing"));
@@ -186,6 +200,13 @@ namespace Cosmos.HAL.Devices.Storage
             table[7] = hasLba ? (byte)0x40 : (byte)0;         // Device: LBA mode
             table[8] = (byte)(lba >> 24); table[9] = (byte)(lba >> 32); table[10] = (byte)(lba >> 40);
             table[12] = (byte)count; table[13] = (byte)(count >> 8);
+            bool atapi = !packet.IsEmpty;
+            if (atapi)
+            {
+                table[3] = 0x01;                              // Features: DMA
+                for (int i = 4; i <= 10; i++) table[i] = 0;   // no LBA; the byte count limit is not used with DMA
+                for (int i = 0; i < 16; i++) table[0x40 + i] = i < packet.Length ? packet[i] : (byte)0;
+            }
             ulong addr = (ulong)buffer;
             uint left = bytes;
             for (uint i = 0; i < prds; i++)
@@ -198,7 +219,7 @@ namespace Cosmos.HAL.Devices.Storage
             }
             // Command header 0: CFL = 5 dwords, W, PRDTL; PRDBC = 0; CTBA.
             uint* header = (uint*)list;
-            header[0] = 5u | (write ? 1u << 6 : 0) | prds << 16;
+            header[0] = 5u | (atapi ? 1u << 5 : 0) | (write ? 1u << 6 : 0) | prds << 16;
             header[1] = 0;
             ulong ctba = _page + CommandTableOffset;
             header[2] = (uint)ctba; header[3] = (uint)(ctba >> 32);
@@ -257,6 +278,7 @@ namespace Cosmos.HAL.Devices.Storage
             uint serr = Read(PxSerr);
             Recover();
             byte status = (byte)tfd, error = (byte)(tfd >> 8);
+            LastError = error;
             string what = (isr & IsTfes) != 0 ? AtaCommand.DescribeError(error, false) : string.Concat("HBA error (PxIS ", HalFormat.Hex(isr, 8), ", PxSERR ", HalFormat.Hex(serr, 8), ")");
             return new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
                 " failed: ", what, " (status ", HalFormat.Hex(status, 2), ", error ", HalFormat.Hex(error, 2), ")"));
