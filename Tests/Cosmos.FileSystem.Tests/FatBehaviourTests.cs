@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Cosmos.FileSystem.Fat;
+using Xunit;
+
+namespace Cosmos.FileSystem.Tests;
+
+/// <summary>FAT semantics checked in memory: names, errors, sizes, times, requests.</summary>
+public class FatBehaviourTests
+{
+    private static FatFileSystem Fresh(out MemoryBlockDevice dev, FatType type = FatType.Fat12, int sizeKiB = 2048, Func<DateTime> clock = null)
+    {
+        dev = new MemoryBlockDevice(new byte[sizeKiB * 1024]);
+        FatFormatter.Format(dev, null, type);
+        return FatFileSystem.Mount(dev, clock);
+    }
+
+    private static FileSystemError Error(Action a) => Assert.ThrowsAny<FileSystemException>(a).Error;
+
+    [Fact]
+    public void NamesAreCheckedAndLookedUpCaseInsensitively()
+    {
+        var fs = Fresh(out _);
+        Assert.Equal(FileSystemError.NameTooLong, Error(() => fs.CreateFile(new string('x', 256))));
+        fs.CreateFile(new string('y', 255));
+        Assert.NotNull(fs.GetEntry(new string('Y', 255)));
+        foreach (var bad in new[] { "a*b", "a:b", "a?b", "a<b", "a|b", "a\"b", "tab\tname", "dot.", "space " })
+            Assert.Equal(FileSystemError.InvalidName, Error(() => fs.CreateFile(bad)));
+        fs.CreateFile("MixedCase.Txt");
+        Assert.Equal("MixedCase.Txt", fs.GetEntry("mixedcase.TXT")!.Value.Name);
+        Assert.Equal(FileSystemError.AlreadyExists, Error(() => fs.CreateFile("MIXEDCASE.TXT")));
+        Assert.Equal(FileSystemError.AlreadyExists, Error(() => fs.CreateDirectory("mixedcase.txt")));
+        // the generated short name finds it too
+        Assert.NotNull(fs.GetEntry("MIXEDC~1.TXT"));
+    }
+
+    [Fact]
+    public void ExactUpperCase83NamesHaveNoLongNameAndTailsNeverCollide()
+    {
+        var fs = Fresh(out _);
+        fs.CreateFile("README.TXT");
+        fs.CreateFile("readme2.txt");
+        fs.CreateFile("LONGFI~2.TXT"); // an exact 8.3 name that a generated tail must skip
+        for (int i = 0; i < 30; i++) fs.CreateFile($"Long File Name {i}.txt");
+        Assert.Equal(FileSystemError.AlreadyExists, Error(() => fs.CreateFile("longfi~1.txt"))); // a short name is a name too
+        var root = FatDirectory.Load(fs, 0, "");
+        var entries = root.Parse();
+        Assert.Equal(0, entries.Single(e => e.Name == "README.TXT").LfnSlots);
+        Assert.True(entries.Single(e => e.Name == "readme2.txt").LfnSlots > 0);
+        var shorts = entries.Select(e => System.Text.Encoding.ASCII.GetString(e.Short)).ToList();
+        Assert.Equal(shorts.Count, shorts.Distinct().Count());
+        Assert.Contains("LONGFI~2TXT", shorts);
+        Assert.Equal("LONGFI~3TXT", System.Text.Encoding.ASCII.GetString(entries.Single(e => e.Name == "Long File Name 1.txt").Short));
+        Assert.Equal(33, fs.ListDirectory("").Count);
+    }
+
+    [Fact]
+    public void ErrorsNameTheProblem()
+    {
+        var fs = Fresh(out _);
+        fs.CreateDirectory("d");
+        fs.CreateFile("d/f");
+        fs.CreateFile("file");
+        Assert.Null(fs.GetEntry("d/none"));
+        Assert.Equal(FileSystemError.PathNotFound, Error(() => fs.GetEntry("none/x")));
+        Assert.Equal(FileSystemError.NotADirectory, Error(() => fs.GetEntry("file/x")));
+        Assert.Equal(FileSystemError.NotFound, Error(() => fs.OpenFile("d/none", false)));
+        Assert.Equal(FileSystemError.IsADirectory, Error(() => fs.OpenFile("d", false)));
+        Assert.Equal(FileSystemError.IsADirectory, Error(() => fs.DeleteFile("d")));
+        Assert.Equal(FileSystemError.NotADirectory, Error(() => fs.DeleteDirectory("file")));
+        Assert.Equal(FileSystemError.DirectoryNotEmpty, Error(() => fs.DeleteDirectory("d")));
+        Assert.Equal(FileSystemError.NotADirectory, Error(() => fs.ListDirectory("file")));
+        Assert.Equal(FileSystemError.AlreadyExists, Error(() => fs.Rename("file", "d", true)));
+        Assert.Equal(FileSystemError.AlreadyExists, Error(() => fs.Rename("file", "d/f", false)));
+        fs.CreateDirectory("d/sub");
+        Assert.Equal(FileSystemError.InvalidName, Error(() => fs.Rename("d", "d/sub/inner", false)));
+        fs.SetAttributes("file", FileAttributes.ReadOnly | FileAttributes.Hidden);
+        Assert.Equal(FileAttributes.ReadOnly | FileAttributes.Hidden, fs.GetEntry("file")!.Value.Attributes);
+        Assert.Equal(FileSystemError.ReadOnly, Error(() => fs.OpenFile("file", true)));
+        Assert.Throws<ArgumentNullException>(() => fs.GetEntry(null));
+        Assert.Throws<ArgumentNullException>(() => FatFileSystem.Mount(null));
+    }
+
+    [Fact]
+    public void WritesPastTheEndAndExtensionsReadAsZeros()
+    {
+        var fs = Fresh(out _);
+        fs.CreateFile("old");
+        using (var f = fs.OpenFile("old", true)) f.Write(0, Enumerable.Repeat((byte)0xAA, 20000).ToArray());
+        fs.DeleteFile("old"); // its clusters keep 0xAA and are reused
+        fs.CreateFile("gap");
+        using (var f = fs.OpenFile("gap", true))
+        {
+            f.Write(5000, new byte[] { 7 });
+            Assert.Equal(5001, f.Length);
+            f.SetLength(9000);
+            var b = new byte[9000];
+            Assert.Equal(9000, f.Read(0, b));
+            Assert.True(b.Take(5000).All(x => x == 0));
+            Assert.Equal(7, b[5000]);
+            Assert.True(b.Skip(5001).All(x => x == 0));
+            long free = fs.AvailableFreeSpace;
+            f.SetLength(10);
+            Assert.True(fs.AvailableFreeSpace > free);
+            f.SetLength(0);
+            Assert.Equal(0, f.Read(0, b));
+        }
+        Assert.Equal(0, fs.GetEntry("gap")!.Value.Length);
+    }
+
+    [Fact]
+    public void TimesComeFromTheClockAtTwoSecondResolution()
+    {
+        var now = new DateTime(2030, 2, 3, 4, 5, 7, 250, DateTimeKind.Utc);
+        var fs = Fresh(out _, clock: () => now);
+        fs.CreateFile("t");
+        var e = fs.GetEntry("t")!.Value;
+        Assert.Equal(new DateTime(2030, 2, 3, 4, 5, 6, DateTimeKind.Utc), e.LastWriteTimeUtc);
+        Assert.Equal(new DateTime(2030, 2, 3, 4, 5, 7, 250, DateTimeKind.Utc), e.CreationTimeUtc);
+        Assert.Equal(new DateTime(2030, 2, 3, 0, 0, 0, DateTimeKind.Utc), e.LastAccessTimeUtc);
+        now = now.AddDays(1);
+        using (var f = fs.OpenFile("t", true)) f.Write(0, new byte[] { 1 });
+        Assert.Equal(new DateTime(2030, 2, 4, 4, 5, 6, DateTimeKind.Utc), fs.GetEntry("t")!.Value.LastWriteTimeUtc);
+        fs.SetTimes("t", new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, new DateTime(2002, 2, 2, 2, 2, 3, DateTimeKind.Utc));
+        e = fs.GetEntry("t")!.Value;
+        Assert.Equal(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), e.CreationTimeUtc);
+        Assert.Equal(new DateTime(2002, 2, 2, 2, 2, 2, DateTimeKind.Utc), e.LastWriteTimeUtc);
+    }
+
+    [Fact]
+    public void OpenFileLengthIsVisibleAndFlushReachesTheDevice()
+    {
+        var fs = Fresh(out var dev, FatType.Fat32, 40960);
+        fs.CreateFile("open");
+        var f = fs.OpenFile("open", true);
+        f.Write(0, new byte[12345]);
+        Assert.Equal(12345, fs.GetEntry("open")!.Value.Length);
+        int flushes = dev.FlushRequests;
+        f.Flush();
+        Assert.Equal(flushes + 1, dev.FlushRequests);
+        f.Dispose();
+        fs.Rename("open", "renamed", false);
+        Assert.Null(fs.GetEntry("open"));
+        Assert.Equal(12345, fs.GetEntry("renamed")!.Value.Length);
+    }
+
+    [Fact]
+    public void WholeClusterWritesAreOneRequest()
+    {
+        var fs = Fresh(out var dev, FatType.Fat16, 16384);
+        fs.CreateFile("w");
+        using var f = fs.OpenFile("w", true);
+        var data = FatHostToolTests.Pattern(32 * 1024, 9);
+        f.Write(0, data);
+        int before = dev.WriteRequests;
+        f.Write(0, data); // clusters exist now: one contiguous request
+        Assert.Equal(1, dev.WriteRequests - before);
+    }
+
+    [Fact]
+    public void FormatterRejectsImpossibleRequests()
+    {
+        Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024]), null, FatType.Fat32));
+        Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024]), "WAY TOO LONG LABEL"));
+        Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024], 512, readOnly: true)));
+    }
+}
