@@ -159,6 +159,23 @@ public class FatBehaviourTests
         Assert.Equal(1, dev.WriteRequests - before);
     }
 
+    [Theory]
+    [InlineData(FatType.Fat16, 16384, 0x8000u)]
+    [InlineData(FatType.Fat32, 40960, 0x08000000u)]
+    public void CleanShutdownBitIsClearWhileChangesArePending(FatType type, int sizeKiB, uint cleanBit)
+    {
+        var fs = Fresh(out var dev, type, sizeKiB);
+        uint Fat1OnDisk() => FatFileSystem.Mount(new MemoryBlockDevice((byte[])dev.Data.Clone(), 512, readOnly: true)).Fat.Get(1);
+        Assert.NotEqual(0u, Fat1OnDisk() & cleanBit);
+        fs.CreateFile("x");
+        Assert.Equal(0u, Fat1OnDisk() & cleanBit);
+        var crashed = FatFileSystem.Mount(new MemoryBlockDevice((byte[])dev.Data.Clone()));
+        Assert.Contains(crashed.Warnings, w => w.Contains("not cleanly unmounted"));
+        fs.Flush();
+        Assert.NotEqual(0u, Fat1OnDisk() & cleanBit);
+        Assert.Empty(FatFileSystem.Mount(new MemoryBlockDevice((byte[])dev.Data.Clone())).Warnings);
+    }
+
     [Fact]
     public void FormatterRejectsImpossibleRequests()
     {

@@ -220,12 +220,15 @@ public class FatCorruptionTests
         Assert.Equal(before, img);
     }
 
-    [Fact]
-    public void MutatedImagesOnlyThrowFileSystemExceptions()
+    [Theory]
+    [InlineData(FatType.Fat12, 256, 1500)]
+    [InlineData(FatType.Fat16, 2200, 400)]
+    [InlineData(FatType.Fat32, 33 * 1024 + 600, 100)]
+    public void MutatedImagesOnlyThrowFileSystemExceptions(FatType type, int sizeKiB, int defaultIterations)
     {
-        var seedImage = MakeImage(FatType.Fat12, 256);
+        var seedImage = MakeImage(type, sizeKiB);
         // FAT_FUZZ_ITERATIONS / FAT_FUZZ_SEED run a longer campaign by hand (the default keeps the suite quick).
-        int iterations = int.TryParse(Environment.GetEnvironmentVariable("FAT_FUZZ_ITERATIONS"), out var n) ? n : 1500;
+        int iterations = int.TryParse(Environment.GetEnvironmentVariable("FAT_FUZZ_ITERATIONS"), out var n) ? n : defaultIterations;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("FAT_FUZZ_SEED"), out var s) ? s : 1234;
         var rnd = new Random(seed);
         int mounted = 0;
@@ -236,7 +239,7 @@ public class FatCorruptionTests
             for (int k = 0; k < flips; k++)
             {
                 // Mostly the metadata (first 16 KiB), sometimes anywhere.
-                int pos = rnd.Next(4) == 0 ? rnd.Next(img.Length) : rnd.Next(Math.Min(16384, img.Length));
+                int pos = rnd.Next(4) == 0 ? rnd.Next(img.Length) : rnd.Next(Math.Min(type == FatType.Fat32 ? 65536 : 16384, img.Length));
                 img[pos] = (byte)rnd.Next(256);
             }
             FuzzOne(img, ref mounted);

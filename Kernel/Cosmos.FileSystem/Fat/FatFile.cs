@@ -117,6 +117,7 @@ internal sealed class FatFile : FileSystemFile
         CheckOpen();
         if (!_writable || _fs.IsReadOnly) throw new FileSystemException(FileSystemError.ReadOnly, Path);
         if (end > uint.MaxValue) throw new FileSystemException(FileSystemError.FileTooLarge, Path, "FAT files are at most 4 GiB − 1 bytes");
+        _fs.MarkDirty();
     }
 
     private static readonly byte[] Zeros = new byte[64 * 1024];

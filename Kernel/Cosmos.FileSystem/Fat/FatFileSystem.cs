@@ -105,7 +105,17 @@ public sealed class FatFileSystem : FileSystemVolume
                 }
                 else Warn("FSInfo sector signatures are wrong; free count computed from the FAT");
             }
-            bool fsInfoPlausible = _fsInfoValid && _fsInfoFree <= l.ClusterCount;
+            // FAT[1] volume-state bits (fatgen103 §4.2, FAT16/32): clear "clean shutdown" means FSInfo may be stale.
+            bool wasDirty = false;
+            if (l.Type != FatType.Fat12)
+            {
+                uint f1 = Fat.Get(1);
+                uint clean = l.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+                uint hardOk = l.Type == FatType.Fat16 ? 0x4000u : 0x04000000u;
+                if ((f1 & clean) == 0) { wasDirty = true; Warn("the volume was not cleanly unmounted (FAT[1] clean-shutdown bit is 0)"); }
+                if ((f1 & hardOk) == 0) Warn("the FAT[1] hard-error bit reports a disk I/O error during the last mount");
+            }
+            bool fsInfoPlausible = _fsInfoValid && _fsInfoFree <= l.ClusterCount && !wasDirty;
             ulong fatBytes = (ulong)l.ClusterCount * 4;
             if (l.Type != FatType.Fat32 || !fsInfoPlausible || fatBytes <= 4u * 1024 * 1024)
             {
@@ -125,7 +135,6 @@ public sealed class FatFileSystem : FileSystemVolume
                 Fat.FreeCount = _fsInfoFree;
                 Fat.NextFree = _fsInfoNext >= 2 && _fsInfoNext <= l.MaxCluster ? _fsInfoNext : 2;
             }
-            if (l.Type == FatType.Fat32 && _fsInfoValid) { _fsInfoFree = uint.MaxValue; } // force an update on the first flush
             FatChecker.Check(this);
         }
         catch (FileSystemException e)
@@ -262,6 +271,22 @@ public sealed class FatFileSystem : FileSystemVolume
     private void CheckWritable(string path)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, path);
+        MarkDirty();
+    }
+
+    private bool _dirty;
+
+    /// <summary>
+    /// Before the first change after a flush, clears the clean-shutdown bit in FAT[1] on disk (FAT16/32,
+    /// fatgen103 §4.2) so a crash before the next <see cref="Flush"/> is visible to checkers.
+    /// </summary>
+    internal void MarkDirty()
+    {
+        if (_dirty || _readOnly || Layout.Type == FatType.Fat12) return;
+        _dirty = true;
+        uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+        Fat.Set(1, Fat.Get(1) & ~clean);
+        Fat.Flush();
     }
 
     private T Guard<T>(string path, Func<T> op, bool sync = true)
@@ -644,6 +669,13 @@ public sealed class FatFileSystem : FileSystemVolume
         if (_readOnly) { TryDeviceFlush(); return; }
         foreach (var f in _open) f.WriteMetadata();
         Fat.Flush();
+        if (_dirty)
+        {
+            uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+            Fat.Set(1, Fat.Get(1) | clean);
+            Fat.Flush();
+            _dirty = false;
+        }
         if (Layout.Type == FatType.Fat32 && _fsInfoValid && (_fsInfoFree != Fat.FreeCount || _fsInfoNext != Fat.NextFree))
         {
             var s = new byte[Layout.BytesPerSector];
