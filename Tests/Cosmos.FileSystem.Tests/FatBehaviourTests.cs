@@ -177,6 +177,47 @@ public class FatBehaviourTests
     }
 
     [Fact]
+    public void TwoHandlesOnOneFileShareItsChain()
+    {
+        var fs = Fresh(out var dev);
+        fs.CreateFile("shared");
+        var a = fs.OpenFile("shared", true);
+        var b = fs.OpenFile("SHARED", true);
+        a.Write(0, FatHostToolTests.Pattern(5000, 1));
+        b.Write(5000, FatHostToolTests.Pattern(5000, 2));
+        Assert.Equal(10000, a.Length);
+        a.Dispose();
+        b.Write(10000, new byte[] { 9 });
+        b.Dispose();
+        fs.Flush();
+        var again = FatFileSystem.Mount(new MemoryBlockDevice((byte[])dev.Data.Clone()));
+        Assert.Empty(again.Warnings);
+        using var f = again.OpenFile("shared", false);
+        var buf = new byte[f.Length];
+        f.Read(0, buf);
+        Assert.Equal(FatHostToolTests.Pattern(5000, 1).Concat(FatHostToolTests.Pattern(5000, 2)).Append((byte)9).ToArray(), buf);
+    }
+
+    [Fact]
+    public void WorksOn4096ByteSectorsAndInsidePartitions()
+    {
+        var big = new MemoryBlockDevice(new byte[8 * 1024 * 1024], 4096);
+        FatFormatter.Format(big, "BIGSECT");
+        var fs = FatFileSystem.Mount(big);
+        fs.CreateFile("x.bin");
+        using (var f = fs.OpenFile("x.bin", true)) f.Write(1, FatHostToolTests.Pattern(20000, 3));
+        Assert.Equal(20001, FatFileSystem.Mount(big).GetEntry("x.bin")!.Value.Length);
+
+        var disk = new MemoryBlockDevice(new byte[4 * 1024 * 1024]);
+        var part = new PartitionBlockDevice(disk, 2048, 4096);
+        FatFormatter.Format(part, "PART");
+        Assert.True(disk.Data.AsSpan(0, 2048 * 512).IndexOfAnyExcept((byte)0) < 0, "formatting a partition wrote outside it");
+        var pfs = FatFileSystem.Mount(part);
+        Assert.Equal("PART", pfs.Label);
+        Assert.Equal(2048u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(disk.Data.AsSpan(2048 * 512 + 28)));
+    }
+
+    [Fact]
     public void FormatterRejectsImpossibleRequests()
     {
         Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024]), null, FatType.Fat32));

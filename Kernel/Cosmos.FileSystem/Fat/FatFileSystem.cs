@@ -18,7 +18,7 @@ public sealed class FatFileSystem : FileSystemVolume
     private readonly int _devPerSector;
     private readonly Func<DateTime> _clock;
     private readonly List<string> _warnings = new();
-    private readonly List<FatFile> _open = new();
+    private readonly List<FatNode> _open = new();
     private bool _readOnly;
     private bool _fsInfoValid;
     private uint _fsInfoFree, _fsInfoNext;
@@ -647,18 +647,27 @@ public sealed class FatFileSystem : FileSystemVolume
             var chain = Fat.ReadChain(e.FirstCluster, path);
             if (e.Size > (ulong)chain.Count * (ulong)Layout.BytesPerCluster)
                 throw Corrupt(path, $"file size {e.Size} exceeds its {chain.Count} clusters");
-            var f = new FatFile(this, JoinParts(parts, parts.Count), e, chain, writable);
-            _open.Add(f);
-            return (FileSystemFile)f;
+            foreach (var n in _open)
+                if (n.EntrySector == e.Sector && n.EntryOffset == e.Offset) return (FileSystemFile)new FatFile(this, n, writable);
+            var node = new FatNode
+            {
+                Path = JoinParts(parts, parts.Count), EntrySector = e.Sector, EntryOffset = e.Offset,
+                Chain = chain, First = e.FirstCluster, Size = e.Size,
+            };
+            _open.Add(node);
+            return (FileSystemFile)new FatFile(this, node, writable);
         });
     }
 
-    internal void Closed(FatFile f) => _open.Remove(f);
+    internal void Closed(FatNode n)
+    {
+        if (--n.Handles <= 0) _open.Remove(n);
+    }
 
     private void SyncOpenFiles()
     {
         if (_readOnly) return;
-        foreach (var f in _open) f.WriteMetadata();
+        foreach (var f in _open) f.WriteMetadata(this);
     }
 
     /// <inheritdoc/>
@@ -667,7 +676,7 @@ public sealed class FatFileSystem : FileSystemVolume
     internal void FlushAll()
     {
         if (_readOnly) { TryDeviceFlush(); return; }
-        foreach (var f in _open) f.WriteMetadata();
+        foreach (var f in _open) f.WriteMetadata(this);
         Fat.Flush();
         if (_dirty)
         {
