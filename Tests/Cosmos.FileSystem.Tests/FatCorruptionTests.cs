@@ -136,7 +136,12 @@ public class FatCorruptionTests
     {
         var img = MakeImage(FatType.Fat12);
         var (_, off) = RootEntry(img, "ALONGN~1TXT");
-        img[off - 32 + 13] ^= 0x55; // checksum of the long-name entry before it
+        // "A long name.txt" has two long-name entries: give both the same wrong checksum (a consistent sequence
+        // that does not match the short name).
+        Assert.Equal(0x0F, img[off - 32 + 11]);
+        Assert.Equal(0x0F, img[off - 64 + 11]);
+        img[off - 32 + 13] ^= 0x55;
+        img[off - 64 + 13] ^= 0x55;
         var fs = AssertReadOnlyAndUntouched(img, "checksum");
         var names = fs.ListDirectory("").Select(e => e.Name).ToList();
         Assert.Contains("ALONGN~1.TXT", names);
