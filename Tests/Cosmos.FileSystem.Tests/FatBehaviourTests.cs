@@ -217,6 +217,24 @@ public class FatBehaviourTests
         Assert.Equal(2048u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(disk.Data.AsSpan(2048 * 512 + 28)));
     }
 
+    [Theory]
+    [InlineData(FatType.Fat16, true)]
+    [InlineData(FatType.Fat16, false)]
+    [InlineData(FatType.Fat32, false)]
+    public void FullFormatZeroesTheDataAreaAndQuickDoesNot(FatType type, bool quick)
+    {
+        var data = new byte[(type == FatType.Fat32 ? 40 : 8) * 1024 * 1024];
+        Array.Fill(data, (byte)0xAA);
+        var dev = new MemoryBlockDevice(data);
+        FatFormatter.Format(dev, null, type, quick);
+        var fs = FatFileSystem.Mount(dev);
+        Assert.Empty(fs.Warnings);
+        var dataArea = data.AsSpan((int)fs.Layout.FirstDataSector * 512 + fs.ClusterSize); // past the first cluster (FAT32 root)
+        Assert.Equal(quick, dataArea.IndexOfAnyExcept((byte)0) >= 0);
+        // the FATs are zeroed either way: everything but the root is free
+        Assert.Equal((fs.ClusterCount - (type == FatType.Fat32 ? 1 : 0)) * (long)fs.ClusterSize, fs.AvailableFreeSpace);
+    }
+
     [Fact]
     public void FormatterRejectsImpossibleRequests()
     {

@@ -86,7 +86,7 @@ public static class FatFormatter
 
             // Data area: zeroed entirely (full format) or only the FAT32 root cluster.
             uint dataSectors = total - plan.FirstData;
-            uint zeroSectors = quick ? (t == FatType.Fat32 ? plan.Spc : 0) : plan.Clusters * plan.Spc;
+            uint zeroSectors = quick ? (t == FatType.Fat32 ? plan.Spc : 0) : dataSectors;
             var zbuf = new byte[Math.Min(2048u, Math.Max(zeroSectors, 1)) * (uint)bps];
             for (uint s = 0; s < zeroSectors && s < dataSectors; )
             {
