@@ -236,6 +236,22 @@ public class FatBehaviourTests
     }
 
     [Fact]
+    public void WrongFsInfoFreeCountIsNotTrustedAndIsCorrectedOnFlush()
+    {
+        var dev = new MemoryBlockDevice(new byte[40 * 1024 * 1024]);
+        FatFormatter.Format(dev, null, FatType.Fat32);
+        long right = FatFileSystem.Mount(dev).AvailableFreeSpace;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(dev.Data.AsSpan(512 + 488), 0x7FFFFFF0);
+        var fs = FatFileSystem.Mount(dev);
+        Assert.Equal(right, fs.AvailableFreeSpace);
+        Assert.Contains(fs.Warnings, w => w.Contains("FSInfo"));
+        Assert.False(fs.IsReadOnly);
+        fs.CreateFile("a");
+        fs.Flush();
+        Assert.Equal((uint)(fs.AvailableFreeSpace / fs.ClusterSize), System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(dev.Data.AsSpan(512 + 488)));
+    }
+
+    [Fact]
     public void FormatterRejectsImpossibleRequests()
     {
         Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024]), null, FatType.Fat32));
