@@ -79,6 +79,12 @@ public class FatBehaviourTests
         fs.SetAttributes("file", FileAttributes.ReadOnly | FileAttributes.Hidden);
         Assert.Equal(FileAttributes.ReadOnly | FileAttributes.Hidden, fs.GetEntry("file")!.Value.Attributes);
         Assert.Equal(FileSystemError.ReadOnly, Error(() => fs.OpenFile("file", true)));
+        Assert.Equal(FileSystemError.NameTooLong, Error(() => fs.Label = "TWELVE CHARS"));
+        Assert.Equal(FileSystemError.InvalidName, Error(() => fs.Label = "A*B"));
+        fs.Label = "mixed Case";
+        Assert.Equal("MIXED CASE", fs.Label);
+        fs.Label = "";
+        Assert.Equal("", fs.Label);
         Assert.Throws<ArgumentNullException>(() => fs.GetEntry(null));
         Assert.Throws<ArgumentNullException>(() => FatFileSystem.Mount(null));
     }
