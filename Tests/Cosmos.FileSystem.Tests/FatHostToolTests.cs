@@ -96,6 +96,31 @@ public class FatHostToolTests
     }
 
     [Fact]
+    public void LogicalSectorsLargerThanTheDevicesWork()
+    {
+        using var img = new FatTestImage();
+        HostTools.Check("mkfs.fat", "dosfstools", "-C", "-F", "16", "-S", "4096", "-s", "1", img.ImagePath, "40960");
+        var data = Pattern(30000, 4);
+        img.MCopyIn("Long name on big sectors.bin", data);
+        var dev = new MemoryBlockDevice(img.Bytes, 512);
+        var fs = FatFileSystem.Mount(dev);
+        Assert.Equal(4096, fs.ClusterSize);
+        Assert.Empty(fs.Warnings);
+        using (var f = fs.OpenFile("long name on big sectors.bin", true))
+        {
+            var b = new byte[f.Length];
+            f.Read(0, b);
+            Assert.Equal(data, b);
+            f.Write(29999, new byte[5000]);
+        }
+        fs.CreateDirectory("d");
+        fs.Flush();
+        img.Save(dev.Data);
+        img.AssertFsckClean();
+        Assert.Equal(34999, img.MCopyOut("Long name on big sectors.bin").Length);
+    }
+
+    [Fact]
     public void ContiguousFileIsReadInOneRequest()
     {
         using var img = FatTestImage.Mkfs(16, 20480, 4);
