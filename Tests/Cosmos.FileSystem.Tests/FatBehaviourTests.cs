@@ -52,6 +52,13 @@ public class FatBehaviourTests
         var shorts = entries.Select(e => System.Text.Encoding.ASCII.GetString(e.Short)).ToList();
         Assert.Equal(shorts.Count, shorts.Distinct().Count());
         Assert.Contains("LONGFI~2TXT", shorts);
+        fs.Rename("README.TXT", "ReadMe.txt", false); // case-only: keeps its short name, gains a long name
+        root = FatDirectory.Load(fs, 0, "");
+        var renamed = root.Parse().Single(e => e.Name == "ReadMe.txt");
+        Assert.Equal("README  TXT", System.Text.Encoding.ASCII.GetString(renamed.Short));
+        Assert.True(renamed.LfnSlots > 0);
+        fs.Rename("readme.TXT", "README.TXT", false);
+        Assert.Equal(0, FatDirectory.Load(fs, 0, "").Parse().Single(e => e.Name == "README.TXT").LfnSlots);
         Assert.Equal("LONGFI~3TXT", System.Text.Encoding.ASCII.GetString(entries.Single(e => e.Name == "Long File Name 1.txt").Short));
         Assert.Equal(33, fs.ListDirectory("").Count);
     }

@@ -11,6 +11,11 @@ namespace Cosmos.FileSystem.Fat;
 /// file data go to the device at once. A volume found inconsistent at mount is read-only with a
 /// <see cref="Warnings"/> entry; an inconsistency found later throws <see cref="FileSystemError.Corrupt"/> and
 /// turns the volume read-only. Any image bytes give at worst a <see cref="FileSystemException"/>.
+/// <para>Mount checks: the BPB (fatgen103 §3), FSInfo plausibility (§5), the FAT[1] clean-shutdown bit (§4.2), every
+/// FAT entry in range (whenever the FAT is scanned: FAT12/16 always, FAT32 up to 4 MiB of FAT or when FSInfo is not
+/// trusted), long names in the root, and on volumes of up to 1M clusters the whole tree (chains acyclic and in range,
+/// no cross-links, sizes within chains). Later, a broken long name in another directory is ignored with a warning
+/// (its short name is used); a broken chain or entry throws Corrupt.</para>
 /// </summary>
 public sealed class FatFileSystem : FileSystemVolume
 {
@@ -564,9 +569,28 @@ public sealed class FatFileSystem : FileSystemVolume
                 if (sameDir) e = FatDirectory.Find(srcParent.Parse(), src[src.Count - 1]);
             }
             else if (existing != null && e.Name == dst[dst.Count - 1]) return; // same name, nothing to do
-            var added = dstParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e);
-            if (sameDir) srcParent.Data = dstParent.Data;
-            srcParent.Remove(e);
+            FatDirEntry added;
+            if (existing != null)
+            {
+                // Case-only rename: free the old slots first so the new name can keep the same short name; put
+                // them back if the new entries do not fit.
+                int first = e.Slot - e.LfnSlots, count = e.LfnSlots + 1;
+                var saved = srcParent.Data.AsSpan(first * 32, count * 32).ToArray();
+                srcParent.Remove(e);
+                try { added = srcParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e); }
+                catch (FileSystemException x) when (x.Error == FileSystemError.NoSpace)
+                {
+                    saved.CopyTo(srcParent.Data, first * 32);
+                    srcParent.WriteSlots(first, count);
+                    throw;
+                }
+            }
+            else
+            {
+                added = dstParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e);
+                if (sameDir) srcParent.Data = dstParent.Data;
+                srcParent.Remove(e);
+            }
             foreach (var f in _open)
                 if (f.EntrySector == e.Sector && f.EntryOffset == e.Offset) { f.EntrySector = added.Sector; f.EntryOffset = added.Offset; f.Path = JoinParts(dst, dst.Count); }
             if (e.IsDirectory && !sameDir)
