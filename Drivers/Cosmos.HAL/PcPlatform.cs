@@ -22,8 +22,9 @@ namespace Cosmos.HAL
     /// <item><term>PCI</term><description><see cref="DeviceStage.Buses"/>; registers one <see cref="PCIDevice"/> per function
     /// and binds the declared PCI drivers to them.</description></item>
     /// <item><term>PCI drivers</term><description>declared here (<see cref="PCI.RegisterDriver"/>): IDE controllers (class
-    /// 01h/01h) get an <see cref="AtaController"/> (<see cref="DeviceStage.Drivers"/>), which registers and starts its
-    /// disks and ATAPI drives.</description></item>
+    /// 01h/01h) get an <see cref="AtaController"/>, AHCI HBAs (01h/06h/01h) an <see cref="AhciController"/> (both
+    /// <see cref="DeviceStage.Drivers"/>), which register and start their disks and ATAPI drives; virtio block devices
+    /// (1AF4:1001) are a <see cref="VirtioBlock"/> each.</description></item>
     /// </list>
     /// The VGA text screen is registered by the console when it draws on it.
     /// </summary>
@@ -45,9 +46,14 @@ namespace Cosmos.HAL
             Add(APICTimer.Instance);
             Add(PCI.Instance);
             PCI.RegisterDriver("IDE", AtaController.Handles, CreateAtaController);
+            PCI.RegisterDriver("AHCI", AhciController.Handles, CreateAhciController);
+            PCI.RegisterDriver("virtio-blk", VirtioBlock.Handles, CreateVirtioBlock);
         }
 
+        private static Device CreateVirtioBlock(PCIDevice f) => new VirtioBlock(f);
+
         private static Device CreateAtaController(PCIDevice f) => new AtaController(f);
+        private static Device CreateAhciController(PCIDevice f) => new AhciController(f);
 
         private static void Add(Device d)
         {

@@ -96,6 +96,31 @@ public class FatHostToolTests
     }
 
     [Fact]
+    public void LogicalSectorsLargerThanTheDevicesWork()
+    {
+        using var img = new FatTestImage();
+        HostTools.Check("mkfs.fat", "dosfstools", "-C", "-F", "16", "-S", "4096", "-s", "1", img.ImagePath, "40960");
+        var data = Pattern(30000, 4);
+        img.MCopyIn("Long name on big sectors.bin", data);
+        var dev = new MemoryBlockDevice(img.Bytes, 512);
+        var fs = FatFileSystem.Mount(dev);
+        Assert.Equal(4096, fs.ClusterSize);
+        Assert.Empty(fs.Warnings);
+        using (var f = fs.OpenFile("long name on big sectors.bin", true))
+        {
+            var b = new byte[f.Length];
+            f.Read(0, b);
+            Assert.Equal(data, b);
+            f.Write(29999, new byte[5000]);
+        }
+        fs.CreateDirectory("d");
+        fs.Flush();
+        img.Save(dev.Data);
+        img.AssertFsckClean();
+        Assert.Equal(34999, img.MCopyOut("Long name on big sectors.bin").Length);
+    }
+
+    [Fact]
     public void ContiguousFileIsReadInOneRequest()
     {
         using var img = FatTestImage.Mkfs(16, 20480, 4);
@@ -195,6 +220,8 @@ public class FatHostToolTests
         fs.CreateDirectory("many");
         for (int i = 0; i < 70; i++) Put($"many/File with long name number {i}.dat", Pattern(i * 7, 200 + i));
         for (int i = 0; i < 70; i += 3) { fs.DeleteFile($"many/File with long name number {i}.dat"); expect.Remove($"many/File with long name number {i}.dat"); }
+        // non-ASCII long names (the short name gets '_' and a tail)
+        Put("Ünïcødé – 名前.txt", Pattern(33, 16));
         // same basis, numeric tails
         for (int i = 0; i < 12; i++) Put($"Program Files {i}.txt", Pattern(5, 300 + i));
         fs.Flush();
@@ -210,6 +237,7 @@ public class FatHostToolTests
         Assert.DoesNotContain("gone.bin", rootNames);
         Assert.Contains("A long file name with spaces.text", img.MDirNames("docs"));
         Assert.Contains("moved here", img.MDirNames("docs/Nested Directory"));
+        Assert.Contains("Ünïcødé – 名前.txt", rootNames);
 
         // and we read our own volume back after a fresh mount
         var fs2 = FatFileSystem.Mount(new MemoryBlockDevice(img.Bytes));
@@ -295,6 +323,29 @@ public class FatHostToolTests
         Assert.Equal(data, img.MCopyOut("a dir/ours.txt"));
         var lbl = HostTools.Check("mlabel", "mtools", "-s", "-i", img.ImagePath, "::").StdOut;
         Assert.Contains("NEW LABEL", lbl);
+    }
+
+    [Fact]
+    public void FixedRootDirectoryFullThrowsNoSpace()
+    {
+        using var img = FatTestImage.Mkfs(12, 1440, 1);
+        var dev = new MemoryBlockDevice(img.Bytes);
+        var fs = FatFileSystem.Mount(dev);
+        int made = 0;
+        var ex = Assert.Throws<FileSystemException>((Action)(() => { while (true) { fs.CreateFile($"F{made}.TXT"); made++; } }));
+        Assert.Equal(FileSystemError.NoSpace, ex.Error);
+        Assert.Equal(224, made); // mkfs.fat gives a 1.44 MB floppy 224 root entries
+        fs.Flush();
+        img.Save(dev.Data);
+        img.AssertFsckClean();
+        Assert.Equal(224, img.MDirNames("").Count);
+    }
+
+    [Fact]
+    public void MissingToolFailsNamingThePackage()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => HostTools.Require("no-such-tool-cosmos", "some-debian-package"));
+        Assert.Contains("some-debian-package", ex.Message);
     }
 
     [Fact]

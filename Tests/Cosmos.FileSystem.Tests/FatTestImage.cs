@@ -9,6 +9,9 @@ namespace Cosmos.FileSystem.Tests;
 /// <summary>A FAT image file in a temp directory, made and inspected with dosfstools and mtools.</summary>
 internal sealed class FatTestImage : IDisposable
 {
+    /// <summary>An empty temp directory for an image the caller makes at <see cref="ImagePath"/>.</summary>
+    public FatTestImage() { }
+
     private readonly HostTools.TempDir _dir = HostTools.TempDirectory();
     public string ImagePath => _dir.File("fat.img");
     public string Local(string name) => _dir.File(name);

@@ -141,6 +141,39 @@ namespace Cosmos.HAL.Interrupts
             EnableIrq(irq);
         }
 
+        /// <summary>First vector <see cref="AllocateVector"/> hands out (above the ISA IRQs and the local APIC timer's 0x30).</summary>
+        public const int FirstDynamicVector = 0x40;
+        /// <summary>Last vector <see cref="AllocateVector"/> hands out (below the scheduler's 0x81).</summary>
+        public const int LastDynamicVector = 0x7F;
+
+        /// <summary>
+        /// Installs <paramref name="handler"/> on a free vector in <see cref="FirstDynamicVector"/>..<see cref="LastDynamicVector"/>
+        /// (one without a handler) and returns it, for message-signalled interrupts (MSI: the device writes the vector to the
+        /// local APIC, so there is nothing to unmask). The dispatcher sends the local APIC EOI after the handler. Needs APIC
+        /// mode. Returns −1 when no vector is free.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
+        /// <exception cref="InvalidOperationException">Not in APIC mode.</exception>
+        public static int AllocateVector(delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            if (handler == null) throw new ArgumentNullException(nameof(handler));
+            if (Mode != InterruptControllerMode.Apic) throw new InvalidOperationException("message-signalled interrupts need APIC mode (mode is " + Mode + ")");
+            ulong flags = CPU.SaveAndDisableInterrupts();
+            try
+            {
+                for (int v = FirstDynamicVector; v <= LastDynamicVector; v++)
+                {
+                    var e = INTs.IDT[v];
+                    if (e.HasHandler) continue;
+                    e.SetHandler(handler);
+                    e.SendsEndOfInterrupt = true;
+                    return v;
+                }
+                return -1;
+            }
+            finally { CPU.RestoreInterrupts(flags); }
+        }
+
         /// <summary>Masks ISA IRQ <paramref name="irq"/> (0–15).</summary>
         public static void DisableIrq(int irq)
         {

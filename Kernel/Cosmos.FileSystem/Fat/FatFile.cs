@@ -13,25 +13,24 @@ internal sealed class FatFile : FileSystemFile
 {
     private readonly FatFileSystem _fs;
     private readonly FatLayout _l;
-    private readonly List<uint> _chain;
+    private readonly FatNode _n;
     private readonly bool _writable;
-    private uint _first;
-    private long _size;
-    private bool _metaDirty;
     private bool _disposed;
-    private DateTime _writeTime;
 
-    internal string Path;
-    internal ulong EntrySector;
-    internal int EntryOffset;
-    internal bool Deleted;
-
-    public FatFile(FatFileSystem fs, string path, FatDirEntry e, List<uint> chain, bool writable)
+    public FatFile(FatFileSystem fs, FatNode node, bool writable)
     {
-        _fs = fs; _l = fs.Layout; Path = path; _chain = chain; _writable = writable;
-        _first = e.FirstCluster; _size = e.Size;
-        EntrySector = e.Sector; EntryOffset = e.Offset;
+        _fs = fs; _l = fs.Layout; _n = node; _writable = writable;
+        node.Handles++;
     }
+
+    // The state is shared by every handle open on the same entry, so two handles never disagree on the chain.
+    private List<uint> _chain => _n.Chain;
+    private uint _first { get => _n.First; set => _n.First = value; }
+    private long _size { get => _n.Size; set => _n.Size = value; }
+    private bool _metaDirty { get => _n.MetaDirty; set => _n.MetaDirty = value; }
+    private DateTime _writeTime { get => _n.WriteTime; set => _n.WriteTime = value; }
+    private string Path => _n.Path;
+    private bool Deleted => _n.Deleted;
 
     public override long Length => _size;
     public override bool CanWrite => _writable;
@@ -117,6 +116,7 @@ internal sealed class FatFile : FileSystemFile
         CheckOpen();
         if (!_writable || _fs.IsReadOnly) throw new FileSystemException(FileSystemError.ReadOnly, Path);
         if (end > uint.MaxValue) throw new FileSystemException(FileSystemError.FileTooLarge, Path, "FAT files are at most 4 GiB − 1 bytes");
+        _fs.MarkDirty();
     }
 
     private static readonly byte[] Zeros = new byte[64 * 1024];
@@ -134,6 +134,7 @@ internal sealed class FatFile : FileSystemFile
     public override void Write(long offset, ReadOnlySpan<byte> buffer)
     {
         if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset));
+        if (offset > uint.MaxValue) throw new FileSystemException(FileSystemError.FileTooLarge, Path, "FAT files are at most 4 GiB − 1 bytes");
         long end = offset + buffer.Length;
         CheckWrite(end);
         if (buffer.Length == 0) return;
@@ -182,38 +183,54 @@ internal sealed class FatFile : FileSystemFile
         });
     }
 
-    /// <summary>Writes length, first cluster, write time and access date into the directory entry when changed.</summary>
-    internal void WriteMetadata()
-    {
-        if (!_metaDirty || Deleted || _fs.IsReadOnly) return;
-        var s = new byte[_l.BytesPerSector];
-        _fs.ReadSectors(EntrySector, s);
-        var e = s.AsSpan(EntryOffset, 32);
-        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(26), (ushort)_first);
-        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(20), _l.Type == FatType.Fat32 ? (ushort)(_first >> 16) : (ushort)0);
-        BinaryPrimitives.WriteUInt32LittleEndian(e.Slice(28), (uint)_size);
-        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(22), FatNames.EncodeTime(_writeTime));
-        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(24), FatNames.EncodeDate(_writeTime));
-        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(18), FatNames.EncodeDate(_writeTime));
-        e[11] |= FatDirectory.AttrArchive;
-        _fs.WriteSectors(EntrySector, s);
-        _metaDirty = false;
-    }
-
     public override void Flush()
     {
         if (_disposed) throw new ObjectDisposedException(nameof(FatFile));
-        _fs.RunGuarded(Path, () => { WriteMetadata(); _fs.FlushAll(); });
+        _fs.RunGuarded(Path, () => { _n.WriteMetadata(_fs); _fs.FlushAll(); });
     }
 
     public override void Dispose()
     {
         if (_disposed) return;
-        try { _fs.RunGuarded(Path, WriteMetadata); }
+        try { _fs.RunGuarded(Path, () => _n.WriteMetadata(_fs)); }
         finally
         {
             _disposed = true;
-            _fs.Closed(this);
+            _fs.Closed(_n);
         }
     }
+}
+
+/// <summary>What every open handle of one directory entry shares: where the entry is, the chain, length and times.</summary>
+internal sealed class FatNode
+{
+    public string Path;
+    public ulong EntrySector;
+    public int EntryOffset;
+    public bool Deleted;
+    public List<uint> Chain;
+    public uint First;
+    public long Size;
+    public bool MetaDirty;
+    public DateTime WriteTime;
+    public int Handles;
+
+    /// <summary>Writes length, first cluster, write time and access date into the directory entry when changed.</summary>
+    internal void WriteMetadata(FatFileSystem fs)
+    {
+        if (!MetaDirty || Deleted || fs.IsReadOnly) return;
+        var s = new byte[fs.Layout.BytesPerSector];
+        fs.ReadSectors(EntrySector, s);
+        var e = s.AsSpan(EntryOffset, 32);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(26), (ushort)First);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(20), fs.Layout.Type == FatType.Fat32 ? (ushort)(First >> 16) : (ushort)0);
+        BinaryPrimitives.WriteUInt32LittleEndian(e.Slice(28), (uint)Size);
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(22), FatNames.EncodeTime(WriteTime));
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(24), FatNames.EncodeDate(WriteTime));
+        BinaryPrimitives.WriteUInt16LittleEndian(e.Slice(18), FatNames.EncodeDate(WriteTime));
+        e[11] |= FatDirectory.AttrArchive;
+        fs.WriteSectors(EntrySector, s);
+        MetaDirty = false;
+    }
+
 }

@@ -11,6 +11,11 @@ namespace Cosmos.FileSystem.Fat;
 /// file data go to the device at once. A volume found inconsistent at mount is read-only with a
 /// <see cref="Warnings"/> entry; an inconsistency found later throws <see cref="FileSystemError.Corrupt"/> and
 /// turns the volume read-only. Any image bytes give at worst a <see cref="FileSystemException"/>.
+/// <para>Mount checks: the BPB (fatgen103 §3), FSInfo plausibility (§5), the FAT[1] clean-shutdown bit (§4.2), every
+/// FAT entry in range (whenever the FAT is scanned: FAT12/16 always, FAT32 up to 4 MiB of FAT or when FSInfo is not
+/// trusted), long names in the root, and on volumes of up to 1M clusters the whole tree (chains acyclic and in range,
+/// no cross-links, sizes within chains). Later, a broken long name in another directory is ignored with a warning
+/// (its short name is used); a broken chain or entry throws Corrupt.</para>
 /// </summary>
 public sealed class FatFileSystem : FileSystemVolume
 {
@@ -18,7 +23,7 @@ public sealed class FatFileSystem : FileSystemVolume
     private readonly int _devPerSector;
     private readonly Func<DateTime> _clock;
     private readonly List<string> _warnings = new();
-    private readonly List<FatFile> _open = new();
+    private readonly List<FatNode> _open = new();
     private bool _readOnly;
     private bool _fsInfoValid;
     private uint _fsInfoFree, _fsInfoNext;
@@ -105,7 +110,17 @@ public sealed class FatFileSystem : FileSystemVolume
                 }
                 else Warn("FSInfo sector signatures are wrong; free count computed from the FAT");
             }
-            bool fsInfoPlausible = _fsInfoValid && _fsInfoFree <= l.ClusterCount;
+            // FAT[1] volume-state bits (fatgen103 §4.2, FAT16/32): clear "clean shutdown" means FSInfo may be stale.
+            bool wasDirty = false;
+            if (l.Type != FatType.Fat12)
+            {
+                uint f1 = Fat.Get(1);
+                uint clean = l.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+                uint hardOk = l.Type == FatType.Fat16 ? 0x4000u : 0x04000000u;
+                if ((f1 & clean) == 0) { wasDirty = true; Warn("the volume was not cleanly unmounted (FAT[1] clean-shutdown bit is 0)"); }
+                if ((f1 & hardOk) == 0) Warn("the FAT[1] hard-error bit reports a disk I/O error during the last mount");
+            }
+            bool fsInfoPlausible = _fsInfoValid && _fsInfoFree <= l.ClusterCount && !wasDirty;
             ulong fatBytes = (ulong)l.ClusterCount * 4;
             if (l.Type != FatType.Fat32 || !fsInfoPlausible || fatBytes <= 4u * 1024 * 1024)
             {
@@ -125,7 +140,6 @@ public sealed class FatFileSystem : FileSystemVolume
                 Fat.FreeCount = _fsInfoFree;
                 Fat.NextFree = _fsInfoNext >= 2 && _fsInfoNext <= l.MaxCluster ? _fsInfoNext : 2;
             }
-            if (l.Type == FatType.Fat32 && _fsInfoValid) { _fsInfoFree = uint.MaxValue; } // force an update on the first flush
             FatChecker.Check(this);
         }
         catch (FileSystemException e)
@@ -262,6 +276,22 @@ public sealed class FatFileSystem : FileSystemVolume
     private void CheckWritable(string path)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, path);
+        MarkDirty();
+    }
+
+    private bool _dirty;
+
+    /// <summary>
+    /// Before the first change after a flush, clears the clean-shutdown bit in FAT[1] on disk (FAT16/32,
+    /// fatgen103 §4.2) so a crash before the next <see cref="Flush"/> is visible to checkers.
+    /// </summary>
+    internal void MarkDirty()
+    {
+        if (_dirty || _readOnly || Layout.Type == FatType.Fat12) return;
+        _dirty = true;
+        uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+        Fat.Set(1, Fat.Get(1) & ~clean);
+        Fat.Flush();
     }
 
     private T Guard<T>(string path, Func<T> op, bool sync = true)
@@ -539,9 +569,28 @@ public sealed class FatFileSystem : FileSystemVolume
                 if (sameDir) e = FatDirectory.Find(srcParent.Parse(), src[src.Count - 1]);
             }
             else if (existing != null && e.Name == dst[dst.Count - 1]) return; // same name, nothing to do
-            var added = dstParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e);
-            if (sameDir) srcParent.Data = dstParent.Data;
-            srcParent.Remove(e);
+            FatDirEntry added;
+            if (existing != null)
+            {
+                // Case-only rename: free the old slots first so the new name can keep the same short name; put
+                // them back if the new entries do not fit.
+                int first = e.Slot - e.LfnSlots, count = e.LfnSlots + 1;
+                var saved = srcParent.Data.AsSpan(first * 32, count * 32).ToArray();
+                srcParent.Remove(e);
+                try { added = srcParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e); }
+                catch (FileSystemException x) when (x.Error == FileSystemError.NoSpace)
+                {
+                    saved.CopyTo(srcParent.Data, first * 32);
+                    srcParent.WriteSlots(first, count);
+                    throw;
+                }
+            }
+            else
+            {
+                added = dstParent.Add(dst[dst.Count - 1], e.Attr, e.FirstCluster, e.Size, Now(), e);
+                if (sameDir) srcParent.Data = dstParent.Data;
+                srcParent.Remove(e);
+            }
             foreach (var f in _open)
                 if (f.EntrySector == e.Sector && f.EntryOffset == e.Offset) { f.EntrySector = added.Sector; f.EntryOffset = added.Offset; f.Path = JoinParts(dst, dst.Count); }
             if (e.IsDirectory && !sameDir)
@@ -622,18 +671,27 @@ public sealed class FatFileSystem : FileSystemVolume
             var chain = Fat.ReadChain(e.FirstCluster, path);
             if (e.Size > (ulong)chain.Count * (ulong)Layout.BytesPerCluster)
                 throw Corrupt(path, $"file size {e.Size} exceeds its {chain.Count} clusters");
-            var f = new FatFile(this, JoinParts(parts, parts.Count), e, chain, writable);
-            _open.Add(f);
-            return (FileSystemFile)f;
+            foreach (var n in _open)
+                if (n.EntrySector == e.Sector && n.EntryOffset == e.Offset) return (FileSystemFile)new FatFile(this, n, writable);
+            var node = new FatNode
+            {
+                Path = JoinParts(parts, parts.Count), EntrySector = e.Sector, EntryOffset = e.Offset,
+                Chain = chain, First = e.FirstCluster, Size = e.Size,
+            };
+            _open.Add(node);
+            return (FileSystemFile)new FatFile(this, node, writable);
         });
     }
 
-    internal void Closed(FatFile f) => _open.Remove(f);
+    internal void Closed(FatNode n)
+    {
+        if (--n.Handles <= 0) _open.Remove(n);
+    }
 
     private void SyncOpenFiles()
     {
         if (_readOnly) return;
-        foreach (var f in _open) f.WriteMetadata();
+        foreach (var f in _open) f.WriteMetadata(this);
     }
 
     /// <inheritdoc/>
@@ -642,8 +700,15 @@ public sealed class FatFileSystem : FileSystemVolume
     internal void FlushAll()
     {
         if (_readOnly) { TryDeviceFlush(); return; }
-        foreach (var f in _open) f.WriteMetadata();
+        foreach (var f in _open) f.WriteMetadata(this);
         Fat.Flush();
+        if (_dirty)
+        {
+            uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
+            Fat.Set(1, Fat.Get(1) | clean);
+            Fat.Flush();
+            _dirty = false;
+        }
         if (Layout.Type == FatType.Fat32 && _fsInfoValid && (_fsInfoFree != Fat.FreeCount || _fsInfoNext != Fat.NextFree))
         {
             var s = new byte[Layout.BytesPerSector];

@@ -86,7 +86,7 @@ public static class FatFormatter
 
             // Data area: zeroed entirely (full format) or only the FAT32 root cluster.
             uint dataSectors = total - plan.FirstData;
-            uint zeroSectors = quick ? (t == FatType.Fat32 ? plan.Spc : 0) : plan.Clusters * plan.Spc;
+            uint zeroSectors = quick ? (t == FatType.Fat32 ? plan.Spc : 0) : dataSectors;
             var zbuf = new byte[Math.Min(2048u, Math.Max(zeroSectors, 1)) * (uint)bps];
             for (uint s = 0; s < zeroSectors && s < dataSectors; )
             {
@@ -130,44 +130,48 @@ public static class FatFormatter
             FatType.Fat16 => bytes <= 16 * MiB ? 1024ul : bytes <= 128 * MiB ? 2048ul : bytes <= 256 * MiB ? 4096ul : bytes <= 512 * MiB ? 8192ul : bytes <= 1024 * MiB ? 16384ul : 32768ul,
             _ => bytes <= 260 * MiB ? 512ul : bytes <= 8192 * MiB ? 4096ul : bytes <= 16384 * MiB ? 8192ul : bytes <= 32768 * MiB ? 16384ul : 32768ul,
         };
-        uint spc = (uint)Math.Max(1ul, clusterBytes / (uint)bps);
-        for (; spc <= 128 && spc * (uint)bps <= 32768; spc *= 2)
-        {
-            var p = new Plan { Spc = spc };
-            p.Reserved = t == FatType.Fat32 ? 32u : 1u;
-            p.RootEntries = t == FatType.Fat32 ? 0u : t == FatType.Fat12 && bytes <= 2880 * 1024 ? 224u : 512u;
-            p.RootSectors = (p.RootEntries * 32 + (uint)bps - 1) / (uint)bps;
-            uint fatSize = 1;
-            uint clusters = 0;
-            for (int iter = 0; iter < 64; iter++)
-            {
-                long data = (long)total - p.Reserved - p.RootSectors - 2L * fatSize;
-                if (data <= 0) { clusters = 0; break; }
-                clusters = (uint)(data / spc);
-                ulong fatBytes = t switch
-                {
-                    FatType.Fat12 => ((ulong)clusters + 2) * 3 / 2 + 1,
-                    FatType.Fat16 => ((ulong)clusters + 2) * 2,
-                    _ => ((ulong)clusters + 2) * 4,
-                };
-                uint need = (uint)((fatBytes + (ulong)bps - 1) / (ulong)bps);
-                if (need <= fatSize) break;
-                fatSize = need;
-            }
-            if (clusters == 0) return false;
-            p.FatSize = fatSize;
-            p.FirstData = p.Reserved + 2 * fatSize + p.RootSectors;
-            p.Clusters = (total - p.FirstData) / spc;
-            FatType got = p.Clusters < 4085 ? FatType.Fat12 : p.Clusters < 65525 ? FatType.Fat16 : FatType.Fat32;
-            if (got == t && p.Clusters >= 1 && (t != FatType.Fat32 || p.Clusters <= 0x0FFFFFF5))
-            {
-                plan = p;
-                return true;
-            }
-            // Too many clusters for the type: double the cluster size. Too few: it cannot get better.
-            if ((int)got < (int)t) return false;
-        }
+        uint preferred = (uint)Math.Max(1ul, clusterBytes / (uint)bps);
+        // The table's cluster size first, then larger ones (too many clusters), then smaller ones (too few).
+        for (uint spc = preferred; spc <= 128 && spc * (uint)bps <= 32768; spc *= 2)
+            if (TryPlanWith(t, total, bps, spc, out plan)) return true;
+        for (uint spc = preferred / 2; spc >= 1; spc /= 2)
+            if (TryPlanWith(t, total, bps, spc, out plan)) return true;
         return false;
+    }
+
+    private static bool TryPlanWith(FatType t, uint total, int bps, uint spc, out Plan plan)
+    {
+        plan = default;
+        ulong bytes = (ulong)total * (uint)bps;
+        var p = new Plan { Spc = spc };
+        p.Reserved = t == FatType.Fat32 ? 32u : 1u;
+        p.RootEntries = t == FatType.Fat32 ? 0u : t == FatType.Fat12 && bytes <= 2880 * 1024 ? 224u : 512u;
+        p.RootSectors = (p.RootEntries * 32 + (uint)bps - 1) / (uint)bps;
+        uint fatSize = 1;
+        uint clusters = 0;
+        for (int iter = 0; iter < 64; iter++)
+        {
+            long data = (long)total - p.Reserved - p.RootSectors - 2L * fatSize;
+            if (data <= 0) return false;
+            clusters = (uint)(data / spc);
+            ulong fatBytes = t switch
+            {
+                FatType.Fat12 => ((ulong)clusters + 2) * 3 / 2 + 1,
+                FatType.Fat16 => ((ulong)clusters + 2) * 2,
+                _ => ((ulong)clusters + 2) * 4,
+            };
+            uint need = (uint)((fatBytes + (ulong)bps - 1) / (ulong)bps);
+            if (need <= fatSize) break;
+            fatSize = need;
+        }
+        p.FatSize = fatSize;
+        p.FirstData = p.Reserved + 2 * fatSize + p.RootSectors;
+        if (p.FirstData >= total) return false;
+        p.Clusters = (total - p.FirstData) / spc;
+        FatType got = p.Clusters < 4085 ? FatType.Fat12 : p.Clusters < 65525 ? FatType.Fat16 : FatType.Fat32;
+        if (got != t || p.Clusters < 1 || (t == FatType.Fat32 && p.Clusters > 0x0FFFFFF5)) return false;
+        plan = p;
+        return true;
     }
 
     private static void BuildBootSector(byte[] bs, FatType t, Plan p, uint total, int bps, uint hidden, uint volumeId, ReadOnlySpan<byte> label)

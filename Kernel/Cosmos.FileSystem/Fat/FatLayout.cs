@@ -87,6 +87,8 @@ internal sealed class FatLayout
         uint fatSz = fatSz16 != 0 ? fatSz16 : fatSz32;
         uint tot = tot16 != 0 ? tot16 : tot32;
         if (fatSz == 0) { error = "BPB_FATSz16 and BPB_FATSz32 are both 0"; return false; }
+        if (fatSz16 == 0 && rootEnt != 0)
+        { error = $"BPB_FATSz16 is 0 but BPB_RootEntCnt is {rootEnt} (a FAT12/16 layout)"; return false; }
         if (tot == 0) { error = "BPB_TotSec16 and BPB_TotSec32 are both 0"; return false; }
         if ((ulong)tot * (ulong)bps > deviceBytes)
         { error = $"volume of {tot} sectors of {bps} bytes is larger than the device ({deviceBytes} bytes)"; return false; }

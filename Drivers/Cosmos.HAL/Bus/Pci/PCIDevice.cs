@@ -252,6 +252,62 @@ namespace Cosmos.HAL
         }
 
         /// <summary>
+        /// Routes this function's interrupts as MSI (PCI Local Bus 3.0 §6.8.1) to <paramref name="handler"/>: a free vector
+        /// (<see cref="Interrupts.InterruptController.AllocateVector"/>), Message Address FEE00000h with the boot
+        /// processor's local APIC ID in bits 19–12 (physical destination; Intel SDM Vol. 3A §11.11.1), Message Data =
+        /// the vector (fixed delivery, edge), one message (MME 0), MSI Enable set and INTx disabled. Returns the vector,
+        /// or −1 when the function has no MSI capability or no vector is free (the driver then polls or uses INTx).
+        /// The handler runs with the interrupt rules; the local APIC EOI follows it.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Not in APIC mode.</exception>
+        public unsafe int EnableMsi(delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            int cap = FindCapability(PciCapabilities.Msi);
+            if (cap == 0) return -1;
+            int vector = Interrupts.InterruptController.AllocateVector(handler);
+            if (vector < 0) return -1;
+            ushort control = ReadRegister16((byte)(cap + 2));
+            bool is64 = (control & (1 << 7)) != 0;
+            WriteRegister32((byte)(cap + 4), 0xFEE0_0000u | (uint)LocalAPIC.Id << 12);
+            if (is64) WriteRegister32((byte)(cap + 8), 0);
+            WriteRegister16((byte)(cap + (is64 ? 0x0C : 0x08)), (ushort)vector);
+            control = (ushort)((control & ~0x0070) | 1);     // MME = 0 (one message), MSI Enable
+            WriteRegister16((byte)(cap + 2), control);
+            DisableLegacyInterrupt(true);
+            return vector;
+        }
+
+        /// <summary>
+        /// Routes MSI-X table entry <paramref name="entry"/> of this function (PCI Local Bus 3.0 §6.8.2) to
+        /// <paramref name="handler"/> on a free vector: maps the table's BAR uncached, sets MSI-X Enable with Function
+        /// Mask, writes the entry (address FEE00000h | local APIC ID &lt;&lt; 12, data = vector) and unmasks it, clears
+        /// Function Mask and disables INTx. The other entries stay as they are (masked after reset). Returns the vector,
+        /// or −1 when the function has no MSI-X capability, the entry does not exist, or no vector is free.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Not in APIC mode, or the table's BAR is not an assigned memory BAR.</exception>
+        public unsafe int EnableMsix(int entry, delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            int cap = FindCapability(PciCapabilities.MsiX);
+            if (cap == 0) return -1;
+            ushort control = ReadRegister16((byte)(cap + 2));
+            int size = (control & 0x7FF) + 1;
+            if ((uint)entry >= (uint)size) return -1;
+            uint tableReg = ReadRegister32((byte)(cap + 4));
+            ulong table = MapMemoryBar((int)(tableReg & 7)) + (tableReg & ~7u);
+            int vector = Interrupts.InterruptController.AllocateVector(handler);
+            if (vector < 0) return -1;
+            WriteRegister16((byte)(cap + 2), (ushort)(control | 0xC000));      // Enable + Function Mask
+            uint* e = (uint*)(table + 16 * (ulong)entry);
+            System.Threading.Volatile.Write(ref e[0], 0xFEE0_0000u | (uint)LocalAPIC.Id << 12);
+            System.Threading.Volatile.Write(ref e[1], 0u);
+            System.Threading.Volatile.Write(ref e[2], (uint)vector);
+            System.Threading.Volatile.Write(ref e[3], 0u);                     // Vector Control: unmasked
+            WriteRegister16((byte)(cap + 2), (ushort)((control | 0x8000) & ~0x4000));
+            DisableLegacyInterrupt(true);
+            return vector;
+        }
+
+        /// <summary>
         /// The base address of memory BAR <paramref name="index"/>, after mapping its whole size uncached
         /// (<see cref="Cosmos.Core.Memory.Paging.MapUncached"/>; device registers must not be cached or combined) and
         /// switching memory decoding on.

@@ -1,4 +1,5 @@
 using System;
+using Cosmos.Core;
 using Cosmos.HAL.BlockDevice;
 
 namespace Cosmos.HAL.Devices.Storage
@@ -10,8 +11,9 @@ namespace Cosmos.HAL.Devices.Storage
     /// native mode, at BAR0/BAR1 and BAR2/BAR3 with the function's INTx# line (PCI IDE Controller Specification 1.0
     /// §2.1). Starting it (stage <see cref="DeviceStage.Drivers"/>) switches I/O decoding on, resets each channel and
     /// identifies both drives of each; every drive found is registered as an <see cref="AtaDisk"/> or
-    /// <see cref="AtapiDrive"/> (named "IDE 00:01.1 primary master", ...) and started. A drive that fails to start is
-    /// listed as failed; a controller without drives is started and has none. Drives are identified by polling; then
+    /// <see cref="AtapiDrive"/> (named "IDE 00:01.1 primary master", ...) and started. A drive that fails to start, or
+    /// answers its IDENTIFY with an error, is listed as failed (<see cref="FailedStorageDevice"/>); a controller without
+    /// drives is started and has none. Drives are identified by polling; then
     /// each channel with drives gets its IRQ (<see cref="AtaChannel.EnableInterrupts"/>) and later commands sleep
     /// until the device interrupts.
     /// </summary>
@@ -37,10 +39,21 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>True for functions this driver takes: mass storage (01h), IDE (01h).</summary>
         public static bool Handles(PCIDevice pci) => pci.ClassCode == 0x01 && pci.Subclass == 0x01;
 
+        /// <summary>TSC ticks the last start took (reset, probing, identifying and starting the drives).</summary>
+        public ulong StartTicks { get; private set; }
+
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
+            ulong t0 = Native.Rdtsc();
+            try { return StartController(out error); }
+            finally { StartTicks = Native.Rdtsc() - t0; }
+        }
+
+        private bool StartController(out string error)
+        {
             Pci.EnableIO(true);
+            Pci.EnableBusMaster(true);
             Primary = MakeChannel("primary", 0);
             Secondary = MakeChannel("secondary", 1);
             if (Primary == null && Secondary == null)
@@ -58,15 +71,19 @@ namespace Cosmos.HAL.Devices.Storage
         private AtaChannel MakeChannel(string name, int index)
         {
             bool native = (Pci.ProgIF & (index == 0 ? 0x01 : 0x04)) != 0;
-            if (!native)
-                return index == 0 ? new AtaChannel(name, 0x1F0, 0x3F6, 14) : new AtaChannel(name, 0x170, 0x376, 15);
             var bars = Pci.BaseAddressBar;
+            // Bus-master registers: BAR4, 8 ports per channel (PCI IDE 1.0 §2; Bus Master IDE 1.0 §2), when ProgIF bit 7 says so.
+            ushort bm = 0;
+            if ((Pci.ProgIF & 0x80) != 0 && bars.Length > 4 && bars[4].IsIO && bars[4].BaseAddress != 0 && bars[4].Size >= 16)
+                bm = (ushort)(bars[4].BaseAddress + (ulong)(8 * index));
+            if (!native)
+                return index == 0 ? new AtaChannel(name, 0x1F0, 0x3F6, 14, bm) : new AtaChannel(name, 0x170, 0x376, 15, bm);
             if (bars.Length < 4) return null;
             var cmd = bars[2 * index];
             var ctl = bars[2 * index + 1];
             if (!cmd.IsIO || !ctl.IsIO || cmd.BaseAddress == 0 || ctl.BaseAddress == 0) return null;
             // The control block BAR decodes 4 ports; Alternate Status/Device Control is the third (PCI IDE 1.0 §2.1).
-            return new AtaChannel(name, (ushort)cmd.BaseAddress, (ushort)(ctl.BaseAddress + 2), Pci.LegacyIrq);
+            return new AtaChannel(name, (ushort)cmd.BaseAddress, (ushort)(ctl.BaseAddress + 2), Pci.LegacyIrq, bm);
         }
 
         private void Probe(AtaChannel ch)
@@ -89,7 +106,12 @@ namespace Cosmos.HAL.Devices.Storage
                 lock (ch.Lock)
                 {
                     try { id = ch.Identify(drive, name); }
-                    catch (System.IO.IOException) { id = null; }
+                    catch (System.IO.IOException e)
+                    {
+                        // Something answered but IDENTIFY failed: list it as a failed device rather than hide it.
+                        DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                        continue;
+                    }
                 }
                 if (id == null) continue;
                 Cosmos.HAL.BlockDevice.BlockDevice dev = id.IsAtapi

@@ -6,7 +6,7 @@ namespace Cosmos.HAL.Devices.Storage
     using Cosmos.HAL.BlockDevice;
 
     /// <summary>
-    /// An ATA disk on an <see cref="AtaChannel"/> (PIO, polled; see the channel for the known limitation). Identified
+    /// An ATA disk on an <see cref="AtaChannel"/> (bus-master DMA when possible, else PIO; see <see cref="UseDma"/>). Identified
     /// by IDENTIFY DEVICE (<see cref="Identify"/>: model, serial, sector count, 48-bit support). Requests go to the
     /// device as few commands as possible: READ/WRITE SECTORS (28-bit) for up to 256 sectors below LBA 2^28,
     /// READ/WRITE SECTORS EXT (48-bit) for up to 65,536 sectors otherwise (when the device supports the 48-bit
@@ -67,9 +67,42 @@ namespace Cosmos.HAL.Devices.Storage
             return (int)Math.Min(left, lba48 ? (ulong)MaxSectorsLba48 : MaxSectorsLba28);
         }
 
-        /// <inheritdoc/>
-        protected override void ReadBlocks(ulong lba, ulong count, Span<byte> buffer)
+        /// <summary>
+        /// Use bus-master DMA (READ/WRITE DMA (EXT), up to <see cref="AtaChannel.MaxDmaSectors"/> per command) when the
+        /// channel has bus-master registers, the disk reports DMA support (IDENTIFY word 49 bit 8) and the buffer is at
+        /// an even address below 4 GiB; otherwise PIO. Default true. The transfer mode the firmware set is kept (no SET
+        /// FEATURES): QEMU needs none; real PIIX/ICH hardware may.
+        /// </summary>
+        public bool UseDma { get; set; } = true;
+
+        /// <summary>DMA commands issued (tests check which path a request took).</summary>
+        public ulong DmaCommands { get; private set; }
+
+        private unsafe bool CanDma(void* p, int bytes) =>
+            UseDma && Channel.HasBusMaster && Identify.SupportsDma && ((ulong)p & 1) == 0 && (ulong)p + (ulong)bytes <= Cosmos.Core.Memory.DmaMemory.Limit32;
+
+        private unsafe void DmaBlocks(ulong lba, ulong count, byte* p, bool write)
         {
+            lock (Channel.Lock)
+            {
+                while (count > 0)
+                {
+                    bool lba48 = SupportsLba48;
+                    int n = (int)Math.Min(count, lba48 ? (ulong)AtaChannel.MaxDmaSectors : MaxSectorsLba28);
+                    if (!lba48 && lba + (ulong)n > Lba28Limit) throw new IOException(string.Concat(Name, ": LBA ", lba.ToString(), " needs 48-bit addressing, which the disk does not support"));
+                    byte cmd = write ? (lba48 ? AtaCommand.WriteDmaExt : AtaCommand.WriteDma) : (lba48 ? AtaCommand.ReadDmaExt : AtaCommand.ReadDma);
+                    Channel.DmaTransfer(Name, Drive, cmd, lba, n == 65536 ? 0 : n, lba48, p, (uint)n * 512, !write);
+                    DmaCommands++;
+                    lba += (ulong)n; count -= (ulong)n; p += n * 512;
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        protected override unsafe void ReadBlocks(ulong lba, ulong count, Span<byte> buffer)
+        {
+            fixed (byte* p = buffer)
+                if (CanDma(p, buffer.Length)) { DmaBlocks(lba, count, p, false); return; }
             lock (Channel.Lock)
             {
                 int done = 0;
@@ -84,8 +117,10 @@ namespace Cosmos.HAL.Devices.Storage
         }
 
         /// <inheritdoc/>
-        protected override void WriteBlocks(ulong lba, ulong count, ReadOnlySpan<byte> data)
+        protected override unsafe void WriteBlocks(ulong lba, ulong count, ReadOnlySpan<byte> data)
         {
+            fixed (byte* p = data)
+                if (CanDma(p, data.Length)) { DmaBlocks(lba, count, p, true); return; }
             lock (Channel.Lock)
             {
                 int done = 0;

@@ -1,0 +1,173 @@
+using System;
+using System.Threading;
+using Cosmos.Core;
+using Cosmos.Core.Layout;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
+
+namespace Cosmos.HAL.Devices.Storage
+{
+    /// <summary>
+    /// The driver of an AHCI host bus adapter (PCI class 01h, subclass 06h, programming interface 01h; QEMU's
+    /// <c>-device ahci</c> is an ICH9 AHCI 8086:2922), after Serial ATA AHCI 1.3.1. Starting it (stage
+    /// <see cref="DeviceStage.Drivers"/>) maps ABAR (BAR5) uncached, turns memory decoding and bus mastering on, sets
+    /// GHC.AE, resets the HBA (GHC.HR, §10.4.3), and sets up every implemented port (PI) whose PHY reports a device
+    /// (PxSSTS.DET = 3): command list, received-FIS area and one command table in DMA memory, FRE and ST set (§10.1.2).
+    /// Each port with an ATA signature (PxSIG 00000101h) becomes an <see cref="AhciDisk"/> named "AHCI 00:04.0 port 0",
+    /// registered and started; ATAPI ports (EB140101h) become an <see cref="AhciAtapiDrive"/>; other signatures are
+    /// registered as a <see cref="FailedStorageDevice"/> naming the signature. Commands
+    /// use slot 0 only, one at a time per port, with a deadline. Once the disks are identified (by polling), the HBA's
+    /// interrupts are routed as MSI (APIC mode; <see cref="PCIDevice.EnableMsi"/>) and commands sleep until the port's
+    /// interrupt (10 ms slices re-check PxCI, so a lost interrupt costs 10 ms); without MSI they poll PxCI and PxIS.
+    /// </summary>
+    public sealed unsafe class AhciController : Device
+    {
+        // HBA registers (§3.1).
+        internal const int Cap = 0x00, Ghc = 0x04, Is = 0x08, Pi = 0x0C, Vs = 0x10;
+        internal const uint GhcAe = 1u << 31, GhcIe = 1u << 1, GhcHr = 1u << 0;
+        internal const uint CapS64a = 1u << 31, CapSss = 1u << 27;
+
+        /// <summary>The PCI function this driver runs.</summary>
+        public readonly PCIDevice Pci;
+        /// <summary>ABAR: the HBA's register block (0 before start).</summary>
+        public ulong Abar { get; private set; }
+        /// <summary>AHCI version (VS register, e.g. 0x00010000 for 1.0) read at start.</summary>
+        public uint Version { get; private set; }
+        /// <summary>Ports implemented (PI register).</summary>
+        public uint PortsImplemented { get; private set; }
+        /// <summary>Number of ports with an ATA or ATAPI device found at start.</summary>
+        public int DiskCount { get; private set; }
+
+        private AhciPort[] _ports;
+        // Controller by MSI vector (index vector − FirstDynamicVector) for the handler; created by the first MSI set-up.
+        private static AhciController[] s_byVector;
+
+        /// <summary>The MSI vector the HBA interrupts on, or −1 (commands poll).</summary>
+        public int MsiVector { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are).</summary>
+        public string InterruptError { get; private set; }
+
+        /// <summary>The HBA's MSI handler: for each port bit in IS, the port acknowledges and wakes its waiter; then IS is cleared. No allocation.</summary>
+        private static void OnInterrupt(InterruptFrame* frame)
+        {
+            int i = (int)(frame->Vector & 0xFF) - InterruptController.FirstDynamicVector;
+            var table = s_byVector;
+            if (table == null || (uint)i >= (uint)table.Length) return;
+            var c = table[i];
+            if (c == null || c._ports == null) return;
+            uint pending = c.Read(Is);
+            for (int p = 0; p < 32; p++)
+                if ((pending & (1u << p)) != 0) c._ports[p]?.HandleInterrupt();
+            c.Write(Is, pending);
+        }
+
+        /// <summary>Routes the HBA's interrupts as MSI and turns them on for the ports with disks (GHC.IE); false (with <see cref="InterruptError"/>) leaves the ports polling.</summary>
+        private bool EnableInterrupts()
+        {
+            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI needs APIC mode"; return false; }
+            int v = Pci.EnableMsi(&OnInterrupt);
+            if (v < 0) { InterruptError = "no MSI capability or no free vector"; return false; }
+            s_byVector ??= new AhciController[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+            s_byVector[v - InterruptController.FirstDynamicVector] = this;
+            MsiVector = v;
+            for (int p = 0; p < 32; p++) _ports[p]?.EnableInterrupts();
+            Write(Is, 0xFFFFFFFF);
+            Write(Ghc, Read(Ghc) | GhcIe);
+            return true;
+        }
+
+        /// <summary>A driver for <paramref name="pci"/> (touches no hardware).</summary>
+        public AhciController(PCIDevice pci)
+            : base(string.Concat("AHCI ", (pci ?? throw new ArgumentNullException(nameof(pci))).Address.ToString()), DeviceClass.Storage, DeviceStage.Drivers, 0, pci)
+        {
+            Pci = pci;
+        }
+
+        /// <summary>True for AHCI functions: class 01h, subclass 06h (SATA), programming interface 01h (AHCI 1.0).</summary>
+        public static bool Handles(PCIDevice pci) => pci.ClassCode == 0x01 && pci.Subclass == 0x06 && pci.ProgIF == 0x01;
+
+        internal uint Read(int offset) => Volatile.Read(ref *(uint*)(Abar + (ulong)offset));
+        internal void Write(int offset, uint value) => Volatile.Write(ref *(uint*)(Abar + (ulong)offset), value);
+
+        internal static ulong Deadline(int ms)
+        {
+            ulong hz = TSC.Frequency;
+            if (hz == 0) hz = 3_000_000_000;
+            return Native.Rdtsc() + hz / 1000 * (ulong)ms;
+        }
+
+        /// <summary>TSC ticks the last start took (reset, probing, identifying and starting the drives).</summary>
+        public ulong StartTicks { get; private set; }
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            ulong t0 = Native.Rdtsc();
+            try { return StartController(out error); }
+            finally { StartTicks = Native.Rdtsc() - t0; }
+        }
+
+        private bool StartController(out string error)
+        {
+            if (Pci.BaseAddressBar.Length < 6 || Pci.BaseAddressBar[5].IsIO || Pci.BaseAddressBar[5].BaseAddress == 0)
+            {
+                error = "BAR5 (ABAR) is not an assigned memory BAR";
+                return false;
+            }
+            Abar = Pci.MapMemoryBar(5);
+            Pci.EnableBusMaster(true);
+            Write(Ghc, Read(Ghc) | GhcAe);
+            // HBA reset (§10.4.3): HR set, the HBA clears it when done (within 1 s); AE must be set again afterwards.
+            Write(Ghc, Read(Ghc) | GhcHr);
+            ulong deadline = Deadline(1000);
+            while ((Read(Ghc) & GhcHr) != 0)
+                if (Native.Rdtsc() > deadline) { error = "HBA reset did not complete within 1 s (GHC.HR stays set)"; return false; }
+            Write(Ghc, (Read(Ghc) | GhcAe) & ~GhcIe);
+            Version = Read(Vs);
+            PortsImplemented = Read(Pi);
+            uint cap = Read(Cap);
+            DiskCount = 0;
+            _ports ??= new AhciPort[32];
+            for (int p = 0; p < 32; p++)
+            {
+                if ((PortsImplemented & (1u << p)) == 0) continue;
+                string name = string.Concat(Name, " port ", p.ToString());
+                if (DeviceRegistry.Find(name) != null) { DiskCount++; continue; }
+                var port = new AhciPort(this, p, name, (cap & CapS64a) != 0, (cap & CapSss) != 0);
+                uint signature;
+                try
+                {
+                    if (!port.Initialize(out signature)) continue;     // no device on the PHY
+                }
+                catch (System.IO.IOException e)
+                {
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                    continue;
+                }
+                if (signature == AhciPort.SignatureAtapi)
+                {
+                    _ports[p] = port;
+                    var drive = new AhciAtapiDrive(name, this, port);
+                    DeviceRegistry.Register(drive);
+                    drive.Start();
+                    DiskCount++;
+                    continue;
+                }
+                if (signature != AhciPort.SignatureAta)
+                {
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
+                    continue;
+                }
+                _ports[p] = port;
+                var disk = new AhciDisk(name, this, port);
+                DeviceRegistry.Register(disk);
+                disk.Start();
+                DiskCount++;
+            }
+            // Disks identified by polling; later commands sleep until the HBA's MSI (or keep polling: InterruptError).
+            if (DiskCount > 0 && MsiVector < 0) EnableInterrupts();
+            error = null;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System;
+using System.IO;
+using System.Threading;
+using Cosmos.Core;
+using Cosmos.Core.Interrupts;
+using Cosmos.Core.Layout;
+using Cosmos.Core.Memory;
+using Cosmos.Core.Threading;
+using Cosmos.HAL.Devices.Timers;
+using Cosmos.HAL.Interrupts;
+
+namespace Cosmos.HAL.Devices.Storage
+{
+    using Cosmos.HAL.BlockDevice;
+
+    /// <summary>
+    /// A virtio block device through the legacy (transitional) PCI interface: vendor 1AF4h, device 1001h, the legacy
+    /// register block at I/O BAR0 (Virtual I/O Device 1.0 §4.1.4.8 "Legacy Interfaces"; §5.2 block device). Start:
+    /// reset, ACKNOWLEDGE, DRIVER, features (FLUSH accepted when offered; RO and BLK_SIZE read), queue 0 set up as a
+    /// split virtqueue in DMA memory (descriptor table, available ring, used ring at the next 4 KiB boundary; §2.4,
+    /// legacy alignment 4096) and its page number written to QueueAddress, DRIVER_OK. Capacity from the device
+    /// configuration (offset 14h: 512-byte sectors). Each request is three descriptors: header (type, sector), the
+    /// data (the caller's buffer: RAM is identity-mapped and never moved), status byte; up to
+    /// <see cref="MaxSectorsPerRequest"/> sectors per request; one request at a time with a deadline. In APIC mode queue 0
+    /// interrupts through MSI-X entry 0 (<see cref="PCIDevice.EnableMsix"/>; the legacy header then has the two MSI-X
+    /// vector registers and the configuration at 18h) and a request sleeps until it (10 ms slices re-check the used
+    /// index); otherwise requests poll the used index. Status IOERR/UNSUPP and timeouts throw <see cref="IOException"/>
+    /// naming the device, the request and the sector.
+    /// </summary>
+    public sealed unsafe class VirtioBlock : BlockDevice
+    {
+        // Legacy register block (§4.1.4.8), no MSI-X: device configuration at 14h.
+        private const int RegDeviceFeatures = 0x00, RegGuestFeatures = 0x04, RegQueueAddress = 0x08, RegQueueSize = 0x0C,
+            RegQueueSelect = 0x0E, RegQueueNotify = 0x10, RegDeviceStatus = 0x12, RegIsr = 0x13, RegConfig = 0x14;
+        private const byte StatusAcknowledge = 1, StatusDriver = 2, StatusDriverOk = 4, StatusFailed = 128;
+        private const uint FeatureRo = 1u << 5, FeatureBlkSize = 1u << 6, FeatureFlush = 1u << 9;
+        private const uint TypeIn = 0, TypeOut = 1, TypeFlush = 4;
+        private const ushort DescNext = 1, DescWrite = 2;
+
+        /// <summary>Most sectors one request carries (16 MiB).</summary>
+        public const int MaxSectorsPerRequest = 32768;
+        /// <summary>Milliseconds a request may take.</summary>
+        public const int RequestTimeoutMs = 10_000;
+
+        /// <summary>The PCI function.</summary>
+        public readonly PCIDevice Pci;
+        private ushort _io;
+        private ushort _queueSize;
+        private ulong _ring;          // descriptor table + available ring, then the used ring at the next page
+        private ulong _usedOffset;
+        private ulong _request;       // one page: header at 0 (16 bytes), status at 16
+        private ushort _lastUsed;
+        private uint _features;
+
+        // With MSI-X enabled the legacy header has two more registers and the device configuration moves to 18h (§4.1.4.8).
+        private const int RegConfigMsixVector = 0x14, RegQueueMsixVector = 0x16, RegConfigMsix = 0x18;
+        private const ushort NoVector = 0xFFFF;
+
+        private struct IrqState
+        {
+            public WaitQueue Waiters;
+            public ulong Count;
+        }
+
+        private IrqState* _irq;
+        // Device by MSI-X vector (index vector − FirstDynamicVector) for the handler; created by the first set-up.
+        private static VirtioBlock[] s_byVector;
+
+        /// <summary>The MSI-X vector of queue 0, or −1 (requests poll).</summary>
+        public int MsixVector { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are).</summary>
+        public string InterruptError { get; private set; }
+        /// <summary>When false, requests poll even though the queue interrupts (tests compare both).</summary>
+        public bool UseInterrupts { get; set; } = true;
+        /// <summary>Queue interrupts handled.</summary>
+        public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
+        /// <summary>Sleeps that ended by their 10 ms bound with the request already complete (an interrupt that never came, or one still pending as the slice ran out). Diagnostics only.</summary>
+        public ulong LostInterrupts { get; private set; }
+
+        /// <summary>The queue's MSI-X handler: counts and wakes the waiter. No allocation.</summary>
+        private static void OnInterrupt(InterruptFrame* frame)
+        {
+            int i = (int)(frame->Vector & 0xFF) - InterruptController.FirstDynamicVector;
+            var table = s_byVector;
+            if (table == null || (uint)i >= (uint)table.Length) return;
+            var v = table[i];
+            if (v == null || v._irq == null) return;
+            v._irq->Count++;
+            Scheduler.WakeAll(&v._irq->Waiters);
+        }
+
+        /// <summary>
+        /// Before DRIVER_OK: MSI-X entry 0 for queue 0, none for configuration changes. Returns false (and sets
+        /// <see cref="InterruptError"/>) when MSI-X cannot be had; the device then keeps the short header and requests poll.
+        /// </summary>
+        private bool SetUpInterrupts()
+        {
+            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI-X needs APIC mode"; return false; }
+            var st = (IrqState*)Heap.Alloc((ulong)sizeof(IrqState));
+            if (st == null) { InterruptError = "out of memory"; return false; }
+            int vector;
+            try { vector = Pci.EnableMsix(0, &OnInterrupt); }
+            catch (InvalidOperationException e) { InterruptError = e.Message; return false; }
+            if (vector < 0) { InterruptError = "no MSI-X capability or no free vector"; return false; }
+            s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+            s_byVector[vector - InterruptController.FirstDynamicVector] = this;
+            _irq = st;
+            Out16(RegConfigMsixVector, NoVector);
+            Out16(RegQueueSelect, 0);
+            Out16(RegQueueMsixVector, 0);
+            if (In16(RegQueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
+            MsixVector = vector;
+            return true;
+        }
+
+        /// <summary>Requests sent (tests check that many sectors are one request).</summary>
+        public ulong RequestsIssued { get; private set; }
+        /// <summary>Entries of queue 0 (set by the device).</summary>
+        public int QueueSize => _queueSize;
+        /// <summary>True when the device offers VIRTIO_BLK_F_FLUSH (FLUSH requests are sent; without it Flush has nothing to do: the device writes through).</summary>
+        public bool SupportsFlush => (_features & FeatureFlush) != 0;
+
+        /// <summary>A driver for <paramref name="pci"/> (touches no hardware).</summary>
+        public VirtioBlock(PCIDevice pci)
+            : base(string.Concat("virtio-blk ", (pci ?? throw new ArgumentNullException(nameof(pci))).Address.ToString()), DeviceStage.Drivers, 0, pci)
+        {
+            Pci = pci;
+        }
+
+        /// <summary>True for a transitional virtio block device (1AF4:1001).</summary>
+        public static bool Handles(PCIDevice pci) => pci.VendorID == 0x1AF4 && pci.DeviceID == 0x1001;
+
+        /// <inheritdoc/>
+        public override BlockDeviceType Type => BlockDeviceType.HardDrive;
+        /// <inheritdoc/>
+        public override bool IsReadOnly => (_features & FeatureRo) != 0;
+
+        private byte In8(int r) => IOPort.Read8((ushort)(_io + r));
+        private ushort In16(int r) => IOPort.Read16((ushort)(_io + r));
+        private uint In32(int r) => IOPort.Read32((ushort)(_io + r));
+        private void Out8(int r, byte v) => IOPort.Write8((ushort)(_io + r), v);
+        private void Out16(int r, ushort v) => IOPort.Write16((ushort)(_io + r), v);
+        private void Out32(int r, uint v) => IOPort.Write32((ushort)(_io + r), v);
+
+        private static ulong Align(ulong v) => (v + 4095) & ~4095UL;
+
+        /// <inheritdoc/>
+        protected override bool OnStart(out string error)
+        {
+            var bar = Pci.BaseAddressBar.Length > 0 ? Pci.BaseAddressBar[0] : default;
+            if (!bar.IsIO || bar.BaseAddress == 0) { error = "BAR0 is not the legacy I/O register block (a modern-only device?)"; return false; }
+            _io = (ushort)bar.BaseAddress;
+            Pci.EnableIO(true);
+            Pci.EnableBusMaster(true);
+            Out8(RegDeviceStatus, 0);                                     // reset
+            Out8(RegDeviceStatus, StatusAcknowledge);
+            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver);
+            uint offered = In32(RegDeviceFeatures);
+            _features = offered & (FeatureRo | FeatureBlkSize | FeatureFlush);
+            Out32(RegGuestFeatures, _features);
+            Out16(RegQueueSelect, 0);
+            _queueSize = In16(RegQueueSize);
+            if (_queueSize == 0 || _queueSize < 3) { Out8(RegDeviceStatus, StatusFailed); error = string.Concat("queue 0 has ", _queueSize.ToString(), " entries"); return false; }
+            if (In32(RegQueueAddress) != 0) { Out8(RegDeviceStatus, StatusFailed); error = "queue 0 is already in use"; return false; }
+            ulong n = _queueSize;
+            _usedOffset = Align(16 * n + 6 + 2 * n);
+            ulong bytes = _usedOffset + Align(6 + 8 * n);
+            if (_ring == 0) _ring = DmaMemory.Allocate(bytes, zero: true, limit: 1UL << 44);
+            if (_request == 0) _request = DmaMemory.Allocate(4096, zero: true);
+            if (_ring == 0 || _request == 0) { Out8(RegDeviceStatus, StatusFailed); error = "no DMA memory for the virtqueue"; return false; }
+            _lastUsed = 0;
+            Out32(RegQueueAddress, (uint)(_ring >> 12));
+            int config = RegConfig;
+            if (MsixVector >= 0 || SetUpInterrupts()) config = RegConfigMsix;
+            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver | StatusDriverOk);
+            if ((In8(RegDeviceStatus) & StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
+            ulong capacity = In32(config) | (ulong)In32(config + 4) << 32;
+            uint blk = (_features & FeatureBlkSize) != 0 ? In32(config + 20) : 512;
+            if (blk != 512) { error = string.Concat("block size ", blk.ToString(), " is not supported (512 only)"); return false; }
+            BlockSize = 512;
+            BlockCount = capacity;
+            error = null;
+            return true;
+        }
+
+        /// <summary>Sends one request (header, optional data, status) and waits for the device to return it.</summary>
+        private void Submit(uint type, ulong sector, byte* data, uint bytes, string what)
+        {
+            ulong* header = (ulong*)_request;
+            header[0] = type;                                  // type (u32) + reserved (u32)
+            header[1] = sector;
+            byte* status = (byte*)_request + 16;
+            *status = 0xFF;
+            var desc = (ulong*)_ring;                          // 16 bytes each: addr u64, len u32, flags u16, next u16
+            int d = 0;
+            SetDesc(desc, d, _request, 16, DescNext, (ushort)(d + 1)); d++;
+            if (bytes != 0)
+            {
+                SetDesc(desc, d, (ulong)data, bytes, (ushort)(DescNext | (type == TypeIn ? DescWrite : 0)), (ushort)(d + 1));
+                d++;
+            }
+            SetDesc(desc, d, _request + 16, 1, DescWrite, 0);
+            ushort* avail = (ushort*)(_ring + 16 * (ulong)_queueSize);   // flags, idx, ring[]
+            ushort idx = Volatile.Read(ref avail[1]);
+            avail[2 + idx % _queueSize] = 0;                   // the chain starts at descriptor 0
+            Thread.MemoryBarrier();
+            Volatile.Write(ref avail[1], (ushort)(idx + 1));
+            Thread.MemoryBarrier();
+            bool sleeps = _irq != null && UseInterrupts && Scheduler.IsInitialized && CPU.InterruptsEnabled && InterruptDispatcher.Depth == 0;
+            ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
+            try
+            {
+                Out16(RegQueueNotify, 0);
+                RequestsIssued++;
+                ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
+                ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
+                ulong deadline = Native.Rdtsc() + hz / 1000 * RequestTimeoutMs;
+                ulong slice = hz / 100;
+                while (Volatile.Read(ref used[1]) == _lastUsed)
+                {
+                    ulong now = Native.Rdtsc();
+                    if (now > deadline)
+                        throw new IOException(string.Concat(Name, ": ", what, " timed out after ", RequestTimeoutMs.ToString(), " ms"));
+                    if (sleeps)
+                    {
+                        ulong seen = _irq->Count;
+                        Scheduler.Block(&_irq->Waiters, now + slice < deadline ? now + slice : deadline);
+                        if (_irq->Count == seen && Volatile.Read(ref used[1]) != _lastUsed) LostInterrupts++;
+                    }
+                    else Native.Pause();
+                }
+            }
+            finally { if (sleeps) CPU.RestoreInterrupts(flags); }
+            _lastUsed++;
+            if (_irq == null) _ = In8(RegIsr);                 // acknowledges the INTx interrupt (masked, unused)
+            byte s = Volatile.Read(ref *status);
+            if (s != 0)
+                throw new IOException(string.Concat(Name, ": ", what, " failed: status ", s == 1 ? "IOERR" : s == 2 ? "UNSUPP" : HalFormat.Hex(s, 2)));
+        }
+
+        private static void SetDesc(ulong* table, int i, ulong addr, uint len, ushort flags, ushort next)
+        {
+            table[2 * i] = addr;
+            table[2 * i + 1] = len | (ulong)flags << 32 | (ulong)next << 48;
+        }
+
+        private void Transfer(ulong lba, ulong count, byte* p, bool write)
+        {
+            lock (this)
+            {
+                while (count > 0)
+                {
+                    int n = (int)Math.Min(count, (ulong)MaxSectorsPerRequest);
+                    Submit(write ? TypeOut : TypeIn, lba, p, (uint)n * 512,
+                        string.Concat(write ? "write" : "read", " of ", n.ToString(), " sectors at LBA ", lba.ToString()));
+                    lba += (ulong)n; count -= (ulong)n; p += n * 512;
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        protected override void ReadBlocks(ulong lba, ulong count, Span<byte> buffer)
+        {
+            fixed (byte* p = buffer) Transfer(lba, count, p, false);
+        }
+
+        /// <inheritdoc/>
+        protected override void WriteBlocks(ulong lba, ulong count, ReadOnlySpan<byte> data)
+        {
+            fixed (byte* p = data) Transfer(lba, count, p, true);
+        }
+
+        /// <summary>A FLUSH request when the device offers VIRTIO_BLK_F_FLUSH; otherwise the device has no volatile cache to flush (§5.2.6.2) and nothing is sent.</summary>
+        protected override void FlushCache()
+        {
+            if (!SupportsFlush) return;
+            lock (this) Submit(TypeFlush, 0, null, 0, "flush");
+        }
+
+        /// <summary>"virtio-blk 00:05.0 (Storage, Started): 32768 sectors of 512 bytes".</summary>
+        public override string ToString() => string.Concat(base.ToString(), ": ", BlockCount.ToString(), " sectors of ", BlockSize.ToString(), " bytes",
+            IsReadOnly ? ", read-only" : "", SupportsFlush ? ", flush" : "");
+    }
+}
