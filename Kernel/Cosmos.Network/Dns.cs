@@ -59,8 +59,9 @@ public sealed class DnsResourceRecord
 /// <summary>
 /// A DNS message (RFC 1035 section 4.1): the header (ID, QR, Opcode, AA, TC, RD, RA, RCODE, and the four counts),
 /// the question section and the answer, authority and additional sections. Parsing follows name compression
-/// pointers (section 4.1.4) safely: a pointer must point strictly before the place it appears at, so chains
-/// always end, and names are limited to 255 octets and labels to 63. Building writes names uncompressed. Names
+/// pointers (section 4.1.4) safely: a pointer must point strictly before the place it appears at, a name may
+/// follow at most <see cref="MaxPointers"/> pointers, and names are limited to 255 octets (which also ends a cycle
+/// through labels and a backward pointer) and labels to 63. Building writes names uncompressed. Names
 /// are compared with <see cref="StringComparison.OrdinalIgnoreCase"/> (DNS is case-insensitive for ASCII).
 /// Travels in UDP to port 53.
 /// </summary>
@@ -74,6 +75,8 @@ public sealed class DnsMessage
     public const int HeaderLength = 12;
     /// <summary>Largest domain name on the wire, length octets included (255, RFC 1035 section 2.3.4).</summary>
     public const int MaxNameLength = 255;
+    /// <summary>Most compression pointers one name may follow (a 255-octet name has at most 127 labels).</summary>
+    public const int MaxPointers = 127;
     /// <summary>Largest label (63 octets).</summary>
     public const int MaxLabelLength = 63;
     /// <summary>RCODE 0: no error.</summary>
@@ -208,6 +211,7 @@ public sealed class DnsMessage
         var sb = new StringBuilder();
         int pos = offset;
         bool jumped = false;
+        int pointers = 0;
         int wireLength = 1; // the final zero octet
         while (true)
         {
@@ -222,8 +226,8 @@ public sealed class DnsMessage
             {
                 if (pos + 1 >= message.Length) return ParseStatus.Truncated;
                 int target = ((b & 0x3F) << 8) | message[pos + 1];
-                // Strictly backwards: every jump lowers the position, so no chain can loop.
-                if (target >= pos) return ParseStatus.BadField;
+                // Strictly backwards, so a run of pointers cannot loop; cycles through labels end at 255 octets.
+                if (target >= pos || ++pointers > MaxPointers) return ParseStatus.BadField;
                 if (!jumped) { offset = pos + 2; jumped = true; }
                 pos = target;
                 continue;

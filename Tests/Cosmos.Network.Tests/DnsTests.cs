@@ -128,3 +128,30 @@ public class DnsTests
         Assert.True(ok > 0);
     }
 }
+
+public class DnsPointerLimitTests
+{
+    [Fact]
+    public void Long_Pointer_Chains_Are_Refused()
+    {
+        Assert.Equal(ParseStatus.Ok, DnsMessage.TryParse(ChainMessage(DnsMessage.MaxPointers), out var ok));
+        Assert.Equal("a", ok.Additionals[1].Name);
+        Assert.Equal(ParseStatus.BadField, DnsMessage.TryParse(ChainMessage(DnsMessage.MaxPointers + 1), out _));
+    }
+
+    // QDCOUNT 1, ARCOUNT 2. The question is "a" at offset 12. Additional record 1 (root name, TYPE 99) carries in its
+    // opaque RDATA a chain of n - 1 pointers, each pointing at the one before, the first at "a". Additional record 2's
+    // NAME points at the last of them, so reading it follows n pointers in all.
+    static byte[] ChainMessage(int n)
+    {
+        var b = new System.Collections.Generic.List<byte> { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2 };
+        b.AddRange(new byte[] { 1, (byte)'a', 0, 0, 1, 0, 1 });
+        int chain = n - 1;
+        int rdataStart = b.Count + 1 + 10;
+        b.AddRange(new byte[] { 0, 0, 99, 0, 1, 0, 0, 0, 0, (byte)((2 * chain) >> 8), (byte)(2 * chain) });
+        for (int k = 0; k < chain; k++) { int target = k == 0 ? 12 : rdataStart + 2 * (k - 1); b.Add((byte)(0xC0 | (target >> 8))); b.Add((byte)target); }
+        int last = chain == 0 ? 12 : rdataStart + 2 * (chain - 1);
+        b.AddRange(new byte[] { (byte)(0xC0 | (last >> 8)), (byte)last, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4 });
+        return b.ToArray();
+    }
+}
