@@ -55,6 +55,10 @@ public sealed class IPv4HostStatistics
     public long UdpDelivered;
     /// <summary>UDP datagrams for a port nobody bound.</summary>
     public long UdpNoListener;
+    /// <summary>ICMP Destination Unreachable (port unreachable) messages sent.</summary>
+    public long PortUnreachableSent;
+    /// <summary>ICMP error messages not sent because of the rate limit.</summary>
+    public long IcmpErrorsRateLimited;
     /// <summary>Datagrams completed from fragments.</summary>
     public long Reassembled;
     /// <summary>Fragments the reassembler refused (bad, too large, inconsistent, bounds).</summary>
@@ -79,6 +83,15 @@ public sealed class IPv4Host
     private readonly Dictionary<ushort, UdpReceiver> udpPorts = new Dictionary<ushort, UdpReceiver>();
     private readonly List<IPv4Address> requestScratch = new List<IPv4Address>();
     private ushort nextIdentification = 1;
+    private long icmpErrorWindowStartMs;
+    private bool icmpErrorWindowStarted;
+    private int icmpErrorsInWindow;
+
+    /// <summary>
+    /// Most ICMP error messages sent per 1000 ms window (RFC 1812 4.3.2.8 asks for a limit). 0 disables them; the
+    /// default is 10.
+    /// </summary>
+    public int IcmpErrorsPerSecond { get; set; } = 10;
 
     /// <summary>Our Ethernet hardware address.</summary>
     public MacAddress HardwareAddress { get; }
@@ -203,7 +216,7 @@ public sealed class IPv4Host
         switch (ip.Protocol)
         {
             case IPProtocol.Icmp: ReceiveIcmp(ip, data, broadcastOnly, nowMs); break;
-            case IPProtocol.Udp: ReceiveUdp(ip, data); break;
+            case IPProtocol.Udp: ReceiveUdp(ip, data, broadcastOnly, nowMs); break;
             default: Statistics.Unsupported++; break;
         }
     }
@@ -228,16 +241,44 @@ public sealed class IPv4Host
         Statistics.Unsupported++;
     }
 
-    private void ReceiveUdp(in IPv4Header ip, ReadOnlySpan<byte> datagram)
+    private void ReceiveUdp(in IPv4Header ip, ReadOnlySpan<byte> datagram, bool broadcastOnly, long nowMs)
     {
         if (UdpHeader.TryParse(datagram, ip.SourceAddress, ip.DestinationAddress, out UdpHeader udp, out ReadOnlySpan<byte> data) != ParseStatus.Ok)
         {
             Statistics.Malformed++;
             return;
         }
-        if (!udpPorts.TryGetValue(udp.DestinationPort, out UdpReceiver receiver)) { Statistics.UdpNoListener++; return; }
+        if (!udpPorts.TryGetValue(udp.DestinationPort, out UdpReceiver receiver))
+        {
+            Statistics.UdpNoListener++;
+            // RFC 1122 4.1.3.1 / 3.2.2: port unreachable, never for datagrams sent to a broadcast or multicast address.
+            if (!broadcastOnly && !Address.IsAny && ip.DestinationAddress == Address && !ip.SourceAddress.IsAny)
+                SendDestinationUnreachable(ip, datagram, IcmpEchoHeader.CodePortUnreachable, nowMs);
+            return;
+        }
         Statistics.UdpDelivered++;
         receiver(ip.SourceAddress, udp.SourcePort, ip.DestinationAddress, udp.DestinationPort, data);
+    }
+
+    private void SendDestinationUnreachable(in IPv4Header original, ReadOnlySpan<byte> originalData, byte code, long nowMs)
+    {
+        if (IcmpErrorsPerSecond <= 0) return;
+        if (!icmpErrorWindowStarted || nowMs - icmpErrorWindowStartMs >= 1000 || nowMs < icmpErrorWindowStartMs)
+        {
+            icmpErrorWindowStarted = true; icmpErrorWindowStartMs = nowMs; icmpErrorsInWindow = 0;
+        }
+        if (icmpErrorsInWindow >= IcmpErrorsPerSecond) { Statistics.IcmpErrorsRateLimited++; return; }
+        icmpErrorsInWindow++;
+        // RFC 792: the unused word, then the original Internet header and the first 64 bits of its data. The header
+        // is re-serialised from the parsed fields (options are not kept).
+        int quoted = Math.Min(8, originalData.Length);
+        Span<byte> body = stackalloc byte[IPv4Header.MinimumLength + 8];
+        original.Write(body);
+        originalData.Slice(0, quoted).CopyTo(body.Slice(IPv4Header.MinimumLength));
+        byte[] message = new byte[IcmpEchoHeader.Length + IPv4Header.MinimumLength + quoted];
+        new IcmpEchoHeader(IcmpEchoHeader.TypeDestinationUnreachable, code, 0, 0).Write(message, body.Slice(0, IPv4Header.MinimumLength + quoted));
+        SendIPv4(IPProtocol.Icmp, original.SourceAddress, message, nowMs);
+        Statistics.PortUnreachableSent++;
     }
 
     // ---------------------------------------------------------------- send

@@ -16,6 +16,8 @@ public readonly struct IcmpEchoHeader
     public const byte TypeEchoReply = 0;
     /// <summary>Type 3: Destination Unreachable.</summary>
     public const byte TypeDestinationUnreachable = 3;
+    /// <summary>Code 3 of Destination Unreachable: port unreachable.</summary>
+    public const byte CodePortUnreachable = 3;
     /// <summary>Type 8: Echo.</summary>
     public const byte TypeEcho = 8;
 

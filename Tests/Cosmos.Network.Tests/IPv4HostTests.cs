@@ -128,6 +128,7 @@ public class IPv4HostTests
     {
         var link = new Link();
         var host = NewHost(link);
+        host.IcmpErrorsPerSecond = 0; // port unreachable has its own test
         var got = new List<string>();
         Assert.True(host.Bind(5000, (s, sp, d, dp, data) => got.Add(s + ":" + sp + "->" + d + ":" + dp + " " + System.Text.Encoding.ASCII.GetString(data))));
         Assert.False(host.Bind(5000, (s, sp, d, dp, data) => { }));
@@ -146,6 +147,42 @@ public class IPv4HostTests
         Assert.Equal(2, got.Count);
         Assert.Empty(link.Sent);
     }
+
+    [Fact]
+    public void Unbound_Port_Gets_Port_Unreachable_Rate_Limited()
+    {
+        var link = new Link();
+        var host = NewHost(link);
+        host.Arp.Add(PeerIp, PeerMac, 0);
+        byte[] udp = UdpHeader.Build(PeerIp, OwnIp, 1234, 5001, System.Text.Encoding.ASCII.GetBytes("nobody home"));
+        host.Receive(IpFrame(PeerMac, OwnMac, PeerIp, OwnIp, IPProtocol.Udp, udp, id: 0x4242), 0);
+        var (eth, ip, payload) = ParseIp(link.Take());
+        Assert.Equal(PeerMac, eth.Destination);
+        Assert.Equal(PeerIp, ip.DestinationAddress);
+        Assert.Equal(IPProtocol.Icmp, ip.Protocol);
+        Assert.Equal(ParseStatus.Ok, IcmpEchoHeader.TryParse(payload, out var icmp, out var quoted));
+        Assert.Equal(IcmpEchoHeader.TypeDestinationUnreachable, icmp.Type);
+        Assert.Equal(IcmpEchoHeader.CodePortUnreachable, icmp.Code);
+        Assert.Equal(0, icmp.Identifier); // the unused word
+        Assert.Equal(28, quoted.Length);
+        // The quoted header is the original one (checksum valid, same ID), followed by the UDP header.
+        Assert.Equal(ParseStatus.Ok, IPv4Header.TryParse(Pad(quoted.ToArray(), 20 + udp.Length), out var orig, out _));
+        Assert.Equal(0x4242, orig.Identification);
+        Assert.Equal(PeerIp, orig.SourceAddress);
+        Assert.Equal(udp.AsSpan(0, 8).ToArray(), quoted.Slice(20).ToArray());
+        // Not for broadcasts.
+        host.Receive(IpFrame(PeerMac, MacAddress.Broadcast, PeerIp, IPv4Address.Broadcast, IPProtocol.Udp, UdpHeader.Build(PeerIp, IPv4Address.Broadcast, 1, 5001, default)), 0);
+        Assert.Empty(link.Sent);
+        // At most 10 per second.
+        for (int i = 0; i < 20; i++) host.Receive(IpFrame(PeerMac, OwnMac, PeerIp, OwnIp, IPProtocol.Udp, udp), 100);
+        Assert.Equal(9, link.Sent.Count);
+        Assert.Equal(11, host.Statistics.IcmpErrorsRateLimited);
+        link.Sent.Clear();
+        host.Receive(IpFrame(PeerMac, OwnMac, PeerIp, OwnIp, IPProtocol.Udp, udp), 1000);
+        Assert.Single(link.Sent);
+    }
+
+    static byte[] Pad(byte[] b, int length) { Array.Resize(ref b, Math.Max(b.Length, length)); return b; }
 
     [Fact]
     public void Udp_On_Link_Resolves_The_Destination()
