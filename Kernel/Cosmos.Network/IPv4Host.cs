@@ -313,7 +313,8 @@ public sealed class IPv4Host
     /// <summary>
     /// Sends <paramref name="payload"/> as the data of an IPv4 datagram of <paramref name="protocol"/> to
     /// <paramref name="destination"/>, fragmenting it when it exceeds the MTU, choosing the next hop (on-link
-    /// destination or the gateway; broadcast and multicast map to Ethernet group addresses without ARP).
+    /// destination or the gateway; broadcast and multicast map to Ethernet group addresses without ARP). Datagrams to
+    /// our own address are looped back: received at once, before this returns.
     /// </summary>
     public SendStatus SendIPv4(byte protocol, IPv4Address destination, ReadOnlySpan<byte> payload, long nowMs)
     {
@@ -321,7 +322,10 @@ public sealed class IPv4Host
         MacAddress mac = default;
         bool resolved = true;
         IPv4Address nextHop = destination;
-        if (IsBroadcast(destination)) mac = MacAddress.Broadcast;
+        // Datagrams to our own address never reach the wire: they are received directly.
+        bool loopback = !Address.IsAny && destination == Address;
+        if (loopback) { }
+        else if (IsBroadcast(destination)) mac = MacAddress.Broadcast;
         else if (destination.IsMulticast)
             // RFC 1112 section 6.4: 01-00-5E followed by the low 23 bits of the group address.
             mac = new MacAddress(0x0100_5E00_0000UL | (destination.Value & 0x7F_FFFF));
@@ -347,7 +351,8 @@ public sealed class IPv4Host
             var header = new IPv4Header(5, 0, (ushort)(IPv4Header.MinimumLength + length), id,
                 more ? IPv4Header.FlagMoreFragments : (byte)0, (ushort)(offset / 8), IPv4Header.DefaultTimeToLive, protocol, Address, destination);
             byte[] datagram = IPv4Header.BuildDatagram(header, payload.Slice(offset, length));
-            if (resolved) SendFrame(mac, EtherType.IPv4, datagram);
+            if (loopback) ReceiveIPv4(datagram, nowMs);
+            else if (resolved) SendFrame(mac, EtherType.IPv4, datagram);
             else
             {
                 ArpEnqueueResult q = Arp.Enqueue(nextHop, datagram, nowMs);

@@ -182,6 +182,18 @@ public class IPv4HostTests
         Assert.Single(link.Sent);
     }
 
+    [Fact]
+    public void Datagrams_To_Own_Address_Loop_Back()
+    {
+        var link = new Link();
+        var host = NewHost(link);
+        string got = null;
+        host.Bind(9, (s, sp, d, dp, data) => got = s + " " + System.Text.Encoding.ASCII.GetString(data));
+        Assert.Equal(SendStatus.Sent, host.SendUdp(OwnIp, 1000, 9, System.Text.Encoding.ASCII.GetBytes("self"), 0));
+        Assert.Equal("10.0.2.15 self", got);
+        Assert.Empty(link.Sent);
+    }
+
     static byte[] Pad(byte[] b, int length) { Array.Resize(ref b, Math.Max(b.Length, length)); return b; }
 
     [Fact]
