@@ -107,6 +107,8 @@ public sealed class IPv4Host
     public ArpCache Arp { get; }
     /// <summary>The fragment reassembler.</summary>
     public IPv4Reassembler Reassembler { get; }
+    /// <summary>The <c>nowMs</c> of the latest <see cref="Receive"/>, <see cref="Poll"/> or send call (for receivers, whose callbacks carry no time).</summary>
+    public long NowMs { get; private set; }
     /// <summary>Counters.</summary>
     public IPv4HostStatistics Statistics { get; } = new IPv4HostStatistics();
     /// <summary>Called for every ICMP Echo Reply addressed to us (null: ignored).</summary>
@@ -160,6 +162,7 @@ public sealed class IPv4Host
     /// </summary>
     public void Receive(ReadOnlySpan<byte> frame, long nowMs)
     {
+        NowMs = nowMs;
         Statistics.FramesReceived++;
         if (EthernetHeader.TryParse(frame, out EthernetHeader eth, out ReadOnlySpan<byte> payload) != ParseStatus.Ok) { Statistics.Malformed++; return; }
         if (eth.Destination != HardwareAddress && !eth.Destination.IsBroadcast) { Statistics.NotForUs++; return; }
@@ -318,6 +321,7 @@ public sealed class IPv4Host
     /// </summary>
     public SendStatus SendIPv4(byte protocol, IPv4Address destination, ReadOnlySpan<byte> payload, long nowMs)
     {
+        NowMs = nowMs;
         if (payload.Length > IPv4Reassembler.MaximumPayload) return SendStatus.TooLong;
         MacAddress mac = default;
         bool resolved = true;
@@ -371,6 +375,7 @@ public sealed class IPv4Host
     /// <summary>Advances time: ARP retries (requests go out here) and give-ups, ARP entry expiry, reassembly timeouts.</summary>
     public void Poll(long nowMs)
     {
+        NowMs = nowMs;
         requestScratch.Clear();
         Arp.Poll(nowMs, requestScratch);
         foreach (IPv4Address a in requestScratch) SendArpRequest(a);
