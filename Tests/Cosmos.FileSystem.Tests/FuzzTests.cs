@@ -17,7 +17,7 @@ public class FuzzTests
 
     private static readonly Lazy<(string dir, List<FuzzSeed> seeds)> s_seeds = new(() =>
     {
-        foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) PartitionTestTools.Require(tool);
+        foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) HostTools.Require(tool);
         // The seeds are loaded into memory by Build, so their directory goes at once (the test host may be killed
         // rather than exit, so no exit hook would be reliable).
         string dir = Path.Combine(Path.GetTempPath(), "cosmos-fs-fuzz-seeds-" + Guid.NewGuid().ToString("N"));
@@ -46,7 +46,7 @@ public class FuzzTests
     {
         var (_, seeds) = s_seeds.Value;
         Assert.Equal(8, seeds.Count);
-        using var dir = new PartitionTestTools.TempDir();
+        using var dir = new HostTools.TempDir();
         var engine = new FuzzEngine();
         FuzzSummary s = engine.Run(Options(dir.Path, 3000, 30_000), seeds);
         _output.WriteLine(s.ToString());
@@ -62,7 +62,7 @@ public class FuzzTests
     public void FuzzerReportsCrashesAndHangs()
     {
         var (_, seeds) = s_seeds.Value;
-        using var dir = new PartitionTestTools.TempDir();
+        using var dir = new HostTools.TempDir();
         var engine = new FuzzEngine();
         engine.Mounters.Clear();
         engine.Mounters.Add(new FuzzMounter("crashy", dev =>
