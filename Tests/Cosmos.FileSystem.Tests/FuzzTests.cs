@@ -103,6 +103,33 @@ public class FuzzTests
         Assert.Contains(s.Signatures.Keys, k => k.Contains("no device I/O"));
     }
 
+    /// <summary>
+    /// The remount oracle: a volume that was writable, took the writes and stayed writable must mount writable again.
+    /// The planted mounter answers a second mount of the same device read-only, as if the writes had broken it.
+    /// </summary>
+    [Fact]
+    public void FuzzerReportsWritesThatBreakTheVolume()
+    {
+        var (_, seeds) = s_seeds.Value;
+        using var dir = new HostTools.TempDir();
+        var engine = new FuzzEngine();
+        engine.Mounters.Clear();
+        var mounted = new System.Runtime.CompilerServices.ConditionalWeakTable<IBlockDevice, object>();
+        engine.Mounters.Add(new FuzzMounter("breaks-on-write", dev =>
+        {
+            if (mounted.TryAdd(dev, null)) return Cosmos.FileSystem.Fat.FatFileSystem.Mount(dev);
+            var copy = new byte[(long)dev.SectorCount * dev.SectorSize];
+            dev.Read(0, copy);
+            return Cosmos.FileSystem.Fat.FatFileSystem.Mount(new MemoryBlockDevice(copy, dev.SectorSize, readOnly: true));
+        }));
+        FuzzSummary s = engine.Run(Options(dir.Path, 60, 60_000), seeds);
+        _output.WriteLine(s.ToString());
+        Assert.True(s.ByOutcome[FuzzOutcome.Crash] > 0);
+        Assert.Contains(s.Signatures.Keys, k => k.StartsWith("InvalidOperationException", StringComparison.Ordinal));
+        string saved = Directory.GetDirectories(Path.Combine(dir.Path, "failures")).First();
+        Assert.Contains("remounts read-only", File.ReadAllText(Path.Combine(saved, "description.txt")));
+    }
+
     [Fact]
     public void CasesAreReproducible()
     {
