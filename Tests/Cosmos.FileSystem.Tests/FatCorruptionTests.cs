@@ -293,4 +293,40 @@ public class FatCorruptionTests
             catch (FileSystemException) { }
         }
     }
+
+    // Fuzzer finding (seed 7, case 162 and others): the Label getter parsed the whole root and threw Corrupt for an
+    // unrelated broken entry; property getters must not throw (the VFS reads Label for mount messages and df).
+    [Theory]
+    [InlineData(FatType.Fat12)]
+    [InlineData(FatType.Fat16)]
+    [InlineData(FatType.Fat32)]
+    public void LabelIgnoresABrokenRootEntry(FatType type)
+    {
+        var image = MakeImage(type, type == FatType.Fat32 ? 40960 : type == FatType.Fat16 ? 8192 : 2048);
+        var (_, offset) = RootEntry(image, "A       BIN");
+        BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(offset + 26), 0xFFF0);   // first cluster out of range
+        if (type == FatType.Fat32) BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(offset + 20), 0x0FFF);
+        var fs = FatFileSystem.Mount(new MemoryBlockDevice(image));
+        Assert.True(fs.IsReadOnly);
+        Assert.Equal("CORRUPT", fs.Label);
+        Assert.Equal("CORRUPT", fs.Label);
+    }
+
+    // Fuzzer finding (seed 7, case 563): FAT32 root chain running into a free cluster made the Label getter throw;
+    // it now answers the boot sector's label, keeps the volume read-only and says why in Warnings.
+    [Fact]
+    public void LabelFallsBackToTheBootSectorWhenTheRootChainIsBroken()
+    {
+        var image = MakeImage(FatType.Fat32, 40960);
+        var probe = FatFileSystem.Mount(new MemoryBlockDevice((byte[])image.Clone()));
+        uint rootCluster = probe.Layout.RootCluster;
+        PatchFat(image, rootCluster, 0);                                                 // root chain: free cluster
+        var fs = FatFileSystem.Mount(new MemoryBlockDevice(image));
+        Assert.True(fs.IsReadOnly);
+        Assert.Equal("CORRUPT", fs.Label);
+        Assert.Contains(fs.Warnings, w => w.Contains("boot sector's label", StringComparison.Ordinal));
+        int count = fs.Warnings.Count;
+        _ = fs.Label;
+        Assert.Equal(count, fs.Warnings.Count);
+    }
 }

@@ -17,7 +17,7 @@ public class FuzzTests
 
     private static readonly Lazy<(string dir, List<FuzzSeed> seeds)> s_seeds = new(() =>
     {
-        foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) PartitionTestTools.Require(tool);
+        foreach (string tool in new[] { "mkfs.fat", "mcopy", "mmd", "xorriso", "sfdisk" }) HostTools.Require(tool);
         // The seeds are loaded into memory by Build, so their directory goes at once (the test host may be killed
         // rather than exit, so no exit hook would be reliable).
         string dir = Path.Combine(Path.GetTempPath(), "cosmos-fs-fuzz-seeds-" + Guid.NewGuid().ToString("N"));
@@ -46,7 +46,7 @@ public class FuzzTests
     {
         var (_, seeds) = s_seeds.Value;
         Assert.Equal(8, seeds.Count);
-        using var dir = new PartitionTestTools.TempDir();
+        using var dir = new HostTools.TempDir();
         var engine = new FuzzEngine();
         FuzzSummary s = engine.Run(Options(dir.Path, 3000, 30_000), seeds);
         _output.WriteLine(s.ToString());
@@ -62,7 +62,7 @@ public class FuzzTests
     public void FuzzerReportsCrashesAndHangs()
     {
         var (_, seeds) = s_seeds.Value;
-        using var dir = new PartitionTestTools.TempDir();
+        using var dir = new HostTools.TempDir();
         var engine = new FuzzEngine();
         engine.Mounters.Clear();
         engine.Mounters.Add(new FuzzMounter("crashy", dev =>
@@ -101,6 +101,33 @@ public class FuzzTests
         _output.WriteLine(s.ToString());
         Assert.True(s.ByOutcome[FuzzOutcome.Hang] >= 1);
         Assert.Contains(s.Signatures.Keys, k => k.Contains("no device I/O"));
+    }
+
+    /// <summary>
+    /// The remount oracle: a volume that was writable, took the writes and stayed writable must mount writable again.
+    /// The planted mounter answers a second mount of the same device read-only, as if the writes had broken it.
+    /// </summary>
+    [Fact]
+    public void FuzzerReportsWritesThatBreakTheVolume()
+    {
+        var (_, seeds) = s_seeds.Value;
+        using var dir = new HostTools.TempDir();
+        var engine = new FuzzEngine();
+        engine.Mounters.Clear();
+        var mounted = new System.Runtime.CompilerServices.ConditionalWeakTable<IBlockDevice, object>();
+        engine.Mounters.Add(new FuzzMounter("breaks-on-write", dev =>
+        {
+            if (mounted.TryAdd(dev, null)) return Cosmos.FileSystem.Fat.FatFileSystem.Mount(dev);
+            var copy = new byte[(long)dev.SectorCount * dev.SectorSize];
+            dev.Read(0, copy);
+            return Cosmos.FileSystem.Fat.FatFileSystem.Mount(new MemoryBlockDevice(copy, dev.SectorSize, readOnly: true));
+        }));
+        FuzzSummary s = engine.Run(Options(dir.Path, 60, 60_000), seeds);
+        _output.WriteLine(s.ToString());
+        Assert.True(s.ByOutcome[FuzzOutcome.Crash] > 0);
+        Assert.Contains(s.Signatures.Keys, k => k.StartsWith("InvalidOperationException", StringComparison.Ordinal));
+        string saved = Directory.GetDirectories(Path.Combine(dir.Path, "failures")).First();
+        Assert.Contains("remounts read-only", File.ReadAllText(Path.Combine(saved, "description.txt")));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using Cosmos.FileSystem.Iso9660;
 using Xunit;
-using static Cosmos.FileSystem.Tests.PartitionTestTools;
+using static Cosmos.FileSystem.Tests.HostTools;
 
 namespace Cosmos.FileSystem.Tests;
 
@@ -109,7 +109,7 @@ public class Iso9660Tests
         string src = dir["src"];
         files = MakeTree(src, longNames);
         string iso = dir["out.iso"];
-        Run("xorriso", $"-as mkisofs -quiet {options} -o \"{iso}\" \"{src}\"");
+        RunLine("xorriso", $"-as mkisofs -quiet {options} -o \"{iso}\" \"{src}\"");
         return File.ReadAllBytes(iso);
     }
 
@@ -243,7 +243,7 @@ public class Iso9660Tests
         File.WriteAllText(Path.Combine(src, "sub", other), "other");
         File.WriteAllText(Path.Combine(src, "short.txt"), "short");
         string iso = dir["rr.iso"];
-        Run("xorriso", $"-as mkisofs -quiet -R -o \"{iso}\" \"{src}\"");
+        RunLine("xorriso", $"-as mkisofs -quiet -R -o \"{iso}\" \"{src}\"");
         var fs = Iso9660FileSystem.Mount(new MemoryBlockDevice(File.ReadAllBytes(iso), 2048));
         Assert.True(fs.HasRockRidge);
         var names = fs.ListDirectory("").Select(e => e.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();

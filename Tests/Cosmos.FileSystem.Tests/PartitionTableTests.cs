@@ -6,7 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using Cosmos.FileSystem.Partitions;
 using Xunit;
-using static Cosmos.FileSystem.Tests.PartitionTestTools;
+using static Cosmos.FileSystem.Tests.HostTools;
 
 namespace Cosmos.FileSystem.Tests;
 
@@ -18,7 +18,7 @@ public class PartitionTableTests
 
     private static (string label, string id, List<SfPart> parts) SfdiskJson(string image)
     {
-        using var doc = JsonDocument.Parse(Run("sfdisk", $"--json \"{image}\""));
+        using var doc = JsonDocument.Parse(RunLine("sfdisk", $"--json \"{image}\""));
         JsonElement t = doc.RootElement.GetProperty("partitiontable");
         var parts = new List<SfPart>();
         if (t.TryGetProperty("partitions", out JsonElement ps))
@@ -42,7 +42,7 @@ public class PartitionTableTests
     {
         string img = dir["mbr.img"];
         CreateImage(img, 40 * MiB);
-        Run("sfdisk", $"-q \"{img}\"", "label: dos\nlabel-id: 0x12345678\n,4M,c,*\n,4M,83\n,,E\n,3M,83\n,3M,c\n,2M,7\n");
+        RunLine("sfdisk", $"-q \"{img}\"", "label: dos\nlabel-id: 0x12345678\n,4M,c,*\n,4M,83\n,,E\n,3M,83\n,3M,c\n,2M,7\n");
         return img;
     }
 
@@ -50,7 +50,7 @@ public class PartitionTableTests
     {
         string img = dir["gpt.img"];
         CreateImage(img, 40 * MiB);
-        Run("sfdisk", $"-q \"{img}\"",
+        RunLine("sfdisk", $"-q \"{img}\"",
             "label: gpt\nlabel-id: 0B7B1E5C-9C54-4B8A-8F0C-6C58C8B8D3A1\n" +
             "size=4M, type=L, name=\"hello world\"\n" +
             "size=4M, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"Data\", uuid=11111111-2222-4333-8444-555555555555\n" +
@@ -211,7 +211,7 @@ public class PartitionTableTests
         Assert.Equal(new[] { (2048UL, 8192UL, "c", true), (10240UL, 4096UL, "83", false), (30000UL, 32 * 2048 - 30000UL, "6", false) },
             parts.Select(p => (p.Start, p.Size, p.Type, p.Bootable)).ToArray());
         AssertSameAsSfdisk(img, PartitionTable.Read(disk));
-        Assert.Contains("0xcafebabe", Run("sfdisk", $"-d \"{img}\""));
+        Assert.Contains("0xcafebabe", RunLine("sfdisk", $"-d \"{img}\""));
     }
 
     [Fact]
@@ -243,11 +243,11 @@ public class PartitionTableTests
         Assert.Equal(32 * 2048 - 34 - 20480 + 1UL, parts[2].Size);
         Assert.Equal(3, parts.Select(p => p.Uuid).Distinct().Count());
         AssertSameAsSfdisk(img, PartitionTable.Read(disk));
-        string dump = Run("sfdisk", $"-d \"{img}\"");
+        string dump = RunLine("sfdisk", $"-d \"{img}\"");
         Assert.Contains("first-lba: 34", dump);
         Assert.Contains($"last-lba: {32 * 2048 - 34}", dump);
         // sfdisk --verify reports no problems (exit 0 and no "problem" lines).
-        string verify = Run("sfdisk", $"--verify \"{img}\"");
+        string verify = RunLine("sfdisk", $"--verify \"{img}\"");
         Assert.DoesNotContain("roblem", verify);
     }
 
@@ -298,7 +298,7 @@ public class PartitionTableTests
         using var dir = new TempDir();
         string img = dir["fat.img"];
         CreateImage(img, 2 * MiB);
-        Run("mkfs.fat", $"-F 12 -n TEST \"{img}\"");
+        RunLine("mkfs.fat", $"-F 12 -n TEST \"{img}\"");
         Assert.Equal(PartitionTableKind.None, PartitionTable.Read(Load(img)).Kind);
         Assert.Equal(PartitionTableKind.None, PartitionTable.Read(new MemoryBlockDevice(new byte[MiB])).Kind);
     }
@@ -364,7 +364,7 @@ public class PartitionTableTests
         Assert.Equal(256UL, info.Partitions[0].FirstLba); // 1 MiB
         File.WriteAllBytes(img, disk.Data);
         // sfdisk 2.38 has no sector-size option; fdisk -b does (columns: Start, Sectors, Name).
-        string listing = Run("fdisk", $"-b 4096 -l -o Start,Sectors,Name \"{img}\"");
+        string listing = RunLine("fdisk", $"-b 4096 -l -o Start,Sectors,Name \"{img}\"");
         Assert.Contains("Sector size (logical/physical): 4096 bytes", listing);
         Assert.DoesNotContain("corrupt", listing, StringComparison.OrdinalIgnoreCase);
         string[] rows = listing.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("Start", StringComparison.Ordinal)).Skip(1)

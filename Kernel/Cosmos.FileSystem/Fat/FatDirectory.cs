@@ -216,6 +216,22 @@ internal sealed class FatDirectory
         return list;
     }
 
+    /// <summary>
+    /// The root's volume label (fatgen103 §6: the first live entry with ATTR_VOLUME_ID that is not a long-name
+    /// entry), or null. Unlike <see cref="Parse"/> it does not validate the other entries, so it never throws.
+    /// </summary>
+    public string FindVolumeLabel()
+    {
+        if (!IsRoot) return null;
+        for (int i = 0; i < EndSlot; i++)
+        {
+            var e = Data.AsSpan(i * 32, 32);
+            if (e[0] == 0xE5 || (e[11] & 0x3F) == AttrLongName) continue;
+            if ((e[11] & AttrVolumeId) != 0) return FatNames.DecodeLabel(e.Slice(0, 11));
+        }
+        return null;
+    }
+
     public static string Join(string dir, string name) => dir.Length == 0 ? name : dir + "/" + name;
 
     /// <summary>Finds <paramref name="need"/> consecutive free slots, growing the directory by whole zeroed clusters if needed (NoSpace when it cannot).</summary>

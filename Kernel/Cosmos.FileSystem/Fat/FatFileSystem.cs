@@ -90,6 +90,11 @@ public sealed class FatFileSystem : FileSystemVolume
         if (_warnings.Count < 200) _warnings.Add(text);
     }
 
+    private void WarnOnce(string text)
+    {
+        if (!_warnings.Contains(text)) Warn(text);
+    }
+
     private void CheckAtMount()
     {
         var l = Layout;
@@ -329,16 +334,34 @@ public sealed class FatFileSystem : FileSystemVolume
     /// <summary>
     /// Volume label: the root directory's volume-label entry when present, otherwise BS_VolLab ("" for "NO NAME").
     /// Setting writes both (and the FAT32 backup boot sector); at most 11 characters valid in short names, stored
-    /// upper case (fatgen103 §3.2, §6). Throws ReadOnly, NameTooLong or InvalidName.
+    /// upper case (fatgen103 §3.2, §6). Setting throws ReadOnly, NameTooLong or InvalidName.
+    /// <para>Getting never throws (the VFS reads it for mount messages and <c>df</c>): only the volume-label entry is
+    /// looked for, so other broken root entries do not matter; when the root itself cannot be read (a broken
+    /// chain, a device error, anything unexpected) the result is BS_VolLab, the problem is added to
+    /// <see cref="Warnings"/>, and a corrupt root turns the volume read-only.</para>
     /// </summary>
     public override string Label
     {
-        get => Guard("", () =>
+        get
         {
-            var root = FatDirectory.Load(this, 0, "");
-            root.Parse();
-            return root.VolumeLabel ?? Layout.BpbLabel;
-        });
+            try
+            {
+                var root = FatDirectory.Load(this, 0, "");
+                return root.FindVolumeLabel() ?? Layout.BpbLabel;
+            }
+            catch (FileSystemException e)
+            {
+                // Corrupt already turned the volume read-only with a warning; say why the BPB label is shown.
+                WarnOnce("label: the root directory cannot be read (" + e.Message + "); the boot sector's label is used");
+                return Layout.BpbLabel;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var x = Unexpected("", e);
+                WarnOnce("label: the root directory cannot be read (" + x.Message + "); the boot sector's label is used");
+                return Layout.BpbLabel;
+            }
+        }
         set => Guard("", () => SetLabel(value));
     }
 

@@ -328,10 +328,23 @@ public sealed class FuzzEngine
         public int Partitions;
         public long BytesRead;
         public int Entries;
+        /// <summary>The case's deadline (Stopwatch timestamp).</summary>
+        public long Deadline = long.MaxValue;
+    }
+
+    /// <summary>
+    /// A file system may turn the device's <see cref="FuzzTimeoutException"/> into its own error (FAT reports any
+    /// device failure as DeviceError, or as a failed mount); past the deadline that is still a hang, not a clean error.
+    /// </summary>
+    private static void CheckDeadline(CaseStats stats, FileSystemException e = null)
+    {
+        if (Stopwatch.GetTimestamp() > stats.Deadline)
+            throw new FuzzTimeoutException($"time limit passed at {stats.Step}" + (e != null ? $" (reported as {e.Error}: {e.Message})" : ""));
     }
 
     private void RunCase(FuzzImage image, long deadline, CaseStats stats)
     {
+        stats.Deadline = deadline;
         var disk = new FuzzBlockDevice(image, 512, deadline, readOnly: false);
         var volumes = new List<(string, IBlockDevice)>();
         stats.Step = "PartitionTable.Read";
@@ -369,7 +382,27 @@ public sealed class FuzzEngine
                 _ = vol.Label; _ = vol.TotalSize; _ = vol.AvailableFreeSpace; _ = vol.TypeName;
                 foreach (string w in vol.Warnings) _ = w.Length;
                 Walk(vol, "", 0, stats, m.Name + " " + where);
-                if (!vol.IsReadOnly) Scribble(vol, stats, m.Name + " " + where);
+                if (!vol.IsReadOnly)
+                {
+                    Scribble(vol, stats, m.Name + " " + where);
+                    // Oracle: a volume that mounted writable (it passed the mount checks) and stayed writable through
+                    // the writes (no corruption met) must mount writable again: the writes kept it consistent.
+                    if (!vol.IsReadOnly)
+                    {
+                        stats.Step = $"{m.Name}.Mount({where}) after writes";
+                        string why = null;
+                        FileSystemVolume again = Try(stats, () =>
+                        {
+                            try { return m.Mount(dev); }
+                            catch (FileSystemException e) { why = e.Message; throw; }
+                        });
+                        CheckDeadline(stats);
+                        if (again == null)
+                            throw new InvalidOperationException($"{m.Name} {where}: the written volume no longer mounts: {why}");
+                        if (again.IsReadOnly)
+                            throw new InvalidOperationException($"{m.Name} {where}: the written volume remounts read-only: {string.Join("; ", again.Warnings)}");
+                    }
+                }
             }
         }
 
@@ -409,6 +442,7 @@ public sealed class FuzzEngine
         }
         catch (FileSystemException e)
         {
+            CheckDeadline(stats, e);
             stats.Errors.Add(e.Error.ToString());
             return null;
         }
@@ -422,6 +456,7 @@ public sealed class FuzzEngine
         }
         catch (FileSystemException e)
         {
+            CheckDeadline(stats, e);
             stats.Errors.Add(e.Error.ToString());
         }
     }

@@ -18,7 +18,7 @@ public sealed class FuzzSeed
     /// <summary>Byte offsets where a volume starts (0 for a bare volume; each partition's start on a disk).</summary>
     public List<long> VolumeStarts { get; init; } = new();
 
-    /// <summary>Byte offsets of directory records (ISO9660, both trees) and of FAT12/16 root directory entries.</summary>
+    /// <summary>Byte offsets of directory records (ISO9660, both trees) and of FAT directory entries (FAT12/16 fixed root, and every directory held in clusters, up to 2000 entries per volume).</summary>
     public List<long> RecordOffsets { get; } = new();
 
     /// <summary>FAT regions (offset, length in bytes) of the FAT volumes in the seed.</summary>
@@ -44,6 +44,53 @@ public sealed class FuzzSeed
         for (int i = 0; i < fats; i++) FatRegions.Add((fatStart + i * fatSize * bps, fatSize * bps));
         long root = fatStart + fats * fatSize * bps;
         for (int i = 0; i < Math.Min(rootEntries, 64); i++) RecordOffsets.Add(root + 32L * i);
+
+        // Entries of the directories held in clusters (the FAT32 root, every subdirectory), so the directory-entry
+        // mutations reach them too: walk the tree through the first FAT (the seed is well formed; bounds are kept
+        // anyway). Data region: after the fixed root (FAT12/16) or right after the FATs (FAT32).
+        int spc = Data[v + 13];
+        if (spc == 0) return;
+        bool fat32 = U16(v + 22) == 0;
+        long totalSectors = U16(v + 19) != 0 ? U16(v + 19) : U32(v + 32);
+        long dataStart = root + ((long)rootEntries * 32 + bps - 1) / bps * bps;
+        long clusterCount = (totalSectors - (dataStart - v) / bps) / spc;
+        int fatBits = fat32 ? 32 : clusterCount < 4085 ? 12 : 16;
+        long clusterBytes = (long)spc * bps;
+        uint Next(uint c)
+        {
+            long o = fatStart + (fatBits == 12 ? c * 3 / 2 : c * (fatBits / 8));
+            uint e = fatBits == 32 ? U32(o) & 0x0FFFFFFF : (uint)U16(o);
+            return fatBits == 12 ? ((c & 1) != 0 ? e >> 4 : e & 0xFFF) : e;
+        }
+        var pending = new Queue<uint>();
+        var seen = new HashSet<uint>();
+        bool IsSubdir(long e) =>
+            Data[e] != 0 && Data[e] != 0xE5 && Data[e] != (byte)'.' && (Data[e + 11] & 0x3F) != 0x0F && (Data[e + 11] & 0x10) != 0;
+        if (fat32) pending.Enqueue(U32(v + 44));
+        else
+            for (long e = root; e + 32 <= Math.Min(root + 32L * rootEntries, Data.Length) && Data[e] != 0; e += 32)
+                if (IsSubdir(e)) pending.Enqueue((uint)U16(e + 26));
+        int mapped = 0;
+        while (pending.Count > 0 && mapped < 2000)
+        {
+            uint c = pending.Dequeue();
+            bool end = false;
+            while (!end && c >= 2 && c < clusterCount + 2 && seen.Add(c))
+            {
+                long at = dataStart + (c - 2) * clusterBytes;
+                for (long e = at; e + 32 <= Math.Min(at + clusterBytes, Data.Length); e += 32)
+                {
+                    if (Data[e] == 0) { end = true; break; }
+                    RecordOffsets.Add(e);
+                    mapped++;
+                    if (IsSubdir(e))
+                        pending.Enqueue((uint)U16(e + 26) | (fat32 ? (uint)U16(e + 20) << 16 : 0u));
+                }
+                uint n = Next(c);
+                if (n < 2 || n >= (fat32 ? 0x0FFFFFF8u : fatBits == 16 ? 0xFFF8u : 0xFF8u)) break;
+                c = n;
+            }
+        }
     }
 
     private void MapIso()
