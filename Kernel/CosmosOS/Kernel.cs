@@ -6,6 +6,7 @@ using Cosmos.System.FileSystem;
 using Cosmos.System.FileSystem.VFS;
 using System.Text;
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Memory;
 using Sys = Cosmos.System;
 
@@ -195,13 +196,13 @@ namespace CosmosOS
             Console.WriteLine($"TSC:    {Cosmos.HAL.Devices.Timers.TSC.Frequency / 1000000} MHz (measured against the PIT)");
             CPU.CPUID(1, 0, out _, out _, out uint ecx, out uint edx);
             var features = new List<string>();
-            if ((edx & (1u << 25)) != 0) features.Add("SSE");
-            if ((edx & (1u << 26)) != 0) features.Add("SSE2");
-            if ((ecx & 1u) != 0) features.Add("SSE3");
-            if ((ecx & (1u << 19)) != 0) features.Add("SSE4.1");
-            if ((ecx & (1u << 20)) != 0) features.Add("SSE4.2");
-            if ((ecx & (1u << 26)) != 0) features.Add("XSAVE");
-            if ((ecx & (1u << 28)) != 0) features.Add("AVX");
+            if ((edx & CpuidFeature.Leaf01Edx_SSE) != 0) features.Add("SSE");
+            if ((edx & CpuidFeature.Leaf01Edx_SSE2) != 0) features.Add("SSE2");
+            if ((ecx & CpuidFeature.Leaf01Ecx_SSE3) != 0) features.Add("SSE3");
+            if ((ecx & CpuidFeature.Leaf01Ecx_SSE41) != 0) features.Add("SSE4.1");
+            if ((ecx & CpuidFeature.Leaf01Ecx_SSE42) != 0) features.Add("SSE4.2");
+            if ((ecx & CpuidFeature.Leaf01Ecx_XSAVE) != 0) features.Add("XSAVE");
+            if ((ecx & CpuidFeature.Leaf01Ecx_AVX) != 0) features.Add("AVX");
             Console.WriteLine($"features: {string.Join(" ", features)}");
         }
 

@@ -125,6 +125,14 @@ namespace Cosmos.Core.Tests
             Assert.Equal(1u << 26, CpuidFeature.Leaf01Ecx_XSAVE);
             Assert.Equal(1u << 29, CpuidFeature.Leaf80000001Edx_LM);
             Assert.Equal(1u << 20, CpuidFeature.Leaf80000001Edx_NX);
+            Assert.Equal(1u << 9, CpuidFeature.Leaf01Edx_APIC);
+            Assert.Equal(1u << 25, CpuidFeature.Leaf01Edx_SSE);
+            Assert.Equal(1u << 26, CpuidFeature.Leaf01Edx_SSE2);
+            Assert.Equal(1u << 0, CpuidFeature.Leaf01Ecx_SSE3);
+            Assert.Equal(1u << 19, CpuidFeature.Leaf01Ecx_SSE41);
+            Assert.Equal(1u << 20, CpuidFeature.Leaf01Ecx_SSE42);
+            Assert.Equal(1u << 28, CpuidFeature.Leaf01Ecx_AVX);
+            Assert.Equal(1u << 8, CpuidFeature.Leaf80000007Edx_InvariantTSC);
         }
 
         /// <summary>

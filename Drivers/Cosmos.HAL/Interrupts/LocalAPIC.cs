@@ -1,5 +1,6 @@
 using System;
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 
 namespace Cosmos.HAL
 {
@@ -50,7 +51,7 @@ namespace Cosmos.HAL
         /// <summary>True when CPUID.1:EDX bit 9 reports an on-chip APIC.</summary>
         public static bool IsPresent
         {
-            get { CPU.CPUID(1, 0, out _, out _, out _, out uint edx); return (edx & (1u << 9)) != 0; }
+            get { CPU.CPUID(1, 0, out _, out _, out _, out uint edx); return (edx & CpuidFeature.Leaf01Edx_APIC) != 0; }
         }
 
         /// <summary>Reads register <paramref name="offset"/>.</summary>

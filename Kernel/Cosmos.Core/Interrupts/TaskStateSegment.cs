@@ -1,3 +1,4 @@
+using System;
 using Cosmos.Core.Asm;
 using Cosmos.Core.Memory;
 
@@ -41,10 +42,12 @@ namespace Cosmos.Core.Interrupts
         public static ulong Address => (ulong)InterruptNative.TssAddress();
 
         /// <summary>IST pointer <paramref name="index"/> (1–7); 0 = not set.</summary>
-        public static ulong GetInterruptStack(int index) => *(ulong*)(InterruptNative.TssAddress() + Ist1Offset + 8 * (Clamp(index) - 1));
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> outside 1..7.</exception>
+        public static ulong GetInterruptStack(int index) => *IstSlot(index);
 
         /// <summary>Sets IST pointer <paramref name="index"/> (1–7) to <paramref name="top"/> (the initial RSP; the CPU aligns it down to 16).</summary>
-        public static void SetInterruptStack(int index, ulong top) => *(ulong*)(InterruptNative.TssAddress() + Ist1Offset + 8 * (Clamp(index) - 1)) = top;
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> outside 1..7.</exception>
+        public static void SetInterruptStack(int index, ulong top) => *IstSlot(index) = top;
 
         /// <summary>RSP<paramref name="ring"/> (0–2): the stack loaded on a privilege change to that ring.</summary>
         public static void SetPrivilegeStack(int ring, ulong top)
@@ -53,10 +56,12 @@ namespace Cosmos.Core.Interrupts
             *(ulong*)(InterruptNative.TssAddress() + Rsp0Offset + 8 * ring) = top;
         }
 
-        private static int Clamp(int index)
+        /// <summary>Address of IST pointer <paramref name="index"/> in the TSS; the index is checked before the TSS is touched.</summary>
+        private static ulong* IstSlot(int index)
         {
-            if (index < 1 || index > 7) Panic.Halt("TaskStateSegment: IST index must be 1..7, got", (ulong)index);
-            return index;
+            // A caller's mistake, so it throws like IdtEntry.SetStackIndex (docs/CONTRACTS.md, error handling policy).
+            if (index < 1 || index > 7) throw new ArgumentOutOfRangeException(nameof(index), "IST index must be 1..7");
+            return (ulong*)(InterruptNative.TssAddress() + Ist1Offset + 8 * (index - 1));
         }
 
         /// <summary>Lowest usable byte of the reserved IST stack <paramref name="index"/> (1..IstStackCount).</summary>

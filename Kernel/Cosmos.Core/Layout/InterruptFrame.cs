@@ -36,18 +36,49 @@ namespace Cosmos.Core.Layout
     {
         /// <summary>Address of the saved SIMD state (XSAVE area, or a 512-byte FXSAVE area), 64-byte aligned, below this frame. RSP had this value at the call into managed code.</summary>
         public ulong XSaveArea;
-        public ulong R15, R14, R13, R12, R11, R10, R9, R8;
-        public ulong RBP, RDI, RSI, RDX, RCX, RBX, RAX;
+        /// <summary>R15 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R15;
+        /// <summary>R14 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R14;
+        /// <summary>R13 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R13;
+        /// <summary>R12 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R12;
+        /// <summary>R11 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R11;
+        /// <summary>R10 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R10;
+        /// <summary>R9 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R9;
+        /// <summary>R8 of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong R8;
+        /// <summary>RBP of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RBP;
+        /// <summary>RDI of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RDI;
+        /// <summary>RSI of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RSI;
+        /// <summary>RDX of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RDX;
+        /// <summary>RCX of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RCX;
+        /// <summary>RBX of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RBX;
+        /// <summary>RAX of the interrupted code, saved by the stub; restored from this field on return.</summary>
+        public ulong RAX;
         /// <summary>Interrupt vector 0–255 in bits 0–7; bit 8 is <see cref="NoCpuErrorCodeFlag"/>.</summary>
         public ulong Vector;
         /// <summary>CPU error code for the vectors that push one (<see cref="ExceptionVector.HasErrorCode"/>); 0 otherwise.</summary>
         public ulong ErrorCode;
         /// <summary>Return RIP (faulting instruction for faults, next instruction for traps and interrupts).</summary>
         public ulong RIP;
+        /// <summary>Interrupted CS selector, pushed by the CPU (zero-extended to 64 bits).</summary>
         public ulong CS;
+        /// <summary>Interrupted RFLAGS, pushed by the CPU; IRETQ restores it (IF included).</summary>
         public ulong RFLAGS;
         /// <summary>Interrupted RSP (the CPU always pushes SS:RSP in 64-bit mode).</summary>
         public ulong RSP;
+        /// <summary>Interrupted SS selector, pushed by the CPU (zero-extended to 64 bits).</summary>
         public ulong SS;
 
         /// <summary>Bit set in <see cref="Vector"/> when the vector normally has a CPU error code but none was pushed (a software <c>int n</c>).</summary>

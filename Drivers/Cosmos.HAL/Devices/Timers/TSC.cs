@@ -1,5 +1,6 @@
 using System;
 using Cosmos.Core;
+using Cosmos.Core.Arch.X64;
 
 namespace Cosmos.HAL.Devices.Timers
 {
@@ -47,7 +48,7 @@ namespace Cosmos.HAL.Devices.Timers
                 CPU.CPUID(0x80000000, 0, out uint max, out _, out _, out _);
                 if (max < 0x80000007) return false;
                 CPU.CPUID(0x80000007, 0, out _, out _, out _, out uint edx);
-                return (edx & (1u << 8)) != 0;
+                return (edx & CpuidFeature.Leaf80000007Edx_InvariantTSC) != 0;
             }
         }
 

@@ -6,13 +6,29 @@ namespace Cosmos.Core.Arch.X64
     /// </summary>
     public static class CpuidFeature
     {
+        /// <summary>CPUID.01H:EDX.APIC (bit 9): the processor has an on-chip local APIC.</summary>
+        public const uint Leaf01Edx_APIC = 1u << 9;
+        /// <summary>CPUID.01H:EDX.SSE (bit 25): SSE instructions.</summary>
+        public const uint Leaf01Edx_SSE = 1u << 25;
+        /// <summary>CPUID.01H:EDX.SSE2 (bit 26): SSE2 instructions.</summary>
+        public const uint Leaf01Edx_SSE2 = 1u << 26;
+        /// <summary>CPUID.01H:ECX.SSE3 (bit 0): SSE3 instructions.</summary>
+        public const uint Leaf01Ecx_SSE3 = 1u << 0;
+        /// <summary>CPUID.01H:ECX.SSE4_1 (bit 19): SSE4.1 instructions.</summary>
+        public const uint Leaf01Ecx_SSE41 = 1u << 19;
+        /// <summary>CPUID.01H:ECX.SSE4_2 (bit 20): SSE4.2 instructions.</summary>
+        public const uint Leaf01Ecx_SSE42 = 1u << 20;
         /// <summary>CPUID.01H:ECX.XSAVE (bit 26): XSAVE/XRSTOR, XSETBV/XGETBV and XCR0.</summary>
         public const uint Leaf01Ecx_XSAVE = 1u << 26;
+        /// <summary>CPUID.01H:ECX.AVX (bit 28): AVX instructions (usable only once the OS enables the AVX state in XCR0).</summary>
+        public const uint Leaf01Ecx_AVX = 1u << 28;
         /// <summary>CPUID.01H:ECX bit 31: a hypervisor is present (reserved 0 on bare metal).</summary>
         public const uint Leaf01Ecx_Hypervisor = 1u << 31;
         /// <summary>CPUID.80000001H:EDX.NX (bit 20): execute-disable bit (IA32_EFER.NXE).</summary>
         public const uint Leaf80000001Edx_NX = 1u << 20;
         /// <summary>CPUID.80000001H:EDX.LM (bit 29): Intel 64 (long mode).</summary>
         public const uint Leaf80000001Edx_LM = 1u << 29;
+        /// <summary>CPUID.80000007H:EDX bit 8: invariant TSC (the TSC runs at a constant rate in all ACPI P-, C- and T-states).</summary>
+        public const uint Leaf80000007Edx_InvariantTSC = 1u << 8;
     }
 }
