@@ -114,15 +114,14 @@ public sealed class FuzzSummary
 /// </summary>
 public sealed class FuzzEngine
 {
-    /// <summary>The mounters tried on every volume (ISO9660; FAT when its hardening lands).</summary>
+    /// <summary>The mounters tried on every volume (FAT12/16/32 and ISO9660).</summary>
     public List<FuzzMounter> Mounters { get; } = DefaultMounters();
 
     /// <summary>The registration list: every file system the fuzzer mounts.</summary>
     public static List<FuzzMounter> DefaultMounters() => new()
     {
         new FuzzMounter("ISO9660", dev => Iso9660FileSystem.Mount(dev)),
-        // FAT joins once the hardening on branch fat-fuzz lands (its first runs flag the Label getter throwing on a corrupt
-        // root): new FuzzMounter("FAT", dev => Cosmos.FileSystem.Fat.FatFileSystem.Mount(dev, () => new DateTime(2026, 1, 2, 3, 4, 6, DateTimeKind.Utc))),
+        new FuzzMounter("FAT", dev => Cosmos.FileSystem.Fat.FatFileSystem.Mount(dev, () => new DateTime(2026, 1, 2, 3, 4, 6, DateTimeKind.Utc))),
     };
 
     private const int MaxWalkDepth = 12;
