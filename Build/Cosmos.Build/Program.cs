@@ -42,13 +42,15 @@ namespace Cosmos.Build
             var iso = new Option<string>("--iso") { Description = "Output bootable ISO", Required = true };
             var ld = new Option<string>("--linker-script") { Description = "GNU ld script", Required = true };
             var noDebug = new Option<bool>("--no-debug") { Description = "Do not emit DWARF (ilc without -g)" };
-            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug };
+            var isoRoot = new Option<string>("--iso-root") { Description = "Folder whose files are copied to the ISO's root (the kernel reads them from the CD)" };
+            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug, isoRoot };
             cmd.SetAction(p => Guard(() =>
             {
                 KernelBuild.Run(new KernelBuildOptions
                 {
                     Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = p.GetValue(obj),
                     Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
+                    IsoRoot = p.GetValue(isoRoot),
                 });
                 return 0;
             }));

@@ -17,8 +17,13 @@ namespace Cosmos.Build.Steps
             "  boot\n" +
             "}\n";
 
-        /// <summary>Makes the ISO; returns the progress line's text.</summary>
-        public static string Run(string kernelElf, string stagingDir, string output)
+        /// <summary>
+        /// Makes the ISO; returns the progress line's text. Files under <paramref name="isoRoot"/> (a kernel project's
+        /// <c>isoroot/</c> folder), when it exists, are copied to the ISO's root with their folders, so the kernel reads
+        /// them from the boot CD (ISO9660 with Joliet names, e.g. <c>1:\readme.txt</c>); /boot is reserved for GRUB
+        /// and the kernel (COSMOS061 when isoroot has one).
+        /// </summary>
+        public static string Run(string kernelElf, string stagingDir, string output, string isoRoot = null)
         {
             var mkrescue = Tool.Require("grub-mkrescue", "grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools");
             Tool.Require("xorriso", "xorriso");
@@ -26,10 +31,23 @@ namespace Cosmos.Build.Steps
             Directory.CreateDirectory(Path.Combine(stagingDir, "boot", "grub"));
             File.WriteAllText(Path.Combine(stagingDir, "boot", "grub", "grub.cfg"), GrubConfig);
             File.Copy(kernelElf, Path.Combine(stagingDir, "boot", "kernel.elf"), true);
+            int extra = 0;
+            if (isoRoot != null && Directory.Exists(isoRoot))
+            {
+                if (Directory.Exists(Path.Combine(isoRoot, "boot")))
+                    throw new BuildStepException("COSMOS061", $"{Path.Combine(isoRoot, "boot")}: /boot on the ISO belongs to GRUB and the kernel; put your files elsewhere", output);
+                foreach (var f in Directory.GetFiles(isoRoot, "*", SearchOption.AllDirectories))
+                {
+                    var target = Path.Combine(stagingDir, Path.GetRelativePath(isoRoot, f));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(f, target, true);
+                    extra++;
+                }
+            }
             var r = Tool.Run(mkrescue, new[] { "-o", output, stagingDir });
             if (r.ExitCode != 0 || !File.Exists(output))
                 throw new BuildStepException("COSMOS060", $"grub-mkrescue failed (exit {r.ExitCode}):\n{r.StdErr}{r.StdOut}\n(needs grub-pc-bin, grub-efi-amd64-bin, xorriso and mtools)", output);
-            return $"{Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, BIOS + UEFI, {Tool.Seconds(r.Elapsed)})";
+            return $"{Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, BIOS + UEFI{(extra > 0 ? $", {extra} files from isoroot" : "")}, {Tool.Seconds(r.Elapsed)})";
         }
     }
 }

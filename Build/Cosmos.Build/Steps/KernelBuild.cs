@@ -26,6 +26,8 @@ namespace Cosmos.Build.Steps
         public string LinkerScript;
         /// <summary>Emit DWARF (ilc -g).</summary>
         public bool DebugInfo = true;
+        /// <summary>Folder whose files go to the ISO's root (the project's isoroot/), or null.</summary>
+        public string IsoRoot;
     }
 
     /// <summary>
@@ -104,9 +106,12 @@ namespace Cosmos.Build.Steps
             });
 
             // 6. ISO.
-            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso))
+            var isoInputs = new List<string> { stripped };
+            if (o.IsoRoot != null && Directory.Exists(o.IsoRoot))
+                isoInputs.AddRange(Directory.GetFiles(o.IsoRoot, "*", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal));
+            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso, o.IsoRoot))
             {
-                Inputs = new[] { stripped },
+                Inputs = isoInputs,
                 Settings = new[] { IsoStep.GrubConfig },
                 Outputs = new[] { o.Iso },
             });

@@ -116,6 +116,45 @@ namespace FileSystemTests
                 True(threw, "writing to the CD throws UnauthorizedAccessException");
             });
 
+            Test("files under the project's isoroot/ are on the boot CD", () =>
+            {
+                Equal("put on the boot CD by the build (isoroot/)\n", File.ReadAllText(@"1:\docs\Read Me First.txt"), "a Joliet long name from isoroot/");
+                Equal(@"1:\docs\Read Me First.txt", Directory.GetFiles(@"1:\docs").Single(), "listing of the CD folder");
+            });
+
+            Test("two threads write different files at once", () =>
+            {
+                Directory.CreateDirectory(@"0:\threads");
+                Exception failure = null;
+                void Writer(int id)
+                {
+                    try
+                    {
+                        for (int i = 0; i < 40; i++)
+                        {
+                            var data = new byte[3000 + i * 97];
+                            for (int k = 0; k < data.Length; k++) data[k] = (byte)(id * 31 + i + k);
+                            File.WriteAllBytes(@"0:\threads\t" + id + "_" + i + ".bin", data);
+                        }
+                    }
+                    catch (Exception e) { failure = e; }
+                }
+                var a = new System.Threading.Thread(() => Writer(1));
+                var b = new System.Threading.Thread(() => Writer(2));
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+                if (failure != null) { Fail("a writer threw " + failure.GetType().Name + ": " + failure.Message); return; }
+                Equal(80, Directory.GetFiles(@"0:\threads").Length, "files written");
+                for (int id = 1; id <= 2; id++)
+                    for (int i = 0; i < 40; i++)
+                    {
+                        var data = File.ReadAllBytes(@"0:\threads\t" + id + "_" + i + ".bin");
+                        if (data.Length != 3000 + i * 97) { Fail("t" + id + "_" + i + " has " + data.Length + " bytes"); return; }
+                        for (int k = 0; k < data.Length; k++)
+                            if (data[k] != (byte)(id * 31 + i + k)) { Fail("t" + id + "_" + i + " differs at byte " + k); return; }
+                    }
+            });
+
             Test("paths are Cosmos paths", () =>
             {
                 Equal(@"0:\dir\a.txt", Path.Combine(@"0:\", "dir", "a.txt"), "Path.Combine");
