@@ -278,6 +278,10 @@ namespace Cosmos.System.FileSystem
         public static ReadOnlySpan<char> TrimEndingDirectorySeparator(ReadOnlySpan<char> path) =>
             EndsInDirectorySeparator(path) && path.Length > GetRootLength(path) ? path.Slice(0, path.Length - 1) : path;
 
+        /// <summary>Removes one trailing separator unless the path is a root; null stays null.</summary>
+        public static string TrimEndingDirectorySeparator(string path) =>
+            path != null && EndsInDirectorySeparator(path) && !IsRoot(path) ? path.Substring(0, path.Length - 1) : path;
+
         /// <summary>True when the path is exactly a root ("0:\", "0:", "\").</summary>
         public static bool IsRoot(ReadOnlySpan<char> path) => path.Length == GetRootLength(path);
 

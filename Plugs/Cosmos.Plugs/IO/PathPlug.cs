@@ -161,8 +161,7 @@ namespace Cosmos.Plugs.IO
 
         public static string GetRelativePath(string relativeTo, string path, StringComparison comparisonType) => CosmosPath.GetRelativePath(relativeTo, path);
 
-        public static string TrimEndingDirectorySeparator(string path) =>
-            path == null ? null : CosmosPath.EndsInDirectorySeparator(path) && !CosmosPath.IsRoot(path) ? path.Substring(0, path.Length - 1) : path;
+        public static string TrimEndingDirectorySeparator(string path) => CosmosPath.TrimEndingDirectorySeparator(path);
 
         public static ReadOnlySpan<char> TrimEndingDirectorySeparator(ReadOnlySpan<char> path) => CosmosPath.TrimEndingDirectorySeparator(path);
 
@@ -205,8 +204,7 @@ namespace Cosmos.Plugs.IO
 
         public static string RemoveRelativeSegments(string path, int rootLength) => CosmosPath.RemoveRelativeSegments(path, rootLength);
 
-        public static string TrimEndingDirectorySeparator(string path) =>
-            CosmosPath.EndsInDirectorySeparator(path) && !CosmosPath.IsRoot(path) ? path.Substring(0, path.Length - 1) : path;
+        public static string TrimEndingDirectorySeparator(string path) => CosmosPath.TrimEndingDirectorySeparator(path);
 
         public static ReadOnlySpan<char> TrimEndingDirectorySeparator(ReadOnlySpan<char> path) => CosmosPath.TrimEndingDirectorySeparator(path);
 

@@ -491,6 +491,21 @@ namespace Cosmos.System.FileSystem.VFS
             d.Lock = 0;
         }
 
+        /// <summary>Resolves <paramref name="path"/> and runs <paramref name="op"/> on its volume under the lock; a volume exception becomes −errno.</summary>
+        private int OnPath(string path, Func<MountedVolume, string, int> op)
+        {
+            lock (_lock)
+            {
+                int r = Resolve(path, out var m, out string rel);
+                if (r < 0) return r;
+                try { return op(m, rel); }
+                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
+            }
+        }
+
+        private static FileAttributes WithHidden(FileAttributes a, uint flags) =>
+            (flags & FileStatus.UF_HIDDEN) != 0 ? a | FileAttributes.Hidden : a & ~FileAttributes.Hidden;
+
         private bool IsOpen(MountedVolume m, string rel) => _open.ContainsKey(KeyOf(m, rel));
 
         private bool HasOpenBelow(MountedVolume m, string rel)
@@ -503,66 +518,48 @@ namespace Cosmos.System.FileSystem.VFS
         /// <inheritdoc/>
         public override int Unlink(string path)
         {
-            lock (_lock)
+            return OnPath(path, (m, rel) =>
             {
-                int r = Resolve(path, out var m, out string rel);
-                if (r < 0) return r;
                 if (rel.Length == 0) return -Errno.EISDIR;
-                try
-                {
-                    var e = m.Volume.GetEntry(rel);
-                    if (e == null) return -Errno.ENOENT;
-                    if (e.Value.IsDirectory) return -Errno.EISDIR;
-                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
-                    if (IsOpen(m, rel)) return -Errno.EBUSY;
-                    m.Volume.DeleteFile(rel);
-                    _inodes.Remove(KeyOf(m, rel));
-                    return 0;
-                }
-                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
-            }
+                var e = m.Volume.GetEntry(rel);
+                if (e == null) return -Errno.ENOENT;
+                if (e.Value.IsDirectory) return -Errno.EISDIR;
+                if (m.Volume.IsReadOnly) return -Errno.EACCES;
+                if (IsOpen(m, rel)) return -Errno.EBUSY;
+                m.Volume.DeleteFile(rel);
+                _inodes.Remove(KeyOf(m, rel));
+                return 0;
+            });
         }
 
         /// <inheritdoc/>
         public override int MkDir(string path, int mode)
         {
-            lock (_lock)
+            return OnPath(path, (m, rel) =>
             {
-                int r = Resolve(path, out var m, out string rel);
-                if (r < 0) return r;
                 if (rel.Length == 0) return -Errno.EEXIST;
-                try
-                {
-                    if (m.Volume.GetEntry(rel) != null) return -Errno.EEXIST;
-                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
-                    m.Volume.CreateDirectory(rel);
-                    return 0;
-                }
-                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
-            }
+                if (m.Volume.GetEntry(rel) != null) return -Errno.EEXIST;
+                if (m.Volume.IsReadOnly) return -Errno.EACCES;
+                m.Volume.CreateDirectory(rel);
+                return 0;
+            });
         }
 
         /// <inheritdoc/>
         public override int RmDir(string path)
         {
-            lock (_lock)
+            return OnPath(path, (m, rel) =>
             {
-                int r = Resolve(path, out var m, out string rel);
-                if (r < 0) return r;
                 if (rel.Length == 0) return -Errno.EBUSY;
-                try
-                {
-                    var e = m.Volume.GetEntry(rel);
-                    if (e == null) return -Errno.ENOENT;
-                    if (!e.Value.IsDirectory) return -Errno.ENOTDIR;
-                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
-                    if (IsOpen(m, rel) || IsCurrentDirectoryAtOrBelow(m, rel)) return -Errno.EBUSY;
-                    m.Volume.DeleteDirectory(rel);
-                    _inodes.Remove(KeyOf(m, rel));
-                    return 0;
-                }
-                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
-            }
+                var e = m.Volume.GetEntry(rel);
+                if (e == null) return -Errno.ENOENT;
+                if (!e.Value.IsDirectory) return -Errno.ENOTDIR;
+                if (m.Volume.IsReadOnly) return -Errno.EACCES;
+                if (IsOpen(m, rel) || IsCurrentDirectoryAtOrBelow(m, rel)) return -Errno.EBUSY;
+                m.Volume.DeleteDirectory(rel);
+                _inodes.Remove(KeyOf(m, rel));
+                return 0;
+            });
         }
 
         private static bool IsCurrentDirectoryAtOrBelow(MountedVolume m, string rel)
@@ -614,23 +611,17 @@ namespace Cosmos.System.FileSystem.VFS
         /// <inheritdoc/>
         public override int Access(string path, int mode)
         {
-            lock (_lock)
+            return OnPath(path, (m, rel) =>
             {
-                int r = Resolve(path, out var m, out string rel);
-                if (r < 0) return r;
-                try
+                var e = Lookup(m, rel);
+                if (e == null) return -Errno.ENOENT;
+                if ((mode & W_OK) != 0)
                 {
-                    var e = Lookup(m, rel);
-                    if (e == null) return -Errno.ENOENT;
-                    if ((mode & W_OK) != 0)
-                    {
-                        if (m.Volume.IsReadOnly) return -Errno.EACCES;
-                        if ((e.Value.Attributes & FileAttributes.ReadOnly) != 0) return -Errno.EACCES;
-                    }
-                    return 0;
+                    if (m.Volume.IsReadOnly) return -Errno.EACCES;
+                    if ((e.Value.Attributes & FileAttributes.ReadOnly) != 0) return -Errno.EACCES;
                 }
-                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
-            }
+                return 0;
+            });
         }
 
         private int UpdateAttributes(MountedVolume m, string rel, Func<FileAttributes, FileAttributes> change)
@@ -655,11 +646,7 @@ namespace Cosmos.System.FileSystem.VFS
         /// <inheritdoc/>
         public override int ChMod(string path, int mode)
         {
-            lock (_lock)
-            {
-                int r = Resolve(path, out var m, out string rel);
-                return r < 0 ? r : UpdateAttributes(m, rel, a => WithReadOnly(a, mode));
-            }
+            return OnPath(path, (m, rel) => UpdateAttributes(m, rel, a => WithReadOnly(a, mode)));
         }
 
         /// <inheritdoc/>
@@ -675,11 +662,7 @@ namespace Cosmos.System.FileSystem.VFS
         /// <inheritdoc/>
         public override int ChFlags(string path, uint flags)
         {
-            lock (_lock)
-            {
-                int r = Resolve(path, out var m, out string rel);
-                return r < 0 ? r : UpdateAttributes(m, rel, a => (flags & FileStatus.UF_HIDDEN) != 0 ? a | FileAttributes.Hidden : a & ~FileAttributes.Hidden);
-            }
+            return OnPath(path, (m, rel) => UpdateAttributes(m, rel, a => WithHidden(a, flags)));
         }
 
         /// <inheritdoc/>
@@ -688,7 +671,7 @@ namespace Cosmos.System.FileSystem.VFS
             lock (_lock)
             {
                 var d = Get(fd);
-                return d == null ? -Errno.EBADF : UpdateAttributes(d.Shared.Mount, d.Shared.Path, a => (flags & FileStatus.UF_HIDDEN) != 0 ? a | FileAttributes.Hidden : a & ~FileAttributes.Hidden);
+                return d == null ? -Errno.EBADF : UpdateAttributes(d.Shared.Mount, d.Shared.Path, a => WithHidden(a, flags));
             }
         }
 
@@ -788,20 +771,14 @@ namespace Cosmos.System.FileSystem.VFS
         /// <inheritdoc/>
         public override int ChDir(string path)
         {
-            lock (_lock)
+            return OnPath(path, (m, rel) =>
             {
-                int r = Resolve(path, out var m, out string rel);
-                if (r < 0) return r;
-                try
-                {
-                    var e = Lookup(m, rel);
-                    if (e == null) return -Errno.ENOENT;
-                    if (!e.Value.IsDirectory) return -Errno.ENOTDIR;
-                    CosmosPath.CurrentDirectory = rel.Length == 0 ? m.Root : m.Root + rel.Replace('/', CosmosPath.DirectorySeparatorChar);
-                    return 0;
-                }
-                catch (Exception ex) { return ErrnoOf(ex, m.Volume); }
-            }
+                var e = Lookup(m, rel);
+                if (e == null) return -Errno.ENOENT;
+                if (!e.Value.IsDirectory) return -Errno.ENOTDIR;
+                CosmosPath.CurrentDirectory = rel.Length == 0 ? m.Root : m.Root + rel.Replace('/', CosmosPath.DirectorySeparatorChar);
+                return 0;
+            });
         }
 
         /// <summary>Flushes every mounted volume (shutdown and reboot call this).</summary>
