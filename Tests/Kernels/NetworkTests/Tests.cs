@@ -15,9 +15,10 @@ using Cosmos.TestRunner;
 namespace NetworkTests
 {
     /// <summary>
-    /// The network under QEMU (qemu-args.txt): an e1000 with MAC 52:54:00:12:34:56 on user networking (slirp: DHCP
-    /// hands out 10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3; 10.0.2.2 reaches the host's loopback) and two host
-    /// peers started by the runner: a UDP echo server and a DNS server for *.cosmos.test (ports in fw_cfg).
+    /// The network under QEMU (qemu-args.txt): four cards, each on its own user network (slirp: DHCP hands out
+    /// 10.0.N.15/24, gateway 10.0.N.2, DNS 10.0.N.3; the gateway reaches the host's loopback): e1000 82540EM (N=2),
+    /// 82545EM (3), 82544GC (4), virtio-net (5); and two host peers started by the runner: a UDP echo server and a DNS
+    /// server for *.cosmos.test (ports in fw_cfg).
     /// </summary>
     public sealed class Kernel : TestKernel
     {
@@ -35,33 +36,48 @@ namespace NetworkTests
             return s != null && int.TryParse(s, out int p) ? p : -1;
         }
 
+        /// <summary>The cards of qemu-args.txt: PCI slot, driver name, MAC, subnet (each on its own user network).</summary>
+        private static readonly (int Slot, string Model, string Mac, byte Net)[] Cards =
+        {
+            (3, "e1000", "52:54:00:12:34:56", 2),          // 82540EM 8086:100E
+            (4, "e1000", "52:54:00:12:34:57", 3),          // 82545EM 8086:100F
+            (5, "e1000", "52:54:00:12:34:58", 4),          // 82544GC 8086:100C
+            (6, "virtio-net", "52:54:00:12:34:59", 5),     // 1AF4:1000
+        };
+
+        private static Address Gw(byte net) => new Address(10, 0, net, 2);
+
         protected override void RunTests()
         {
-            E1000 nic = null;
+            var nics = new NetworkDevice[Cards.Length];
 
-            Case("the e1000 at 00:03.0 is started with the MAC QEMU was given, read from the EEPROM", () =>
+            Case("four cards (e1000 82540EM, 82545EM, 82544GC; virtio-net) are started with the MACs QEMU was given", () =>
             {
-                var f = PCI.GetDeviceAt(0, 3, 0);
-                True(f != null, "a function at 00:03.0");
-                if (f == null) return;
-                nic = f.Driver as E1000;
-                True(nic != null, "driver is an E1000 (" + (f.Driver?.ToString() ?? "none") + ")");
-                if (nic == null) return;
-                True(nic.IsStarted, "started (" + (nic.StartError ?? "no error") + ")");
-                Equal("52:54:00:12:34:56", nic.MACAddress.ToString(), "MAC");
-                True(nic.MacFromEeprom, "MAC read through EERD");
-                Equal(1, NetworkDevice.Devices.Count, "NetworkDevice.Devices");
-                True(NetworkDevice.GetDeviceByName("eth0") == nic, "GetDeviceByName(\"eth0\")");
-                Line("nic " + nic);
+                for (int i = 0; i < Cards.Length; i++)
+                {
+                    var f = PCI.GetDeviceAt(0, Cards[i].Slot, 0);
+                    if (f == null) { Fail("no function at 00:0" + Cards[i].Slot + ".0"); return; }
+                    var d = f.Driver as NetworkDevice;
+                    True(d != null && d.Name.StartsWith(Cards[i].Model + " "), "00:0" + Cards[i].Slot + ".0 has the " + Cards[i].Model + " driver (" + (f.Driver?.ToString() ?? "none") + ")");
+                    if (d == null) return;
+                    True(d.IsStarted, d.Name + " started (" + (d.StartError ?? "no error") + ")");
+                    Equal(Cards[i].Mac, d.MACAddress?.ToString() ?? "none", d.Name + " MAC");
+                    if (d is E1000 e) True(e.MacFromEeprom, d.Name + ": MAC read through EERD");
+                    nics[i] = d;
+                    Line("nic " + d);
+                }
+                Equal(Cards.Length, NetworkDevice.Devices.Count, "NetworkDevice.Devices");
+                True(NetworkDevice.GetDeviceByName("eth0") == nics[0] && NetworkDevice.GetDeviceByName("eth3") == nics[3], "GetDeviceByName(\"ethN\")");
             });
-            if (nic == null) return;
+            if (nics[Cards.Length - 1] == null) return;
 
-            Case("link is up and the card interrupts on its INTx# line", () =>
+            Case("every card has link and interrupts (e1000: INTx#, shared handler; virtio-net: MSI-X)", () =>
             {
-                True(nic.LinkUp, "STATUS.LU");
-                True(nic.Ready, "Ready");
-                True(nic.InterruptError == null, "interrupts in use (" + (nic.InterruptError ?? "") + ")");
-                True(nic.Irq >= 0, "an IRQ (" + nic.Irq + ")");
+                foreach (var d in nics)
+                {
+                    True(d.LinkUp && d.Ready, d.Name + " link up");
+                    True(d.InterruptError == null, d.Name + " interrupts in use (" + (d.InterruptError ?? "") + ")");
+                }
             });
 
             Case("fw_cfg hands over the host peers' ports", () =>
@@ -72,57 +88,66 @@ namespace NetworkTests
                 True(QemuFwCfg.ReadFile("opt/cosmos/no-such-file") == null, "a missing file is null");
             });
 
-            Case("DHCP (Cosmos DHCPClient) leases 10.0.2.15/24 with gateway 10.0.2.2 and DNS 10.0.2.3", () =>
+            Case("DHCP (Cosmos DHCPClient) leases 10.0.N.15/24 with gateway 10.0.N.2 on each of eth0..eth3", () =>
             {
                 using var dhcp = new DHCPClient();
                 int seconds = dhcp.SendDiscoverPacket();
-                True(seconds >= 0, "a lease within 5 s (" + seconds + ")");
-                var cfg = NetworkConfiguration.Get(nic);
-                True(cfg != null, "NetworkConfiguration has the card");
-                if (cfg == null) return;
-                Equal("10.0.2.15", cfg.IPAddress.ToString(), "address");
-                Equal("255.255.255.0", cfg.SubnetMask.ToString(), "mask");
-                Equal("10.0.2.2", cfg.DefaultGateway.ToString(), "gateway");
-                Equal("10.0.2.15", NetworkConfiguration.CurrentAddress.ToString(), "CurrentAddress");
-                True(DNSConfig.DNSNameservers.Count > 0 && DNSConfig.DNSNameservers[0].ToString() == "10.0.2.3", "DNS server 10.0.2.3 from option 6");
-                Line("iface " + NetworkStack.Default);
+                True(seconds >= 0, "leases within 5 s each (" + seconds + ")");
+                for (int i = 0; i < Cards.Length; i++)
+                {
+                    var cfg = NetworkConfiguration.Get(nics[i]);
+                    True(cfg != null, "NetworkConfiguration has " + nics[i].Name);
+                    if (cfg == null) return;
+                    Equal("10.0." + Cards[i].Net + ".15", cfg.IPAddress.ToString(), nics[i].Name + " address");
+                    Equal("255.255.255.0", cfg.SubnetMask.ToString(), "mask");
+                    Equal("10.0." + Cards[i].Net + ".2", cfg.DefaultGateway.ToString(), "gateway");
+                    Line("iface " + NetworkStack.GetInterface(nics[i]));
+                }
+                Equal("10.0.2.15", NetworkConfiguration.CurrentAddress.ToString(), "CurrentAddress (eth0, configured first)");
+                True(DNSConfig.DNSNameservers.Count > 0 && DNSConfig.DNSNameservers[0].ToString() == "10.0.2.3", "DNS server 10.0.2.3 from eth0's option 6");
             });
 
-            Case("ping the gateway: 4 echo replies (Cosmos ICMPClient)", () =>
+            Case("ping each gateway through its card: 3 echo replies each (Cosmos ICMPClient)", () =>
             {
                 using var icmp = new ICMPClient();
-                icmp.Connect(Gateway);
-                for (int i = 0; i < 4; i++)
+                foreach (var c in Cards)
                 {
-                    icmp.SendEcho();
-                    var from = new EndPoint(Address.Zero, 0);
-                    int ms = icmp.Receive(ref from, 3000);
-                    True(ms >= 0, "reply " + i + " within 3 s");
-                    if (ms < 0) return;
-                    Equal("10.0.2.2", from.Address.ToString(), "reply source");
-                    Line("ping 10.0.2.2 seq " + (i + 1) + ": " + ms + " ms");
+                    icmp.Connect(Gw(c.Net));
+                    for (int i = 0; i < 3; i++)
+                    {
+                        icmp.SendEcho();
+                        var from = new EndPoint(Address.Zero, 0);
+                        int ms = icmp.Receive(ref from, 3000);
+                        True(ms >= 0, "reply from " + Gw(c.Net) + " within 3 s");
+                        if (ms < 0) return;
+                        Equal(Gw(c.Net).ToString(), from.Address.ToString(), "reply source");
+                    }
                 }
             });
 
-            Case("UDP echo through the host peer: 64 datagrams of 1..1472 bytes and 3 fragmented ones of 4000 bytes come back intact", () =>
+            Case("UDP echo through the host peer on every card: 64 datagrams of 1..1472 bytes and 3 fragmented ones of 4000 bytes each", () =>
             {
                 int port = PeerPort("udp-echo");
                 if (port <= 0) { Fail("no udp-echo port"); return; }
                 using var udp = new UdpClient(40000);
-                udp.Connect(Gateway, port);
                 var rnd = new Random(7);
-                for (int i = 0; i < 67; i++)
+                foreach (var c in Cards)
                 {
-                    int len = i < 64 ? 1 + (i * 23) % 1472 : 4000;
-                    var data = new byte[len];
-                    rnd.NextBytes(data);
-                    udp.Send(data);
-                    var from = new EndPoint(Address.Zero, 0);
-                    var back = udp.Receive(ref from, 3000);
-                    if (back == null) { Fail("datagram " + i + " (" + len + " bytes): no echo within 3 s"); return; }
-                    Equal("10.0.2.2", from.Address.ToString(), "echo source address");
-                    Equal((ushort)port, from.Port, "echo source port");
-                    if (!back.AsSpan().SequenceEqual(data)) { Fail("datagram " + i + " (" + len + " bytes) came back different (" + back.Length + " bytes)"); return; }
+                    var gw = Gw(c.Net);
+                    udp.Connect(gw, port);
+                    for (int i = 0; i < 67; i++)
+                    {
+                        int len = i < 64 ? 1 + (i * 23) % 1472 : 4000;
+                        var data = new byte[len];
+                        rnd.NextBytes(data);
+                        udp.Send(data);
+                        var from = new EndPoint(Address.Zero, 0);
+                        var back = udp.Receive(ref from, 3000);
+                        if (back == null) { Fail("via " + gw + ": datagram " + i + " (" + len + " bytes): no echo within 3 s"); return; }
+                        Equal(gw.ToString(), from.Address.ToString(), "echo source address");
+                        Equal((ushort)port, from.Port, "echo source port");
+                        if (!back.AsSpan().SequenceEqual(data)) { Fail("via " + gw + ": datagram " + i + " (" + len + " bytes) came back different (" + back.Length + " bytes)"); return; }
+                    }
                 }
                 True(udp.NonBlockingReceive(ref Unused) == null, "nothing else queued");
             });
@@ -176,14 +201,17 @@ namespace NetworkTests
                 finally { NameResolver.ServerPort = 53; }
             });
 
-            Case("statistics: frames counted both ways, nothing malformed from slirp", () =>
+            Case("statistics: frames counted both ways on every card, interrupts taken, nothing malformed from slirp", () =>
             {
-                var iface = NetworkStack.Default;
-                True(nic.Statistics.FramesReceived > 80 && nic.Statistics.FramesSent > 80, "frames both ways (" + nic.Statistics.FramesSent + " sent, " + nic.Statistics.FramesReceived + " received)");
-                True(nic.Statistics.Interrupts > 0, "interrupts (" + nic.Statistics.Interrupts + ")");
-                Equal(0L, iface.Host.Statistics.Malformed, "malformed frames");
-                Equal(0UL, nic.Statistics.ReceiveErrors, "receive errors");
-                Line("stats nic: sent " + nic.Statistics.FramesSent + " received " + nic.Statistics.FramesReceived + " irq " + nic.Statistics.Interrupts + " ring-full " + nic.Statistics.TransmitRingFull);
+                foreach (var d in nics)
+                {
+                    var iface = NetworkStack.GetInterface(d);
+                    True(d.Statistics.FramesReceived > 70 && d.Statistics.FramesSent > 70, d.Name + ": frames both ways (" + d.Statistics.FramesSent + " sent, " + d.Statistics.FramesReceived + " received)");
+                    True(d.Statistics.Interrupts > 0, d.Name + ": interrupts (" + d.Statistics.Interrupts + ")");
+                    Equal(0L, iface.Host.Statistics.Malformed, d.Name + ": malformed frames");
+                    Equal(0UL, d.Statistics.ReceiveErrors, d.Name + ": receive errors");
+                    Line("stats " + iface.Name + " " + d.Name + ": sent " + d.Statistics.FramesSent + " received " + d.Statistics.FramesReceived + " irq " + d.Statistics.Interrupts + " ring-full " + d.Statistics.TransmitRingFull);
+                }
             });
         }
 

@@ -63,7 +63,7 @@ namespace Cosmos.HAL.Devices.Network
         // Cards by registration, for the shared INTx# handler (allocation-free in interrupt context).
         private static readonly E1000[] s_cards = new E1000[8];
         private static int s_cardCount;
-        private static int s_irqOwned = -1;
+        private static readonly int[] s_irqsOwned = { -1, -1, -1, -1 };
 
         /// <summary>A driver for <paramref name="pci"/> (touches no hardware).</summary>
         public E1000(PCIDevice pci)
@@ -207,21 +207,23 @@ namespace Cosmos.HAL.Devices.Network
             lock (s_cards)
             {
                 if (s_cardCount == s_cards.Length) { InterruptError = "too many e1000 cards for the shared handler"; return; }
-                if (s_irqOwned >= 0 && s_irqOwned != irq) { InterruptError = string.Concat("the e1000 handler already serves IRQ ", s_irqOwned.ToString()); return; }
-                s_cards[s_cardCount++] = this;
-                if (s_irqOwned < 0)
+                int owned = Array.IndexOf(s_irqsOwned, irq);
+                if (owned < 0)
                 {
+                    int free = Array.IndexOf(s_irqsOwned, -1);
+                    if (free < 0) { InterruptError = "the e1000 handler already serves 4 IRQs"; return; }
                     try { Pci.SetLegacyInterruptHandler(&OnInterrupt); }
-                    catch (InvalidOperationException e) { s_cards[--s_cardCount] = null; InterruptError = e.Message; return; }
-                    s_irqOwned = irq;
+                    catch (InvalidOperationException e) { InterruptError = e.Message; return; }
+                    s_irqsOwned[free] = irq;
                 }
                 else Pci.DisableLegacyInterrupt(false);
+                s_cards[s_cardCount++] = this;
             }
             _irq = irq;
             Write(IMS, IcrRxt0 | IcrRxo | IcrRxdmt0 | IcrLsc);
         }
 
-        /// <summary>INTx# handler shared by every e1000: reads (and so acknowledges) each card's ICR, counts, wakes receivers. No allocation.</summary>
+        /// <summary>INTx# handler shared by every e1000 on every IRQ they use (up to 4): reads (and so acknowledges) each card's ICR, counts, wakes receivers. No allocation.</summary>
         private static void OnInterrupt(InterruptFrame* frame)
         {
             for (int i = 0; i < s_cardCount; i++)
