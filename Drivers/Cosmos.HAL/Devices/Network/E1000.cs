@@ -314,6 +314,9 @@ namespace Cosmos.HAL.Devices.Network
             return true;
         }
 
+        /// <summary>"e1000 00:03.0 (Network, Started): 52:54:00:12:34:56, link up, IRQ 11".</summary>
+        public override string ToString() => _irq >= 0 ? string.Concat(base.ToString(), ", IRQ ", _irq.ToString()) : base.ToString();
+
         /// <summary>Frames the card dropped for lack of receive buffers since the last call (MPC, cleared on read; §13.7).</summary>
         public uint ReadMissedPackets() => _mmio == 0 ? 0 : Read(MPC);
     }
