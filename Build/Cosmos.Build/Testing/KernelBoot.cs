@@ -18,6 +18,9 @@ namespace Cosmos.Build.Testing
     /// </summary>
     public static class KernelBoot
     {
+        /// <summary>When set (test --log), every kernel's serial log follows its results, passed or not.</summary>
+        public static bool ShowLog;
+
         /// <summary>
         /// Boots <paramref name="iso"/> of kernel <paramref name="name"/> (project folder <paramref name="projectDir"/>,
         /// which may hold qemu-args.txt) and returns its test case results, printed to <paramref name="output"/> as they
@@ -117,6 +120,11 @@ namespace Cosmos.Build.Testing
             bool ok = proto.Results.Count > 0 && proto.Results.All(r => !r.Failed);
             int known = proto.Results.Count(r => r.Known);
             output.WriteLine($"{(ok ? "ok  " : "FAIL")}  kernel {name}: {proto.Results.Count(r => r.Passed)}/{proto.Results.Count} passed{(known > 0 ? $", {known} known failures" : "")} ({Tool.Seconds(sw.Elapsed)})");
+            if (ShowLog && ok)
+            {
+                output.WriteLine("      serial log:");
+                output.WriteLine(TestCommand.Indent(log.ToString().TrimEnd()));
+            }
             if (!ok)
             {
                 var lines = log.ToString().Split('\n');

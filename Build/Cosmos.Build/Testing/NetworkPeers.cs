@@ -13,7 +13,9 @@ namespace Cosmos.Build.Testing
     /// port for this boot and writes the port in its place; the usual way to hand it to the guest is QEMU's fw_cfg,
     /// e.g. <c>-fw_cfg name=opt/cosmos/udp-echo,string={peer:udp-echo}</c> (read in the kernel with
     /// Cosmos.HAL.Firmware.QemuFwCfg). Kinds: <c>udp-echo</c> (sends every datagram back to its sender), <c>dns</c> (a
-    /// small authoritative DNS server for *.cosmos.test, see <see cref="DnsAnswer"/>). Peers stop
+    /// small authoritative DNS server for *.cosmos.test, see <see cref="DnsAnswer"/>), <c>inject</c> (the chardev end of
+    /// a QEMU filter-redirector that delivers frames to the guest) with <c>inject-control</c> (the UDP port a kernel
+    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>). Peers stop
     /// when the boot ends (<see cref="Dispose"/>). Loopback only: nothing listens on other addresses.
     /// </summary>
     public sealed class NetworkPeers : IDisposable
@@ -40,7 +42,9 @@ namespace Cosmos.Build.Testing
             {
                 "udp-echo" => StartUdp("udp-echo", (q, n) => q.AsSpan(0, n).ToArray()),
                 "dns" => StartUdp("dns", DnsAnswer),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns)"),
+                "inject" => StartInjectListener(),
+                "inject-control" => StartUdp("inject-control", InjectCommand),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control)"),
             };
             _ports[kind] = p;
             return p;
@@ -119,6 +123,77 @@ namespace Cosmos.Build.Testing
             }) { IsBackground = true, Name = "peer " + kind };
             t.Start();
             return ((IPEndPoint)s.LocalEndPoint!).Port;
+        }
+
+        private System.Net.Sockets.NetworkStream _inject;
+        private readonly ManualResetEventSlim _injectConnected = new();
+
+        /// <summary>
+        /// The inject peer: a TCP listener on loopback for QEMU's chardev of a <c>filter-redirector</c> with
+        /// <c>indev=</c> (e.g. <c>-chardev socket,id=inj,host=127.0.0.1,port={peer:inject}</c> and
+        /// <c>-object filter-redirector,id=r0,netdev=n0,queue=tx,indev=inj</c>): frames written to it, each as a
+        /// big-endian 32-bit length and the bytes (QEMU's net socket framing), are delivered to the guest's card.
+        /// </summary>
+        private int StartInjectListener()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            _running.Add(new Disposer(() => l.Stop()));
+            l.BeginAcceptTcpClient(ar =>
+            {
+                try
+                {
+                    var c = l.EndAcceptTcpClient(ar);
+                    _running.Add(c);
+                    _inject = c.GetStream();
+                    _injectConnected.Set();
+                }
+                catch (Exception) { }
+            }, null);
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        /// <summary>Frames injected so far (all batches).</summary>
+        public int FramesInjected;
+
+        /// <summary>
+        /// The inject-control peer's command: "bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT" (MAC as
+        /// 12 hex digits) writes the <see cref="BadFrames"/> batch (with 200 mutations) to the inject chardev and answers
+        /// "sent N M" (N frames, M of them malformed for the IPv4 host); errors answer "error …".
+        /// </summary>
+        private byte[] InjectCommand(byte[] q, int n)
+        {
+            string reply;
+            try
+            {
+                var w = System.Text.Encoding.ASCII.GetString(q, 0, n).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (w.Length != 7 || w[0] != "bad-frames" || w[1].Length != 12) throw new FormatException("expected: bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT");
+                var mac = Convert.FromHexString(w[1]);
+                if (!_injectConnected.Wait(5000) || _inject == null) throw new InvalidOperationException("QEMU did not connect to the inject chardev");
+                var batch = BadFrames.Build(mac, IPAddress.Parse(w[2]), IPAddress.Parse(w[3]), ushort.Parse(w[4]), ushort.Parse(w[5]), ushort.Parse(w[6]), 200, 11);
+                int malformed = 0;
+                foreach (var f in batch)
+                {
+                    var len = new byte[4];
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, f.Bytes.Length);
+                    _inject.Write(len);
+                    _inject.Write(f.Bytes);
+                    if (f.Malformed) malformed++;
+                    // Paced (16 frames per 10 ms) so a guest under TCG keeps up instead of losing frames to a full ring.
+                    if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
+                }
+                _inject.Flush();
+                reply = $"sent {batch.Count} {malformed}";
+            }
+            catch (Exception e) { reply = "error " + e.Message; }
+            return System.Text.Encoding.ASCII.GetBytes(reply);
+        }
+
+        private sealed class Disposer : IDisposable
+        {
+            private readonly Action _a;
+            public Disposer(Action a) => _a = a;
+            public void Dispose() => _a();
         }
 
         /// <summary>Stops every peer.</summary>

@@ -34,8 +34,9 @@ namespace Cosmos.Build.Testing
             var timeout = new Option<int>("--timeout") { Description = "Seconds a test kernel may run", DefaultValueFactory = _ => 240 };
             var kvm = new Option<bool>("--kvm") { Description = "Boot test kernels with KVM when available" };
             var jobs = new Option<int>("--jobs") { Description = "Test projects and kernels run at once (default: the processor count)", DefaultValueFactory = _ => Environment.ProcessorCount };
-            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs };
-            cmd.SetAction(p => Program.Guard(() => Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs))));
+            var showLog = new Option<bool>("--log") { Description = "Print every kernel's serial log after its results (failed kernels always show the last 80 lines)" };
+            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog };
+            cmd.SetAction(p => Program.Guard(() => (KernelBoot.ShowLog = p.GetValue(showLog)) && false ? 0 : Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs))));
             return cmd;
         }
 

@@ -47,7 +47,7 @@ namespace Cosmos.HAL.Devices.Network
         private const byte TxCmdEop = 1 << 0, TxCmdIfcs = 1 << 1, TxCmdRs = 1 << 3, TxStatusDd = 1 << 0;
 
         /// <summary>Receive descriptors (and 2048-byte buffers) in the ring.</summary>
-        public const int ReceiveDescriptors = 128;
+        public const int ReceiveDescriptors = 256;
         /// <summary>Transmit descriptors (and 2048-byte buffers) in the ring.</summary>
         public const int TransmitDescriptors = 128;
         private const int BufferBytes = 2048;
