@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+
+namespace Cosmos.Network.Fuzz;
+
+/// <summary>
+/// The whole receive path: <see cref="IPv4Host.Receive"/> fed a short sequence of neighbouring captured frames (so
+/// fragments meet their siblings and conversations their replies), some mutated, with the clock advancing (and now
+/// and then jumping past the reassembly and ARP timeouts, with <see cref="IPv4Host.Poll"/> between frames). The host
+/// takes the identity of the seed frame's receiver (10.99.0.1 or .2 of the capture), is sometimes unconfigured
+/// (0.0.0.0, as under DHCP) and sometimes has tiny ARP and reassembly bounds. Invariants: Receive never throws;
+/// every frame is accounted for exactly once in <see cref="IPv4HostStatistics"/>; the reassembler and ARP cache stay
+/// within their bounds; every frame the host sends parses, fits the MTU, comes from the host, and no ICMP message
+/// goes to a broadcast, multicast, loopback or unspecified address (RFC 1122 3.2.2); UDP receivers get data within
+/// bounds; a bounded number of frames go out per frame received.
+/// </summary>
+public sealed class HostTarget : IFuzzTarget
+{
+    internal static readonly MacAddress ServerMac = new MacAddress(0x020000990001UL), ClientMac = new MacAddress(0x020000990002UL);
+    internal static readonly IPv4Address ServerIp = new IPv4Address(10, 99, 0, 1), ClientIp = new IPv4Address(10, 99, 0, 2), Mask = new IPv4Address(255, 255, 255, 0);
+
+    /// <inheritdoc/>
+    public string Name => "host";
+    /// <inheritdoc/>
+    public bool Accepts(SeedFrame seed) => true;
+
+    /// <inheritdoc/>
+    public string Run(FuzzCase c)
+    {
+        Random rng = c.Rng;
+        FrameLayout sl = c.Seed.Layout;
+        ulong dst = c.Seed.Data.Length >= 6 ? (ulong)c.Seed.Data[0] << 40 | (ulong)c.Seed.Data[1] << 32 | (ulong)c.Seed.Data[2] << 24 | (ulong)c.Seed.Data[3] << 16 | (ulong)c.Seed.Data[4] << 8 | c.Seed.Data[5] : 0;
+        bool server = dst == ServerMac.Value || (dst != ClientMac.Value && rng.Next(2) == 0);
+        bool unconfigured = rng.Next(8) == 0;
+        bool tiny = rng.Next(3) == 0;
+        var sent = new List<byte[]>();
+        var host = new IPv4Host(server ? ServerMac : ClientMac,
+            unconfigured ? IPv4Address.Any : server ? ServerIp : ClientIp, unconfigured ? IPv4Address.Any : Mask,
+            server || unconfigured ? IPv4Address.Any : ServerIp, frame => sent.Add(frame.ToArray()),
+            tiny ? new ArpCache(capacity: 2, maxPendingPerAddress: 2, maxPendingTotal: 3) : null,
+            tiny ? new IPv4Reassembler(maxDatagrams: 2, maxTotalBytes: 6000, maxFragmentsPerDatagram: 4, timeoutMs: 5000) : null);
+        c.Log.Add($"host {host.HardwareAddress} {host.Address}/{host.Netmask} gw {host.Gateway}{(tiny ? ", tiny bounds" : "")}");
+        long delivered = 0;
+        UdpReceiver receiver = (src, sport, dip, dport, data) =>
+        {
+            delivered++;
+            Check.That(data.Length <= IPv4Reassembler.MaximumPayload - 8, "UDP data longer than a datagram can be");
+            // The application parsers run on delivered data too (as the DNS resolver and DHCP client would).
+            if (sport == 53 || dport == 53) DnsMessage.TryParse(data, out _);
+            if (sport is 67 or 68 || dport is 67 or 68) DhcpMessage.TryParse(data, out _);
+        };
+        foreach (ushort port in new ushort[] { 7000, 53, 67, 68 }) if (rng.Next(3) != 0) host.Bind(port, receiver);
+        if (sl.UdpData >= 0 && rng.Next(2) == 0) host.Bind(sl.DestinationPort == 0 ? (ushort)1 : sl.DestinationPort, receiver);
+        host.EchoReplyReceived = (src, id, seq, data) => Check.That(data.Length <= IPv4Reassembler.MaximumPayload - 8, "echo reply data too long");
+        if (rng.Next(3) == 0) host.Arp.Add(server ? ClientIp : ServerIp, server ? ClientMac : ServerMac, 0);
+
+        // The sequence: the seed and up to 11 of its neighbours in the capture, some mutated, sometimes reordered.
+        int count = 1 + rng.Next(rng.Next(2) == 0 ? 12 : 3);
+        int first = -rng.Next(count);
+        var frames = new List<byte[]>();
+        for (int i = 0; i < count; i++)
+        {
+            SeedFrame s = c.Corpus.Neighbour(c.Seed, first + i);
+            bool mutate = s == c.Seed || rng.Next(3) == 0;
+            FuzzLayer focus = (FuzzLayer)rng.Next(Enum.GetValues<FuzzLayer>().Length);
+            frames.Add(mutate ? c.Mutate(s, focus) : c.Original(s));
+        }
+        if (count > 1 && rng.Next(3) == 0)
+        {
+            for (int i = frames.Count - 1; i > 0; i--) { int j = rng.Next(i + 1); (frames[i], frames[j]) = (frames[j], frames[i]); }
+            c.Log.Add("sequence shuffled");
+        }
+        if (rng.Next(6) == 0) { frames.Add(frames[rng.Next(frames.Count)]); c.Log.Add("one frame repeated at the end"); }
+
+        long now = 1000;
+        string outcome = null;
+        foreach (byte[] frame in frames)
+        {
+            IPv4HostStatistics st = host.Statistics;
+            long framesBefore = st.FramesReceived;
+            long[] before = Counters(st);
+            int sentBefore = sent.Count;
+            host.Receive(frame, now);
+            long[] after = Counters(st);
+            long accounted = 0;
+            string moved = "";
+            for (int k = 0; k < after.Length; k++) if (after[k] != before[k]) { accounted += after[k] - before[k]; moved += " " + CounterNames[k]; }
+            Check.That(st.FramesReceived - framesBefore == 1, "FramesReceived did not grow by one");
+            Check.That(accounted == 1, $"a received frame was accounted for {accounted} times:{moved} ({FrameLayout.Of(frame).Describe()})");
+            Check.That(sent.Count - sentBefore <= 64, $"{sent.Count - sentBefore} frames sent for one received");
+            for (int i = sentBefore; i < sent.Count; i++) CheckSent(host, sent[i]);
+            CheckBounds(host);
+            outcome = moved.Trim();
+            // Time moves: usually a few milliseconds, sometimes past the ARP retry, reassembly and ARP lifetimes.
+            int r = rng.Next(20);
+            now += r < 15 ? rng.Next(50) : r < 18 ? 1000 + rng.Next(2000) : 31_000 + rng.Next(40_000);
+            if (rng.Next(4) == 0)
+            {
+                int sentBeforePoll = sent.Count;
+                host.Poll(now);
+                for (int i = sentBeforePoll; i < sent.Count; i++) CheckSent(host, sent[i]);
+                CheckBounds(host);
+            }
+        }
+        // Drain: everything expires; the bounds hold and nothing is left waiting forever.
+        for (int i = 0; i < 5; i++) host.Poll(now + 120_000 + i * 2_000);
+        CheckBounds(host);
+        Check.That(host.Reassembler.Count == 0, "reassembly state left after the timeout");
+        Check.That(host.Arp.PendingCount == 0, "ARP queue not drained after the retries");
+        return outcome;
+    }
+
+    /// <summary>Names of <see cref="Counters"/>.</summary>
+    internal static readonly string[] CounterNames = { "Malformed", "NotForUs", "Unsupported", "FragmentsDropped", "UdpDelivered", "UdpNoListener", "EchoRepliesSent" };
+
+    /// <summary>The counters of which each received frame must add exactly one (its disposition).</summary>
+    internal static long[] Counters(IPv4HostStatistics s)
+        => new[] { s.Malformed, s.NotForUs, s.Unsupported, s.FragmentsDropped, s.UdpDelivered, s.UdpNoListener, s.EchoRepliesSent };
+
+    internal static void CheckBounds(IPv4Host host)
+    {
+        IPv4Reassembler r = host.Reassembler;
+        Check.That(r.Count <= r.MaxDatagrams, $"reassembler holds {r.Count} datagrams (max {r.MaxDatagrams})");
+        Check.That(r.BufferedBytes >= 0 && r.BufferedBytes <= r.MaxTotalBytes, $"reassembler holds {r.BufferedBytes} octets (max {r.MaxTotalBytes})");
+        Check.That(host.Arp.Count <= host.Arp.Capacity, $"ARP cache holds {host.Arp.Count} entries (capacity {host.Arp.Capacity})");
+        Check.That(host.Arp.PendingCount >= 0 && host.Arp.PendingCount <= host.Arp.MaxPendingTotal, $"ARP queue holds {host.Arp.PendingCount} (max {host.Arp.MaxPendingTotal})");
+    }
+
+    internal static void CheckSent(IPv4Host host, byte[] f)
+    {
+        Check.That(f.Length >= 60 && f.Length <= 14 + host.Mtu, $"sent a frame of {f.Length} octets");
+        Check.That(EthernetHeader.TryParse(f, out EthernetHeader eth, out ReadOnlySpan<byte> payload) == ParseStatus.Ok, "sent frame does not parse");
+        Check.That(eth.Source == host.HardwareAddress, "sent frame from another MAC");
+        if (eth.EtherType == EtherType.Arp)
+        {
+            Check.That(ArpPacket.TryParse(payload, out ArpPacket arp) == ParseStatus.Ok, "sent ARP does not parse");
+            Check.That(arp.SenderHardwareAddress == host.HardwareAddress, "sent ARP with another sender MAC");
+            return;
+        }
+        Check.That(eth.EtherType == EtherType.IPv4, $"sent EtherType 0x{eth.EtherType:X4}");
+        Check.That(IPv4Header.TryParse(payload, out IPv4Header ip, out ReadOnlySpan<byte> data) == ParseStatus.Ok, "sent IPv4 does not parse");
+        Check.That(ip.SourceAddress == host.Address, $"sent IPv4 from {ip.SourceAddress}, host is {host.Address}");
+        if (ip.Protocol == IPProtocol.Icmp)
+        {
+            IPv4Address d = ip.DestinationAddress;
+            bool single = !d.IsAny && !d.IsBroadcast && !d.IsMulticast && (d.Value >> 24) != 127 && !host.IsBroadcast(d);
+            Check.That(single, $"sent ICMP to {d}, not a single host (RFC 1122 3.2.2)");
+            Check.That(!eth.Destination.IsMulticast, $"sent ICMP to group MAC {eth.Destination}");
+            if (!ip.IsFragment)
+                Check.That(IcmpEchoHeader.TryParse(data, out _, out _) == ParseStatus.Ok, "sent ICMP does not parse");
+        }
+        else if (ip.Protocol == IPProtocol.Udp && !ip.IsFragment)
+            Check.That(UdpHeader.TryParse(data, ip.SourceAddress, ip.DestinationAddress, out _, out _) == ParseStatus.Ok, "sent UDP does not parse");
+    }
+}
