@@ -77,20 +77,15 @@ public sealed class HostTarget : IFuzzTarget
         foreach (byte[] frame in frames)
         {
             IPv4HostStatistics st = host.Statistics;
-            long framesBefore = st.FramesReceived;
+            long framesBefore = st.FramesReceived, loopedBefore = st.LoopedBack;
             long[] before = Counters(st);
             int sentBefore = sent.Count;
             host.Receive(frame, now);
-            long[] after = Counters(st);
-            long accounted = 0;
-            string moved = "";
-            for (int k = 0; k < after.Length; k++) if (after[k] != before[k]) { accounted += after[k] - before[k]; moved += " " + CounterNames[k]; }
-            Check.That(st.FramesReceived - framesBefore == 1, "FramesReceived did not grow by one");
-            Check.That(accounted == 1, $"a received frame was accounted for {accounted} times:{moved} ({FrameLayout.Of(frame).Describe()})");
+            string moved = CheckAccounted(st, before, framesBefore, loopedBefore, frame);
             Check.That(sent.Count - sentBefore <= 64, $"{sent.Count - sentBefore} frames sent for one received");
             for (int i = sentBefore; i < sent.Count; i++) CheckSent(host, sent[i]);
             CheckBounds(host);
-            outcome = moved.Trim();
+            outcome = moved;
             // Time moves: usually a few milliseconds, sometimes past the ARP retry, reassembly and ARP lifetimes.
             int r = rng.Next(20);
             now += r < 15 ? rng.Next(50) : r < 18 ? 1000 + rng.Next(2000) : 31_000 + rng.Next(40_000);
@@ -111,11 +106,32 @@ public sealed class HostTarget : IFuzzTarget
     }
 
     /// <summary>Names of <see cref="Counters"/>.</summary>
-    internal static readonly string[] CounterNames = { "Malformed", "NotForUs", "Unsupported", "FragmentsDropped", "UdpDelivered", "UdpNoListener", "EchoRepliesSent" };
+    internal static readonly string[] CounterNames =
+    {
+        "Malformed", "NotForUs", "Unsupported", "ArpReceived", "FragmentsQueued", "FragmentsDropped", "EchoRequestsReceived",
+        "EchoRepliesReceived", "UdpDelivered", "UdpNoListener",
+    };
 
-    /// <summary>The counters of which each received frame must add exactly one (its disposition).</summary>
-    internal static long[] Counters(IPv4HostStatistics s)
-        => new[] { s.Malformed, s.NotForUs, s.Unsupported, s.FragmentsDropped, s.UdpDelivered, s.UdpNoListener, s.EchoRepliesSent };
+    /// <summary>The disposition counters: each received frame (and each looped-back datagram) must add exactly one.</summary>
+    internal static long[] Counters(IPv4HostStatistics s) => new[]
+    {
+        s.Malformed, s.NotForUs, s.Unsupported, s.ArpReceived, s.FragmentsQueued, s.FragmentsDropped, s.EchoRequestsReceived,
+        s.EchoRepliesReceived, s.UdpDelivered, s.UdpNoListener,
+    };
+
+    /// <summary>Checks that one Receive call added exactly one disposition per frame and looped-back datagram; returns the counters that moved.</summary>
+    internal static string CheckAccounted(IPv4HostStatistics st, long[] before, long framesBefore, long loopedBefore, byte[] frame)
+    {
+        long[] after = Counters(st);
+        long accounted = 0;
+        string moved = "";
+        for (int k = 0; k < after.Length; k++) if (after[k] != before[k]) { accounted += after[k] - before[k]; moved += " " + CounterNames[k]; }
+        long looped = st.LoopedBack - loopedBefore;
+        Check.That(st.FramesReceived - framesBefore == 1, "FramesReceived did not grow by one");
+        Check.That(accounted == 1 + looped, $"a received frame was accounted for {accounted} times (with {looped} looped back):{moved} ({FrameLayout.Of(frame).Describe()})");
+        Check.That(st.Dispositions == st.FramesReceived + st.LoopedBack, "Dispositions != FramesReceived + LoopedBack");
+        return moved.Trim();
+    }
 
     internal static void CheckBounds(IPv4Host host)
     {

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using Xunit;
+
+namespace Cosmos.Network.Tests;
+
+/// <summary>Regression tests for what the network fuzzer (Tests/Cosmos.Network.Fuzz) found.</summary>
+public class RobustnessTests
+{
+    static readonly MacAddress OwnMac = new MacAddress(0x02, 0x00, 0x00, 0x99, 0x00, 0x01);
+    static readonly IPv4Address OwnIp = IPv4Address.Parse("10.99.0.1");
+    static readonly IPv4Address Mask = IPv4Address.Parse("255.255.255.0");
+    static readonly MacAddress PeerMac = new MacAddress(0x02, 0x00, 0x00, 0x99, 0x00, 0x02);
+    static readonly IPv4Address PeerIp = IPv4Address.Parse("10.99.0.2");
+
+    static byte[] IpFrame(MacAddress dstMac, IPv4Address src, IPv4Address dst, byte protocol, byte[] payload, ushort id = 7, byte flags = 0, ushort offset = 0)
+    {
+        var h = new IPv4Header(5, 0, (ushort)(20 + payload.Length), id, flags, offset, 64, protocol, src, dst);
+        return EthernetHeader.BuildFrame(dstMac, PeerMac, EtherType.IPv4, IPv4Header.BuildDatagram(h, payload));
+    }
+
+    static void ReceiveAccounted(IPv4Host host, byte[] frame, string expected)
+    {
+        IPv4HostStatistics s = host.Statistics;
+        long before = s.Dispositions, frames = s.FramesReceived, looped = s.LoopedBack;
+        long counter = Counter(s, expected);
+        host.Receive(frame, 1000);
+        Assert.Equal(frames + 1, s.FramesReceived);
+        Assert.Equal(before + 1 + (s.LoopedBack - looped), s.Dispositions);
+        Assert.Equal(counter + 1, Counter(s, expected));
+        Assert.Equal(s.FramesReceived + s.LoopedBack, s.Dispositions);
+    }
+
+    static long Counter(IPv4HostStatistics s, string name) => (long)typeof(IPv4HostStatistics).GetField(name).GetValue(s);
+
+    /// <summary>
+    /// Fuzzer finding: ARP packets, fragments held for reassembly, echo replies and echo requests that could not be
+    /// answered left no trace in the statistics. Now every frame lands in exactly one disposition counter.
+    /// </summary>
+    [Fact]
+    public void Every_Received_Frame_Is_Accounted_For_Once()
+    {
+        var sent = new List<byte[]>();
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, IPv4Address.Any, f => sent.Add(f.ToArray()));
+        // An ARP request for someone else: no reply, no cache change, still counted.
+        byte[] arp = EthernetHeader.BuildFrame(MacAddress.Broadcast, PeerMac, EtherType.Arp,
+            new ArpPacket(ArpPacket.OpRequest, PeerMac, PeerIp, MacAddress.Zero, IPv4Address.Parse("10.99.0.77")).ToArray());
+        ReceiveAccounted(host, arp, nameof(IPv4HostStatistics.ArpReceived));
+        // The first fragment of a datagram: held.
+        byte[] echo = IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, 1, 1, new byte[40]);
+        ReceiveAccounted(host, IpFrame(OwnMac, PeerIp, OwnIp, IPProtocol.Icmp, echo.AsSpan(0, 24).ToArray(), flags: IPv4Header.FlagMoreFragments),
+            nameof(IPv4HostStatistics.FragmentsQueued));
+        // The last one completes it: the datagram's disposition (an echo request, answered after ARP).
+        ReceiveAccounted(host, IpFrame(OwnMac, PeerIp, OwnIp, IPProtocol.Icmp, echo.AsSpan(24).ToArray(), offset: 3),
+            nameof(IPv4HostStatistics.EchoRequestsReceived));
+        Assert.Equal(1, host.Statistics.Reassembled);
+        // An echo reply (no receiver set).
+        ReceiveAccounted(host, IpFrame(OwnMac, PeerIp, OwnIp, IPProtocol.Icmp, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEchoReply, 1, 1, new byte[4])),
+            nameof(IPv4HostStatistics.EchoRepliesReceived));
+        // An echo request from 0.0.0.0 cannot be answered (no route) but is counted.
+        long replies = host.Statistics.EchoRepliesSent;
+        ReceiveAccounted(host, IpFrame(OwnMac, IPv4Address.Any, OwnIp, IPProtocol.Icmp, echo), nameof(IPv4HostStatistics.EchoRequestsReceived));
+        Assert.Equal(replies, host.Statistics.EchoRepliesSent);
+    }
+
+    /// <summary>A datagram to our own address is looped back: counted in LoopedBack and in its disposition, not as a frame.</summary>
+    [Fact]
+    public void Looped_Back_Datagrams_Are_Accounted_For()
+    {
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, IPv4Address.Any, f => { });
+        var got = new List<int>();
+        host.Bind(9, (s, sp, d, dp, data) => got.Add(data.Length));
+        Assert.Equal(SendStatus.Sent, host.SendUdp(OwnIp, 1000, 9, new byte[3], 0));
+        Assert.Equal(new[] { 3 }, got);
+        Assert.Equal(0, host.Statistics.FramesReceived);
+        Assert.Equal(1, host.Statistics.LoopedBack);
+        Assert.Equal(host.Statistics.FramesReceived + host.Statistics.LoopedBack, host.Statistics.Dispositions);
+    }
+
+    /// <summary>
+    /// Fuzzer finding: an echo request (or UDP to a closed port) whose source was our subnet's directed broadcast
+    /// was answered to the broadcast address, i.e. to every host on the link. RFC 1122 3.2.1.3: such sources, and
+    /// multicast, loopback and reserved ones, are invalid; the datagram is dropped as malformed.
+    /// </summary>
+    [Theory]
+    [InlineData("10.99.0.255")]
+    [InlineData("255.255.255.255")]
+    [InlineData("224.0.0.1")]
+    [InlineData("127.0.0.1")]
+    [InlineData("240.0.0.1")]
+    public void Datagrams_From_Invalid_Sources_Are_Dropped(string source)
+    {
+        var sent = new List<byte[]>();
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, IPv4Address.Any, f => sent.Add(f.ToArray()));
+        IPv4Address src = IPv4Address.Parse(source);
+        host.Receive(IpFrame(OwnMac, src, OwnIp, IPProtocol.Icmp, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, 1, 1, new byte[8])), 0);
+        host.Receive(IpFrame(OwnMac, src, OwnIp, IPProtocol.Udp, UdpHeader.Build(src, OwnIp, 1, 4444, new byte[4])), 0);
+        Assert.Empty(sent);
+        Assert.Equal(2, host.Statistics.Malformed);
+        Assert.Equal(0, host.Statistics.EchoRepliesSent);
+        Assert.Equal(0, host.Statistics.PortUnreachableSent);
+    }
+
+    [Fact]
+    public void Unicast_And_Unspecified_Sources_Are_Still_Accepted()
+    {
+        var sent = new List<byte[]>();
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, IPv4Address.Any, f => sent.Add(f.ToArray()));
+        host.Arp.Add(PeerIp, PeerMac, 0);
+        host.Receive(IpFrame(OwnMac, PeerIp, OwnIp, IPProtocol.Icmp, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, 1, 1, new byte[8])), 0);
+        Assert.Equal(1, host.Statistics.EchoRepliesSent);
+        int delivered = 0;
+        host.Bind(68, (s, sp, d, dp, data) => delivered++);
+        host.Receive(IpFrame(MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, IPProtocol.Udp, UdpHeader.Build(IPv4Address.Any, IPv4Address.Broadcast, 67, 68, new byte[4])), 0);
+        Assert.Equal(1, delivered);
+        Assert.True(IPv4Address.Parse("10.99.0.1").IsUnicast);
+        Assert.False(IPv4Address.Parse("0.1.2.3").IsUnicast);
+        Assert.False(IPv4Address.Parse("127.0.0.1").IsUnicast);
+        Assert.False(IPv4Address.Parse("239.1.1.1").IsUnicast);
+        Assert.False(IPv4Address.Parse("255.255.255.255").IsUnicast);
+    }
+
+    static readonly IPv4Address DhcpServer = IPv4Address.Parse("10.99.0.1");
+
+    static byte[] DhcpReply(uint xid, DhcpMessageType type, IPv4Address yiaddr, IPv4Address? mask = null)
+    {
+        var m = new DhcpMessage
+        {
+            Op = DhcpMessage.OpBootReply, TransactionId = xid, ClientHardwareAddress = PeerMac, YourAddress = yiaddr,
+            ServerIdentifier = DhcpServer, LeaseTimeSeconds = 3600, SubnetMask = mask ?? Mask, MessageType = type,
+        };
+        byte[] udp = UdpHeader.Build(DhcpServer, IPv4Address.Broadcast, DhcpMessage.ServerPort, DhcpMessage.ClientPort, m.ToArray());
+        var h = IPv4Header.Create(DhcpServer, IPv4Address.Broadcast, IPProtocol.Udp, udp.Length, 1);
+        return EthernetHeader.BuildFrame(MacAddress.Broadcast, OwnMac, EtherType.IPv4, IPv4Header.BuildDatagram(h, udp));
+    }
+
+    /// <summary>
+    /// Fuzzer finding: the DHCP client took any yiaddr: a multicast, loopback or reserved address, or the broadcast
+    /// address of the offered subnet, and configured the host with it. Such OFFERs and ACKs are now ignored.
+    /// </summary>
+    [Theory]
+    [InlineData("224.0.0.1", null)]
+    [InlineData("127.0.0.1", null)]
+    [InlineData("0.0.0.5", null)]
+    [InlineData("240.0.0.1", null)]
+    [InlineData("10.99.0.255", "255.255.255.0")]
+    [InlineData("10.255.255.255", "255.0.0.0")]
+    public void Dhcp_Client_Refuses_Addresses_That_Name_No_Single_Host(string yiaddr, string mask)
+    {
+        const uint xid = 0x1234;
+        IPv4Address bad = IPv4Address.Parse(yiaddr);
+        IPv4Address? m = mask == null ? null : IPv4Address.Parse(mask);
+        // In SELECTING: a bad OFFER is ignored.
+        var host = new IPv4Host(PeerMac, IPv4Address.Any, IPv4Address.Any, IPv4Address.Any, f => { });
+        var client = new DhcpClient(host, xid);
+        client.Start(0);
+        if (mask == null)
+        {
+            host.Receive(DhcpReply(xid, DhcpMessageType.Offer, bad, m), 10);
+            Assert.Equal(DhcpClientState.Selecting, client.State);
+        }
+        // In REQUESTING: a good OFFER, then a bad ACK is ignored; a good ACK still binds.
+        host.Receive(DhcpReply(xid, DhcpMessageType.Offer, IPv4Address.Parse("10.99.0.50")), 20);
+        Assert.Equal(DhcpClientState.Requesting, client.State);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Ack, bad, m), 30);
+        Assert.Equal(DhcpClientState.Requesting, client.State);
+        Assert.True(host.Address.IsAny);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Ack, IPv4Address.Parse("10.99.0.50")), 40);
+        Assert.Equal(DhcpClientState.Bound, client.State);
+        Assert.Equal(IPv4Address.Parse("10.99.0.50"), host.Address);
+    }
+}
