@@ -170,3 +170,58 @@ public class RobustnessTests
         Assert.Equal(IPv4Address.Parse("10.99.0.50"), host.Address);
     }
 }
+
+public class DnsNameEscapingTests
+{
+    static byte[] Response(byte[] owner, byte[] address)
+    {
+        // Header: ID 1, QR+RD+RA, 0 questions, 1 answer; the answer's owner name is given raw.
+        var b = new List<byte> { 0, 1, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0 };
+        b.AddRange(owner);
+        b.AddRange(new byte[] { 0, 1, 0, 1, 0, 0, 0, 60, 0, 4 });
+        b.AddRange(address);
+        return b.ToArray();
+    }
+
+    /// <summary>
+    /// Fuzzer finding: a label containing '.' read as plain text made the one-label name "a.b" + "test" equal to the
+    /// three-label name a.b.test, so GetAddresses("a.b.test") took an answer for another name, and the message did not
+    /// rebuild to itself. Dots and backslashes inside labels are now escaped ("a\.b.test").
+    /// </summary>
+    [Fact]
+    public void A_Dot_Inside_A_Label_Is_Escaped_And_Not_Confused_With_A_Separator()
+    {
+        byte[] owner = { 3, (byte)'a', (byte)'.', (byte)'b', 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0 };
+        Assert.Equal(ParseStatus.Ok, DnsMessage.TryParse(Response(owner, new byte[] { 10, 0, 0, 1 }), out DnsMessage m));
+        Assert.Equal("a\\.b.test", m.Answers[0].Name);
+        Assert.Empty(m.GetAddresses("a.b.test"));
+        Assert.Equal(new[] { IPv4Address.Parse("10.0.0.1") }, m.GetAddresses("a\\.b.test"));
+        // The builder reads the escapes back: the same wire name.
+        byte[] again = m.ToArray();
+        Assert.Equal(owner, again.AsSpan(12, owner.Length).ToArray());
+        Assert.Equal(ParseStatus.Ok, DnsMessage.TryParse(again, out DnsMessage r));
+        Assert.Equal(m.Answers[0].Name, r.Answers[0].Name);
+    }
+
+    [Theory]
+    [InlineData("a\\\\b.test", new byte[] { 3, (byte)'a', (byte)'\\', (byte)'b', 4, (byte)'t', (byte)'e', (byte)'s', (byte)'t', 0 })]
+    [InlineData("dot\\.", new byte[] { 4, (byte)'d', (byte)'o', (byte)'t', (byte)'.', 0 })]
+    [InlineData("x.", new byte[] { 1, (byte)'x', 0 })]
+    [InlineData(".", new byte[] { 0 })]
+    public void Escaped_Names_Build(string name, byte[] wire)
+    {
+        var q = DnsMessage.CreateQuery(1, name);
+        byte[] b = q.ToArray();
+        Assert.Equal(wire, b.AsSpan(12, wire.Length).ToArray());
+        Assert.Equal(ParseStatus.Ok, DnsMessage.TryParse(b, out DnsMessage m));
+        Assert.Equal(name.EndsWith("\\.", StringComparison.Ordinal) ? name : name.TrimEnd('.'), m.Questions[0].Name);
+    }
+
+    [Theory]
+    [InlineData("a..")]
+    [InlineData("a..b")]
+    [InlineData(".a")]
+    [InlineData("a\\")]
+    public void Bad_Names_Are_Refused_By_The_Builder(string name)
+        => Assert.Throws<ArgumentException>(() => DnsMessage.CreateQuery(1, name).ToArray());
+}

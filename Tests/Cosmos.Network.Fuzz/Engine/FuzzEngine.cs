@@ -107,6 +107,7 @@ public sealed class FuzzEngine
         public long CaseStart;      // Stopwatch timestamp of the running case, 0 between cases
         public long CurrentCase;
         public volatile bool Stop;
+        public volatile bool Abandoned;  // reported as hung: if it ever wakes up it records nothing and ends
         public FuzzCase Current;
         public IFuzzTarget CurrentTarget;
     }
@@ -142,14 +143,16 @@ public sealed class FuzzEngine
             {
                 if (options.BudgetMs > 0 && total.ElapsedMilliseconds > options.BudgetMs) w.Stop = true;
                 long cs = Interlocked.Read(ref w.CaseStart);
-                if (cs != 0 && Stopwatch.GetElapsedTime(cs).TotalMilliseconds > options.TimeLimitMs * 4 + 2000)
+                if (cs != 0 && Stopwatch.GetElapsedTime(cs).TotalMilliseconds > HangMs(options))
                 {
                     // Stuck: report it and leave the thread behind (it is a background thread).
                     lock (summary)
                     {
+                        if (Interlocked.Read(ref w.CaseStart) != cs) continue; // it finished meanwhile
+                        w.Abandoned = true; w.Stop = true;
                         summary.Cases++;
                         Record(summary, options, w.CurrentTarget, w.Current, "Hang " + w.CurrentTarget?.Name,
-                            $"case {w.CurrentCase} still running after {options.TimeLimitMs * 4 + 2000} ms");
+                            $"case {w.CurrentCase} still running after {HangMs(options)} ms");
                     }
                     next = w.CurrentCase + 1;
                     hung = true;
@@ -171,6 +174,9 @@ public sealed class FuzzEngine
         summary.Elapsed = total.Elapsed;
         return summary;
     }
+
+    // A case still running after this long is abandoned as a hang (one over TimeLimitMs that ends is reported as slow).
+    private static int HangMs(FuzzOptions o) => Math.Max(1000, o.TimeLimitMs * 4);
 
     private void WorkerLoop(Worker w, FuzzOptions options, List<IFuzzTarget> targets, Dictionary<IFuzzTarget, List<SeedFrame>> seedsFor,
         long start, long end, FuzzSummary summary)
@@ -200,7 +206,12 @@ public sealed class FuzzEngine
                 detail = e.ToString();
             }
             double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            Interlocked.Exchange(ref w.CaseStart, 0);
+            lock (summary)
+            {
+                // The watchdog decides under the same lock: either it abandoned this case already, or it never will.
+                if (w.Abandoned) return;
+                Interlocked.Exchange(ref w.CaseStart, 0);
+            }
             if (signature == null && ms > options.TimeLimitMs)
             {
                 signature = $"Slow {target.Name}: over {options.TimeLimitMs} ms";
@@ -238,7 +249,8 @@ public sealed class FuzzEngine
             if (t.Contains("Cosmos.Network", StringComparison.Ordinal))
             {
                 int i = t.IndexOf(" in ", StringComparison.Ordinal);
-                return i > 0 ? t.Substring(0, i) : t;
+                if (i > 0) t = t.Substring(0, i);
+                return t.StartsWith("at ", StringComparison.Ordinal) ? t.Substring(3) : t;
             }
         }
         return "(no Cosmos frame)";

@@ -93,10 +93,10 @@ public static class Check
         if (!condition) throw new FuzzInvariantException(message);
     }
 
-    /// <summary>Every target in this assembly, ordered by name.</summary>
+    /// <summary>Every public target class in this assembly, ordered by name.</summary>
     public static List<IFuzzTarget> AllTargets()
         => typeof(IFuzzTarget).Assembly.GetTypes()
-            .Where(t => typeof(IFuzzTarget).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface && t.GetConstructor(Type.EmptyTypes) != null)
+            .Where(t => t.IsPublic && typeof(IFuzzTarget).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface && t.GetConstructor(Type.EmptyTypes) != null)
             .Select(t => (IFuzzTarget)Activator.CreateInstance(t))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();

@@ -55,8 +55,15 @@ public sealed class DnsTarget : IFuzzTarget
     private static void CheckName(string name)
     {
         Check.That(name != null, "DNS: null name");
-        int wire = 1;
-        foreach (string label in name.Length == 0 ? Array.Empty<string>() : name.Split('.')) wire += 1 + label.Length;
+        // Wire length: one octet per label plus its octets ("\." and "\\" are one octet), plus the root.
+        int wire = name.Length == 0 ? 1 : 2, label = 0;
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] == '\\') { Check.That(i + 1 < name.Length && name[i + 1] is '.' or '\\', "DNS: stray backslash in a name"); i++; }
+            else if (name[i] == '.') { Check.That(label > 0, "DNS: empty label in a name"); wire++; label = 0; continue; }
+            wire++; label++;
+            Check.That(label <= DnsMessage.MaxLabelLength, "DNS: label over 63 octets accepted");
+        }
         Check.That(wire <= DnsMessage.MaxNameLength, $"DNS: name of {wire} octets accepted");
     }
 }
