@@ -37,6 +37,7 @@ public class NetworkFuzzTests
         foreach (string d in new[] { "ArpReceived", "FragmentsQueued", "EchoRequestsReceived", "UdpDelivered", "Malformed", "NotForUs" })
             Assert.True(Outcome("host", d) > 0, $"host: no frame ended as {d}");
         Assert.True(Outcome("dhcp-client", "Bound") + Outcome("dhcp-client", "Renewing") > 0, "the DHCP client never bound");
+        Assert.True(Outcome("reassembly", "Complete") > 0, "the reassembler never completed a datagram");
     }
 
     [Fact]
