@@ -34,6 +34,6 @@ public sealed class DhcpTarget : IFuzzTarget
             && r.Routers.SequenceEqual(m.Routers) && r.DomainNameServers.SequenceEqual(m.DomainNameServers)
             && (m.ParameterRequestList == null ? r.ParameterRequestList == null : r.ParameterRequestList != null && r.ParameterRequestList.SequenceEqual(m.ParameterRequestList)),
             "DHCP: options change in a round trip");
-        return "Ok " + m.MessageType;
+        return Enum.IsDefined(m.MessageType) ? "Ok " + m.MessageType : "Ok (unknown type)";
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Cosmos.Network.Fuzz;
 
@@ -10,7 +11,8 @@ namespace Cosmos.Network.Fuzz;
 /// takes the identity of the seed frame's receiver (10.99.0.1 or .2 of the capture), is sometimes unconfigured
 /// (0.0.0.0, as under DHCP) and sometimes has tiny ARP and reassembly bounds. Invariants: Receive never throws;
 /// every frame is accounted for exactly once in <see cref="IPv4HostStatistics"/>; the reassembler and ARP cache stay
-/// within their bounds; every frame the host sends parses, fits the MTU, comes from the host, and no ICMP message
+/// within their bounds; delivered UDP data is the datagram's and echo replies carry the request's identifier,
+/// sequence number and data back to its source; every frame the host sends parses, fits the MTU, comes from the host, and no ICMP message
 /// goes to a broadcast, multicast, loopback or unspecified address (RFC 1122 3.2.2); UDP receivers get data within
 /// bounds; a bounded number of frames go out per frame received.
 /// </summary>
@@ -40,10 +42,12 @@ public sealed class HostTarget : IFuzzTarget
             tiny ? new ArpCache(capacity: 2, maxPendingPerAddress: 2, maxPendingTotal: 3) : null,
             tiny ? new IPv4Reassembler(maxDatagrams: 2, maxTotalBytes: 6000, maxFragmentsPerDatagram: 4, timeoutMs: 5000) : null);
         c.Log.Add($"host {host.HardwareAddress} {host.Address}/{host.Netmask} gw {host.Gateway}{(tiny ? ", tiny bounds" : "")}");
-        long delivered = 0;
+        byte[] lastDelivered = null;
+        ushort lastDeliveredPort = 0;
         UdpReceiver receiver = (src, sport, dip, dport, data) =>
         {
-            delivered++;
+            lastDelivered = data.ToArray();
+            lastDeliveredPort = dport;
             Check.That(data.Length <= IPv4Reassembler.MaximumPayload - 8, "UDP data longer than a datagram can be");
             // The application parsers run on delivered data too (as the DNS resolver and DHCP client would).
             if (sport == 53 || dport == 53) DnsMessage.TryParse(data, out _);
@@ -82,6 +86,8 @@ public sealed class HostTarget : IFuzzTarget
             int sentBefore = sent.Count;
             host.Receive(frame, now);
             string moved = CheckAccounted(st, before, framesBefore, loopedBefore, frame);
+            if (st.LoopedBack == loopedBefore) CheckContent(host, frame, moved, lastDelivered, lastDeliveredPort, sent, sentBefore);
+            lastDelivered = null;
             Check.That(sent.Count - sentBefore <= 64, $"{sent.Count - sentBefore} frames sent for one received");
             for (int i = sentBefore; i < sent.Count; i++) CheckSent(host, sent[i]);
             CheckBounds(host);
@@ -131,6 +137,46 @@ public sealed class HostTarget : IFuzzTarget
         Check.That(accounted == 1 + looped, $"a received frame was accounted for {accounted} times (with {looped} looped back):{moved} ({FrameLayout.Of(frame).Describe()})");
         Check.That(st.Dispositions == st.FramesReceived + st.LoopedBack, "Dispositions != FramesReceived + LoopedBack");
         return moved.Trim();
+    }
+
+    /// <summary>
+    /// For an unfragmented datagram: UDP data delivered is exactly the frame's UDP data (by the UDP Length), and an
+    /// echo reply sent for an echo request carries its identifier, sequence number and data back to its source.
+    /// </summary>
+    private static void CheckContent(IPv4Host host, byte[] frame, string moved, byte[] delivered, ushort port, List<byte[]> sent, int sentBefore)
+    {
+        FrameLayout l = FrameLayout.Of(frame);
+        if (l.IsFragment || !l.HasTransport) return;
+        if (moved == "UdpDelivered")
+        {
+            Check.That(delivered != null && port == l.DestinationPort, "UdpDelivered counted but the receiver got nothing");
+            Check.That(delivered.AsSpan().SequenceEqual(frame.AsSpan(l.UdpData, l.UdpEnd - l.UdpData)), "delivered UDP data differs from the datagram's");
+        }
+        else Check.That(delivered == null, $"a receiver got data but the frame ended as {moved}");
+        if (moved == "EchoRequestsReceived")
+        {
+            var request = frame.AsSpan(l.Transport, l.IpEnd - l.Transport);
+            var source = IPv4Address.Read(frame.AsSpan(l.Ip + 12));
+            var data = new List<byte>();
+            bool found = false;
+            ushort id = 0, seq = 0;
+            foreach (byte[] f in sent.GetRange(sentBefore, sent.Count - sentBefore))
+            {
+                if (EthernetHeader.TryParse(f, out EthernetHeader eth, out ReadOnlySpan<byte> p) != ParseStatus.Ok || eth.EtherType != EtherType.IPv4) continue;
+                if (IPv4Header.TryParse(p, out IPv4Header ip, out ReadOnlySpan<byte> d) != ParseStatus.Ok || ip.Protocol != IPProtocol.Icmp) continue;
+                Check.That(ip.DestinationAddress == source, $"echo reply to {ip.DestinationAddress}, the request came from {source}");
+                if (ip.FragmentOffset == 0)
+                {
+                    found = true;
+                    Check.That(d[0] == IcmpEchoHeader.TypeEchoReply, "ICMP sent for an echo request is not an echo reply");
+                    id = (ushort)(d[4] << 8 | d[5]); seq = (ushort)(d[6] << 8 | d[7]);
+                }
+                foreach (byte b in d) data.Add(b);
+            }
+            if (!found) return; // queued for ARP, or no route
+            Check.That(id == (ushort)(request[4] << 8 | request[5]) && seq == (ushort)(request[6] << 8 | request[7]), "echo reply identifier or sequence number differs");
+            Check.That(data.Count == request.Length && data.Skip(8).SequenceEqual(request.Slice(8).ToArray()), "echo reply data differs from the request's");
+        }
     }
 
     internal static void CheckBounds(IPv4Host host)
