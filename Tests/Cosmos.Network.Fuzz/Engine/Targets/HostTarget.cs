@@ -12,7 +12,8 @@ namespace Cosmos.Network.Fuzz;
 /// (0.0.0.0, as under DHCP) and sometimes has tiny ARP and reassembly bounds. Invariants: Receive never throws;
 /// every frame is accounted for exactly once in <see cref="IPv4HostStatistics"/>; the reassembler and ARP cache stay
 /// within their bounds; delivered UDP data is the datagram's and echo replies carry the request's identifier,
-/// sequence number and data back to its source; every frame the host sends parses, fits the MTU, comes from the host, and no ICMP message
+/// sequence number and data back to its source; ARP follows RFC 826 (one reply per request for our address, to the
+/// requester; conflicts counted; senders that target us cached); every frame the host sends parses, fits the MTU, comes from the host, and no ICMP message
 /// goes to a broadcast, multicast, loopback or unspecified address (RFC 1122 3.2.2); UDP receivers get data within
 /// bounds; a bounded number of frames go out per frame received.
 /// </summary>
@@ -77,6 +78,7 @@ public sealed class HostTarget : IFuzzTarget
         if (rng.Next(6) == 0) { frames.Add(frames[rng.Next(frames.Count)]); c.Log.Add("one frame repeated at the end"); }
 
         long now = 1000;
+        long conflicts = 0;
         string outcome = null;
         foreach (byte[] frame in frames)
         {
@@ -86,7 +88,10 @@ public sealed class HostTarget : IFuzzTarget
             int sentBefore = sent.Count;
             host.Receive(frame, now);
             string moved = CheckAccounted(st, before, framesBefore, loopedBefore, frame);
+            long conflictsBefore = conflicts;
+            conflicts = st.AddressConflicts;
             if (st.LoopedBack == loopedBefore) CheckContent(host, frame, moved, lastDelivered, lastDeliveredPort, sent, sentBefore);
+            if (moved == "ArpReceived") CheckArp(host, frame, now, sent, sentBefore, st.AddressConflicts - conflictsBefore);
             lastDelivered = null;
             Check.That(sent.Count - sentBefore <= 64, $"{sent.Count - sentBefore} frames sent for one received");
             for (int i = sentBefore; i < sent.Count; i++) CheckSent(host, sent[i]);
@@ -177,6 +182,39 @@ public sealed class HostTarget : IFuzzTarget
             Check.That(id == (ushort)(request[4] << 8 | request[5]) && seq == (ushort)(request[6] << 8 | request[7]), "echo reply identifier or sequence number differs");
             Check.That(data.Count == request.Length && data.Skip(8).SequenceEqual(request.Slice(8).ToArray()), "echo reply data differs from the request's");
         }
+    }
+
+    /// <summary>
+    /// RFC 826 for an ARP packet the host accepted (fields read from the raw frame): someone else claiming our address
+    /// is a conflict and gets no reply; a request for our address gets exactly one reply, to the requester, with our
+    /// binding; a cacheable sender that targeted us is in the cache afterwards; nothing else is answered.
+    /// </summary>
+    private static void CheckArp(IPv4Host host, byte[] frame, long now, List<byte[]> sent, int sentBefore, long newConflicts)
+    {
+        ReadOnlySpan<byte> a = frame.AsSpan(14);
+        ushort op = (ushort)(a[6] << 8 | a[7]);
+        var sha = MacAddress.Read(a.Slice(8));
+        var spa = IPv4Address.Read(a.Slice(14));
+        var tpa = IPv4Address.Read(a.Slice(24));
+        IPv4Address own = host.Address;
+        var replies = new List<ArpPacket>();
+        var replyTo = new List<MacAddress>();
+        foreach (byte[] f in sent.GetRange(sentBefore, sent.Count - sentBefore))
+            if (EthernetHeader.TryParse(f, out EthernetHeader eth, out ReadOnlySpan<byte> p) == ParseStatus.Ok && eth.EtherType == EtherType.Arp
+                && ArpPacket.TryParse(p, out ArpPacket r) == ParseStatus.Ok && r.Operation == ArpPacket.OpReply) { replies.Add(r); replyTo.Add(eth.Destination); }
+        bool claimsOurs = !own.IsAny && spa == own;
+        Check.That(newConflicts == (claimsOurs && sha != host.HardwareAddress ? 1 : 0), $"ARP from {sha} for {spa}: {newConflicts} conflicts counted");
+        bool requestForUs = !own.IsAny && !claimsOurs && tpa == own && op == ArpPacket.OpRequest;
+        Check.That(replies.Count == (requestForUs ? 1 : 0), $"ARP op {op} {spa} -> {tpa}: {replies.Count} replies sent (host {own})");
+        if (requestForUs)
+        {
+            ArpPacket r = replies[0];
+            Check.That(replyTo[0] == sha && r.SenderHardwareAddress == host.HardwareAddress && r.SenderProtocolAddress == own
+                && r.TargetHardwareAddress == sha && r.TargetProtocolAddress == spa, "ARP reply does not answer the request");
+        }
+        bool cacheable = spa.IsUnicast && !sha.IsMulticast && sha != MacAddress.Zero && !host.IsBroadcast(spa);
+        if (!own.IsAny && !claimsOurs && tpa == own && cacheable)
+            Check.That(host.Arp.TryGet(spa, now, out MacAddress cached) && cached == sha, $"ARP from {spa} at {sha} for us, not in the cache");
     }
 
     internal static void CheckBounds(IPv4Host host)
