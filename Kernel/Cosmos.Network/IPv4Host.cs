@@ -49,7 +49,7 @@ public sealed class IPv4HostStatistics
     public long FramesSent;
     /// <summary>Disposition: frames or datagrams addressed to another station (MAC or IP), and echo requests we do not answer (to a broadcast, or while unconfigured).</summary>
     public long NotForUs;
-    /// <summary>Disposition: frames a parser refused (any <see cref="ParseStatus"/> other than Ok), or with an invalid source address (RFC 1122 3.2.1.3).</summary>
+    /// <summary>Disposition: frames a parser refused (any <see cref="ParseStatus"/> other than Ok), or with an invalid source address (RFC 1122 3.2.1.3, or our own address from the wire).</summary>
     public long Malformed;
     /// <summary>Disposition: EtherTypes, IP protocols or ICMP types this host does not handle.</summary>
     public long Unsupported;
@@ -191,7 +191,7 @@ public sealed class IPv4Host
         switch (eth.EtherType)
         {
             case EtherType.Arp: ReceiveArp(payload, nowMs); break;
-            case EtherType.IPv4: ReceiveIPv4(payload, nowMs); break;
+            case EtherType.IPv4: ReceiveIPv4(payload, nowMs, fromWire: true); break;
             default: Statistics.Unsupported++; break;
         }
     }
@@ -217,7 +217,7 @@ public sealed class IPv4Host
         }
     }
 
-    private void ReceiveIPv4(ReadOnlySpan<byte> payload, long nowMs)
+    private void ReceiveIPv4(ReadOnlySpan<byte> payload, long nowMs, bool fromWire)
     {
         if (IPv4Header.TryParse(payload, out IPv4Header ip, out ReadOnlySpan<byte> data) != ParseStatus.Ok) { Statistics.Malformed++; return; }
         bool toUs = Address.IsAny || ip.DestinationAddress == Address;
@@ -228,6 +228,9 @@ public sealed class IPv4Host
         // broadcast echo replies). 0.0.0.0 stays valid (DHCP clients).
         IPv4Address source = ip.SourceAddress;
         if (!source.IsAny && (!source.IsUnicast || IsBroadcast(source))) { Statistics.Malformed++; return; }
+        // Our own address as the source of a datagram from the wire is spoofed (Linux drops it as a martian): answering
+        // it would make us talk to ourselves (echo replies and ICMP errors looped back to our own receivers).
+        if (fromWire && !Address.IsAny && source == Address) { Statistics.Malformed++; return; }
         if (ip.IsFragment)
         {
             ReassemblyStatus status = Reassembler.Add(ip, data, nowMs, out IPv4Header whole, out byte[] wholeData);
@@ -383,7 +386,7 @@ public sealed class IPv4Host
             var header = new IPv4Header(5, 0, (ushort)(IPv4Header.MinimumLength + length), id,
                 more ? IPv4Header.FlagMoreFragments : (byte)0, (ushort)(offset / 8), IPv4Header.DefaultTimeToLive, protocol, Address, destination);
             byte[] datagram = IPv4Header.BuildDatagram(header, payload.Slice(offset, length));
-            if (loopback) { Statistics.LoopedBack++; ReceiveIPv4(datagram, nowMs); }
+            if (loopback) { Statistics.LoopedBack++; ReceiveIPv4(datagram, nowMs, fromWire: false); }
             else if (resolved) SendFrame(mac, EtherType.IPv4, datagram);
             else
             {

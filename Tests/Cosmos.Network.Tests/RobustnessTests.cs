@@ -225,3 +225,40 @@ public class DnsNameEscapingTests
     public void Bad_Names_Are_Refused_By_The_Builder(string name)
         => Assert.Throws<ArgumentException>(() => DnsMessage.CreateQuery(1, name).ToArray());
 }
+
+public class SpoofedOwnSourceTests
+{
+    static readonly MacAddress OwnMac = new MacAddress(0x02, 0x00, 0x00, 0x99, 0x00, 0x01);
+    static readonly IPv4Address OwnIp = IPv4Address.Parse("10.99.0.1");
+
+    /// <summary>
+    /// Fuzzer finding: a datagram from the wire whose source was our own address was answered to ourselves: an echo
+    /// request produced an echo reply looped back to our EchoReplyReceived, UDP to a closed port a port unreachable to
+    /// ourselves. Such datagrams are now dropped (Malformed), as Linux drops martian sources; loopback still works.
+    /// </summary>
+    [Fact]
+    public void Datagrams_From_The_Wire_With_Our_Own_Source_Are_Dropped()
+    {
+        var sent = new List<byte[]>();
+        var host = new IPv4Host(OwnMac, OwnIp, IPv4Address.Parse("255.255.255.0"), IPv4Address.Any, f => sent.Add(f.ToArray()));
+        int replies = 0, datagrams = 0;
+        host.EchoReplyReceived = (s, id, seq, d) => replies++;
+        host.Bind(7, (s, sp, d, dp, data) => datagrams++);
+        byte[] Frame(byte protocol, byte[] payload)
+            => EthernetHeader.BuildFrame(OwnMac, new MacAddress(0x02, 0, 0, 0, 0, 9), EtherType.IPv4,
+                IPv4Header.BuildDatagram(IPv4Header.Create(OwnIp, OwnIp, protocol, payload.Length, 1), payload));
+        host.Receive(Frame(IPProtocol.Icmp, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, 1, 1, new byte[8])), 0);
+        host.Receive(Frame(IPProtocol.Udp, UdpHeader.Build(OwnIp, OwnIp, 5, 4444, new byte[4])), 0);
+        host.Receive(Frame(IPProtocol.Udp, UdpHeader.Build(OwnIp, OwnIp, 5, 7, new byte[4])), 0);
+        Assert.Equal(0, replies);
+        Assert.Equal(0, datagrams);
+        Assert.Equal(0, host.Statistics.LoopedBack);
+        Assert.Equal(3, host.Statistics.Malformed);
+        Assert.Empty(sent);
+        // Sending to ourselves is still looped back.
+        host.SendUdp(OwnIp, 5, 7, new byte[2], 0);
+        host.SendEchoRequest(OwnIp, 1, 2, new byte[4], 0);
+        Assert.Equal(1, datagrams);
+        Assert.Equal(1, replies);
+    }
+}

@@ -88,6 +88,8 @@ public sealed class HostTarget : IFuzzTarget
             int sentBefore = sent.Count;
             host.Receive(frame, now);
             string moved = CheckAccounted(st, before, framesBefore, loopedBefore, frame);
+            // Our receivers never send, so a frame from the wire must not make the host talk to itself.
+            Check.That(st.LoopedBack == loopedBefore, $"a received frame made the host send {st.LoopedBack - loopedBefore} datagram(s) to itself ({FrameLayout.Of(frame).Describe()})");
             long conflictsBefore = conflicts;
             conflicts = st.AddressConflicts;
             if (st.LoopedBack == loopedBefore) CheckContent(host, frame, moved, lastDelivered, lastDeliveredPort, sent, sentBefore);
