@@ -47,7 +47,7 @@ public sealed class FuzzSummary
     /// <summary>One line per saved or first-seen finding: signature, case number, folder.</summary>
     public List<string> Findings = new List<string>();
     /// <summary>Slowest case (milliseconds) and its number.</summary>
-    public double SlowestMs; 
+    public double SlowestMs;
     /// <summary>The number of the slowest case.</summary>
     public long SlowestCase;
     /// <summary>Why the run stopped early, or null.</summary>

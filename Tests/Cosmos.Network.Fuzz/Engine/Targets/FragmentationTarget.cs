@@ -39,7 +39,7 @@ public sealed class FragmentationTarget : IFuzzTarget
         Check.That(status == SendStatus.Sent, $"send: {status}");
         c.Frames.AddRange(sent);
 
-        int expectedLength = (echo ? 8 : 8) + size;
+        int expectedLength = 8 + size; // ICMP echo and UDP headers are both 8 octets
         var whole = new byte[expectedLength];
         var have = new bool[expectedLength];
         int end = -1;
