@@ -1,3 +1,4 @@
+using Cosmos.HAL.Devices.Network;
 using Cosmos.HAL.Devices.Storage;
 using Cosmos.HAL.Devices.Timers;
 using Cosmos.HAL.Interrupts;
@@ -24,7 +25,7 @@ namespace Cosmos.HAL
     /// <item><term>PCI drivers</term><description>declared here (<see cref="PCI.RegisterDriver"/>): IDE controllers (class
     /// 01h/01h) get an <see cref="AtaController"/>, AHCI HBAs (01h/06h/01h) an <see cref="AhciController"/> (both
     /// <see cref="DeviceStage.Drivers"/>), which register and start their disks and ATAPI drives; virtio block devices
-    /// (1AF4:1001) are a <see cref="VirtioBlock"/> each.</description></item>
+    /// (1AF4:1001) are a <see cref="VirtioBlock"/> each; Intel 8254x NICs an <see cref="E1000"/>, virtio network devices (1AF4:1000) a <see cref="VirtioNet"/>.</description></item>
     /// </list>
     /// The VGA text screen is registered by the console when it draws on it.
     /// </summary>
@@ -48,8 +49,12 @@ namespace Cosmos.HAL
             PCI.RegisterDriver("IDE", AtaController.Handles, CreateAtaController);
             PCI.RegisterDriver("AHCI", AhciController.Handles, CreateAhciController);
             PCI.RegisterDriver("virtio-blk", VirtioBlock.Handles, CreateVirtioBlock);
+            PCI.RegisterDriver("e1000", E1000.Handles, CreateE1000);
+            PCI.RegisterDriver("virtio-net", VirtioNet.Handles, CreateVirtioNet);
         }
 
+        private static Device CreateE1000(PCIDevice f) => new E1000(f);
+        private static Device CreateVirtioNet(PCIDevice f) => new VirtioNet(f);
         private static Device CreateVirtioBlock(PCIDevice f) => new VirtioBlock(f);
 
         private static Device CreateAtaController(PCIDevice f) => new AtaController(f);

@@ -18,6 +18,8 @@ public enum DhcpClientState
     Renewing,
     /// <summary>T2 passed: DHCPREQUEST broadcast to any server.</summary>
     Rebinding,
+    /// <summary>After <see cref="DhcpClient.Release"/>: no address, nothing sent until <see cref="DhcpClient.Start"/>.</summary>
+    Stopped,
 }
 
 /// <summary>
@@ -73,6 +75,7 @@ public sealed class DhcpClient
     /// <summary>Starts (or restarts) discovery: clears the host's address and broadcasts DHCPDISCOVER.</summary>
     public void Start(long nowMs)
     {
+        unconfigureAfterReleaseMs = 0;
         host.Configure(IPv4Address.Any, IPv4Address.Any, IPv4Address.Any);
         LeasedAddress = IPv4Address.Any;
         xid = nextTransactionId++;
@@ -81,9 +84,43 @@ public sealed class DhcpClient
         SendDiscover(nowMs);
     }
 
+    /// <summary>
+    /// Gives the lease back (RFC 2131 §4.4.6): unicasts DHCPRELEASE (ciaddr = the leased address, option 54 = the
+    /// server) when an address is held and enters <see cref="DhcpClientState.Stopped"/>, where <see cref="Poll"/>
+    /// sends nothing until <see cref="Start"/>. The host is unconfigured at once when the message went out, otherwise
+    /// (the server's hardware address still being resolved) by the first <see cref="Poll"/> after it went out or after
+    /// 3 s, so the queued DHCPRELEASE is not stranded.
+    /// </summary>
+    public void Release(long nowMs)
+    {
+        bool queued = false;
+        if (!LeasedAddress.IsAny && (State == DhcpClientState.Bound || State == DhcpClientState.Renewing || State == DhcpClientState.Rebinding))
+        {
+            var m = new DhcpMessage
+            {
+                Op = DhcpMessage.OpBootRequest, TransactionId = nextTransactionId++, ClientHardwareAddress = host.HardwareAddress,
+                ClientAddress = LeasedAddress, MessageType = DhcpMessageType.Release, ServerIdentifier = server,
+            };
+            queued = host.SendUdp(server, DhcpMessage.ClientPort, DhcpMessage.ServerPort, m.ToArray(), nowMs) == SendStatus.Queued;
+        }
+        LeasedAddress = IPv4Address.Any;
+        State = DhcpClientState.Stopped;
+        if (queued) { unconfigureAfterReleaseMs = nowMs + 3_000; return; }
+        unconfigureAfterReleaseMs = 0;
+        host.Configure(IPv4Address.Any, IPv4Address.Any, IPv4Address.Any);
+    }
+
+    private long unconfigureAfterReleaseMs;
+
     /// <summary>Advances time: retransmissions, T1 renewal, T2 rebinding, lease expiry.</summary>
     public void Poll(long nowMs)
     {
+        if (State == DhcpClientState.Stopped && unconfigureAfterReleaseMs != 0
+            && (nowMs >= unconfigureAfterReleaseMs || host.Arp.TryGet(server, nowMs, out _)))
+        {
+            unconfigureAfterReleaseMs = 0;
+            host.Configure(IPv4Address.Any, IPv4Address.Any, IPv4Address.Any);
+        }
         switch (State)
         {
             case DhcpClientState.Init:

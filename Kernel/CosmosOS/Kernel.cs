@@ -48,6 +48,9 @@ namespace CosmosOS
             Add("rm", "rm [-r] <path>", "delete a file, or a directory (-r: with its contents)", Rm);
             Add("mv", "mv <from> <to>", "move or rename a file or directory", a => Files(() => Move(Arg(a, 1), Arg(a, 2))));
             Add("cp", "cp <from> <to>", "copy a file", a => Files(() => File.Copy(Arg(a, 1), Arg(a, 2), overwrite: true)));
+            Add("ifconfig", "ifconfig [dhcp]", "network cards, addresses, counters (dhcp: ask again)", NetworkCommands.Ifconfig);
+            Add("ping", "ping <host> [n]", "ICMP echo to a host (name or address)", NetworkCommands.Ping);
+            Add("nslookup", "nslookup <name>", "resolve a host name through DNS", NetworkCommands.Nslookup);
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine (volumes are flushed first)", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
@@ -63,6 +66,7 @@ namespace CosmosOS
         protected override void BeforeRun()
         {
             MountDisks();
+            NetworkCommands.StartDhcp();
             ulong ramMiB = PhysicalMemory.TotalUsable >> 20;
             Console.WriteLine($"CosmosOS {Version} — a managed OS in C#");
             Console.WriteLine($"Memory: {ramMiB} MiB usable; CPU: {CPU.GetCPUBrandString()}");

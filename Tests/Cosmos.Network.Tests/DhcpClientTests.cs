@@ -148,4 +148,48 @@ public class DhcpClientTests
         Assert.Equal(before, net.ServerSaw.Count);
         Assert.Equal(DhcpClientState.Selecting, dhcp.State);
     }
+
+    [Fact]
+    public void Release_Sends_DHCPRELEASE_Unconfigures_And_Stays_Stopped()
+    {
+        var net = new Net();
+        net.LeaseSeconds = 3600;
+        var dhcp = new DhcpClient(net.Client, 0x2000);
+        dhcp.Start(0);
+        net.Pump();
+        Assert.Equal(DhcpClientState.Bound, dhcp.State);
+        int seen = net.ServerSaw.Count;
+        net.Now = 120_000;                                        // the ARP entry expired: the server's MAC is resolved first
+        dhcp.Release(net.Now);
+        Assert.False(net.Client.Address.IsAny);                   // still configured while DHCPRELEASE waits for ARP
+        net.Pump();
+        dhcp.Poll(net.Now + 10);
+        Assert.Equal(DhcpClientState.Stopped, dhcp.State);
+        Assert.Equal(seen + 1, net.ServerSaw.Count);
+        var release = net.ServerSaw[seen];
+        Assert.Equal(DhcpMessageType.Release, release.MessageType);
+        Assert.Equal(Offered, release.ClientAddress);
+        Assert.Equal(ServerIp, release.ServerIdentifier);
+        Assert.True(net.Client.Address.IsAny);
+        Assert.Equal(IPv4Address.Any, dhcp.LeasedAddress);
+        // Stopped: polling far into the future sends nothing (no rediscovery) until Start.
+        net.Now = 10_000_000;
+        dhcp.Poll(net.Now);
+        net.Pump();
+        Assert.Equal(seen + 1, net.ServerSaw.Count);
+        dhcp.Start(net.Now);
+        net.Pump();
+        Assert.Equal(DhcpClientState.Bound, dhcp.State);
+    }
+
+    [Fact]
+    public void Release_Without_A_Lease_Sends_Nothing()
+    {
+        var net = new Net();
+        var dhcp = new DhcpClient(net.Client, 0x3000);
+        dhcp.Release(0);
+        net.Pump();
+        Assert.Empty(net.ServerSaw);
+        Assert.Equal(DhcpClientState.Stopped, dhcp.State);
+    }
 }

@@ -21,6 +21,14 @@ namespace Cosmos.Build.Running
         public bool? Display;
         /// <summary>Raw disk images attached as IDE disks (primary master, primary slave, secondary slave: the CD is the secondary master).</summary>
         public List<string> Disks = new();
+        /// <summary>
+        /// The network card on QEMU user networking (the guest gets 10.0.2.15 by DHCP, the host's 127.0.0.1 is 10.0.2.2):
+        /// a key of <see cref="Qemu.NicModels"/> (e1000, virtio, e1000-82545em, e1000-82544gc) or "none"; null leaves it to
+        /// QEMU's defaults and <see cref="Extra"/> (the test runner does that: kernels choose in qemu-args.txt).
+        /// </summary>
+        public string Nic;
+        /// <summary>Port forwards from the host's loopback to the guest, "[tcp:|udp:]HOSTPORT:GUESTPORT" (tcp when no protocol is given).</summary>
+        public List<string> Forwards = new();
         /// <summary>Extra arguments appended verbatim.</summary>
         public List<string> Extra = new();
     }
@@ -32,6 +40,37 @@ namespace Cosmos.Build.Running
     public static class Qemu
     {
         public const string OvmfPath = "/usr/share/ovmf/OVMF.fd";
+
+        /// <summary>The NIC models <see cref="QemuOptions.Nic"/> accepts, with the QEMU device each stands for.</summary>
+        public static readonly IReadOnlyDictionary<string, string> NicModels = new Dictionary<string, string>
+        {
+            ["e1000"] = "e1000", ["virtio"] = "virtio-net-pci", ["e1000-82545em"] = "e1000-82545em", ["e1000-82544gc"] = "e1000-82544gc",
+        };
+
+        /// <summary>
+        /// The network arguments for <paramref name="o"/>: <c>-netdev user,id=nic0[,hostfwd=…] -device MODEL,netdev=nic0</c>
+        /// (a separate -device rather than the -nic shorthand: with -nic user,model=virtio-net-pci, QEMU 7.2 gave the function no MSI-X table BAR),
+        /// <c>-nic none</c>, or nothing when QEMU's default stands.
+        /// </summary>
+        /// <exception cref="BuildStepException">COSMOS072: an unknown model; COSMOS073: a malformed forward.</exception>
+        public static List<string> NicArguments(QemuOptions o)
+        {
+            if (o.Nic == null) return o.Forwards.Count == 0 ? new List<string>() : throw new BuildStepException("COSMOS073", "port forwards need a NIC (--nic)");
+            if (o.Nic == "none") return o.Forwards.Count == 0 ? new List<string> { "-nic", "none" } : throw new BuildStepException("COSMOS073", "port forwards need a NIC, not --nic none");
+            if (!NicModels.TryGetValue(o.Nic, out var model))
+                throw new BuildStepException("COSMOS072", $"unknown NIC '{o.Nic}' (known: {string.Join(", ", NicModels.Keys)}, none)");
+            var netdev = "user,id=nic0";
+            foreach (var f in o.Forwards)
+            {
+                var parts = f.Split(':');
+                string proto = parts.Length == 3 ? parts[0] : "tcp";
+                if ((parts.Length != 2 && parts.Length != 3) || (proto != "tcp" && proto != "udp")
+                    || !ushort.TryParse(parts[^2], out ushort host) || host == 0 || !ushort.TryParse(parts[^1], out ushort guest) || guest == 0)
+                    throw new BuildStepException("COSMOS073", $"port forward '{f}' is not [tcp:|udp:]HOSTPORT:GUESTPORT (ports 1..65535)");
+                netdev += $",hostfwd={proto}:127.0.0.1:{host}-:{guest}";
+            }
+            return new List<string> { "-netdev", netdev, "-device", model + ",netdev=nic0" };
+        }
 
         public static List<string> Arguments(QemuOptions o)
         {
@@ -63,6 +102,7 @@ namespace Cosmos.Build.Running
             int[] ideIndex = { 0, 1, 3 };
             for (int i = 0; i < o.Disks.Count; i++)
                 args.AddRange(new[] { "-drive", $"file={o.Disks[i].Replace(",", ",,")},if=ide,index={ideIndex[i]},format=raw" });
+            args.AddRange(NicArguments(o));
             args.AddRange(o.Extra);
             return args;
         }

@@ -29,9 +29,11 @@ namespace Cosmos.Build.Testing
             var log = new StringBuilder();
             var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
             var fatImages = new List<string>();
+            using var peers = new NetworkPeers();
             // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
             // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
-            // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages).
+            // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages) and {peer:KIND} the port
+            // of a host peer started for this boot (NetworkPeers).
             var extraFile = Path.Combine(projectDir, "qemu-args.txt");
             if (File.Exists(extraFile))
                 foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
@@ -47,7 +49,7 @@ namespace Cosmos.Build.Testing
                         options.MemoryMiB = mib;
                     }
                     else if (tok == "uefi") options.Uefi = true;
-                    else options.Extra.Add(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages));
+                    else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages)));
                 }
             var args = Qemu.Arguments(options);
             var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };

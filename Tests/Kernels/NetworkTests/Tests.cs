@@ -1,0 +1,220 @@
+using System;
+using System.Text;
+using Cosmos.HAL;
+using Cosmos.HAL.Devices.Network;
+using Cosmos.HAL.Firmware;
+using Cosmos.Network;
+using Cosmos.System.Network;
+using Cosmos.System.Network.Config;
+using Cosmos.System.Network.IPv4;
+using Cosmos.System.Network.IPv4.UDP;
+using Cosmos.System.Network.IPv4.UDP.DHCP;
+using Cosmos.System.Network.IPv4.UDP.DNS;
+using Cosmos.TestRunner;
+
+namespace NetworkTests
+{
+    /// <summary>
+    /// The network under QEMU (qemu-args.txt): four cards, each on its own user network (slirp: DHCP hands out
+    /// 10.0.N.15/24, gateway 10.0.N.2, DNS 10.0.N.3; the gateway reaches the host's loopback): e1000 82540EM (N=2),
+    /// 82545EM (3), 82544GC (4), virtio-net (5); and two host peers started by the runner: a UDP echo server and a DNS
+    /// server for *.cosmos.test (ports in fw_cfg).
+    /// </summary>
+    public sealed class Kernel : TestKernel
+    {
+        private static readonly Address Gateway = new Address(10, 0, 2, 2);
+
+        private void Case(string name, Action body) => Test(name, () =>
+        {
+            try { body(); }
+            catch (Exception e) { Fail("unexpected " + e.GetType().Name + ": " + e.Message); }
+        });
+
+        private static int PeerPort(string kind)
+        {
+            string s = QemuFwCfg.ReadString("opt/cosmos/" + kind);
+            return s != null && int.TryParse(s, out int p) ? p : -1;
+        }
+
+        /// <summary>The cards of qemu-args.txt: PCI slot, driver name, MAC, subnet (each on its own user network).</summary>
+        private static readonly (int Slot, string Model, string Mac, byte Net)[] Cards =
+        {
+            (3, "e1000", "52:54:00:12:34:56", 2),          // 82540EM 8086:100E
+            (4, "e1000", "52:54:00:12:34:57", 3),          // 82545EM 8086:100F
+            (5, "e1000", "52:54:00:12:34:58", 4),          // 82544GC 8086:100C
+            (6, "virtio-net", "52:54:00:12:34:59", 5),     // 1AF4:1000
+        };
+
+        private static Address Gw(byte net) => new Address(10, 0, net, 2);
+
+        protected override void RunTests()
+        {
+            var nics = new NetworkDevice[Cards.Length];
+
+            Case("four cards (e1000 82540EM, 82545EM, 82544GC; virtio-net) are started with the MACs QEMU was given", () =>
+            {
+                for (int i = 0; i < Cards.Length; i++)
+                {
+                    var f = PCI.GetDeviceAt(0, Cards[i].Slot, 0);
+                    if (f == null) { Fail("no function at 00:0" + Cards[i].Slot + ".0"); return; }
+                    var d = f.Driver as NetworkDevice;
+                    True(d != null && d.Name.StartsWith(Cards[i].Model + " "), "00:0" + Cards[i].Slot + ".0 has the " + Cards[i].Model + " driver (" + (f.Driver?.ToString() ?? "none") + ")");
+                    if (d == null) return;
+                    True(d.IsStarted, d.Name + " started (" + (d.StartError ?? "no error") + ")");
+                    Equal(Cards[i].Mac, d.MACAddress?.ToString() ?? "none", d.Name + " MAC");
+                    if (d is E1000 e) True(e.MacFromEeprom, d.Name + ": MAC read through EERD");
+                    nics[i] = d;
+                    Line("nic " + d);
+                }
+                Equal(Cards.Length, NetworkDevice.Devices.Count, "NetworkDevice.Devices");
+                True(NetworkDevice.GetDeviceByName("eth0") == nics[0] && NetworkDevice.GetDeviceByName("eth3") == nics[3], "GetDeviceByName(\"ethN\")");
+            });
+            if (nics[Cards.Length - 1] == null) return;
+
+            Case("every card has link and interrupts (e1000: INTx#, shared handler; virtio-net: MSI-X)", () =>
+            {
+                foreach (var d in nics)
+                {
+                    True(d.LinkUp && d.Ready, d.Name + " link up");
+                    True(d.InterruptError == null, d.Name + " interrupts in use (" + (d.InterruptError ?? "") + ")");
+                }
+            });
+
+            Case("fw_cfg hands over the host peers' ports", () =>
+            {
+                True(QemuFwCfg.IsPresent, "fw_cfg signature");
+                True(PeerPort("udp-echo") > 0, "udp-echo port");
+                True(PeerPort("dns") > 0, "dns port");
+                True(QemuFwCfg.ReadFile("opt/cosmos/no-such-file") == null, "a missing file is null");
+            });
+
+            Case("DHCP (Cosmos DHCPClient) leases 10.0.N.15/24 with gateway 10.0.N.2 on each of eth0..eth3", () =>
+            {
+                using var dhcp = new DHCPClient();
+                int seconds = dhcp.SendDiscoverPacket();
+                True(seconds >= 0, "leases within 5 s each (" + seconds + ")");
+                for (int i = 0; i < Cards.Length; i++)
+                {
+                    var cfg = NetworkConfiguration.Get(nics[i]);
+                    True(cfg != null, "NetworkConfiguration has " + nics[i].Name);
+                    if (cfg == null) return;
+                    Equal("10.0." + Cards[i].Net + ".15", cfg.IPAddress.ToString(), nics[i].Name + " address");
+                    Equal("255.255.255.0", cfg.SubnetMask.ToString(), "mask");
+                    Equal("10.0." + Cards[i].Net + ".2", cfg.DefaultGateway.ToString(), "gateway");
+                    Line("iface " + NetworkStack.GetInterface(nics[i]));
+                }
+                Equal("10.0.2.15", NetworkConfiguration.CurrentAddress.ToString(), "CurrentAddress (eth0, configured first)");
+                True(DNSConfig.DNSNameservers.Count > 0 && DNSConfig.DNSNameservers[0].ToString() == "10.0.2.3", "DNS server 10.0.2.3 from eth0's option 6");
+            });
+
+            Case("ping each gateway through its card: 3 echo replies each (Cosmos ICMPClient)", () =>
+            {
+                using var icmp = new ICMPClient();
+                foreach (var c in Cards)
+                {
+                    icmp.Connect(Gw(c.Net));
+                    for (int i = 0; i < 3; i++)
+                    {
+                        icmp.SendEcho();
+                        var from = new EndPoint(Address.Zero, 0);
+                        int ms = icmp.Receive(ref from, 3000);
+                        True(ms >= 0, "reply from " + Gw(c.Net) + " within 3 s");
+                        if (ms < 0) return;
+                        Equal(Gw(c.Net).ToString(), from.Address.ToString(), "reply source");
+                    }
+                }
+            });
+
+            Case("UDP echo through the host peer on every card: 64 datagrams of 1..1472 bytes and 3 fragmented ones of 4000 bytes each", () =>
+            {
+                int port = PeerPort("udp-echo");
+                if (port <= 0) { Fail("no udp-echo port"); return; }
+                using var udp = new UdpClient(40000);
+                var rnd = new Random(7);
+                foreach (var c in Cards)
+                {
+                    var gw = Gw(c.Net);
+                    udp.Connect(gw, port);
+                    for (int i = 0; i < 67; i++)
+                    {
+                        int len = i < 64 ? 1 + (i * 23) % 1472 : 4000;
+                        var data = new byte[len];
+                        rnd.NextBytes(data);
+                        udp.Send(data);
+                        var from = new EndPoint(Address.Zero, 0);
+                        var back = udp.Receive(ref from, 3000);
+                        if (back == null) { Fail("via " + gw + ": datagram " + i + " (" + len + " bytes): no echo within 3 s"); return; }
+                        Equal(gw.ToString(), from.Address.ToString(), "echo source address");
+                        Equal((ushort)port, from.Port, "echo source port");
+                        if (!back.AsSpan().SequenceEqual(data)) { Fail("via " + gw + ": datagram " + i + " (" + len + " bytes) came back different (" + back.Length + " bytes)"); return; }
+                    }
+                }
+                True(udp.NonBlockingReceive(ref Unused) == null, "nothing else queued");
+            });
+
+            Case("a second UdpClient on the same port is refused; Close frees the port", () =>
+            {
+                var a = new UdpClient(40001);
+                bool refused = false;
+                try { new UdpClient(40001); } catch (ArgumentException) { refused = true; }
+                True(refused, "ArgumentException for a bound port");
+                a.Close();
+                var b = new UdpClient(40001);
+                b.Close();
+            });
+
+            Case("DNS: Cosmos DnsClient and the resolver against the host DNS peer (A, CNAME, several A, NXDOMAIN, TTL cache)", () =>
+            {
+                int port = PeerPort("dns");
+                if (port <= 0) { Fail("no dns port"); return; }
+                using (var dns = new DnsClient())
+                {
+                    dns.Connect(Gateway, port);
+                    dns.SendAsk("peer.cosmos.test");
+                    var a = dns.Receive(3000);
+                    True(a != null && a.ToString() == "10.0.2.2", "peer.cosmos.test = 10.0.2.2 (" + (a?.ToString() ?? "null") + ")");
+                }
+                NameResolver.ServerPort = (ushort)port;
+                DNSConfig.DNSNameservers.Clear();
+                DNSConfig.Add(Gateway);
+                try
+                {
+                    var st = NameResolver.Resolve("alias.cosmos.test", 3000, out var addrs);
+                    True(st == NameResolutionStatus.Ok && addrs.Length == 1 && addrs[0].ToString() == "10.0.2.2", "alias.cosmos.test follows its CNAME (" + st + ")");
+                    st = NameResolver.Resolve("multi.cosmos.test", 3000, out addrs);
+                    True(st == NameResolutionStatus.Ok && addrs.Length == 2, "multi.cosmos.test has 2 addresses (" + st + ", " + addrs.Length + ")");
+                    st = NameResolver.Resolve("nothing.cosmos.test", 3000, out addrs);
+                    True(st == NameResolutionStatus.NotFound, "NXDOMAIN is NotFound (" + st + ")");
+                    st = NameResolver.Resolve("peer.cosmos.test", 3000, out addrs);
+                    True(st == NameResolutionStatus.Ok && addrs[0].ToString() == "10.0.2.2", "peer.cosmos.test through the resolver (" + st + ")");
+                    long sent = NameResolver.QueriesSent;
+                    st = NameResolver.Resolve("PEER.cosmos.test.", 3000, out addrs);
+                    True(st == NameResolutionStatus.Ok && NameResolver.QueriesSent == sent, "a cached answer (case and trailing dot ignored) sends no query");
+                    NameResolver.Resolve("short-ttl.cosmos.test", 3000, out _);
+                    System.Threading.Thread.Sleep(1100);
+                    sent = NameResolver.QueriesSent;
+                    st = NameResolver.Resolve("short-ttl.cosmos.test", 3000, out addrs);
+                    True(st == NameResolutionStatus.Ok && NameResolver.QueriesSent == sent + 1, "an answer past its 1 s TTL is asked again");
+                    st = NameResolver.Resolve("10.1.2.3", 100, out addrs);
+                    True(st == NameResolutionStatus.Ok && addrs[0].ToString() == "10.1.2.3", "a literal needs no server");
+                }
+                finally { NameResolver.ServerPort = 53; }
+            });
+
+            Case("statistics: frames counted both ways on every card, interrupts taken, nothing malformed from slirp", () =>
+            {
+                foreach (var d in nics)
+                {
+                    var iface = NetworkStack.GetInterface(d);
+                    True(d.Statistics.FramesReceived > 70 && d.Statistics.FramesSent > 70, d.Name + ": frames both ways (" + d.Statistics.FramesSent + " sent, " + d.Statistics.FramesReceived + " received)");
+                    True(d.Statistics.Interrupts > 0, d.Name + ": interrupts (" + d.Statistics.Interrupts + ")");
+                    Equal(0L, iface.Host.Statistics.Malformed, d.Name + ": malformed frames");
+                    Equal(0UL, d.Statistics.ReceiveErrors, d.Name + ": receive errors");
+                    Line("stats " + iface.Name + " " + d.Name + ": sent " + d.Statistics.FramesSent + " received " + d.Statistics.FramesReceived + " irq " + d.Statistics.Interrupts + " ring-full " + d.Statistics.TransmitRingFull);
+                }
+            });
+        }
+
+        private static EndPoint Unused;
+    }
+}
