@@ -62,7 +62,7 @@ public sealed class DnsResourceRecord
 /// pointers (section 4.1.4) safely: a pointer must point strictly before the place it appears at, a name may
 /// follow at most <see cref="MaxPointers"/> pointers, and names are limited to 255 octets (which also ends a cycle
 /// through labels and a backward pointer) and labels to 63. Building writes names uncompressed. Names
-/// are compared with <see cref="StringComparison.OrdinalIgnoreCase"/> (DNS is case-insensitive for ASCII). Names are
+/// are compared by <see cref="NamesEqual"/> (RFC 4343: case-insensitive for ASCII letters only). Names are
 /// strings of labels joined by '.', octets mapped to chars one to one; a '.' or '\' octet inside a label is written
 /// "\." or "\\" (as in RFC 1035 section 5.1), so the one-label name "a.b" and the two-label name a.b differ.
 /// Travels in UDP to port 53.
@@ -332,13 +332,31 @@ public sealed class DnsMessage
         return b.ToArray();
     }
 
+    /// <summary>
+    /// DNS name equality (RFC 4343): ASCII letters compare case-insensitively, every other octet exactly. (Ordinal
+    /// ignore-case would also fold Latin-1 letters, so 0xC9 and 0xE9 would name the same host.)
+    /// </summary>
+    public static bool NamesEqual(string a, string b)
+    {
+        if (a == null || b == null) return a == b;
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+            if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+            if (x != y) return false;
+        }
+        return true;
+    }
+
     private static ushort Count(int n) => n <= 65535 ? (ushort)n : throw new InvalidOperationException("More than 65535 entries in a section.");
 
     private static void AddU16(List<byte> b, ushort v) { b.Add((byte)(v >> 8)); b.Add((byte)v); }
 
     /// <summary>
     /// The IPv4 addresses the answer section gives for <paramref name="name"/>, following CNAME records (at most 8
-    /// hops, so a CNAME loop ends). Names compare ordinal-ignore-case; a trailing dot is ignored.
+    /// hops, so a CNAME loop ends). Names compare by <see cref="NamesEqual"/>; a trailing dot is ignored.
     /// </summary>
     public List<IPv4Address> GetAddresses(string name)
     {
@@ -350,7 +368,7 @@ public sealed class DnsMessage
             string next = null;
             foreach (DnsResourceRecord rr in Answers)
             {
-                if (rr.Class != ClassIN || !string.Equals(rr.Name, current, StringComparison.OrdinalIgnoreCase)) continue;
+                if (rr.Class != ClassIN || !NamesEqual(rr.Name, current)) continue;
                 if (rr.Type == DnsRecordType.A && rr.Address.HasValue) result.Add(rr.Address.Value);
                 else if (rr.Type == DnsRecordType.CNAME && rr.DomainName != null && next == null) next = rr.DomainName;
             }

@@ -262,3 +262,24 @@ public class SpoofedOwnSourceTests
         Assert.Equal(1, replies);
     }
 }
+
+public class DnsNameCaseTests
+{
+    /// <summary>
+    /// Found while triaging a DNS resolver target report (the report itself was the checker folding Latin-1 case):
+    /// GetAddresses compared names ordinal-ignore-case, which also folds Latin-1 letters, so an answer for "cafÉ.test"
+    /// (0xC9) was taken for "café.test" (0xE9), while the DnsCache (ASCII folding, RFC 4343) keeps them apart. Now only
+    /// ASCII letters ignore case.
+    /// </summary>
+    [Fact]
+    public void Only_Ascii_Letters_Ignore_Case()
+    {
+        var m = new DnsMessage { IsResponse = true, Id = 1 };
+        m.Answers.Add(new DnsResourceRecord { Name = "caf\u00E9.test", Type = DnsRecordType.A, Address = IPv4Address.Parse("10.0.0.1"), TimeToLive = 60 });
+        Assert.Single(m.GetAddresses("CAF\u00E9.TEST"));
+        Assert.Empty(m.GetAddresses("caf\u00C9.test"));
+        Assert.True(DnsMessage.NamesEqual("Host1.Fuzz.Test", "host1.fuzz.TEST"));
+        Assert.False(DnsMessage.NamesEqual("\u00E9", "\u00C9"));
+        Assert.False(DnsMessage.NamesEqual("a", "ab"));
+    }
+}

@@ -10,7 +10,8 @@ namespace Cosmos.Network.Fuzz;
 /// the captured OFFER then a mutated ACK in REQUESTING, or a whole exchange then a mutated ACK while RENEWING; then
 /// time runs through T1, T2 and the lease's end. Invariants: nothing throws; each frame is accounted for once; a
 /// BOUND client has configured the host with its lease, and the leased address is a usable unicast address; the
-/// host's outputs stay well formed.
+/// host's outputs stay well formed; after <see cref="DhcpClient.Release"/> the client is stopped and the host
+/// unconfigured by the next poll.
 /// </summary>
 public sealed class DhcpClientTarget : IFuzzTarget
 {
@@ -75,6 +76,18 @@ public sealed class DhcpClientTarget : IFuzzTarget
             now += 1 + rng.Next(100);
         }
         string state = client.State.ToString();
+        if (rng.Next(4) == 0)
+        {
+            // Give the lease back (DHCPRELEASE when bound); the host is unconfigured by the next Poll at the latest.
+            int sentBefore = sent.Count;
+            client.Release(now);
+            for (int i = sentBefore; i < sent.Count; i++) HostTarget.CheckSent(host, sent[i]);
+            Check.That(client.State == DhcpClientState.Stopped && client.LeasedAddress.IsAny, $"after Release: {client.State}, {client.LeasedAddress}");
+            Poll(host, client, now + 3_001, sent);
+            Check.That(host.Address.IsAny, $"host still has {host.Address} after Release");
+            c.Log.Add("released");
+            return state + " (released)";
+        }
         // Let the lease run: retransmissions, T1, T2, expiry (and the restart after it).
         long lease = client.LeaseTimeSeconds == 0xFFFF_FFFFu ? 3_600_000 : Math.Min(client.LeaseTimeSeconds * 1000L, 10L * 24 * 3_600_000);
         foreach (long t in new[] { 4_001L, 12_001L, lease / 2 + 1, lease / 8 * 7 + 1, lease + 1, lease + 4_002 })
@@ -116,7 +129,7 @@ public sealed class DhcpClientTarget : IFuzzTarget
             Check.That(unicast, $"leased address {a} is not a usable unicast address");
             Check.That(!host.IsBroadcast(a), $"leased address {a} is the broadcast address of its subnet ({host.Netmask})");
         }
-        else if (client.State is DhcpClientState.Selecting or DhcpClientState.Requesting or DhcpClientState.Init)
-            Check.That(host.Address.IsAny || client.State == DhcpClientState.Init, $"client {client.State} but host has {host.Address}");
+        else if (client.State is DhcpClientState.Selecting or DhcpClientState.Requesting or DhcpClientState.Init or DhcpClientState.Stopped)
+            Check.That(host.Address.IsAny || client.State is DhcpClientState.Init or DhcpClientState.Stopped, $"client {client.State} but host has {host.Address}");
     }
 }
