@@ -38,6 +38,8 @@ public class NetworkFuzzTests
             Assert.True(Outcome("host", d) > 0, $"host: no frame ended as {d}");
         Assert.True(Outcome("dhcp-client", "Bound") + Outcome("dhcp-client", "Renewing") > 0, "the DHCP client never bound");
         Assert.True(Outcome("reassembly", "Complete") > 0, "the reassembler never completed a datagram");
+        Assert.True(Outcome("dns-resolver", "cached") > 0, "no DNS answer reached the cache");
+        Assert.True(Outcome("fragmentation", "fragmented") > 0, "nothing was sent fragmented");
     }
 
     [Fact]
