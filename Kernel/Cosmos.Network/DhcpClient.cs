@@ -211,7 +211,8 @@ public sealed class DhcpClient
         switch (m.MessageType)
         {
             case DhcpMessageType.Offer:
-                if (State != DhcpClientState.Selecting || !m.YourAddress.IsUnicast || !m.ServerIdentifier.HasValue) return;
+                // Option 54 names the server we unicast to when renewing and releasing: it must be one host too.
+                if (State != DhcpClientState.Selecting || !m.YourAddress.IsUnicast || !m.ServerIdentifier.HasValue || !m.ServerIdentifier.Value.IsUnicast) return;
                 offeredAddress = m.YourAddress;
                 server = m.ServerIdentifier.Value;
                 State = DhcpClientState.Requesting;
@@ -224,6 +225,7 @@ public sealed class DhcpClient
                 // the subnet it comes with) would make the host answer for a group: the ACK is ignored (retransmission,
                 // and in the end a new discovery, follow as for a lost reply).
                 if (!m.YourAddress.IsUnicast || !m.LeaseTimeSeconds.HasValue) return;
+                if (m.ServerIdentifier.HasValue && !m.ServerIdentifier.Value.IsUnicast) return;
                 IPv4Address mask = m.SubnetMask ?? DefaultMask(m.YourAddress);
                 if (mask.Value != 0 && mask.Value != 0xFFFF_FFFFu && (m.YourAddress.Value | mask.Value) == 0xFFFF_FFFFu) return;
                 LeasedAddress = m.YourAddress;

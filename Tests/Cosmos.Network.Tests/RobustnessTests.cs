@@ -122,12 +122,12 @@ public class RobustnessTests
 
     static readonly IPv4Address DhcpServer = IPv4Address.Parse("10.99.0.1");
 
-    static byte[] DhcpReply(uint xid, DhcpMessageType type, IPv4Address yiaddr, IPv4Address? mask = null)
+    static byte[] DhcpReply(uint xid, DhcpMessageType type, IPv4Address yiaddr, IPv4Address? mask = null, IPv4Address? serverId = null)
     {
         var m = new DhcpMessage
         {
             Op = DhcpMessage.OpBootReply, TransactionId = xid, ClientHardwareAddress = PeerMac, YourAddress = yiaddr,
-            ServerIdentifier = DhcpServer, LeaseTimeSeconds = 3600, SubnetMask = mask ?? Mask, MessageType = type,
+            ServerIdentifier = serverId ?? DhcpServer, LeaseTimeSeconds = 3600, SubnetMask = mask ?? Mask, MessageType = type,
         };
         byte[] udp = UdpHeader.Build(DhcpServer, IPv4Address.Broadcast, DhcpMessage.ServerPort, DhcpMessage.ClientPort, m.ToArray());
         var h = IPv4Header.Create(DhcpServer, IPv4Address.Broadcast, IPProtocol.Udp, udp.Length, 1);
@@ -168,6 +168,34 @@ public class RobustnessTests
         host.Receive(DhcpReply(xid, DhcpMessageType.Ack, IPv4Address.Parse("10.99.0.50")), 40);
         Assert.Equal(DhcpClientState.Bound, client.State);
         Assert.Equal(IPv4Address.Parse("10.99.0.50"), host.Address);
+    }
+    /// <summary>
+    /// Fuzzer finding: a server identifier (option 54) naming a group (239.255.255.255 in the finding) was accepted, so
+    /// the unicast renewals and the DHCPRELEASE "to the server" went to a multicast group. OFFERs and ACKs whose server
+    /// identifier is not unicast are now ignored.
+    /// </summary>
+    [Theory]
+    [InlineData("239.255.255.255")]
+    [InlineData("255.255.255.255")]
+    [InlineData("127.0.0.1")]
+    [InlineData("0.0.0.0")]
+    public void Dhcp_Client_Refuses_A_Server_Identifier_That_Names_No_Single_Host(string serverId)
+    {
+        const uint xid = 0x4321;
+        IPv4Address bad = IPv4Address.Parse(serverId);
+        IPv4Address good = IPv4Address.Parse("10.99.0.50");
+        var host = new IPv4Host(PeerMac, IPv4Address.Any, IPv4Address.Any, IPv4Address.Any, f => { });
+        var client = new DhcpClient(host, xid);
+        client.Start(0);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Offer, good, serverId: bad), 10);
+        Assert.Equal(DhcpClientState.Selecting, client.State);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Offer, good), 20);
+        Assert.Equal(DhcpClientState.Requesting, client.State);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Ack, good, serverId: bad), 30);
+        Assert.Equal(DhcpClientState.Requesting, client.State);
+        host.Receive(DhcpReply(xid, DhcpMessageType.Ack, good), 40);
+        Assert.Equal(DhcpClientState.Bound, client.State);
+        Assert.Equal(DhcpServer, client.ServerIdentifier);
     }
 }
 

@@ -9,7 +9,8 @@ namespace Cosmos.Network.Fuzz;
 /// the seed's transaction ID and client MAC, so mutations reach the state machine: a mutated OFFER in SELECTING, or
 /// the captured OFFER then a mutated ACK in REQUESTING, or a whole exchange then a mutated ACK while RENEWING; then
 /// time runs through T1, T2 and the lease's end. Invariants: nothing throws; each frame is accounted for once; a
-/// BOUND client has configured the host with its lease, and the leased address is a usable unicast address; the
+/// BOUND client has configured the host with its lease, and the leased address and the server identifier are usable
+/// unicast addresses; the
 /// host's outputs stay well formed; after <see cref="DhcpClient.Release"/> the client is stopped and the host
 /// unconfigured by the next poll.
 /// </summary>
@@ -80,8 +81,9 @@ public sealed class DhcpClientTarget : IFuzzTarget
         {
             // Give the lease back (DHCPRELEASE when bound); the host is unconfigured by the next Poll at the latest.
             int sentBefore = sent.Count;
+            IPv4Address leased = host.Address;
             client.Release(now);
-            for (int i = sentBefore; i < sent.Count; i++) HostTarget.CheckSent(host, sent[i]);
+            for (int i = sentBefore; i < sent.Count; i++) HostTarget.CheckSent(host, sent[i], leased);
             Check.That(client.State == DhcpClientState.Stopped && client.LeasedAddress.IsAny, $"after Release: {client.State}, {client.LeasedAddress}");
             Poll(host, client, now + 3_001, sent);
             Check.That(host.Address.IsAny, $"host still has {host.Address} after Release");
@@ -128,6 +130,7 @@ public sealed class DhcpClientTarget : IFuzzTarget
             bool unicast = !a.IsAny && !a.IsBroadcast && !a.IsMulticast && (a.Value >> 24) != 127 && (a.Value >> 24) != 0 && (a.Value >> 28) != 0xF;
             Check.That(unicast, $"leased address {a} is not a usable unicast address");
             Check.That(!host.IsBroadcast(a), $"leased address {a} is the broadcast address of its subnet ({host.Netmask})");
+            Check.That(client.ServerIdentifier.IsUnicast, $"lease from server identifier {client.ServerIdentifier}, not a single host");
         }
         else if (client.State is DhcpClientState.Selecting or DhcpClientState.Requesting or DhcpClientState.Init or DhcpClientState.Stopped)
             Check.That(host.Address.IsAny || client.State is DhcpClientState.Init or DhcpClientState.Stopped, $"client {client.State} but host has {host.Address}");

@@ -228,7 +228,7 @@ public sealed class HostTarget : IFuzzTarget
         Check.That(host.Arp.PendingCount >= 0 && host.Arp.PendingCount <= host.Arp.MaxPendingTotal, $"ARP queue holds {host.Arp.PendingCount} (max {host.Arp.MaxPendingTotal})");
     }
 
-    internal static void CheckSent(IPv4Host host, byte[] f)
+    internal static void CheckSent(IPv4Host host, byte[] f, IPv4Address? source = null)
     {
         Check.That(f.Length >= 60 && f.Length <= 14 + host.Mtu, $"sent a frame of {f.Length} octets");
         Check.That(EthernetHeader.TryParse(f, out EthernetHeader eth, out ReadOnlySpan<byte> payload) == ParseStatus.Ok, "sent frame does not parse");
@@ -241,7 +241,7 @@ public sealed class HostTarget : IFuzzTarget
         }
         Check.That(eth.EtherType == EtherType.IPv4, $"sent EtherType 0x{eth.EtherType:X4}");
         Check.That(IPv4Header.TryParse(payload, out IPv4Header ip, out ReadOnlySpan<byte> data) == ParseStatus.Ok, "sent IPv4 does not parse");
-        Check.That(ip.SourceAddress == host.Address, $"sent IPv4 from {ip.SourceAddress}, host is {host.Address}");
+        Check.That(ip.SourceAddress == (source ?? host.Address), $"sent IPv4 from {ip.SourceAddress}, host is {source ?? host.Address}");
         if (ip.Protocol == IPProtocol.Icmp)
         {
             IPv4Address d = ip.DestinationAddress;
