@@ -123,6 +123,16 @@ public readonly struct IPv4Address : IEquatable<IPv4Address>
     public bool IsAny => Value == 0;
     /// <summary>True for class D, 224.0.0.0/4 (RFC 1112).</summary>
     public bool IsMulticast => (Value & 0xF000_0000u) == 0xE000_0000u;
+    /// <summary>True for 127.0.0.0/8, the loopback network (RFC 1122 3.2.1.3 (g): never on a wire).</summary>
+    public bool IsLoopback => (Value >> 24) == 127;
+    /// <summary>True for class E, 240.0.0.0/4, reserved (255.255.255.255 included).</summary>
+    public bool IsReserved => (Value & 0xF000_0000u) == 0xF000_0000u;
+    /// <summary>
+    /// True for an address that can name one host: not in 0.0.0.0/8 ("this network"), 127.0.0.0/8 (loopback),
+    /// 224.0.0.0/4 (multicast) or 240.0.0.0/4 (reserved, limited broadcast included). A subnet's directed broadcast
+    /// needs the netmask to be recognised (<see cref="IPv4Host.IsBroadcast"/>).
+    /// </summary>
+    public bool IsUnicast => (Value >> 24) != 0 && !IsLoopback && !IsMulticast && !IsReserved;
 
     /// <summary>True when this address and <paramref name="other"/> agree in the bits set in <paramref name="netmask"/>.</summary>
     public bool IsInSameSubnet(IPv4Address other, IPv4Address netmask) => ((Value ^ other.Value) & netmask.Value) == 0;

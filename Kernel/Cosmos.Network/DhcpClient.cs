@@ -211,7 +211,8 @@ public sealed class DhcpClient
         switch (m.MessageType)
         {
             case DhcpMessageType.Offer:
-                if (State != DhcpClientState.Selecting || m.YourAddress.IsAny || !m.ServerIdentifier.HasValue) return;
+                // Option 54 names the server we unicast to when renewing and releasing: it must be one host too.
+                if (State != DhcpClientState.Selecting || !m.YourAddress.IsUnicast || !m.ServerIdentifier.HasValue || !m.ServerIdentifier.Value.IsUnicast) return;
                 offeredAddress = m.YourAddress;
                 server = m.ServerIdentifier.Value;
                 State = DhcpClientState.Requesting;
@@ -220,13 +221,18 @@ public sealed class DhcpClient
                 break;
             case DhcpMessageType.Ack:
                 if (State != DhcpClientState.Requesting && State != DhcpClientState.Renewing && State != DhcpClientState.Rebinding) return;
-                if (m.YourAddress.IsAny || !m.LeaseTimeSeconds.HasValue) return;
+                // An address that cannot name one host (multicast, loopback, reserved, 0/8, or the broadcast address of
+                // the subnet it comes with) would make the host answer for a group: the ACK is ignored (retransmission,
+                // and in the end a new discovery, follow as for a lost reply).
+                if (!m.YourAddress.IsUnicast || !m.LeaseTimeSeconds.HasValue) return;
+                if (m.ServerIdentifier.HasValue && !m.ServerIdentifier.Value.IsUnicast) return;
+                IPv4Address mask = m.SubnetMask ?? DefaultMask(m.YourAddress);
+                if (mask.Value != 0 && mask.Value != 0xFFFF_FFFFu && (m.YourAddress.Value | mask.Value) == 0xFFFF_FFFFu) return;
                 LeasedAddress = m.YourAddress;
                 if (m.ServerIdentifier.HasValue) server = m.ServerIdentifier.Value;
                 LeaseTimeSeconds = m.LeaseTimeSeconds.Value;
                 leaseStartMs = nowMs;
                 DomainNameServers = m.DomainNameServers;
-                IPv4Address mask = m.SubnetMask ?? DefaultMask(m.YourAddress);
                 host.Configure(m.YourAddress, mask, m.Routers.Count > 0 ? m.Routers[0] : IPv4Address.Any);
                 State = DhcpClientState.Bound;
                 host.AnnounceAddress();

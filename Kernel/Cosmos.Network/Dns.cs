@@ -29,7 +29,7 @@ public static class DnsRecordType
 /// <summary>One entry of the question section (RFC 1035 section 4.1.2): QNAME, QTYPE, QCLASS.</summary>
 public sealed class DnsQuestion
 {
-    /// <summary>QNAME as dotted labels without the trailing dot ("" = the root).</summary>
+    /// <summary>QNAME as dotted labels without the trailing dot ("" = the root); a '.' or '\' inside a label is escaped with '\' (see <see cref="DnsMessage"/>).</summary>
     public string Name;
     /// <summary>QTYPE (<see cref="DnsRecordType"/>).</summary>
     public ushort Type;
@@ -40,7 +40,7 @@ public sealed class DnsQuestion
 /// <summary>A resource record (RFC 1035 section 4.1.3): NAME, TYPE, CLASS, TTL, RDLENGTH, RDATA.</summary>
 public sealed class DnsResourceRecord
 {
-    /// <summary>NAME as dotted labels without the trailing dot.</summary>
+    /// <summary>NAME as dotted labels without the trailing dot ('.' and '\' inside a label escaped with '\').</summary>
     public string Name;
     /// <summary>TYPE (<see cref="DnsRecordType"/>).</summary>
     public ushort Type;
@@ -52,7 +52,7 @@ public sealed class DnsResourceRecord
     public byte[] Data = Array.Empty<byte>();
     /// <summary>For A records: the address (RDATA of 4 octets); otherwise null.</summary>
     public IPv4Address? Address;
-    /// <summary>For CNAME, NS and PTR records: the decoded domain name in RDATA; otherwise null.</summary>
+    /// <summary>For CNAME, NS and PTR records: the decoded domain name in RDATA (escaped like <see cref="Name"/>); otherwise null.</summary>
     public string DomainName;
 }
 
@@ -62,7 +62,9 @@ public sealed class DnsResourceRecord
 /// pointers (section 4.1.4) safely: a pointer must point strictly before the place it appears at, a name may
 /// follow at most <see cref="MaxPointers"/> pointers, and names are limited to 255 octets (which also ends a cycle
 /// through labels and a backward pointer) and labels to 63. Building writes names uncompressed. Names
-/// are compared with <see cref="StringComparison.OrdinalIgnoreCase"/> (DNS is case-insensitive for ASCII).
+/// are compared by <see cref="NamesEqual"/> (RFC 4343: case-insensitive for ASCII letters only). Names are
+/// strings of labels joined by '.', octets mapped to chars one to one; a '.' or '\' octet inside a label is written
+/// "\." or "\\" (as in RFC 1035 section 5.1), so the one-label name "a.b" and the two-label name a.b differ.
 /// Travels in UDP to port 53.
 /// </summary>
 public sealed class DnsMessage
@@ -203,7 +205,7 @@ public sealed class DnsMessage
     /// <summary>
     /// Reads a possibly compressed domain name at <paramref name="offset"/> of <paramref name="message"/> and
     /// advances <paramref name="offset"/> past it (past the first pointer when there is one). Labels are joined
-    /// with '.', octets map to chars one to one (Latin-1); the root is "".
+    /// with '.', octets map to chars one to one (Latin-1), '.' and '\' inside a label are escaped with '\'; the root is "".
     /// </summary>
     internal static ParseStatus TryReadName(ReadOnlySpan<byte> message, ref int offset, out string name)
     {
@@ -237,7 +239,12 @@ public sealed class DnsMessage
             if (wireLength > MaxNameLength) return ParseStatus.BadField;
             if (pos + 1 + b > message.Length) return ParseStatus.Truncated;
             if (sb.Length > 0) sb.Append('.');
-            for (int i = 0; i < b; i++) sb.Append((char)message[pos + 1 + i]);
+            for (int i = 0; i < b; i++)
+            {
+                char c = (char)message[pos + 1 + i];
+                if (c == '.' || c == '\\') sb.Append('\\');
+                sb.Append(c);
+            }
             pos += 1 + b;
         }
         name = sb.ToString();
@@ -245,39 +252,55 @@ public sealed class DnsMessage
     }
 
     /// <summary>
-    /// Appends <paramref name="name"/> uncompressed. Throws <see cref="ArgumentException"/> for an empty label, a
-    /// label over 63 octets, a non-ASCII character or a name over 255 octets; "" and "." are the root.
+    /// Appends <paramref name="name"/> uncompressed. "\." and "\\" stand for a '.' and a '\' inside a label. Throws
+    /// <see cref="ArgumentException"/> for an empty label, a label over 63 octets, a non-ASCII character, a trailing
+    /// lone '\' or a name over 255 octets; "" and "." are the root, and one trailing unescaped '.' is ignored.
     /// </summary>
     internal static void WriteName(List<byte> output, string name)
     {
         if (name == null) throw new ArgumentNullException(nameof(name));
-        if (name.EndsWith(".", StringComparison.Ordinal)) name = name.Substring(0, name.Length - 1);
+        name = TrimRootDot(name);
+        // A second trailing '.' ("a..") would end in an empty label.
+        if (name.Length > 0 && name[^1] == '.' && !IsEscaped(name, name.Length - 1)) throw new ArgumentException("Empty label in domain name.", nameof(name));
         int wire = 1;
-        if (name.Length > 0)
+        int i = 0;
+        var label = new List<byte>(MaxLabelLength);
+        while (i < name.Length)
         {
-            int start = 0;
-            while (start <= name.Length)
+            label.Clear();
+            for (; i < name.Length; i++)
             {
-                int dot = name.IndexOf('.', start);
-                int end = dot < 0 ? name.Length : dot;
-                int len = end - start;
-                if (len == 0) throw new ArgumentException("Empty label in domain name.", nameof(name));
-                if (len > MaxLabelLength) throw new ArgumentException("Label longer than 63 octets.", nameof(name));
-                wire += 1 + len;
-                if (wire > MaxNameLength) throw new ArgumentException("Domain name longer than 255 octets.", nameof(name));
-                output.Add((byte)len);
-                for (int i = start; i < end; i++)
+                char c = name[i];
+                if (c == '.') { i++; break; }
+                if (c == '\\')
                 {
-                    char c = name[i];
-                    if (c > 127) throw new ArgumentException("Non-ASCII character in domain name.", nameof(name));
-                    output.Add((byte)c);
+                    if (++i == name.Length) throw new ArgumentException("Domain name ends in a lone backslash.", nameof(name));
+                    c = name[i];
                 }
-                if (dot < 0) break;
-                start = dot + 1;
+                if (c > 127) throw new ArgumentException("Non-ASCII character in domain name.", nameof(name));
+                label.Add((byte)c);
             }
+            if (label.Count == 0) throw new ArgumentException("Empty label in domain name.", nameof(name));
+            if (label.Count > MaxLabelLength) throw new ArgumentException("Label longer than 63 octets.", nameof(name));
+            wire += 1 + label.Count;
+            if (wire > MaxNameLength) throw new ArgumentException("Domain name longer than 255 octets.", nameof(name));
+            output.Add((byte)label.Count);
+            output.AddRange(label);
         }
         output.Add(0);
     }
+
+    // True when name[index] is preceded by an odd number of backslashes (it is escaped).
+    private static bool IsEscaped(string name, int index)
+    {
+        int n = 0;
+        for (int k = index - 1; k >= 0 && name[k] == '\\'; k--) n++;
+        return (n & 1) == 1;
+    }
+
+    // The name without one trailing unescaped '.' ("." becomes the root "").
+    private static string TrimRootDot(string name)
+        => name.Length > 0 && name[^1] == '.' && !IsEscaped(name, name.Length - 1) ? name.Substring(0, name.Length - 1) : name;
 
     /// <summary>Builds the message (names uncompressed). Throws <see cref="ArgumentException"/> for invalid names and <see cref="InvalidOperationException"/> for more than 65535 entries in a section or RDATA over 65535 octets.</summary>
     public byte[] ToArray()
@@ -309,25 +332,43 @@ public sealed class DnsMessage
         return b.ToArray();
     }
 
+    /// <summary>
+    /// DNS name equality (RFC 4343): ASCII letters compare case-insensitively, every other octet exactly. (Ordinal
+    /// ignore-case would also fold Latin-1 letters, so 0xC9 and 0xE9 would name the same host.)
+    /// </summary>
+    public static bool NamesEqual(string a, string b)
+    {
+        if (a == null || b == null) return a == b;
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+            if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+            if (x != y) return false;
+        }
+        return true;
+    }
+
     private static ushort Count(int n) => n <= 65535 ? (ushort)n : throw new InvalidOperationException("More than 65535 entries in a section.");
 
     private static void AddU16(List<byte> b, ushort v) { b.Add((byte)(v >> 8)); b.Add((byte)v); }
 
     /// <summary>
     /// The IPv4 addresses the answer section gives for <paramref name="name"/>, following CNAME records (at most 8
-    /// hops, so a CNAME loop ends). Names compare ordinal-ignore-case; a trailing dot is ignored.
+    /// hops, so a CNAME loop ends). Names compare by <see cref="NamesEqual"/>; a trailing dot is ignored.
     /// </summary>
     public List<IPv4Address> GetAddresses(string name)
     {
         if (name == null) throw new ArgumentNullException(nameof(name));
         var result = new List<IPv4Address>();
-        string current = name.EndsWith(".", StringComparison.Ordinal) ? name.Substring(0, name.Length - 1) : name;
+        string current = TrimRootDot(name);
         for (int hop = 0; hop <= 8; hop++)
         {
             string next = null;
             foreach (DnsResourceRecord rr in Answers)
             {
-                if (rr.Class != ClassIN || !string.Equals(rr.Name, current, StringComparison.OrdinalIgnoreCase)) continue;
+                if (rr.Class != ClassIN || !NamesEqual(rr.Name, current)) continue;
                 if (rr.Type == DnsRecordType.A && rr.Address.HasValue) result.Add(rr.Address.Value);
                 else if (rr.Type == DnsRecordType.CNAME && rr.DomainName != null && next == null) next = rr.DomainName;
             }

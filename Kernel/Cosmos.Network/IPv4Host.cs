@@ -30,39 +30,61 @@ public enum SendStatus
     TooLong,
 }
 
-/// <summary>Counters kept by <see cref="IPv4Host"/> (monotonic, never reset).</summary>
+/// <summary>
+/// Counters kept by <see cref="IPv4Host"/> (monotonic, never reset). Each frame given to <see cref="IPv4Host.Receive"/>,
+/// and each datagram looped back to our own address, ends in exactly one disposition counter: <see cref="Malformed"/>,
+/// <see cref="NotForUs"/>, <see cref="Unsupported"/>, <see cref="ArpReceived"/>, <see cref="FragmentsQueued"/>,
+/// <see cref="FragmentsDropped"/>, <see cref="EchoRequestsReceived"/>, <see cref="EchoRepliesReceived"/>,
+/// <see cref="UdpDelivered"/> or <see cref="UdpNoListener"/> (a fragment that completes its datagram counts as the
+/// datagram's disposition). So <see cref="Dispositions"/> = <see cref="FramesReceived"/> + <see cref="LoopedBack"/>.
+/// The other counters record actions and detail (replies sent, conflicts, reassemblies).
+/// </summary>
 public sealed class IPv4HostStatistics
 {
     /// <summary>Frames given to <see cref="IPv4Host.Receive"/>.</summary>
     public long FramesReceived;
+    /// <summary>Datagrams sent to our own address and received directly, without a frame (each gets a disposition too).</summary>
+    public long LoopedBack;
     /// <summary>Frames handed to the <see cref="FrameSender"/>.</summary>
     public long FramesSent;
-    /// <summary>Frames or datagrams addressed to another station (MAC or IP).</summary>
+    /// <summary>Disposition: frames or datagrams addressed to another station (MAC or IP), and echo requests we do not answer (to a broadcast, or while unconfigured).</summary>
     public long NotForUs;
-    /// <summary>Frames a parser refused (any <see cref="ParseStatus"/> other than Ok).</summary>
+    /// <summary>Disposition: frames a parser refused (any <see cref="ParseStatus"/> other than Ok), or with an invalid source address (RFC 1122 3.2.1.3, or our own address from the wire).</summary>
     public long Malformed;
-    /// <summary>EtherTypes, IP protocols or ICMP types this host does not handle.</summary>
+    /// <summary>Disposition: EtherTypes, IP protocols or ICMP types this host does not handle.</summary>
     public long Unsupported;
+    /// <summary>Disposition: well-formed ARP packets (processed by the cache; replies and conflicts are counted apart).</summary>
+    public long ArpReceived;
+    /// <summary>Disposition: fragments stored while their datagram still has holes.</summary>
+    public long FragmentsQueued;
+    /// <summary>Disposition: fragments the reassembler refused (bad, too large, inconsistent, bounds).</summary>
+    public long FragmentsDropped;
+    /// <summary>Disposition: ICMP Echo requests to our address (answered or not: <see cref="EchoRepliesSent"/> counts the answers).</summary>
+    public long EchoRequestsReceived;
+    /// <summary>Disposition: ICMP Echo Replies to us (handed to <see cref="IPv4Host.EchoReplyReceived"/> when set).</summary>
+    public long EchoRepliesReceived;
+    /// <summary>Disposition: UDP datagrams delivered to a bound port.</summary>
+    public long UdpDelivered;
+    /// <summary>Disposition: UDP datagrams for a port nobody bound.</summary>
+    public long UdpNoListener;
     /// <summary>ARP replies sent for our address.</summary>
     public long ArpRepliesSent;
     /// <summary>ARP requests sent.</summary>
     public long ArpRequestsSent;
     /// <summary>ARP packets from another station claiming our IPv4 address.</summary>
     public long AddressConflicts;
-    /// <summary>ICMP Echo Replies sent.</summary>
+    /// <summary>ICMP Echo Replies sent (handed to the sender or queued for ARP).</summary>
     public long EchoRepliesSent;
-    /// <summary>UDP datagrams delivered to a bound port.</summary>
-    public long UdpDelivered;
-    /// <summary>UDP datagrams for a port nobody bound.</summary>
-    public long UdpNoListener;
     /// <summary>ICMP Destination Unreachable (port unreachable) messages sent.</summary>
     public long PortUnreachableSent;
     /// <summary>ICMP error messages not sent because of the rate limit.</summary>
     public long IcmpErrorsRateLimited;
     /// <summary>Datagrams completed from fragments.</summary>
     public long Reassembled;
-    /// <summary>Fragments the reassembler refused (bad, too large, inconsistent, bounds).</summary>
-    public long FragmentsDropped;
+
+    /// <summary>The sum of the disposition counters; equals <see cref="FramesReceived"/> + <see cref="LoopedBack"/>.</summary>
+    public long Dispositions => NotForUs + Malformed + Unsupported + ArpReceived + FragmentsQueued + FragmentsDropped
+        + EchoRequestsReceived + EchoRepliesReceived + UdpDelivered + UdpNoListener;
 }
 
 /// <summary>
@@ -169,7 +191,7 @@ public sealed class IPv4Host
         switch (eth.EtherType)
         {
             case EtherType.Arp: ReceiveArp(payload, nowMs); break;
-            case EtherType.IPv4: ReceiveIPv4(payload, nowMs); break;
+            case EtherType.IPv4: ReceiveIPv4(payload, nowMs, fromWire: true); break;
             default: Statistics.Unsupported++; break;
         }
     }
@@ -177,6 +199,7 @@ public sealed class IPv4Host
     private void ReceiveArp(ReadOnlySpan<byte> payload, long nowMs)
     {
         if (ArpPacket.TryParse(payload, out ArpPacket arp) != ParseStatus.Ok) { Statistics.Malformed++; return; }
+        Statistics.ArpReceived++;
         ArpReceiveActions actions = Arp.Receive(arp, HardwareAddress, Address, nowMs);
         if ((actions & ArpReceiveActions.AddressConflict) != 0) Statistics.AddressConflicts++;
         if ((actions & ArpReceiveActions.ReplyNeeded) != 0)
@@ -194,18 +217,24 @@ public sealed class IPv4Host
         }
     }
 
-    private void ReceiveIPv4(ReadOnlySpan<byte> payload, long nowMs)
+    private void ReceiveIPv4(ReadOnlySpan<byte> payload, long nowMs, bool fromWire)
     {
         if (IPv4Header.TryParse(payload, out IPv4Header ip, out ReadOnlySpan<byte> data) != ParseStatus.Ok) { Statistics.Malformed++; return; }
         bool toUs = Address.IsAny || ip.DestinationAddress == Address;
         bool toBroadcast = IsBroadcast(ip.DestinationAddress);
         if (!toUs && !toBroadcast) { Statistics.NotForUs++; return; }
-        // RFC 1122 3.2.1.3: a broadcast or multicast source is invalid.
-        if (ip.SourceAddress.IsBroadcast || ip.SourceAddress.IsMulticast) { Statistics.Malformed++; return; }
+        // RFC 1122 3.2.1.3: a broadcast (limited or our subnet's directed broadcast), multicast, loopback or reserved
+        // source is invalid; replies and ICMP errors to it would go to many hosts (a directed-broadcast source made us
+        // broadcast echo replies). 0.0.0.0 stays valid (DHCP clients).
+        IPv4Address source = ip.SourceAddress;
+        if (!source.IsAny && (!source.IsUnicast || IsBroadcast(source))) { Statistics.Malformed++; return; }
+        // Our own address as the source of a datagram from the wire is spoofed (Linux drops it as a martian): answering
+        // it would make us talk to ourselves (echo replies and ICMP errors looped back to our own receivers).
+        if (fromWire && !Address.IsAny && source == Address) { Statistics.Malformed++; return; }
         if (ip.IsFragment)
         {
             ReassemblyStatus status = Reassembler.Add(ip, data, nowMs, out IPv4Header whole, out byte[] wholeData);
-            if (status == ReassemblyStatus.Incomplete) return;
+            if (status == ReassemblyStatus.Incomplete) { Statistics.FragmentsQueued++; return; }
             if (status != ReassemblyStatus.Complete) { Statistics.FragmentsDropped++; return; }
             Statistics.Reassembled++;
             Deliver(whole, wholeData, toBroadcast && !toUs, nowMs);
@@ -231,6 +260,7 @@ public sealed class IPv4Host
         {
             // RFC 1122 3.2.2.6 allows ignoring echo requests sent to a broadcast address; we do (no smurf amplification).
             if (broadcastOnly || Address.IsAny) { Statistics.NotForUs++; return; }
+            Statistics.EchoRequestsReceived++;
             byte[] reply = IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEchoReply, icmp.Identifier, icmp.SequenceNumber, echoData);
             SendStatus s = SendIPv4(IPProtocol.Icmp, ip.SourceAddress, reply, nowMs);
             if (s == SendStatus.Sent || s == SendStatus.Queued) Statistics.EchoRepliesSent++;
@@ -238,6 +268,7 @@ public sealed class IPv4Host
         }
         if (icmp.Type == IcmpEchoHeader.TypeEchoReply)
         {
+            Statistics.EchoRepliesReceived++;
             EchoReplyReceived?.Invoke(ip.SourceAddress, icmp.Identifier, icmp.SequenceNumber, echoData);
             return;
         }
@@ -355,7 +386,7 @@ public sealed class IPv4Host
             var header = new IPv4Header(5, 0, (ushort)(IPv4Header.MinimumLength + length), id,
                 more ? IPv4Header.FlagMoreFragments : (byte)0, (ushort)(offset / 8), IPv4Header.DefaultTimeToLive, protocol, Address, destination);
             byte[] datagram = IPv4Header.BuildDatagram(header, payload.Slice(offset, length));
-            if (loopback) ReceiveIPv4(datagram, nowMs);
+            if (loopback) { Statistics.LoopedBack++; ReceiveIPv4(datagram, nowMs, fromWire: false); }
             else if (resolved) SendFrame(mac, EtherType.IPv4, datagram);
             else
             {
