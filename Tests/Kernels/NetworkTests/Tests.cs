@@ -222,10 +222,10 @@ namespace NetworkTests
                 var st = iface.Host.Statistics;
                 using var dns = new DnsClient();                            // a client waiting for replies: the bad ones land in its queue
                 dns.Connect(Gw(2), dnsPeer);
-                long rx0, mal0;
+                long rx0, mal0, disp0, loop0;
                 ulong err0 = nics[0].Statistics.ReceiveErrors, ovr0 = nics[0].Statistics.ReceiveOverruns;
                 uint missed = ((E1000)nics[0]).ReadMissedPackets();     // clears MPC
-                lock (iface.SyncRoot) { rx0 = st.FramesReceived; mal0 = st.Malformed; }
+                lock (iface.SyncRoot) { rx0 = st.FramesReceived; mal0 = st.Malformed; disp0 = st.Dispositions; loop0 = st.LoopedBack; }
                 using var control = new UdpClient();
                 var mac = nics[0].MACAddress.bytes;
                 var sb = new StringBuilder("bad-frames ");
@@ -248,14 +248,15 @@ namespace NetworkTests
                     if (seen + (long)(nics[0].Statistics.ReceiveErrors - err0) + missedTotal >= sent) break;
                     System.Threading.Thread.Sleep(20);
                 }
-                long got, bad;
-                lock (iface.SyncRoot) { got = st.FramesReceived - rx0; bad = st.Malformed - mal0; }
+                long got, bad, dispositions, looped;
+                lock (iface.SyncRoot) { got = st.FramesReceived - rx0; bad = st.Malformed - mal0; dispositions = st.Dispositions - disp0; looped = st.LoopedBack - loop0; }
                 ulong cardErrors = nics[0].Statistics.ReceiveErrors - err0, overruns = nics[0].Statistics.ReceiveOverruns - ovr0;
                 missed = missedTotal + ((E1000)nics[0]).ReadMissedPackets();
                 Line("bad frames: " + sent + " injected (" + malformed + " malformed by construction); host received " + got + ", counted malformed " + bad
                     + "; card: errors " + cardErrors + ", overruns " + overruns + ", missed " + missed);
                 True(got + (long)cardErrors + missed >= sent, "every injected frame reached the host or was counted by the card (" + got + " + " + cardErrors + " + " + missed + " of " + sent + ")");
                 True(bad >= malformed, "at least the " + malformed + " malformed frames counted as malformed (" + bad + ")");
+                Equal(got + looped, dispositions, "every received frame has exactly one disposition counted");
                 dns.SendAsk("peer.cosmos.test");
                 var a = dns.Receive(3000);
                 True(a != null && a.ToString() == "10.0.2.2", "the DNS client skipped the bad replies and took the good one (" + (a?.ToString() ?? "null") + ")");
