@@ -819,8 +819,9 @@ public sealed class TcpConnection
             if (retransmitDeadline < 0) ArmRetransmit();
             if (fin) break;
         }
-        // Persist timer: data waits, the peer's window is closed and nothing is in flight to elicit an update.
-        if (sndWnd == 0 && sndUna == sndMax && Lt(sndNxt, DataEnd) && persistDeadline < 0 && retransmitDeadline < 0)
+        // Persist timer: data waits, nothing is in flight to elicit an update, and the peer's window is closed or
+        // too small for sender SWS avoidance (then the timer is the RFC 9293 section 3.8.6.2.1 override).
+        if (sndNxt == sndUna && Lt(sndNxt, DataEnd) && persistDeadline < 0 && retransmitDeadline < 0)
         {
             persistBackoffMs = rtoMs;
             persistDeadline = layer.NowMs + persistBackoffMs;
@@ -879,7 +880,18 @@ public sealed class TcpConnection
     private void OnPersistTimeout()
     {
         persistDeadline = -1;
-        if (sndWnd != 0 || !Lt(sndNxt, DataEnd) || sndUna != sndNxt) return;
+        if (!Lt(sndNxt, DataEnd) || sndUna != sndNxt) return;
+        if (sndWnd != 0)
+        {
+            // SWS override: send what the small window allows.
+            uint len = Math.Min(Math.Min(sndWnd, (uint)smss), DataEnd - sndNxt);
+            bool fin = finQueued && sndNxt + len == DataEnd;
+            SendData(sndNxt, (int)(sndNxt - sndBase), (int)len, fin);
+            sndNxt += len + (fin ? 1u : 0u);
+            if (Gt(sndNxt, sndMax)) sndMax = sndNxt;
+            ArmRetransmit();
+            return;
+        }
         // Window probe: one octet of new data beyond the closed window; SND.NXT stays so the octet is resent normally.
         layer.Statistics.ZeroWindowProbes++;
         SendData(sndNxt, (int)(sndNxt - sndBase), 1, false);
