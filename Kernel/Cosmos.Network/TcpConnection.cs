@@ -58,6 +58,7 @@ public sealed class TcpConnection
 
     private long persistDeadline = -1, persistBackoffMs;
     private long timeWaitDeadline = -1;
+    private long finWait2Deadline = -1;
 
     internal TcpConnection(TcpLayer layer, IPv4Address local, ushort localPort, IPv4Address remote, ushort remotePort, TcpConnectionListener listener)
     {
@@ -89,6 +90,12 @@ public sealed class TcpConnection
     /// arrived, send-buffer space freed, error. Must not block; it should only wake a waiter.
     /// </summary>
     public Action<TcpConnection> Changed { get; set; }
+
+    /// <summary>
+    /// Disables the Nagle algorithm (RFC 9293 section 3.7.4, <c>TCP_NODELAY</c>): short segments are sent at once
+    /// even while data is in flight. Default false.
+    /// </summary>
+    public bool NoDelay { get; set; }
 
     /// <summary>True in ESTABLISHED and the states after it in which we may still send (CLOSE-WAIT).</summary>
     public bool IsConnected => State == TcpState.Established || State == TcpState.CloseWait;
@@ -199,6 +206,7 @@ public sealed class TcpConnection
     {
         if (State == TcpState.Closed) return;
         applicationClosed = true;
+        if (State == TcpState.FinWait2) finWait2Deadline = layer.NowMs + layer.Settings.FinWait2TimeoutMs;
         if (BytesAvailable > 0) { AbortWith(TcpError.None); return; }
         Shutdown();
     }
@@ -240,6 +248,18 @@ public sealed class TcpConnection
         Listener?.OnGone(this);
         State = TcpState.Closed;
         Notify();
+    }
+
+    /// <summary>
+    /// True when <paramref name="h"/> is a new SYN for this TIME-WAIT connection's 4-tuple above everything we
+    /// received (RFC 9293 section 3.6.1, RFC 6191 without timestamps): the old TCB is closed and the SYN may open anew.
+    /// </summary>
+    internal bool TryRecycleTimeWait(in TcpHeader h)
+    {
+        if (State != TcpState.TimeWait || (h.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) != TcpFlags.Syn) return false;
+        if (!Gt(h.SequenceNumber, rcvNxt)) return false;
+        EnterClosed(TcpError.None);
+        return true;
     }
 
     /// <summary>Silently forgets a half-open connection (SYN queue overflow).</summary>
@@ -417,6 +437,7 @@ public sealed class TcpConnection
 
         if (rst)
         {
+            if (State == TcpState.TimeWait) return;   // RFC 1337: no TIME-WAIT assassination
             // RFC 5961 section 3.2: reset only on an exact match, challenge otherwise.
             if (seq == rcvNxt) OnReset();
             else SendChallengeAck();
@@ -559,7 +580,11 @@ public sealed class TcpConnection
         switch (State)
         {
             case TcpState.FinWait1:
-                if (finAcked) SetState(TcpState.FinWait2);
+                if (finAcked)
+                {
+                    SetState(TcpState.FinWait2);
+                    if (applicationClosed) finWait2Deadline = layer.NowMs + layer.Settings.FinWait2TimeoutMs;
+                }
                 break;
             case TcpState.Closing:
                 if (finAcked) EnterTimeWait();
@@ -666,6 +691,14 @@ public sealed class TcpConnection
         {
             cwnd += (uint)smss;
             Output();
+        }
+        else if (!inRecovery && dupAcks < 3)
+        {
+            // Limited Transmit (RFC 3042): each of the first two duplicate ACKs may release one new segment.
+            uint saved = cwnd;
+            cwnd = saved + (uint)dupAcks * (uint)smss;
+            Output();
+            cwnd = saved;
         }
     }
 
@@ -807,7 +840,7 @@ public sealed class TcpConnection
                 // Sender SWS avoidance (RFC 9293 section 3.8.6.2.1) with Nagle: a short segment only when it carries
                 // everything queued and nothing is in flight (or the FIN follows), or fills half the peer's largest window.
                 bool all = (uint)len == unsent;
-                bool ok = (all && (sndNxt == sndUna || fin)) || (maxSndWnd > 0 && (uint)len >= maxSndWnd / 2 && sndNxt == sndUna);
+                bool ok = (all && (sndNxt == sndUna || fin || NoDelay)) || (maxSndWnd > 0 && (uint)len >= maxSndWnd / 2 && sndNxt == sndUna);
                 if (!ok) break;
             }
             bool retransmission = Lt(sndNxt, sndMax);
@@ -835,6 +868,12 @@ public sealed class TcpConnection
         if (timeWaitDeadline >= 0 && now >= timeWaitDeadline)
         {
             EnterClosed(TcpError.None);
+            return;
+        }
+        if (finWait2Deadline >= 0 && now >= finWait2Deadline && State == TcpState.FinWait2)
+        {
+            // Closed by the application and the peer never sent its FIN (RFC 9293 leaves this to the implementation).
+            AbortWith(TcpError.TimedOut);
             return;
         }
         if (retransmitDeadline >= 0 && now >= retransmitDeadline) OnRetransmitTimeout();

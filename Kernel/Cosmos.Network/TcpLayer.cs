@@ -299,7 +299,7 @@ public sealed class TcpLayer
             return;
         }
         var key = new ConnectionKey(ip.DestinationAddress, h.DestinationPort, ip.SourceAddress, h.SourcePort);
-        if (connections.TryGetValue(key, out TcpConnection c))
+        if (connections.TryGetValue(key, out TcpConnection c) && !c.TryRecycleTimeWait(h))
         {
             c.OnSegment(h, data);
             return;

@@ -78,6 +78,8 @@ public sealed class TcpSettings
     public int SynAckRetries { get; set; } = 3;
     /// <summary>Consecutive retransmission timeouts of data or FIN before the connection fails with <see cref="TcpError.TimedOut"/> (12).</summary>
     public int DataRetries { get; set; } = 12;
+    /// <summary>How long a connection closed by the application may wait in FIN-WAIT-2 for the peer's FIN (60000 ms); then it is reset.</summary>
+    public long FinWait2TimeoutMs { get; set; } = 60_000;
     /// <summary>Send buffer of each connection (unacknowledged plus unsent data), octets (64 KiB).</summary>
     public int SendBufferSize { get; set; } = 64 * 1024;
     /// <summary>Receive buffer of each connection, octets (64 KiB); it is the most we advertise as window. Window scaling (RFC 7323) is used above 65535.</summary>
