@@ -57,6 +57,8 @@ public sealed class TcpConnection
     private uint recover;
 
     private long persistDeadline = -1, persistBackoffMs;
+    private bool probePending;
+    private uint probeEnd;
     private long timeWaitDeadline = -1;
     private long finWait2Deadline = -1;
 
@@ -273,7 +275,7 @@ public sealed class TcpConnection
             if (State == TcpState.SynReceived || State == TcpState.Established || State == TcpState.FinWait1 || State == TcpState.FinWait2 || State == TcpState.CloseWait)
             {
                 layer.Statistics.ResetsSent++;
-                SendControl(sndNxt, 0, TcpFlags.Rst);
+                SendControl(sndMax, 0, TcpFlags.Rst);
             }
             if (State != TcpState.Closed) EnterClosed(error);
         }
@@ -307,7 +309,10 @@ public sealed class TcpConnection
         layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, default);
     }
 
-    private void SendAck() => SendControl(sndNxt, rcvNxt, TcpFlags.Ack);
+    // A segment without text carries the highest sequence number sent (SND.NXT may have been pulled back by a
+    // retransmission timeout; the peer's RCV.NXT may already be beyond it, and an ACK with an old sequence number
+    // would be found unacceptable and only answered, never processed).
+    private void SendAck() => SendControl(Synchronized ? sndMax : sndNxt, rcvNxt, TcpFlags.Ack);
 
     private void SendChallengeAck()
     {
@@ -548,6 +553,7 @@ public sealed class TcpConnection
     {
         uint ackNo = h.AcknowledgmentNumber;
         uint window = (uint)h.Window << sndShift;
+        if (probePending && Gt(ackNo, sndMax) && Le(ackNo, probeEnd)) sndMax = ackNo;   // the window probe's octet was taken
         if (Gt(ackNo, sndMax))
         {
             SendAck();   // acknowledges something not yet sent
@@ -849,6 +855,7 @@ public sealed class TcpConnection
             else if (!rttTiming && len > 0) { rttTiming = true; rttSeq = sndNxt + (uint)len; rttStartMs = layer.NowMs; }
             sndNxt += (uint)len + (fin ? 1u : 0u);
             if (Gt(sndNxt, sndMax)) sndMax = sndNxt;
+            probePending = false;
             if (retransmitDeadline < 0) ArmRetransmit();
             if (fin) break;
         }
@@ -934,7 +941,8 @@ public sealed class TcpConnection
         // Window probe: one octet of new data beyond the closed window; SND.NXT stays so the octet is resent normally.
         layer.Statistics.ZeroWindowProbes++;
         SendData(sndNxt, (int)(sndNxt - sndBase), 1, false);
-        if (Gt(sndNxt + 1, sndMax)) sndMax = sndNxt + 1;
+        probePending = true;
+        probeEnd = sndNxt + 1;
         persistBackoffMs = Math.Min(persistBackoffMs * 2, layer.Settings.MaximumRetransmissionTimeoutMs);
         persistDeadline = layer.NowMs + persistBackoffMs;
     }

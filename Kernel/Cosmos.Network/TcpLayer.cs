@@ -203,9 +203,18 @@ public sealed class TcpLayer
         return true;
     }
 
+    /// <summary>Tests only: the next ISN to use instead of the RFC 6528 one (e.g. just below 2^32 to test wrap-around).</summary>
+    internal uint? NextInitialSequenceNumberForTests;
+
     /// <summary>RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 µs timer.</summary>
     internal uint InitialSequenceNumber(IPv4Address local, ushort localPort, IPv4Address remote, ushort remotePort)
     {
+        if (NextInitialSequenceNumberForTests.HasValue)
+        {
+            uint forced = NextInitialSequenceNumberForTests.Value;
+            NextInitialSequenceNumberForTests = null;
+            return forced;
+        }
         Span<byte> tuple = stackalloc byte[12];
         local.Write(tuple);
         remote.Write(tuple.Slice(4));

@@ -611,4 +611,94 @@ public class TcpTests
         byte[] b = new byte[8];
         Assert.Equal(3, s.Receive(b));
     }
+
+    [Fact]
+    public void Sequence_Numbers_Wrap_Around_2_Pow_32()
+    {
+        var w = new Wire(seed: 9) { Loss = 0.03, Reorder = 0.05 };
+        w.TA.NextInitialSequenceNumberForTests = 0xFFFF_F000u;
+        w.TB.NextInitialSequenceNumberForTests = 0xFFFF_FF00u;
+        var (c, s, _) = w.Open();
+        byte[] up = RandomBytes(200_000, 10), down = RandomBytes(150_000, 11);
+        var pu = new Pump(up);
+        var pd = new Pump(down);
+        w.RunUntil(() => s.IsPeerClosed && c.IsPeerClosed && pu.ReceivedCount == up.Length && pd.ReceivedCount == down.Length, 120_000,
+            () => { pu.Step(c, s); pd.Step(s, c); });
+        Assert.Equal(Sha(up), Sha(pu.Received));
+        Assert.Equal(Sha(down), Sha(pd.Received));
+    }
+
+    [Fact]
+    public void Lost_Window_Update_Is_Recovered_By_The_Persist_Timer()
+    {
+        var w = new Wire(settingsB: new TcpSettings { ReceiveBufferSize = 8192 });
+        var (c, s, _) = w.Open();
+        byte[] data = RandomBytes(40_000, 12);
+        int sent = 0;
+        void Feed() { while (sent < data.Length) { int n = c.Send(data.AsSpan(sent, Math.Min(4096, data.Length - sent))); if (n <= 0) break; sent += n; } }
+        w.Run(3000, Feed);
+        Assert.Equal(0, c.SendWindow);
+        // The receiver drains its buffer but every frame it sends for the next 50 ms is lost: the window update too.
+        long until = w.Now + 50;
+        w.Filter = (from, f) => from == 1 && w.Now < until;
+        var received = new System.IO.MemoryStream();
+        byte[] buf = new byte[8192];
+        int r0 = s.Receive(buf);
+        received.Write(buf, 0, r0);
+        w.Run(60);
+        Assert.Equal(0, c.SendWindow);   // the sender still believes the window is closed
+        long probes = w.TA.Statistics.ZeroWindowProbes;
+        w.RunUntil(() => received.Length == data.Length, 30_000, () =>
+        {
+            Feed();
+            int r;
+            while ((r = s.Receive(buf)) > 0) received.Write(buf, 0, r);
+        });
+        Assert.True(w.TA.Statistics.ZeroWindowProbes > probes);
+        Assert.Equal(Sha(data), Sha(received.ToArray()));
+    }
+
+    [Fact]
+    public void New_Syn_Reuses_A_Time_Wait_Four_Tuple_And_Orphans_Leave_Fin_Wait_2()
+    {
+        var w = new Wire(settingsA: new TcpSettings { FinWait2TimeoutMs = 3000 });
+        var (c, s, l) = w.Open(80, 4);
+        ushort port = c.LocalEndPoint.Port;
+        // Server closes first and ends in TIME-WAIT (MSL 2 min).
+        s.Close();
+        w.RunUntil(() => c.State == TcpState.CloseWait, 100);
+        c.Close();
+        w.RunUntil(() => s.State == TcpState.TimeWait && c.IsClosed, 100);
+        // The client reconnects from the same port at once: the SYN lands on the TIME-WAIT TCB and opens anew.
+        Assert.Equal(TcpError.None, w.TA.Connect(Wire.IpB, 80, out TcpConnection c2, port));
+        TcpConnection s2 = null;
+        w.RunUntil(() => c2.State == TcpState.Established && (s2 != null || l.TryAccept(out s2)), 200);
+        Assert.Equal(TcpState.Established, s2.State);
+        // FIN-WAIT-2 with the application gone and a silent peer: reset after FinWait2TimeoutMs.
+        w.Filter = (from, f) => from == 1 && Wire.TryTcp(f, out _, out TcpHeader h, out _) && h.Has(TcpFlags.Fin);
+        c2.Close();
+        w.RunUntil(() => c2.State == TcpState.FinWait2, 100);
+        long t = w.Now;
+        s2.Close();   // its FIN is lost
+        w.RunUntil(() => c2.IsClosed, 10_000);
+        Assert.InRange(w.Now - t, 2900, 3100);
+        Assert.Equal(TcpError.TimedOut, c2.Error);
+    }
+
+    [Fact]
+    public void NoDelay_Sends_Small_Writes_While_Data_Is_In_Flight_Nagle_Coalesces_Them()
+    {
+        foreach (bool noDelay in new[] { false, true })
+        {
+            var w = new Wire();
+            var (c, s, _) = w.Open();
+            c.NoDelay = noDelay;
+            int dataSegments = 0;
+            w.Filter = (from, f) => { if (from == 0 && Wire.TryTcp(f, out _, out _, out int len) && len > 0) dataSegments++; return false; };
+            for (int i = 0; i < 10; i++) Assert.Equal(10, c.Send(new byte[10]));
+            w.RunUntil(() => s.BytesAvailable == 100, 100);
+            if (noDelay) Assert.Equal(10, dataSegments);
+            else Assert.Equal(2, dataSegments);   // the first write, then the other nine together after its ACK
+        }
+    }
 }
