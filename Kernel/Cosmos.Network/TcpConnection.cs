@@ -217,7 +217,27 @@ public sealed class TcpConnection
     public void Abort() => AbortWith(TcpError.ConnectionAborted);
 
     /// <summary>"local → remote State".</summary>
-    public override string ToString() => LocalEndPoint.ToString() + " -> " + RemoteEndPoint.ToString() + " " + State.ToString();
+    public override string ToString() => LocalEndPoint.ToString() + " -> " + RemoteEndPoint.ToString() + " " + StateName(State);
+
+    /// <summary>The RFC 9293 name of a state ("SYN-SENT", "TIME-WAIT", …), without reflection.</summary>
+    public static string StateName(TcpState state)
+    {
+        switch (state)
+        {
+            case TcpState.Closed: return "CLOSED";
+            case TcpState.Listen: return "LISTEN";
+            case TcpState.SynSent: return "SYN-SENT";
+            case TcpState.SynReceived: return "SYN-RECEIVED";
+            case TcpState.Established: return "ESTABLISHED";
+            case TcpState.FinWait1: return "FIN-WAIT-1";
+            case TcpState.FinWait2: return "FIN-WAIT-2";
+            case TcpState.CloseWait: return "CLOSE-WAIT";
+            case TcpState.Closing: return "CLOSING";
+            case TcpState.LastAck: return "LAST-ACK";
+            case TcpState.TimeWait: return "TIME-WAIT";
+            default: return "?";
+        }
+    }
 
     // ---------------------------------------------------------------- helpers
 

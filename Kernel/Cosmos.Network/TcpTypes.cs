@@ -166,8 +166,15 @@ public readonly struct TcpEndPoint : IEquatable<TcpEndPoint>
     public override bool Equals(object obj) => obj is TcpEndPoint e && Equals(e);
     /// <inheritdoc/>
     public override int GetHashCode() => (int)Address.Value ^ (Port << 16) ^ Port;
-    /// <summary>"a.b.c.d:port".</summary>
-    public override string ToString() => Address.ToString() + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>"a.b.c.d:port", culture-free.</summary>
+    public override string ToString()
+    {
+        Span<char> digits = stackalloc char[5];
+        int n = 0;
+        int p = Port;
+        do { digits[4 - n++] = (char)('0' + p % 10); p /= 10; } while (p != 0);
+        return Address.ToString() + ":" + new string(digits.Slice(5 - n));
+    }
 }
 
 /// <summary>A fixed-capacity FIFO of octets.</summary>

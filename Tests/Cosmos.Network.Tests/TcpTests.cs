@@ -188,6 +188,8 @@ public class TcpTests
         var (c, s, l) = w.Open();
         c.Changed = _ => notifications++;
         Assert.Equal(new TcpEndPoint(Wire.IpB, 80), c.RemoteEndPoint);
+        Assert.Equal("10.0.0.2:80", c.RemoteEndPoint.ToString());
+        Assert.Equal("10.0.0.2:80 -> " + c.LocalEndPoint + " ESTABLISHED", s.ToString());
         Assert.Equal(c.LocalEndPoint, s.RemoteEndPoint);
         Assert.InRange(c.LocalEndPoint.Port, 49152, 65535);
         Assert.Equal(1460, c.MaximumSegmentSize);
