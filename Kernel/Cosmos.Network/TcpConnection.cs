@@ -579,6 +579,11 @@ public sealed class TcpConnection
             SendAck();   // acknowledges something not yet sent
             return false;
         }
+        if (maxSndWnd > 0 && Lt(ackNo, sndUna - maxSndWnd))
+        {
+            SendChallengeAck();   // RFC 5961 section 5.2: too old to be a real acknowledgment
+            return false;
+        }
         if (Le(ackNo, sndUna))
         {
             // RFC 5681 section 2 duplicate ACK: no data, no SYN/FIN, same window, data outstanding.
@@ -860,7 +865,6 @@ public sealed class TcpConnection
             if (allowance < len) len = (int)Math.Max(0, allowance);
             bool fin = finQueued && sndNxt + (uint)len == dataEnd;
             if (len == 0 && !fin) break;
-            if (len == 0 && fin && sndNxt != sndUna && unsent > 0) break;
             if (len > 0 && len < smss)
             {
                 // Sender SWS avoidance (RFC 9293 section 3.8.6.2.1) with Nagle: a short segment only when it carries

@@ -703,4 +703,49 @@ public class TcpTests
             else Assert.Equal(2, dataSegments);   // the first write, then the other nine together after its ACK
         }
     }
+
+    [Fact]
+    public void Forged_Segments_Never_Throw_And_Leave_The_Tables_Bounded()
+    {
+        // 10 % of the frames are followed by a forged variant with a valid checksum: shifted or random sequence and
+        // acknowledgment numbers, random control bits, window, options and text length.
+        for (int seed = 1; seed <= 12; seed++)
+        {
+            var rng = new Random(seed);
+            var w = new Wire(seed: seed) { Loss = 0.03, Reorder = 0.05 };
+            if (seed % 2 == 0) w.TA.NextInitialSequenceNumberForTests = 0xFFFF_FF00u;
+            var (c, s, _) = w.Open();
+            w.Filter = (from, f) =>
+            {
+                if (rng.NextDouble() > 0.1 || !Wire.TryTcp(f, out IPv4Header ip, out TcpHeader h, out int len)) return false;
+                uint seq = h.SequenceNumber, ack = h.AcknowledgmentNumber;
+                switch (rng.Next(5))
+                {
+                    case 0: seq += (uint)rng.Next(-70000, 70000); break;
+                    case 1: ack += (uint)rng.Next(-70000, 70000); break;
+                    case 2: seq = (uint)rng.Next(); ack = (uint)rng.Next(); break;
+                    case 3: seq += (uint)rng.Next(-3000, 3000); ack += (uint)rng.Next(-3000, 3000); break;
+                }
+                TcpFlags fl = rng.Next(3) == 0 ? (TcpFlags)rng.Next(256) : h.Flags;
+                if ((fl & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst | TcpFlags.Fin)) == 0) fl |= TcpFlags.Ack;
+                if ((fl & TcpFlags.Syn) != 0) fl &= ~(TcpFlags.Fin | TcpFlags.Rst);
+                byte[] data = new byte[rng.Next(3) == 0 ? rng.Next(1400) : len];
+                byte[] seg = new TcpHeader(h.SourcePort, h.DestinationPort, seq, ack, fl, (ushort)rng.Next(65536),
+                    maximumSegmentSize: (ushort)rng.Next(2000), windowScale: rng.Next(-1, 16)).Build(ip.SourceAddress, ip.DestinationAddress, data);
+                (from == 0 ? w.B : w.A).Receive(Wire.TcpFrame(from == 0 ? Wire.MacA : Wire.MacB, from == 0 ? Wire.MacB : Wire.MacA,
+                    ip.SourceAddress, ip.DestinationAddress, seg), w.Now);
+                return false;
+            };
+            byte[] block = new byte[4096], sink = new byte[8192];
+            w.Run(5000, () =>
+            {
+                c.Send(block); s.Send(block);
+                while (c.Receive(sink) > 0) { }
+                while (s.Receive(sink) > 0) { }
+            });
+            c.Close(); s.Close();
+            w.Run(3000);
+            Assert.True(w.TA.ConnectionCount <= 1 && w.TB.ConnectionCount <= 1);
+        }
+    }
 }
