@@ -15,6 +15,14 @@ public delegate void UdpReceiver(IPv4Address source, ushort sourcePort, IPv4Addr
 /// <summary>Receives an ICMP Echo Reply (RFC 792). <paramref name="data"/> is valid only during the call.</summary>
 public delegate void EchoReplyReceiver(IPv4Address source, ushort identifier, ushort sequenceNumber, ReadOnlySpan<byte> data);
 
+/// <summary>
+/// Receives the data of one IPv4 datagram of a protocol registered with <see cref="IPv4Host.RegisterProtocol"/>
+/// (e.g. TCP). <paramref name="header"/> is the (reassembled) IPv4 header; <paramref name="payload"/> is the
+/// datagram's data, valid only during the call. <paramref name="broadcast"/> is true when the datagram was addressed
+/// to a broadcast address rather than to us.
+/// </summary>
+public delegate void IPv4PayloadReceiver(in IPv4Header header, ReadOnlySpan<byte> payload, bool broadcast);
+
 /// <summary>Outcome of sending an IPv4 datagram through <see cref="IPv4Host"/>.</summary>
 public enum SendStatus
 {
@@ -103,6 +111,7 @@ public sealed class IPv4Host
 
     private readonly FrameSender send;
     private readonly Dictionary<ushort, UdpReceiver> udpPorts = new Dictionary<ushort, UdpReceiver>();
+    private readonly Dictionary<byte, IPv4PayloadReceiver> protocols = new Dictionary<byte, IPv4PayloadReceiver>();
     private readonly List<IPv4Address> requestScratch = new List<IPv4Address>();
     private ushort nextIdentification = 1;
     private long icmpErrorWindowStartMs;
@@ -167,6 +176,22 @@ public sealed class IPv4Host
         udpPorts.Add(port, receiver);
         return true;
     }
+
+    /// <summary>
+    /// Hands every received datagram of IP <paramref name="protocol"/> (e.g. <see cref="IPProtocol.Tcp"/>) to
+    /// <paramref name="receiver"/>. Returns false when the protocol is handled by the host itself (ICMP, UDP) or is
+    /// already registered. Throws <see cref="ArgumentNullException"/> for a null receiver.
+    /// </summary>
+    public bool RegisterProtocol(byte protocol, IPv4PayloadReceiver receiver)
+    {
+        if (receiver == null) throw new ArgumentNullException(nameof(receiver));
+        if (protocol == IPProtocol.Icmp || protocol == IPProtocol.Udp || protocols.ContainsKey(protocol)) return false;
+        protocols.Add(protocol, receiver);
+        return true;
+    }
+
+    /// <summary>Removes a receiver added by <see cref="RegisterProtocol"/>. Returns whether one was registered.</summary>
+    public bool UnregisterProtocol(byte protocol) => protocols.Remove(protocol);
 
     /// <summary>Releases a UDP port. Returns whether it was bound.</summary>
     public bool Unbind(ushort port) => udpPorts.Remove(port);
@@ -249,7 +274,10 @@ public sealed class IPv4Host
         {
             case IPProtocol.Icmp: ReceiveIcmp(ip, data, broadcastOnly, nowMs); break;
             case IPProtocol.Udp: ReceiveUdp(ip, data, broadcastOnly, nowMs); break;
-            default: Statistics.Unsupported++; break;
+            default:
+                if (protocols.TryGetValue(ip.Protocol, out IPv4PayloadReceiver receiver)) receiver(ip, data, broadcastOnly);
+                else Statistics.Unsupported++;
+                break;
         }
     }
 
