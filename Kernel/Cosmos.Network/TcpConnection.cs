@@ -334,6 +334,21 @@ public sealed class TcpConnection
     // would be found unacceptable and only answered, never processed).
     private void SendAck() => SendControl(Synchronized ? sndMax : sndNxt, rcvNxt, TcpFlags.Ack);
 
+    private long lastOutOfWindowAckMs = long.MinValue;
+
+    /// <summary>The ACK answering an unacceptable segment without text: at most one per <see cref="TcpSettings.OutOfWindowAckIntervalMs"/>.</summary>
+    private void SendOutOfWindowAck()
+    {
+        long now = layer.NowMs;
+        if (lastOutOfWindowAckMs != long.MinValue && now - lastOutOfWindowAckMs < layer.Settings.OutOfWindowAckIntervalMs && now >= lastOutOfWindowAckMs)
+        {
+            layer.Statistics.OutOfWindowAcksSuppressed++;
+            return;
+        }
+        lastOutOfWindowAckMs = now;
+        SendAck();
+    }
+
     private void SendChallengeAck()
     {
         if (!layer.AllowChallengeAck()) return;
@@ -454,7 +469,8 @@ public sealed class TcpConnection
                 {
                     if (segLen > 0) layer.Statistics.DuplicateSegments++;
                     if (State == TcpState.TimeWait && fin) timeWaitDeadline = layer.NowMs + 2 * layer.Settings.MaximumSegmentLifetimeMs;
-                    SendAck();
+                    if (segLen > 0) SendAck();
+                    else SendOutOfWindowAck();
                 }
                 return;
             }
@@ -576,7 +592,10 @@ public sealed class TcpConnection
         if (probePending && Gt(ackNo, sndMax) && Le(ackNo, probeEnd)) sndMax = ackNo;   // the window probe's octet was taken
         if (Gt(ackNo, sndMax))
         {
-            SendAck();   // acknowledges something not yet sent
+            // Acknowledges something not yet sent: answer (RFC 9293 section 3.10.7.4), rate-limited for segments
+            // without text so two desynchronised ends cannot keep an ACK war going.
+            if (dataLength > 0 || fin) SendAck();
+            else SendOutOfWindowAck();
             return false;
         }
         if (maxSndWnd > 0 && Lt(ackNo, sndUna - maxSndWnd))

@@ -403,7 +403,9 @@ public sealed class TcpConnectionListener
         layer.Enter();
         try
         {
-            while (HalfOpen.Count > 0) HalfOpen[HalfOpen.Count - 1].Abort();
+            TcpConnection[] halfOpen = HalfOpen.ToArray();
+            HalfOpen.Clear();
+            for (int i = 0; i < halfOpen.Length; i++) halfOpen[i].Abort();
             while (acceptQueue.Count > 0) { TcpConnection c = acceptQueue.Dequeue(); c.Listener = null; c.Abort(); }
         }
         finally { layer.Exit(); }

@@ -96,6 +96,11 @@ public sealed class TcpSettings
     public ushort EphemeralPortLast { get; set; } = 65535;
     /// <summary>Offer the Window Scale option (RFC 7323 section 2; true).</summary>
     public bool WindowScaling { get; set; } = true;
+    /// <summary>
+    /// Least interval between two ACKs answering unacceptable segments without text on one connection (500 ms, as
+    /// Linux's <c>tcp_invalid_ratelimit</c>): stops ACK wars between desynchronised ends.
+    /// </summary>
+    public long OutOfWindowAckIntervalMs { get; set; } = 500;
     /// <summary>Most challenge ACKs (RFC 5961 section 7) sent per second by the whole layer (100).</summary>
     public int ChallengeAcksPerSecond { get; set; } = 100;
 }
@@ -147,6 +152,8 @@ public sealed class TcpStatistics
     public long SynQueueOverflows;
     /// <summary>SYNs dropped because the listener's accept backlog was full.</summary>
     public long ListenOverflows;
+    /// <summary>ACKs for unacceptable segments without text not sent because of <see cref="TcpSettings.OutOfWindowAckIntervalMs"/>.</summary>
+    public long OutOfWindowAcksSuppressed;
     /// <summary>Segments for which IP reported an error (no route, ARP queue full).</summary>
     public long SendFailures;
 }

@@ -69,6 +69,7 @@ internal sealed class Wire
     public void Step()
     {
         Now++;
+        Assert.True(inFlight.Count < 50_000, "packet storm: " + inFlight.Count + " frames in flight");
         while (true)
         {
             int best = -1;
