@@ -241,14 +241,18 @@ namespace Cosmos.Runtime
             (PalSolTcp, "Tcp", 17, "TcpKeepAliveInterval", SocketOption.TcpKeepAliveInterval),
         };
 
-        /// <summary>Linux TCP states (include/net/tcp_states.h, 1 … 11) to System.Net.NetworkInformation.TcpState member names.</summary>
+        /// <summary>
+        /// Linux TCP states (include/net/tcp_states.h, 1 … 11) to System.Net.NetworkInformation.TcpState member names,
+        /// as the shipped Linux shim maps them (TCP_CLOSE, 7, becomes Closing there too; SocketExportTests checks the
+        /// whole table against the host's libSystem.Native).
+        /// </summary>
         public static readonly string[] TcpStateNames =
         {
-            "Unknown", "Established", "SynSent", "SynReceived", "FinWait1", "FinWait2", "TimeWait", "Closed", "CloseWait", "LastAck", "Listen", "Closing",
+            "Unknown", "Established", "SynSent", "SynReceived", "FinWait1", "FinWait2", "TimeWait", "Closing", "CloseWait", "LastAck", "Listen", "Closing",
         };
 
         /// <summary>TcpState values in the order of <see cref="TcpStateNames"/>.</summary>
-        public static readonly int[] TcpStateValues = { 0, 5, 3, 4, 6, 7, 11, 1, 8, 10, 2, 9 };
+        public static readonly int[] TcpStateValues = { 0, 5, 3, 4, 6, 7, 11, 9, 8, 10, 2, 9 };
 
         private static SocketPal Net => SocketPal.Current;
 
