@@ -66,6 +66,7 @@ namespace Cosmos.Runtime.Tests
         public override int SetLinger(long socket, bool enabled, int seconds) { LingerOn = enabled; LingerSeconds = seconds; return Err($"SetLinger {enabled} {seconds}"); }
         public override int SetMulticastMembership(long socket, bool join, uint group, uint localAddress, int interfaceIndex) =>
             Err($"Membership {join} {group:X8} {localAddress:X8} {interfaceIndex}");
+        public override int SetMulticastInterface(long socket, uint localAddress, int interfaceIndex) => Err($"MulticastIf {localAddress:X8} {interfaceIndex}");
         public override int GetBytesAvailable(long socket) { Calls.Add("Available"); return Error != 0 ? -Error : Incoming.Length; }
         public override int SetNonBlocking(long socket, bool nonBlocking) { NonBlocking = nonBlocking; return Err("SetNonBlocking " + nonBlocking); }
         public override int GetNonBlocking(long socket) { Calls.Add("GetNonBlocking"); return Error != 0 ? -Error : NonBlocking ? 1 : 0; }
@@ -515,6 +516,15 @@ namespace Cosmos.Runtime.Tests
             Assert.Equal(0, SystemNative.SetIPv4MulticastOption(Sock, 1, &mc));
             Assert.Equal(Pal(Errno.ENOPROTOOPT), SystemNative.GetIPv4MulticastOption(Sock, 0, &mc));
             Assert.Equal(Pal(Errno.EINVAL), SystemNative.SetIPv4MulticastOption(Sock, 5, &mc));
+            mc = new IPv4MulticastOption { InterfaceIndex = 2 };   // Socket.SetSocketOption(IP, MulticastInterface, IPAddress.HostToNetworkOrder(2))
+            Assert.Equal(0, SystemNative.SetIPv4MulticastOption(Sock, 2, &mc));
+            fixed (byte* a = new byte[] { 10, 0, 2, 15 }) Assert.Equal(0, SystemNative.SetSockOpt(Sock, 0, 9, a, 4));
+            pal.Options[SocketOption.MulticastInterface] = 0x0A00020F;
+            len = 4;
+            Assert.Equal(0, SystemNative.GetSockOpt(Sock, 0, 9, (byte*)&value, &len));
+            Assert.Equal(BitConverter.ToInt32(new byte[] { 10, 0, 2, 15 }), value);
+            Assert.Contains("MulticastIf 00000000 2", pal.Calls);
+            Assert.Contains("MulticastIf 0A00020F 0", pal.Calls);
             Assert.Contains("Membership True EF010203 0A00020F 2", pal.Calls);
             Assert.Contains("Membership False EF010203 00000000 0", pal.Calls);
             // Timeouts and the pending error.

@@ -210,7 +210,7 @@ namespace Cosmos.Runtime
         TypeOfService,
         /// <summary>IPPROTO_IP IP_TTL.</summary>
         TimeToLive,
-        /// <summary>IPPROTO_IP IP_MULTICAST_IF (an address, first octet in bits 31..24).</summary>
+        /// <summary>IPPROTO_IP IP_MULTICAST_IF, read back (the address, first octet in bits 31..24; set through <see cref="SocketPal.SetMulticastInterface"/>).</summary>
         MulticastInterface,
         /// <summary>IPPROTO_IP IP_MULTICAST_TTL.</summary>
         MulticastTimeToLive,
@@ -372,6 +372,8 @@ namespace Cosmos.Runtime
         public abstract int SetLinger(long socket, bool enabled, int seconds);
         /// <summary>IP_ADD_MEMBERSHIP (<paramref name="join"/>) / IP_DROP_MEMBERSHIP of <paramref name="group"/> on the interface with <paramref name="localAddress"/> or <paramref name="interfaceIndex"/> (0 = any).</summary>
         public abstract int SetMulticastMembership(long socket, bool join, uint group, uint localAddress, int interfaceIndex);
+        /// <summary>IP_MULTICAST_IF: the interface multicast datagrams leave by, named by its address (first octet in bits 31..24) or, when that is 0, by <paramref name="interfaceIndex"/> (0 and 0: the default route's).</summary>
+        public abstract int SetMulticastInterface(long socket, uint localAddress, int interfaceIndex);
         /// <summary>FIONREAD: bytes that a receive would return without blocking.</summary>
         public abstract int GetBytesAvailable(long socket);
         /// <summary>O_NONBLOCK on or off.</summary>

@@ -187,8 +187,8 @@ namespace Cosmos.Runtime
         public const int PalAfUnknown = -1, PalAfUnspec = 0, PalAfUnix = 1, PalAfInet = 2, PalAfInet6 = 23, PalAfPacket = 65536, PalAfCan = 65537;
         /// <summary>PAL SocketOptionLevel values: SOL_SOCKET, IP, IPv6, TCP, UDP.</summary>
         public const int PalSolSocket = 0xFFFF, PalSolIP = 0, PalSolIPv6 = 41, PalSolTcp = 6, PalSolUdp = 17;
-        /// <summary>PAL SocketOptionName values with special handling: SO_LINGER, SO_EXCLUSIVEADDRUSE (~SO_REUSEADDR), IP_ADD/DROP_MEMBERSHIP.</summary>
-        public const int PalSoLinger = 0x80, PalSoExclusiveAddressUse = ~0x4, PalIpAddMembership = 12, PalIpDropMembership = 13;
+        /// <summary>PAL SocketOptionName values with special handling: SO_LINGER, SO_EXCLUSIVEADDRUSE (~SO_REUSEADDR), IP_MULTICAST_IF, IP_ADD/DROP_MEMBERSHIP.</summary>
+        public const int PalSoLinger = 0x80, PalSoExclusiveAddressUse = ~0x4, PalIpMulticastInterface = 9, PalIpAddMembership = 12, PalIpDropMembership = 13;
         /// <summary>Every PAL SocketFlags bit the PAL accepts (OOB, PEEK, DONTROUTE, TRUNC, CTRUNC, DONTWAIT, ERRQUEUE).</summary>
         public const int PalSupportedMessageFlags = 0x1 | 0x2 | 0x4 | 0x100 | 0x200 | 0x1000 | 0x2000;
         /// <summary>Every SocketEvents bit (Read, Write, ReadClose, Close, Error).</summary>
@@ -272,6 +272,7 @@ namespace Cosmos.Runtime
         private static ushort Family(byte* sa) => (ushort)(sa[0] | sa[1] << 8);
         private static ushort BigEndian16(byte* p) => (ushort)(p[0] << 8 | p[1]);
         private static uint BigEndian32(byte* p) => (uint)(p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]);
+        private static uint ToNetworkOrder(uint hostOrder) => BitConverter.IsLittleEndian ? System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(hostOrder) : hostOrder;
 
         /// <summary>
         /// Decodes a sockaddr for a socket operation: sockaddr_in, or a sockaddr_in6 holding an IPv4-mapped address
@@ -698,6 +699,7 @@ namespace Cosmos.Runtime
             int get = Net.GetOption(s, option, out int value);
             if (get < 0) return PalError(-get);
             if (inverse) value = value == 0 ? 1 : 0;
+            if (option == SocketOption.MulticastInterface) value = (int)ToNetworkOrder((uint)value);   // an in_addr
             if (*optionLen >= 4) { *(int*)optionValue = value; *optionLen = 4; }
             else { *optionValue = (byte)value; *optionLen = 1; }
             return 0;
@@ -733,6 +735,13 @@ namespace Cosmos.Runtime
                 int index = optionLen >= 12 ? *(int*)(optionValue + 8) : 0;
                 return PalResult(Net.SetMulticastMembership(s, optionName == PalIpAddMembership,
                     BigEndian32(optionValue), BigEndian32(optionValue + 4), index));
+            }
+            if (optionLevel == PalSolIP && optionName == PalIpMulticastInterface)
+            {
+                // struct in_addr, or ip_mreq / ip_mreqn whose interface address (and index) follow the group.
+                if (optionLen == 4) return PalResult(Net.SetMulticastInterface(s, BigEndian32(optionValue), 0));
+                if (optionLen < 8) return PalError(Errno.EINVAL);
+                return PalResult(Net.SetMulticastInterface(s, BigEndian32(optionValue + 4), optionLen >= 12 ? *(int*)(optionValue + 8) : 0));
             }
             if (optionLevel == PalSolIPv6 || optionLevel == PalSolUdp) return PalError(Errno.ENOPROTOOPT);
             if (!TryDecodeOption(optionLevel, optionName, out SocketOption option)) return PalError(Errno.EOPNOTSUPP);
@@ -804,7 +813,7 @@ namespace Cosmos.Runtime
             return PalError(Errno.ENOPROTOOPT);
         }
 
-        /// <summary>Joins or leaves an IPv4 group (MULTICAST_ADD/DROP), or sets the sending interface (MULTICAST_IF, as IP_MULTICAST_IF by address).</summary>
+        /// <summary>Joins or leaves an IPv4 group (MULTICAST_ADD/DROP), or sets the sending interface (MULTICAST_IF: by local address or, .NET's form for Socket.SetSocketOption(IP, MulticastInterface, index), by interface index).</summary>
         [RuntimeExport("SystemNative_SetIPv4MulticastOption")]
         public static int SetIPv4MulticastOption(IntPtr socket, int multicastOption, IPv4MulticastOption* option)
         {
@@ -814,7 +823,7 @@ namespace Cosmos.Runtime
             // The option's addresses are stored as in sin_addr: octets in memory order.
             uint group = BigEndian32((byte*)&option->MulticastAddress), local = BigEndian32((byte*)&option->LocalAddress);
             if (multicastOption == PalMulticastInterface)
-                return PalResult(Net.SetOption(SocketOf(socket), SocketOption.MulticastInterface, (int)local));
+                return PalResult(Net.SetMulticastInterface(SocketOf(socket), local, option->InterfaceIndex));
             return PalResult(Net.SetMulticastMembership(SocketOf(socket), multicastOption == PalMulticastAdd, group, local, option->InterfaceIndex));
         }
 
