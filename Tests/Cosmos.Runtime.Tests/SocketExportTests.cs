@@ -497,6 +497,9 @@ namespace Cosmos.Runtime.Tests
             len = 4;
             Assert.Equal(0, SystemNative.GetSockOpt(Sock, 0xFFFF, 0x1002, (byte*)&value, &len));
             Assert.Equal((65536, 4), (value, len));
+            len = 0;
+            Assert.Equal(0, SystemNative.GetSockOpt(Sock, 0xFFFF, 0x1002, null, &len));
+            Assert.Equal(0, len);
             byte small = 0; len = 1;
             Assert.Equal(0, SystemNative.GetSockOpt(Sock, 0, 4, &small, &len));
             Assert.Equal((64, 1), (small, len));

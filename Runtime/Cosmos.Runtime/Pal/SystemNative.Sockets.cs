@@ -695,9 +695,9 @@ namespace Cosmos.Runtime
                 if (optionLevel == PalSolIPv6 || optionLevel == PalSolUdp) return PalError(Errno.ENOPROTOOPT);
                 if (!TryDecodeOption(optionLevel, optionName, out option)) return PalError(Errno.EOPNOTSUPP);
             }
-            if (*optionLen < 1) return PalError(Errno.EINVAL);
             int get = Net.GetOption(s, option, out int value);
             if (get < 0) return PalError(-get);
+            if (*optionLen == 0) return 0;   // a probe with no buffer (Socket.GetSocketOption with an empty array): nothing copied, as Linux
             if (inverse) value = value == 0 ? 1 : 0;
             if (option == SocketOption.MulticastInterface) value = (int)ToNetworkOrder((uint)value);   // an in_addr
             if (*optionLen >= 4) { *(int*)optionValue = value; *optionLen = 4; }
