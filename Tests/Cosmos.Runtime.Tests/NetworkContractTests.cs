@@ -130,6 +130,45 @@ namespace Cosmos.Runtime.Tests
             Assert.Equal(104, checkedCount);   // every declaration, duplicates included (docs/FACTS.md)
         }
 
+        /// <summary>
+        /// The exports are shared by every assembly of the pack (System.IO.Pipes and System.Console poll and set
+        /// O_NONBLOCK too): each libSystem.Native import anywhere in lib/net10.0 that one of our exports implements has
+        /// the same native signature.
+        /// </summary>
+        [Fact]
+        public void EveryAssemblyOfThePackAgreesWithOurSignatures()
+        {
+            var ours = CoreLibContractTests.OurExports();
+            var resolver = new DefaultAssemblyResolver();
+            resolver.AddSearchDirectory(LibDir);
+            var problems = new List<string>();
+            int checkedCount = 0;
+            foreach (string path in Directory.GetFiles(LibDir, "*.dll"))
+            {
+                ModuleDefinition module;
+                try { module = ModuleDefinition.ReadModule(path, new ReaderParameters { AssemblyResolver = resolver }); }
+                catch (BadImageFormatException) { continue; }
+                using (module)
+                    foreach (TypeDefinition t in module.GetTypes())
+                        foreach (MethodDefinition m in t.Methods)
+                        {
+                            if (!m.HasPInvokeInfo || m.PInvokeInfo.Module.Name != "libSystem.Native") continue;
+                            string symbol = m.PInvokeInfo.EntryPoint ?? m.Name;
+                            if (!ours.TryGetValue(symbol, out MethodInfo mine)) continue;
+                            checkedCount++;
+                            var theirParams = m.Parameters.Select(p => CoreLibContractTests.AbiClass(p.ParameterType)).ToList();
+                            var myParams = mine.GetParameters().Select(p => CoreLibContractTests.AbiClass(p.ParameterType)).ToList();
+                            string theirRet = CoreLibContractTests.AbiClass(m.ReturnType), myRet = CoreLibContractTests.AbiClass(mine.ReturnType);
+                            bool ok = theirParams.Count == myParams.Count && CoreLibContractTests.Compatible(theirRet, myRet, isReturn: true)
+                                && theirParams.Zip(myParams).All(p => CoreLibContractTests.Compatible(p.First, p.Second, isReturn: false));
+                            if (!ok)
+                                problems.Add($"{symbol} ({Path.GetFileName(path)}): theirs ({string.Join(", ", theirParams)}) -> {theirRet}; ours ({string.Join(", ", myParams)}) -> {myRet}");
+                        }
+            }
+            Assert.True(problems.Count == 0, problems.Count + " mismatch(es):\n" + string.Join("\n", problems));
+            Assert.True(checkedCount > 104, "checked only " + checkedCount);
+        }
+
         [Theory]
         [InlineData("Interop/Sys/SocketEvent", "Cosmos.Runtime.SocketEvent")]
         [InlineData("Interop/Sys/MessageHeader", "Cosmos.Runtime.MessageHeader")]
