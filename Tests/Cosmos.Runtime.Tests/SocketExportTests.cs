@@ -393,6 +393,10 @@ namespace Cosmos.Runtime.Tests
                 pal.Error = Errno.ECONNRESET;
                 Assert.Equal(Pal(Errno.ECONNRESET), SystemNative.Receive(Sock, b, 10, 0, &n));
                 Assert.Equal(Pal(Errno.EFAULT), SystemNative.Receive(Sock, b, -1, 0, &n));
+                Assert.Equal(Pal(Errno.EFAULT), SystemNative.Receive(Sock, null, 1, 0, &n));
+                pal.Error = 0;
+                Assert.Equal(0, SystemNative.Receive(Sock, null, 0, 0x2, &n));   // a zero-byte receive
+                Assert.Equal(0, n);
             }
             SocketPal.Uninstall();
             fixed (byte* b = into) Assert.Equal(Pal(Errno.EBADF), SystemNative.Receive(Sock, b, 10, 0, &n));

@@ -864,11 +864,11 @@ namespace Cosmos.Runtime
 
         private static bool FlagsSupported(int flags) => (flags & ~PalSupportedMessageFlags) == 0;
 
-        /// <summary>recv(2) with PAL SocketFlags (ENOTSUP for others).</summary>
+        /// <summary>recv(2) with PAL SocketFlags (ENOTSUP for others). A null buffer is accepted when its length is 0 (a zero-byte receive).</summary>
         [RuntimeExport("SystemNative_Receive")]
         public static int Receive(IntPtr socket, byte* buffer, int bufferLen, int flags, int* received)
         {
-            if (buffer == null || bufferLen < 0 || received == null) return PalError(Errno.EFAULT);
+            if ((buffer == null && bufferLen != 0) || bufferLen < 0 || received == null) return PalError(Errno.EFAULT);
             *received = 0;
             if (!FlagsSupported(flags)) return PalError(Errno.EOPNOTSUPP);
             if (Net == null) return NoSocket;
@@ -878,11 +878,11 @@ namespace Cosmos.Runtime
             return 0;
         }
 
-        /// <summary>send(2) with PAL SocketFlags (ENOTSUP for others).</summary>
+        /// <summary>send(2) with PAL SocketFlags (ENOTSUP for others). A null buffer is accepted when its length is 0.</summary>
         [RuntimeExport("SystemNative_Send")]
         public static int Send(IntPtr socket, byte* buffer, int bufferLen, int flags, int* sent)
         {
-            if (buffer == null || bufferLen < 0 || sent == null) return PalError(Errno.EFAULT);
+            if ((buffer == null && bufferLen != 0) || bufferLen < 0 || sent == null) return PalError(Errno.EFAULT);
             *sent = 0;
             if (!FlagsSupported(flags)) return PalError(Errno.EOPNOTSUPP);
             if (Net == null) return NoSocket;
