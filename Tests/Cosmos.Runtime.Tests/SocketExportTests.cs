@@ -628,16 +628,28 @@ namespace Cosmos.Runtime.Tests
             Assert.Equal(0, nb);
             Assert.Equal(-1, SystemNative.FcntlGetFD((IntPtr)4));
             Assert.Equal(Errno.EBADF, SystemNative.GetErrNoForTests());
+            // The shared descriptor exports of SystemNative.Files.cs route by range: sockets to the pal, files to the file PAL.
             FileStatus st;
-            Assert.Equal(0, SystemNative.FStatSocket(S, &st));
+            Assert.Equal(0, SystemNative.FStat(Sock, &st));
             Assert.Equal(0xC000, st.Mode & 0xF000);
+            Assert.Equal("GetSocketType " + S, pal.Calls[^1]);
+            Assert.Equal(0, SystemNative.FStat((IntPtr)3, &st));
+            Assert.Equal(0, st.Mode);   // the fake file's status, not a socket's
             pal.Incoming = new byte[] { 5, 6 };
             byte* b = stackalloc byte[4];
-            Assert.Equal(2, SystemNative.ReadSocket(S, b, 4));
-            Assert.Equal(4, SystemNative.WriteSocket(S, b, 4));
-            Assert.Equal(0, SystemNative.CloseSocket(S));
+            Assert.Equal(2, SystemNative.Read(Sock, b, 4));
+            Assert.Equal(SocketMessageFlags.None, pal.LastFlags);
+            Assert.Equal(4, SystemNative.Write(Sock, b, 4));
+            Assert.Null(pal.LastDestination);
+            Assert.Equal(-1, SystemNative.Read((IntPtr)3, b, 4));   // the fake file PAL answers EBADF to read
+            Assert.Equal(Errno.EBADF, SystemNative.GetErrNoForTests());
+            int calls = pal.Calls.Count;
+            Assert.Equal(0, SystemNative.Close(Sock));
+            Assert.Equal("Close " + S, pal.Calls[^1]);
+            Assert.Equal(-1, SystemNative.Close((IntPtr)3));        // went to the file PAL, not the socket pal
+            Assert.Equal(calls + 1, pal.Calls.Count);
             pal.Error = Errno.EBADF;
-            Assert.Equal(-1, SystemNative.CloseSocket(S));
+            Assert.Equal(-1, SystemNative.Close(Sock));
             Assert.Equal(Errno.EBADF, SystemNative.GetErrNoForTests());
             pal.Error = 0;
             int available, atMark;

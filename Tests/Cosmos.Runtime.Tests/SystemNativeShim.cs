@@ -2,9 +2,18 @@ using System;
 
 namespace Cosmos.Runtime
 {
-    /// <summary>Host stand-in for the kernel's errno (RuntimeThreadState.Errno), which SystemNative.Sockets.cs sets.</summary>
-    public static partial class SystemNative
+    /// <summary>
+    /// Host stand-ins for what SystemNative.cs gives the linked Pal sources in the kernel: errno (RuntimeThreadState.Errno)
+    /// and malloc/free (the kernel heap; here NativeMemory).
+    /// </summary>
+    public static unsafe partial class SystemNative
     {
+        /// <summary>malloc.</summary>
+        public static void* Malloc(UIntPtr size) => System.Runtime.InteropServices.NativeMemory.Alloc((nuint)size);
+
+        /// <summary>free.</summary>
+        public static void Free(void* ptr) => System.Runtime.InteropServices.NativeMemory.Free(ptr);
+
         [ThreadStatic] private static int t_errno;
 
         /// <summary>errno of the calling thread.</summary>
