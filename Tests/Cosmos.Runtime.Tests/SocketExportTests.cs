@@ -198,6 +198,9 @@ namespace Cosmos.Runtime.Tests
             [DllImport("libSystem.Native", EntryPoint = "SystemNative_TryGetIPPacketInformation")] public static extern int TryGetIPPacketInformation(MessageHeader* h, int v4, IPPacketInformation* p);
             [DllImport("libSystem.Native", EntryPoint = "SystemNative_MapTcpState")] public static extern int MapTcpState(int state);
             [DllImport("libSystem.Native", EntryPoint = "SystemNative_PlatformSupportsDualModeIPv4PacketInfo")] public static extern int PlatformSupportsDualModeIPv4PacketInfo();
+            [DllImport("libSystem.Native", EntryPoint = "SystemNative_GetHostEntryForName")] public static extern int GetHostEntryForName(byte* address, int family, HostEntry* entry);
+            [DllImport("libSystem.Native", EntryPoint = "SystemNative_FreeHostEntry")] public static extern void FreeHostEntry(HostEntry* entry);
+            [DllImport("libSystem.Native", EntryPoint = "SystemNative_GetNameInfo")] public static extern int GetNameInfo(byte* address, uint addressLength, byte isIpv6, byte* host, uint hostLength, byte* service, uint serviceLength, int flags);
         }
 
         [Fact]
@@ -689,6 +692,35 @@ namespace Cosmos.Runtime.Tests
                 Assert.Equal(6, SystemNative.GetHostEntryForName(null, 0, &entry));
                 SocketPal.Uninstall();
                 Assert.Equal((int)HostResolutionStatus.Fail, SystemNative.GetHostEntryForName(name, 0, &entry));
+            }
+        }
+
+        [Fact]
+        public void NameLookupResultsHaveTheHostShimsCodesAndFormat()
+        {
+            var pal = Fresh();
+            HostEntry ours, theirs;
+            fixed (byte* name = "localhost\0"u8)
+            {
+                // EAI codes for bad arguments and families, as the host's shim returns them.
+                Assert.Equal(Host.GetHostEntryForName(null, PalAfInet, &theirs), SystemNative.GetHostEntryForName(null, PalAfInet, &ours));
+                Assert.Equal(Host.GetHostEntryForName(name, 12345, &theirs), SystemNative.GetHostEntryForName(name, 12345, &ours));
+                // The address list format: the host resolves localhost (no network needed), the fake pal answers 127.0.0.1.
+                Assert.Equal(0, Host.GetHostEntryForName(name, PalAfInet, &theirs));
+                pal.Addresses = new List<uint> { 0x7F000001 };
+                pal.CanonicalName = "localhost";
+                Assert.Equal(0, SystemNative.GetHostEntryForName(name, PalAfInet, &ours));
+                Assert.True(theirs.IPAddressCount >= 1);
+                Assert.Equal(new Span<byte>(&theirs.IPAddressList[0], sizeof(PalIPAddress)).ToArray(), new Span<byte>(&ours.IPAddressList[0], sizeof(PalIPAddress)).ToArray());
+                Host.FreeHostEntry(&theirs);
+                SystemNative.FreeHostEntry(&ours);
+            }
+            byte[] address = { 192, 168, 7, 9 };
+            byte* a1 = stackalloc byte[32], a2 = stackalloc byte[32];
+            fixed (byte* a = address)
+            {
+                Assert.Equal(Host.GetNameInfo(a, 4, 0, a1, 32, null, 0, 2), SystemNative.GetNameInfo(a, 4, 0, a2, 32, null, 0, 2));
+                Assert.Equal(Marshal.PtrToStringUTF8((IntPtr)a1), Marshal.PtrToStringUTF8((IntPtr)a2));
             }
         }
 
