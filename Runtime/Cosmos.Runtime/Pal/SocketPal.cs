@@ -332,7 +332,10 @@ namespace Cosmos.Runtime
 
         /// <summary>socket(2) for AF_INET: a descriptor (≥ <see cref="FirstDescriptor"/>) or −EPROTONOSUPPORT / −ESOCKTNOSUPPORT / −EMFILE…</summary>
         public abstract long Socket(SocketKind kind, SocketProtocol protocol);
-        /// <summary>close(2): releases the socket (a TCP connection closes gracefully unless linger is on with 0 seconds).</summary>
+        /// <summary>
+        /// close(2): releases the socket (a TCP connection closes gracefully unless linger is on with 0 seconds) and drops it
+        /// from every event port it is registered with, as close(2) does with epoll: the CoreLib's engine never unregisters.
+        /// </summary>
         public abstract int Close(long socket);
         /// <summary>bind(2): −EADDRINUSE, −EADDRNOTAVAIL (an address not ours), −EINVAL (bound already). Port 0 picks an ephemeral port.</summary>
         public abstract int Bind(long socket, IPv4EndPoint local);
@@ -393,10 +396,16 @@ namespace Cosmos.Runtime
         /// Registers, changes or (<paramref name="next"/> = None) removes <paramref name="socket"/> on <paramref name="port"/>,
         /// edge-triggered as epoll's EPOLLET: an event is reported when a registered condition becomes true (and at
         /// registration if it already holds), not again until it has been false. <paramref name="data"/> is reported back.
-        /// <paramref name="current"/> is what the caller registered before (None: not registered).
+        /// <paramref name="current"/> is what the caller registered before (None: not registered). Error and Close are
+        /// reported whether registered or not (as EPOLLERR/EPOLLHUP). The CoreLib's engine registers each socket once,
+        /// None → Read | Write with the socket's descriptor as data, and never changes or removes it (see <see cref="Close"/>).
         /// </summary>
         public abstract int ChangeEventRegistration(long port, long socket, SocketEventFlags current, SocketEventFlags next, IntPtr data);
-        /// <summary>Blocks until at least one event is pending on <paramref name="port"/>, fills <paramref name="events"/> and returns how many (≥ 1), or −EBADF once the port is closed.</summary>
+        /// <summary>
+        /// Blocks (without a timeout) until at least one event is pending on <paramref name="port"/>, fills
+        /// <paramref name="events"/> and returns how many (≥ 1, never 0). An error (−EBADF for an unknown port) is fatal:
+        /// the CoreLib's engine thread fails fast on it, so a port it waits on must stay valid.
+        /// </summary>
         public abstract int WaitForEvents(long port, Span<SocketEvent> events);
 
         // ---- names and interfaces ----
