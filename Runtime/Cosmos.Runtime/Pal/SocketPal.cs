@@ -341,13 +341,17 @@ namespace Cosmos.Runtime
         public abstract int Bind(long socket, IPv4EndPoint local);
         /// <summary>connect(2): 0, −EINPROGRESS (non-blocking stream), −ECONNREFUSED, −ETIMEDOUT, −ENETUNREACH, −EISCONN; for datagram sockets it sets the default peer.</summary>
         public abstract int Connect(long socket, IPv4EndPoint remote);
-        /// <summary>Dissolves a connection (Socket.Disconnect; Linux's connect(AF_UNSPEC)): an abortive close of a TCP connection, the default peer of a datagram socket forgotten.</summary>
+        /// <summary>
+        /// Dissolves a connection (Socket.Disconnect; Linux's connect(AF_UNSPEC)): an abortive close of a TCP connection, the
+        /// default peer of a datagram socket forgotten. Threads blocked on the socket must return (SafeSocketHandle calls this
+        /// before closing a stream socket to unblock them).
+        /// </summary>
         public abstract int Disconnect(long socket);
         /// <summary>listen(2).</summary>
         public abstract int Listen(long socket, int backlog);
         /// <summary>accept(2): the new connection's descriptor (blocking) and its peer, or −EAGAIN / −EINVAL (not listening).</summary>
         public abstract long Accept(long socket, out IPv4EndPoint remote);
-        /// <summary>shutdown(2): −ENOTCONN when not connected.</summary>
+        /// <summary>shutdown(2): −ENOTCONN when not connected. Both directions wake threads blocked on the socket (SafeSocketHandle uses it so before closing a datagram socket, or a stream socket already shut down for sending).</summary>
         public abstract int Shutdown(long socket, SocketShutdownHow how);
         /// <summary>
         /// send/sendto: bytes sent (a stream may take fewer than given) or −EAGAIN, −EPIPE (sending side shut down),
