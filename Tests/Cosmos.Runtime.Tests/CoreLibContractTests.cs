@@ -22,7 +22,7 @@ namespace Cosmos.Runtime.Tests
     /// </summary>
     public sealed class CoreLibContractTests
     {
-        private static string Metadata(string key) =>
+        internal static string Metadata(string key) =>
             typeof(CoreLibContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
 
         private static readonly Lazy<ModuleDefinition> s_coreLib = new(() =>
@@ -48,7 +48,7 @@ namespace Cosmos.Runtime.Tests
 
         private static ModuleDefinition CoreLib => s_coreLib.Value;
 
-        private static Type Ours(string fullName) => s_runtime.Value.GetType(fullName, throwOnError: false)
+        internal static Type Ours(string fullName) => s_runtime.Value.GetType(fullName, throwOnError: false)
             ?? s_runtime.Value.GetReferencedAssemblies().Select(n => AssemblyLoadContext.GetLoadContext(s_runtime.Value)!.LoadFromAssemblyName(n))
                 .Select(a => a.GetType(fullName, false)).FirstOrDefault(t => t != null)
             ?? throw new InvalidOperationException("type not found: " + fullName);
@@ -66,7 +66,7 @@ namespace Cosmos.Runtime.Tests
         private static int Off(string type, string field) => (int)Marshal.OffsetOf(Ours(type), field);
         private static int Size(string type) => Marshal.SizeOf(Ours(type));
 
-        private static object Const(string type, string field) =>
+        internal static object Const(string type, string field) =>
             Ours(type).GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue();
 
         private const string eh = "Cosmos.Runtime.ExceptionHandling.";
@@ -134,7 +134,7 @@ namespace Cosmos.Runtime.Tests
         // ---- sequential layouts: the CoreLib's field list (types sized from its metadata) against our mirror ----
 
         /// <summary>(offset, size) of every field of a sequential CoreLib value type, computed as the CLR lays it out on x64.</summary>
-        private static List<(int Offset, int Size)> TheirLayout(TypeDefinition t, out int total)
+        internal static List<(int Offset, int Size)> TheirLayout(TypeDefinition t, out int total)
         {
             var list = new List<(int, int)>();
             int offset = 0, align = 1;
@@ -150,7 +150,7 @@ namespace Cosmos.Runtime.Tests
             return list;
         }
 
-        private static (int Size, int Align) SizeAlign(TypeReference r)
+        internal static (int Size, int Align) SizeAlign(TypeReference r)
         {
             if (r.IsPointer || r.IsByReference || r.IsFunctionPointer || !r.IsValueType) return (8, 8);
             switch (r.MetadataType)
@@ -171,10 +171,12 @@ namespace Cosmos.Runtime.Tests
             }
             var fields = TheirLayout(d, out int total);
             int align = d.Fields.Where(f => !f.IsStatic).Select(f => SizeAlign(f.FieldType).Align).DefaultIfEmpty(1).Max();
+            // Fixed-size buffers (fixed byte x[16]) are sequential structs of one element with an explicit ClassSize.
+            if (d.ClassSize > total) total = (d.ClassSize + align - 1) / align * align;
             return (total, align);
         }
 
-        private static List<(int Offset, int Size)> OurLayout(Type t) =>
+        internal static List<(int Offset, int Size)> OurLayout(Type t) =>
             t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
                 .Select(f => ((int)Marshal.OffsetOf(t, f.Name), f.FieldType.IsPointer || !f.FieldType.IsValueType ? 8 : Marshal.SizeOf(f.FieldType.IsEnum ? System.Enum.GetUnderlyingType(f.FieldType) : f.FieldType)))
                 .OrderBy(x => x.Item1).ToList();
@@ -339,7 +341,7 @@ namespace Cosmos.Runtime.Tests
         // ---- runtime imports: every CoreLib import one of our C# exports implements has the same native signature ----
 
         /// <summary>How a System V x64 argument or return value travels: "void", "i1".."i8" (integer register, bytes that matter), "f4"/"f8" (SSE), "s&lt;n&gt;" (struct by value).</summary>
-        private static string AbiClass(TypeReference r)
+        internal static string AbiClass(TypeReference r)
         {
             if (r.MetadataType == MetadataType.Void) return "void";
             if (r.IsPointer || r.IsByReference || r.IsFunctionPointer || !r.IsValueType) return "i8";
@@ -360,7 +362,7 @@ namespace Cosmos.Runtime.Tests
             return "s" + SizeAlign(r).Size;
         }
 
-        private static string AbiClass(Type t)
+        internal static string AbiClass(Type t)
         {
             if (t == typeof(void)) return "void";
             if (t.IsPointer || t.IsByRef || !t.IsValueType || t.IsFunctionPointer) return "i8";
@@ -377,7 +379,7 @@ namespace Cosmos.Runtime.Tests
         }
 
         /// <summary>An integer argument the callee reads at a width the caller did not write (garbage upper bytes), or a float/int mix-up.</summary>
-        private static bool Compatible(string theirs, string ours, bool isReturn)
+        internal static bool Compatible(string theirs, string ours, bool isReturn)
         {
             if (theirs == ours) return true;
             if (isReturn && theirs == "void") return true;   // a caller that expects nothing ignores RAX/XMM0
@@ -389,7 +391,7 @@ namespace Cosmos.Runtime.Tests
         }
 
         /// <summary>Our C# exports by symbol (the X# ones have no C# signature and are not listed).</summary>
-        private static Dictionary<string, MethodInfo> OurExports()
+        internal static Dictionary<string, MethodInfo> OurExports()
         {
             var d = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
             // Every Cosmos.* assembly beside Cosmos.Runtime.dll (the runtime, the C math library, Core): a reference the

@@ -15,18 +15,9 @@ namespace Cosmos.Runtime
         public long TvNsec;
     }
 
-    /// <summary>Interop.Sys.IOVector (struct iovec): one buffer of a vectored read or write.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public unsafe struct IOVector
-    {
-        /// <summary>Start of the buffer.</summary>
-        public byte* Base;
-        /// <summary>Length in bytes.</summary>
-        public UIntPtr Count;
-    }
-
     // The file and directory exports of libSystem.Native (pal_io.c): argument decoding only; the semantics live in the
     // installed FileSystemPal (the VFS). Without one, no file exists: paths fail with ENOENT, descriptors with EBADF.
+    // close, read, write and fstat of descriptors in SocketPal's range go to SystemNative.Sockets.cs instead.
     public static unsafe partial class SystemNative
     {
         private static FileSystemPal Pal => FileSystemPal.Current;
@@ -64,17 +55,18 @@ namespace Cosmos.Runtime
 
         /// <summary>close(2).</summary>
         [RuntimeExport("SystemNative_Close")]
-        public static int Close(IntPtr fd) => Pal == null ? NoDescriptor() : Result(Pal.Close((long)fd));
+        public static int Close(IntPtr fd) =>
+            SocketPal.IsSocketDescriptor((long)fd) ? CloseSocket((long)fd) : Pal == null ? NoDescriptor() : Result(Pal.Close((long)fd));
 
-        /// <summary>read(2).</summary>
+        /// <summary>read(2); a socket descriptor is a recv without flags.</summary>
         [RuntimeExport("SystemNative_Read")]
         public static int Read(IntPtr fd, byte* buffer, int count) =>
-            Pal == null ? NoDescriptor() : Result(Pal.Read((long)fd, new Span<byte>(buffer, count)));
+            SocketPal.IsSocketDescriptor((long)fd) ? ReadSocket((long)fd, buffer, count) : Pal == null ? NoDescriptor() : Result(Pal.Read((long)fd, new Span<byte>(buffer, count)));
 
-        /// <summary>write(2).</summary>
+        /// <summary>write(2); a socket descriptor is a send without flags.</summary>
         [RuntimeExport("SystemNative_Write")]
         public static int Write(IntPtr fd, byte* buffer, int count) =>
-            Pal == null ? NoDescriptor() : Result(Pal.Write((long)fd, new ReadOnlySpan<byte>(buffer, count)));
+            SocketPal.IsSocketDescriptor((long)fd) ? WriteSocket((long)fd, buffer, count) : Pal == null ? NoDescriptor() : Result(Pal.Write((long)fd, new ReadOnlySpan<byte>(buffer, count)));
 
         /// <summary>pread(2).</summary>
         [RuntimeExport("SystemNative_PRead")]
@@ -122,10 +114,11 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_LSeek")]
         public static long LSeek(IntPtr fd, long offset, int whence) => Pal == null ? NoDescriptor() : Result(Pal.LSeek((long)fd, offset, whence));
 
-        /// <summary>fstat(2).</summary>
+        /// <summary>fstat(2); a socket descriptor reports S_IFSOCK.</summary>
         [RuntimeExport("SystemNative_FStat")]
         public static int FStat(IntPtr fd, FileStatus* output)
         {
+            if (SocketPal.IsSocketDescriptor((long)fd)) return FStatSocket((long)fd, output);
             if (Pal == null) return NoDescriptor();
             int r = Pal.FStat((long)fd, out *output);
             return Result(r);
