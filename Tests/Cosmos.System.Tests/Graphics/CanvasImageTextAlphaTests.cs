@@ -151,6 +151,32 @@ namespace Cosmos.System.Tests.Graphics
         }
 
         [Fact]
+        public void EveryTranslucentShapeBlendsEachOfItsPixelsExactlyOnce()
+        {
+            var half = Color.FromArgb(128, 255, 255, 255);
+            int once = unchecked((int)0xFF808080);
+            for (int r = 0; r <= 40; r++)
+            {
+                var shapes = new List<(string, Action<FramebufferCanvas>)>
+                {
+                    ("filled circle", c => c.DrawFilledCircle(half, 45, 45, r)),
+                    ("circle", c => c.DrawCircle(half, 45, 45, r)),
+                    ("filled ellipse", c => c.DrawFilledEllipse(half, 45, 45, r / 2, r)),
+                    ("ellipse", c => c.DrawEllipse(half, 45, 45, r, (r * 2) / 3)),
+                    ("rectangle", c => c.DrawRectangle(half, 3, 3, r, r / 3)),
+                    ("line", c => c.DrawLine(half, 2, 80, 2 + 2 * r, 80 - r)),
+                };
+                foreach (var (name, draw) in shapes)
+                {
+                    var c = Gfx.Canvas(90, 90);
+                    draw(c);
+                    foreach (int p in c.BackBuffer.ToArray())
+                        Assert.True(p == Gfx.Black || p == once, $"{name} r={r}: pixel 0x{p:X8} blended more than once");
+                }
+            }
+        }
+
+        [Fact]
         public void DrawCharSetsExactlyTheGlyphBits()
         {
             var font = PCScreenFont.Default;
