@@ -19,6 +19,10 @@ namespace Cosmos.System.Graphics
         private int _w, _h;
         private Mode _mode;
         private List<Mode> _modes;
+        // Clear only records the colour; the back buffer is filled when something draws or reads it, and a Display
+        // while the fill is pending fills the framebuffer directly (a write-only pass instead of a copy).
+        private bool _pendingFill;
+        private int _fillColor;
 
         /// <summary>A canvas in the framebuffer's current mode (the back buffer starts black; the first <see cref="Display"/> shows all of it).</summary>
         /// <exception cref="ArgumentNullException"><paramref name="framebuffer"/> is null.</exception>
@@ -44,7 +48,20 @@ namespace Cosmos.System.Graphics
         public DirtyRegion Dirty { get; } = new DirtyRegion();
 
         /// <summary>The back buffer: Width × Height packed ARGB pixels, row-major (for fast custom drawing; call <see cref="MarkDirty"/> after writing to it).</summary>
-        public Span<int> BackBuffer => _back;
+        public Span<int> BackBuffer
+        {
+            get
+            {
+                if (_pendingFill) Materialize();
+                return _back;
+            }
+        }
+
+        private void Materialize()
+        {
+            _back.AsSpan().Fill(_fillColor);
+            _pendingFill = false;
+        }
 
         /// <summary>Records that (x, y, width, height) of <see cref="BackBuffer"/> changed; clipped to the surface.</summary>
         public void MarkDirty(int x, int y, int width, int height) => InvalidateBox(x, y, (long)x + width - 1, (long)y + height - 1);
@@ -92,6 +109,7 @@ namespace Cosmos.System.Graphics
             }
             if (!_modes.Contains(_mode)) _modes.Add(_mode);
             _back = new int[_w * _h];
+            _pendingFill = false;
             Dirty.Set(0, 0, _w, _h);
         }
 
@@ -105,7 +123,10 @@ namespace Cosmos.System.Graphics
             for (int i = 0; i < Dirty.Count; i++)
             {
                 var (x, y, w, h) = Dirty[i];
-                for (int row = y; row < y + h; row++) _fb.WriteRow(x, row, back.Slice(row * _w + x, w));
+                if (_pendingFill)
+                    for (int row = y; row < y + h; row++) _fb.FillRow(x, row, w, _fillColor);
+                else
+                    for (int row = y; row < y + h; row++) _fb.WriteRow(x, row, back.Slice(row * _w + x, w));
                 _fb.Update(x, y, w, h);
             }
             Dirty.Clear();
@@ -121,7 +142,8 @@ namespace Cosmos.System.Graphics
         /// <inheritdoc/>
         public override void Clear(int color)
         {
-            _back.AsSpan().Fill(color);
+            _pendingFill = true;
+            _fillColor = color;
             Dirty.Set(0, 0, _w, _h);
         }
 
@@ -140,6 +162,7 @@ namespace Cosmos.System.Graphics
         public override void DrawPoint(int color, int x, int y)
         {
             if ((uint)x >= (uint)_w || (uint)y >= (uint)_h) return;
+            if (_pendingFill) Materialize();
             _back[y * _w + x] = color;
             Dirty.Add(x, y, 1, 1);
         }
@@ -151,6 +174,7 @@ namespace Cosmos.System.Graphics
         public override int GetRawPointColor(int x, int y)
         {
             ThrowIfCoordNotValid(x, y);
+            if (_pendingFill) Materialize();
             return _back[y * _w + x];
         }
 
@@ -158,6 +182,7 @@ namespace Cosmos.System.Graphics
         protected override void PlotPixel(int argb, int x, int y)
         {
             if ((uint)x >= (uint)_w || (uint)y >= (uint)_h) return;
+            if (_pendingFill) Materialize();
             uint a = (uint)argb >> 24;
             ref int p = ref _back[y * _w + x];
             if (a == 255) p = argb;
@@ -171,6 +196,7 @@ namespace Cosmos.System.Graphics
             if (x0 < 0) x0 = 0;
             if (x1 >= _w) x1 = _w - 1;
             if (x0 > x1) return;
+            if (_pendingFill) Materialize();
             uint a = (uint)argb >> 24;
             Span<int> span = _back.AsSpan(y * _w + x0, x1 - x0 + 1);
             if (a == 255) span.Fill(argb);
@@ -179,11 +205,16 @@ namespace Cosmos.System.Graphics
         }
 
         /// <inheritdoc/>
-        protected override void WriteSpan(ReadOnlySpan<int> argb, int x, int y) => argb.CopyTo(_back.AsSpan(y * _w + x, argb.Length));
+        protected override void WriteSpan(ReadOnlySpan<int> argb, int x, int y)
+        {
+            if (_pendingFill) Materialize();
+            argb.CopyTo(_back.AsSpan(y * _w + x, argb.Length));
+        }
 
         /// <inheritdoc/>
         protected override void BlendSpan(ReadOnlySpan<int> argb, int x, int y)
         {
+            if (_pendingFill) Materialize();
             Span<int> dst = _back.AsSpan(y * _w + x, argb.Length);
             for (int i = 0; i < argb.Length; i++)
             {

@@ -133,6 +133,32 @@ namespace Cosmos.System.Tests.Graphics
             Gfx.AssertSame(new HashSet<(int, int)> { (1, 1), (2, 1) }, Written(fb), "written");
         }
 
+        [Theory]
+        [InlineData(PixelFormat.Xrgb8888)]
+        [InlineData(PixelFormat.Xbgr8888)]
+        [InlineData(PixelFormat.Rgb888)]
+        [InlineData(PixelFormat.Bgr888)]
+        [InlineData(PixelFormat.Rgb565)]
+        [InlineData(PixelFormat.Xrgb1555)]
+        public void ClearThenDisplayFillsTheScreenAndLaterDrawingSeesTheClearColour(PixelFormat format)
+        {
+            var (c, fb) = Displayed(7, 5, format);
+            int colour = unchecked((int)0xFF08F810);
+            c.Clear(colour);
+            c.Display();
+            Assert.Equal(new[] { (0, 0, 7, 5) }, fb.Updates.ToArray());
+            for (int y = 0; y < 5; y++)
+                for (int x = 0; x < 7; x++)
+                    Assert.Equal(colour & Mask(format), fb.ReadPixel(x, y) & Mask(format));
+            fb.Updates.Clear();
+            c.DrawPoint(Color.FromArgb(128, 255, 255, 255), 3, 2); // blends over the cleared colour
+            Assert.Equal(colour, c.GetRawPointColor(0, 0));
+            Assert.Equal(Canvas.BlendArgb(unchecked((int)0x80FFFFFF), colour), c.GetRawPointColor(3, 2));
+            c.Display();
+            Assert.Equal(new[] { (3, 2, 1, 1) }, fb.Updates.ToArray());
+            Assert.Equal(colour & Mask(format), fb.ReadPixel(4, 2) & Mask(format));
+        }
+
         private static int Mask(PixelFormat f) => f switch
         {
             PixelFormat.Rgb565 => unchecked((int)0xFFF8FCF8),

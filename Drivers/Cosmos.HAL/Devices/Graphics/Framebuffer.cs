@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace Cosmos.HAL.Devices.Graphics
 {
@@ -83,6 +84,25 @@ namespace Cosmos.HAL.Devices.Graphics
                 throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.WriteRow: run outside the screen");
             int bpp = BytesPerPixel;
             PixelFormats.ConvertRow(argb, Memory.Slice(y * Pitch + x * bpp, argb.Length * bpp), Format);
+        }
+
+        /// <summary>
+        /// Sets <paramref name="count"/> pixels of row <paramref name="y"/> from column <paramref name="x"/> to the
+        /// 32-bit ARGB <paramref name="argb"/> (alpha ignored), converted once; a plain 32-bit fill at 32 bpp.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The run does not fit inside the screen.</exception>
+        public void FillRow(int x, int y, int count, int argb)
+        {
+            if ((uint)y >= (uint)Height || x < 0 || count < 0 || count > Width - x)
+                throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.FillRow: run outside the screen");
+            int bpp = BytesPerPixel;
+            Span<byte> row = Memory.Slice(y * Pitch + x * bpp, count * bpp);
+            Span<byte> one = stackalloc byte[4];
+            PixelFormats.ConvertRow(new ReadOnlySpan<int>(in argb), one, Format);
+            if (bpp == 4) MemoryMarshal.Cast<byte, int>(row).Fill(MemoryMarshal.Read<int>(one));
+            else if (bpp == 2) MemoryMarshal.Cast<byte, ushort>(row).Fill(MemoryMarshal.Read<ushort>(one));
+            else
+                for (int i = 0; i < row.Length; i += 3) { row[i] = one[0]; row[i + 1] = one[1]; row[i + 2] = one[2]; }
         }
 
         /// <summary>Reads the pixel at (<paramref name="x"/>, <paramref name="y"/>) as 0xFFRRGGBB.</summary>
