@@ -473,6 +473,30 @@ namespace Cosmos.System.Graphics
             }
         }
 
+        /// <summary>
+        /// Draws the arc of the ellipse centred at (<paramref name="x"/>, <paramref name="y"/>) with horizontal radius
+        /// <paramref name="width"/> and vertical radius <paramref name="height"/> from <paramref name="startAngle"/> to
+        /// <paramref name="endAngle"/> (degrees; 0 = right, increasing towards +y, i.e. clockwise on screen), sampled
+        /// every half degree (Cosmos's method and parameter meaning); consecutive equal samples are drawn once.
+        /// Zero radii draw nothing.
+        /// </summary>
+        public virtual void DrawArc(int x, int y, int width, int height, Color color, int startAngle = 0, int endAngle = 360)
+        {
+            int argb = color.ToArgb();
+            if ((uint)argb >> 24 == 0 || width == 0 || height == 0 || endAngle <= startAngle) return;
+            if (!InvalidateBox((long)x - Math.Abs((long)width), (long)y - Math.Abs((long)height), (long)x + Math.Abs((long)width), (long)y + Math.Abs((long)height))) return;
+            long lastX = long.MinValue, lastY = long.MinValue;
+            int steps = (int)Math.Min(((long)endAngle - startAngle) * 2, 720L * 4);
+            for (int i = 0; i < steps; i++)
+            {
+                double rad = Math.PI * (startAngle + i * 0.5) / 180.0;
+                long px = x + (long)(width * Math.Cos(rad)), py = y + (long)(height * Math.Sin(rad));
+                if (px == lastX && py == lastY) continue;
+                lastX = px; lastY = py;
+                if (px >= 0 && px < SurfaceWidth && py >= 0 && py < SurfaceHeight) PlotPixel(argb, (int)px, (int)py);
+            }
+        }
+
         // ---------------------------------------------------------------- arrays and images
 
         /// <summary>Draws <paramref name="width"/> × <paramref name="height"/> colours (row-major) with their alpha, top-left at (x, y).</summary>

@@ -284,6 +284,26 @@ namespace Cosmos.System.Tests.Graphics
         }
 
         [Fact]
+        public void ArcSamplesTheEllipseBetweenTheAngles()
+        {
+            var c = Gfx.Canvas(60, 60);
+            c.DrawArc(30, 30, 20, 10, Red, 0, 90); // right to bottom
+            var drawn = Gfx.Drawn(c);
+            Assert.Contains((50, 30), drawn);
+            Assert.Contains((30, 39), drawn); // (int)(10·sin 89.5°) = 9: the sample before 90° is the last
+            foreach (var (x, y) in drawn)
+            {
+                Assert.True(x >= 30 && y >= 30, $"pixel {x},{y} outside the first quadrant");
+                double e = Math.Pow((x - 30) / 20.0, 2) + Math.Pow((y - 30) / 10.0, 2);
+                Assert.InRange(e, 0.75, 1.0 + 1e-9);
+            }
+            var none = Gfx.Canvas(10, 10);
+            none.DrawArc(5, 5, 0, 4, Red);
+            none.DrawArc(5, 5, 4, 4, Red, 90, 90);
+            Assert.Empty(Gfx.Drawn(none));
+        }
+
+        [Fact]
         public void PolygonIsTheClosedChainOfLines()
         {
             var c = Gfx.Canvas(40, 40);

@@ -193,3 +193,35 @@ namespace Cosmos.System.Tests.Graphics
         }
     }
 }
+
+namespace Cosmos.System.Tests.Graphics
+{
+    public sealed class PixelFormatTests
+    {
+        [Fact]
+        public void FieldPositionsMapToFormats()
+        {
+            Assert.Equal(PixelFormat.Xrgb8888, PixelFormats.FromFields(32, 16, 8, 8, 8, 0, 8));
+            Assert.Equal(PixelFormat.Xbgr8888, PixelFormats.FromFields(32, 0, 8, 8, 8, 16, 8));
+            Assert.Equal(PixelFormat.Rgb888, PixelFormats.FromFields(24, 16, 8, 8, 8, 0, 8));
+            Assert.Equal(PixelFormat.Bgr888, PixelFormats.FromFields(24, 0, 8, 8, 8, 16, 8));
+            Assert.Equal(PixelFormat.Rgb565, PixelFormats.FromFields(16, 11, 5, 5, 6, 0, 5));
+            Assert.Equal(PixelFormat.Xrgb1555, PixelFormats.FromFields(15, 10, 5, 5, 5, 0, 5));
+            Assert.Equal(PixelFormat.Unknown, PixelFormats.FromFields(8, 0, 0, 0, 0, 0, 0));
+            Assert.Equal(PixelFormat.Unknown, PixelFormats.FromFields(32, 24, 8, 16, 8, 8, 8));
+        }
+
+        [Fact]
+        public void FixedFramebufferRefusesOtherModesAndRowsOutsideTheScreen()
+        {
+            var fb = new MemoryFramebuffer(4, 4);
+            Assert.Throws<ArgumentOutOfRangeException>(() => fb.WriteRow(2, 0, new int[3]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => fb.WriteRow(0, 4, new int[1]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => fb.FillRow(-1, 0, 1, 0));
+            Assert.Throws<ArgumentOutOfRangeException>(() => fb.ReadPixel(4, 0));
+            Assert.Throws<NotSupportedException>(() => fb.SetMode(new FramebufferMode(4, 4, 8)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryFramebuffer(0, 4));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryFramebuffer(4, 4, pitch: 8));
+        }
+    }
+}
