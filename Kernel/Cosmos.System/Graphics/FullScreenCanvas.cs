@@ -44,12 +44,12 @@ namespace Cosmos.System.Graphics
             s_providers[i] = provider; s_priorities[i] = priority; s_names[i] = name ?? "framebuffer";
         }
 
-        /// <summary>The full-screen canvas in its default mode.</summary>
+        /// <summary>The full-screen canvas, switched to its default mode (the framebuffer's preferred mode, e.g. 1024×768×32 for adapters that can switch).</summary>
         /// <exception cref="InvalidOperationException">No registered provider has a framebuffer.</exception>
         public static Canvas GetFullScreenCanvas()
         {
             if (s_canvas == null) s_canvas = Create();
-            else s_canvas.Mode = s_canvas.DefaultGraphicsMode;
+            s_canvas.Mode = s_canvas.DefaultGraphicsMode;
             IsInUse = true;
             return s_canvas;
         }

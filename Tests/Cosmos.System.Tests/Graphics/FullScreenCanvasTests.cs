@@ -56,6 +56,16 @@ namespace Cosmos.System.Tests.Graphics
         }
 
         [Fact]
+        public void FirstCanvasStartsInThePreferredMode()
+        {
+            var fb = new MemoryFramebuffer(16, 8, modes: new[] { new FramebufferMode(40, 30, 32), new FramebufferMode(16, 8, 32) });
+            FullScreenCanvas.RegisterFramebufferProvider("mem", () => fb);
+            Canvas canvas = FullScreenCanvas.GetFullScreenCanvas();
+            Assert.Equal(new Mode(40, 30, ColorDepth.ColorDepth32), canvas.Mode);
+            Assert.Equal(40, fb.Width);
+        }
+
+        [Fact]
         public void FixedModeFramebufferOffersOnlyItsMode()
         {
             var fixedFb = new FixedFramebuffer();
