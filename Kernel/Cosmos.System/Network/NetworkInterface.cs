@@ -11,7 +11,7 @@ namespace Cosmos.System.Network
     /// One network card with the IPv4 stack running on it: the glue between a HAL <see cref="NetworkDevice"/> and the
     /// pure <see cref="IPv4Host"/> of Kernel/Cosmos.Network. A background thread ("net eth0") takes received frames
     /// (sleeping on the card's interrupt) and feeds them to the host, and every 10 ms drives its timers (ARP retries,
-    /// reassembly expiry, DHCP). Everything that touches the host does so under <see cref="SyncRoot"/>; callbacks from
+    /// reassembly expiry, TCP retransmissions, DHCP). Everything that touches the host does so under <see cref="SyncRoot"/>; callbacks from
     /// the host (UDP delivery, echo replies) run on the pump thread with that lock held, so they must only queue and
     /// signal. Created by <see cref="NetworkStack"/>; names are "eth0", "eth1"… in card order.
     /// </summary>
@@ -37,6 +37,9 @@ namespace Cosmos.System.Network
         /// <summary>The lock that serializes every use of <see cref="Host"/> and the protocol state above it.</summary>
         public object SyncRoot { get; } = new object();
 
+        /// <summary>TCP (RFC 9293) on <see cref="Host"/> (lock <see cref="SyncRoot"/> around every use; its timers run in the pump).</summary>
+        public TcpLayer Tcp { get; }
+
         /// <summary>The DHCP client, once <see cref="RunDhcp"/> started it (null before).</summary>
         public DhcpClient Dhcp { get; private set; }
 
@@ -54,6 +57,9 @@ namespace Cosmos.System.Network
                 device.MACAddress.bytes[3], device.MACAddress.bytes[4], device.MACAddress.bytes[5]);
             Host = new IPv4Host(mac, IPv4Address.Any, IPv4Address.Any, IPv4Address.Any, SendFrame);
             Host.EchoReplyReceived = IPv4.ICMPClient.Deliver;
+            // RFC 6528 secret: 128 bits from the TSC and the runtime's random source, once per interface.
+            var r = new global::System.Random((int)Native.Rdtsc());
+            Tcp = new TcpLayer(Host, (ulong)r.NextInt64() ^ Native.Rdtsc(), (ulong)r.NextInt64() ^ (Native.Rdtsc() << 17));
         }
 
         /// <summary>The monotonic clock the stack runs on (milliseconds since boot).</summary>
@@ -97,6 +103,7 @@ namespace Cosmos.System.Network
                     n++;
                 }
                 Host.Poll(now);
+                Tcp.Poll(now);
                 Dhcp?.Poll(now);
                 for (int i = 0; i < _tickHandlers.Count; i++) _tickHandlers[i](now);
             }
