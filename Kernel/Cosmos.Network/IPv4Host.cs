@@ -75,6 +75,8 @@ public sealed class IPv4HostStatistics
     public long UdpDelivered;
     /// <summary>Disposition: UDP datagrams for a port nobody bound.</summary>
     public long UdpNoListener;
+    /// <summary>Disposition: datagrams handed to a protocol registered with <see cref="IPv4Host.RegisterProtocol"/> (TCP), which counts its own drops.</summary>
+    public long ProtocolDelivered;
     /// <summary>ARP replies sent for our address.</summary>
     public long ArpRepliesSent;
     /// <summary>ARP requests sent.</summary>
@@ -92,7 +94,7 @@ public sealed class IPv4HostStatistics
 
     /// <summary>The sum of the disposition counters; equals <see cref="FramesReceived"/> + <see cref="LoopedBack"/>.</summary>
     public long Dispositions => NotForUs + Malformed + Unsupported + ArpReceived + FragmentsQueued + FragmentsDropped
-        + EchoRequestsReceived + EchoRepliesReceived + UdpDelivered + UdpNoListener;
+        + EchoRequestsReceived + EchoRepliesReceived + UdpDelivered + UdpNoListener + ProtocolDelivered;
 }
 
 /// <summary>
@@ -275,7 +277,7 @@ public sealed class IPv4Host
             case IPProtocol.Icmp: ReceiveIcmp(ip, data, broadcastOnly, nowMs); break;
             case IPProtocol.Udp: ReceiveUdp(ip, data, broadcastOnly, nowMs); break;
             default:
-                if (protocols.TryGetValue(ip.Protocol, out IPv4PayloadReceiver receiver)) receiver(ip, data, broadcastOnly);
+                if (protocols.TryGetValue(ip.Protocol, out IPv4PayloadReceiver receiver)) { Statistics.ProtocolDelivered++; receiver(ip, data, broadcastOnly); }
                 else Statistics.Unsupported++;
                 break;
         }

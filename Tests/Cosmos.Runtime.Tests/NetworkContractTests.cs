@@ -281,7 +281,7 @@ namespace Cosmos.Runtime.Tests
         [Fact]
         public void SocketOptionTableNamesTheSocketOptionLevelAndNameValues()
         {
-            var table = (Array)CoreLibContractTests.Ours("Cosmos.Runtime.SystemNative").GetField("SocketOptionTable")!.GetValue(null)!;
+            var table = (Array)CoreLibContractTests.Ours("Cosmos.Runtime.SocketTables").GetField("SocketOptionTable")!.GetValue(null)!;
             Assert.True(table.Length >= 29);
             foreach (object row in table)
             {
@@ -297,10 +297,23 @@ namespace Cosmos.Runtime.Tests
             foreach (string member in Enum.GetNames(option)) Assert.Equal(1, decoded.Count(d => d == member));
         }
 
+        /// <summary>
+        /// SystemNative's Malloc runs while the runtime initializes its modules, before class constructors can run: a
+        /// static field initializer anywhere in the partial class gives it a .cctor and the kernel triple-faults before
+        /// its first output (it happened when the socket tables were added). Every static field must be constant-free
+        /// of initializers (zero-initialized) or live in another class.
+        /// </summary>
+        [Fact]
+        public void SystemNativeHasNoStaticConstructor()
+        {
+            Type sn = CoreLibContractTests.Ours("Cosmos.Runtime.SystemNative");
+            Assert.Null(sn.TypeInitializer);
+        }
+
         [Fact]
         public void TcpStateTableUsesTheTcpStateValues()
         {
-            Type sn = CoreLibContractTests.Ours("Cosmos.Runtime.SystemNative");
+            Type sn = CoreLibContractTests.Ours("Cosmos.Runtime.SocketTables");
             var names = (string[])sn.GetField("TcpStateNames")!.GetValue(null)!;
             var values = (int[])sn.GetField("TcpStateValues")!.GetValue(null)!;
             Assert.Equal(12, names.Length);

@@ -100,6 +100,16 @@ namespace Cosmos.Build.Testing
             int passedStatus = TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed);
             if (proto.Done && !proto.EndedByExpectedExit && p.ExitCode != passedStatus && proto.Results.All(r => !r.Failed))
                 lock (log) proto.AddFailure("(exit)", $"kernel reported done but QEMU exit code was {p.ExitCode} (expected {passedStatus}: debug-exit {TestProtocol.DebugExitAllPassed})");
+            // An impaired link ({peer:lossy-…}) must really have dropped ≥ 5 % of the TCP frames for the transfer over it to count.
+            if (peers.LossyLink is { } lossy)
+            {
+                string problem = lossy.TcpFrames < 200 ? $"only {lossy.TcpFrames} TCP frames crossed the link" : (double)lossy.Dropped / lossy.TcpFrames < 0.05 ? "less than 5 % dropped" : null;
+                lock (log)
+                {
+                    log.AppendLine("lossy link: " + lossy);
+                    if (problem == null) proto.AddPass("the lossy link dropped at least 5 % of the TCP frames"); else proto.AddFailure("the lossy link dropped at least 5 % of the TCP frames", problem + ": " + lossy);
+                }
+            }
             // The FAT images ({fat:…} placeholders) the kernel wrote must be consistent for the host's checker.
             foreach (var image in fatImages)
             {

@@ -15,7 +15,9 @@ namespace Cosmos.Build.Testing
     /// Cosmos.HAL.Firmware.QemuFwCfg). Kinds: <c>udp-echo</c> (sends every datagram back to its sender), <c>dns</c> (a
     /// small authoritative DNS server for *.cosmos.test, see <see cref="DnsAnswer"/>), <c>inject</c> (the chardev end of
     /// a QEMU filter-redirector that delivers frames to the guest) with <c>inject-control</c> (the UDP port a kernel
-    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>). Peers stop
+    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>), <c>tcp-echo</c>, and <c>lossy-rx-out</c>,
+    /// <c>lossy-rx-in</c>, <c>lossy-tx-out</c>, <c>lossy-tx-in</c> (the four chardev ends of an impaired link,
+    /// <see cref="LossyRelay"/>). Peers stop
     /// when the boot ends (<see cref="Dispose"/>). Loopback only: nothing listens on other addresses.
     /// </summary>
     public sealed class NetworkPeers : IDisposable
@@ -44,7 +46,12 @@ namespace Cosmos.Build.Testing
                 "dns" => StartUdp("dns", DnsAnswer),
                 "inject" => StartInjectListener(),
                 "inject-control" => StartUdp("inject-control", InjectCommand),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control)"),
+                "tcp-echo" => StartTcpEcho(),
+                "lossy-rx-out" => Lossy.Listen(0, true),
+                "lossy-rx-in" => Lossy.Listen(0, false),
+                "lossy-tx-out" => Lossy.Listen(1, true),
+                "lossy-tx-in" => Lossy.Listen(1, false),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
             };
             _ports[kind] = p;
             return p;
@@ -196,10 +203,62 @@ namespace Cosmos.Build.Testing
             public void Dispose() => _a();
         }
 
+        private LossyRelay _lossy;
+
+        /// <summary>The impaired-link relay (created by the first lossy-* placeholder; null otherwise).</summary>
+        public LossyRelay LossyLink => _lossy;
+
+        private LossyRelay Lossy
+        {
+            get
+            {
+                if (_lossy == null) { _lossy = new LossyRelay(); _running.Add(_lossy); }
+                return _lossy;
+            }
+        }
+
+        /// <summary>The tcp-echo peer: every connection gets back what it sends, until it closes its side.</summary>
+        private int StartTcpEcho()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            _running.Add(new Disposer(() => l.Stop()));
+            new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var c = l.AcceptTcpClient();
+                        lock (_running) _running.Add(c);
+                        new Thread(() =>
+                        {
+                            try
+                            {
+                                using (c)
+                                {
+                                    var st = c.GetStream();
+                                    var buf = new byte[65536];
+                                    int n;
+                                    while ((n = st.Read(buf, 0, buf.Length)) > 0) st.Write(buf, 0, n);
+                                    c.Client.Shutdown(SocketShutdown.Send);
+                                }
+                            }
+                            catch (Exception) { }
+                        }) { IsBackground = true, Name = "peer tcp-echo connection" }.Start();
+                    }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer tcp-echo" }.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
         /// <summary>Stops every peer.</summary>
         public void Dispose()
         {
-            foreach (var r in _running) { try { r.Dispose(); } catch { } }
+            IDisposable[] all;
+            lock (_running) all = _running.ToArray();
+            foreach (var r in all) { try { r.Dispose(); } catch { } }
             _running.Clear();
         }
     }

@@ -204,56 +204,6 @@ namespace Cosmos.Runtime
         /// <summary>NetworkInterfaceType.Ethernet, .Loopback; OperationalStatus.Up, .Down.</summary>
         public const int InterfaceTypeEthernet = 6, InterfaceTypeLoopback = 24, OperationalUp = 1, OperationalDown = 2;
 
-        /// <summary>
-        /// The (PAL SocketOptionLevel, PAL SocketOptionName) pairs <see cref="SocketOption"/> decodes, with the
-        /// System.Net.Sockets enum member names (checked against the assemblies by CoreLibContractTests).
-        /// </summary>
-        public static readonly (int Level, string LevelName, int Name, string NameName, SocketOption Option)[] SocketOptionTable =
-        {
-            (PalSolSocket, "Socket", 0x0001, "Debug", SocketOption.Debug),
-            (PalSolSocket, "Socket", 0x0002, "AcceptConnection", SocketOption.AcceptConnection),
-            (PalSolSocket, "Socket", 0x0004, "ReuseAddress", SocketOption.ReuseAddress),
-            (PalSolSocket, "Socket", 0x0008, "KeepAlive", SocketOption.KeepAlive),
-            (PalSolSocket, "Socket", 0x0010, "DontRoute", SocketOption.DontRoute),
-            (PalSolSocket, "Socket", 0x0020, "Broadcast", SocketOption.Broadcast),
-            (PalSolSocket, "Socket", 0x0100, "OutOfBandInline", SocketOption.OutOfBandInline),
-            (PalSolSocket, "Socket", 0x1001, "SendBuffer", SocketOption.SendBuffer),
-            (PalSolSocket, "Socket", 0x1002, "ReceiveBuffer", SocketOption.ReceiveBuffer),
-            (PalSolSocket, "Socket", 0x1003, "SendLowWater", SocketOption.SendLowWater),
-            (PalSolSocket, "Socket", 0x1004, "ReceiveLowWater", SocketOption.ReceiveLowWater),
-            (PalSolSocket, "Socket", 0x1005, "SendTimeout", SocketOption.SendTimeout),
-            (PalSolSocket, "Socket", 0x1006, "ReceiveTimeout", SocketOption.ReceiveTimeout),
-            (PalSolSocket, "Socket", 0x1007, "Error", SocketOption.Error),
-            (PalSolSocket, "Socket", 0x1008, "Type", SocketOption.Type),
-            (PalSolIP, "IP", 1, "IPOptions", SocketOption.IPOptions),
-            (PalSolIP, "IP", 2, "HeaderIncluded", SocketOption.HeaderIncluded),
-            (PalSolIP, "IP", 3, "TypeOfService", SocketOption.TypeOfService),
-            (PalSolIP, "IP", 4, "IpTimeToLive", SocketOption.TimeToLive),
-            (PalSolIP, "IP", 9, "MulticastInterface", SocketOption.MulticastInterface),
-            (PalSolIP, "IP", 10, "MulticastTimeToLive", SocketOption.MulticastTimeToLive),
-            (PalSolIP, "IP", 11, "MulticastLoopback", SocketOption.MulticastLoopback),
-            (PalSolIP, "IP", 14, "DontFragment", SocketOption.DontFragment),
-            (PalSolIP, "IP", 19, "PacketInformation", SocketOption.PacketInformation),
-            (PalSolTcp, "Tcp", 1, "NoDelay", SocketOption.NoDelay),
-            (PalSolTcp, "Tcp", 3, "TcpKeepAliveTime", SocketOption.TcpKeepAliveTime),
-            (PalSolTcp, "Tcp", 15, "FastOpen", SocketOption.FastOpen),
-            (PalSolTcp, "Tcp", 16, "TcpKeepAliveRetryCount", SocketOption.TcpKeepAliveRetryCount),
-            (PalSolTcp, "Tcp", 17, "TcpKeepAliveInterval", SocketOption.TcpKeepAliveInterval),
-        };
-
-        /// <summary>
-        /// Linux TCP states (include/net/tcp_states.h, 1 … 11) to System.Net.NetworkInformation.TcpState member names,
-        /// as the shipped Linux shim maps them (TCP_CLOSE, 7, becomes Closing there too; SocketExportTests checks the
-        /// whole table against the host's libSystem.Native).
-        /// </summary>
-        public static readonly string[] TcpStateNames =
-        {
-            "Unknown", "Established", "SynSent", "SynReceived", "FinWait1", "FinWait2", "TimeWait", "Closing", "CloseWait", "LastAck", "Listen", "Closing",
-        };
-
-        /// <summary>TcpState values in the order of <see cref="TcpStateNames"/>.</summary>
-        public static readonly int[] TcpStateValues = { 0, 5, 3, 4, 6, 7, 11, 9, 8, 10, 2, 9 };
-
         private static SocketPal Net => SocketPal.Current;
 
         /// <summary>The Interop.Error code of Linux errno <paramref name="errno"/> (0 stays 0).</summary>
@@ -661,7 +611,7 @@ namespace Cosmos.Runtime
         /// <summary>The <see cref="SocketOption"/> of a PAL (level, name) pair, or false.</summary>
         public static bool TryDecodeOption(int level, int name, out SocketOption option)
         {
-            foreach (var row in SocketOptionTable)
+            foreach (var row in SocketTables.SocketOptionTable)
                 if (row.Level == level && row.Name == name) { option = row.Option; return true; }
             option = default;
             return false;
@@ -1509,7 +1459,7 @@ namespace Cosmos.Runtime
         /// <summary>A Linux TCP state number (as in /proc/net/tcp) to System.Net.NetworkInformation.TcpState (Unknown for others).</summary>
         [RuntimeExport("SystemNative_MapTcpState")]
         public static int MapTcpState(int nativeState) =>
-            nativeState >= 1 && nativeState < TcpStateValues.Length ? TcpStateValues[nativeState] : 0;
+            nativeState >= 1 && nativeState < SocketTables.TcpStateValues.Length ? SocketTables.TcpStateValues[nativeState] : 0;
 
         /// <summary>NetworkChange's netlink listener: not supported (address/availability change events are not delivered), ENOTSUP.</summary>
         [RuntimeExport("SystemNative_CreateNetworkChangeListenerSocket")]

@@ -100,8 +100,10 @@ namespace Cosmos.Runtime
             if (environ != s_emptyEnviron) Panic.Halt("SystemNative_FreeEnviron: not a block from SystemNative_GetEnviron", (ulong)environ);
         }
 
-        /// <summary>The machine's host name (Environment.MachineName), ASCII; "cosmos" unless the kernel sets another.</summary>
-        public static string HostName = "cosmos";
+        private static string s_hostName;
+
+        /// <summary>The machine's host name (Environment.MachineName), ASCII; "cosmos" unless the kernel sets another (null restores it).</summary>
+        public static string HostName { get => s_hostName ?? "cosmos"; set => s_hostName = value; }
 
         /// <summary>gethostname: <see cref="HostName"/> as NUL-terminated ASCII into <paramref name="name"/>; -1 with Errno.EINVAL when it does not fit in <paramref name="nameLength"/> bytes.</summary>
         [RuntimeExport("SystemNative_GetHostName")]

@@ -7,6 +7,7 @@ using Cosmos.Network;
 using Cosmos.System.Network;
 using Cosmos.System.Network.Config;
 using Cosmos.System.Network.IPv4;
+using Cosmos.System.Network.IPv4.TCP;
 using Cosmos.System.Network.IPv4.UDP;
 using Cosmos.System.Network.IPv4.UDP.DHCP;
 using Cosmos.System.Network.IPv4.UDP.DNS;
@@ -43,6 +44,7 @@ namespace NetworkTests
             (4, "e1000", "52:54:00:12:34:57", 3),          // 82545EM 8086:100F
             (5, "e1000", "52:54:00:12:34:58", 4),          // 82544GC 8086:100C
             (6, "virtio-net", "52:54:00:12:34:59", 5),     // 1AF4:1000
+            (7, "e1000", "52:54:00:12:34:5A", 6),          // 82540EM behind the runner's lossy relay (TCP frames only)
         };
 
         private static Address Gw(byte net) => new Address(10, 0, net, 2);
@@ -51,7 +53,7 @@ namespace NetworkTests
         {
             var nics = new NetworkDevice[Cards.Length];
 
-            Case("four cards (e1000 82540EM, 82545EM, 82544GC; virtio-net) are started with the MACs QEMU was given", () =>
+            Case("five cards (e1000 82540EM, 82545EM, 82544GC, 82540EM; virtio-net) are started with the MACs QEMU was given", () =>
             {
                 for (int i = 0; i < Cards.Length; i++)
                 {
@@ -67,7 +69,7 @@ namespace NetworkTests
                     Line("nic " + d);
                 }
                 Equal(Cards.Length, NetworkDevice.Devices.Count, "NetworkDevice.Devices");
-                True(NetworkDevice.GetDeviceByName("eth0") == nics[0] && NetworkDevice.GetDeviceByName("eth3") == nics[3], "GetDeviceByName(\"ethN\")");
+                True(NetworkDevice.GetDeviceByName("eth0") == nics[0] && NetworkDevice.GetDeviceByName("eth4") == nics[4], "GetDeviceByName(\"ethN\")");
             });
             if (nics[Cards.Length - 1] == null) return;
 
@@ -88,7 +90,7 @@ namespace NetworkTests
                 True(QemuFwCfg.ReadFile("opt/cosmos/no-such-file") == null, "a missing file is null");
             });
 
-            Case("DHCP (Cosmos DHCPClient) leases 10.0.N.15/24 with gateway 10.0.N.2 on each of eth0..eth3", () =>
+            Case("DHCP (Cosmos DHCPClient) leases 10.0.N.15/24 with gateway 10.0.N.2 on each of eth0..eth4", () =>
             {
                 using var dhcp = new DHCPClient();
                 int seconds = dhcp.SendDiscoverPacket();
@@ -201,6 +203,34 @@ namespace NetworkTests
                 finally { NameResolver.ServerPort = 53; }
             });
 
+            Case("TCP (Cosmos TcpClient) to the host's echo server through eth0: 256 KiB echoed byte-exact, then an orderly close", () =>
+            {
+                int port = PeerPort("tcp-echo");
+                if (port <= 0) { Fail("no tcp-echo port"); return; }
+                EchoTransfer(Gw(2), port, 256 * 1024, 20_000);
+            });
+
+            Case("TCP over the lossy link (eth4, the runner drops 6 % of TCP frames, duplicates and reorders others): 1 MiB echoed byte-exact", () =>
+            {
+                int port = PeerPort("tcp-echo");
+                if (port <= 0) { Fail("no tcp-echo port"); return; }
+                EchoTransfer(Gw(6), port, 1024 * 1024, 120_000);
+            });
+
+            Case("TCP connect to a closed host port is refused: SocketException ConnectionRefused", () =>
+            {
+                using var c = new TcpClient();
+                try { c.Connect(Gw(2), 1, 10_000); Fail("connected to port 1"); }
+                catch (System.Net.Sockets.SocketException e) { True(e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused, "SocketError ConnectionRefused (" + e.SocketErrorCode + ", native " + e.ErrorCode + ")"); }
+            });
+
+            Case("TCP connect to an address nobody answers gives up: SocketException TimedOut", () =>
+            {
+                using var c = new TcpClient();
+                try { c.Connect(new Address(10, 0, 2, 200), 80, 1500); Fail("connected to 10.0.2.200"); }
+                catch (System.Net.Sockets.SocketException e) { True(e.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut, "SocketError TimedOut (" + e.SocketErrorCode + ", native " + e.ErrorCode + ")"); }
+            });
+
             Case("statistics: frames counted both ways on every card, interrupts taken, nothing malformed from slirp", () =>
             {
                 foreach (var d in nics)
@@ -222,7 +252,7 @@ namespace NetworkTests
                 var st = iface.Host.Statistics;
                 using var dns = new DnsClient();                            // a client waiting for replies: the bad ones land in its queue
                 dns.Connect(Gw(2), dnsPeer);
-                long rx0, mal0, disp0, loop0;
+                long rx0, mal0, disp0, loop0, tcpMal0 = iface.Tcp.Statistics.Malformed;
                 ulong err0 = nics[0].Statistics.ReceiveErrors, ovr0 = nics[0].Statistics.ReceiveOverruns;
                 uint missed = ((E1000)nics[0]).ReadMissedPackets();     // clears MPC
                 lock (iface.SyncRoot) { rx0 = st.FramesReceived; mal0 = st.Malformed; disp0 = st.Dispositions; loop0 = st.LoopedBack; }
@@ -257,6 +287,9 @@ namespace NetworkTests
                 True(got + (long)cardErrors + missed >= sent, "every injected frame reached the host or was counted by the card (" + got + " + " + cardErrors + " + " + missed + " of " + sent + ")");
                 True(bad >= malformed, "at least the " + malformed + " malformed frames counted as malformed (" + bad + ")");
                 Equal(got + looped, dispositions, "every received frame has exactly one disposition counted");
+                long tcpBad;
+                lock (iface.SyncRoot) tcpBad = iface.Tcp.Statistics.Malformed - tcpMal0;
+                True(tcpBad >= 6, "TCP counted the 6 malformed segments (SYN+FIN, SYN+RST, no flags, offsets 3 and 15, bad checksum): " + tcpBad);
                 dns.SendAsk("peer.cosmos.test");
                 var a = dns.Receive(3000);
                 True(a != null && a.ToString() == "10.0.2.2", "the DNS client skipped the bad replies and took the good one (" + (a?.ToString() ?? "null") + ")");
@@ -270,5 +303,52 @@ namespace NetworkTests
         }
 
         private static EndPoint Unused;
+
+        /// <summary>Byte i of an echo transfer: a pattern that catches shifted, repeated or lost stretches.</summary>
+        private static byte PatternByte(int i) => (byte)(i * 7 + (i >> 8) + (i >> 16) * 13);
+
+        /// <summary>Sends <paramref name="total"/> pattern bytes to the echo server at <paramref name="gw"/>:<paramref name="port"/> from a second thread while reading the echo, then closes; checks every byte.</summary>
+        private void EchoTransfer(Address gw, int port, int total, int timeoutMs)
+        {
+            using var c = new TcpClient();
+            long t0 = NetworkInterface.NowMs;
+            c.Connect(gw, port, 10_000);
+            Exception sendError = null;
+            var sender = new System.Threading.Thread(() =>
+            {
+                try
+                {
+                    var chunk = new byte[8192];
+                    for (int off = 0; off < total; off += chunk.Length)
+                    {
+                        int n = Math.Min(chunk.Length, total - off);
+                        for (int i = 0; i < n; i++) chunk[i] = PatternByte(off + i);
+                        c.Send(chunk, 0, n);
+                    }
+                }
+                catch (Exception e) { sendError = e; }
+            });
+            sender.Start();
+            int got = 0;
+            var from = new EndPoint(Address.Zero, 0);
+            long deadline = NetworkInterface.NowMs + timeoutMs;
+            while (got < total)
+            {
+                int left = (int)(deadline - NetworkInterface.NowMs);
+                if (left <= 0) { Fail("echo of " + total + " bytes via " + gw + ": only " + got + " back within " + timeoutMs + " ms"); return; }
+                var part = c.Receive(ref from, left);
+                if (part == null) { if (!c.IsConnected()) { Fail("connection ended after " + got + " bytes"); return; } continue; }
+                for (int i = 0; i < part.Length; i++)
+                    if (part[i] != PatternByte(got + i)) { Fail("byte " + (got + i) + " differs (" + part[i] + " instead of " + PatternByte(got + i) + ")"); return; }
+                got += part.Length;
+            }
+            sender.Join();
+            True(sendError == null, "sender finished (" + sendError?.Message + ")");
+            var conn = c.Connection;
+            Line("tcp echo via " + gw + ": " + total + " bytes each way in " + (NetworkInterface.NowMs - t0) + " ms; retransmissions " + conn.Retransmissions + ", fast " + conn.FastRetransmits + ", timeouts " + conn.RetransmissionTimeouts);
+            c.Close();
+            var rest = c.Receive(ref from, 5000);
+            True(rest == null, "end of stream after the echo");
+        }
     }
 }

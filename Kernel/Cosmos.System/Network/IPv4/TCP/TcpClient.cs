@@ -11,11 +11,11 @@ namespace Cosmos.System.Network.IPv4.TCP
     /// arrays, as in Cosmos. Data is a byte stream: a Receive returns what has arrived (at least one byte), not the
     /// units the peer sent. Errors are exceptions: <see cref="global::System.Net.Sockets.SocketException"/> with the
     /// <see cref="global::System.Net.Sockets.SocketError"/> of the failure (ConnectionRefused, TimedOut, ConnectionReset…).
-    /// Thread-safe for one sender and one receiver.
+    /// Thread-safe for one sender and one receiver; waits never hold the interface lock (see <see cref="StackSignal"/>).
     /// </summary>
     public class TcpClient : IDisposable
     {
-        private readonly object _signal = new object();
+        private readonly StackSignal _signal = new StackSignal();
         private NetworkInterface _iface;
         private TcpConnection _connection;
         private readonly int _localPort;
@@ -40,7 +40,7 @@ namespace Cosmos.System.Network.IPv4.TCP
         private void Attach(TcpConnection c)
         {
             _connection = c;
-            c.Changed = _ => { lock (_signal) Monitor.PulseAll(_signal); };
+            c.Changed = _ => _signal.Set();
         }
 
         /// <summary>The connection's state machine (null before <see cref="Connect"/>).</summary>
@@ -91,23 +91,20 @@ namespace Cosmos.System.Network.IPv4.TCP
             }
             if (e != TcpError.None) throw Error(e);
             long deadline = NetworkInterface.NowMs + timeout;
-            lock (_signal)
+            while (true)
             {
-                while (true)
+                TcpState st; TcpError err;
+                lock (_iface.SyncRoot) { st = c.State; err = c.Error; }
+                if (st == TcpState.Established || st == TcpState.CloseWait) return;
+                if (err != TcpError.None || st == TcpState.Closed) { _connection = null; throw Error(err == TcpError.None ? TcpError.ConnectionAborted : err); }
+                long left = deadline - NetworkInterface.NowMs;
+                if (left <= 0)
                 {
-                    TcpState st; TcpError err;
-                    lock (_iface.SyncRoot) { st = c.State; err = c.Error; }
-                    if (st == TcpState.Established || st == TcpState.CloseWait) return;
-                    if (err != TcpError.None || st == TcpState.Closed) { _connection = null; throw Error(err == TcpError.None ? TcpError.ConnectionAborted : err); }
-                    long left = deadline - NetworkInterface.NowMs;
-                    if (left <= 0)
-                    {
-                        lock (_iface.SyncRoot) c.Abort();
-                        _connection = null;
-                        throw Error(TcpError.TimedOut);
-                    }
-                    Monitor.Wait(_signal, (int)Math.Min(left, 100));
+                    lock (_iface.SyncRoot) c.Abort();
+                    _connection = null;
+                    throw Error(TcpError.TimedOut);
                 }
+                _signal.Wait((int)Math.Min(left, 100));
             }
         }
 
@@ -136,16 +133,13 @@ namespace Cosmos.System.Network.IPv4.TCP
             var c = Require();
             var span = new ReadOnlyMemory<byte>(data, offset, count);
             int done = 0;
-            lock (_signal)
+            while (done < count)
             {
-                while (done < count)
-                {
-                    int n; TcpError err;
-                    lock (_iface.SyncRoot) { n = c.Send(span.Span.Slice(done)); err = c.Error; }
-                    if (n < 0) throw Error(err == TcpError.None ? TcpError.NotConnected : err);
-                    done += n;
-                    if (n == 0) Monitor.Wait(_signal, 100);
-                }
+                int n; TcpError err;
+                lock (_iface.SyncRoot) { n = c.Send(span.Span.Slice(done)); err = c.Error; }
+                if (n < 0) throw Error(err == TcpError.None ? TcpError.NotConnected : err);
+                done += n;
+                if (n == 0) _signal.Wait(100);
             }
         }
 
@@ -158,17 +152,14 @@ namespace Cosmos.System.Network.IPv4.TCP
         {
             var c = Require();
             long deadline = timeoutMs < 0 ? long.MaxValue : NetworkInterface.NowMs + timeoutMs;
-            lock (_signal)
+            while (true)
             {
-                while (true)
-                {
-                    byte[] got = TakeAvailable(c, out bool end, out TcpError err);
-                    if (got != null) { source = RemoteEndPoint.Value; return got; }
-                    if (end) { if (err != TcpError.None && err != TcpError.ConnectionAborted) throw Error(err); return null; }
-                    long left = deadline - NetworkInterface.NowMs;
-                    if (left <= 0) return null;
-                    Monitor.Wait(_signal, (int)Math.Min(left, 100));
-                }
+                byte[] got = TakeAvailable(c, out bool end, out TcpError err);
+                if (got != null) { source = RemoteEndPoint.Value; return got; }
+                if (end) { if (err != TcpError.None && err != TcpError.ConnectionAborted) throw Error(err); return null; }
+                long left = deadline - NetworkInterface.NowMs;
+                if (left <= 0) return null;
+                _signal.Wait((int)Math.Min(left, 100));
             }
         }
 
@@ -201,7 +192,7 @@ namespace Cosmos.System.Network.IPv4.TCP
             var c = _connection;
             if (c == null) return;
             lock (_iface.SyncRoot) c.Close();
-            lock (_signal) Monitor.PulseAll(_signal);
+            _signal.Set();
         }
 
         /// <summary>Same as <see cref="Close"/>.</summary>

@@ -13,7 +13,7 @@ namespace Cosmos.System.Network.IPv4.TCP
     /// </summary>
     public class TcpListener : IDisposable
     {
-        private readonly object _signal = new object();
+        private readonly StackSignal _signal = new StackSignal();
         private readonly List<(NetworkInterface Iface, TcpConnectionListener Listener)> _listeners = new();
 
         /// <summary>The port.</summary>
@@ -44,7 +44,7 @@ namespace Cosmos.System.Network.IPv4.TCP
                 lock (i.SyncRoot)
                 {
                     e = i.Tcp.Listen(IPv4Address.Any, LocalPort, Backlog, out l);
-                    if (e == TcpError.None) l.Changed = _ => { lock (_signal) Monitor.PulseAll(_signal); };
+                    if (e == TcpError.None) l.Changed = _ => _signal.Set();
                 }
                 if (e != TcpError.None) { Stop(); throw TcpClient.Error(e); }
                 _listeners.Add((i, l));
@@ -57,20 +57,17 @@ namespace Cosmos.System.Network.IPv4.TCP
         {
             if (_listeners.Count == 0) throw new InvalidOperationException("call Start() first");
             long deadline = timeout < 0 ? long.MaxValue : NetworkInterface.NowMs + timeout;
-            lock (_signal)
+            while (true)
             {
-                while (true)
+                foreach (var (iface, l) in _listeners)
                 {
-                    foreach (var (iface, l) in _listeners)
-                    {
-                        TcpConnection c = null;
-                        lock (iface.SyncRoot) if (!l.TryAccept(out c)) c = null;
-                        if (c != null) return new TcpClient(iface, c);
-                    }
-                    long left = deadline - NetworkInterface.NowMs;
-                    if (left <= 0) return null;
-                    Monitor.Wait(_signal, (int)Math.Min(left, 100));
+                    TcpConnection c = null;
+                    lock (iface.SyncRoot) if (!l.TryAccept(out c)) c = null;
+                    if (c != null) return new TcpClient(iface, c);
                 }
+                long left = deadline - NetworkInterface.NowMs;
+                if (left <= 0) return null;
+                _signal.Wait((int)Math.Min(left, 100));
             }
         }
 
@@ -79,7 +76,7 @@ namespace Cosmos.System.Network.IPv4.TCP
         {
             foreach (var (iface, l) in _listeners) lock (iface.SyncRoot) l.Stop();
             _listeners.Clear();
-            lock (_signal) Monitor.PulseAll(_signal);
+            _signal.Set();
         }
 
         /// <summary>Same as <see cref="Stop"/>.</summary>
