@@ -177,6 +177,44 @@ namespace Cosmos.Build.Testing
             return list;
         }
 
+        /// <summary>
+        /// <paramref name="count"/> TCP SYNs (RFC 9293 §3.1, MSS option) to <paramref name="guestIp"/>:<paramref name="port"/>
+        /// from spoofed sources on the guest's own /24 that do not exist (hosts .100–.249: the guest's ARP requests for
+        /// them go unanswered, so its SYN,ACKs never leave and every SYN leaves a half-open connection behind, as in a
+        /// real flood; an off-link source would have the gateway answer the SYN,ACK with a RST) with random source
+        /// ports, seeded; checksums correct.
+        /// </summary>
+        public static List<byte[]> SynFlood(byte[] guestMac, IPAddress guestIp, ushort port, int count, int seed)
+        {
+            byte[] src = { 0x52, 0x55, 0x0A, 0x00, 0x02, 0x02 };
+            byte[] gip = guestIp.GetAddressBytes();
+            var rnd = new Random(seed);
+            var list = new List<byte[]>(count);
+            for (int i = 0; i < count; i++)
+            {
+                byte[] from = { gip[0], gip[1], gip[2], (byte)(100 + i % 150) };
+                var t = new byte[24];
+                ushort sport = (ushort)(1024 + rnd.Next(64000));
+                uint seq = (uint)rnd.Next();
+                t[0] = (byte)(sport >> 8); t[1] = (byte)sport; t[2] = (byte)(port >> 8); t[3] = (byte)port;
+                t[4] = (byte)(seq >> 24); t[5] = (byte)(seq >> 16); t[6] = (byte)(seq >> 8); t[7] = (byte)seq;
+                t[12] = 6 << 4; t[13] = 0x02; t[14] = 0xFF; t[15] = 0xFF;
+                t[20] = 2; t[21] = 4; t[22] = 0x05; t[23] = 0xB4;                     // MSS 1460
+                SetTcpChecksum(t, from, gip);
+                var ip = new byte[20 + t.Length];
+                ip[0] = 0x45; ip[2] = (byte)(ip.Length >> 8); ip[3] = (byte)ip.Length; ip[4] = (byte)(i >> 8); ip[5] = (byte)i;
+                ip[8] = 64; ip[9] = 6;
+                from.CopyTo(ip, 12); gip.CopyTo(ip, 16);
+                SetChecksum(ip, 0, 20, 10);
+                t.CopyTo(ip, 20);
+                var f = new byte[14 + ip.Length];
+                Array.Copy(guestMac, f, 6); Array.Copy(src, 0, f, 6, 6); f[12] = 0x08; f[13] = 0x00;
+                ip.CopyTo(f, 14);
+                list.Add(f);
+            }
+            return list;
+        }
+
         private static ushort Sum(byte[] b, int offset, int length, uint initial = 0)
         {
             uint s = initial;

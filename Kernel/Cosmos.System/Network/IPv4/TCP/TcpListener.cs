@@ -22,6 +22,17 @@ namespace Cosmos.System.Network.IPv4.TCP
         /// <summary>Connections kept waiting for <see cref="AcceptTcpClient"/> per interface (default 16).</summary>
         public int Backlog { get; set; } = 16;
 
+        /// <summary>Half-open connections (SYN received, handshake not complete) over all interfaces; bounded per interface by TcpSettings.MaxHalfOpenPerListener.</summary>
+        public int HalfOpenCount
+        {
+            get
+            {
+                int n = 0;
+                foreach (var (iface, l) in _listeners) lock (iface.SyncRoot) n += l.HalfOpenCount;
+                return n;
+            }
+        }
+
         /// <summary>A listener for <paramref name="localPort"/> (not listening until <see cref="Start"/>).</summary>
         public TcpListener(ushort localPort)
         {
