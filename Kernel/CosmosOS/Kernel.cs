@@ -51,6 +51,8 @@ namespace CosmosOS
             Add("ifconfig", "ifconfig [dhcp]", "network cards, addresses, counters (dhcp: ask again)", NetworkCommands.Ifconfig);
             Add("ping", "ping <host> [n]", "ICMP echo to a host (name or address)", NetworkCommands.Ping);
             Add("nslookup", "nslookup <name>", "resolve a host name through DNS", NetworkCommands.Nslookup);
+            Add("serve", "serve [port]", "HTTP file server for the current volume (serve stop ends it)", NetworkCommands.Serve);
+            Add("sleep", "sleep <seconds>", "wait (scripts piped into the shell)", a => System.Threading.Thread.Sleep((int)(double.Parse(Arg(a, 1), System.Globalization.CultureInfo.InvariantCulture) * 1000)));
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine (volumes are flushed first)", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());

@@ -100,6 +100,31 @@ namespace CosmosOS
             Console.WriteLine($"{count} sent, {received} received, {(count - received) * 100 / count}% loss{(received > 0 ? ", average " + total / received + " ms" : "")}");
         }
 
+        private static HttpFileServer s_server;
+
+        /// <summary>serve [port] | serve stop: the HTTP file server over the current volume.</summary>
+        public static void Serve(string[] a)
+        {
+            if (a.Length > 1 && a[1] == "stop")
+            {
+                if (s_server == null) { Console.WriteLine("not serving"); return; }
+                s_server.Stop();
+                Console.WriteLine($"stopped serving on port {s_server.Port} ({s_server.Requests} requests)");
+                s_server = null;
+                return;
+            }
+            if (s_server != null) { Console.WriteLine($"already serving on port {s_server.Port} ('serve stop' first)"); return; }
+            ushort port = 80;
+            if (a.Length > 1 && (!ushort.TryParse(a[1], out port) || port == 0)) { Console.WriteLine("usage: serve [port] | serve stop"); return; }
+            if (NetworkStack.Default == null) { Console.WriteLine("no network card"); return; }
+            string root = System.IO.Directory.GetCurrentDirectory();
+            var srv = new HttpFileServer(port, root);
+            try { srv.Start(); }
+            catch (System.Net.Sockets.SocketException e) { Console.WriteLine($"port {port}: {e.SocketErrorCode}"); return; }
+            s_server = srv;
+            Console.WriteLine($"serving {root} over HTTP on port {port} (from the host: boot with -- --forward 8080:{port}, then http://127.0.0.1:8080/)");
+        }
+
         public static void Nslookup(string[] a)
         {
             if (a.Length < 2) { Console.WriteLine("usage: nslookup <name>"); return; }

@@ -97,5 +97,44 @@ namespace Cosmos.Kernel.Tests
             Assert.Matches(@"(?m)^box-1\r?$", output);
             Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
         }
-    }
+    
+        /// <summary>
+        /// The demo's network commands on QEMU user networking: DHCP at boot, ifconfig, ping of the gateway, and serve,
+        /// fetched from the host through a forwarded port while the session sleeps.
+        /// </summary>
+        [Fact]
+        public void NetworkCommandsAndServe()
+        {
+            string image = Path.Combine(Path.GetTempPath(), "cosmos-demo-net-" + System.Guid.NewGuid().ToString("N") + ".img");
+            var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            try
+            {
+                var session = System.Threading.Tasks.Task.Run(() => RunSession(
+                    "write hello.txt served from the guest\nsleep 3\nifconfig\nping 10.0.2.2 2\nserve\nsleep 15\nserve stop\nshutdown\n",
+                    "--disk", image, "--forward", port + ":80"));
+                using var http = new System.Net.Http.HttpClient { Timeout = System.TimeSpan.FromSeconds(5) };
+                string body = null;
+                var until = System.DateTime.UtcNow.AddSeconds(150);
+                while (body == null && System.DateTime.UtcNow < until && !session.IsCompleted)
+                {
+                    try { body = http.GetStringAsync($"http://127.0.0.1:{port}/hello.txt").Result; }
+                    catch (System.AggregateException) { System.Threading.Thread.Sleep(1000); }
+                }
+                var missing = http.GetAsync($"http://127.0.0.1:{port}/missing.txt").Result;
+                var (exit, output) = session.Result;
+                Assert.True(body != null, "no answer from the guest's HTTP server; output:\n" + output);
+                Assert.Equal("served from the guest\n", body);
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+                Assert.Contains("inet 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2", output);
+                Assert.Matches(@"reply from 10\.0\.2\.2: seq 1 time \d+ ms", output);
+                Assert.Contains("2 sent, 2 received, 0% loss", output);
+                Assert.Matches(@"stopped serving on port 80 \((\d+) requests\)", output);
+                Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
+            }
+            finally { File.Delete(image); }
+        }
+}
 }
