@@ -24,7 +24,8 @@ namespace Cosmos.Build.Bench
     /// figures of Tests/Bench/GCBench (allocation per 32-byte object beside a bump-pointer loop, and the
     /// collection pause with 100,000 live objects beside a plain walk of them); then the thread figures of
     /// Tests/Bench/ThreadBench (thread switch through Thread.Yield, blocking hand-offs and thread creation, each
-    /// beside the bare X# register + SIMD state swap measured in the same run).
+    /// beside the bare X# register + SIMD state swap measured in the same run); then the network figures of
+    /// Tests/Bench/NetBench (TCP throughput both ways per card beside its raw frame transmit rate, ping round trip).
     /// </summary>
     public static class BenchCommand
     {
@@ -35,8 +36,9 @@ namespace Cosmos.Build.Bench
             var irqOnly = new Option<bool>("--interrupts-only") { Description = "Only the interrupt figures (Tests/Bench/InterruptBench)" };
             var gcOnly = new Option<bool>("--gc-only") { Description = "Only the garbage collector figures (Tests/Bench/GCBench)" };
             var threadsOnly = new Option<bool>("--threads-only") { Description = "Only the thread figures (Tests/Bench/ThreadBench)" };
-            var cmd = new Command("bench", "Print build, boot, interrupt, GC and thread figures of the demo OS.") { kvm, runs, irqOnly, gcOnly, threadsOnly };
-            cmd.SetAction(p => Program.Guard(() => p.GetValue(threadsOnly) ? RunThreadsOnly(p.GetValue(kvm)) : p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
+            var netOnly = new Option<bool>("--net-only") { Description = "Only the network figures (Tests/Bench/NetBench)" };
+            var cmd = new Command("bench", "Print build, boot, interrupt, GC, thread and network figures of the demo OS.") { kvm, runs, irqOnly, gcOnly, threadsOnly, netOnly };
+            cmd.SetAction(p => Program.Guard(() => p.GetValue(netOnly) ? RunNetOnly(p.GetValue(kvm)) : p.GetValue(threadsOnly) ? RunThreadsOnly(p.GetValue(kvm)) : p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
             return cmd;
         }
 
@@ -129,6 +131,7 @@ namespace Cosmos.Build.Bench
             InterruptFigures(root, kvm);
             GcFigures(root, kvm);
             ThreadFigures(root, kvm);
+            NetFigures(root, kvm);
             return 0;
         }
 
@@ -226,6 +229,61 @@ namespace Cosmos.Build.Bench
             }
         }
 
+        // ---- network figures (Tests/Bench/NetBench) ----
+
+        private static int RunNetOnly(bool kvm)
+        {
+            var root = TestCommand.RepoRoot();
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run);
+            NetFigures(root, kvm);
+            return 0;
+        }
+
+        /// <summary>
+        /// Boots Tests/Bench/NetBench (two cards on QEMU user networking, the runner's tcp-sink and tcp-source peers)
+        /// and prints per card: TCP throughput guest→host and host→guest (8 MiB each) beside the card's raw frame
+        /// transmit throughput in the same run (the ratio is the stack's overhead), and the ping round trip to the
+        /// gateway. TCG always; KVM too when asked and usable.
+        /// </summary>
+        private static void NetFigures(string root, bool kvm)
+        {
+            var proj = Path.Combine(root, "Tests", "Bench", "NetBench", "NetBench.csproj");
+            Build(root, proj);
+            var dir = Path.GetDirectoryName(proj)!;
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(dir), "NetBench.iso");
+            Console.WriteLine("Network figures (Tests/Bench/NetBench; QEMU user networking, peers on the host's loopback; beside raw frame transmit of the same card in the same run)");
+            foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
+            {
+                string accel = useKvm ? "KVM" : "TCG";
+                if (useKvm && !Qemu.KvmUsable()) { Console.WriteLine($"  [{accel}] /dev/kvm cannot be opened: skipped"); continue; }
+                using var peers = new NetworkPeers();
+                var extra = new System.Collections.Generic.List<string>();
+                foreach (var tok in File.ReadAllText(Path.Combine(dir, "qemu-args.txt")).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
+                    extra.Add(peers.Expand(tok));
+                var (ok, output) = BootToDone(iso, useKvm, TimeSpan.FromSeconds(300), extra);
+                var hz = Regex.Match(output, @"bench net tsc-hz (\d+)");
+                if (!ok || !hz.Success) { Console.WriteLine($"  [{accel}] NetBench did not finish:\n" + TestCommand.Indent(output)); continue; }
+                double tscHz = double.Parse(hz.Groups[1].Value);
+                foreach (Match err in Regex.Matches(output, @"bench net (\S+) error (.*)")) Console.WriteLine($"  {err.Groups[1].Value}: {err.Groups[2].Value.Trim()} [{accel}]");
+                foreach (var card in new[] { "e1000", "virtio-net" })
+                {
+                    double Rate(string what)
+                    {
+                        var m = Regex.Match(output, $@"bench net {Regex.Escape(card)} {what} bytes (\d+) ticks (\d+)");
+                        return m.Success ? double.Parse(m.Groups[1].Value) / (double.Parse(m.Groups[2].Value) / tscHz) / 1e6 : double.NaN;
+                    }
+                    double raw = Rate("raw-tx"), outRate = Rate("tcp-out"), inRate = Rate("tcp-in");
+                    if (double.IsNaN(raw)) continue;
+                    Console.WriteLine($"  {card,-10} raw frame transmit {raw,8:0.0} MB/s   (the baseline) [{accel}]");
+                    Console.WriteLine($"  {card,-10} TCP guest→host     {outRate,8:0.0} MB/s   ({outRate / raw:0.00} of raw transmit) [{accel}]");
+                    Console.WriteLine($"  {card,-10} TCP host→guest     {inRate,8:0.0} MB/s   ({inRate / raw:0.00} of raw transmit) [{accel}]");
+                    var p = Regex.Match(output, $@"bench net {Regex.Escape(card)} ping n (\d+) min-ticks (\d+) mean-ticks (\d+)");
+                    if (p.Success && p.Groups[1].Value != "0")
+                        Console.WriteLine($"  {card,-10} ping gateway       {double.Parse(p.Groups[2].Value) / tscHz * 1e6,8:0} µs min, {double.Parse(p.Groups[3].Value) / tscHz * 1e6:0} µs mean over {p.Groups[1].Value} [{accel}]");
+                }
+            }
+        }
+
         // ---- thread figures (Tests/Bench/ThreadBench) ----
 
         private static int RunThreadsOnly(bool kvm)
@@ -290,10 +348,12 @@ namespace Cosmos.Build.Bench
         }
 
         /// <summary>Boots <paramref name="iso"/> headless until it prints "bench done" (or QEMU exits / times out); returns the serial output.</summary>
-        private static (bool Ok, string Output) BootToDone(string iso, bool kvm, TimeSpan timeout)
+        private static (bool Ok, string Output) BootToDone(string iso, bool kvm, TimeSpan timeout, System.Collections.Generic.List<string> extra = null)
         {
             var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in Qemu.Arguments(new QemuOptions { Iso = iso, Kvm = kvm, Display = false })) psi.ArgumentList.Add(a);
+            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
+            if (extra != null) options.Extra.AddRange(extra);
+            foreach (var a in Qemu.Arguments(options)) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             var text = new StringBuilder();
             var done = new ManualResetEventSlim();

@@ -15,7 +15,8 @@ namespace Cosmos.Build.Testing
     /// Cosmos.HAL.Firmware.QemuFwCfg). Kinds: <c>udp-echo</c> (sends every datagram back to its sender), <c>dns</c> (a
     /// small authoritative DNS server for *.cosmos.test, see <see cref="DnsAnswer"/>), <c>inject</c> (the chardev end of
     /// a QEMU filter-redirector that delivers frames to the guest) with <c>inject-control</c> (the UDP port a kernel
-    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>), <c>tcp-echo</c>, and <c>lossy-rx-out</c>,
+    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>), <c>tcp-echo</c>, <c>tcp-sink</c> (reads and
+    /// discards), <c>tcp-source</c> (sends the number of bytes asked, see <see cref="Source"/>), and <c>lossy-rx-out</c>,
     /// <c>lossy-rx-in</c>, <c>lossy-tx-out</c>, <c>lossy-tx-in</c> (the four chardev ends of an impaired link,
     /// <see cref="LossyRelay"/>). Peers stop
     /// when the boot ends (<see cref="Dispose"/>). Loopback only: nothing listens on other addresses.
@@ -47,11 +48,13 @@ namespace Cosmos.Build.Testing
                 "inject" => StartInjectListener(),
                 "inject-control" => StartUdp("inject-control", InjectCommand),
                 "tcp-echo" => StartTcpEcho(),
+                "tcp-sink" => StartTcpServer("tcp-sink", Sink),
+                "tcp-source" => StartTcpServer("tcp-source", Source),
                 "lossy-rx-out" => Lossy.Listen(0, true),
                 "lossy-rx-in" => Lossy.Listen(0, false),
                 "lossy-tx-out" => Lossy.Listen(1, true),
                 "lossy-tx-in" => Lossy.Listen(1, false),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, tcp-sink, tcp-source, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
             };
             _ports[kind] = p;
             return p;
@@ -265,6 +268,56 @@ namespace Cosmos.Build.Testing
                 catch (Exception) { }
             }) { IsBackground = true, Name = "peer tcp-echo" }.Start();
             return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        /// <summary>A TCP server on loopback running <paramref name="serve"/> for every connection on its own thread.</summary>
+        private int StartTcpServer(string kind, Action<TcpClient> serve)
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            _running.Add(new Disposer(() => l.Stop()));
+            new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var c = l.AcceptTcpClient();
+                        lock (_running) _running.Add(c);
+                        new Thread(() => { try { using (c) serve(c); } catch (Exception) { } }) { IsBackground = true, Name = "peer " + kind + " connection" }.Start();
+                    }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer " + kind }.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        /// <summary>tcp-sink: reads and discards everything until the guest closes.</summary>
+        private static void Sink(TcpClient c)
+        {
+            var s = c.GetStream();
+            var buf = new byte[65536];
+            while (s.Read(buf, 0, buf.Length) > 0) { }
+        }
+
+        /// <summary>tcp-source: reads an 8-byte big-endian count N, sends N bytes (byte i = (byte)(i * 7 + (i >> 8))), closes.</summary>
+        private static void Source(TcpClient c)
+        {
+            var s = c.GetStream();
+            var len = new byte[8];
+            int got = 0;
+            while (got < 8) { int n = s.Read(len, got, 8 - got); if (n <= 0) return; got += n; }
+            long total = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(len);
+            var buf = new byte[65536];
+            for (long off = 0; off < total;)
+            {
+                int n = (int)Math.Min(buf.Length, total - off);
+                for (int i = 0; i < n; i++) { long k = off + i; buf[i] = (byte)(k * 7 + (k >> 8)); }
+                s.Write(buf, 0, n);
+                off += n;
+            }
+            c.Client.Shutdown(SocketShutdown.Send);
+            while (s.Read(buf, 0, buf.Length) > 0) { }
         }
 
         /// <summary>Stops every peer.</summary>
