@@ -19,7 +19,7 @@ namespace Cosmos.Core
         /// <summary>The 12-character vendor string from CPUID leaf 0 (e.g. "GenuineIntel").</summary>
         public static string GetCPUVendorName()
         {
-            CPUID(0, 0, out _, out uint ebx, out uint ecx, out uint edx);
+            CPUID(Arch.X64.CpuidLeaf.VendorAndMaxBasic, 0, out _, out uint ebx, out uint ecx, out uint edx);
             char* s = stackalloc char[12];
             Put(s, 0, ebx); Put(s, 4, edx); Put(s, 8, ecx);
             return new string(s, 0, 12);
@@ -31,12 +31,12 @@ namespace Cosmos.Core
         /// </summary>
         public static string GetCPUBrandString()
         {
-            CPUID(0x80000000, 0, out uint max, out _, out _, out _);
-            if (max < 0x80000004) return "Unknown";
+            CPUID(Arch.X64.CpuidLeaf.MaxExtended, 0, out uint max, out _, out _, out _);
+            if (max < Arch.X64.CpuidLeaf.BrandString2) return "Unknown";
             char* s = stackalloc char[48];
             for (uint leaf = 0; leaf < 3; leaf++)
             {
-                CPUID(0x80000002 + leaf, 0, out uint a, out uint b, out uint c, out uint d);
+                CPUID(Arch.X64.CpuidLeaf.BrandString0 + leaf, 0, out uint a, out uint b, out uint c, out uint d);
                 int o = (int)leaf * 16;
                 Put(s, o, a); Put(s, o + 4, b); Put(s, o + 8, c); Put(s, o + 12, d);
             }

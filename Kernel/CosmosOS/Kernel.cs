@@ -200,7 +200,7 @@ namespace CosmosOS
             Console.WriteLine($"vendor: {CPU.GetCPUVendorName()}");
             Console.WriteLine($"brand:  {CPU.GetCPUBrandString()}");
             Console.WriteLine($"TSC:    {Cosmos.HAL.Devices.Timers.TSC.Frequency / 1000000} MHz (measured against the PIT)");
-            CPU.CPUID(1, 0, out _, out _, out uint ecx, out uint edx);
+            CPU.CPUID(CpuidLeaf.VersionAndFeatures, 0, out _, out _, out uint ecx, out uint edx);
             var features = new List<string>();
             if ((edx & CpuidFeature.Leaf01Edx_SSE) != 0) features.Add("SSE");
             if ((edx & CpuidFeature.Leaf01Edx_SSE2) != 0) features.Add("SSE2");

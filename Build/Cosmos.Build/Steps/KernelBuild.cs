@@ -81,7 +81,10 @@ namespace Cosmos.Build.Steps
                 StampName = "asm",
                 Inputs = libs,
                 Settings = new[] { "asm" },
-                Outputs = new[] { asmListFile },
+                // The list and every object it names: a deleted asm/ folder re-runs the step instead of failing the link.
+                Outputs = File.Exists(asmListFile)
+                    ? File.ReadAllLines(asmListFile).Where(l => l.Length > 0).Prepend(asmListFile).ToArray()
+                    : new[] { asmListFile },
             });
             var asmObjects = StepRunner.Attribute("x#", () => File.ReadAllLines(asmListFile).Where(l => l.Length > 0).ToList());
 

@@ -51,7 +51,7 @@ namespace Cosmos.HAL
         /// <summary>True when CPUID.1:EDX bit 9 reports an on-chip APIC.</summary>
         public static bool IsPresent
         {
-            get { CPU.CPUID(1, 0, out _, out _, out _, out uint edx); return (edx & CpuidFeature.Leaf01Edx_APIC) != 0; }
+            get { CPU.CPUID(CpuidLeaf.VersionAndFeatures, 0, out _, out _, out _, out uint edx); return (edx & CpuidFeature.Leaf01Edx_APIC) != 0; }
         }
 
         /// <summary>Reads register <paramref name="offset"/>.</summary>

@@ -142,10 +142,10 @@ namespace Cosmos.Core.Asm
             a.Xor(EAX, ECX);
             a.Jz(noLong);
             a.Comment("CPUID.80000001h:EDX.LM (SDM Vol. 2A CPUID)");
-            a.Mov(EAX, 0x80000000u); a.Cpuid();
-            a.Cmp(EAX, 0x80000001u);
+            a.Mov(EAX, Arch.X64.CpuidLeaf.MaxExtended); a.Cpuid();
+            a.Cmp(EAX, Arch.X64.CpuidLeaf.ExtendedFeatures);
             a.Jb(noLong);
-            a.Mov(EAX, 0x80000001u); a.Cpuid();
+            a.Mov(EAX, Arch.X64.CpuidLeaf.ExtendedFeatures); a.Cpuid();
             a.Mov(EDI, EDX);                    // EDI = extended features (NX test below)
             a.Test(EDX, CpuidFeature.Leaf80000001Edx_LM);
             var lmOk = a.NewLabel("lm_ok");
@@ -327,7 +327,7 @@ namespace Cosmos.Core.Asm
             a.Mov(CR4, RAX);
             a.Mov(Mem.Q(_bootInfo, Offset(nameof(BootInfo.XSaveAreaSize))), 512);  // BootInfo.XSaveAreaSize (FXSAVE) unless XSAVE below
             a.Comment("BootInfo.XSaveEnabled, BootInfo.Xcr0: stay 0 without XSAVE (.boot.bss is zeroed)");
-            a.Mov(EAX, 1);
+            a.Mov(EAX, Arch.X64.CpuidLeaf.VersionAndFeatures);
             a.Xor(ECX, ECX);
             a.Cpuid();
             a.Test(ECX, CpuidFeature.Leaf01Ecx_XSAVE);
@@ -337,7 +337,7 @@ namespace Cosmos.Core.Asm
             a.Mov(RAX, CR4);
             a.Or(RAX, Cr4.OSXSAVE);
             a.Mov(CR4, RAX);
-            a.Mov(EAX, 0x0D);
+            a.Mov(EAX, Arch.X64.CpuidLeaf.ExtendedState);
             a.Xor(ECX, ECX);
             a.Cpuid();                          // EDX:EAX = XCR0 bits the processor supports
             a.And(EAX, Xcr0.X87 | Xcr0.SSE | Xcr0.AVX | Xcr0.AVX512);
@@ -354,7 +354,7 @@ namespace Cosmos.Core.Asm
             a.Xsetbv();
             StoreInfo(a, nameof(BootInfo.Xcr0), RAX);
             a.Mov(Mem.Q(_bootInfo, Offset(nameof(BootInfo.XSaveEnabled))), 1);
-            a.Mov(EAX, 0x0D);
+            a.Mov(EAX, Arch.X64.CpuidLeaf.ExtendedState);
             a.Xor(ECX, ECX);
             a.Cpuid();                          // EBX = XSAVE area size for the features now enabled in XCR0
             a.Mov(EAX, EBX);

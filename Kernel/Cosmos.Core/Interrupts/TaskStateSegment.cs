@@ -50,9 +50,11 @@ namespace Cosmos.Core.Interrupts
         public static void SetInterruptStack(int index, ulong top) => *IstSlot(index) = top;
 
         /// <summary>RSP<paramref name="ring"/> (0–2): the stack loaded on a privilege change to that ring.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="ring"/> outside 0..2 (checked before the TSS is touched).</exception>
         public static void SetPrivilegeStack(int ring, ulong top)
         {
-            if ((uint)ring > 2) Panic.Halt("TaskStateSegment.SetPrivilegeStack: ring must be 0..2, got", (ulong)ring);
+            // A caller's mistake, so it throws like IstSlot and IdtEntry.SetStackIndex (docs/CONTRACTS.md, error handling policy).
+            if ((uint)ring > 2) throw new ArgumentOutOfRangeException(nameof(ring), "privilege stack ring must be 0..2");
             *(ulong*)(InterruptNative.TssAddress() + Rsp0Offset + 8 * ring) = top;
         }
 

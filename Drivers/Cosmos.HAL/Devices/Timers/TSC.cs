@@ -45,9 +45,9 @@ namespace Cosmos.HAL.Devices.Timers
         {
             get
             {
-                CPU.CPUID(0x80000000, 0, out uint max, out _, out _, out _);
+                CPU.CPUID(Cosmos.Core.Arch.X64.CpuidLeaf.MaxExtended, 0, out uint max, out _, out _, out _);
                 if (max < 0x80000007) return false;
-                CPU.CPUID(0x80000007, 0, out _, out _, out _, out uint edx);
+                CPU.CPUID(Cosmos.Core.Arch.X64.CpuidLeaf.AdvancedPowerManagement, 0, out _, out _, out _, out uint edx);
                 return (edx & CpuidFeature.Leaf80000007Edx_InvariantTSC) != 0;
             }
         }

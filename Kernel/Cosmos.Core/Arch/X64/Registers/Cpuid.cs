@@ -1,5 +1,28 @@
 namespace Cosmos.Core.Arch.X64
 {
+    /// <summary>CPUID leaves (the EAX input) the kernel reads, named as in the Intel SDM Vol. 2A "CPUID" (Table 3-8).</summary>
+    public static class CpuidLeaf
+    {
+        /// <summary>00H: highest basic leaf in EAX, vendor string in EBX, EDX, ECX.</summary>
+        public const uint VendorAndMaxBasic = 0x0000_0000;
+        /// <summary>01H: version information in EAX, feature flags in ECX and EDX (<see cref="CpuidFeature"/>).</summary>
+        public const uint VersionAndFeatures = 0x0000_0001;
+        /// <summary>0DH: processor extended state enumeration (XSAVE area sizes and XCR0 bits supported).</summary>
+        public const uint ExtendedState = 0x0000_000D;
+        /// <summary>40000000H: hypervisor vendor leaf (meaningful when <see cref="CpuidFeature.Leaf01Ecx_Hypervisor"/> is set).</summary>
+        public const uint HypervisorVendor = 0x4000_0000;
+        /// <summary>80000000H: highest extended leaf in EAX.</summary>
+        public const uint MaxExtended = 0x8000_0000;
+        /// <summary>80000001H: extended feature flags (NX, LM).</summary>
+        public const uint ExtendedFeatures = 0x8000_0001;
+        /// <summary>80000002H–80000004H: the 48-character processor brand string, 16 characters per leaf.</summary>
+        public const uint BrandString0 = 0x8000_0002;
+        /// <summary>Last brand string leaf.</summary>
+        public const uint BrandString2 = 0x8000_0004;
+        /// <summary>80000007H: advanced power management (invariant TSC in EDX bit 8).</summary>
+        public const uint AdvancedPowerManagement = 0x8000_0007;
+    }
+
     /// <summary>
     /// CPUID feature bits the kernel tests, named CPUID.(leaf):(register).(name) as in the Intel SDM
     /// (Vol. 2A "CPUID", Tables 3-10, 3-11, 3-8).
