@@ -66,15 +66,17 @@ namespace Cosmos.Build
             var mem = new Option<int>("--memory") { Description = "Guest RAM in MiB", DefaultValueFactory = _ => 512 };
             var disk = new Option<string[]>("--disk") { Description = "Attach a raw disk image as an IDE disk (repeatable, at most 3); a missing image is created as an empty FAT32 volume, so files persist across runs" };
             var diskSize = new Option<int>("--disk-size") { Description = "Size in MiB of a disk image created by --disk", DefaultValueFactory = _ => 64 };
-            var nic = new Option<string[]>("--nic") { Description = "Network card on QEMU user networking: e1000 (default), virtio, e1000-82545em, e1000-82544gc or none (the guest is 10.0.2.15 by DHCP; the host's 127.0.0.1 is 10.0.2.2); the last one given wins" };
+            var nic = new Option<string[]>("--nic") { Description = "Network card on QEMU user networking: e1000 (default), e1000e, virtio, e1000-82545em, e1000-82544gc or none (the guest is 10.0.2.15 by DHCP; the host's 127.0.0.1 is 10.0.2.2); the last one given wins" };
             var forward = new Option<string[]>("--forward") { Description = "Forward a port of the host's 127.0.0.1 to the guest: [tcp:|udp:]HOSTPORT:GUESTPORT (repeatable)" };
-            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward };
+            var machine = new Option<string>("--machine") { Description = "QEMU machine: pc (i440FX: IDE, e1000; default) or q35 (ICH9: AHCI, e1000e)", DefaultValueFactory = _ => "pc" };
+            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward, machine };
             cmd.SetAction(p => Guard(() =>
             {
                 var o = new QemuOptions
                 {
                     Iso = p.GetValue(iso), Kvm = p.GetValue(kvm), Uefi = p.GetValue(uefi), Display = p.GetValue(display), MemoryMiB = p.GetValue(mem),
                     Nic = p.GetValue(nic) is { Length: > 0 } nics && !string.IsNullOrWhiteSpace(nics[^1]) ? nics[^1].Trim() : "e1000",
+                    Machine = string.IsNullOrWhiteSpace(p.GetValue(machine)) ? "pc" : p.GetValue(machine).Trim(),
                 };
                 foreach (var f in p.GetValue(forward) ?? Array.Empty<string>())
                     foreach (var one in f.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Forwards.Add(one);

@@ -136,5 +136,29 @@ namespace Cosmos.Kernel.Tests
             }
             finally { File.Delete(image); }
         }
+
+        /// <summary>
+        /// The demo on QEMU's q35 machine: its ICH9 AHCI carries the boot CD and the disk (both volumes mount), and its
+        /// default NIC, an e1000e (82574L), gets a DHCP lease and answers ping.
+        /// </summary>
+        [Fact]
+        public void Q35MachineDisksAndNetwork()
+        {
+            string image = Path.Combine(Path.GetTempPath(), "cosmos-demo-q35-" + System.Guid.NewGuid().ToString("N") + ".img");
+            try
+            {
+                var (exit, output) = RunSession("write q35.txt on ahci\ncat q35.txt\ndisks\nsleep 2\nifconfig\nping 10.0.2.2 2\nshutdown\n",
+                    "--disk", image, "--machine", "q35", "--nic", "e1000e");
+                Assert.Contains("0:\\ FAT32", output);
+                Assert.Contains("1:\\ ISO9660", output);
+                Assert.Matches(@"(?m)^on ahci\r?$", output);
+                Assert.Contains("AHCI", output);
+                Assert.Matches(@"eth0: e1000 00:0[0-9a-f]\.0, link up", output);
+                Assert.Contains("inet 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2", output);
+                Assert.Contains("2 sent, 2 received, 0% loss", output);
+                Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
+            }
+            finally { File.Delete(image); }
+        }
 }
 }

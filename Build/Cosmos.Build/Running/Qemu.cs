@@ -11,6 +11,8 @@ namespace Cosmos.Build.Running
     {
         /// <summary>The bootable ISO.</summary>
         public string Iso;
+        /// <summary>QEMU machine: "pc" (i440FX + PIIX3: IDE, e1000; the default) or "q35" (ICH9: AHCI for disks and CDs, e1000e).</summary>
+        public string Machine = "pc";
         /// <summary>Guest RAM in MiB (default 512).</summary>
         public int MemoryMiB = 512;
         /// <summary>Use KVM (-accel kvm -cpu host) instead of TCG; falls back with a message when /dev/kvm is unusable.</summary>
@@ -19,7 +21,7 @@ namespace Cosmos.Build.Running
         public bool Uefi;
         /// <summary>Show the VGA window; default: only when a display ($DISPLAY/$WAYLAND_DISPLAY) exists.</summary>
         public bool? Display;
-        /// <summary>Raw disk images attached as IDE disks (primary master, primary slave, secondary slave: the CD is the secondary master).</summary>
+        /// <summary>Raw disk images attached as IDE disks (primary master, primary slave, secondary slave: the CD is the secondary master; on q35 the same indexes are AHCI ports 0, 1 and 3).</summary>
         public List<string> Disks = new();
         /// <summary>
         /// The network card on QEMU user networking (the guest gets 10.0.2.15 by DHCP, the host's 127.0.0.1 is 10.0.2.2):
@@ -44,7 +46,7 @@ namespace Cosmos.Build.Running
         /// <summary>The NIC models <see cref="QemuOptions.Nic"/> accepts, with the QEMU device each stands for.</summary>
         public static readonly IReadOnlyDictionary<string, string> NicModels = new Dictionary<string, string>
         {
-            ["e1000"] = "e1000", ["virtio"] = "virtio-net-pci", ["e1000-82545em"] = "e1000-82545em", ["e1000-82544gc"] = "e1000-82544gc",
+            ["e1000"] = "e1000", ["e1000e"] = "e1000e", ["virtio"] = "virtio-net-pci", ["e1000-82545em"] = "e1000-82545em", ["e1000-82544gc"] = "e1000-82544gc",
         };
 
         /// <summary>
@@ -74,8 +76,10 @@ namespace Cosmos.Build.Running
 
         public static List<string> Arguments(QemuOptions o)
         {
+            if (o.Machine != "pc" && o.Machine != "q35") throw new BuildStepException("COSMOS074", $"unknown machine '{o.Machine}' (known: pc, q35)");
             var args = new List<string>
             {
+                "-machine", o.Machine,
                 "-cdrom", o.Iso,
                 // Boot the CD even when a disk is attached: a FAT image made by mkfs.fat carries a boot sector whose
                 // "not a bootable disk" code would otherwise stop a BIOS that tries the hard disk first.

@@ -75,7 +75,8 @@ namespace Cosmos.HAL.Devices.Network
         /// <summary>
         /// True for the Intel 8254x parts this driver knows (vendor 8086h): 82540EM/EP (100Eh, 1015h–1017h, 101Eh),
         /// 82544EI/GC (1008h, 1009h, 100Ch, 100Dh), 82545EM/GM (100Fh, 1011h, 1026h–1028h), 82546EB/GB (1010h, 1012h,
-        /// 101Dh, 1079h–107Bh). Tested on QEMU's 100Eh, 100Fh and 100Ch.
+        /// 101Dh, 1079h–107Bh), and the 82574L (10D3h, QEMU's <c>e1000e</c>, q35's default NIC) in its legacy-descriptor
+        /// mode. Tested on QEMU's 100Eh, 100Fh, 100Ch and 10D3h.
         /// </summary>
         public static bool Handles(PCIDevice pci)
         {
@@ -86,6 +87,7 @@ namespace Cosmos.HAL.Devices.Network
                 case 0x1008: case 0x1009: case 0x100C: case 0x100D:
                 case 0x100F: case 0x1011: case 0x1026: case 0x1027: case 0x1028:
                 case 0x1010: case 0x1012: case 0x101D: case 0x1079: case 0x107A: case 0x107B:
+                case 0x10D3:                                                    // 82574L (QEMU's e1000e, q35's default NIC)
                     return true;
                 default:
                     return false;
@@ -183,13 +185,19 @@ namespace Cosmos.HAL.Devices.Network
             return true;
         }
 
-        /// <summary>Reads EEPROM word <paramref name="address"/> through EERD (START bit 0, DONE bit 4, address bits 15:8, data 31:16; §13.4.4); false after 10 ms without DONE.</summary>
+        /// <summary>
+        /// Reads EEPROM word <paramref name="address"/> through EERD (START bit 0, DONE bit 4, address bits 15:8, data
+        /// 31:16; 8254x manual §13.4.4 — the 82574L moved DONE to bit 1 and the address to bits 15:2, 82574 datasheet
+        /// §10.2.2.5); false after 10 ms without DONE.
+        /// </summary>
         private bool ReadEeprom(int address, out ushort value)
         {
-            Write(EERD, (uint)address << 8 | 1);
+            bool i82574 = Pci.DeviceID == 0x10D3;
+            Write(EERD, (uint)address << (i82574 ? 2 : 8) | 1);
+            uint done = i82574 ? 1u << 1 : 1u << 4;
             ulong deadline = Now() + Ms(10);
             uint v;
-            while (((v = Read(EERD)) & (1u << 4)) == 0)
+            while (((v = Read(EERD)) & done) == 0)
             {
                 if (Now() > deadline) { value = 0; return false; }
                 Native.Pause();
