@@ -47,11 +47,12 @@ namespace Cosmos.Build.Testing
                 "inject" => StartInjectListener(),
                 "inject-control" => StartUdp("inject-control", InjectCommand),
                 "tcp-echo" => StartTcpEcho(),
+                "http" => StartHttp(),
                 "lossy-rx-out" => Lossy.Listen(0, true),
                 "lossy-rx-in" => Lossy.Listen(0, false),
                 "lossy-tx-out" => Lossy.Listen(1, true),
                 "lossy-tx-in" => Lossy.Listen(1, false),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, http, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
             };
             _ports[kind] = p;
             return p;
@@ -251,6 +252,120 @@ namespace Cosmos.Build.Testing
                 catch (Exception) { }
             }) { IsBackground = true, Name = "peer tcp-echo" }.Start();
             return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        /// <summary>Byte <paramref name="i"/> of the http peer's GET /bytes/N body: (i * 7 + (i >> 10)) &amp; 0xFF.</summary>
+        public static byte HttpPattern(long i) => (byte)((i * 7 + (i >> 10)) & 0xFF);
+
+        /// <summary>
+        /// The http peer (HTTP/1.1, keep-alive): GET /bytes/N answers N bytes of <see cref="HttpPattern"/>
+        /// (application/octet-stream, Content-Length); POST /sha256 answers the lowercase hex SHA-256 of the request
+        /// body (Content-Length or chunked); anything else 404.
+        /// </summary>
+        private int StartHttp()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            _running.Add(new Disposer(() => l.Stop()));
+            new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var c = l.AcceptTcpClient();
+                        lock (_running) _running.Add(c);
+                        new Thread(() => { try { using (c) ServeHttp(c.GetStream()); } catch (Exception) { } }) { IsBackground = true, Name = "peer http connection" }.Start();
+                    }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer http" }.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        private static string ReadLine(System.IO.Stream s)
+        {
+            var sb = new System.Text.StringBuilder();
+            while (true)
+            {
+                int b = s.ReadByte();
+                if (b < 0) return sb.Length == 0 ? null : sb.ToString();
+                if (b == '\n') return sb.ToString().TrimEnd('\r');
+                sb.Append((char)b);
+            }
+        }
+
+        private static void ReadExactly(System.IO.Stream s, byte[] buf, int n, System.Security.Cryptography.IncrementalHash h)
+        {
+            int got = 0;
+            while (got < n)
+            {
+                int r = s.Read(buf, 0, Math.Min(buf.Length, n - got));
+                if (r <= 0) throw new System.IO.EndOfStreamException();
+                h.AppendData(buf, 0, r);
+                got += r;
+            }
+        }
+
+        private static void ServeHttp(System.IO.Stream s)
+        {
+            var buf = new byte[65536];
+            while (true)
+            {
+                string request = ReadLine(s);
+                if (request == null) return;
+                if (request.Length == 0) continue;
+                long length = 0; bool chunked = false, close = false;
+                string line;
+                while (!string.IsNullOrEmpty(line = ReadLine(s)))
+                {
+                    int colon = line.IndexOf(':');
+                    if (colon < 0) continue;
+                    string name = line.Substring(0, colon).Trim().ToLowerInvariant(), value = line.Substring(colon + 1).Trim();
+                    if (name == "content-length") length = long.Parse(value);
+                    else if (name == "transfer-encoding" && value.ToLowerInvariant().Contains("chunked")) chunked = true;
+                    else if (name == "connection" && value.ToLowerInvariant() == "close") close = true;
+                }
+                string[] parts = request.Split(' ');
+                using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                if (chunked)
+                {
+                    while (true)
+                    {
+                        int n = Convert.ToInt32(ReadLine(s).Split(';')[0].Trim(), 16);
+                        if (n == 0) { while (!string.IsNullOrEmpty(ReadLine(s))) { } break; }
+                        ReadExactly(s, buf, n, h);
+                        ReadLine(s);
+                    }
+                }
+                else ReadExactly(s, buf, (int)length, h);
+                string head;
+                if (parts.Length >= 2 && parts[0] == "GET" && parts[1].StartsWith("/bytes/") && long.TryParse(parts[1].AsSpan(7), out long count) && count >= 0)
+                {
+                    head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + count + "\r\n\r\n";
+                    var hb = System.Text.Encoding.ASCII.GetBytes(head);
+                    s.Write(hb, 0, hb.Length);
+                    for (long off = 0; off < count;)
+                    {
+                        int k = (int)Math.Min(buf.Length, count - off);
+                        for (int i = 0; i < k; i++) buf[i] = HttpPattern(off + i);
+                        s.Write(buf, 0, k);
+                        off += k;
+                    }
+                }
+                else
+                {
+                    string body = parts.Length >= 2 && parts[0] == "POST" && parts[1] == "/sha256"
+                        ? Convert.ToHexString(h.GetHashAndReset()).ToLowerInvariant() : null;
+                    string status = body != null ? "200 OK" : "404 Not Found";
+                    body ??= "not found";
+                    head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.Length + "\r\n\r\n" + body;
+                    var hb = System.Text.Encoding.ASCII.GetBytes(head);
+                    s.Write(hb, 0, hb.Length);
+                }
+                s.Flush();
+                if (close) return;
+            }
         }
 
         /// <summary>Stops every peer.</summary>

@@ -518,7 +518,7 @@ namespace Cosmos.System.Network
             if (s.ShutWrite) return -Errno.EPIPE;
             if (s.Kind == SocketKind.Datagram) return SendDatagram(s, data, destination);
             if (s.Kind == SocketKind.Raw) return SendIcmp(s, data, destination);
-            if (s.Connection == null) return s.Disconnected ? -Errno.EPIPE : -Errno.ENOTCONN;
+            if (s.Connection == null) return -Errno.EPIPE;             // Linux: send on an unconnected stream is EPIPE (SocketError.Shutdown)
             // Spans cannot be captured by the wait lambda: copy blocking sends through an array slice at a time.
             bool dontWait = s.NonBlocking || (flags & SocketMessageFlags.DontWait) != 0;
             long deadline = Deadline(s.SendTimeout);
