@@ -21,7 +21,7 @@ namespace Cosmos.Conformance.Tests
         public SocketPeersFixture()
         {
             Environment = new SocketEnvironment { PeerHost = IPAddress.Loopback, PingTarget = IPAddress.Loopback, HasDnsPeer = false };
-            foreach (var k in new[] { "tcp-echo", "udp-echo", "http" })
+            foreach (var k in new[] { "tcp-echo", "udp-echo", "http", "uploader" })
                 Environment.Ports[k] = int.Parse(Peers.Expand("{peer:" + k + "}"));
         }
 

@@ -33,8 +33,27 @@ namespace Cosmos.Build.Testing
         /// <exception cref="ArgumentException">An unknown kind.</exception>
         public string Expand(string token)
         {
+            if (token.Contains("{port:")) token = PortPlaceholder.Replace(token, m => FreePort(m.Groups[1].Value).ToString());
             if (!token.Contains("{peer:")) return token;
             return Placeholder.Replace(token, m => Port(m.Groups[1].Value).ToString());
+        }
+
+        private static readonly Regex PortPlaceholder = new(@"\{port:([a-z0-9-]+)\}");
+        private readonly Dictionary<string, int> _freePorts = new();
+
+        /// <summary>
+        /// <c>{port:NAME}</c>: a loopback TCP port that was free when asked (the same number for every use of NAME in
+        /// one run), for QEMU's <c>hostfwd=tcp:127.0.0.1:{port:NAME}-:GUESTPORT</c>.
+        /// </summary>
+        private int FreePort(string name)
+        {
+            if (_freePorts.TryGetValue(name, out int p)) return p;
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            p = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            _freePorts[name] = p;
+            return p;
         }
 
         private int Port(string kind)
@@ -48,11 +67,12 @@ namespace Cosmos.Build.Testing
                 "inject-control" => StartUdp("inject-control", InjectCommand),
                 "tcp-echo" => StartTcpEcho(),
                 "http" => StartHttp(),
+                "uploader" => StartUdp("uploader", UploadCommand),
                 "lossy-rx-out" => Lossy.Listen(0, true),
                 "lossy-rx-in" => Lossy.Listen(0, false),
                 "lossy-tx-out" => Lossy.Listen(1, true),
                 "lossy-tx-in" => Lossy.Listen(1, false),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, http, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, http, uploader, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
             };
             _ports[kind] = p;
             return p;
@@ -366,6 +386,39 @@ namespace Cosmos.Build.Testing
                 s.Flush();
                 if (close) return;
             }
+        }
+
+        /// <summary>
+        /// The uploader peer's command (one UDP datagram): "upload PORT N" makes it connect to 127.0.0.1:PORT (a
+        /// hostfwd port reaching a listener in the guest), send N bytes of <see cref="HttpPattern"/>, shut down its
+        /// sending side and wait for the guest to close; the answer "started" comes at once.
+        /// </summary>
+        private byte[] UploadCommand(byte[] q, int n)
+        {
+            var parts = System.Text.Encoding.ASCII.GetString(q, 0, n).Split(' ');
+            if (parts.Length != 3 || parts[0] != "upload" || !int.TryParse(parts[1], out int port) || !long.TryParse(parts[2], out long count))
+                return System.Text.Encoding.ASCII.GetBytes("bad command");
+            new Thread(() =>
+            {
+                try
+                {
+                    using var c = new TcpClient();
+                    c.Connect(IPAddress.Loopback, port);
+                    var st = c.GetStream();
+                    var buf = new byte[65536];
+                    for (long off = 0; off < count;)
+                    {
+                        int k = (int)Math.Min(buf.Length, count - off);
+                        for (int i = 0; i < k; i++) buf[i] = HttpPattern(off + i);
+                        st.Write(buf, 0, k);
+                        off += k;
+                    }
+                    c.Client.Shutdown(SocketShutdown.Send);
+                    while (st.Read(buf, 0, buf.Length) > 0) { }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer uploader" }.Start();
+            return System.Text.Encoding.ASCII.GetBytes("started");
         }
 
         /// <summary>Stops every peer.</summary>

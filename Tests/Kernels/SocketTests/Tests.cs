@@ -36,12 +36,14 @@ namespace SocketTests
                 True(iface.RunDhcp(10000), "DHCP lease");
                 Line("iface " + iface);
                 True(Cosmos.Runtime.SocketPal.Current is KernelSocketPal, "KernelSocketPal installed");
-                foreach (var k in new[] { "tcp-echo", "udp-echo", "http", "dns" })
+                foreach (var k in new[] { "tcp-echo", "udp-echo", "http", "dns", "uploader", "upload-forward" })
                 {
                     int p = PeerPort(k);
                     True(p > 0, k + " port in fw_cfg");
                     env.Ports[k] = p;
                 }
+                env.UploadListenPort = 5555;                          // qemu-args.txt: hostfwd=tcp:127.0.0.1:{port:upload}-:5555
+                env.UploadConnectPort = env.Ports["upload-forward"];
                 NameResolver.ServerPort = (ushort)env.Ports["dns"];
                 DNSConfig.DNSNameservers.Clear();
                 DNSConfig.Add(new Address(10, 0, 2, 2));
