@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net;
 #if !SOCKETCASES_NO_HTTP
 using System.Net.Http;
@@ -92,7 +93,7 @@ namespace Cosmos.TestCases
 #endif
 
         /// <summary>Reads <paramref name="s"/> to its end and checks every byte against <see cref="Pattern"/>: "N bytes, pattern ok".</summary>
-        public static string ReadPattern(System.IO.Stream s)
+        public static string ReadPattern(Stream s)
         {
             var buf = new byte[65536];
             long total = 0, firstBad = -1;
