@@ -4,8 +4,8 @@ using System.IO;
 using System.Net;
 #if !SOCKETCASES_NO_HTTP
 using System.Net.Http;
-using System.Net.NetworkInformation;
 #endif
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -334,7 +334,6 @@ namespace Cosmos.TestCases
             finally { l.Stop(); }
         }
 
-#if !SOCKETCASES_NO_HTTP
         private static string PingCase(SocketEnvironment env)
         {
             using var p = new Ping();
@@ -342,7 +341,20 @@ namespace Cosmos.TestCases
             return r.Status + " " + r.Address;
         }
 
-#endif
+        private static string Interfaces(SocketEnvironment env)
+        {
+            bool loopback = false, withAddress = false;
+            foreach (var n in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                foreach (var a in n.GetIPProperties().UnicastAddresses)
+                {
+                    if (a.Address.AddressFamily != AddressFamily.InterNetwork) continue;
+                    if (n.NetworkInterfaceType == NetworkInterfaceType.Loopback && a.Address.Equals(IPAddress.Loopback)) loopback = true;
+                    else if (n.OperationalStatus == OperationalStatus.Up && !IPAddress.IsLoopback(a.Address)) withAddress = true;
+                }
+            }
+            return "loopback " + loopback + ", an up interface with an IPv4 address " + withAddress;
+        }
 
         private static string Dns1(SocketEnvironment env)
         {
@@ -377,9 +389,8 @@ namespace Cosmos.TestCases
             new SocketCase("HttpClient GET of 16 MiB", e => Http(e, 16 << 20), "200 16777216 sha256 ok"),
 #endif
             new SocketCase("TcpListener receiving 16 MiB from the host", e => Upload(e, 16 << 20), "16777216 bytes, pattern ok"),
-#if !SOCKETCASES_NO_HTTP
             new SocketCase("Ping", PingCase, null),
-#endif
+            new SocketCase("NetworkInterface.GetAllNetworkInterfaces", Interfaces, "loopback True, an up interface with an IPv4 address True"),
             new SocketCase("Dns.GetHostAddresses of peer.cosmos.test", Dns1, "10.0.2.2", needsDnsPeer: true),
             new SocketCase("Dns.GetHostAddresses of a missing name", DnsMissing, "HostNotFound", needsDnsPeer: true),
         };
