@@ -205,6 +205,7 @@ namespace Cosmos.System.Network
                 case SocketOption.TypeOfService: value = s.Tos; return 0;
                 case SocketOption.DontFragment: value = s.DontFragment ? 1 : 0; return 0;
                 case SocketOption.PacketInformation: value = s.PacketInfo ? 1 : 0; return 0;
+                case SocketOption.HeaderIncluded: return 0;
                 case SocketOption.NoDelay: if (!stream) return -Errno.ENOPROTOOPT; value = s.NoDelay ? 1 : 0; return 0;
                 case SocketOption.OutOfBandInline: case SocketOption.Debug: case SocketOption.DontRoute: return 0;
                 case SocketOption.ReceiveLowWater: case SocketOption.SendLowWater: value = 1; return 0;
@@ -231,6 +232,7 @@ namespace Cosmos.System.Network
                 case SocketOption.TypeOfService: s.Tos = value & 0xFF; return 0;
                 case SocketOption.DontFragment: s.DontFragment = on; return 0;
                 case SocketOption.PacketInformation: s.PacketInfo = on; return 0;
+                case SocketOption.HeaderIncluded: return on ? -Errno.EOPNOTSUPP : 0;   // callers never build IPv4 headers here
                 case SocketOption.NoDelay:
                     if (s.Kind != SocketKind.Stream) return -Errno.ENOPROTOOPT;
                     s.NoDelay = on;
