@@ -352,6 +352,33 @@ namespace Cosmos.TestCases
             return "loopback " + loopback + ", an up interface " + up;
         }
 
+        private static string CloseWakes(Socket s)
+        {
+            var t = Task.Run(() =>
+            {
+                try { int n = s.Receive(new byte[10]); return "returned " + n; }
+                catch (SocketException e) { return e.SocketErrorCode.ToString(); }
+                catch (ObjectDisposedException) { return "disposed"; }
+            });
+            Thread.Sleep(300);
+            s.Dispose();
+            return t.Wait(5000) ? t.Result : "still blocked";
+        }
+
+        private static string CloseWakesUdp(SocketEnvironment env)
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Bind(new IPEndPoint(IPAddress.Any, 0));
+            return CloseWakes(s);
+        }
+
+        private static string CloseWakesTcp(SocketEnvironment env)
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Connect(Peer(env, "tcp-echo"));
+            return CloseWakes(s);
+        }
+
         private static string Dns1(SocketEnvironment env)
         {
             var a = Dns.GetHostAddresses("peer.cosmos.test");
@@ -386,6 +413,8 @@ namespace Cosmos.TestCases
 #endif
             new SocketCase("TcpListener receiving 16 MiB from the host", e => Upload(e, 16 << 20), "16777216 bytes, pattern ok"),
             new SocketCase("Ping", PingCase, null),
+            new SocketCase("closing a UDP socket wakes a blocked Receive", CloseWakesUdp, "disposed"),
+            new SocketCase("closing a TCP socket wakes a blocked Receive", CloseWakesTcp, "ConnectionAborted"),
             new SocketCase("NetworkInterface.GetAllNetworkInterfaces", Interfaces, "loopback True, an up interface True"),
             new SocketCase("Dns.GetHostAddresses of peer.cosmos.test", Dns1, "10.0.2.2", needsDnsPeer: true),
             new SocketCase("Dns.GetHostAddresses of a missing name", DnsMissing, "HostNotFound", needsDnsPeer: true),
