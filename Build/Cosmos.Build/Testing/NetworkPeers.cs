@@ -15,8 +15,7 @@ namespace Cosmos.Build.Testing
     /// Cosmos.HAL.Firmware.QemuFwCfg). Kinds: <c>udp-echo</c> (sends every datagram back to its sender), <c>dns</c> (a
     /// small authoritative DNS server for *.cosmos.test, see <see cref="DnsAnswer"/>), <c>inject</c> (the chardev end of
     /// a QEMU filter-redirector that delivers frames to the guest) with <c>inject-control</c> (the UDP port a kernel
-    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>), <c>tcp-echo</c>, <c>tcp-sink</c> (reads and
-    /// discards), <c>tcp-source</c> (sends the number of bytes asked, see <see cref="Source"/>), and <c>lossy-rx-out</c>,
+    /// asks for a batch of bad frames on, see <see cref="InjectCommand"/>), <c>tcp-echo</c>, <c>tcp-sink</c> (reads and discards), <c>tcp-source</c> (sends the number of bytes asked, see <see cref="Source"/>), and <c>lossy-rx-out</c>,
     /// <c>lossy-rx-in</c>, <c>lossy-tx-out</c>, <c>lossy-tx-in</c> (the four chardev ends of an impaired link,
     /// <see cref="LossyRelay"/>). Peers stop
     /// when the boot ends (<see cref="Dispose"/>). Loopback only: nothing listens on other addresses.
@@ -34,8 +33,27 @@ namespace Cosmos.Build.Testing
         /// <exception cref="ArgumentException">An unknown kind.</exception>
         public string Expand(string token)
         {
+            if (token.Contains("{port:")) token = PortPlaceholder.Replace(token, m => FreePort(m.Groups[1].Value).ToString());
             if (!token.Contains("{peer:")) return token;
             return Placeholder.Replace(token, m => Port(m.Groups[1].Value).ToString());
+        }
+
+        private static readonly Regex PortPlaceholder = new(@"\{port:([a-z0-9-]+)\}");
+        private readonly Dictionary<string, int> _freePorts = new();
+
+        /// <summary>
+        /// <c>{port:NAME}</c>: a loopback TCP port that was free when asked (the same number for every use of NAME in
+        /// one run), for QEMU's <c>hostfwd=tcp:127.0.0.1:{port:NAME}-:GUESTPORT</c>.
+        /// </summary>
+        private int FreePort(string name)
+        {
+            if (_freePorts.TryGetValue(name, out int p)) return p;
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            p = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            _freePorts[name] = p;
+            return p;
         }
 
         private int Port(string kind)
@@ -50,11 +68,13 @@ namespace Cosmos.Build.Testing
                 "tcp-echo" => StartTcpEcho(),
                 "tcp-sink" => StartTcpServer("tcp-sink", Sink),
                 "tcp-source" => StartTcpServer("tcp-source", Source),
+                "http" => StartHttp(),
+                "uploader" => StartUdp("uploader", UploadCommand),
                 "lossy-rx-out" => Lossy.Listen(0, true),
                 "lossy-rx-in" => Lossy.Listen(0, false),
                 "lossy-tx-out" => Lossy.Listen(1, true),
                 "lossy-tx-in" => Lossy.Listen(1, false),
-                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, tcp-sink, tcp-source, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
+                _ => throw new ArgumentException($"unknown peer '{{peer:{kind}}}' (known: udp-echo, dns, inject, inject-control, tcp-echo, tcp-sink, tcp-source, http, uploader, lossy-rx-out, lossy-rx-in, lossy-tx-out, lossy-tx-in)"),
             };
             _ports[kind] = p;
             return p;
@@ -169,8 +189,7 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// The inject-control peer's command: "bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT" (MAC as
         /// 12 hex digits) writes the <see cref="BadFrames"/> batch (with 200 mutations) to the inject chardev and answers
-        /// "sent N M" (N frames, M of them malformed for the IPv4 host); "syn-flood MAC GUESTIP PORT COUNT" writes COUNT
-        /// spoofed SYNs (<see cref="BadFrames.SynFlood"/>) and answers "sent COUNT 0"; errors answer "error …".
+        /// "sent N M" (N frames, M of them malformed for the IPv4 host); errors answer "error …".
         /// </summary>
         private byte[] InjectCommand(byte[] q, int n)
         {
@@ -178,14 +197,6 @@ namespace Cosmos.Build.Testing
             try
             {
                 var w = System.Text.Encoding.ASCII.GetString(q, 0, n).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (w.Length == 5 && w[0] == "syn-flood" && w[1].Length == 12)
-                {
-                    if (!_injectConnected.Wait(5000) || _inject == null) throw new InvalidOperationException("QEMU did not connect to the inject chardev");
-                    var flood = BadFrames.SynFlood(Convert.FromHexString(w[1]), IPAddress.Parse(w[2]), ushort.Parse(w[3]), int.Parse(w[4]), 5);
-                    foreach (var f in flood) WriteFrame(f);
-                    _inject.Flush();
-                    return System.Text.Encoding.ASCII.GetBytes($"sent {flood.Count} 0");
-                }
                 if (w.Length != 7 || w[0] != "bad-frames" || w[1].Length != 12) throw new FormatException("expected: bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT");
                 var mac = Convert.FromHexString(w[1]);
                 if (!_injectConnected.Wait(5000) || _inject == null) throw new InvalidOperationException("QEMU did not connect to the inject chardev");
@@ -193,24 +204,19 @@ namespace Cosmos.Build.Testing
                 int malformed = 0;
                 foreach (var f in batch)
                 {
-                    WriteFrame(f.Bytes);
+                    var len = new byte[4];
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, f.Bytes.Length);
+                    _inject.Write(len);
+                    _inject.Write(f.Bytes);
                     if (f.Malformed) malformed++;
+                    // Paced (16 frames per 10 ms) so a guest under TCG keeps up instead of losing frames to a full ring.
+                    if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
                 }
                 _inject.Flush();
                 reply = $"sent {batch.Count} {malformed}";
             }
             catch (Exception e) { reply = "error " + e.Message; }
             return System.Text.Encoding.ASCII.GetBytes(reply);
-        }
-
-        /// <summary>Writes one frame to the inject chardev, paced (16 frames per 10 ms) so a guest under TCG keeps up instead of losing frames to a full ring.</summary>
-        private void WriteFrame(byte[] frame)
-        {
-            var len = new byte[4];
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, frame.Length);
-            _inject.Write(len);
-            _inject.Write(frame);
-            if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
         }
 
         private sealed class Disposer : IDisposable
@@ -268,6 +274,153 @@ namespace Cosmos.Build.Testing
                 catch (Exception) { }
             }) { IsBackground = true, Name = "peer tcp-echo" }.Start();
             return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        /// <summary>Byte <paramref name="i"/> of the http peer's GET /bytes/N body: (i * 7 + (i >> 10)) &amp; 0xFF.</summary>
+        public static byte HttpPattern(long i) => (byte)((i * 7 + (i >> 10)) & 0xFF);
+
+        /// <summary>
+        /// The http peer (HTTP/1.1, keep-alive): GET /bytes/N answers N bytes of <see cref="HttpPattern"/>
+        /// (application/octet-stream, Content-Length); POST /sha256 answers the lowercase hex SHA-256 of the request
+        /// body (Content-Length or chunked); anything else 404.
+        /// </summary>
+        private int StartHttp()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            _running.Add(new Disposer(() => l.Stop()));
+            new Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        var c = l.AcceptTcpClient();
+                        lock (_running) _running.Add(c);
+                        new Thread(() => { try { using (c) ServeHttp(c.GetStream()); } catch (Exception) { } }) { IsBackground = true, Name = "peer http connection" }.Start();
+                    }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer http" }.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        private static string ReadLine(System.IO.Stream s)
+        {
+            var sb = new System.Text.StringBuilder();
+            while (true)
+            {
+                int b = s.ReadByte();
+                if (b < 0) return sb.Length == 0 ? null : sb.ToString();
+                if (b == '\n') return sb.ToString().TrimEnd('\r');
+                sb.Append((char)b);
+            }
+        }
+
+        private static void ReadExactly(System.IO.Stream s, byte[] buf, int n, System.Security.Cryptography.IncrementalHash h)
+        {
+            int got = 0;
+            while (got < n)
+            {
+                int r = s.Read(buf, 0, Math.Min(buf.Length, n - got));
+                if (r <= 0) throw new System.IO.EndOfStreamException();
+                h.AppendData(buf, 0, r);
+                got += r;
+            }
+        }
+
+        private static void ServeHttp(System.IO.Stream s)
+        {
+            var buf = new byte[65536];
+            while (true)
+            {
+                string request = ReadLine(s);
+                if (request == null) return;
+                if (request.Length == 0) continue;
+                long length = 0; bool chunked = false, close = false;
+                string line;
+                while (!string.IsNullOrEmpty(line = ReadLine(s)))
+                {
+                    int colon = line.IndexOf(':');
+                    if (colon < 0) continue;
+                    string name = line.Substring(0, colon).Trim().ToLowerInvariant(), value = line.Substring(colon + 1).Trim();
+                    if (name == "content-length") length = long.Parse(value);
+                    else if (name == "transfer-encoding" && value.ToLowerInvariant().Contains("chunked")) chunked = true;
+                    else if (name == "connection" && value.ToLowerInvariant() == "close") close = true;
+                }
+                string[] parts = request.Split(' ');
+                using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                if (chunked)
+                {
+                    while (true)
+                    {
+                        int n = Convert.ToInt32(ReadLine(s).Split(';')[0].Trim(), 16);
+                        if (n == 0) { while (!string.IsNullOrEmpty(ReadLine(s))) { } break; }
+                        ReadExactly(s, buf, n, h);
+                        ReadLine(s);
+                    }
+                }
+                else ReadExactly(s, buf, (int)length, h);
+                string head;
+                if (parts.Length >= 2 && parts[0] == "GET" && parts[1].StartsWith("/bytes/") && long.TryParse(parts[1].AsSpan(7), out long count) && count >= 0)
+                {
+                    head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + count + "\r\n\r\n";
+                    var hb = System.Text.Encoding.ASCII.GetBytes(head);
+                    s.Write(hb, 0, hb.Length);
+                    for (long off = 0; off < count;)
+                    {
+                        int k = (int)Math.Min(buf.Length, count - off);
+                        for (int i = 0; i < k; i++) buf[i] = HttpPattern(off + i);
+                        s.Write(buf, 0, k);
+                        off += k;
+                    }
+                }
+                else
+                {
+                    string body = parts.Length >= 2 && parts[0] == "POST" && parts[1] == "/sha256"
+                        ? Convert.ToHexString(h.GetHashAndReset()).ToLowerInvariant() : null;
+                    string status = body != null ? "200 OK" : "404 Not Found";
+                    body ??= "not found";
+                    head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.Length + "\r\n\r\n" + body;
+                    var hb = System.Text.Encoding.ASCII.GetBytes(head);
+                    s.Write(hb, 0, hb.Length);
+                }
+                s.Flush();
+                if (close) return;
+            }
+        }
+
+        /// <summary>
+        /// The uploader peer's command (one UDP datagram): "upload PORT N" makes it connect to 127.0.0.1:PORT (a
+        /// hostfwd port reaching a listener in the guest), send N bytes of <see cref="HttpPattern"/>, shut down its
+        /// sending side and wait for the guest to close; the answer "started" comes at once.
+        /// </summary>
+        private byte[] UploadCommand(byte[] q, int n)
+        {
+            var parts = System.Text.Encoding.ASCII.GetString(q, 0, n).Split(' ');
+            if (parts.Length != 3 || parts[0] != "upload" || !int.TryParse(parts[1], out int port) || !long.TryParse(parts[2], out long count))
+                return System.Text.Encoding.ASCII.GetBytes("bad command");
+            new Thread(() =>
+            {
+                try
+                {
+                    using var c = new TcpClient();
+                    c.Connect(IPAddress.Loopback, port);
+                    var st = c.GetStream();
+                    var buf = new byte[65536];
+                    for (long off = 0; off < count;)
+                    {
+                        int k = (int)Math.Min(buf.Length, count - off);
+                        for (int i = 0; i < k; i++) buf[i] = HttpPattern(off + i);
+                        st.Write(buf, 0, k);
+                        off += k;
+                    }
+                    c.Client.Shutdown(SocketShutdown.Send);
+                    while (st.Read(buf, 0, buf.Length) > 0) { }
+                }
+                catch (Exception) { }
+            }) { IsBackground = true, Name = "peer uploader" }.Start();
+            return System.Text.Encoding.ASCII.GetBytes("started");
         }
 
         /// <summary>A TCP server on loopback running <paramref name="serve"/> for every connection on its own thread.</summary>

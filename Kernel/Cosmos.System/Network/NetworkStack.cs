@@ -41,6 +41,8 @@ namespace Cosmos.System.Network
                     s_interfaces.Add(iface);
                     iface.StartPump();
                 }
+                // System.Net reaches the stack through the socket PAL from the first interface on.
+                if (s_interfaces.Count > 0 && Cosmos.Runtime.SocketPal.Current == null) Cosmos.Runtime.SocketPal.Install(KernelSocketPal.Instance);
             }
         }
 

@@ -707,10 +707,22 @@ namespace Cosmos.Runtime
         public static int GetRawSockOpt(IntPtr socket, int optionLevel, int optionName, byte* optionValue, int* optionLen) =>
             PalError(Errno.ENOPROTOOPT);
 
-        /// <summary>setsockopt(2) with Linux's own level and name numbers (Socket.SetRawSocketOption): not supported, ENOPROTOOPT.</summary>
+        /// <summary>
+        /// setsockopt(2) with Linux's own level and name numbers (Socket.SetRawSocketOption): only SOL_IP IP_RECVERR
+        /// (0, 11; Ping on Linux turns it on) is accepted, as a no-op: ICMP errors are never queued (ReceiveSocketError
+        /// gives EAGAIN). Anything else ENOPROTOOPT.
+        /// </summary>
         [RuntimeExport("SystemNative_SetRawSockOpt")]
-        public static int SetRawSockOpt(IntPtr socket, int optionLevel, int optionName, byte* optionValue, int optionLen) =>
-            PalError(Errno.ENOPROTOOPT);
+        public static int SetRawSockOpt(IntPtr socket, int optionLevel, int optionName, byte* optionValue, int optionLen)
+        {
+            if (optionLevel == 0 && optionName == 11)
+            {
+                if (Net == null) return NoSocket;
+                if (optionValue == null || optionLen < 1) return PalError(Errno.EINVAL);
+                return PalResult(Net.GetSocketType(SocketOf(socket), out _, out _, out _));
+            }
+            return PalError(Errno.ENOPROTOOPT);
+        }
 
         /// <summary>SO_LINGER.</summary>
         [RuntimeExport("SystemNative_GetLingerOption")]

@@ -55,6 +55,19 @@ namespace Cosmos.Runtime
             }
         }
 
+        /// <summary>
+        /// Cryptographically secure random bytes (Guid.NewGuid, RandomNumberGenerator): the kernel has no entropy source
+        /// wired yet (no RDRAND/RDSEED helper, no entropy pool), so this halts with a panic that says so rather than hand
+        /// out predictable bytes. It exists so that assemblies which merely reference Guid.NewGuid (System.Net.Sockets
+        /// does) link.
+        /// </summary>
+        [RuntimeExport("SystemNative_GetCryptographicallySecureRandomBytes")]
+        public static int GetCryptographicallySecureRandomBytes(byte* buffer, int length)
+        {
+            Panic.Halt("SystemNative_GetCryptographicallySecureRandomBytes (Guid.NewGuid, RandomNumberGenerator): the kernel has no cryptographically secure random source yet");
+            return -1;
+        }
+
         /// <summary>Monotonic nanoseconds since boot (Stopwatch frequency is 1e9 on Unix), from the TSC.</summary>
         [RuntimeExport("SystemNative_GetTimestamp")]
         public static ulong GetTimestamp()
