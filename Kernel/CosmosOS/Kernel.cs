@@ -51,6 +51,7 @@ namespace CosmosOS
             Add("ifconfig", "ifconfig [dhcp]", "network cards, addresses, counters (dhcp: ask again)", NetworkCommands.Ifconfig);
             Add("ping", "ping <host> [n]", "ICMP echo to a host (name or address)", NetworkCommands.Ping);
             Add("nslookup", "nslookup <name>", "resolve a host name through DNS", NetworkCommands.Nslookup);
+            Add("get", "get <http-url>", "HTTP GET: status, bytes, SHA-256 of the body", HttpGet.Run);
             Add("serve", "serve [port]", "HTTP file server for the current volume (serve stop ends it)", NetworkCommands.Serve);
             Add("sleep", "sleep <seconds>", "wait (scripts piped into the shell)", a => System.Threading.Thread.Sleep((int)(double.Parse(Arg(a, 1), System.Globalization.CultureInfo.InvariantCulture) * 1000)));
             Add("clear", "clear", "clear the screen", _ => Console.Clear());

@@ -32,7 +32,7 @@ namespace CosmosOS
         }
 
         /// <summary>Waits up to 10 s for the boot-time DHCP to finish; false (with a message) when no interface has an address.</summary>
-        private static bool WaitConfigured()
+        internal static bool WaitConfigured()
         {
             var iface = NetworkStack.Default;
             if (iface == null) { Console.WriteLine("no network card"); return false; }

@@ -160,5 +160,57 @@ namespace Cosmos.Kernel.Tests
             }
             finally { File.Delete(image); }
         }
+
+        /// <summary>
+        /// The "done when" for fetching: <c>get http://10.0.2.2:PORT/…</c> fetches from a server on the host (here a
+        /// chunked HTTP/1.1 response of 200,000 seeded random bytes) and prints the status, the length and the SHA-256,
+        /// which must equal the host's.
+        /// </summary>
+        [Fact]
+        public void GetFetchesFromTheHost()
+        {
+            var body = new byte[200_000];
+            new System.Random(42).NextBytes(body);
+            string expected = System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)).ToLowerInvariant();
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var server = new System.Threading.Thread(() =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using var c = listener.AcceptTcpClient();
+                        var st = c.GetStream();
+                        var req = new System.Text.StringBuilder();
+                        var one = new byte[1];
+                        while (!req.ToString().EndsWith("\r\n\r\n") && st.Read(one, 0, 1) == 1) req.Append((char)one[0]);
+                        var head = System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+                        st.Write(head);
+                        for (int off = 0; off < body.Length; off += 7000)
+                        {
+                            int n = System.Math.Min(7000, body.Length - off);
+                            st.Write(System.Text.Encoding.ASCII.GetBytes(n.ToString("x") + "\r\n"));
+                            st.Write(body, off, n);
+                            st.Write(System.Text.Encoding.ASCII.GetBytes("\r\n"));
+                        }
+                        st.Write(System.Text.Encoding.ASCII.GetBytes("0\r\n\r\n"));
+                    }
+                }
+                catch (System.Exception) { }
+            }) { IsBackground = true };
+            server.Start();
+            try
+            {
+                var (exit, output) = RunSession($"get http://10.0.2.2:{port}/blob\nget http://10.0.2.2:1/x\nshutdown\n");
+                Assert.Contains("HTTP/1.1 200 OK", output);
+                Assert.Contains("200000 bytes in", output);
+                Assert.Contains("sha256 " + expected, output);
+                Assert.Contains("get: ConnectionRefused", output);
+                Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
+            }
+            finally { listener.Stop(); }
+        }
 }
 }
