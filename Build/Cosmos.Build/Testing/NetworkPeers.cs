@@ -65,7 +65,7 @@ namespace Cosmos.Build.Testing
                 "dns" => StartUdp("dns", DnsAnswer),
                 "inject" => StartInjectListener(),
                 "inject-control" => StartUdp("inject-control", InjectCommand),
-                "tcp-echo" => StartTcpEcho(),
+                "tcp-echo" => StartTcpServer("tcp-echo", Echo),
                 "tcp-sink" => StartTcpServer("tcp-sink", Sink),
                 "tcp-source" => StartTcpServer("tcp-source", Source),
                 "http" => StartHttp(),
@@ -189,7 +189,8 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// The inject-control peer's command: "bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT" (MAC as
         /// 12 hex digits) writes the <see cref="BadFrames"/> batch (with 200 mutations) to the inject chardev and answers
-        /// "sent N M" (N frames, M of them malformed for the IPv4 host); errors answer "error …".
+        /// "sent N M" (N frames, M of them malformed for the IPv4 host); "syn-flood MAC GUESTIP PORT COUNT" writes COUNT
+        /// spoofed SYNs (<see cref="BadFrames.SynFlood"/>) and answers "sent COUNT 0"; errors answer "error …".
         /// </summary>
         private byte[] InjectCommand(byte[] q, int n)
         {
@@ -197,6 +198,14 @@ namespace Cosmos.Build.Testing
             try
             {
                 var w = System.Text.Encoding.ASCII.GetString(q, 0, n).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (w.Length == 5 && w[0] == "syn-flood" && w[1].Length == 12)
+                {
+                    if (!_injectConnected.Wait(5000) || _inject == null) throw new InvalidOperationException("QEMU did not connect to the inject chardev");
+                    var flood = BadFrames.SynFlood(Convert.FromHexString(w[1]), IPAddress.Parse(w[2]), ushort.Parse(w[3]), int.Parse(w[4]), 5);
+                    foreach (var f in flood) WriteFrame(f);
+                    _inject.Flush();
+                    return System.Text.Encoding.ASCII.GetBytes($"sent {flood.Count} 0");
+                }
                 if (w.Length != 7 || w[0] != "bad-frames" || w[1].Length != 12) throw new FormatException("expected: bad-frames MAC GUESTIP GATEWAYIP DNSPORT DNSSERVERPORT CLOSEDPORT");
                 var mac = Convert.FromHexString(w[1]);
                 if (!_injectConnected.Wait(5000) || _inject == null) throw new InvalidOperationException("QEMU did not connect to the inject chardev");
@@ -204,19 +213,24 @@ namespace Cosmos.Build.Testing
                 int malformed = 0;
                 foreach (var f in batch)
                 {
-                    var len = new byte[4];
-                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, f.Bytes.Length);
-                    _inject.Write(len);
-                    _inject.Write(f.Bytes);
+                    WriteFrame(f.Bytes);
                     if (f.Malformed) malformed++;
-                    // Paced (16 frames per 10 ms) so a guest under TCG keeps up instead of losing frames to a full ring.
-                    if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
                 }
                 _inject.Flush();
                 reply = $"sent {batch.Count} {malformed}";
             }
             catch (Exception e) { reply = "error " + e.Message; }
             return System.Text.Encoding.ASCII.GetBytes(reply);
+        }
+
+        /// <summary>Writes one frame to the inject chardev, paced (16 frames per 10 ms) so a guest under TCG keeps up instead of losing frames to a full ring.</summary>
+        private void WriteFrame(byte[] frame)
+        {
+            var len = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(len, frame.Length);
+            _inject.Write(len);
+            _inject.Write(frame);
+            if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
         }
 
         private sealed class Disposer : IDisposable
@@ -241,39 +255,13 @@ namespace Cosmos.Build.Testing
         }
 
         /// <summary>The tcp-echo peer: every connection gets back what it sends, until it closes its side.</summary>
-        private int StartTcpEcho()
+        private static void Echo(TcpClient c)
         {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            _running.Add(new Disposer(() => l.Stop()));
-            new Thread(() =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        var c = l.AcceptTcpClient();
-                        lock (_running) _running.Add(c);
-                        new Thread(() =>
-                        {
-                            try
-                            {
-                                using (c)
-                                {
-                                    var st = c.GetStream();
-                                    var buf = new byte[65536];
-                                    int n;
-                                    while ((n = st.Read(buf, 0, buf.Length)) > 0) st.Write(buf, 0, n);
-                                    c.Client.Shutdown(SocketShutdown.Send);
-                                }
-                            }
-                            catch (Exception) { }
-                        }) { IsBackground = true, Name = "peer tcp-echo connection" }.Start();
-                    }
-                }
-                catch (Exception) { }
-            }) { IsBackground = true, Name = "peer tcp-echo" }.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
+            var st = c.GetStream();
+            var buf = new byte[65536];
+            int n;
+            while ((n = st.Read(buf, 0, buf.Length)) > 0) st.Write(buf, 0, n);
+            c.Client.Shutdown(SocketShutdown.Send);
         }
 
         /// <summary>Byte <paramref name="i"/> of the http peer's GET /bytes/N body: (i * 7 + (i >> 10)) &amp; 0xFF.</summary>
@@ -284,26 +272,7 @@ namespace Cosmos.Build.Testing
         /// (application/octet-stream, Content-Length); POST /sha256 answers the lowercase hex SHA-256 of the request
         /// body (Content-Length or chunked); anything else 404.
         /// </summary>
-        private int StartHttp()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            _running.Add(new Disposer(() => l.Stop()));
-            new Thread(() =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        var c = l.AcceptTcpClient();
-                        lock (_running) _running.Add(c);
-                        new Thread(() => { try { using (c) ServeHttp(c.GetStream()); } catch (Exception) { } }) { IsBackground = true, Name = "peer http connection" }.Start();
-                    }
-                }
-                catch (Exception) { }
-            }) { IsBackground = true, Name = "peer http" }.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
-        }
+        private int StartHttp() => StartTcpServer("http", c => ServeHttp(c.GetStream()));
 
         private static string ReadLine(System.IO.Stream s)
         {

@@ -4,6 +4,8 @@ using Cosmos.Core;
 using Cosmos.Core.Layout;
 using Cosmos.Core.Memory;
 using Cosmos.HAL.Interrupts;
+using Cosmos.HAL.Devices.Virtio;
+using Regs = Cosmos.HAL.Devices.Virtio.VirtioLegacyRegisters;
 using Cosmos.HAL.Network;
 
 namespace Cosmos.HAL.Devices.Network
@@ -23,18 +25,14 @@ namespace Cosmos.HAL.Devices.Network
     /// </summary>
     public sealed unsafe class VirtioNet : NetworkDevice
     {
-        private const int RegDeviceFeatures = 0x00, RegGuestFeatures = 0x04, RegQueueAddress = 0x08, RegQueueSize = 0x0C,
-            RegQueueSelect = 0x0E, RegQueueNotify = 0x10, RegDeviceStatus = 0x12, RegIsr = 0x13, RegConfig = 0x14,
-            RegConfigMsixVector = 0x14, RegQueueMsixVector = 0x16, RegConfigMsix = 0x18;
-        private const byte StatusAcknowledge = 1, StatusDriver = 2, StatusDriverOk = 4, StatusFailed = 128;
         private const uint FeatureMac = 1u << 5, FeatureStatus = 1u << 16;
-        private const ushort DescNext = 1, DescWrite = 2, NoVector = 0xFFFF;
+        private const ushort DescNext = 1, DescWrite = 2;
         private const int HeaderBytes = 10, BufferBytes = 2048;
 
         /// <summary>The PCI function.</summary>
         public readonly PCIDevice Pci;
-        private ushort _io;
-        private int _config = RegConfig;
+        private Regs _regs;
+        private int _config = Regs.Config;
         private uint _features;
         private MACAddress _mac;
         private Queue _rx, _tx;
@@ -79,31 +77,22 @@ namespace Cosmos.HAL.Devices.Network
         public int ReceiveBuffers => _rx.Slots;
 
         /// <inheritdoc/>
-        public override bool LinkUp => _io != 0 && ((_features & FeatureStatus) == 0 || (In16(_config + 6) & 1) != 0);
+        public override bool LinkUp => _regs.Base != 0 && ((_features & FeatureStatus) == 0 || (_regs.In16(_config + 6) & 1) != 0);
 
-        private byte In8(int r) => IOPort.Read8((ushort)(_io + r));
-        private ushort In16(int r) => IOPort.Read16((ushort)(_io + r));
-        private uint In32(int r) => IOPort.Read32((ushort)(_io + r));
-        private void Out8(int r, byte v) => IOPort.Write8((ushort)(_io + r), v);
-        private void Out16(int r, ushort v) => IOPort.Write16((ushort)(_io + r), v);
-        private void Out32(int r, uint v) => IOPort.Write32((ushort)(_io + r), v);
 
-        private static ulong Align(ulong v) => (v + 4095) & ~4095UL;
+        private static ulong Align(ulong v) => Regs.AlignPage(v);
 
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
             var bar = Pci.BaseAddressBar.Length > 0 ? Pci.BaseAddressBar[0] : null;
             if (bar == null || !bar.IsIO || bar.BaseAddress == 0) { error = "BAR0 is not the legacy I/O register block (a modern-only device?)"; return false; }
-            _io = (ushort)bar.BaseAddress;
+            _regs = new Regs((ushort)bar.BaseAddress);
             Pci.EnableIO(true);
             Pci.EnableBusMaster(true);
-            Out8(RegDeviceStatus, 0);
-            Out8(RegDeviceStatus, StatusAcknowledge);
-            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver);
-            _features = In32(RegDeviceFeatures) & (FeatureMac | FeatureStatus);
-            Out32(RegGuestFeatures, _features);
-            if (!SetUpQueue(0, ref _rx, out error) || !SetUpQueue(1, ref _tx, out error)) { Out8(RegDeviceStatus, StatusFailed); return false; }
+            _features = _regs.ResetAndAcknowledge() & (FeatureMac | FeatureStatus);
+            _regs.Out32(Regs.GuestFeatures, _features);
+            if (!SetUpQueue(0, ref _rx, out error) || !SetUpQueue(1, ref _tx, out error)) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); return false; }
             // Receive chains: descriptors 2i (header) and 2i+1 (buffer), both device-writable, all posted.
             for (int i = 0; i < _rx.Slots; i++)
             {
@@ -121,13 +110,13 @@ namespace Cosmos.HAL.Devices.Network
                 SetDesc(_tx, 2 * i + 1, _tx.Buffers + (ulong)(i * BufferBytes), 0, 0, 0);
             }
             _txSlotsInUse = 0;
-            _config = RegConfig;
-            if (MsixVector >= 0 || SetUpInterrupts()) _config = RegConfigMsix;
-            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver | StatusDriverOk);
-            if ((In8(RegDeviceStatus) & StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
-            Out16(RegQueueNotify, 0);
+            _config = Regs.Config;
+            if (MsixVector >= 0 || SetUpInterrupts()) _config = Regs.ConfigMsix;
+            _regs.Out8(Regs.DeviceStatus, Regs.StatusAcknowledge | Regs.StatusDriver | Regs.StatusDriverOk);
+            if ((_regs.In8(Regs.DeviceStatus) & Regs.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
+            _regs.Out16(Regs.QueueNotify, 0);
             Span<byte> mac = stackalloc byte[6];
-            if ((_features & FeatureMac) != 0) for (int i = 0; i < 6; i++) mac[i] = In8(_config + i);
+            if ((_features & FeatureMac) != 0) for (int i = 0; i < 6; i++) mac[i] = _regs.In8(_config + i);
             _mac = new MACAddress(mac);
             if (!_mac.IsValid()) { error = "the device offers no valid MAC address (" + _mac.ToString() + "; VIRTIO_NET_F_MAC " + ((_features & FeatureMac) != 0 ? "on" : "off") + ")"; return false; }
             error = null;
@@ -136,10 +125,10 @@ namespace Cosmos.HAL.Devices.Network
 
         private bool SetUpQueue(ushort index, ref Queue q, out string error)
         {
-            Out16(RegQueueSelect, index);
-            ushort size = In16(RegQueueSize);
+            _regs.Out16(Regs.QueueSelect, index);
+            ushort size = _regs.In16(Regs.QueueSize);
             if (size < 4) { error = string.Concat("queue ", index.ToString(), " has ", size.ToString(), " entries"); return false; }
-            if (In32(RegQueueAddress) != 0 && q.Ring == 0) { error = string.Concat("queue ", index.ToString(), " is already in use"); return false; }
+            if (_regs.In32(Regs.QueueAddress) != 0 && q.Ring == 0) { error = string.Concat("queue ", index.ToString(), " is already in use"); return false; }
             if (q.Ring == 0 || q.Size != size)
             {
                 ulong n = size;
@@ -153,7 +142,7 @@ namespace Cosmos.HAL.Devices.Network
             else new Span<byte>((void*)q.Ring, (int)(q.UsedOffset + Align(6 + 8 * (ulong)size))).Clear();
             q.LastUsed = 0;
             q.NextAvail = 0;
-            Out32(RegQueueAddress, (uint)(q.Ring >> 12));
+            _regs.Out32(Regs.QueueAddress, (uint)(q.Ring >> 12));
             error = null;
             return true;
         }
@@ -174,12 +163,12 @@ namespace Cosmos.HAL.Devices.Network
             if (vector < 0) { InterruptError = "no MSI-X capability or no free vector"; return false; }
             s_byVector ??= new VirtioNet[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
             s_byVector[vector - InterruptController.FirstDynamicVector] = this;
-            Out16(RegConfigMsixVector, NoVector);
-            Out16(RegQueueSelect, 0);
-            Out16(RegQueueMsixVector, 0);
-            if (In16(RegQueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for receiveq"; return false; }
-            Out16(RegQueueSelect, 1);
-            Out16(RegQueueMsixVector, NoVector);                      // transmit completions are reclaimed on send
+            _regs.Out16(Regs.ConfigMsixVector, Regs.NoVector);
+            _regs.Out16(Regs.QueueSelect, 0);
+            _regs.Out16(Regs.QueueMsixVector, 0);
+            if (_regs.In16(Regs.QueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for receiveq"; return false; }
+            _regs.Out16(Regs.QueueSelect, 1);
+            _regs.Out16(Regs.QueueMsixVector, Regs.NoVector);                      // transmit completions are reclaimed on send
             MsixVector = vector;
             return true;
         }
@@ -211,7 +200,7 @@ namespace Cosmos.HAL.Devices.Network
             while (true)
             {
                 ushort usedIdx = Volatile.Read(ref _rx.Used[1]);
-                if (usedIdx == _rx.LastUsed) { if (MsixVector < 0) _ = In8(RegIsr); return 0; }
+                if (usedIdx == _rx.LastUsed) { if (MsixVector < 0) _ = _regs.In8(Regs.Isr); return 0; }
                 Thread.MemoryBarrier();
                 uint* elem = (uint*)(_rx.Used + 2) + 2 * (_rx.LastUsed % _rx.Size);
                 int head = (int)elem[0];
@@ -233,7 +222,7 @@ namespace Cosmos.HAL.Devices.Network
                     _rx.NextAvail++;
                     Volatile.Write(ref _rx.Avail[1], _rx.NextAvail);
                     Thread.MemoryBarrier();
-                    Out16(RegQueueNotify, 0);
+                    _regs.Out16(Regs.QueueNotify, 0);
                 }
                 if (n > 0) return n;
             }
@@ -262,7 +251,7 @@ namespace Cosmos.HAL.Devices.Network
             _txSlotsInUse++;
             Volatile.Write(ref _tx.Avail[1], _tx.NextAvail);
             Thread.MemoryBarrier();
-            Out16(RegQueueNotify, 1);
+            _regs.Out16(Regs.QueueNotify, 1);
             return true;
         }
     }

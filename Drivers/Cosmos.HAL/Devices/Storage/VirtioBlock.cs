@@ -8,6 +8,8 @@ using Cosmos.Core.Memory;
 using Cosmos.Core.Threading;
 using Cosmos.HAL.Devices.Timers;
 using Cosmos.HAL.Interrupts;
+using Cosmos.HAL.Devices.Virtio;
+using Regs = Cosmos.HAL.Devices.Virtio.VirtioLegacyRegisters;
 
 namespace Cosmos.HAL.Devices.Storage
 {
@@ -30,9 +32,6 @@ namespace Cosmos.HAL.Devices.Storage
     public sealed unsafe class VirtioBlock : BlockDevice
     {
         // Legacy register block (§4.1.4.8), no MSI-X: device configuration at 14h.
-        private const int RegDeviceFeatures = 0x00, RegGuestFeatures = 0x04, RegQueueAddress = 0x08, RegQueueSize = 0x0C,
-            RegQueueSelect = 0x0E, RegQueueNotify = 0x10, RegDeviceStatus = 0x12, RegIsr = 0x13, RegConfig = 0x14;
-        private const byte StatusAcknowledge = 1, StatusDriver = 2, StatusDriverOk = 4, StatusFailed = 128;
         private const uint FeatureRo = 1u << 5, FeatureBlkSize = 1u << 6, FeatureFlush = 1u << 9;
         private const uint TypeIn = 0, TypeOut = 1, TypeFlush = 4;
         private const ushort DescNext = 1, DescWrite = 2;
@@ -44,7 +43,7 @@ namespace Cosmos.HAL.Devices.Storage
 
         /// <summary>The PCI function.</summary>
         public readonly PCIDevice Pci;
-        private ushort _io;
+        private Regs _regs;
         private ushort _queueSize;
         private ulong _ring;          // descriptor table + available ring, then the used ring at the next page
         private ulong _usedOffset;
@@ -53,8 +52,6 @@ namespace Cosmos.HAL.Devices.Storage
         private uint _features;
 
         // With MSI-X enabled the legacy header has two more registers and the device configuration moves to 18h (§4.1.4.8).
-        private const int RegConfigMsixVector = 0x14, RegQueueMsixVector = 0x16, RegConfigMsix = 0x18;
-        private const ushort NoVector = 0xFFFF;
 
         private struct IrqState
         {
@@ -105,10 +102,10 @@ namespace Cosmos.HAL.Devices.Storage
             s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
             s_byVector[vector - InterruptController.FirstDynamicVector] = this;
             _irq = st;
-            Out16(RegConfigMsixVector, NoVector);
-            Out16(RegQueueSelect, 0);
-            Out16(RegQueueMsixVector, 0);
-            if (In16(RegQueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
+            _regs.Out16(Regs.ConfigMsixVector, Regs.NoVector);
+            _regs.Out16(Regs.QueueSelect, 0);
+            _regs.Out16(Regs.QueueMsixVector, 0);
+            if (_regs.In16(Regs.QueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
             MsixVector = vector;
             return true;
         }
@@ -135,47 +132,38 @@ namespace Cosmos.HAL.Devices.Storage
         /// <inheritdoc/>
         public override bool IsReadOnly => (_features & FeatureRo) != 0;
 
-        private byte In8(int r) => IOPort.Read8((ushort)(_io + r));
-        private ushort In16(int r) => IOPort.Read16((ushort)(_io + r));
-        private uint In32(int r) => IOPort.Read32((ushort)(_io + r));
-        private void Out8(int r, byte v) => IOPort.Write8((ushort)(_io + r), v);
-        private void Out16(int r, ushort v) => IOPort.Write16((ushort)(_io + r), v);
-        private void Out32(int r, uint v) => IOPort.Write32((ushort)(_io + r), v);
 
-        private static ulong Align(ulong v) => (v + 4095) & ~4095UL;
+        private static ulong Align(ulong v) => Regs.AlignPage(v);
 
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
             var bar = Pci.BaseAddressBar.Length > 0 ? Pci.BaseAddressBar[0] : default;
             if (!bar.IsIO || bar.BaseAddress == 0) { error = "BAR0 is not the legacy I/O register block (a modern-only device?)"; return false; }
-            _io = (ushort)bar.BaseAddress;
+            _regs = new Regs((ushort)bar.BaseAddress);
             Pci.EnableIO(true);
             Pci.EnableBusMaster(true);
-            Out8(RegDeviceStatus, 0);                                     // reset
-            Out8(RegDeviceStatus, StatusAcknowledge);
-            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver);
-            uint offered = In32(RegDeviceFeatures);
+            uint offered = _regs.ResetAndAcknowledge();
             _features = offered & (FeatureRo | FeatureBlkSize | FeatureFlush);
-            Out32(RegGuestFeatures, _features);
-            Out16(RegQueueSelect, 0);
-            _queueSize = In16(RegQueueSize);
-            if (_queueSize == 0 || _queueSize < 3) { Out8(RegDeviceStatus, StatusFailed); error = string.Concat("queue 0 has ", _queueSize.ToString(), " entries"); return false; }
-            if (In32(RegQueueAddress) != 0) { Out8(RegDeviceStatus, StatusFailed); error = "queue 0 is already in use"; return false; }
+            _regs.Out32(Regs.GuestFeatures, _features);
+            _regs.Out16(Regs.QueueSelect, 0);
+            _queueSize = _regs.In16(Regs.QueueSize);
+            if (_queueSize == 0 || _queueSize < 3) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = string.Concat("queue 0 has ", _queueSize.ToString(), " entries"); return false; }
+            if (_regs.In32(Regs.QueueAddress) != 0) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = "queue 0 is already in use"; return false; }
             ulong n = _queueSize;
             _usedOffset = Align(16 * n + 6 + 2 * n);
             ulong bytes = _usedOffset + Align(6 + 8 * n);
             if (_ring == 0) _ring = DmaMemory.Allocate(bytes, zero: true, limit: 1UL << 44);
             if (_request == 0) _request = DmaMemory.Allocate(4096, zero: true);
-            if (_ring == 0 || _request == 0) { Out8(RegDeviceStatus, StatusFailed); error = "no DMA memory for the virtqueue"; return false; }
+            if (_ring == 0 || _request == 0) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = "no DMA memory for the virtqueue"; return false; }
             _lastUsed = 0;
-            Out32(RegQueueAddress, (uint)(_ring >> 12));
-            int config = RegConfig;
-            if (MsixVector >= 0 || SetUpInterrupts()) config = RegConfigMsix;
-            Out8(RegDeviceStatus, StatusAcknowledge | StatusDriver | StatusDriverOk);
-            if ((In8(RegDeviceStatus) & StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
-            ulong capacity = In32(config) | (ulong)In32(config + 4) << 32;
-            uint blk = (_features & FeatureBlkSize) != 0 ? In32(config + 20) : 512;
+            _regs.Out32(Regs.QueueAddress, (uint)(_ring >> 12));
+            int config = Regs.Config;
+            if (MsixVector >= 0 || SetUpInterrupts()) config = Regs.ConfigMsix;
+            _regs.Out8(Regs.DeviceStatus, Regs.StatusAcknowledge | Regs.StatusDriver | Regs.StatusDriverOk);
+            if ((_regs.In8(Regs.DeviceStatus) & Regs.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
+            ulong capacity = _regs.In32(config) | (ulong)_regs.In32(config + 4) << 32;
+            uint blk = (_features & FeatureBlkSize) != 0 ? _regs.In32(config + 20) : 512;
             if (blk != 512) { error = string.Concat("block size ", blk.ToString(), " is not supported (512 only)"); return false; }
             BlockSize = 512;
             BlockCount = capacity;
@@ -210,7 +198,7 @@ namespace Cosmos.HAL.Devices.Storage
             ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
             try
             {
-                Out16(RegQueueNotify, 0);
+                _regs.Out16(Regs.QueueNotify, 0);
                 RequestsIssued++;
                 ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
                 ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
@@ -232,7 +220,7 @@ namespace Cosmos.HAL.Devices.Storage
             }
             finally { if (sleeps) CPU.RestoreInterrupts(flags); }
             _lastUsed++;
-            if (_irq == null) _ = In8(RegIsr);                 // acknowledges the INTx interrupt (masked, unused)
+            if (_irq == null) _ = _regs.In8(Regs.Isr);                 // acknowledges the INTx interrupt (masked, unused)
             byte s = Volatile.Read(ref *status);
             if (s != 0)
                 throw new IOException(string.Concat(Name, ": ", what, " failed: status ", s == 1 ? "IOERR" : s == 2 ? "UNSUPP" : HalFormat.Hex(s, 2)));
