@@ -1,3 +1,4 @@
+using Cosmos.HAL.Devices.Graphics;
 using Cosmos.HAL.Devices.Network;
 using Cosmos.HAL.Devices.Storage;
 using Cosmos.HAL.Devices.Timers;
@@ -25,7 +26,10 @@ namespace Cosmos.HAL
     /// <item><term>PCI drivers</term><description>declared here (<see cref="PCI.RegisterDriver"/>): IDE controllers (class
     /// 01h/01h) get an <see cref="AtaController"/>, AHCI HBAs (01h/06h/01h) an <see cref="AhciController"/> (both
     /// <see cref="DeviceStage.Drivers"/>), which register and start their disks and ATAPI drives; virtio block devices
-    /// (1AF4:1001) are a <see cref="VirtioBlock"/> each; Intel 8254x NICs an <see cref="E1000"/>, virtio network devices (1AF4:1000) a <see cref="VirtioNet"/>.</description></item>
+    /// (1AF4:1001) are a <see cref="VirtioBlock"/> each; Intel 8254x NICs an <see cref="E1000"/>, virtio network devices (1AF4:1000) a <see cref="VirtioNet"/>;
+    /// the Bochs/QEMU display adapter (1234:1111) a <see cref="BochsVbe"/> and VMware SVGA II (15AD:0405) a <see cref="VmwareSvga2"/>, both
+    /// started on demand (by Cosmos.System's FullScreenCanvas: starting one changes the screen mode).</description></item>
+    /// <item><term>Multiboot2 framebuffer</term><description>the boot loader's framebuffer (<see cref="Multiboot2Framebuffer"/>); on demand.</description></item>
     /// </list>
     /// The VGA text screen is registered by the console when it draws on it.
     /// </summary>
@@ -51,7 +55,13 @@ namespace Cosmos.HAL
             PCI.RegisterDriver("virtio-blk", VirtioBlock.Handles, CreateVirtioBlock);
             PCI.RegisterDriver("e1000", E1000.Handles, CreateE1000);
             PCI.RegisterDriver("virtio-net", VirtioNet.Handles, CreateVirtioNet);
+            PCI.RegisterDriver("BGA", BochsVbe.Handles, CreateBochsVbe);
+            PCI.RegisterDriver("SVGA II", VmwareSvga2.Handles, CreateVmwareSvga2);
+            Add(Multiboot2Framebuffer.Instance);
         }
+
+        private static Device CreateBochsVbe(PCIDevice f) => new BochsVbe(f);
+        private static Device CreateVmwareSvga2(PCIDevice f) => new VmwareSvga2(f);
 
         private static Device CreateE1000(PCIDevice f) => new E1000(f);
         private static Device CreateVirtioNet(PCIDevice f) => new VirtioNet(f);

@@ -17,7 +17,9 @@ namespace Cosmos.System
     /// <item>after <see cref="DeviceStage.Clocks"/>: the runtime's clocks (the TSC frequency, the wall clock from the RTC);</item>
     /// <item>before <see cref="DeviceStage.InterruptControllers"/>: the IDT with its IST stacks (<see cref="INTs.Initialize"/>);</item>
     /// <item>after <see cref="DeviceStage.InterruptControllers"/>: threads (the scheduler, the finalizer thread, the
-    /// scheduler's 1 kHz PIT tick on IRQ 0), then STI.</item>
+    /// scheduler's 1 kHz PIT tick on IRQ 0), then STI;</item>
+    /// <item>at the end: the framebuffer drivers become <see cref="Graphics.FullScreenCanvas"/> providers
+    /// (<see cref="Graphics.FramebufferProviders.RegisterDefaults"/>).</item>
     /// </list>
     /// Every IRQ stays masked until a driver enables it. A device that is missing is recorded in the registry, not
     /// fatal; only an uncalibrated TSC is (the runtime's clocks need it).
@@ -34,6 +36,7 @@ namespace Cosmos.System
             s_done = true;
             PcPlatform.RegisterDevices();
             DeviceRegistry.StartAll(&BeforeStage, &AfterStage);
+            Graphics.FramebufferProviders.RegisterDefaults();
         }
 
         private static void BeforeStage(DeviceStage stage)

@@ -41,7 +41,7 @@ namespace XSharp.Tests
             Nasm.Assemble(new CpuHelpers().Generate(), "elf64");
         }
 
-        /// <summary>Multiboot2 spec §3.1.1/§3.1.2: magic, architecture 0, header_length, checksum (sum of the four fields ≡ 0 mod 2^32), end tag.</summary>
+        /// <summary>Multiboot2 spec §3.1.1/§3.1.2: magic, architecture 0, header_length, checksum (sum of the four fields ≡ 0 mod 2^32), the framebuffer request tag, end tag.</summary>
         [Fact]
         public void MultibootHeaderIsValid()
         {
@@ -54,6 +54,12 @@ namespace XSharp.Tests
             Assert.Equal(0u, arch);
             Assert.Equal((uint)h.Length, len);
             Assert.Equal(0u, unchecked(magic + arch + len + sum));
+            // first tag: the optional framebuffer request (§3.1.10: type 5, flags 1, size 20, width/height/depth 0 = no preference)
+            Assert.Equal(5, BitConverter.ToUInt16(h, 16));
+            Assert.Equal(1, BitConverter.ToUInt16(h, 18));
+            Assert.Equal(20u, BitConverter.ToUInt32(h, 20));
+            Assert.Equal(0u, BitConverter.ToUInt32(h, 24) | BitConverter.ToUInt32(h, 28) | BitConverter.ToUInt32(h, 32));
+            Assert.Equal(48, h.Length);
             // last tag: type 0, flags 0, size 8
             Assert.Equal(0, BitConverter.ToUInt16(h, h.Length - 8));
             Assert.Equal(0, BitConverter.ToUInt16(h, h.Length - 6));

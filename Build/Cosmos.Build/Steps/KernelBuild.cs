@@ -28,6 +28,8 @@ namespace Cosmos.Build.Steps
         public bool DebugInfo = true;
         /// <summary>Folder whose files go to the ISO's root (the project's isoroot/), or null.</summary>
         public string IsoRoot;
+        /// <summary>The screen mode GRUB leaves (<see cref="IsoStep.GrubConfig"/>): "text" (default), "auto" or WIDTHxHEIGHT[xDEPTH].</summary>
+        public string GraphicsMode = IsoStep.DefaultGraphicsMode;
     }
 
     /// <summary>
@@ -112,10 +114,10 @@ namespace Cosmos.Build.Steps
             var isoInputs = new List<string> { stripped };
             if (o.IsoRoot != null && Directory.Exists(o.IsoRoot))
                 isoInputs.AddRange(Directory.GetFiles(o.IsoRoot, "*", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal));
-            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso, o.IsoRoot))
+            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso, o.IsoRoot, o.GraphicsMode))
             {
                 Inputs = isoInputs,
-                Settings = new[] { IsoStep.GrubConfig },
+                Settings = new[] { IsoStep.GrubConfig(o.GraphicsMode) },
                 Outputs = new[] { o.Iso },
             });
             Tool.Progress("done", $"{Path.GetFileName(o.Iso)} ready ({Tool.Seconds(total.Elapsed)})");

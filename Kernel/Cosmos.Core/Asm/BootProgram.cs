@@ -80,7 +80,13 @@ namespace Cosmos.Core.Asm
             EmitBss(a);
         }
 
-        /// <summary>Multiboot2 header (spec §3.1): magic, architecture 0 (i386 protected mode), length, checksum, end tag.</summary>
+        /// <summary>
+        /// Multiboot2 header (spec §3.1): magic, architecture 0 (i386 protected mode), length, checksum, an optional
+        /// framebuffer request tag (§3.1.10: type 5, flags 1 = optional, no preferred width/height/depth), end tag. The tag
+        /// says the kernel accepts a linear framebuffer; which mode GRUB sets is then up to the grub.cfg the build writes
+        /// (<c>gfxpayload</c>: VGA text on BIOS unless the kernel asks for a graphics mode, the firmware's GOP mode on UEFI).
+        /// Without the tag, GRUB on UEFI passes no framebuffer information at all.
+        /// </summary>
         void EmitMultibootHeader(Assembler a)
         {
             a.Section(".multiboot2", "progbits alloc noexec nowrite align=8");
@@ -90,6 +96,13 @@ namespace Cosmos.Core.Asm
             a.Dd(0);                                                            // architecture: i386 (32-bit protected mode)
             a.Dd(Imm.Expr($"{end.Name} - {start.Name}"));                      // header_length
             a.Dd(Imm.Expr($"(0x100000000 - (0x{Multiboot2HeaderMagic:X} + 0 + ({end.Name} - {start.Name}))) & 0xFFFFFFFF")); // checksum
+            a.Comment("framebuffer tag: type 5, flags 1 (optional), size 20, width 0, height 0, depth 0 (no preference), 4 bytes of padding");
+            a.Dw(5, 1);
+            a.Dd(20);
+            a.Dd(0);
+            a.Dd(0);
+            a.Dd(0);
+            a.Dd(0);
             a.Comment("end tag: type 0, flags 0, size 8");
             a.Dw(0, 0);
             a.Dd(8);

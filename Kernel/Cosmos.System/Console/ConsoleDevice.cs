@@ -22,8 +22,10 @@ namespace Cosmos.System.ConsoleIO
     /// <para>Output: UTF-8 bytes are sent to COM1 unchanged except that '\n' becomes "\r\n"
     /// (<see cref="TranslateNewLineOnSerial"/>); for the screen they are decoded and shown in code page
     /// 437 ('?' when a character has no glyph). When the Multiboot2 framebuffer is a graphics mode
-    /// (UEFI), VGA text memory is not visible: the console then keeps an 80x25 shadow screen in memory
-    /// so cursor position, colours and window size still behave, and only COM1 is seen.</para>
+    /// (UEFI), VGA text memory is not visible: the console then keeps a shadow screen in memory and shows it on the
+    /// boot loader's framebuffer with the built-in 8×16 font (<see cref="FramebufferConsole"/>: framebuffer width / 8 ×
+    /// height / 16 cells, e.g. 128×48 at 1024×768), or, without a usable framebuffer, keeps an 80x25 shadow screen so
+    /// cursor position, colours and window size still behave, and only COM1 is seen.</para>
     /// <para>Colours, Clear, cursor position/visibility and Title are mirrored on COM1 as ANSI/xterm
     /// control sequences while <see cref="AnsiOnSerial"/> is true (the default).</para>
     /// <para>Input: keys from the keyboard (<see cref="PS2Keyboard.TryReadKey"/>) and bytes from COM1
@@ -33,7 +35,7 @@ namespace Cosmos.System.ConsoleIO
     /// </remarks>
     public static unsafe class ConsoleDevice
     {
-        /// <summary>Columns and rows of the shadow screen used when VGA text mode is not visible.</summary>
+        /// <summary>Columns and rows of the shadow screen used when neither VGA text mode nor a framebuffer is visible.</summary>
         public const int ShadowColumns = 80, ShadowRows = 25;
 
         private const ConsoleColor DefaultForeground = ConsoleColor.Gray, DefaultBackground = ConsoleColor.Black;
@@ -42,6 +44,7 @@ namespace Cosmos.System.ConsoleIO
         private static bool s_initialized, s_inputInitialized;
         private static TextScreen s_screen;
         private static bool s_screenVisible;
+        private static FramebufferConsole s_framebufferConsole;
         private static ushort[] s_shadowCells;
         private static SerialPort s_serial;
         private static byte s_lastSerialByte;
@@ -67,10 +70,10 @@ namespace Cosmos.System.ConsoleIO
         /// <summary>How long a lone ESC from COM1 waits for the rest of an escape sequence before it counts as the Escape key. Default 50 ms.</summary>
         public static int EscapeTimeoutMilliseconds { get; set; } = 50;
 
-        /// <summary>The screen the console draws on: the VGA text screen, or the in-memory shadow screen when VGA is not visible.</summary>
+        /// <summary>The screen the console draws on: the VGA text screen, or the in-memory shadow screen when VGA is not visible (shown on the framebuffer when there is one).</summary>
         public static TextScreen Screen { get { EnsureInitialized(); return s_screen; } }
 
-        /// <summary>True when <see cref="Screen"/> is the visible VGA text screen.</summary>
+        /// <summary>True when <see cref="Screen"/> is seen: the VGA text screen, or the shadow screen shown by <see cref="FramebufferConsole"/>.</summary>
         public static bool ScreenVisible { get { EnsureInitialized(); return s_screenVisible; } }
 
         /// <summary>COM1 (check <see cref="SerialPort.IsPresent"/>: without a UART serial output is dropped and no serial input arrives).</summary>
@@ -90,6 +93,7 @@ namespace Cosmos.System.ConsoleIO
             if (screen == null) throw new ArgumentNullException(nameof(screen));
             s_screen = screen;
             s_screenVisible = visible;
+            s_framebufferConsole = null;     // the caller's screen is shown by the caller
             EnsureInitialized();
         }
 
@@ -115,15 +119,52 @@ namespace Cosmos.System.ConsoleIO
                 }
                 else
                 {
+                    // No VGA text: draw on the boot loader's framebuffer when there is one (UEFI GOP, a VBE mode).
+                    s_framebufferConsole = TryCreateFramebufferConsole();
+                    int cols = s_framebufferConsole?.Columns ?? ShadowColumns, rows = s_framebufferConsole?.Rows ?? ShadowRows;
                     // Pinned: TextScreen keeps a raw pointer to its cells.
-                    s_shadowCells = GC.AllocateArray<ushort>(ShadowColumns * ShadowRows, pinned: true);
+                    s_shadowCells = GC.AllocateArray<ushort>(cols * rows, pinned: true);
                     ushort* cells = (ushort*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_shadowCells));
-                    s_screen = new TextScreen(cells, ShadowColumns, ShadowRows);
-                    s_screenVisible = false;
+                    s_screen = new TextScreen(cells, cols, rows);
+                    s_screenVisible = s_framebufferConsole != null;
                 }
                 s_screen.SetColors(DefaultForeground, DefaultBackground);
                 s_screen.Clear();
+                Refresh();
             }
+        }
+
+        /// <summary>
+        /// The framebuffer text console in use (when VGA text mode is not visible and the boot loader left a linear
+        /// framebuffer), or null.
+        /// </summary>
+        public static FramebufferConsole FramebufferConsole { get { EnsureInitialized(); return s_framebufferConsole; } }
+
+        /// <summary>
+        /// Starts the Multiboot2 framebuffer (not from an interrupt handler: starting a device there is a panic) and puts
+        /// a console with the built-in font on it; null when there is none or it cannot be used (the reason is the
+        /// device's <see cref="Device.StartError"/>).
+        /// </summary>
+        private static FramebufferConsole TryCreateFramebufferConsole()
+        {
+            if (Cosmos.Core.Interrupts.InterruptDispatcher.Depth != 0) return null;
+            var fb = Cosmos.HAL.Devices.Graphics.Multiboot2Framebuffer.Instance;
+            if (!fb.Start()) return null;
+            if (!fb.IsRegistered) DeviceRegistry.Register(fb);
+            try { return new FramebufferConsole(fb, Cosmos.System.Graphics.Fonts.PCScreenFont.Default); }
+            catch (ArgumentException) { return null; }
+        }
+
+        /// <summary>
+        /// Brings the framebuffer console up to date with the screen's cells (nothing without one). Paused while a
+        /// full-screen canvas owns the screen; everything is redrawn once it is released.
+        /// </summary>
+        public static void Refresh()
+        {
+            FramebufferConsole c = s_framebufferConsole;
+            if (c == null) return;
+            c.Enabled = !Cosmos.System.Graphics.FullScreenCanvas.IsInUse && c.Framebuffer.IsStarted;
+            c.Render(s_screen);
         }
 
         // ------------------------------------------------------------------ output
@@ -159,6 +200,7 @@ namespace Cosmos.System.ConsoleIO
                 }
             }
             if (pending > 0) screen.Write((ReadOnlySpan<char>)chars.Slice(0, pending));
+            Refresh();
         }
 
         /// <summary>Writes text (UTF-16; surrogate pairs are joined, lone surrogates become U+FFFD) to COM1 and the screen.</summary>
@@ -219,6 +261,7 @@ namespace Cosmos.System.ConsoleIO
         {
             EnsureInitialized();
             s_screen.Clear();
+            Refresh();
             SerialControl(AnsiEscapes.ClearScreen);
         }
 
@@ -245,6 +288,7 @@ namespace Cosmos.System.ConsoleIO
             if ((uint)top >= (uint)s_screen.Rows)
                 throw new ArgumentOutOfRangeException(nameof(top), top, "The value must be at least 0 and less than the console height (" + s_screen.Rows + ").");
             s_screen.SetCursorPos(left, top);
+            Refresh();
             if (AnsiOnSerial && s_serial.IsPresent)
             {
                 Span<byte> seq = stackalloc byte[AnsiEscapes.MaxLength];
@@ -260,6 +304,7 @@ namespace Cosmos.System.ConsoleIO
             {
                 EnsureInitialized();
                 s_screen.CursorVisible = value;
+                Refresh();
                 SerialControl(value ? AnsiEscapes.ShowCursor : AnsiEscapes.HideCursor);
             }
         }
@@ -354,6 +399,7 @@ namespace Cosmos.System.ConsoleIO
             for (int y = 0; y < h && targetTop + y < s.Rows; y++)
                 for (int x = 0; x < w && targetLeft + x < s.Cols; x++)
                     s.SetCell(targetLeft + x, targetTop + y, saved[y * w + x]);
+            Refresh();
         }
 
         // ------------------------------------------------------------------ input

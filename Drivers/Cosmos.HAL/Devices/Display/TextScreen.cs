@@ -232,9 +232,16 @@ namespace Cosmos.HAL
             UpdateCursor();
         }
 
+        /// <summary>
+        /// How many times <see cref="ScrollUp"/> ran (wrapping): a renderer that mirrors the cells elsewhere (the framebuffer
+        /// console) moves its pixels by the difference instead of redrawing every cell.
+        /// </summary>
+        public int ScrollCount { get; private set; }
+
         /// <summary>Moves every row up by one and blanks the last row with the current colours (the cursor does not move).</summary>
         public void ScrollUp()
         {
+            ScrollCount++;
             int n = Cols * (Rows - 1);
             for (int i = 0; i < n; i++) _buffer[i] = _buffer[i + Cols];
             ushort blank = (ushort)(' ' | (_attr << 8));
@@ -329,6 +336,9 @@ namespace Cosmos.HAL
             "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»" +
             "░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀" +
             "αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00A0";
+
+        /// <summary>The character code page 437 byte <paramref name="b"/> shows (bytes below 0x80 are ASCII; control codes come back unchanged).</summary>
+        public static char FromCodePage437(byte b) => b < 0x80 ? (char)b : Cp437High[b - 0x80];
 
         /// <summary>The code page 437 byte that displays <paramref name="c"/>; '?' when there is none.</summary>
         public static byte ToCodePage437(char c)
