@@ -84,6 +84,38 @@ namespace Cosmos.TestRunner
         }
 
         /// <summary>
+        /// Asks the runner for a screenshot (QEMU's screendump) and waits up to <paramref name="timeoutSeconds"/> for its
+        /// verdict: the screen's top-left corner must equal the PNG <paramref name="expectedImage"/> (a path relative to
+        /// the kernel's project folder) pixel for pixel. A difference, a missing image or no reply fails the running case
+        /// with the runner's reason. Returns true when identical. The screen must not change until this returns.
+        /// </summary>
+        protected bool CompareScreen(string name, string expectedImage, int timeoutSeconds = 60)
+        {
+            CheckDeclaredName(name);
+            var com = SerialPort.Com1;
+            while (com.TryRead(out _)) { }                        // nothing stale before the reply
+            Line(TestProtocol.ScreenshotLine(name, expectedImage));
+            var reply = new global::System.Text.StringBuilder();
+            ulong hz = Cosmos.HAL.Devices.Timers.TSC.Frequency;
+            ulong deadline = Native.Rdtsc() + (hz == 0 ? 3_000_000_000UL : hz) * (ulong)timeoutSeconds;
+            while (true)
+            {
+                if (com.TryRead(out byte b))
+                {
+                    if (b == (byte)'\n') break;
+                    if (b != (byte)'\r' && reply.Length < 1000) reply.Append((char)b);
+                    continue;
+                }
+                if (Native.Rdtsc() > deadline) { Fail("screen " + name + ": no reply from the runner within " + timeoutSeconds + " s"); return false; }
+                Native.Pause();
+            }
+            string r = reply.ToString();
+            if (r.Length == 1 && r[0] == TestProtocol.ScreenshotIdentical) return true;
+            Fail("screen " + name + ": " + (r.Length > 0 && r[0] == TestProtocol.ScreenshotDifferent ? r.Substring(1) : "unexpected reply '" + r + "'"));
+            return false;
+        }
+
+        /// <summary>
         /// The expect-* lines carry "name: text" with no running case to delimit the name, so such names must not
         /// contain ": " (Test names may). Throws ArgumentException, which ends the kernel in a panic naming the case.
         /// </summary>

@@ -54,7 +54,28 @@ namespace Cosmos.Build.Testing
                     else if (tok == "uefi") options.Uefi = true;
                     else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages)));
                 }
+            // A QMP socket for screenshots the kernel asks for (TestProtocol.Screenshot); short path: sun_path holds 108 bytes.
+            string qmpSocket = Path.Combine(Path.GetTempPath(), "cosmos-qmp-" + Guid.NewGuid().ToString("N").Substring(0, 12) + ".sock");
+            options.Extra.Add("-qmp");
+            options.Extra.Add($"unix:{qmpSocket},server=on,wait=off");
+            QmpClient qmp = null;
             var args = Qemu.Arguments(options);
+            // Screendump through QMP (connected at the first request), then compare with the expected image.
+            string TakeScreenshot(string shotName, string expected)
+            {
+                try
+                {
+                    string screens = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(iso))!, "screens");
+                    Directory.CreateDirectory(screens);
+                    string ppm = Path.Combine(screens, shotName + ".ppm");
+                    File.Delete(ppm);
+                    qmp ??= QmpClient.Connect(qmpSocket, TimeSpan.FromSeconds(20));
+                    string expectedPath = Path.GetFullPath(Path.Combine(projectDir, expected));
+                    qmp.ScreenDump(ppm);
+                    return ScreenImages.Compare(expectedPath, ppm, Path.Combine(screens, shotName + "-diff.png"));
+                }
+                catch (Exception ex) { return "screenshot failed: " + ex.Message; }
+            }
             var psi = new ProcessStartInfo(Tool.Require("qemu-system-x86_64", "qemu-system-x86")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var a in args) psi.ArgumentList.Add(a);
             var sw = Stopwatch.StartNew();
@@ -79,18 +100,40 @@ namespace Cosmos.Build.Testing
                 {
                     log.AppendLine(e.Data);
                     proto.Feed(e.Data);
+                    while (proto.TryTakeScreenshotRequest(out var shotName, out var expected))
+                    {
+                        // Off the reader thread: the kernel waits for the reply, QEMU keeps writing.
+                        System.Threading.Tasks.Task.Run(() =>
+                        {
+                            string verdict = TakeScreenshot(shotName, expected);
+                            lock (log) log.AppendLine($"[runner] screenshot {shotName}: {verdict ?? "identical to " + expected}");
+                            string reply = verdict == null ? TestProtocol.ScreenshotIdentical.ToString() : TestProtocol.ScreenshotDifferent + verdict.Replace('\n', ' ').Replace('\r', ' ');
+                            try
+                            {
+                                lock (p)
+                                {
+                                    p.StandardInput.Write(reply + "\n");
+                                    p.StandardInput.Flush();
+                                }
+                            }
+                            catch (Exception) { /* QEMU has exited */ }
+                        });
+                    }
                 }
                 PrintNew();
                 if (proto.PanicComplete || proto.Done) finished.Set();
             };
             p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (log) log.AppendLine("[qemu] " + e.Data); };
             p.BeginOutputReadLine(); p.BeginErrorReadLine();
-            p.StandardInput.Close();
+            // Standard input stays open: it is COM1's input, where screenshot replies are typed.
             bool inTime = finished.Wait(TimeSpan.FromSeconds(timeoutSeconds));
             // Done, or COM1 closed because QEMU is exiting (shutdown, reset, triple fault): let it finish so that its
             // exit status is known. After a halting panic QEMU keeps running and is killed below.
             if (inTime && !proto.PanicComplete) p.WaitForExit(10000);
             if (!p.HasExited) { try { p.Kill(true); } catch { } p.WaitForExit(); }
+            lock (p) { try { p.StandardInput.Close(); } catch { } }
+            qmp?.Dispose();
+            try { File.Delete(qmpSocket); } catch { }
             if (inTime && !proto.Done && p.HasExited) lock (log) proto.Exited(p.ExitCode);
             string why = !inTime ? $"timed out after {timeoutSeconds} s"
                 : proto.Done ? null

@@ -42,7 +42,17 @@ namespace Cosmos.Build.Testing
         private string _expectExitName;
         private int _expectExitCode;
 
+        private readonly Queue<(string Name, string Expected)> _screenshots = new();
+
         public IReadOnlyList<TestCaseResult> Results => _results;
+
+        /// <summary>Takes the oldest screenshot request (<see cref="TestProtocol.Screenshot"/>) not yet taken.</summary>
+        public bool TryTakeScreenshotRequest(out string name, out string expected)
+        {
+            if (_screenshots.TryDequeue(out var r)) { name = r.Name; expected = r.Expected; return true; }
+            name = expected = null;
+            return false;
+        }
         /// <summary>True once "done" was seen.</summary>
         public bool Done { get; private set; }
         /// <summary>True once a panic report began.</summary>
@@ -105,6 +115,7 @@ namespace Cosmos.Build.Testing
                 case TestProtocol.ExpectPanic: _expectPanicName = name; _expectPanicText = message; _running = name; break;
                 case TestProtocol.ExpectExit: _expectExitName = name; _expectExitCode = int.TryParse(message, out var c) ? c : 0; _running = name; break;
                 case TestProtocol.ExpectSerial: _expectSerial.Add((name, message ?? "")); break;
+                case TestProtocol.Screenshot: _screenshots.Enqueue((name, message ?? "")); break;
                 case TestProtocol.Done:
                     Done = true;
                     foreach (var (n, t) in _expectSerial) _results.Add(new TestCaseResult(n, false, $"no serial line ending with \"{t}\" was seen"));

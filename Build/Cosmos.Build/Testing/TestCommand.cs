@@ -59,7 +59,7 @@ namespace Cosmos.Build.Testing
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
         {
             var root = RepoRoot();
-            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests);
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests, Prerequisites.ScreenTests);
             var total = Stopwatch.StartNew();
 
             var hostProjects = host

@@ -10,7 +10,7 @@ namespace Cosmos.TestRunner
     /// Lines, one per event: <c>##cosmos-test start NAME</c>, <c>pass NAME</c>, <c>fail NAME: MESSAGE</c>,
     /// <c>expect-panic NAME: TEXT</c> (the next panic must contain TEXT and ends the kernel), <c>expect-exit NAME: STATUS</c>
     /// (QEMU must then exit with STATUS), <c>expect-serial NAME: TEXT</c> (a later line must end with TEXT before
-    /// <c>done</c>), <c>done</c>. Names of the expect-* cases must not contain <see cref="NameSeparator"/> (nothing else
+    /// <c>done</c>), <c>screenshot NAME: EXPECTED</c> (answered on COM1, see <see cref="Screenshot"/>), <c>done</c>. Names of the expect-* cases must not contain <see cref="NameSeparator"/> (nothing else
     /// delimits them). Panic reports (Kernel/Cosmos.Core/Panic.cs, whose constants a host test pins to these) start with
     /// <see cref="PanicMarker"/> and end with <see cref="PanicHaltedLine"/> or <see cref="PanicRebootingLine"/>.
     /// </remarks>
@@ -34,6 +34,19 @@ namespace Cosmos.TestRunner
         public const string ExpectExit = "expect-exit";
         /// <summary>A later serial line must end with a text (<c>expect-serial NAME: TEXT</c>).</summary>
         public const string ExpectSerial = "expect-serial";
+        /// <summary>
+        /// The kernel asks for a screenshot (<c>screenshot NAME: EXPECTED</c>, EXPECTED a PNG path relative to the kernel's
+        /// project folder): the runner takes it through the QEMU monitor (screendump), compares its top-left corner of the
+        /// expected image's size with the expected image, and types one reply line into COM1:
+        /// <see cref="ScreenshotIdentical"/>, or <see cref="ScreenshotDifferent"/> followed by what differed. The kernel
+        /// leaves the screen alone until the reply arrives.
+        /// </summary>
+        public const string Screenshot = "screenshot";
+        /// <summary>Reply to <see cref="Screenshot"/>: every pixel equals the expected image.</summary>
+        public const char ScreenshotIdentical = '=';
+        /// <summary>Reply to <see cref="Screenshot"/>: followed by the reason (pixels differ, no expected image, screendump failed).</summary>
+        public const char ScreenshotDifferent = '!';
+
         /// <summary>All cases ran (<c>done</c>).</summary>
         public const string Done = "done";
 
@@ -64,6 +77,7 @@ namespace Cosmos.TestRunner
         public static string ExpectPanicLine(string name, string text) => Prefix + ExpectPanic + " " + name + NameSeparator + text;
         public static string ExpectExitLine(string name, int status) => Prefix + ExpectExit + " " + name + NameSeparator + status.ToString();
         public static string ExpectSerialLine(string name, string text) => Prefix + ExpectSerial + " " + name + NameSeparator + text;
+        public static string ScreenshotLine(string name, string expected) => Prefix + Screenshot + " " + name + NameSeparator + expected;
         public static string DoneLine() => Prefix + Done;
 
         /// <summary>False for an expect-* case name the runner could not delimit (it contains <see cref="NameSeparator"/>).</summary>

@@ -43,6 +43,12 @@ namespace Cosmos.Build.Toolchain
             ("/usr/sbin/sfdisk", "fdisk"),
         };
 
+        /// <summary>What the kernel screenshot tests compare images with: ImageMagick's <c>compare</c> (-metric AE).</summary>
+        public static readonly (string Path, string Package)[] ScreenTests =
+        {
+            ("compare", "imagemagick"),
+        };
+
         private static bool Exists(string what)
         {
             if (what.StartsWith('/')) return File.Exists(what);
