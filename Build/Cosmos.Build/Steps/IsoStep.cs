@@ -30,7 +30,10 @@ namespace Cosmos.Build.Steps
                 payload = $"  set gfxpayload={graphicsMode}\n";
             else
                 throw new BuildStepException("COSMOS062", $"graphics mode '{graphicsMode}' is not text, auto or WIDTHxHEIGHT[xDEPTH] (e.g. 1024x768x32)", null);
-            return "set timeout=0\n" +
+            // The video drivers (VBE under BIOS, GOP/UGA under UEFI) are modules: without them GRUB on UEFI finds no mode
+            // ("no suitable video mode found") and passes no framebuffer tag.
+            return "insmod all_video\n" +
+                   "set timeout=0\n" +
                    "set default=0\n" +
                    "menuentry \"CosmosOS\" {\n" +
                    "  multiboot2 /boot/kernel.elf\n" +
