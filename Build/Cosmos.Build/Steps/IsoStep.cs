@@ -30,9 +30,10 @@ namespace Cosmos.Build.Steps
                 payload = $"  set gfxpayload={graphicsMode}\n";
             else
                 throw new BuildStepException("COSMOS062", $"graphics mode '{graphicsMode}' is not text, auto or WIDTHxHEIGHT[xDEPTH] (e.g. 1024x768x32)", null);
-            // The video drivers (VBE under BIOS, GOP/UGA under UEFI) are modules: without them GRUB on UEFI finds no mode
-            // ("no suitable video mode found") and passes no framebuffer tag.
-            return "insmod all_video\n" +
+            // The video drivers are modules: without them GRUB on UEFI finds no mode ("no suitable video mode found") and
+            // passes no framebuffer tag. Only the firmware interfaces (VBE, GOP/UGA), not all_video, whose bochs and cirrus
+            // drivers would program QEMU's adapters directly (and pick 24 bpp modes) instead of what a real machine has.
+            return "if [ \"$grub_platform\" = \"efi\" ]; then insmod efi_gop; insmod efi_uga; else insmod vbe; fi\n" +
                    "set timeout=0\n" +
                    "set default=0\n" +
                    "menuentry \"CosmosOS\" {\n" +

@@ -17,7 +17,16 @@ namespace UefiBootTests
                 True(PhysicalMemory.TotalUsable > (200UL << 20), "memory map from UEFI");
             });
             Test("VGA text mode is reported unavailable", () => True(!TextScreen.IsAvailable, "TextScreen.IsAvailable is false"));
-            ExpectSerialLine("Console works on COM1 alone", "hello from UEFI 7");
+            Test("the console draws on GRUB's GOP framebuffer", () =>
+            {
+                var fc = Cosmos.System.ConsoleIO.ConsoleDevice.FramebufferConsole;
+                True(fc != null, "ConsoleDevice.FramebufferConsole (" + Cosmos.HAL.Devices.Graphics.Multiboot2Framebuffer.Instance.StartError + ")");
+                if (fc == null) return;
+                Line("GOP mode " + fc.Framebuffer.CurrentMode + " (" + Cosmos.HAL.Devices.Graphics.Multiboot2Framebuffer.Instance.Tag + "): console of " + fc.Columns + " x " + fc.Rows + " cells");
+                Equal(fc.Columns, Console.WindowWidth, "Console.WindowWidth");
+                Equal(fc.Rows, Console.WindowHeight, "Console.WindowHeight");
+            });
+            ExpectSerialLine("Console output reaches COM1", "hello from UEFI 7");
             Test("Console output without VGA", () => Console.WriteLine($"hello from UEFI {3 + 4}"));
             Test("heap and collections", () =>
             {
