@@ -22,6 +22,33 @@ namespace Cosmos.Build.Tests
             Assert.Equal("expected <1> but got <2>", p.Results[1].Message);
         }
 
+        /// <summary>A screenshot request inside a running case is queued for the runner and does not end the case.</summary>
+        [Fact]
+        public void ScreenshotRequestsAreQueuedWithoutEndingTheCase()
+        {
+            var p = Feed("##cosmos-test start scene", TestRunner.TestProtocol.ScreenshotLine("bga-shapes", "../GraphicsTests/expected/shapes.png"));
+            Assert.Equal("scene", p.Running);
+            Assert.True(p.TryTakeScreenshotRequest(out var name, out var expected));
+            Assert.Equal(("bga-shapes", "../GraphicsTests/expected/shapes.png"), (name, expected));
+            Assert.False(p.TryTakeScreenshotRequest(out _, out _));
+            p.Feed("##cosmos-test pass scene");
+            Assert.Equal(new[] { ("scene", true) }, p.Results.Select(r => (r.Name, r.Passed)));
+        }
+
+        /// <summary>grub.cfg: the default leaves BIOS in VGA text and UEFI in its GOP mode; a size is asked of both; anything else is an error.</summary>
+        [Fact]
+        public void GrubConfigSetsTheGraphicsMode()
+        {
+            string text = Steps.IsoStep.GrubConfig();
+            Assert.Contains("multiboot2 /boot/kernel.elf\n  if [ \"$grub_platform\" = \"efi\" ]; then set gfxpayload=auto; else set gfxpayload=text; fi\n  boot", text);
+            Assert.Contains("insmod efi_gop", text);
+            Assert.Contains("insmod vbe", text);
+            Assert.Contains("  set gfxpayload=1024x768x32\n  boot", Steps.IsoStep.GrubConfig("1024x768x32"));
+            Assert.Contains("  set gfxpayload=640x480\n", Steps.IsoStep.GrubConfig("640x480"));
+            foreach (var bad in new[] { "1024x768x33", "big", "1024x", "0x0", "1024x768; reboot" })
+                Assert.Equal("COSMOS062", Assert.Throws<Toolchain.BuildStepException>(() => Steps.IsoStep.GrubConfig(bad)).Code);
+        }
+
         [Fact]
         public void KnownFailuresAreNeitherPassesNorFailures()
         {

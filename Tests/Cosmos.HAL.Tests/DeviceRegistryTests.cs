@@ -85,8 +85,9 @@ namespace Cosmos.HAL.Tests
             Assert.Equal(DeviceStage.OnDemand, PS2Controller.Instance.Stage);
             Assert.Equal(DeviceStage.OnDemand, PIC.Instance.Stage);
             Assert.Equal(DeviceStage.OnDemand, LocalAPIC.Instance.Stage);
+            Assert.Equal(DeviceStage.OnDemand, Cosmos.HAL.Devices.Graphics.Multiboot2Framebuffer.Instance.Stage);   // starting it is the console's or the canvas's choice
             PcPlatform.RegisterDevices();   // idempotent
-            Assert.Equal(12, DeviceRegistry.Count);
+            Assert.Equal(13, DeviceRegistry.Count);
             Assert.All(Enumerable.Range(0, DeviceRegistry.Count), i => Assert.Equal(DeviceState.NotStarted, DeviceRegistry.Get(i).State));
         }
 
