@@ -67,12 +67,13 @@ namespace Cosmos.Build.Testing
                 {
                     string screens = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(iso))!, "screens");
                     Directory.CreateDirectory(screens);
-                    string ppm = Path.Combine(screens, shotName + ".ppm");
+                    string file = string.Concat(shotName.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_'));
+                    string ppm = Path.Combine(screens, file + ".ppm");
                     File.Delete(ppm);
                     qmp ??= QmpClient.Connect(qmpSocket, TimeSpan.FromSeconds(20));
                     string expectedPath = Path.GetFullPath(Path.Combine(projectDir, expected));
                     qmp.ScreenDump(ppm);
-                    return ScreenImages.Compare(expectedPath, ppm, Path.Combine(screens, shotName + "-diff.png"));
+                    return ScreenImages.Compare(expectedPath, ppm, Path.Combine(screens, file + "-diff.png"));
                 }
                 catch (Exception ex) { return "screenshot failed: " + ex.Message; }
             }

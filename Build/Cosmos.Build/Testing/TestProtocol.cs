@@ -77,6 +77,7 @@ namespace Cosmos.TestRunner
         public static string ExpectPanicLine(string name, string text) => Prefix + ExpectPanic + " " + name + NameSeparator + text;
         public static string ExpectExitLine(string name, int status) => Prefix + ExpectExit + " " + name + NameSeparator + status.ToString();
         public static string ExpectSerialLine(string name, string text) => Prefix + ExpectSerial + " " + name + NameSeparator + text;
+        /// <summary>The <see cref="Screenshot"/> request line: <c>screenshot NAME: EXPECTED</c>.</summary>
         public static string ScreenshotLine(string name, string expected) => Prefix + Screenshot + " " + name + NameSeparator + expected;
         public static string DoneLine() => Prefix + Done;
 
