@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Linq;
 using Cosmos.Build.Running;
 using Cosmos.Build.Steps;
 using Cosmos.Build.Toolchain;
@@ -70,15 +71,42 @@ namespace Cosmos.Build
             var nic = new Option<string[]>("--nic") { Description = "Network card on QEMU user networking: e1000 (default), e1000e, virtio, e1000-82545em, e1000-82544gc or none (the guest is 10.0.2.15 by DHCP; the host's 127.0.0.1 is 10.0.2.2); the last one given wins" };
             var forward = new Option<string[]>("--forward") { Description = "Forward a port of the host's 127.0.0.1 to the guest: [tcp:|udp:]HOSTPORT:GUESTPORT (repeatable)" };
             var machine = new Option<string>("--machine") { Description = "QEMU machine: pc (i440FX: IDE, e1000; default) or q35 (ICH9: AHCI, e1000e)", DefaultValueFactory = _ => "pc" };
-            var cmd = new Command("run", "Boot an ISO in QEMU with COM1 on this terminal; piped standard input is typed into the serial console.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward, machine };
+            var target = new Option<string[]>("--target") { Description = "Where to run: " + string.Join("; ", RunTarget.All.Select(t => t.Name + " = " + t.Description)) + ". The last one given wins (the csproj's CosmosTarget comes first)." };
+            var bootMedium = new Option<string>("--boot-medium") { Description = "QEMU: attach the ISO as a cd (default) or as a usb stick (xHCI mass storage), as it boots from a stick on real hardware", DefaultValueFactory = _ => "cd" };
+            var debug = new Option<bool>("--debug") { Description = "Start halted with a gdb stub (QEMU: 127.0.0.1:--gdb-port; VMware: its 64-bit guest stub, port 8864) and print the gdb command" };
+            var gdbPort = new Option<int>("--gdb-port") { Description = "Port of QEMU's gdb stub with --debug", DefaultValueFactory = _ => Debugging.DefaultGdbPort };
+            var cmd = new Command("run", "Boot an ISO (QEMU by default; VMware, VirtualBox or a USB stick image by --target) with COM1 on this terminal; piped standard input is typed into the serial console once the kernel is ready.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward, machine, target, bootMedium, debug, gdbPort };
             cmd.SetAction(p => Guard(() =>
             {
+                string where = RunTarget.Parse(p.GetValue(target) is { Length: > 0 } targets ? targets[^1] : null);
+                if (where == RunTarget.Usb) return UsbTarget.Run(p.GetValue(iso));
+                bool showDisplay = p.GetValue(display) ?? (Environment.GetEnvironmentVariable("DISPLAY") != null || Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") != null);
+                if (where == RunTarget.Vmware || where == RunTarget.VirtualBox)
+                {
+                    string isoPath = System.IO.Path.GetFullPath(p.GetValue(iso));
+                    var spec = new VirtualMachineSpec
+                    {
+                        Name = System.IO.Path.GetFileNameWithoutExtension(isoPath), Iso = isoPath, MemoryMiB = p.GetValue(mem), Uefi = p.GetValue(uefi),
+                        SerialPipe = SerialSession.SocketPath(System.IO.Path.GetFileNameWithoutExtension(isoPath)), DebugStub = p.GetValue(debug),
+                    };
+                    foreach (var d in p.GetValue(disk) ?? Array.Empty<string>())
+                        if (!string.IsNullOrWhiteSpace(d)) spec.Disks.Add(System.IO.Path.GetFullPath(DiskImages.EnsureFatImage(d, p.GetValue(diskSize))));
+                    if (where == RunTarget.VirtualBox && spec.DebugStub)
+                        throw new BuildStepException("COSMOS079", "--debug is not available with the virtualbox target (VirtualBox has no gdb stub); use --target qemu or vmware");
+                    if (where == RunTarget.Vmware && spec.DebugStub)
+                        Tool.Progress("debug", Debugging.Instructions(System.IO.Path.ChangeExtension(isoPath, ".elf"), "127.0.0.1:8864"));
+                    return where == RunTarget.Vmware ? VmwareTarget.Run(spec, showDisplay) : VirtualBoxTarget.Run(spec, showDisplay);
+                }
                 var o = new QemuOptions
                 {
                     Iso = p.GetValue(iso), Kvm = p.GetValue(kvm), Uefi = p.GetValue(uefi), Display = p.GetValue(display), MemoryMiB = p.GetValue(mem),
                     Nic = p.GetValue(nic) is { Length: > 0 } nics && !string.IsNullOrWhiteSpace(nics[^1]) ? nics[^1].Trim() : "e1000",
                     Machine = string.IsNullOrWhiteSpace(p.GetValue(machine)) ? "pc" : p.GetValue(machine).Trim(),
+                    BootMedium = (p.GetValue(bootMedium) ?? "cd").Trim().ToLowerInvariant(),
+                    GdbPort = p.GetValue(debug) ? p.GetValue(gdbPort) : null,
                 };
+                if (where == RunTarget.QemuUefi) o.Uefi = true;
+                if (where == RunTarget.QemuVmware) { o.VmwareDevices = true; o.Nic = "e1000"; }
                 foreach (var f in p.GetValue(forward) ?? Array.Empty<string>())
                     foreach (var one in f.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) o.Forwards.Add(one);
                 foreach (var d in p.GetValue(disk) ?? Array.Empty<string>())

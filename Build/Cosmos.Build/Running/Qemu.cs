@@ -31,6 +31,20 @@ namespace Cosmos.Build.Running
         public string Nic;
         /// <summary>Port forwards from the host's loopback to the guest, "[tcp:|udp:]HOSTPORT:GUESTPORT" (tcp when no protocol is given).</summary>
         public List<string> Forwards = new();
+        /// <summary>
+        /// What the ISO is attached as: "cd" (the default: an IDE CD-ROM, or AHCI on q35 and with <see cref="VmwareDevices"/>)
+        /// or "usb" (a USB mass-storage stick on an xHCI controller, as the hybrid image is written to a real stick).
+        /// </summary>
+        public string BootMedium = "cd";
+        /// <summary>
+        /// VMware's virtual hardware instead of QEMU's defaults: the SVGA II adapter (<c>-vga vmware</c>), the CD and disks on
+        /// an AHCI controller, an e1000, and the backdoor port (vmport, with its absolute "vmmouse" pointer).
+        /// </summary>
+        public bool VmwareDevices;
+        /// <summary>When set, QEMU's gdbstub listens on 127.0.0.1:<c>GdbPort</c> and the CPU waits halted for the debugger (<c>-S</c>).</summary>
+        public int? GdbPort;
+        /// <summary>When set, COM1 is a Unix socket at this path that QEMU listens on (and waits for) instead of standard I/O.</summary>
+        public string SerialSocket;
         /// <summary>Extra arguments appended verbatim.</summary>
         public List<string> Extra = new();
     }
@@ -77,18 +91,28 @@ namespace Cosmos.Build.Running
         public static List<string> Arguments(QemuOptions o)
         {
             if (o.Machine != "pc" && o.Machine != "q35") throw new BuildStepException("COSMOS074", $"unknown machine '{o.Machine}' (known: pc, q35)");
-            var args = new List<string>
-            {
-                "-machine", o.Machine,
-                "-cdrom", o.Iso,
+            if (o.BootMedium != "cd" && o.BootMedium != "usb") throw new BuildStepException("COSMOS074", $"unknown boot medium '{o.BootMedium}' (known: cd, usb)");
+            if (o.VmwareDevices && o.Machine != "pc") throw new BuildStepException("COSMOS074", "VMware's device set is built on the pc machine (VMware's 440BX), not " + o.Machine);
+            var args = new List<string> { "-machine", o.Machine };
+            string iso = o.Iso.Replace(",", ",,");
+            if (o.BootMedium == "usb")
+                // The hybrid image as a USB stick: xHCI + usb-storage, first in the boot order (SeaBIOS and OVMF both boot USB disks).
+                args.AddRange(new[] { "-device", "qemu-xhci,id=xhci", "-drive", $"if=none,id=stick,format=raw,file={iso}", "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0" });
+            else if (o.VmwareDevices)
+                args.AddRange(new[] { "-device", "ahci,id=ahci", "-drive", $"if=none,id=cd0,media=cdrom,readonly=on,file={iso}", "-device", "ide-cd,bus=ahci.0,drive=cd0,bootindex=0" });
+            else
                 // Boot the CD even when a disk is attached: a FAT image made by mkfs.fat carries a boot sector whose
                 // "not a bootable disk" code would otherwise stop a BIOS that tries the hard disk first.
-                "-boot", "order=d",
+                args.AddRange(new[] { "-cdrom", o.Iso, "-boot", "order=d" });
+            if (o.VmwareDevices) args.AddRange(new[] { "-vga", "vmware" });
+            args.AddRange(new[]
+            {
                 "-m", o.MemoryMiB + "M",
-                "-serial", "stdio",
+                "-serial", o.SerialSocket != null ? $"unix:{o.SerialSocket.Replace(",", ",,")},server=on,wait=on" : "stdio",
                 "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0x" + TestRunner.TestProtocol.DebugExitPort.ToString("x") + ",iosize=0x04",
-            };
+            });
+            if (o.GdbPort is int port) args.AddRange(new[] { "-gdb", $"tcp:127.0.0.1:{port}", "-S" });
             if (o.Kvm && KvmUsable()) { args.AddRange(new[] { "-accel", "kvm", "-cpu", "host" }); }
             else
             {
@@ -105,7 +129,13 @@ namespace Cosmos.Build.Running
             if (o.Disks.Count > 3) throw new BuildStepException("COSMOS071", $"{o.Disks.Count} disks: the IDE controller has room for 3 beside the CD");
             int[] ideIndex = { 0, 1, 3 };
             for (int i = 0; i < o.Disks.Count; i++)
-                args.AddRange(new[] { "-drive", $"file={o.Disks[i].Replace(",", ",,")},if=ide,index={ideIndex[i]},format=raw" });
+            {
+                string file = o.Disks[i].Replace(",", ",,");
+                if (o.VmwareDevices)   // AHCI ports 1..3 (the CD is port 0), as VMware puts SATA disks beside the CD
+                    args.AddRange(new[] { "-drive", $"if=none,id=disk{i},format=raw,file={file}", "-device", $"ide-hd,bus=ahci.{i + 1},drive=disk{i}" });
+                else
+                    args.AddRange(new[] { "-drive", $"file={file},if=ide,index={ideIndex[i]},format=raw" });
+            }
             args.AddRange(NicArguments(o));
             args.AddRange(o.Extra);
             return args;
@@ -118,16 +148,13 @@ namespace Cosmos.Build.Running
             catch { return false; }
         }
 
-        /// <summary>Seconds to wait for <see cref="Cosmos.Common.ConsoleMarkers.ConsoleReady"/> after the guest's first output before typing anyway.</summary>
-        public const int ConsoleReadyTimeoutSeconds = 60;
-
         /// <summary>
         /// Runs QEMU with COM1 on this terminal. When standard input is not a terminal (a pipe or a file), its bytes are
         /// typed into COM1 only once the kernel has written <see cref="Cosmos.Common.ConsoleMarkers.ConsoleReady"/> (after
         /// its console is initialized), so nothing is lost while firmware and GRUB still own the serial port, under BIOS
         /// and UEFI alike; the marker is removed from the output shown. A guest that never writes it (a kernel not built
-        /// on Cosmos.System) gets the input <see cref="ConsoleReadyTimeoutSeconds"/> s after its first output, with a
-        /// warning. Returns QEMU's exit status (0 after an ACPI shutdown; (v&lt;&lt;1)|1 after an isa-debug-exit write of v).
+        /// on Cosmos.System) gets the input <see cref="SerialSession.ConsoleReadyTimeoutSeconds"/> s after its first output, with a
+        /// warning (<see cref="SerialSession"/>). Returns QEMU's exit status (0 after an ACPI shutdown; (v&lt;&lt;1)|1 after an isa-debug-exit write of v).
         /// </summary>
         public static int RunInteractive(QemuOptions o)
         {
@@ -137,51 +164,13 @@ namespace Cosmos.Build.Running
             var psi = new ProcessStartInfo(qemu) { UseShellExecute = false, RedirectStandardInput = piped, RedirectStandardOutput = piped };
             foreach (var a in Arguments(o)) psi.ArgumentList.Add(a);
             Tool.Progress("qemu", $"booting {Path.GetFileName(o.Iso)} ({(o.Kvm && KvmUsable() ? "KVM" : "TCG")}{(o.Uefi ? ", UEFI" : "")}); serial console follows");
+            if (o.GdbPort is int port) Tool.Progress("debug", Debugging.Instructions(Path.ChangeExtension(o.Iso, ".elf"), "127.0.0.1:" + port));
             using var p = Process.Start(psi)!;
             if (piped)
             {
-                var firstOutput = new System.Threading.ManualResetEventSlim();
-                var ready = new System.Threading.ManualResetEventSlim();
-                var filter = new MarkerFilter(System.Text.Encoding.ASCII.GetBytes(Cosmos.Common.ConsoleMarkers.ConsoleReady));
-                var pump = new System.Threading.Thread(() =>
-                {
-                    var stdout = Console.OpenStandardOutput();
-                    var buffer = new byte[4096];
-                    int n;
-                    while ((n = p.StandardOutput.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
-                    {
-                        var shown = filter.Process(buffer.AsSpan(0, n), out bool seen);
-                        stdout.Write(shown);
-                        stdout.Flush();
-                        firstOutput.Set();
-                        if (seen) ready.Set();
-                    }
-                    stdout.Write(filter.Flush());
-                    firstOutput.Set();
-                    ready.Set();
-                }) { IsBackground = true };
-                pump.Start();
-                var feeder = new System.Threading.Thread(() =>
-                {
-                    firstOutput.Wait();
-                    if (!ready.Wait(TimeSpan.FromSeconds(ConsoleReadyTimeoutSeconds)))
-                        Console.Error.WriteLine($"cosmos: [qemu] the kernel did not report a ready console within {ConsoleReadyTimeoutSeconds} s; typing the input now");
-                    try
-                    {
-                        var stdin = Console.OpenStandardInput();
-                        var buffer = new byte[256];
-                        int n;
-                        while ((n = stdin.Read(buffer, 0, buffer.Length)) > 0)
-                        {
-                            p.StandardInput.BaseStream.Write(buffer, 0, n);
-                            p.StandardInput.BaseStream.Flush();
-                        }
-                    }
-                    catch (IOException) { /* QEMU exited while we were feeding it */ }
-                }) { IsBackground = true };
-                feeder.Start();
+                var session = new SerialSession(p.StandardOutput.BaseStream, p.StandardInput.BaseStream, Console.OpenStandardInput(), Console.OpenStandardOutput());
                 p.WaitForExit();
-                pump.Join(2000);
+                session.WaitForOutputEnd(TimeSpan.FromSeconds(2));
             }
             else p.WaitForExit();
             return p.ExitCode;

@@ -1,0 +1,194 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Cosmos.Kernel.Tests
+{
+    /// <summary>
+    /// The run targets (F5 profiles) end to end on the demo OS: VMware's device set under QEMU, the VMware target through a
+    /// stand-in vmrun that boots the generated .vmx, the hybrid image as a USB stick under BIOS and UEFI, the usb target's
+    /// output, and a gdb session on QEMU's stub. Every session is the README's piped one: input typed once the kernel is up.
+    /// </summary>
+    public class RunTargetSessionTests
+    {
+        private static string Tool => Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
+
+        /// <summary>A private copy of the demo ISO (and ELF) in a fresh folder, so files written beside it do not collide.</summary>
+        private static string PrivateIso()
+        {
+            _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
+            string dir = Path.Combine(Path.GetTempPath(), "cosmos-target-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            string iso = Path.Combine(dir, "CosmosOS.iso");
+            File.Copy(Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso"), iso);
+            File.Copy(Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.elf"), Path.ChangeExtension(iso, ".elf"));
+            return iso;
+        }
+
+        private static (int Exit, string Output) Run(string iso, string input, string pathPrefix, params string[] options)
+        {
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Tool, "run", "--iso", iso, "--display", "false" }.Concat(options)) psi.ArgumentList.Add(a);
+            if (pathPrefix != null) psi.Environment["PATH"] = pathPrefix + ":" + Environment.GetEnvironmentVariable("PATH");
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Write(input);
+            p.StandardInput.Close();
+            var so = p.StandardOutput.ReadToEndAsync();
+            var se = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(240_000)) { p.Kill(true); Assert.Fail("the run did not end within 240 s:\n" + so.Result + se.Result); }
+            return (p.ExitCode, so.Result + se.Result);
+        }
+
+        /// <summary>QEMU with the hardware VMware presents: the CD on AHCI, the SVGA II adapter, an e1000; the shell works over COM1.</summary>
+        [Fact]
+        public void QemuWithVmwareDevices()
+        {
+            string iso = PrivateIso();
+            var (exit, output) = Run(iso, "lspci\ndevices\nshutdown\n", null, "--target", "qemu-vmware");
+            Assert.Contains("15AD:0405", output, StringComparison.OrdinalIgnoreCase);   // VMware SVGA II
+            Assert.Contains("8086:100E", output, StringComparison.OrdinalIgnoreCase);   // 82540EM
+            Assert.Matches(@"AHCI [0-9a-f:.]+ port 0 \(Storage, Started\): \d+ blocks of 2048 bytes", output);   // the CD on AHCI
+            Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
+        }
+
+        /// <summary>
+        /// The vmware target with a stand-in for VMware's vmrun on PATH: `start` boots QEMU with the hardware the .vmx
+        /// names (its CD, memory, firmware, and COM1 as a Unix socket server at serial0.fileName), `list` reports it while
+        /// it runs. The runner writes the .vmx, starts it, attaches to the pipe, types the input once the kernel is ready
+        /// and returns when the VM is off; the .vmx on disk is the one the writer produces.
+        /// </summary>
+        [Fact]
+        public void VmwareTargetThroughStandInVmrun()
+        {
+            string iso = PrivateIso();
+            string bin = Path.Combine(Path.GetDirectoryName(iso)!, "fakebin");
+            Directory.CreateDirectory(bin);
+            string script = Path.Combine(bin, "vmrun");
+            File.WriteAllText(script, """
+                #!/bin/bash
+                # Stand-in for VMware's vmrun (-T TYPE start|list): boots QEMU with the devices of the .vmx.
+                state="$(dirname "$0")/state"
+                case "$3" in
+                  start)
+                    vmx="$4"
+                    get() { sed -n "s/^$1 = \"\(.*\)\"\$/\1/p" "$vmx"; }
+                    fw=""; [ "$(get firmware)" = efi ] && fw="-bios /usr/share/ovmf/OVMF.fd"
+                    [ "$(get 'ethernet0.virtualDev')" = e1000 ] || exit 3
+                    [ "$(get 'sata0:0.deviceType')" = cdrom-image ] || exit 4
+                    [ "$(get 'serial0.fileType')" = pipe ] && [ "$(get 'serial0.pipe.endPoint')" = server ] || exit 5
+                    qemu-system-x86_64 -machine pc -accel tcg -cpu max -m "$(get memsize)M" -vga vmware $fw \
+                      -device ahci,id=ahci -drive "if=none,id=cd0,media=cdrom,readonly=on,file=$(get 'sata0:0.fileName')" \
+                      -device ide-cd,bus=ahci.0,drive=cd0,bootindex=0 -nic user,model=e1000 \
+                      -serial "unix:$(get 'serial0.fileName'),server=on,wait=on" -display none -monitor none -no-reboot \
+                      </dev/null >"$state.log" 2>&1 &
+                    echo $! >"$state.pid"; echo "$vmx" >"$state.vmx"; echo "$@" >>"$state.calls" ;;
+                  list)
+                    if kill -0 "$(cat "$state.pid")" 2>/dev/null; then echo "Total running VMs: 1"; cat "$state.vmx"; else echo "Total running VMs: 0"; fi ;;
+                  *) exit 2 ;;
+                esac
+                """.Replace("\r\n", "\n"));
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var (exit, output) = Run(iso, "echo hi from vmware\nshutdown\n", bin, "--target", "vmware", "--memory", "640");
+            Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
+            Assert.Matches(@"(?m)^hi from vmware\r?$", output);
+            Assert.DoesNotContain("cosmos:console-ready", output);
+            Assert.Equal($"-T player start {Path.ChangeExtension(iso, ".vmx")} nogui", File.ReadAllText(Path.Combine(bin, "state.calls")).Trim());
+            var vmx = Cosmos.Build.Running.VmxFile.Parse(File.ReadAllText(Path.ChangeExtension(iso, ".vmx"))).ToDictionary(e => e.Key, e => e.Value);
+            Assert.Equal("640", vmx["memsize"]);
+            Assert.Equal(iso, vmx["sata0:0.fileName"]);
+            Assert.Equal("CosmosOS", vmx["displayName"]);
+        }
+
+        /// <summary>Without VMware installed the vmware target fails with a message naming what to install, after writing the .vmx.</summary>
+        [Fact]
+        public void VmwareTargetWithoutVmwareSaysWhatToInstall()
+        {
+            string iso = PrivateIso();
+            var (exit, output) = Run(iso, "", null, "--target", "vmware");
+            Assert.Equal(1, exit);
+            Assert.Contains("error COSMOS076", output);
+            Assert.Contains("VMware Workstation", output);
+            Assert.True(File.Exists(Path.ChangeExtension(iso, ".vmx")), output);
+        }
+
+        /// <summary>The usb target writes NAME.img (the hybrid ISO) and prints the dd command.</summary>
+        [Fact]
+        public void UsbTargetWritesTheImageAndTheDdLine()
+        {
+            string iso = PrivateIso();
+            var (exit, output) = Run(iso, "", null, "--target", "usb");
+            Assert.True(exit == 0, output);
+            string img = Path.ChangeExtension(iso, ".img");
+            Assert.Equal(File.ReadAllBytes(iso), File.ReadAllBytes(img));
+            Assert.Contains($"sudo dd if='{img}' of=/dev/sdX bs=4M conv=fsync status=progress", output);
+        }
+
+        /// <summary>The hybrid image attached as a USB stick (xHCI mass storage) boots to the shell under the BIOS and under UEFI.</summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void HybridImageBootsAsUsbStick(bool uefi)
+        {
+            string iso = PrivateIso();
+            var options = uefi ? new[] { "--boot-medium", "usb", "--uefi" } : new[] { "--boot-medium", "usb" };
+            var (exit, output) = Run(iso, "echo booted from usb\nshutdown\n", null, options);
+            Assert.Matches(@"(?m)^booted from usb\r?$", output);
+            Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
+        }
+
+        /// <summary>
+        /// run --debug: QEMU waits on its gdb stub; gdb in batch mode breaks on a C# method by its symbol, the backtrace
+        /// names C# methods with their source files and lines, and `next` steps to a later C# line of the same method.
+        /// </summary>
+        [Fact]
+        public void GdbBreaksOnACSharpMethodAndSteps()
+        {
+            string iso = PrivateIso();
+            var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            l.Start();
+            int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Tool, "run", "--iso", iso, "--display", "false", "--debug", "--gdb-port", port.ToString() }) psi.ArgumentList.Add(a);
+            using var runner = Process.Start(psi)!;
+            runner.StandardInput.Write("shutdown\n");
+            runner.StandardInput.Close();
+            var runnerOut = runner.StandardOutput.ReadToEndAsync();
+            try
+            {
+                var gdb = new ProcessStartInfo("gdb") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[]
+                {
+                    "-batch", "-nx", "-ex", "set pagination off", "-ex", $"target remote 127.0.0.1:{port}",
+                    "-ex", "hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", "-ex", "continue", "-ex", "bt 3",
+                    "-ex", "next", "-ex", "next", "-ex", "bt 1", "-ex", "delete", "-ex", "continue", Path.ChangeExtension(iso, ".elf"),
+                }) gdb.ArgumentList.Add(a);
+                Process g = null;
+                for (int attempt = 0; attempt < 50; attempt++)   // the runner starts QEMU after building nothing: a few seconds
+                {
+                    using var probe = new System.Net.Sockets.TcpClient();
+                    try { probe.Connect(System.Net.IPAddress.Loopback, port); break; } catch (System.Net.Sockets.SocketException) { System.Threading.Thread.Sleep(200); }
+                }
+                g = Process.Start(gdb)!;
+                var gout = g.StandardOutput.ReadToEndAsync();
+                var gerr = g.StandardError.ReadToEndAsync();
+                Assert.True(g.WaitForExit(180_000), "gdb did not finish in 180 s");
+                string text = gout.Result + gerr.Result;
+                var hit = Regex.Match(text, @"CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)");
+                Assert.True(hit.Success, "no stop in BeforeRun with a source line:\n" + text);
+                Assert.Matches(@"#1 .* in Cosmos_System\w*_Cosmos_System_Kernel__Start \(this=[^)]*\) at \S*Kernel\.cs:\d+", text);
+                var after = Regex.Match(text, @"#0\s+CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)\s*$", RegexOptions.Multiline | RegexOptions.RightToLeft);
+                Assert.True(after.Success, "no frame after `next`:\n" + text);
+                Assert.True(int.Parse(after.Groups[1].Value) > int.Parse(hit.Groups[1].Value), $"`next` did not advance to a later line:\n{text}");
+                Assert.True(runner.WaitForExit(120_000), "the kernel did not shut down after gdb continued");
+                Assert.Contains("target remote 127.0.0.1:" + port, runnerOut.Result);
+                Assert.Contains("hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", runnerOut.Result);
+                Assert.Equal(0, runner.ExitCode);
+            }
+            finally { if (!runner.HasExited) runner.Kill(true); }
+        }
+    }
+}
