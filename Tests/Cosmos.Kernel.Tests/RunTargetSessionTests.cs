@@ -12,6 +12,7 @@ namespace Cosmos.Kernel.Tests
     /// stand-in vmrun that boots the generated .vmx, the hybrid image as a USB stick under BIOS and UEFI, the usb target's
     /// output, and a gdb session on QEMU's stub. Every session is the README's piped one: input typed once the kernel is up.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public class RunTargetSessionTests
     {
         private static string Tool => Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
@@ -100,6 +101,53 @@ namespace Cosmos.Kernel.Tests
             Assert.Equal("640", vmx["memsize"]);
             Assert.Equal(iso, vmx["sata0:0.fileName"]);
             Assert.Equal("CosmosOS", vmx["displayName"]);
+        }
+
+        /// <summary>
+        /// The virtualbox target with a stand-in VBoxManage on PATH that records every call and, on startvm, boots QEMU with
+        /// the ISO and memory of the earlier calls and COM1 as a Unix socket server at the --uartmode1 path.
+        /// </summary>
+        [Fact]
+        public void VirtualBoxTargetThroughStandInVBoxManage()
+        {
+            string iso = PrivateIso();
+            string bin = Path.Combine(Path.GetDirectoryName(iso)!, "fakebin");
+            Directory.CreateDirectory(bin);
+            string script = Path.Combine(bin, "VBoxManage");
+            File.WriteAllText(script, """
+                #!/bin/bash
+                # Stand-in for VirtualBox's VBoxManage: records calls; startvm boots QEMU with what modifyvm/storageattach set.
+                s="$(dirname "$0")/state"
+                echo "$*" >>"$s.calls"
+                arg() { local want="$1"; shift; while [ $# -gt 0 ]; do [ "$1" = "$want" ] && { echo "$2 $3"; return; }; shift; done; }
+                case "$1" in
+                  showvminfo)
+                    [ -f "$s.created" ] || exit 1
+                    if [ -f "$s.pid" ] && kill -0 "$(cat "$s.pid")" 2>/dev/null; then echo 'VMState="running"'; else echo 'VMState="poweroff"'; fi ;;
+                  createvm) touch "$s.created" ;;
+                  modifyvm) set -- "$@"; a=$(arg --uartmode1 "$@"); echo "${a#server }" | cut -d' ' -f1 >"$s.pipe"; arg --memory "$@" | cut -d' ' -f1 >"$s.mem" ;;
+                  storageattach) if [ "$6" = 0 ] && [ "${10}" = dvddrive ]; then echo "${12}" >"$s.iso"; fi ;;
+                  startvm)
+                    qemu-system-x86_64 -machine pc -accel tcg -cpu max -m "$(cat "$s.mem")M" -vga vmware \
+                      -device ahci,id=ahci -drive "if=none,id=cd0,media=cdrom,readonly=on,file=$(cat "$s.iso")" \
+                      -device ide-cd,bus=ahci.0,drive=cd0,bootindex=0 -nic user,model=e1000 \
+                      -serial "unix:$(cat "$s.pipe"),server=on,wait=on" -display none -monitor none -no-reboot \
+                      </dev/null >"$s.log" 2>&1 &
+                    echo $! >"$s.pid" ;;
+                  storagectl) ;;
+                  *) exit 2 ;;
+                esac
+                """.Replace("\r\n", "\n"));
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var (exit, output) = Run(iso, "echo hi from virtualbox\nshutdown\n", bin, "--target", "virtualbox", "--memory", "576");
+            Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
+            Assert.Matches(@"(?m)^hi from virtualbox\r?$", output);
+            var calls = File.ReadAllLines(Path.Combine(bin, "state.calls"));
+            Assert.Equal("showvminfo CosmosOS --machinereadable", calls[0]);
+            Assert.StartsWith("createvm --name CosmosOS --ostype Other_64 --register", calls[1]);
+            Assert.Contains(calls, c => c.StartsWith("modifyvm CosmosOS --memory 576 ", StringComparison.Ordinal));
+            Assert.Contains($"storageattach CosmosOS --storagectl SATA --port 0 --device 0 --type dvddrive --medium {iso}", calls);
+            Assert.Contains("startvm CosmosOS --type headless", calls);
         }
 
         /// <summary>Without VMware installed the vmware target fails with a message naming what to install, after writing the .vmx.</summary>
