@@ -45,14 +45,15 @@ namespace Cosmos.Build
             var noDebug = new Option<bool>("--no-debug") { Description = "Do not emit DWARF (ilc without -g)" };
             var isoRoot = new Option<string>("--iso-root") { Description = "Folder whose files are copied to the ISO's root (the kernel reads them from the CD)" };
             var gfx = new Option<string>("--graphics-mode") { Description = "Screen mode GRUB leaves: text (default: VGA text on BIOS, the GOP mode on UEFI), auto, or WIDTHxHEIGHT[xDEPTH]", DefaultValueFactory = _ => IsoStep.DefaultGraphicsMode };
-            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx };
+            var listing = new Option<string>("--asm-listing") { Description = "Also write the whole kernel as a NASM-syntax listing with C# source lines to this path" };
+            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx, listing };
             cmd.SetAction(p => Guard(() =>
             {
                 KernelBuild.Run(new KernelBuildOptions
                 {
                     Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = p.GetValue(obj),
                     Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
-                    IsoRoot = p.GetValue(isoRoot), GraphicsMode = p.GetValue(gfx),
+                    IsoRoot = p.GetValue(isoRoot), GraphicsMode = p.GetValue(gfx), AsmListing = string.IsNullOrWhiteSpace(p.GetValue(listing)) ? null : p.GetValue(listing),
                 });
                 return 0;
             }));

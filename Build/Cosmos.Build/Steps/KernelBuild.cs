@@ -30,6 +30,8 @@ namespace Cosmos.Build.Steps
         public string IsoRoot;
         /// <summary>The screen mode GRUB leaves (<see cref="IsoStep.GrubConfig"/>): "text" (default), "auto" or WIDTHxHEIGHT[xDEPTH].</summary>
         public string GraphicsMode = IsoStep.DefaultGraphicsMode;
+        /// <summary>When set, the path of a NASM-syntax listing of the whole kernel (<see cref="AsmListing"/>) written after the link.</summary>
+        public string AsmListing;
     }
 
     /// <summary>
@@ -120,6 +122,13 @@ namespace Cosmos.Build.Steps
                 Settings = new[] { IsoStep.GrubConfig(o.GraphicsMode) },
                 Outputs = new[] { o.Iso },
             });
+            // 7. Optional: the whole kernel as a NASM-syntax listing with C# line comments (CosmosAsmListing).
+            if (o.AsmListing != null)
+                runner.Run(new BuildStep("asm", () => AsmListing.Write(o.Elf, o.AsmListing))
+                {
+                    Inputs = new[] { o.Elf },
+                    Outputs = new[] { o.AsmListing },
+                });
             Tool.Progress("done", $"{Path.GetFileName(o.Iso)} ready ({Tool.Seconds(total.Elapsed)})");
         }
 
