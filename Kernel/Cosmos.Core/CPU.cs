@@ -56,6 +56,18 @@ namespace Cosmos.Core
         /// <summary>Time-stamp counter (RDTSC), in TSC ticks.</summary>
         public static ulong GetCPUUptime() => Native.Rdtsc();
 
+        /// <summary>
+        /// Cosmos API: the processor's clock in Hz, as the time-stamp counter's rate measured at boot against the PIT
+        /// (on processors with an invariant TSC, Intel SDM Vol. 3B §18.17, that is the nominal core clock).
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">Before the system layer has calibrated the TSC.</exception>
+        public static long GetCPUCycleSpeed()
+        {
+            ulong hz = Threading.Scheduler.TscHz;
+            if (hz == 0) throw new global::System.InvalidOperationException("GetCPUCycleSpeed: the TSC has not been calibrated yet (Cosmos.System's start-up does it)");
+            return (long)hz;
+        }
+
         /// <summary>TSC value at the first 64-bit instruction of the boot path.</summary>
         public static ulong GetBootTsc() => Native.GetBootInfo()->EntryTsc;
 

@@ -77,6 +77,20 @@ namespace Cosmos.Core.Memory
         private static ulong s_total, s_freePages;
         private static ulong s_rawNext, s_rawEnd, s_rawAllocations, s_rawBytes;
 
+        /// <summary>
+        /// Cosmos API: a full garbage collection now (what <c>GC.Collect()</c> does); returns the number of objects it
+        /// freed. Finalizers of objects found unreachable run later on the finalizer thread, as with GC.Collect.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">Before the runtime's collector has started.</exception>
+        public static int Collect()
+        {
+            if (CollectImplementation == null) throw new global::System.InvalidOperationException("Heap.Collect: the garbage collector has not started");
+            return CollectImplementation();
+        }
+
+        /// <summary>The collector behind <see cref="Collect"/> (set by the runtime's GarbageCollector.Initialize).</summary>
+        public static delegate*<int> CollectImplementation;
+
         /// <summary>Bytes given to the heap in all ranges.</summary>
         public static ulong TotalBytes => s_total;
         /// <summary>Bytes in pages that are not free (collector blocks, large objects, raw memory, page maps).</summary>

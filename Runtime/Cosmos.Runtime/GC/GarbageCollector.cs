@@ -45,7 +45,7 @@ namespace Cosmos.Runtime
         private static ulong s_liveBytes, s_liveObjects, s_totalAllocatedBefore;
         private static ulong s_lastPause, s_lastMark, s_totalPause, s_maxPause;
         private static ulong s_lastEnd, s_lastStart, s_prevEnd;
-        private static ulong s_freedBytes;
+        private static ulong s_freedBytes, s_freedObjects;
         private static int s_lastReason;
         private static ulong s_lastFrozen;
 
@@ -85,6 +85,8 @@ namespace Cosmos.Runtime
         public static ulong MaxPauseTicks => s_maxPause;
         /// <summary>Bytes freed by the last collection.</summary>
         public static ulong LastFreedBytes => s_freedBytes;
+        /// <summary>Objects the last collection freed (small cells that held an object plus large objects).</summary>
+        public static ulong LastFreedObjects => s_freedObjects;
         /// <summary>Objects found alive by the last collection (small and large).</summary>
         public static ulong LastMarkedObjects => s_liveObjects;
         /// <summary>Words of stack scanned conservatively by the last collection.</summary>
@@ -134,6 +136,14 @@ namespace Cosmos.Runtime
             ulong eighth = Heap.TotalBytes / 8;
             s_budget = eighth < MinimumBudget ? eighth : MinimumBudget;
             s_enabled = true;
+            Cosmos.Core.Memory.Heap.CollectImplementation = &CollectForHeapApi;
+        }
+
+        /// <summary>Cosmos's <c>Heap.Collect()</c>: one full collection; the number of objects it freed.</summary>
+        private static int CollectForHeapApi()
+        {
+            Collect();
+            return s_freedObjects > int.MaxValue ? int.MaxValue : (int)s_freedObjects;
         }
 
         private static bool s_initialized;
@@ -213,8 +223,9 @@ namespace Cosmos.Runtime
             Handles.ClearDead(Handles.WeakLong);
             ulong marked = Native.Rdtsc();
 
-            ulong smallLive = SmallObjectSpace.Sweep(s_epoch, out ulong smallObjects);
-            ulong largeLive = LargeObjectSpace.Sweep(s_epoch, out ulong largeObjects);
+            ulong smallLive = SmallObjectSpace.Sweep(s_epoch, out ulong smallObjects, out ulong smallFreed);
+            ulong largeLive = LargeObjectSpace.Sweep(s_epoch, out ulong largeObjects, out ulong largeFreed);
+            s_freedObjects = smallFreed + largeFreed;
             s_totalAllocatedBefore += s_allocatedSinceGC;
             s_allocatedSinceGC = 0;
             s_liveBytes = smallLive + largeLive;

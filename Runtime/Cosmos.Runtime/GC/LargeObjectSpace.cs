@@ -76,9 +76,9 @@ namespace Cosmos.Runtime.GarbageCollection
         public static bool IsObjectStart(ulong run, ulong obj) => obj == run + HeaderSize + ObjectLayout.HeaderSize;
 
         /// <summary>Frees every large object whose GC word is not <paramref name="epoch"/>; returns the live cell bytes.</summary>
-        public static ulong Sweep(uint epoch, out ulong liveObjects)
+        public static ulong Sweep(uint epoch, out ulong liveObjects, out ulong freedObjects)
         {
-            ulong live = 0, objects = 0;
+            ulong live = 0, objects = 0, freed = 0;
             var link = (LargeObject**)System.Runtime.CompilerServices.Unsafe.AsPointer(ref s_firstAddress);
             LargeObject* lo;
             while ((lo = *link) != null)
@@ -92,11 +92,13 @@ namespace Cosmos.Runtime.GarbageCollection
                     continue;
                 }
                 *link = lo->Next;
+                freed++;
                 s_count--;
                 s_bytes -= lo->Pages * Heap.PageSize;
                 Heap.FreePages((ulong)lo);
             }
             liveObjects = objects;
+            freedObjects = freed;
             return live;
         }
 

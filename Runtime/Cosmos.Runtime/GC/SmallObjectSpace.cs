@@ -207,11 +207,12 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>
         /// Frees every cell whose GC word is not <paramref name="epoch"/>, rebuilds the free lists and
         /// the partial-block lists, returns empty blocks to the heap. Returns the bytes of live cells;
-        /// <paramref name="liveObjects"/> receives their number.
+        /// <paramref name="liveObjects"/> receives their number, <paramref name="freedObjects"/> the number of objects freed
+        /// (cells that held an object, i.e. neither marked nor already free).
         /// </summary>
-        public static ulong Sweep(uint epoch, out ulong liveObjects)
+        public static ulong Sweep(uint epoch, out ulong liveObjects, out ulong freedObjects)
         {
-            ulong liveBytes = 0, objects = 0;
+            ulong liveBytes = 0, objects = 0, freed = 0;
             for (int c = 0; c < ClassCount; c++)
             {
                 t.FreeHead[c] = 0;
@@ -225,7 +226,11 @@ namespace Cosmos.Runtime.GarbageCollection
                     ulong end = first + b->CellCount * cs;
                     uint live = 0;
                     for (ulong cell = first; cell < end; cell += cs)
-                        if (*(uint*)cell == epoch) live++;
+                    {
+                        uint word = *(uint*)cell;
+                        if (word == epoch) live++;
+                        else if (word != ObjectLayout.FreeCell) freed++;
+                    }
                     if (live == 0)
                     {
                         *link = b->Next;
@@ -260,6 +265,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 }
             }
             liveObjects = objects;
+            freedObjects = freed;
             return liveBytes;
         }
 

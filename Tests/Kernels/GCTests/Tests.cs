@@ -109,6 +109,12 @@ namespace GCTests
     {
         private static ulong s_sink;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void MakeGarbage(int count)
+        {
+            for (int i = 0; i < count; i++) s_sink += (ulong)new object().GetHashCode() & 1;
+        }
+
         protected override void RunTests()
         {
             Test("GC.Collect runs a collection and CollectionCount increases", () =>
@@ -120,6 +126,18 @@ namespace GCTests
                 Equal(0, GC.MaxGeneration, "one generation");
                 Equal(0, GC.GetGeneration(new object()), "heap objects are in generation 0");
                 Equal(int.MaxValue, GC.GetGeneration("a literal"), "frozen objects report int.MaxValue");
+            });
+
+            Test("Cosmos's Heap.Collect() runs a full collection and returns the number of objects it freed", () =>
+            {
+                Cosmos.Core.Memory.Heap.Collect();
+                int before = GC.CollectionCount(0);
+                MakeGarbage(5000);
+                int freed = Cosmos.Core.Memory.Heap.Collect();
+                Equal(before + 1, GC.CollectionCount(0), "one collection");
+                True(freed >= 5000, "freed " + freed + " objects (at least the 5000 unreachable ones)");
+                int again = Cosmos.Core.Memory.Heap.Collect();
+                True(again < 1000, "a second collection right after frees little: " + again);
             });
 
             Test("an object referenced only from a local survives (conservative stack root)", () =>

@@ -241,6 +241,24 @@ namespace RuntimeTests
                 Line("  UtcNow " + t0.ToString("o") + " (RTC base " + rtcBase.ToString("o") + ")");
             });
 
+            Test("Cosmos API: CPU speed and RAM, MemoryOperations, ToHex, code page 437 through Encoding.GetEncoding", () =>
+            {
+                long hz = Cosmos.Core.CPU.GetCPUCycleSpeed();
+                True(hz > 10_000_000 && hz < 100_000_000_000, "GetCPUCycleSpeed " + hz + " Hz");
+                True(Cosmos.Core.CPU.GetAmountOfRAM() > 100, "GetAmountOfRAM " + Cosmos.Core.CPU.GetAmountOfRAM() + " MiB");
+                var buffer = new byte[10];
+                fixed (byte* p = buffer) Cosmos.Core.MemoryOperations.Fill(p, 0x04030201, 10);
+                Equal("01020304010203040102", Convert.ToHexString(buffer), "Fill(byte*, int, bytes)");
+                var copy = new byte[10];
+                Cosmos.Core.MemoryOperations.Copy(copy, buffer);
+                Equal("01020304010203040102", Convert.ToHexString(copy), "Copy(byte[], byte[])");
+                Equal("00C0FFEE", Cosmos.Common.Extensions.ToHexString.ToHex(0xC0FFEEu), "ToHex(uint)");
+                System.Text.Encoding.RegisterProvider(Cosmos.System.ExtendedASCII.CosmosEncodingProvider.Instance);
+                var cp437 = System.Text.Encoding.GetEncoding(437);
+                Equal("╔═╗│░▒▓█", cp437.GetString(new byte[] { 0xC9, 0xCD, 0xBB, 0xB3, 0xB0, 0xB1, 0xB2, 0xDB }), "code page 437 box drawing");
+                Equal("C9CDBB3F", Convert.ToHexString(cp437.GetBytes("╔═╗€")), "code page 437 encoding, € unmappable");
+            });
+
             Test("time zones: Local is UTC, DateTime.Now and ToString work, unknown ids throw TimeZoneNotFoundException", () =>
             {
                 Equal("UTC", TimeZoneInfo.Local.Id, "TimeZoneInfo.Local.Id");
