@@ -25,6 +25,15 @@ namespace FileSystemTests
             {
                 VFSManager.RegisterVFS(new CosmosVFS(), aShowInfo: true);
                 disk = VFSManager.GetDisks()[0];
+                if (VFSManager.GetFileSystemType(@"0:\") != "FAT32")
+                {
+                    // Diagnostics for a missing disk (seen once under heavy host load): every storage device and its state.
+                    for (int i = 0; i < Cosmos.HAL.DeviceRegistry.Count; i++)
+                    {
+                        var d = Cosmos.HAL.DeviceRegistry.Get(i);
+                        if (d.Class == Cosmos.HAL.DeviceClass.Storage) Line("  device: " + d.ToString() + (d.StartError != null ? " error: " + d.StartError : ""));
+                    }
+                }
                 Equal(@"0:\", disk.Partitions[0].RootPath, "root path");
                 Equal("FAT32", VFSManager.GetFileSystemType(@"0:\"), "type");
                 Equal("COSMOS", VFSManager.GetFileSystemLabel(@"0:\"), "label set by mkfs.fat -n");

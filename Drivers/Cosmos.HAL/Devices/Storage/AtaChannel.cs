@@ -402,7 +402,8 @@ namespace Cosmos.HAL.Devices.Storage
         /// <summary>
         /// Probes <paramref name="drive"/>: IDENTIFY DEVICE, or IDENTIFY PACKET DEVICE when the device aborts it with the
         /// packet signature in LBA Mid/High (14h/EBh; ATA/ATAPI-7 Vol. 2 §9.12). Returns null when no device answers
-        /// (Status 0 or 0xFF after the command, or it stays busy for 2 s), else the response.
+        /// (Status 0 or 0xFF after the command), else the response; throws <see cref="IOException"/> when the device stays
+        /// busy for 2 s.
         /// </summary>
         public AtaIdentify Identify(int drive, string device)
         {
@@ -416,7 +417,9 @@ namespace Cosmos.HAL.Devices.Storage
             ulong deadline = Deadline(2000);
             while ((s & StatusBsy) != 0)
             {
-                if (Native.Rdtsc() > deadline) return null;
+                // Something drives the bus and stays busy: a device that does not answer, not an empty position.
+                if (Native.Rdtsc() > deadline)
+                    throw new IOException(string.Concat(device, ": IDENTIFY DEVICE timed out: still busy after 2000 ms (status ", HalFormat.Hex(s, 2), ")"));
                 s = AltStatus;
             }
             byte command = AtaCommand.IdentifyDevice;

@@ -88,7 +88,16 @@ namespace Cosmos.HAL.Devices.Storage
 
         private void Probe(AtaChannel ch)
         {
-            if (ch == null || !ch.Reset()) return;
+            if (ch == null) return;
+            if (!ch.Reset())
+            {
+                // Status 0xFF is an empty channel; anything else that stays busy after SRST is a channel whose devices
+                // do not answer: listed as failed, not hidden.
+                if (ch.AltStatus != 0xFF && DeviceRegistry.Find(string.Concat(Name, " ", ch.Name)) == null)
+                    DeviceRegistry.Register(new FailedStorageDevice(string.Concat(Name, " ", ch.Name), this,
+                        string.Concat("soft reset timed out: still busy after 5000 ms (status ", HalFormat.Hex(ch.AltStatus, 2), ")")));
+                return;
+            }
             int before = DriveCount;
             ProbeDrives(ch);
             // Identified by polling; from now on commands sleep until the channel's IRQ (or keep polling when the
