@@ -173,6 +173,7 @@ namespace Cosmos.Build.Tests
             Assert.Contains("-gdb tcp:127.0.0.1:4321 -S", gdb);
             var sock = string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", SerialSocket = "/tmp/s", Display = false }));
             Assert.Contains("-serial unix:/tmp/s,server=on,wait=on", sock);
+            Assert.Contains("-qmp unix:/tmp/q,server=on,wait=off", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", QmpSocket = "/tmp/q", Display = false })));
             Assert.Equal("COSMOS074", Assert.Throws<BuildStepException>(() => Qemu.Arguments(new QemuOptions { Iso = "x", BootMedium = "floppy" })).Code);
             Assert.Equal("COSMOS074", Assert.Throws<BuildStepException>(() => Qemu.Arguments(new QemuOptions { Iso = "x", VmwareDevices = true, Machine = "q35" })).Code);
         }

@@ -45,6 +45,8 @@ namespace Cosmos.Build.Running
         public int? GdbPort;
         /// <summary>When set, COM1 is a Unix socket at this path that QEMU listens on (and waits for) instead of standard I/O.</summary>
         public string SerialSocket;
+        /// <summary>When set, QEMU serves its machine protocol (QMP: screendump, input-send-event, …) on a Unix socket at this path.</summary>
+        public string QmpSocket;
         /// <summary>Extra arguments appended verbatim.</summary>
         public List<string> Extra = new();
     }
@@ -113,6 +115,7 @@ namespace Cosmos.Build.Running
                 "-device", "isa-debug-exit,iobase=0x" + TestRunner.TestProtocol.DebugExitPort.ToString("x") + ",iosize=0x04",
             });
             if (o.GdbPort is int port) args.AddRange(new[] { "-gdb", $"tcp:127.0.0.1:{port}", "-S" });
+            if (o.QmpSocket != null) args.AddRange(new[] { "-qmp", $"unix:{o.QmpSocket.Replace(",", ",,")},server=on,wait=off" });
             if (o.Kvm && KvmUsable()) { args.AddRange(new[] { "-accel", "kvm", "-cpu", "host" }); }
             else
             {
