@@ -69,7 +69,7 @@ namespace Cosmos.Build
             var mem = new Option<int>("--memory") { Description = "Guest RAM in MiB", DefaultValueFactory = _ => 512 };
             var disk = new Option<string[]>("--disk") { Description = "Attach a raw disk image as an IDE disk (repeatable, at most 3); a missing image is created as an empty FAT32 volume, so files persist across runs" };
             var diskSize = new Option<int>("--disk-size") { Description = "Size in MiB of a disk image created by --disk", DefaultValueFactory = _ => 64 };
-            var nic = new Option<string[]>("--nic") { Description = "Network card on QEMU user networking: e1000 (default), e1000e, virtio, e1000-82545em, e1000-82544gc or none (the guest is 10.0.2.15 by DHCP; the host's 127.0.0.1 is 10.0.2.2); the last one given wins" };
+            var nic = new Option<string[]>("--nic") { Description = "Network card on QEMU user networking: e1000 (default), e1000e, virtio, virtio-legacy, virtio-modern, e1000-82545em, e1000-82544gc or none (the guest is 10.0.2.15 by DHCP; the host's 127.0.0.1 is 10.0.2.2); the last one given wins" };
             var forward = new Option<string[]>("--forward") { Description = "Forward a port of the host's 127.0.0.1 to the guest: [tcp:|udp:]HOSTPORT:GUESTPORT (repeatable)" };
             var machine = new Option<string>("--machine") { Description = "QEMU machine: pc (i440FX: IDE, e1000; default) or q35 (ICH9: AHCI, e1000e)", DefaultValueFactory = _ => "pc" };
             var target = new Option<string[]>("--target") { Description = "Where to run: " + string.Join("; ", RunTarget.All.Select(t => t.Name + " = " + t.Description)) + ". The last one given wins (the csproj's CosmosTarget comes first)." };

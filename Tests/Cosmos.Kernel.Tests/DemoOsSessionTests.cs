@@ -141,6 +141,21 @@ namespace Cosmos.Kernel.Tests
         /// The demo on QEMU's q35 machine: its ICH9 AHCI carries the boot CD and the disk (both volumes mount), and its
         /// default NIC, an e1000e (82574L), gets a DHCP lease and answers ping.
         /// </summary>
+        /// <summary>virtio-net with only the legacy interface (disable-modern) and with only the modern one (1AF4:1041): DHCP and ping work through each.</summary>
+        [Theory]
+        [InlineData("virtio-legacy", "legacy")]
+        [InlineData("virtio-modern", "modern")]
+        public void VirtioNetThroughEachPciInterface(string nic, string expected)
+        {
+            var (exit, output) = RunSession("sleep 2\nifconfig\nping 10.0.2.2 2\ndevices\nshutdown\n", "--nic", nic);
+            Assert.Matches(@"eth0: virtio-net 00:0[0-9a-f]\.0, link up", output);
+            Assert.Contains("inet 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2", output);
+            Assert.Contains("2 sent, 2 received, 0% loss", output);
+            Assert.Contains("1af4:" + (expected == "modern" ? "1041" : "1000"), output);
+            Assert.Matches(@"virtio-net 00:0[0-9a-f]\.0 \(Network, Started\): [0-9a-f:]+, link up, " + expected + " interface, MSI-X", output);
+            Assert.True(exit == 0, $"QEMU exit status {exit}; output:\n{output}");
+        }
+
         [Fact]
         public void Q35MachineDisksAndNetwork()
         {

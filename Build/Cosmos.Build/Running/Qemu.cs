@@ -62,7 +62,8 @@ namespace Cosmos.Build.Running
         /// <summary>The NIC models <see cref="QemuOptions.Nic"/> accepts, with the QEMU device each stands for.</summary>
         public static readonly IReadOnlyDictionary<string, string> NicModels = new Dictionary<string, string>
         {
-            ["e1000"] = "e1000", ["e1000e"] = "e1000e", ["virtio"] = "virtio-net-pci", ["e1000-82545em"] = "e1000-82545em", ["e1000-82544gc"] = "e1000-82544gc",
+            ["e1000"] = "e1000", ["e1000e"] = "e1000e", ["virtio"] = "virtio-net-pci", ["virtio-legacy"] = "virtio-net-pci,disable-modern=on",
+            ["virtio-modern"] = "virtio-net-pci,disable-legacy=on", ["e1000-82545em"] = "e1000-82545em", ["e1000-82544gc"] = "e1000-82544gc",
         };
 
         /// <summary>

@@ -15,11 +15,22 @@ namespace Cosmos.Core.Memory
 
         private const ulong TwoMiB = 2UL << 20;
 
-        /// <summary>The kernel's paging structures: identity-mapped, new tables from <see cref="PhysicalMemory"/> below 4 GiB.</summary>
+        /// <summary>
+        /// The kernel's paging structures: identity-mapped; new tables come from <see cref="PhysicalMemory"/> below 4 GiB
+        /// until the heap has taken the RAM, then from the heap (page kind Meta, zeroed). Mapping device memory far above
+        /// RAM after start-up (a 64-bit BAR that UEFI firmware placed at hundreds of GiB) needs new PDPT/PD tables then.
+        /// </summary>
         private struct IdentityMappedTables : IPageTableMemory
         {
             public ulong* Table(ulong physicalAddress) => (ulong*)physicalAddress;
-            public ulong AllocateTable() => PhysicalMemory.AllocatePages(1, BootMappedLimit);
+            public ulong AllocateTable()
+            {
+                if (Heap.TotalBytes == 0) return PhysicalMemory.AllocatePages(1, BootMappedLimit);
+                ulong table = Heap.AllocPages(1, PageKind.Meta);
+                if (table == 0) Panic.Halt("Paging: out of memory for a page table");
+                for (ulong i = 0; i < 512; i++) ((ulong*)table)[i] = 0;
+                return table;
+            }
         }
 
         /// <summary>Walks the active tables (CR3) to the entry of <paramref name="targetLevel"/> for <paramref name="address"/>.</summary>

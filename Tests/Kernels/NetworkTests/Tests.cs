@@ -65,6 +65,7 @@ namespace NetworkTests
                     True(d.IsStarted, d.Name + " started (" + (d.StartError ?? "no error") + ")");
                     Equal(Cards[i].Mac, d.MACAddress?.ToString() ?? "none", d.Name + " MAC");
                     if (d is E1000 e) True(e.MacFromEeprom, d.Name + ": MAC read through EERD");
+                    if (d is VirtioNet v) Equal("modern", v.Interface, d.Name + ": the transitional device is driven through its modern interface (12-byte header)");
                     nics[i] = d;
                     Line("nic " + d);
                 }

@@ -71,7 +71,7 @@ namespace StorageTests
                 Equal(4, c.DriveCount, "drives found (two disks, the boot CD, an empty CD drive)");
                 Line("ide start (reset, probe, identify, READ CAPACITY): " + c.StartTicks + " TSC ticks (" + Us(c.StartTicks) + " us)");
                 foreach (var line in DeviceRegistry.Describe()) if (line.StartsWith("IDE")) Line("dev " + line);
-                Equal(7, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (4 IDE, 2 AHCI, 1 virtio)");
+                Equal(9, Cosmos.HAL.BlockDevice.BlockDevice.Devices.Count, "BlockDevice.Devices (4 IDE, 2 AHCI, 3 virtio)");
             });
 
             Case("primary master: IDENTIFY DEVICE matches the 64 MiB image", () =>
@@ -458,6 +458,31 @@ namespace StorageTests
                 }
                 v.UseInterrupts = true;
                 Line("virtio interrupts " + v.InterruptCount + ", sleeps ended by the 10 ms slice " + v.LostInterrupts);
+            });
+
+            Case("virtio-blk through both PCI interfaces: modern at 00:05.0 (transitional) and 00:07.0 (modern-only, 1AF4:1042), legacy at 00:06.0 (legacy-only)", () =>
+            {
+                foreach (var (slot, expected, id) in new[] { (5, "modern", (ushort)0x1001), (6, "legacy", (ushort)0x1001), (7, "modern", (ushort)0x1042) })
+                {
+                    var f = PCI.GetDeviceAt(0, slot, 0);
+                    True(f != null && f.DeviceID == id, "function 00:0" + slot + ".0 is 1AF4:" + id.ToString("X4") + " (" + (f?.Describe() ?? "none") + ")");
+                    var v = f?.Driver as VirtioBlock;
+                    True(v != null && v.IsStarted, "00:0" + slot + ".0 driven and started (" + (v?.StartError ?? "no driver") + ")");
+                    if (v == null || !v.IsStarted) continue;
+                    Equal(expected, v.Interface, "interface of 00:0" + slot + ".0");
+                    if (slot == 5) continue;   // the 16 MiB disk has its own case
+                    Equal(4UL * 1024 * 1024 / 512, v.BlockCount, "capacity of 00:0" + slot + ".0");
+                    var one = new byte[512];
+                    v.Read(7, one);
+                    CheckPattern(7, one, "sector 7 of 00:0" + slot + ".0");
+                    for (int i = 0; i < one.Length; i++) one[i] = (byte)(i ^ slot);
+                    v.Write(8000, one);
+                    var back = new byte[512];
+                    v.Read(8000, back);
+                    True(back.AsSpan().SequenceEqual(one), "sector 8000 of 00:0" + slot + ".0 reads back as written");
+                    v.Flush();
+                    Line("00:0" + slot + ".0 " + v + ", " + v.Interface + ", MSI-X vector " + v.MsixVector + (v.InterruptError != null ? " (" + v.InterruptError + ")" : ""));
+                }
             });
 
             Case("an empty CD drive at secondary slave starts with no medium and refuses reads as out of range", () =>

@@ -5,35 +5,35 @@ using Cosmos.Core.Layout;
 using Cosmos.Core.Memory;
 using Cosmos.HAL.Interrupts;
 using Cosmos.HAL.Devices.Virtio;
-using Regs = Cosmos.HAL.Devices.Virtio.VirtioLegacyRegisters;
 using Cosmos.HAL.Network;
 
 namespace Cosmos.HAL.Devices.Network
 {
     /// <summary>
-    /// A virtio network device through the legacy (transitional) PCI interface: vendor 1AF4h, device 1000h, the legacy
-    /// register block at I/O BAR0 (Virtual I/O Device 1.0 §4.1.4.8 "Legacy Interfaces"; §5.1 network device). Start:
-    /// reset, ACKNOWLEDGE, DRIVER, features (MAC and STATUS accepted when offered; no offloads, no mergeable buffers, so
-    /// every packet is preceded by the 10-byte legacy <c>virtio_net_hdr</c>, §5.1.6), receiveq (queue 0) and transmitq
-    /// (queue 1) set up as split virtqueues in DMA memory (§2.4, legacy alignment 4096), DRIVER_OK. Each buffer is a
-    /// two-descriptor chain, header then frame (legacy devices without VIRTIO_F_ANY_LAYOUT expect the header in its own
-    /// descriptor, §5.1.6.6): the receive queue keeps every chain posted and re-posts it after copying the frame out;
-    /// transmit copies the frame into a free slot's buffer and reclaims slots from the used ring. MAC from the device
-    /// configuration (offset 0) when VIRTIO_NET_F_MAC is offered, link state from its status field (bit 0 LINK_UP)
-    /// when VIRTIO_NET_F_STATUS is. In APIC mode receiveq interrupts through MSI-X entry 0 (the legacy header then has
-    /// the two vector registers and the configuration at 18h); otherwise receivers poll (<see cref="NetworkDevice.InterruptError"/>).
+    /// A virtio network device (Virtual I/O Device 1.0 §5.1): vendor 1AF4h, device 1041h (modern) or 1000h (transitional),
+    /// through the modern PCI interface when the device has its capabilities and the legacy I/O register block otherwise
+    /// (<see cref="VirtioPciTransport"/>). Start: reset, ACKNOWLEDGE, DRIVER, features (MAC and STATUS accepted when
+    /// offered, VERSION_1 on the modern interface; no offloads, no mergeable buffers, so every packet is preceded by a
+    /// <c>virtio_net_hdr</c> of 12 bytes on the modern interface and 10 on the legacy one, §5.1.6), receiveq (queue 0) and
+    /// transmitq (queue 1) set up as split virtqueues in DMA memory (§2.4), DRIVER_OK. Each buffer is a two-descriptor
+    /// chain, header then frame (legacy devices without VIRTIO_F_ANY_LAYOUT expect the header in its own descriptor,
+    /// §5.1.6.6): the receive queue keeps every chain posted and re-posts it after copying the frame out; transmit copies
+    /// the frame into a free slot's buffer and reclaims slots from the used ring. MAC from the device configuration
+    /// (offset 0) when VIRTIO_NET_F_MAC is offered, link state from its status field (bit 0 LINK_UP) when
+    /// VIRTIO_NET_F_STATUS is. In APIC mode receiveq interrupts through MSI-X entry 0; otherwise receivers poll
+    /// (<see cref="NetworkDevice.InterruptError"/>).
     /// </summary>
     public sealed unsafe class VirtioNet : NetworkDevice
     {
         private const uint FeatureMac = 1u << 5, FeatureStatus = 1u << 16;
         private const ushort DescNext = 1, DescWrite = 2;
-        private const int HeaderBytes = 10, BufferBytes = 2048;
+        private const int BufferBytes = 2048;
+        private int _headerBytes = 10;
 
         /// <summary>The PCI function.</summary>
         public readonly PCIDevice Pci;
-        private Regs _regs;
-        private int _config = Regs.Config;
-        private uint _features;
+        private VirtioPciTransport _transport;
+        private ulong _features;
         private MACAddress _mac;
         private Queue _rx, _tx;
         private int _txSlotsInUse;
@@ -64,39 +64,41 @@ namespace Cosmos.HAL.Devices.Network
             Pci = pci;
         }
 
-        /// <summary>True for a transitional virtio network device (1AF4:1000).</summary>
-        public static bool Handles(PCIDevice pci) => pci.VendorID == 0x1AF4 && pci.DeviceID == 0x1000;
+        /// <summary>True for a virtio network device: 1AF4:1041 (modern) or 1AF4:1000 (transitional).</summary>
+        public static bool Handles(PCIDevice pci) => pci.VendorID == 0x1AF4 && (pci.DeviceID == 0x1041 || pci.DeviceID == 0x1000);
+
+        /// <summary>"modern" or "legacy": the PCI interface in use (null before the start).</summary>
+        public string Interface => _transport?.Kind;
 
         /// <inheritdoc/>
         public override MACAddress MACAddress => _mac;
 
-        /// <summary>Feature bits accepted (bit numbers of §5.1.3).</summary>
-        public uint Features => _features;
+        /// <summary>Feature bits accepted (bit numbers of §5.1.3 and §6).</summary>
+        public ulong Features => _features;
 
         /// <summary>Receive buffers (two descriptors each) in receiveq.</summary>
         public int ReceiveBuffers => _rx.Slots;
 
         /// <inheritdoc/>
-        public override bool LinkUp => _regs.Base != 0 && ((_features & FeatureStatus) == 0 || (_regs.In16(_config + 6) & 1) != 0);
-
-
-        private static ulong Align(ulong v) => Regs.AlignPage(v);
+        public override bool LinkUp => _transport != null && ((_features & FeatureStatus) == 0 || (_transport.Config16(6) & 1) != 0);
 
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
-            var bar = Pci.BaseAddressBar.Length > 0 ? Pci.BaseAddressBar[0] : null;
-            if (bar == null || !bar.IsIO || bar.BaseAddress == 0) { error = "BAR0 is not the legacy I/O register block (a modern-only device?)"; return false; }
-            _regs = new Regs((ushort)bar.BaseAddress);
-            Pci.EnableIO(true);
-            Pci.EnableBusMaster(true);
-            _features = _regs.ResetAndAcknowledge() & (FeatureMac | FeatureStatus);
-            _regs.Out32(Regs.GuestFeatures, _features);
-            if (!SetUpQueue(0, ref _rx, out error) || !SetUpQueue(1, ref _tx, out error)) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); return false; }
+            if (_transport == null)
+            {
+                _transport = VirtioPciTransport.Open(Pci, out error);
+                if (_transport == null) return false;
+            }
+            ulong offered = _transport.ResetAndAcknowledge();
+            if (!_transport.SetFeatures(offered & (FeatureMac | FeatureStatus), out error)) return false;
+            _features = _transport.Features;
+            _headerBytes = _transport.IsModern ? 12 : 10;
+            if (!SetUpQueue(0, ref _rx, out error) || !SetUpQueue(1, ref _tx, out error)) { _transport.Status = VirtioPciTransport.StatusFailed; return false; }
             // Receive chains: descriptors 2i (header) and 2i+1 (buffer), both device-writable, all posted.
             for (int i = 0; i < _rx.Slots; i++)
             {
-                SetDesc(_rx, 2 * i, _rx.Headers + 16 * (ulong)i, HeaderBytes, DescNext | DescWrite, (ushort)(2 * i + 1));
+                SetDesc(_rx, 2 * i, _rx.Headers + 16 * (ulong)i, (uint)_headerBytes, DescNext | DescWrite, (ushort)(2 * i + 1));
                 SetDesc(_rx, 2 * i + 1, _rx.Buffers + (ulong)(i * BufferBytes), BufferBytes, DescWrite, 0);
                 _rx.Avail[2 + i] = (ushort)(2 * i);
             }
@@ -106,17 +108,17 @@ namespace Cosmos.HAL.Devices.Network
             // Transmit chains: header (zeroed: no offload) then the frame, device-readable.
             for (int i = 0; i < _tx.Slots; i++)
             {
-                SetDesc(_tx, 2 * i, _tx.Headers + 16 * (ulong)i, HeaderBytes, DescNext, (ushort)(2 * i + 1));
+                SetDesc(_tx, 2 * i, _tx.Headers + 16 * (ulong)i, (uint)_headerBytes, DescNext, (ushort)(2 * i + 1));
                 SetDesc(_tx, 2 * i + 1, _tx.Buffers + (ulong)(i * BufferBytes), 0, 0, 0);
             }
             _txSlotsInUse = 0;
-            _config = Regs.Config;
-            if (MsixVector >= 0 || SetUpInterrupts()) _config = Regs.ConfigMsix;
-            _regs.Out8(Regs.DeviceStatus, Regs.StatusAcknowledge | Regs.StatusDriver | Regs.StatusDriverOk);
-            if ((_regs.In8(Regs.DeviceStatus) & Regs.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
-            _regs.Out16(Regs.QueueNotify, 0);
+            if (MsixVector >= 0) { if (!_transport.SetMsixVector(0, 0)) { MsixVector = -1; InterruptError = "the device refused MSI-X entry 0 for receiveq"; } else _transport.ClearMsixVector(1); }
+            else SetUpInterrupts();
+            _transport.Status = _transport.RunningStatus;
+            if ((_transport.Status & VirtioPciTransport.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
+            _transport.Notify(0);
             Span<byte> mac = stackalloc byte[6];
-            if ((_features & FeatureMac) != 0) for (int i = 0; i < 6; i++) mac[i] = _regs.In8(_config + i);
+            if ((_features & FeatureMac) != 0) for (int i = 0; i < 6; i++) mac[i] = _transport.Config8(i);
             _mac = new MACAddress(mac);
             if (!_mac.IsValid()) { error = "the device offers no valid MAC address (" + _mac.ToString() + "; VIRTIO_NET_F_MAC " + ((_features & FeatureMac) != 0 ? "on" : "off") + ")"; return false; }
             error = null;
@@ -125,24 +127,23 @@ namespace Cosmos.HAL.Devices.Network
 
         private bool SetUpQueue(ushort index, ref Queue q, out string error)
         {
-            _regs.Out16(Regs.QueueSelect, index);
-            ushort size = _regs.In16(Regs.QueueSize);
+            ushort size = _transport.QueueSize(index);
             if (size < 4) { error = string.Concat("queue ", index.ToString(), " has ", size.ToString(), " entries"); return false; }
-            if (_regs.In32(Regs.QueueAddress) != 0 && q.Ring == 0) { error = string.Concat("queue ", index.ToString(), " is already in use"); return false; }
+            if (_transport.QueueInUse(index) && q.Ring == 0) { error = string.Concat("queue ", index.ToString(), " is already in use"); return false; }
             if (q.Ring == 0 || q.Size != size)
             {
                 ulong n = size;
                 q.Size = size;
-                q.UsedOffset = Align(16 * n + 6 + 2 * n);
-                q.Ring = DmaMemory.Allocate(q.UsedOffset + Align(6 + 8 * n), zero: true, limit: 1UL << 44);
+                q.UsedOffset = VirtioPciTransport.UsedRingOffset(n);
+                q.Ring = DmaMemory.Allocate(VirtioPciTransport.RingBytes(n), zero: true, limit: 1UL << 44);
                 q.Headers = DmaMemory.Allocate(16 * (n / 2), zero: true);
                 q.Buffers = DmaMemory.Allocate((n / 2) * BufferBytes, zero: true);
                 if (q.Ring == 0 || q.Headers == 0 || q.Buffers == 0) { error = "no DMA memory for the virtqueues"; return false; }
             }
-            else new Span<byte>((void*)q.Ring, (int)(q.UsedOffset + Align(6 + 8 * (ulong)size))).Clear();
+            else new Span<byte>((void*)q.Ring, (int)VirtioPciTransport.RingBytes(size)).Clear();
             q.LastUsed = 0;
             q.NextAvail = 0;
-            _regs.Out32(Regs.QueueAddress, (uint)(q.Ring >> 12));
+            _transport.SetQueue(index, size, q.Ring);
             error = null;
             return true;
         }
@@ -163,12 +164,8 @@ namespace Cosmos.HAL.Devices.Network
             if (vector < 0) { InterruptError = "no MSI-X capability or no free vector"; return false; }
             s_byVector ??= new VirtioNet[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
             s_byVector[vector - InterruptController.FirstDynamicVector] = this;
-            _regs.Out16(Regs.ConfigMsixVector, Regs.NoVector);
-            _regs.Out16(Regs.QueueSelect, 0);
-            _regs.Out16(Regs.QueueMsixVector, 0);
-            if (_regs.In16(Regs.QueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for receiveq"; return false; }
-            _regs.Out16(Regs.QueueSelect, 1);
-            _regs.Out16(Regs.QueueMsixVector, Regs.NoVector);                      // transmit completions are reclaimed on send
+            if (!_transport.SetMsixVector(0, 0)) { InterruptError = "the device refused MSI-X entry 0 for receiveq"; return false; }
+            _transport.ClearMsixVector(1);                                          // transmit completions are reclaimed on send
             MsixVector = vector;
             return true;
         }
@@ -200,7 +197,7 @@ namespace Cosmos.HAL.Devices.Network
             while (true)
             {
                 ushort usedIdx = Volatile.Read(ref _rx.Used[1]);
-                if (usedIdx == _rx.LastUsed) { if (MsixVector < 0) _ = _regs.In8(Regs.Isr); return 0; }
+                if (usedIdx == _rx.LastUsed) { if (MsixVector < 0) _ = _transport.ReadIsr(); return 0; }
                 Thread.MemoryBarrier();
                 uint* elem = (uint*)(_rx.Used + 2) + 2 * (_rx.LastUsed % _rx.Size);
                 int head = (int)elem[0];
@@ -208,11 +205,11 @@ namespace Cosmos.HAL.Devices.Network
                 _rx.LastUsed++;
                 int slot = head / 2;
                 int n = 0;
-                if ((head & 1) != 0 || slot >= _rx.Slots || total < HeaderBytes + 14 || total > HeaderBytes + MaxFrameLength)
+                if ((head & 1) != 0 || slot >= _rx.Slots || total < _headerBytes + 14 || total > _headerBytes + MaxFrameLength)
                     Statistics.ReceiveErrors++;
                 else
                 {
-                    n = total - HeaderBytes;
+                    n = total - _headerBytes;
                     new ReadOnlySpan<byte>((void*)(_rx.Buffers + (ulong)(slot * BufferBytes)), n).CopyTo(buffer);
                 }
                 if ((head & 1) == 0 && slot < _rx.Slots)
@@ -222,7 +219,7 @@ namespace Cosmos.HAL.Devices.Network
                     _rx.NextAvail++;
                     Volatile.Write(ref _rx.Avail[1], _rx.NextAvail);
                     Thread.MemoryBarrier();
-                    _regs.Out16(Regs.QueueNotify, 0);
+                    _transport.Notify(0);
                 }
                 if (n > 0) return n;
             }
@@ -251,8 +248,12 @@ namespace Cosmos.HAL.Devices.Network
             _txSlotsInUse++;
             Volatile.Write(ref _tx.Avail[1], _tx.NextAvail);
             Thread.MemoryBarrier();
-            _regs.Out16(Regs.QueueNotify, 1);
+            _transport.Notify(1);
             return true;
         }
+
+        /// <summary>"virtio-net 00:06.0 (Network, Started): 52:54:00:12:34:59, link up, modern interface, MSI-X".</summary>
+        public override string ToString() => _transport == null ? base.ToString()
+            : string.Concat(base.ToString(), ", ", _transport.Kind, " interface", MsixVector >= 0 ? ", MSI-X" : "");
     }
 }

@@ -9,19 +9,18 @@ using Cosmos.Core.Threading;
 using Cosmos.HAL.Devices.Timers;
 using Cosmos.HAL.Interrupts;
 using Cosmos.HAL.Devices.Virtio;
-using Regs = Cosmos.HAL.Devices.Virtio.VirtioLegacyRegisters;
 
 namespace Cosmos.HAL.Devices.Storage
 {
     using Cosmos.HAL.BlockDevice;
 
     /// <summary>
-    /// A virtio block device through the legacy (transitional) PCI interface: vendor 1AF4h, device 1001h, the legacy
-    /// register block at I/O BAR0 (Virtual I/O Device 1.0 §4.1.4.8 "Legacy Interfaces"; §5.2 block device). Start:
-    /// reset, ACKNOWLEDGE, DRIVER, features (FLUSH accepted when offered; RO and BLK_SIZE read), queue 0 set up as a
-    /// split virtqueue in DMA memory (descriptor table, available ring, used ring at the next 4 KiB boundary; §2.4,
-    /// legacy alignment 4096) and its page number written to QueueAddress, DRIVER_OK. Capacity from the device
-    /// configuration (offset 14h: 512-byte sectors). Each request is three descriptors: header (type, sector), the
+    /// A virtio block device (Virtual I/O Device 1.0 §5.2): vendor 1AF4h, device 1042h (modern) or 1001h (transitional),
+    /// through the modern PCI interface when the device has its capabilities and the legacy I/O register block otherwise
+    /// (<see cref="VirtioPciTransport"/>). Start: reset, ACKNOWLEDGE, DRIVER, features (FLUSH accepted when offered; RO
+    /// and BLK_SIZE read; VERSION_1 and FEATURES_OK on the modern interface), queue 0 set up as a split virtqueue in DMA
+    /// memory (descriptor table, available ring, used ring at the next 4 KiB boundary; §2.4), DRIVER_OK. Capacity from
+    /// the device configuration (offset 0: 512-byte sectors). Each request is three descriptors: header (type, sector), the
     /// data (the caller's buffer: RAM is identity-mapped and never moved), status byte; up to
     /// <see cref="MaxSectorsPerRequest"/> sectors per request; one request at a time with a deadline. In APIC mode queue 0
     /// interrupts through MSI-X entry 0 (<see cref="PCIDevice.EnableMsix"/>; the legacy header then has the two MSI-X
@@ -31,7 +30,6 @@ namespace Cosmos.HAL.Devices.Storage
     /// </summary>
     public sealed unsafe class VirtioBlock : BlockDevice
     {
-        // Legacy register block (§4.1.4.8), no MSI-X: device configuration at 14h.
         private const uint FeatureRo = 1u << 5, FeatureBlkSize = 1u << 6, FeatureFlush = 1u << 9;
         private const uint TypeIn = 0, TypeOut = 1, TypeFlush = 4;
         private const ushort DescNext = 1, DescWrite = 2;
@@ -43,13 +41,13 @@ namespace Cosmos.HAL.Devices.Storage
 
         /// <summary>The PCI function.</summary>
         public readonly PCIDevice Pci;
-        private Regs _regs;
+        private VirtioPciTransport _transport;
         private ushort _queueSize;
         private ulong _ring;          // descriptor table + available ring, then the used ring at the next page
         private ulong _usedOffset;
         private ulong _request;       // one page: header at 0 (16 bytes), status at 16
         private ushort _lastUsed;
-        private uint _features;
+        private ulong _features;
 
         // With MSI-X enabled the legacy header has two more registers and the device configuration moves to 18h (§4.1.4.8).
 
@@ -102,10 +100,7 @@ namespace Cosmos.HAL.Devices.Storage
             s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
             s_byVector[vector - InterruptController.FirstDynamicVector] = this;
             _irq = st;
-            _regs.Out16(Regs.ConfigMsixVector, Regs.NoVector);
-            _regs.Out16(Regs.QueueSelect, 0);
-            _regs.Out16(Regs.QueueMsixVector, 0);
-            if (_regs.In16(Regs.QueueMsixVector) != 0) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
+            if (!_transport.SetMsixVector(0, 0)) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
             MsixVector = vector;
             return true;
         }
@@ -124,8 +119,11 @@ namespace Cosmos.HAL.Devices.Storage
             Pci = pci;
         }
 
-        /// <summary>True for a transitional virtio block device (1AF4:1001).</summary>
-        public static bool Handles(PCIDevice pci) => pci.VendorID == 0x1AF4 && pci.DeviceID == 0x1001;
+        /// <summary>True for a virtio block device: 1AF4:1042 (modern) or 1AF4:1001 (transitional).</summary>
+        public static bool Handles(PCIDevice pci) => pci.VendorID == 0x1AF4 && (pci.DeviceID == 0x1042 || pci.DeviceID == 0x1001);
+
+        /// <summary>"modern" or "legacy": the PCI interface in use (null before the start).</summary>
+        public string Interface => _transport?.Kind;
 
         /// <inheritdoc/>
         public override BlockDeviceType Type => BlockDeviceType.HardDrive;
@@ -133,37 +131,33 @@ namespace Cosmos.HAL.Devices.Storage
         public override bool IsReadOnly => (_features & FeatureRo) != 0;
 
 
-        private static ulong Align(ulong v) => Regs.AlignPage(v);
-
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
-            var bar = Pci.BaseAddressBar.Length > 0 ? Pci.BaseAddressBar[0] : default;
-            if (!bar.IsIO || bar.BaseAddress == 0) { error = "BAR0 is not the legacy I/O register block (a modern-only device?)"; return false; }
-            _regs = new Regs((ushort)bar.BaseAddress);
-            Pci.EnableIO(true);
-            Pci.EnableBusMaster(true);
-            uint offered = _regs.ResetAndAcknowledge();
-            _features = offered & (FeatureRo | FeatureBlkSize | FeatureFlush);
-            _regs.Out32(Regs.GuestFeatures, _features);
-            _regs.Out16(Regs.QueueSelect, 0);
-            _queueSize = _regs.In16(Regs.QueueSize);
-            if (_queueSize == 0 || _queueSize < 3) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = string.Concat("queue 0 has ", _queueSize.ToString(), " entries"); return false; }
-            if (_regs.In32(Regs.QueueAddress) != 0) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = "queue 0 is already in use"; return false; }
+            if (_transport == null)
+            {
+                _transport = VirtioPciTransport.Open(Pci, out error);
+                if (_transport == null) return false;
+            }
+            ulong offered = _transport.ResetAndAcknowledge();
+            if (!_transport.SetFeatures(offered & (FeatureRo | FeatureBlkSize | FeatureFlush), out error)) return false;
+            _features = _transport.Features;
+            _queueSize = _transport.QueueSize(0);
+            if (_queueSize == 0 || _queueSize < 3) { _transport.Status = VirtioPciTransport.StatusFailed; error = string.Concat("queue 0 has ", _queueSize.ToString(), " entries"); return false; }
+            if (_transport.QueueInUse(0)) { _transport.Status = VirtioPciTransport.StatusFailed; error = "queue 0 is already in use"; return false; }
             ulong n = _queueSize;
-            _usedOffset = Align(16 * n + 6 + 2 * n);
-            ulong bytes = _usedOffset + Align(6 + 8 * n);
-            if (_ring == 0) _ring = DmaMemory.Allocate(bytes, zero: true, limit: 1UL << 44);
+            _usedOffset = VirtioPciTransport.UsedRingOffset(n);
+            if (_ring == 0) _ring = DmaMemory.Allocate(VirtioPciTransport.RingBytes(n), zero: true, limit: 1UL << 44);
             if (_request == 0) _request = DmaMemory.Allocate(4096, zero: true);
-            if (_ring == 0 || _request == 0) { _regs.Out8(Regs.DeviceStatus, Regs.StatusFailed); error = "no DMA memory for the virtqueue"; return false; }
+            if (_ring == 0 || _request == 0) { _transport.Status = VirtioPciTransport.StatusFailed; error = "no DMA memory for the virtqueue"; return false; }
             _lastUsed = 0;
-            _regs.Out32(Regs.QueueAddress, (uint)(_ring >> 12));
-            int config = Regs.Config;
-            if (MsixVector >= 0 || SetUpInterrupts()) config = Regs.ConfigMsix;
-            _regs.Out8(Regs.DeviceStatus, Regs.StatusAcknowledge | Regs.StatusDriver | Regs.StatusDriverOk);
-            if ((_regs.In8(Regs.DeviceStatus) & Regs.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
-            ulong capacity = _regs.In32(config) | (ulong)_regs.In32(config + 4) << 32;
-            uint blk = (_features & FeatureBlkSize) != 0 ? _regs.In32(config + 20) : 512;
+            _transport.SetQueue(0, _queueSize, _ring);
+            if (MsixVector >= 0) { if (!_transport.SetMsixVector(0, 0)) { error = "the device refused MSI-X entry 0 for queue 0 on restart"; return false; } }
+            else SetUpInterrupts();
+            _transport.Status = _transport.RunningStatus;
+            if ((_transport.Status & VirtioPciTransport.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
+            ulong capacity = _transport.Config64(0);
+            uint blk = (_features & FeatureBlkSize) != 0 ? _transport.Config32(20) : 512;
             if (blk != 512) { error = string.Concat("block size ", blk.ToString(), " is not supported (512 only)"); return false; }
             BlockSize = 512;
             BlockCount = capacity;
@@ -198,7 +192,7 @@ namespace Cosmos.HAL.Devices.Storage
             ulong flags = sleeps ? CPU.SaveAndDisableInterrupts() : 0;
             try
             {
-                _regs.Out16(Regs.QueueNotify, 0);
+                _transport.Notify(0);
                 RequestsIssued++;
                 ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
                 ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
@@ -220,7 +214,7 @@ namespace Cosmos.HAL.Devices.Storage
             }
             finally { if (sleeps) CPU.RestoreInterrupts(flags); }
             _lastUsed++;
-            if (_irq == null) _ = _regs.In8(Regs.Isr);                 // acknowledges the INTx interrupt (masked, unused)
+            if (_irq == null) _ = _transport.ReadIsr();                 // acknowledges the INTx interrupt (masked, unused)
             byte s = Volatile.Read(ref *status);
             if (s != 0)
                 throw new IOException(string.Concat(Name, ": ", what, " failed: status ", s == 1 ? "IOERR" : s == 2 ? "UNSUPP" : HalFormat.Hex(s, 2)));
@@ -267,6 +261,6 @@ namespace Cosmos.HAL.Devices.Storage
 
         /// <summary>"virtio-blk 00:05.0 (Storage, Started): 32768 sectors of 512 bytes".</summary>
         public override string ToString() => string.Concat(base.ToString(), ": ", BlockCount.ToString(), " sectors of ", BlockSize.ToString(), " bytes",
-            IsReadOnly ? ", read-only" : "", SupportsFlush ? ", flush" : "");
+            IsReadOnly ? ", read-only" : "", SupportsFlush ? ", flush" : "", _transport != null ? ", " + _transport.Kind + " interface" : "");
     }
 }
