@@ -7,6 +7,32 @@ namespace Cosmos.Network;
 public delegate void FrameSender(ReadOnlySpan<byte> frame);
 
 /// <summary>
+/// Per-socket fields of the IPv4 header a sender chooses (RFC 791 section 3.1): Time to Live (1–255 hops), Type of
+/// Service (the whole octet: DSCP and ECN), and Don't Fragment (a datagram larger than the MTU is then refused with
+/// <see cref="SendStatus.TooLong"/> instead of being fragmented).
+/// </summary>
+public readonly struct IPv4SendOptions
+{
+    /// <summary>Time to Live, hops (1–255).</summary>
+    public readonly byte TimeToLive;
+    /// <summary>The Type of Service octet.</summary>
+    public readonly byte TypeOfService;
+    /// <summary>Set the DF flag and never fragment.</summary>
+    public readonly bool DontFragment;
+
+    /// <summary>Options with the given fields; a Time to Live of 0 is replaced by <see cref="IPv4Header.DefaultTimeToLive"/>.</summary>
+    public IPv4SendOptions(byte timeToLive, byte typeOfService, bool dontFragment)
+    {
+        TimeToLive = timeToLive == 0 ? IPv4Header.DefaultTimeToLive : timeToLive;
+        TypeOfService = typeOfService;
+        DontFragment = dontFragment;
+    }
+
+    /// <summary>TTL <see cref="IPv4Header.DefaultTimeToLive"/>, TOS 0, fragmentation allowed.</summary>
+    public static IPv4SendOptions Default => new IPv4SendOptions(IPv4Header.DefaultTimeToLive, 0, false);
+}
+
+/// <summary>
 /// Receives one UDP datagram's data. <paramref name="data"/> points into the received frame (or the reassembly
 /// buffer) and is valid only during the call; copy it to keep it.
 /// </summary>
@@ -352,17 +378,25 @@ public sealed class IPv4Host
     /// <see cref="SendStatus"/>. The limited broadcast 255.255.255.255 may be sent while unconfigured (source 0.0.0.0).
     /// </summary>
     public SendStatus SendUdp(IPv4Address destination, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> data, long nowMs)
+        => SendUdp(destination, sourcePort, destinationPort, data, nowMs, IPv4SendOptions.Default);
+
+    /// <summary><see cref="SendUdp(IPv4Address, ushort, ushort, ReadOnlySpan{byte}, long)"/> with the sender's IP header options.</summary>
+    public SendStatus SendUdp(IPv4Address destination, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> data, long nowMs, in IPv4SendOptions options)
     {
         if (UdpHeader.Length + data.Length > IPv4Reassembler.MaximumPayload) return SendStatus.TooLong;
         byte[] udp = UdpHeader.Build(Address, destination, sourcePort, destinationPort, data);
-        return SendIPv4(IPProtocol.Udp, destination, udp, nowMs);
+        return SendIPv4(IPProtocol.Udp, destination, udp, nowMs, options);
     }
 
     /// <summary>Sends an ICMP Echo request (a ping) with the given Identifier, Sequence Number and data.</summary>
     public SendStatus SendEchoRequest(IPv4Address destination, ushort identifier, ushort sequenceNumber, ReadOnlySpan<byte> data, long nowMs)
+        => SendEchoRequest(destination, identifier, sequenceNumber, data, nowMs, IPv4SendOptions.Default);
+
+    /// <summary><see cref="SendEchoRequest(IPv4Address, ushort, ushort, ReadOnlySpan{byte}, long)"/> with the sender's IP header options (ping's TTL and DF).</summary>
+    public SendStatus SendEchoRequest(IPv4Address destination, ushort identifier, ushort sequenceNumber, ReadOnlySpan<byte> data, long nowMs, in IPv4SendOptions options)
     {
         if (IcmpEchoHeader.Length + data.Length > IPv4Reassembler.MaximumPayload) return SendStatus.TooLong;
-        return SendIPv4(IPProtocol.Icmp, destination, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, identifier, sequenceNumber, data), nowMs);
+        return SendIPv4(IPProtocol.Icmp, destination, IcmpEchoHeader.BuildEcho(IcmpEchoHeader.TypeEcho, identifier, sequenceNumber, data), nowMs, options);
     }
 
     /// <summary>Broadcasts a gratuitous ARP request announcing our address (<c>ar_spa</c> = <c>ar_tpa</c> = <see cref="Address"/>).</summary>
@@ -381,9 +415,18 @@ public sealed class IPv4Host
     /// our own address are looped back: received at once, before this returns.
     /// </summary>
     public SendStatus SendIPv4(byte protocol, IPv4Address destination, ReadOnlySpan<byte> payload, long nowMs)
+        => SendIPv4(protocol, destination, payload, nowMs, IPv4SendOptions.Default);
+
+    /// <summary>
+    /// <see cref="SendIPv4(byte, IPv4Address, ReadOnlySpan{byte}, long)"/> with the sender's Time to Live, Type of Service
+    /// and Don't Fragment; with DF a payload that does not fit one MTU is refused (<see cref="SendStatus.TooLong"/>,
+    /// EMSGSIZE to a socket) rather than fragmented.
+    /// </summary>
+    public SendStatus SendIPv4(byte protocol, IPv4Address destination, ReadOnlySpan<byte> payload, long nowMs, in IPv4SendOptions options)
     {
         NowMs = nowMs;
         if (payload.Length > IPv4Reassembler.MaximumPayload) return SendStatus.TooLong;
+        if (options.DontFragment && payload.Length > Mtu - IPv4Header.MinimumLength) return SendStatus.TooLong;
         MacAddress mac = default;
         bool resolved = true;
         IPv4Address nextHop = destination;
@@ -413,8 +456,9 @@ public sealed class IPv4Host
         {
             int length = Math.Min(payload.Length - offset, payload.Length <= Mtu - IPv4Header.MinimumLength ? payload.Length : maxData);
             bool more = offset + length < payload.Length;
-            var header = new IPv4Header(5, 0, (ushort)(IPv4Header.MinimumLength + length), id,
-                more ? IPv4Header.FlagMoreFragments : (byte)0, (ushort)(offset / 8), IPv4Header.DefaultTimeToLive, protocol, Address, destination);
+            var header = new IPv4Header(5, options.TypeOfService, (ushort)(IPv4Header.MinimumLength + length), id,
+                (byte)((more ? IPv4Header.FlagMoreFragments : 0) | (options.DontFragment ? IPv4Header.FlagDontFragment : 0)), (ushort)(offset / 8),
+                options.TimeToLive == 0 ? IPv4Header.DefaultTimeToLive : options.TimeToLive, protocol, Address, destination);
             byte[] datagram = IPv4Header.BuildDatagram(header, payload.Slice(offset, length));
             if (loopback) { Statistics.LoopedBack++; ReceiveIPv4(datagram, nowMs, fromWire: false); }
             else if (resolved) SendFrame(mac, EtherType.IPv4, datagram);

@@ -62,22 +62,86 @@ public sealed class TcpConnection
     private long timeWaitDeadline = -1;
     private long finWait2Deadline = -1;
 
-    internal TcpConnection(TcpLayer layer, IPv4Address local, ushort localPort, IPv4Address remote, ushort remotePort, TcpConnectionListener listener)
+    private readonly TcpConnectionOptions options;
+    private long lastReceiveMs;
+    private int keepAliveProbesSent;
+
+    internal TcpConnection(TcpLayer layer, IPv4Address local, ushort localPort, IPv4Address remote, ushort remotePort, TcpConnectionListener listener,
+        TcpConnectionOptions options = null)
     {
         this.layer = layer;
+        this.options = options?.Clone() ?? new TcpConnectionOptions();
         Key = new TcpLayer.ConnectionKey(local, localPort, remote, remotePort);
         LocalEndPoint = new TcpEndPoint(local, localPort);
         RemoteEndPoint = new TcpEndPoint(remote, remotePort);
         Listener = listener;
         passive = listener != null;
         rtoMs = Math.Min(Math.Max(layer.Settings.InitialRetransmissionTimeoutMs, layer.Settings.MinimumRetransmissionTimeoutMs), layer.Settings.MaximumRetransmissionTimeoutMs);
-        int rcv = layer.Settings.ReceiveBufferSize;
+        int rcv = ReceiveBufferTarget;
         rcvShift = 0;
         if (layer.Settings.WindowScaling) while (rcvShift < TcpHeader.MaximumWindowScale && (rcv >> rcvShift) > 65535) rcvShift++;
         smss = Math.Min(536, OwnMss);
     }
 
     // ---------------------------------------------------------------- public surface
+
+    private int SendBufferTarget => options.SendBufferSize ?? layer.Settings.SendBufferSize;
+    private int ReceiveBufferTarget => options.ReceiveBufferSize ?? layer.Settings.ReceiveBufferSize;
+
+    /// <summary>
+    /// Send buffer size, octets. Before the connection is established any positive size; afterwards the buffer only
+    /// grows (a smaller value leaves it as it is: <see cref="SendBufferSize"/> reads the size in effect).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public int SendBufferSize
+    {
+        get => sendBuffer?.Capacity ?? SendBufferTarget;
+        set
+        {
+            if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), "a buffer size is positive");
+            options.SendBufferSize = value;
+            if (sendBuffer != null) { sendBuffer.Grow(value); Notify(); }
+        }
+    }
+
+    /// <summary>
+    /// Receive buffer size, octets: the most we advertise as window (up to 65535 × 2^scale, the scale being fixed by the
+    /// SYN). Before the connection is established any positive size; afterwards it only grows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public int ReceiveBufferSize
+    {
+        get => receiveBuffer?.Capacity ?? ReceiveBufferTarget;
+        set
+        {
+            if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), "a buffer size is positive");
+            options.ReceiveBufferSize = value;
+            if (receiveBuffer != null && value > receiveBuffer.Capacity)
+            {
+                receiveBuffer.Grow(value);
+                if (Synchronized) SendAck();   // a window update
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keep-alive (RFC 9293 section 3.8.4, RFC 1122 section 4.2.3.6): after <see cref="KeepAliveIdleMs"/> without a
+    /// segment from the peer and with nothing in flight, a probe (an ACK carrying SND.UNA − 1, which the peer must answer)
+    /// every <see cref="KeepAliveIntervalMs"/>; after <see cref="KeepAliveProbes"/> unanswered probes the connection
+    /// fails with <see cref="TcpError.TimedOut"/>. Off by default, as in .NET and Linux.
+    /// </summary>
+    public bool KeepAlive { get => options.KeepAlive; set => options.KeepAlive = value; }
+    /// <summary>Idle time before the first keep-alive probe, ms (default 2 hours).</summary>
+    public long KeepAliveIdleMs { get => options.KeepAliveIdleMs; set => options.KeepAliveIdleMs = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+    /// <summary>Time between keep-alive probes, ms (default 75 s).</summary>
+    public long KeepAliveIntervalMs { get => options.KeepAliveIntervalMs; set => options.KeepAliveIntervalMs = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+    /// <summary>Unanswered probes before the connection fails (default 9).</summary>
+    public int KeepAliveProbes { get => options.KeepAliveProbes; set => options.KeepAliveProbes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+    /// <summary>Keep-alive probes sent since the peer was last heard from.</summary>
+    public int KeepAliveProbesSent => keepAliveProbesSent;
+
+    /// <summary>IP header fields of this connection's segments (Time to Live, Type of Service, Don't Fragment).</summary>
+    public IPv4SendOptions IPOptions { get => options.IPOptions; set => options.IPOptions = value; }
 
     /// <summary>The connection's state (RFC 9293 section 3.3.2).</summary>
     public TcpState State { get; private set; }
@@ -250,7 +314,7 @@ public sealed class TcpConnection
     private bool SendAllowed => !finQueued && sendBuffer != null && (State == TcpState.SynSent || State == TcpState.SynReceived || State == TcpState.Established || State == TcpState.CloseWait);
     private bool Synchronized => State != TcpState.Closed && State != TcpState.SynSent && State != TcpState.Listen;
     private uint DataEnd => sndBase + (uint)(sendBuffer?.Count ?? 0);
-    private uint ReceiveSpace => receiveBuffer != null ? (uint)receiveBuffer.Free : (uint)layer.Settings.ReceiveBufferSize;
+    private uint ReceiveSpace => receiveBuffer != null ? (uint)receiveBuffer.Free : (uint)ReceiveBufferTarget;
 
     private void Notify() => Changed?.Invoke(this);
 
@@ -326,7 +390,7 @@ public sealed class TcpConnection
     {
         ushort window = (flags & TcpFlags.Rst) != 0 ? (ushort)0 : AdvertisedWindowField(false);
         var h = new TcpHeader(LocalEndPoint.Port, RemoteEndPoint.Port, seq, ack, flags, window);
-        layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, default);
+        layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, default, options.IPOptions);
     }
 
     // A segment without text carries the highest sequence number sent (SND.NXT may have been pulled back by a
@@ -362,7 +426,7 @@ public sealed class TcpConnection
         bool synAck = State == TcpState.SynReceived;
         var h = new TcpHeader(LocalEndPoint.Port, RemoteEndPoint.Port, iss, synAck ? rcvNxt : 0, synAck ? TcpFlags.Syn | TcpFlags.Ack : TcpFlags.Syn,
             AdvertisedWindowField(true), maximumSegmentSize: (ushort)OwnMss, windowScale: windowScaleOk ? rcvShift : -1);
-        return layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, default);
+        return layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, default, options.IPOptions);
     }
 
     private bool windowScaleOk;
@@ -374,7 +438,7 @@ public sealed class TcpConnection
 
     internal bool OpenActive()
     {
-        sendBuffer = new ByteRing(layer.Settings.SendBufferSize);
+        sendBuffer = new ByteRing(SendBufferTarget);
         iss = layer.InitialSequenceNumber(LocalEndPoint.Address, LocalEndPoint.Port, RemoteEndPoint.Address, RemoteEndPoint.Port);
         sndUna = iss; sndNxt = iss + 1; sndMax = sndNxt; sndBase = iss + 1;
         windowScaleOk = layer.Settings.WindowScaling;
@@ -419,8 +483,9 @@ public sealed class TcpConnection
 
     private void Establish()
     {
-        sendBuffer ??= new ByteRing(layer.Settings.SendBufferSize);
-        receiveBuffer ??= new ByteRing(layer.Settings.ReceiveBufferSize);
+        sendBuffer ??= new ByteRing(SendBufferTarget);
+        receiveBuffer ??= new ByteRing(ReceiveBufferTarget);
+        lastReceiveMs = layer.NowMs;
         // RFC 5681 section 3.1 (RFC 3390): IW = min(4 × SMSS, max(2 × SMSS, 4380)).
         cwnd = (uint)Math.Min(4 * smss, Math.Max(2 * smss, 4380));
         ssthresh = uint.MaxValue >> 2;
@@ -437,6 +502,8 @@ public sealed class TcpConnection
 
     internal void OnSegment(in TcpHeader h, ReadOnlySpan<byte> data)
     {
+        lastReceiveMs = layer.NowMs;
+        keepAliveProbesSent = 0;
         if (State == TcpState.SynSent) { OnSegmentSynSent(h); return; }
 
         uint seq = h.SequenceNumber;
@@ -547,7 +614,7 @@ public sealed class TcpConnection
         if (ack)
         {
             AdvanceUna(ackNo);
-            receiveBuffer ??= new ByteRing(layer.Settings.ReceiveBufferSize);
+            receiveBuffer ??= new ByteRing(ReceiveBufferTarget);
             Establish();
             SendAck();
             Output();
@@ -776,7 +843,7 @@ public sealed class TcpConnection
         if (len > 0) sendBuffer.Peek(offset, dataScratch.AsSpan(0, len));
         TcpFlags flags = TcpFlags.Ack | (fin ? TcpFlags.Fin : 0) | (len > 0 && seq + (uint)len == DataEnd ? TcpFlags.Psh : 0);
         var h = new TcpHeader(LocalEndPoint.Port, RemoteEndPoint.Port, seq, rcvNxt, flags, AdvertisedWindowField(false));
-        layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, dataScratch.AsSpan(0, len));
+        layer.SendSegment(LocalEndPoint.Address, RemoteEndPoint.Address, h, dataScratch.AsSpan(0, len), options.IPOptions);
     }
 
     private void ProcessText(uint seq, ReadOnlySpan<byte> data, bool fin)
@@ -928,6 +995,26 @@ public sealed class TcpConnection
         }
         if (retransmitDeadline >= 0 && now >= retransmitDeadline) OnRetransmitTimeout();
         if (State != TcpState.Closed && persistDeadline >= 0 && now >= persistDeadline) OnPersistTimeout();
+        if (options.KeepAlive && State != TcpState.Closed) OnKeepAliveTimer(now);
+    }
+
+    /// <summary>RFC 1122 section 4.2.3.6: probes only on an idle, synchronized connection with nothing unacknowledged.</summary>
+    private void OnKeepAliveTimer(long now)
+    {
+        if (State != TcpState.Established && State != TcpState.CloseWait && State != TcpState.FinWait2) return;
+        if (sndUna != sndMax || persistDeadline >= 0) return;   // data in flight: the retransmission timer watches the peer
+        long due = options.KeepAliveIdleMs + keepAliveProbesSent * options.KeepAliveIntervalMs;
+        if (now - lastReceiveMs < due) return;
+        if (keepAliveProbesSent >= options.KeepAliveProbes)
+        {
+            layer.Statistics.KeepAliveTimeouts++;
+            AbortWith(TcpError.TimedOut);
+            return;
+        }
+        keepAliveProbesSent++;
+        layer.Statistics.KeepAliveProbes++;
+        // SEG.SEQ = SND.UNA − 1 with no data: outside the peer's window, so it answers with an ACK (RFC 9293 section 3.10.7.4).
+        SendControl(sndUna - 1, rcvNxt, TcpFlags.Ack);
     }
 
     private void OnRetransmitTimeout()

@@ -93,6 +93,10 @@ public sealed class TcpLayer
     /// (not our address), <see cref="TcpError.InvalidArgument"/> (backlog &lt; 1), <see cref="TcpError.NoBufferSpaceAvailable"/> (no ephemeral port).
     /// </summary>
     public TcpError Listen(IPv4Address localAddress, ushort port, int backlog, out TcpConnectionListener listener)
+        => Listen(localAddress, port, backlog, out listener, null);
+
+    /// <summary><see cref="Listen(IPv4Address, ushort, int, out TcpConnectionListener)"/> whose accepted connections start with <paramref name="options"/> (copied; also settable later through <see cref="TcpConnectionListener.Options"/>).</summary>
+    public TcpError Listen(IPv4Address localAddress, ushort port, int backlog, out TcpConnectionListener listener, TcpConnectionOptions options)
     {
         listener = null;
         if (backlog < 1) return TcpError.InvalidArgument;
@@ -104,6 +108,7 @@ public sealed class TcpLayer
         }
         else if (listeners.ContainsKey(port)) return TcpError.AddressInUse;
         listener = new TcpConnectionListener(this, localAddress, port, Math.Min(backlog, Math.Max(1, Settings.MaxBacklog)));
+        if (options != null) listener.Options = options.Clone();
         listeners.Add(port, listener);
         return TcpError.None;
     }
@@ -118,6 +123,10 @@ public sealed class TcpLayer
     /// <see cref="TcpError.NoBufferSpaceAvailable"/> (no ephemeral port), <see cref="TcpError.NetworkUnreachable"/> (no route).
     /// </summary>
     public TcpError Connect(IPv4Address remoteAddress, ushort remotePort, out TcpConnection connection, ushort localPort = 0)
+        => Connect(remoteAddress, remotePort, out connection, localPort, null);
+
+    /// <summary><see cref="Connect(IPv4Address, ushort, out TcpConnection, ushort)"/> with the socket's <paramref name="options"/> (buffer sizes set before the SYN decide its window scale).</summary>
+    public TcpError Connect(IPv4Address remoteAddress, ushort remotePort, out TcpConnection connection, ushort localPort, TcpConnectionOptions options)
     {
         connection = null;
         if (Host.Address.IsAny) return TcpError.AddressNotAvailable;
@@ -130,7 +139,7 @@ public sealed class TcpLayer
         }
         else if (listeners.ContainsKey(localPort) || connections.ContainsKey(new ConnectionKey(local, localPort, remoteAddress, remotePort)))
             return TcpError.AddressInUse;
-        var c = new TcpConnection(this, local, localPort, remoteAddress, remotePort, null);
+        var c = new TcpConnection(this, local, localPort, remoteAddress, remotePort, null, options);
         connections.Add(c.Key, c);
         Enter();
         try
@@ -254,10 +263,14 @@ public sealed class TcpLayer
 
     /// <summary>Writes and sends one segment; returns what IP did with it.</summary>
     internal SendStatus SendSegment(IPv4Address source, IPv4Address destination, in TcpHeader header, ReadOnlySpan<byte> data)
+        => SendSegment(source, destination, header, data, IPv4SendOptions.Default);
+
+    /// <summary>Writes and sends one segment with a connection's IP header fields; returns what IP did with it.</summary>
+    internal SendStatus SendSegment(IPv4Address source, IPv4Address destination, in TcpHeader header, ReadOnlySpan<byte> data, in IPv4SendOptions ip)
     {
         int length = header.Write(segmentScratch, source, destination, data);
         Statistics.SegmentsSent++;
-        SendStatus s = Host.SendIPv4(IPProtocol.Tcp, destination, segmentScratch.AsSpan(0, length), NowMs);
+        SendStatus s = Host.SendIPv4(IPProtocol.Tcp, destination, segmentScratch.AsSpan(0, length), NowMs, ip);
         if (s != SendStatus.Sent && s != SendStatus.Queued) Statistics.SendFailures++;
         return s;
     }
@@ -334,7 +347,7 @@ public sealed class TcpLayer
             Statistics.SynQueueOverflows++;
             oldest.Drop();
         }
-        var c = new TcpConnection(this, ip.DestinationAddress, h.DestinationPort, ip.SourceAddress, h.SourcePort, l);
+        var c = new TcpConnection(this, ip.DestinationAddress, h.DestinationPort, ip.SourceAddress, h.SourcePort, l, l.Options);
         connections.Add(c.Key, c);
         l.HalfOpen.Add(c);
         c.OpenPassive(h);
@@ -373,6 +386,8 @@ public sealed class TcpConnectionListener
     public int PendingCount => acceptQueue.Count;
     /// <summary>Half-open (SYN-RECEIVED) connections.</summary>
     public int HalfOpenCount => HalfOpen.Count;
+    /// <summary>Options every connection accepted from now on starts with (null: the layer's settings and defaults).</summary>
+    public TcpConnectionOptions Options { get; set; }
     /// <summary>True when <see cref="TryAccept"/> would return a connection (a waiter may stop waiting).</summary>
     public bool CanAccept => acceptQueue.Count > 0;
     /// <summary>Called (inside the layer, with its lock held) when a connection becomes acceptable. Must not block; it should only wake a waiter.</summary>

@@ -108,6 +108,10 @@ public sealed class TcpSettings
 /// <summary>Counters kept by a <see cref="TcpLayer"/> (monotonic, never reset).</summary>
 public sealed class TcpStatistics
 {
+    /// <summary>Keep-alive probes sent (RFC 9293 section 3.8.4).</summary>
+    public long KeepAliveProbes;
+    /// <summary>Connections closed because keep-alive probes went unanswered.</summary>
+    public long KeepAliveTimeouts;
     /// <summary>Segments handed to the layer by IP.</summary>
     public long SegmentsReceived;
     /// <summary>Segments sent.</summary>
@@ -184,11 +188,48 @@ public readonly struct TcpEndPoint : IEquatable<TcpEndPoint>
     }
 }
 
-/// <summary>A fixed-capacity FIFO of octets.</summary>
+/// <summary>
+/// Per-connection choices a socket makes before or after connecting (SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE with
+/// TCP_KEEPIDLE/KEEPINTVL/KEEPCNT, IP_TTL, IP_TOS, IP_DONTFRAG); null fields of a <see cref="TcpLayer.Connect"/> call and
+/// of a listener fall back to <see cref="TcpSettings"/> and the defaults below. Accepted connections take their
+/// listener's options.
+/// </summary>
+public sealed class TcpConnectionOptions
+{
+    /// <summary>Send buffer, octets (null: <see cref="TcpSettings.SendBufferSize"/>).</summary>
+    public int? SendBufferSize { get; set; }
+    /// <summary>Receive buffer, octets (null: <see cref="TcpSettings.ReceiveBufferSize"/>); it bounds the advertised window.</summary>
+    public int? ReceiveBufferSize { get; set; }
+    /// <summary>Send keep-alive probes on an idle connection.</summary>
+    public bool KeepAlive { get; set; }
+    /// <summary>Idle time before the first probe, ms (Linux and .NET default: 2 hours).</summary>
+    public long KeepAliveIdleMs { get; set; } = 7_200_000;
+    /// <summary>Time between unanswered probes, ms (Linux default 75 s).</summary>
+    public long KeepAliveIntervalMs { get; set; } = 75_000;
+    /// <summary>Unanswered probes after which the connection fails with <see cref="TcpError.TimedOut"/> (Linux default 9).</summary>
+    public int KeepAliveProbes { get; set; } = 9;
+    /// <summary>IP header fields of every segment.</summary>
+    public IPv4SendOptions IPOptions { get; set; } = IPv4SendOptions.Default;
+
+    /// <summary>A copy.</summary>
+    public TcpConnectionOptions Clone() => (TcpConnectionOptions)MemberwiseClone();
+}
+
+/// <summary>A FIFO of octets with a capacity that may grow.</summary>
 internal sealed class ByteRing
 {
-    private readonly byte[] buffer;
+    private byte[] buffer;
     private int head;
+
+    /// <summary>Grows the capacity to <paramref name="capacity"/> keeping the contents (never shrinks).</summary>
+    public void Grow(int capacity)
+    {
+        if (capacity <= buffer.Length) return;
+        var bigger = new byte[capacity];
+        Peek(0, bigger.AsSpan(0, Count));
+        buffer = bigger;
+        head = 0;
+    }
 
     public ByteRing(int capacity) => buffer = new byte[capacity];
 

@@ -57,8 +57,9 @@ namespace Cosmos.System.Network
             if (iface == null) return -Errno.ENETUNREACH;
             if ((dest.IsBroadcast || iface.Host.IsBroadcast(dest)) && !s.Broadcast) return -Errno.EACCES;
             if (data.Length > 65507) return -Errno.EMSGSIZE;
+            if (s.DontRoute && !dest.IsMulticast && !iface.Host.IsBroadcast(dest) && !dest.IsInSameSubnet(iface.Host.Address, iface.Host.Netmask)) return -Errno.ENETUNREACH;
             SendStatus st;
-            lock (iface.SyncRoot) st = iface.Host.SendUdp(dest, s.LocalPort, to.Port, data, NetworkInterface.NowMs);
+            lock (iface.SyncRoot) st = iface.Host.SendUdp(dest, s.LocalPort, to.Port, data, NetworkInterface.NowMs, s.IPOptions(dest));
             return st switch
             {
                 SendStatus.Sent or SendStatus.Queued => data.Length,
@@ -162,7 +163,7 @@ namespace Cosmos.System.Network
             var iface = NetworkStack.Route(dest);
             if (iface == null) return -Errno.ENETUNREACH;
             SendStatus st;
-            lock (iface.SyncRoot) st = iface.Host.SendEchoRequest(dest, s.IcmpId, seq, data.Slice(8), NetworkInterface.NowMs);
+            lock (iface.SyncRoot) st = iface.Host.SendEchoRequest(dest, s.IcmpId, seq, data.Slice(8), NetworkInterface.NowMs, s.IPOptions(dest));
             return st switch
             {
                 SendStatus.Sent or SendStatus.Queued => data.Length,
@@ -197,8 +198,8 @@ namespace Cosmos.System.Network
                 case SocketOption.ReuseAddress: value = s.ReuseAddress ? 1 : 0; return 0;
                 case SocketOption.KeepAlive: value = s.KeepAlive ? 1 : 0; return 0;
                 case SocketOption.Broadcast: value = s.Broadcast ? 1 : 0; return 0;
-                case SocketOption.SendBuffer: value = s.SendBuffer; return 0;
-                case SocketOption.ReceiveBuffer: value = s.ReceiveBuffer; return 0;
+                case SocketOption.SendBuffer: value = s.Connection?.SendBufferSize ?? s.SendBuffer; return 0;
+                case SocketOption.ReceiveBuffer: value = s.Connection?.ReceiveBufferSize ?? s.ReceiveBuffer; return 0;
                 case SocketOption.SendTimeout: value = s.SendTimeout; return 0;
                 case SocketOption.ReceiveTimeout: value = s.ReceiveTimeout; return 0;
                 case SocketOption.TimeToLive: value = s.Ttl; return 0;
@@ -207,8 +208,15 @@ namespace Cosmos.System.Network
                 case SocketOption.PacketInformation: value = s.PacketInfo ? 1 : 0; return 0;
                 case SocketOption.HeaderIncluded: return 0;
                 case SocketOption.NoDelay: if (!stream) return -Errno.ENOPROTOOPT; value = s.NoDelay ? 1 : 0; return 0;
-                case SocketOption.OutOfBandInline: case SocketOption.Debug: case SocketOption.DontRoute: return 0;
+                case SocketOption.DontRoute: value = s.DontRoute ? 1 : 0; return 0;
+                case SocketOption.OutOfBandInline: value = 1; return 0;     // urgent data is never separated: it arrives inline
+                case SocketOption.Debug: return 0;
                 case SocketOption.ReceiveLowWater: case SocketOption.SendLowWater: value = 1; return 0;
+                case SocketOption.MulticastTimeToLive: value = s.MulticastTtl; return 0;
+                case SocketOption.MulticastLoopback: return 0;               // multicast is not looped back to local sockets
+                case SocketOption.TcpKeepAliveTime: if (!stream) return -Errno.ENOPROTOOPT; value = s.KeepAliveIdleSeconds; return 0;
+                case SocketOption.TcpKeepAliveInterval: if (!stream) return -Errno.ENOPROTOOPT; value = s.KeepAliveIntervalSeconds; return 0;
+                case SocketOption.TcpKeepAliveRetryCount: if (!stream) return -Errno.ENOPROTOOPT; value = s.KeepAliveCount; return 0;
                 default: return -Errno.ENOPROTOOPT;
             }
         }
@@ -222,15 +230,15 @@ namespace Cosmos.System.Network
             switch (option)
             {
                 case SocketOption.ReuseAddress: s.ReuseAddress = on; return 0;
-                case SocketOption.KeepAlive: s.KeepAlive = on; return 0;
+                case SocketOption.KeepAlive: s.KeepAlive = on; return ApplyTcp(s);
                 case SocketOption.Broadcast: s.Broadcast = on; return 0;
-                case SocketOption.SendBuffer: if (value <= 0) return -Errno.EINVAL; s.SendBuffer = value; return 0;
-                case SocketOption.ReceiveBuffer: if (value <= 0) return -Errno.EINVAL; s.ReceiveBuffer = value; return 0;
+                case SocketOption.SendBuffer: if (value <= 0) return -Errno.EINVAL; s.SendBuffer = value; return ApplyTcp(s);
+                case SocketOption.ReceiveBuffer: if (value <= 0) return -Errno.EINVAL; s.ReceiveBuffer = value; return ApplyTcp(s);
                 case SocketOption.SendTimeout: if (value < 0) return -Errno.EINVAL; s.SendTimeout = value; return 0;
                 case SocketOption.ReceiveTimeout: if (value < 0) return -Errno.EINVAL; s.ReceiveTimeout = value; return 0;
-                case SocketOption.TimeToLive: if (value < 1 || value > 255) return -Errno.EINVAL; s.Ttl = value; return 0;
-                case SocketOption.TypeOfService: s.Tos = value & 0xFF; return 0;
-                case SocketOption.DontFragment: s.DontFragment = on; return 0;
+                case SocketOption.TimeToLive: if (value < 1 || value > 255) return -Errno.EINVAL; s.Ttl = value; return ApplyTcp(s);
+                case SocketOption.TypeOfService: s.Tos = value & 0xFF; return ApplyTcp(s);
+                case SocketOption.DontFragment: s.DontFragment = on; return ApplyTcp(s);
                 case SocketOption.PacketInformation: s.PacketInfo = on; return 0;
                 case SocketOption.HeaderIncluded: return on ? -Errno.EOPNOTSUPP : 0;   // callers never build IPv4 headers here
                 case SocketOption.NoDelay:
@@ -238,15 +246,47 @@ namespace Cosmos.System.Network
                     s.NoDelay = on;
                     lock (Sync(s)) if (s.Connection != null) s.Connection.NoDelay = on;
                     return 0;
-                case SocketOption.TcpKeepAliveTime: case SocketOption.TcpKeepAliveInterval: case SocketOption.TcpKeepAliveRetryCount:
+                case SocketOption.TcpKeepAliveTime:
                     if (s.Kind != SocketKind.Stream) return -Errno.ENOPROTOOPT;
-                    return value < 0 ? -Errno.EINVAL : 0;
-                case SocketOption.OutOfBandInline: case SocketOption.Debug: case SocketOption.DontRoute:
-                case SocketOption.MulticastTimeToLive: case SocketOption.MulticastLoopback:
-                case SocketOption.ReceiveLowWater: case SocketOption.SendLowWater:
-                    return 0;
+                    if (value < 1) return -Errno.EINVAL;
+                    s.KeepAliveIdleSeconds = value; return ApplyTcp(s);
+                case SocketOption.TcpKeepAliveInterval:
+                    if (s.Kind != SocketKind.Stream) return -Errno.ENOPROTOOPT;
+                    if (value < 1) return -Errno.EINVAL;
+                    s.KeepAliveIntervalSeconds = value; return ApplyTcp(s);
+                case SocketOption.TcpKeepAliveRetryCount:
+                    if (s.Kind != SocketKind.Stream) return -Errno.ENOPROTOOPT;
+                    if (value < 1) return -Errno.EINVAL;
+                    s.KeepAliveCount = value; return ApplyTcp(s);
+                case SocketOption.DontRoute: s.DontRoute = on; return 0;
+                case SocketOption.MulticastTimeToLive: if (value < 0 || value > 255) return -Errno.EINVAL; s.MulticastTtl = value; return 0;
+                // Multicast is never looped back to local sockets and urgent data always arrives inline: the settings
+                // that match what the stack does are accepted, the others refused.
+                case SocketOption.MulticastLoopback: return on ? -Errno.EOPNOTSUPP : 0;
+                case SocketOption.OutOfBandInline: return on ? 0 : -Errno.EOPNOTSUPP;
+                case SocketOption.Debug: return 0;                                    // SO_DEBUG only asks for tracing
+                case SocketOption.ReceiveLowWater: case SocketOption.SendLowWater: return value == 1 ? 0 : -Errno.EOPNOTSUPP;
                 default: return -Errno.ENOPROTOOPT;
             }
+        }
+
+        /// <summary>Carries the socket's TCP choices to its connection and listeners (under their interface's lock).</summary>
+        private int ApplyTcp(KSocket s)
+        {
+            if (s.Kind != SocketKind.Stream) return 0;
+            var o = s.TcpOptions();
+            if (s.Connection != null && s.Iface != null)
+                lock (s.Iface.SyncRoot)
+                {
+                    var c = s.Connection;
+                    if (c == null) return 0;
+                    c.KeepAlive = o.KeepAlive; c.KeepAliveIdleMs = o.KeepAliveIdleMs; c.KeepAliveIntervalMs = o.KeepAliveIntervalMs;
+                    c.KeepAliveProbes = o.KeepAliveProbes; c.IPOptions = o.IPOptions;
+                    c.SendBufferSize = o.SendBufferSize.Value; c.ReceiveBufferSize = o.ReceiveBufferSize.Value;
+                }
+            if (s.Listeners != null)
+                foreach (var (i, l) in s.Listeners) lock (i.SyncRoot) l.Options = o.Clone();
+            return 0;
         }
 
         /// <inheritdoc/>

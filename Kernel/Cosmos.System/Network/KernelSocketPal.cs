@@ -102,8 +102,22 @@ namespace Cosmos.System.Network
             public int ReceiveTimeout, SendTimeout;
             public int ReceiveBuffer = DefaultBufferSize, SendBuffer = DefaultBufferSize;
             public bool ReuseAddress, KeepAlive, Broadcast, NoDelay, PacketInfo, DontFragment;
-            public int Ttl = 64, Tos;
+            public int Ttl = 64, Tos, MulticastTtl = 1;
+            public bool DontRoute;
+            public int KeepAliveIdleSeconds = 7200, KeepAliveIntervalSeconds = 75, KeepAliveCount = 9;   // TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (Linux defaults)
             public bool LingerOn; public int LingerSeconds;
+
+            /// <summary>IP header fields for a datagram to <paramref name="destination"/> (the multicast TTL for groups, as Linux).</summary>
+            public IPv4SendOptions IPOptions(IPv4Address destination) =>
+                new IPv4SendOptions((byte)(destination.IsMulticast ? MulticastTtl : Ttl), (byte)Tos, DontFragment);
+
+            /// <summary>What a TCP connection of this socket starts with (and gets again when an option changes).</summary>
+            public TcpConnectionOptions TcpOptions() => new TcpConnectionOptions
+            {
+                SendBufferSize = SendBuffer, ReceiveBufferSize = ReceiveBuffer, KeepAlive = KeepAlive,
+                KeepAliveIdleMs = KeepAliveIdleSeconds * 1000L, KeepAliveIntervalMs = KeepAliveIntervalSeconds * 1000L, KeepAliveProbes = KeepAliveCount,
+                IPOptions = new IPv4SendOptions((byte)Ttl, (byte)Tos, DontFragment),
+            };
             public int PendingError;                       // SO_ERROR (errno), cleared on read
             public readonly List<EventPort> Ports = new List<EventPort>();
 
@@ -348,7 +362,7 @@ namespace Cosmos.System.Network
             TcpError e;
             lock (iface.SyncRoot)
             {
-                e = iface.Tcp.Connect(to, remote.Port, out var c, s.LocalPort);
+                e = iface.Tcp.Connect(to, remote.Port, out var c, s.LocalPort, s.TcpOptions());
                 if (e == TcpError.None) { Attach(s, iface, c); s.Connecting = true; s.Bound = true; s.LocalPort = c.LocalEndPoint.Port; }
             }
             if (e != TcpError.None) return -ToErrno(e);
@@ -428,7 +442,7 @@ namespace Cosmos.System.Network
                 TcpError e;
                 lock (i.SyncRoot)
                 {
-                    e = i.Tcp.Listen(IPv4Address.Any, s.LocalPort, backlog, out var l);
+                    e = i.Tcp.Listen(IPv4Address.Any, s.LocalPort, backlog, out var l, s.TcpOptions());
                     if (e == TcpError.None) { l.Changed = _ => { s.Bump(); Wake(); }; list.Add((i, l)); }
                 }
                 if (e != TcpError.None)
@@ -454,7 +468,8 @@ namespace Cosmos.System.Network
             int r = s.NonBlocking ? TryAccept(s, out gotIface, out got) : WaitFor(() => TryAccept(s, out gotIface, out got), Deadline(s.ReceiveTimeout));
             if (r < 0) return r;
             var n = new KSocket { Kind = SocketKind.Stream, Protocol = SocketProtocol.Tcp, Bound = true, NoDelay = s.NoDelay,
-                ReceiveBuffer = s.ReceiveBuffer, SendBuffer = s.SendBuffer, KeepAlive = s.KeepAlive };
+                ReceiveBuffer = s.ReceiveBuffer, SendBuffer = s.SendBuffer, KeepAlive = s.KeepAlive, KeepAliveIdleSeconds = s.KeepAliveIdleSeconds,
+                KeepAliveIntervalSeconds = s.KeepAliveIntervalSeconds, KeepAliveCount = s.KeepAliveCount, Ttl = s.Ttl, Tos = s.Tos, DontFragment = s.DontFragment };
             lock (gotIface.SyncRoot)
             {
                 Attach(n, gotIface, got);

@@ -62,6 +62,48 @@ namespace SocketTests
                     if (got != expected) Fail("expected <" + expected + "> but got <" + got + ">");
                 });
             }
+
+            // Kernel-only: what the options do inside the stack (the host's loopback cannot show keep-alive probes or a
+            // DF refusal, so these are not in the shared table).
+            Test("TCP keep-alive set through Socket options probes an idle connection; the peer answers and it stays up", () =>
+            {
+                var tcp = NetworkStack.Interfaces[0].Tcp;
+                using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.KeepAlive, true);
+                s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime, 1);
+                s.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveInterval, 1);
+                s.ReceiveBufferSize = 200_000;
+                s.Connect(new IPEndPoint(env.PeerHost, env.Ports["tcp-echo"]));
+                long before = tcp.Statistics.KeepAliveProbes;
+                System.Threading.Thread.Sleep(3600);
+                long probes = tcp.Statistics.KeepAliveProbes - before;
+                True(probes >= 2 && probes <= 4, "keep-alive probes in 3.6 s idle with TCP_KEEPIDLE 1 s: " + probes);
+                Equal(1, (int)s.GetSocketOption(System.Net.Sockets.SocketOptionLevel.Tcp, System.Net.Sockets.SocketOptionName.TcpKeepAliveTime), "TcpKeepAliveTime reads back");
+                Equal(200_000, s.ReceiveBufferSize, "SO_RCVBUF in effect");
+                s.Send(System.Text.Encoding.ASCII.GetBytes("still here"));
+                var buf = new byte[16];
+                int n = s.Receive(buf);
+                Equal("still here", System.Text.Encoding.ASCII.GetString(buf, 0, n), "echo after the idle time");
+            });
+
+            Test("UDP Don't Fragment refuses a datagram larger than the MTU with MessageSize; TTL is accepted and datagrams still flow", () =>
+            {
+                using var u = new System.Net.Sockets.UdpClient();
+                u.DontFragment = true;
+                u.Ttl = 9;
+                u.Client.ReceiveTimeout = 3000;
+                var peer = new IPEndPoint(env.PeerHost, env.Ports["udp-echo"]);
+                string error = "sent";
+                try { u.Send(new byte[3000], 3000, peer); }
+                catch (System.Net.Sockets.SocketException e) { error = e.SocketErrorCode.ToString(); }
+                Equal("MessageSize", error, "3000 bytes with DF over a 1500-byte MTU");
+                u.Send(new byte[1000], 1000, peer);
+                IPEndPoint from = null;
+                Equal(1000, u.Receive(ref from).Length, "1000 bytes with DF echoed");
+                u.DontFragment = false;
+                u.Send(new byte[3000], 3000, peer);
+                Equal(3000, u.Receive(ref from).Length, "3000 bytes without DF (fragmented) echoed");
+            });
         }
     }
 }
