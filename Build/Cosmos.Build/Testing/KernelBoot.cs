@@ -34,7 +34,7 @@ namespace Cosmos.Build.Testing
             var fatImages = new List<string>();
             using var peers = new NetworkPeers();
             // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
-            // memory=<MiB>, uefi, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
+            // memory=<MiB>, uefi, machine=pc|q35, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
             // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages) and {peer:KIND} the port
             // of a host peer started for this boot (NetworkPeers).
             var extraFile = Path.Combine(projectDir, "qemu-args.txt");
@@ -52,6 +52,7 @@ namespace Cosmos.Build.Testing
                         options.MemoryMiB = mib;
                     }
                     else if (tok == "uefi") options.Uefi = true;
+                    else if (tok.StartsWith("machine=")) options.Machine = tok.Substring(8);
                     else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages)));
                 }
             // A QMP socket for screenshots the kernel asks for (TestProtocol.Screenshot); short path: sun_path holds 108 bytes.

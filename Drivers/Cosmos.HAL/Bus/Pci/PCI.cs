@@ -109,16 +109,43 @@ namespace Cosmos.HAL
             return bound;
         }
 
+        /// <summary>
+        /// How configuration space is reached: <see cref="PciEcam"/> when the ACPI MCFG table has a window for segment 0
+        /// starting at bus 0 (q35, every PCI Express machine), else <see cref="PciConfigPorts"/> (mechanism #1; i440FX).
+        /// Null before the bus is started.
+        /// </summary>
+        public static IPciConfigAccess Access { get; private set; }
+
+        /// <summary>Why mechanism #1 is used although an MCFG table exists (a malformed table or no usable window), or null.</summary>
+        public static string AccessNote { get; private set; }
+
+        /// <summary>"ECAM segment 0 buses 00-ff at 0xB0000000" or "configuration mechanism #1 (ports 0xCF8/0xCFC)".</summary>
+        public static string DescribeAccess() => Access is PciEcam e ? e.ToString() : "configuration mechanism #1 (ports 0xCF8/0xCFC)";
+
+        private static IPciConfigAccess ChooseAccess(out string note)
+        {
+            note = null;
+            var table = ACPI.IsAvailable || ACPI.Initialize() ? ACPI.GetTable("MCFG") : default;
+            if (table.IsEmpty) return PciConfigPorts.Instance;
+            if (!Firmware.Acpi.Mcfg.TryParse(table, out var windows, out string error)) { note = error + "; using mechanism #1"; return PciConfigPorts.Instance; }
+            foreach (var w in windows)
+                if (w.Segment == 0 && w.StartBus == 0) return new PciEcam(w);
+            note = "MCFG has no window for segment 0 from bus 0; using mechanism #1";
+            return PciConfigPorts.Instance;
+        }
+
         /// <inheritdoc/>
         protected override bool OnStart(out string error)
         {
-            var found = Enumerate(PciConfigPorts.Instance, this);
+            Access = ChooseAccess(out string accessNote);
+            AccessNote = accessNote;
+            var found = Enumerate(Access, this);
             for (int i = 0; i < found.Count; i++)
                 if (!found[i].IsRegistered) DeviceRegistry.Register(found[i]);
             BindDrivers();
             if (found.Count == 0)
             {
-                error = "no PCI function answered at 00:00.0 (configuration mechanism #1, ports 0xCF8/0xCFC)";
+                error = "no PCI function answered at 00:00.0 (" + DescribeAccess() + ")";
                 return false;
             }
             error = null;

@@ -228,6 +228,9 @@ namespace Cosmos.HAL
         /// <summary>Offset of the first capability with ID <paramref name="id"/> (e.g. <see cref="PciCapabilities.Msi"/>), or 0.</summary>
         public int FindCapability(byte id) => PciCapabilities.Find(Config, Address, id);
 
+        /// <summary>The PCI Express extended capabilities (ID, version, offset); empty without ECAM access or for conventional PCI functions.</summary>
+        public System.Collections.Generic.List<(ushort Id, byte Version, int Offset)> GetExtendedCapabilities() => PciCapabilities.ReadExtended(Config, Address);
+
         /// <summary>
         /// The ISA IRQ (0–15) the firmware routed this function's INTx# pin to (Interrupt Line, 0x3C), or −1 when it has
         /// no pin or the line is unknown (0xFF) or not an ISA IRQ. On QEMU's i440FX, SeaBIOS routes PIRQA–D to IRQ 10, 11.

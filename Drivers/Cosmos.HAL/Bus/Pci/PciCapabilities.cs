@@ -65,6 +65,32 @@ namespace Cosmos.HAL.Bus.Pci
             return 0;
         }
 
+        /// <summary>Most entries the 3840-byte extended configuration space can hold (one dword each at least).</summary>
+        public const int MaxExtendedEntries = 960;
+
+        /// <summary>
+        /// The PCI Express extended capabilities (PCI Express Base 4.0 §7.6.3) of the function: a list from offset 100h,
+        /// each header a dword with the capability ID (bits 15–0), version (19–16) and next offset (31–20; dword aligned,
+        /// 0 ends, below 100h is corrupt and ends too). Empty unless <paramref name="config"/> reaches the extended space
+        /// (<see cref="PciEcam"/>) and the function has any (header 0 or all ones: none). Bounded like <see cref="Read"/>.
+        /// Returned as (ID, version, offset).
+        /// </summary>
+        public static List<(ushort Id, byte Version, int Offset)> ReadExtended(IPciConfigAccess config, PciAddress address)
+        {
+            if (config == null) throw new ArgumentNullException(nameof(config));
+            var list = new List<(ushort, byte, int)>();
+            if (config is not PciEcam) return list;
+            int ptr = 0x100;
+            for (int n = 0; ptr >= 0x100 && n < MaxExtendedEntries; n++)
+            {
+                uint h = config.Read32(address, ptr);
+                if (h == 0 || h == 0xFFFF_FFFF) break;
+                list.Add(((ushort)h, (byte)((h >> 16) & 0xF), ptr));
+                ptr = (int)(h >> 20) & 0xFFC;
+            }
+            return list;
+        }
+
         private static int First(IPciConfigAccess config, PciAddress address)
         {
             if ((config.Read16(address, 0x06) & PciConfigHeader.StatusCapabilitiesList) == 0) return 0;
