@@ -38,8 +38,9 @@ namespace Cosmos.Build.Bench
             var threadsOnly = new Option<bool>("--threads-only") { Description = "Only the thread figures (Tests/Bench/ThreadBench)" };
             var netOnly = new Option<bool>("--net-only") { Description = "Only the network figures (Tests/Bench/NetBench)" };
             var gfxOnly = new Option<bool>("--graphics-only") { Description = "Only the graphics figures (Tests/Bench/GfxBench)" };
-            var cmd = new Command("bench", "Print build, boot, interrupt, GC, thread, network and graphics figures of the demo OS.") { kvm, runs, irqOnly, gcOnly, threadsOnly, netOnly, gfxOnly };
-            cmd.SetAction(p => Program.Guard(() => p.GetValue(gfxOnly) ? RunGraphicsOnly(p.GetValue(kvm)) : p.GetValue(netOnly) ? RunNetOnly(p.GetValue(kvm)) : p.GetValue(threadsOnly) ? RunThreadsOnly(p.GetValue(kvm)) : p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
+            var storageOnly = new Option<bool>("--storage-only") { Description = "Only the storage figures (Tests/Bench/StorageBench)" };
+            var cmd = new Command("bench", "Print build, boot, interrupt, GC, thread, network, graphics and storage figures of the demo OS.") { kvm, runs, irqOnly, gcOnly, threadsOnly, netOnly, gfxOnly, storageOnly };
+            cmd.SetAction(p => Program.Guard(() => p.GetValue(storageOnly) ? RunStorageOnly(p.GetValue(kvm)) : p.GetValue(gfxOnly) ? RunGraphicsOnly(p.GetValue(kvm)) : p.GetValue(netOnly) ? RunNetOnly(p.GetValue(kvm)) : p.GetValue(threadsOnly) ? RunThreadsOnly(p.GetValue(kvm)) : p.GetValue(gcOnly) ? RunGcOnly(p.GetValue(kvm)) : p.GetValue(irqOnly) ? RunInterruptsOnly(p.GetValue(kvm)) : Run(p.GetValue(kvm), Math.Max(1, p.GetValue(runs)))));
             return cmd;
         }
 
@@ -134,6 +135,7 @@ namespace Cosmos.Build.Bench
             ThreadFigures(root, kvm);
             NetFigures(root, kvm);
             GraphicsFigures(root, kvm);
+            StorageFigures(root, kvm);
             return 0;
         }
 
@@ -282,6 +284,63 @@ namespace Cosmos.Build.Bench
                     var p = Regex.Match(output, $@"bench net {Regex.Escape(card)} ping n (\d+) min-ticks (\d+) mean-ticks (\d+)");
                     if (p.Success && p.Groups[1].Value != "0")
                         Console.WriteLine($"  {card,-10} ping gateway       {double.Parse(p.Groups[2].Value) / tscHz * 1e6,8:0} µs min, {double.Parse(p.Groups[3].Value) / tscHz * 1e6:0} µs mean over {p.Groups[1].Value} [{accel}]");
+                }
+            }
+        }
+
+        // ---- storage figures (Tests/Bench/StorageBench) ----
+
+        private static int RunStorageOnly(bool kvm)
+        {
+            var root = TestCommand.RepoRoot();
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests);
+            StorageFigures(root, kvm);
+            return 0;
+        }
+
+        /// <summary>
+        /// Boots Tests/Bench/StorageBench (a virtio-blk and an AHCI disk, each a fresh FAT32 volume) and prints per disk:
+        /// FileStream sequential write and read of 64 MiB beside raw sequential reads of the same device in the same run
+        /// (the goal is ≥ 0.8 of raw), and 1,000 small files created and deleted per second.
+        /// </summary>
+        private static void StorageFigures(string root, bool kvm)
+        {
+            var proj = Path.Combine(root, "Tests", "Bench", "StorageBench", "StorageBench.csproj");
+            Build(root, proj);
+            var dir = Path.GetDirectoryName(proj)!;
+            var iso = Path.Combine(BuildInfo.KernelOutputDirectory(dir), "StorageBench.iso");
+            Console.WriteLine("Storage figures (Tests/Bench/StorageBench; 64 MiB in 1 MiB requests on a FAT32 volume per disk, beside raw sequential reads of the same device in the same run)");
+            foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
+            {
+                string accel = useKvm ? "KVM" : "TCG";
+                if (useKvm && !Qemu.KvmUsable()) { Console.WriteLine($"  [{accel}] /dev/kvm cannot be opened: skipped"); continue; }
+                var images = new System.Collections.Generic.List<string>();
+                var extra = new System.Collections.Generic.List<string>();
+                foreach (var tok in File.ReadAllText(Path.Combine(dir, "qemu-args.txt")).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
+                    extra.Add(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, images));
+                var (ok, output) = BootToDone(iso, useKvm, TimeSpan.FromSeconds(600), extra);
+                var hz = Regex.Match(output, @"bench storage tsc-hz (\d+)");
+                if (!ok || !hz.Success) { Console.WriteLine($"  [{accel}] StorageBench did not finish:\n" + TestCommand.Indent(output)); continue; }
+                double tscHz = double.Parse(hz.Groups[1].Value);
+                foreach (Match err in Regex.Matches(output, @"bench storage (\S+) error (.*)")) Console.WriteLine($"  {err.Groups[1].Value}: {err.Groups[2].Value.Trim()} [{accel}]");
+                foreach (var dev in new[] { "virtio-blk", "ahci" })
+                {
+                    double Rate(string what)
+                    {
+                        var m = Regex.Match(output, $@"bench storage {Regex.Escape(dev)} {what} bytes (\d+) ticks (\d+)");
+                        return m.Success ? double.Parse(m.Groups[1].Value) / (double.Parse(m.Groups[2].Value) / tscHz) / 1e6 : double.NaN;
+                    }
+                    double raw = Rate("raw-read"), write = Rate("file-write"), read = Rate("file-read");
+                    if (double.IsNaN(raw)) continue;
+                    Console.WriteLine($"  {dev,-10} raw sequential read   {raw,8:0.0} MB/s   (the baseline) [{accel}]");
+                    Console.WriteLine($"  {dev,-10} FileStream write      {write,8:0.0} MB/s   ({write / raw:0.00} of raw read) [{accel}]");
+                    Console.WriteLine($"  {dev,-10} FileStream read       {read,8:0.0} MB/s   ({read / raw:0.00} of raw read) [{accel}]");
+                    var f = Regex.Match(output, $@"bench storage {Regex.Escape(dev)} small-files n (\d+) create-ticks (\d+) delete-ticks (\d+)");
+                    if (f.Success)
+                    {
+                        double n = double.Parse(f.Groups[1].Value);
+                        Console.WriteLine($"  {dev,-10} small files           {n / (double.Parse(f.Groups[2].Value) / tscHz),8:0} created/s, {n / (double.Parse(f.Groups[3].Value) / tscHz):0} deleted/s ({n:0} files of 100 bytes) [{accel}]");
+                    }
                 }
             }
         }
