@@ -73,7 +73,7 @@ internal sealed class FatDirectory
         if (first == 0)
         {
             var data = new byte[l.RootDirSectors * (uint)l.BytesPerSector];
-            fs.ReadSectors(l.FirstRootDirSector, data);
+            fs.ReadSectors(l.FirstRootDirSector, data, metadata: true);
             d = new FatDirectory(fs, 0, null, data, path);
         }
         else
@@ -82,7 +82,7 @@ internal sealed class FatDirectory
             if ((long)chain.Count * l.BytesPerCluster > (long)MaxSlots * 32 + l.BytesPerCluster)
                 throw fs.Corrupt(path, $"directory of {chain.Count} clusters is larger than 65536 entries");
             var data = new byte[chain.Count * l.BytesPerCluster];
-            fs.ReadClusters(chain, 0, data);
+            fs.ReadClusters(chain, 0, data, metadata: true);
             d = new FatDirectory(fs, first, chain, data, path);
         }
         d.EndSlot = d.Data.Length / 32;

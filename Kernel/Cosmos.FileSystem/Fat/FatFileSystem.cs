@@ -36,6 +36,7 @@ public sealed class FatFileSystem : FileSystemVolume
         _dev = dev;
         Layout = layout;
         _devPerSector = layout.BytesPerSector / dev.SectorSize;
+        _cache = new SectorCache(layout.BytesPerSector, (1 << 20) / layout.BytesPerSector);
         _clock = clock ?? (() => DateTime.UtcNow);
         _readOnly = dev.IsReadOnly;
         Fat = new FatTable(this, layout);
@@ -183,21 +184,42 @@ public sealed class FatFileSystem : FileSystemVolume
 
     // ---- device access in file-system sectors -------------------------------------------------------------
 
-    internal void ReadSectors(ulong sector, Span<byte> buffer)
+    /// <summary>Reads of at most this many sectors go through <see cref="_cache"/> (metadata-sized: directory clusters, boot and FSInfo sectors).</summary>
+    private const int CachedReadSectors = 16;
+    /// <summary>Write-through cache of metadata sectors (1 MiB with 512-byte sectors); file data passes by it.</summary>
+    private readonly SectorCache _cache;
+
+    /// <summary>The metadata cache (tests read its hit counts).</summary>
+    internal SectorCache MetadataCache => _cache;
+
+    internal void ReadSectors(ulong sector, Span<byte> buffer) => ReadSectors(sector, buffer, buffer.Length / Layout.BytesPerSector <= CachedReadSectors);
+
+    /// <summary>Reads; <paramref name="metadata"/>: serve from and keep in the metadata cache whatever the size (directories).</summary>
+    internal void ReadSectors(ulong sector, Span<byte> buffer, bool metadata)
     {
+        if (metadata && _cache.TryRead(sector, buffer)) return;
         try { _dev.Read(sector * (ulong)_devPerSector, buffer); }
         catch (Exception e) { throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e); }
+        if (metadata) _cache.Store(sector, buffer);
     }
 
     internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, "");
         try { _dev.Write(sector * (ulong)_devPerSector, buffer); }
-        catch (Exception e) { throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e); }
+        catch (Exception e)
+        {
+            _cache.Clear();   // what reached the device is unknown
+            throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e);
+        }
+        _cache.Update(sector, buffer);
     }
 
     /// <summary>Reads clusters <paramref name="chain"/>[from..] into <paramref name="buffer"/>, one request per contiguous run.</summary>
-    internal void ReadClusters(List<uint> chain, int from, Span<byte> buffer)
+    internal void ReadClusters(List<uint> chain, int from, Span<byte> buffer) => ReadClusters(chain, from, buffer, false);
+
+    /// <summary>As <see cref="ReadClusters(List{uint}, int, Span{byte})"/>; <paramref name="metadata"/> goes through the metadata cache (directories).</summary>
+    internal void ReadClusters(List<uint> chain, int from, Span<byte> buffer, bool metadata)
     {
         int cb = Layout.BytesPerCluster;
         int count = buffer.Length / cb;
@@ -206,7 +228,8 @@ public sealed class FatFileSystem : FileSystemVolume
         {
             int j = i + 1;
             while (j < count && chain[from + j] == chain[from + j - 1] + 1) j++;
-            ReadSectors(Layout.ClusterToSector(chain[from + i]), buffer.Slice(i * cb, (j - i) * cb));
+            var part = buffer.Slice(i * cb, (j - i) * cb);
+            ReadSectors(Layout.ClusterToSector(chain[from + i]), part, metadata || part.Length / Layout.BytesPerSector <= CachedReadSectors);
             i = j;
         }
     }

@@ -5,16 +5,21 @@ using System.Collections.Generic;
 namespace Cosmos.FileSystem.Fat;
 
 /// <summary>
-/// The file allocation table: entry reads and writes through a small write-back cache of FAT sectors (written to
-/// every FAT copy on <see cref="Flush"/> or eviction), chain walks bounded by the cluster count, allocation with a
-/// next-free hint and an exact free-cluster count (fatgen103 §4).
+/// The file allocation table: entry reads and writes through a write-back cache of FAT blocks (runs of
+/// <see cref="BlockSectors"/> sectors read in one request; dirty sectors written to every FAT copy on
+/// <see cref="Flush"/> or eviction, contiguous ones in one request), chain walks bounded by the cluster count,
+/// allocation with a next-free hint and an exact free-cluster count (fatgen103 §4).
 /// </summary>
 internal sealed class FatTable
 {
-    private const int MaxCachedSectors = 64;
+    /// <summary>Sectors read per cache miss (32 KiB with 512-byte sectors: 8,192 FAT32 entries).</summary>
+    public const int BlockSectors = 64;
+    /// <summary>Blocks kept (2 MiB of FAT with 512-byte sectors); a miss with a full cache flushes and empties it.</summary>
+    public const int MaxCachedBlocks = 64;
     private readonly FatFileSystem _fs;
     private readonly FatLayout _l;
     private readonly Dictionary<uint, byte[]> _cache = new();
+    private readonly HashSet<uint> _dirtySet = new();
     private readonly List<uint> _dirty = new();
     private readonly uint _readFat; // which FAT copy to read (FAT32 with mirroring disabled: the active one)
 
@@ -35,23 +40,29 @@ internal sealed class FatTable
     /// <summary>True when some cached FAT sector differs from the disk.</summary>
     public bool HasDirty => _dirty.Count > 0;
 
-    private byte[] Sector(uint index)
+    /// <summary>Reads (or finds) the block holding FAT sector <paramref name="index"/>.</summary>
+    private byte[] Block(uint block)
     {
-        if (_cache.TryGetValue(index, out var data)) return data;
-        if (_cache.Count >= MaxCachedSectors)
+        if (_cache.TryGetValue(block, out var data)) return data;
+        if (_cache.Count >= MaxCachedBlocks)
         {
             Flush();
             _cache.Clear();
         }
-        data = new byte[_l.BytesPerSector];
-        _fs.ReadSectors(_l.FirstFatSector + _readFat * _l.FatSize + index, data);
-        _cache[index] = data;
+        uint first = block * BlockSectors;
+        uint count = Math.Min((uint)BlockSectors, _l.FatSize - first);
+        data = new byte[count * (uint)_l.BytesPerSector];
+        _fs.ReadSectors(_l.FirstFatSector + _readFat * _l.FatSize + first, data);
+        _cache[block] = data;
         return data;
     }
 
+    /// <summary>FAT sector <paramref name="index"/> inside its cached block.</summary>
+    private Span<byte> Sector(uint index) => Block(index / BlockSectors).AsSpan((int)(index % BlockSectors) * _l.BytesPerSector, _l.BytesPerSector);
+
     private void MarkDirty(uint index)
     {
-        if (!_dirty.Contains(index)) _dirty.Add(index);
+        if (_dirtySet.Add(index)) _dirty.Add(index);
     }
 
     private byte GetByte(ulong offset) => Sector((uint)(offset / (uint)_l.BytesPerSector))[(int)(offset % (uint)_l.BytesPerSector)];
@@ -78,13 +89,13 @@ internal sealed class FatTable
             {
                 ulong off = (ulong)cluster * 2;
                 var s = Sector((uint)(off / (uint)_l.BytesPerSector));
-                return BinaryPrimitives.ReadUInt16LittleEndian(s.AsSpan((int)(off % (uint)_l.BytesPerSector)));
+                return BinaryPrimitives.ReadUInt16LittleEndian(s.Slice((int)(off % (uint)_l.BytesPerSector)));
             }
             default:
             {
                 ulong off = (ulong)cluster * 4;
                 var s = Sector((uint)(off / (uint)_l.BytesPerSector));
-                return BinaryPrimitives.ReadUInt32LittleEndian(s.AsSpan((int)(off % (uint)_l.BytesPerSector))) & 0x0FFFFFFF;
+                return BinaryPrimitives.ReadUInt32LittleEndian(s.Slice((int)(off % (uint)_l.BytesPerSector))) & 0x0FFFFFFF;
             }
         }
     }
@@ -113,7 +124,7 @@ internal sealed class FatTable
             {
                 ulong off = (ulong)cluster * 2;
                 uint si = (uint)(off / (uint)_l.BytesPerSector);
-                BinaryPrimitives.WriteUInt16LittleEndian(Sector(si).AsSpan((int)(off % (uint)_l.BytesPerSector)), (ushort)value);
+                BinaryPrimitives.WriteUInt16LittleEndian(Sector(si).Slice((int)(off % (uint)_l.BytesPerSector)), (ushort)value);
                 MarkDirty(si);
                 break;
             }
@@ -121,7 +132,7 @@ internal sealed class FatTable
             {
                 ulong off = (ulong)cluster * 4;
                 uint si = (uint)(off / (uint)_l.BytesPerSector);
-                var span = Sector(si).AsSpan((int)(off % (uint)_l.BytesPerSector));
+                var span = Sector(si).Slice((int)(off % (uint)_l.BytesPerSector));
                 uint old = BinaryPrimitives.ReadUInt32LittleEndian(span);
                 BinaryPrimitives.WriteUInt32LittleEndian(span, (old & 0xF0000000) | (value & 0x0FFFFFFF));
                 MarkDirty(si);
@@ -280,18 +291,20 @@ internal sealed class FatTable
             int j = i + 1;
             while (j < _dirty.Count && _dirty[j] == _dirty[j - 1] + 1) j++;
             var run = new byte[(j - i) * bps];
-            for (int k = i; k < j; k++) _cache[_dirty[k]].CopyTo(run, (k - i) * bps);
+            for (int k = i; k < j; k++) Sector(_dirty[k]).CopyTo(run.AsSpan((k - i) * bps));
             for (uint f = 0; f < _l.NumFats; f++)
                 _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + _dirty[i], run);
             i = j;
         }
         _dirty.Clear();
+        _dirtySet.Clear();
     }
 
     /// <summary>Forgets cached sectors without writing them (after the volume turned read-only).</summary>
     public void Discard()
     {
         _dirty.Clear();
+        _dirtySet.Clear();
         _cache.Clear();
     }
 }

@@ -13,7 +13,7 @@ namespace StorageBench
     /// <list type="bullet">
     /// <item>raw sequential read: 64 MiB through <c>BlockDevice.Read</c> in 1 MiB requests — the baseline;</item>
     /// <item>FileStream sequential write of a 64 MiB file in 1 MiB writes, ending with <c>Flush(true)</c>;</item>
-    /// <item>FileStream sequential read of it back in 1 MiB reads (contents checked);</item>
+    /// <item>FileStream sequential read of it back in 1 MiB reads (every MiB spot-checked);</item>
     /// <item>1,000 files of 100 bytes created with <c>File.WriteAllBytes</c>, then deleted.</item>
     /// </list>
     /// Lines: "bench storage tsc-hz F", "bench storage DEV raw-read bytes B ticks T", "bench storage DEV file-write bytes B
@@ -74,7 +74,8 @@ namespace StorageBench
                     int got = 0;
                     while (got < Chunk) { int n = fs.Read(back, got, Chunk - got); if (n == 0) break; got += n; }
                     buffer[0] = (byte)(done >> 20);
-                    if (bad < 0 && (got != Chunk || !back.AsSpan().SequenceEqual(buffer))) bad = done;
+                    // Spot check (the bench measures reading; FileSystemTests checks contents byte for byte).
+                    if (bad < 0 && (got != Chunk || back[0] != buffer[0] || back[4097] != buffer[4097] || back[Chunk - 1] != buffer[Chunk - 1])) bad = done;
                 }
             }
             ulong readTicks = Native.Rdtsc() - t0;
