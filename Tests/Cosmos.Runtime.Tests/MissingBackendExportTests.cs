@@ -70,7 +70,7 @@ namespace Cosmos.Runtime.Tests
         public void NoStubShadowsACSharpExport()
         {
             var csharp = CoreLibContractTests.OurExports();
-            Assert.Empty(OurNames().Where(csharp.ContainsKey));
+            Assert.DoesNotContain(OurNames(), csharp.ContainsKey);
         }
 
         [Fact]
@@ -84,8 +84,8 @@ namespace Cosmos.Runtime.Tests
             foreach (string name in OurNames())
             {
                 string n = Regex.Escape(name);
-                Assert.Matches(new Regex($@"^{n}\.name:\s*\n\s*db ""{n}"", 0$", RegexOptions.Multiline), text);
-                Assert.Matches(new Regex($@"^global {n}:function\s*\n{n}:\s*\n(\s*\.cfi\S*.*\n|\s*;.*\n)*\s*lea rdi, \[rel {n}\.name\]\s*\n\s*jmp {panic}$", RegexOptions.Multiline), text);
+                Assert.Matches(new Regex($@"^{n}\.name:\s*\n\s*db '{n}', 0$", RegexOptions.Multiline), text);
+                Assert.Matches(new Regex($@"^global {n}:function\s*\n{n}:\s*\n(L\.cfi\S*:\s*\n)?\s*lea\s+rdi, \[rel {n}\.name\]\s*\n\s*jmp\s+{panic}$", RegexOptions.Multiline), text);
             }
             // The panic target is a C# export of ours taking the name pointer.
             var target = CoreLibContractTests.OurExports()[panic];
@@ -111,7 +111,7 @@ namespace Cosmos.Runtime.Tests
         [InlineData("System.IO.MemoryMappedFiles", "Interop/Sys/MemoryAdvice", "MADV_DONTFORK", "MADV_DONTFORK")]
         [InlineData("System.IO.MemoryMappedFiles", "Interop/Sys/SysConfName", "_SC_PAGESIZE", "SC_PAGESIZE")]
         [InlineData("System.Private.CoreLib", "Interop/Sys/SysConfName", "_SC_PAGESIZE", "SC_PAGESIZE")]
-        [InlineData("System.Private.CoreLib", "Interop/Sys/SysConfName", "_SC_NPROCESSORS_ONLN", "SC_NPROCESSORS_ONLN")]
+        [InlineData("System.Private.CoreLib", "Interop/Sys/SysConfName", "_SC_CLK_TCK", "SC_CLK_TCK")]
         [InlineData("System.Diagnostics.Process", "Interop/Sys/SysConfName", "_SC_CLK_TCK", "SC_CLK_TCK")]
         public void MemoryExportConstantMatchesThePack(string assembly, string type, string member, string ours)
         {

@@ -16,7 +16,7 @@ namespace Cosmos.Runtime
         // Interop.Sys.MemoryAdvice.
         internal const int MADV_DONTFORK = 1;
         // Interop.Sys.SysConfName.
-        internal const int SC_CLK_TCK = 1, SC_PAGESIZE = 2, SC_NPROCESSORS_ONLN = 3;
+        internal const int SC_CLK_TCK = 1, SC_PAGESIZE = 2;
 
         /// <summary>
         /// msync(2): 0 for a page-aligned range with MS_ASYNC or MS_SYNC (not both), optionally MS_INVALIDATE: every mapping
@@ -59,8 +59,8 @@ namespace Cosmos.Runtime
         public static int IsMemfdSupported() => 0;
 
         /// <summary>
-        /// sysconf(3): _SC_PAGESIZE 4096 (the paging granule), _SC_NPROCESSORS_ONLN 1 (the kernel runs on the boot
-        /// processor only), _SC_CLK_TCK 100 (Linux's USER_HZ, the unit of times(2)); −1 with EINVAL for any other name.
+        /// sysconf(3) for the two names the BCL's Interop.Sys.SysConfName defines: _SC_PAGESIZE 4096 (the paging granule) and
+        /// _SC_CLK_TCK 100 (Linux's USER_HZ, the unit of times(2)); −1 with EINVAL for any other name.
         /// </summary>
         [RuntimeExport("SystemNative_SysConf")]
         public static long SysConf(int name)
@@ -68,7 +68,6 @@ namespace Cosmos.Runtime
             switch (name)
             {
                 case SC_PAGESIZE: return (long)PageSize;
-                case SC_NPROCESSORS_ONLN: return 1;
                 case SC_CLK_TCK: return 100;
                 default: CurrentErrno = Errno.EINVAL; return -1;
             }
