@@ -65,6 +65,11 @@ namespace Cosmos.Core
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_cpuid")] public static extern void Cpuid(uint leaf, uint subleaf, uint* regs);
         /// <summary>RDTSC: the time-stamp counter (EDX:EAX as one 64-bit value, in TSC ticks).</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdtsc")] public static extern ulong Rdtsc();
+        /// <summary>
+        /// RDRAND (Intel SDM Vol. 2B "RDRAND", Vol. 1 §7.3.17): 64 bits from the processor's DRBG into *<paramref name="value"/>;
+        /// returns 1, or 0 (CF clear, *value 0) when no random value was ready (retry). Only when CPUID.01H:ECX.RDRAND[bit 30] is set (#UD otherwise).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdrand")] public static extern int Rdrand(ulong* value);
         /// <summary>RDMSR of the model-specific register <paramref name="msr"/> (EDX:EAX as one 64-bit value); a nonexistent MSR raises #GP (Intel SDM Vol. 2B "RDMSR").</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdmsr")] public static extern ulong Rdmsr(uint msr);
         /// <summary>WRMSR of <paramref name="value"/> (high half in EDX, low half in EAX) to <paramref name="msr"/>; a nonexistent MSR or reserved bits set raise #GP (Intel SDM Vol. 2B "WRMSR").</summary>

@@ -88,6 +88,8 @@ namespace Cosmos.Core.Asm
             a.CfiEndProc();
 
             a.Function("cosmos_rdtsc", _ => { a.Rdtsc(); Combine(a); a.Ret(); });
+            a.Comment("rdrand(ulong* value=RDI): one RDRAND; EAX = CF (1: *value is random, 0: the DRNG had none ready, *value is 0)");
+            a.Function("cosmos_rdrand", _ => { a.Xor(ECX, ECX); a.Raw("rdrand rax"); a.Raw("setc cl"); a.Mov(Mem.Q(RDI, 0), RAX); a.Mov(EAX, ECX); a.Ret(); });
             a.Function("cosmos_rdmsr", _ => { a.Mov(ECX, EDI); a.Rdmsr(); Combine(a); a.Ret(); });
             a.Function("cosmos_wrmsr", _ => { a.Mov(ECX, EDI); a.Mov(EAX, ESI); a.Mov(RDX, RSI); a.Shr(RDX, 32); a.Wrmsr(); a.Ret(); });
             a.Function("cosmos_xgetbv", _ => { a.Mov(ECX, EDI); a.Xgetbv(); Combine(a); a.Ret(); });

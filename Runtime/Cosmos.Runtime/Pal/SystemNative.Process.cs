@@ -45,6 +45,10 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_GetPwNamR")]
         public static int GetPwNamR(byte* name, void* pwd, byte* buf, int bufLength) => Errno.ENOSYS;
 
+        /// <summary>getpwuid_r (the home directory of the effective user, for X509 stores, terminfo, pipes): ENOSYS (no user database), returned, not set in errno, as the PAL does.</summary>
+        [RuntimeExport("SystemNative_GetPwUidR")]
+        public static int GetPwUidR(uint uid, void* pwd, byte* buf, int bufLength) => Errno.ENOSYS;
+
         /// <summary>Terminal and SIGCHLD set-up for Process: nothing to set up; 1 (success).</summary>
         [RuntimeExport("SystemNative_InitializeTerminalAndSignalHandling")]
         public static int InitializeTerminalAndSignalHandling() => 1;

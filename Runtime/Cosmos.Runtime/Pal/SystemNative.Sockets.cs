@@ -1165,6 +1165,19 @@ namespace Cosmos.Runtime
             return -1;
         }
 
+        /// <summary>
+        /// fcntl(F_SETFD): 0 when <paramref name="flags"/> is FD_CLOEXEC (1) on an open descriptor, which every descriptor
+        /// already is (<see cref="FcntlGetFD"/>); −1 with EINVAL for any other flags (clearing close-on-exec could not be
+        /// reported back), −1 with EBADF for a closed descriptor.
+        /// </summary>
+        [RuntimeExport("SystemNative_FcntlSetFD")]
+        public static int FcntlSetFD(IntPtr fd, int flags)
+        {
+            if (FcntlGetFD(fd) < 0) return -1;
+            if (flags != 1) { CurrentErrno = Errno.EINVAL; return -1; }
+            return 0;
+        }
+
         /// <summary>fcntl(F_GETFL) &amp; O_NONBLOCK: 0/−1 with *isNonBlocking; files are never non-blocking.</summary>
         [RuntimeExport("SystemNative_FcntlGetIsNonBlocking")]
         public static int FcntlGetIsNonBlocking(IntPtr fd, int* isNonBlocking)

@@ -181,6 +181,19 @@ namespace RuntimeTests
                 Equal(2000, set.Count, "HashSet<string> keeps distinct keys");
             });
 
+            Test("Guid.NewGuid: random version-4 GUIDs from RDRAND (SystemNative_GetCryptographicallySecureRandomBytes)", () =>
+            {
+                var seen = new HashSet<Guid>();
+                for (int i = 0; i < 1000; i++)
+                {
+                    byte[] b = Guid.NewGuid().ToByteArray();
+                    Equal(4, b[7] >> 4, "version nibble (RFC 9562 §5.4)");
+                    Equal(2, b[8] >> 6, "variant bits 10");
+                    seen.Add(new Guid(b));
+                }
+                Equal(1000, seen.Count, "1000 distinct GUIDs");
+            });
+
             Test("floating point: double→int/long/uint/ulong conversions saturate, % is fmod, fused multiply-add rounds once", () =>
             {
                 double big = 1e20;
