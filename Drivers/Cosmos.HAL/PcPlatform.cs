@@ -45,6 +45,7 @@ namespace Cosmos.HAL
             Add(ACPI.Instance);
             Add(PS2Controller.Instance);
             Add(PS2Keyboard.Instance);
+            Add(Devices.Input.PS2Mouse.Instance);
             Add(InterruptController.Instance);
             Add(PIC.Instance);
             Add(LocalAPIC.Instance);

@@ -54,6 +54,7 @@ namespace CosmosOS
             Add("get", "get <http-url>", "HTTP GET: status, bytes, SHA-256 of the body", HttpGet.Run);
             Add("serve", "serve [port]", "HTTP file server for the current volume (serve stop ends it)", NetworkCommands.Serve);
             Add("sleep", "sleep <seconds>", "wait (scripts piped into the shell)", a => System.Threading.Thread.Sleep((int)(double.Parse(Arg(a, 1), System.Globalization.CultureInfo.InvariantCulture) * 1000)));
+            Add("gui", "gui", "a desktop with windows and a mouse pointer (Esc returns)", _ => Desktop.Run());
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine (volumes are flushed first)", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());

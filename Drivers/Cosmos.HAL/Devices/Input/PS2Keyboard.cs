@@ -142,6 +142,7 @@ namespace Cosmos.HAL
             {
                 if (!PS2Controller.TryRead(out code, out bool aux)) return false;
                 if (!aux) return true;
+                if (PS2Mouse.IsPresent) PS2Mouse.Enqueue(code);   // the mouse's byte: hand it over
             }
             code = 0;
             return false;
@@ -166,7 +167,8 @@ namespace Cosmos.HAL
             return false;
         }
 
-        private static void Enqueue(byte b)
+        /// <summary>Queues a keyboard byte the mouse reader met.</summary>
+        internal static void Enqueue(byte b)
         {
             var k = Instance;
             if (k._pendingCount == k._pending.Length) return; // full: drop the newest byte
