@@ -272,6 +272,29 @@ namespace RuntimeTests
                 Equal("C9CDBB3F", Convert.ToHexString(cp437.GetBytes("╔═╗€")), "code page 437 encoding, € unmappable");
             });
 
+            Test("keyboard layouts: SetKeyLayout(DE) changes what Console.ReadKey and KeyboardManager give; a dead key composes", () =>
+            {
+                if (!Cosmos.HAL.PS2Keyboard.IsPresent) { Fail("no PS/2 keyboard: " + Cosmos.HAL.PS2Keyboard.Error); return; }
+                void Press(byte make) { Cosmos.System.TestingHelpers.KeyboardAddFakeScanCode(make, false); Cosmos.System.TestingHelpers.KeyboardAddFakeScanCode(make, true); }
+                Cosmos.System.KeyboardManager.SetKeyLayout(new Cosmos.System.ScanMaps.DEStandardLayout());
+                try
+                {
+                    Press(0x15);                                                    // the US 'y' key is 'z' on QWERTZ
+                    var k = Console.ReadKey(intercept: true);
+                    Equal('z', k.KeyChar, "Console.ReadKey on DE");
+                    Press(0x0D); Press(0x12);                                       // dead ´ then e
+                    Equal('é', Console.ReadKey(intercept: true).KeyChar, "´ + e");
+                    Press(0x27);
+                    True(Cosmos.System.KeyboardManager.TryReadKey(out var ev), "KeyboardManager has the key");
+                    Equal('ö', ev.KeyChar, "KeyboardManager KeyChar");
+                    Equal((int)Cosmos.System.ConsoleKeyEx.Semicolon, (int)ev.Key, "KeyboardManager Key (the OEM key by position)");
+                    Cosmos.System.KeyboardManager.SetKeyLayout(new Cosmos.System.ScanMaps.FRStandardLayout());
+                    Press(0x10);
+                    True(Cosmos.System.KeyboardManager.TryReadKey(out ev) && ev.KeyChar == 'a' && ev.Key == Cosmos.System.ConsoleKeyEx.A, "AZERTY: the first letter key is A");
+                }
+                finally { Cosmos.System.KeyboardManager.SetKeyLayout(new Cosmos.System.ScanMaps.USStandardLayout()); }
+            });
+
             Test("time zones: Local is UTC, DateTime.Now and ToString work, unknown ids throw TimeZoneNotFoundException", () =>
             {
                 Equal("UTC", TimeZoneInfo.Local.Id, "TimeZoneInfo.Local.Id");

@@ -157,6 +157,7 @@ namespace Cosmos.HAL
             key = default;
             if (!IsPresent) return false;
             var d = Decoder;
+            if (d.TryTakeQueued(out key)) return true;
             for (int i = 0; i < 32; i++)
             {
                 if (!TryReadScanCode(out byte code)) return false;
@@ -166,6 +167,9 @@ namespace Cosmos.HAL
             }
             return false;
         }
+
+        /// <summary>Queues <paramref name="code"/> as if the keyboard had sent it (Cosmos's TestingHelpers; tests of layouts).</summary>
+        public static void InjectScanCode(byte code) => Enqueue(code);
 
         /// <summary>Queues a keyboard byte the mouse reader met.</summary>
         internal static void Enqueue(byte b)

@@ -19,6 +19,28 @@ namespace Cosmos.HAL.Devices.Input
         private bool _lShift, _rShift, _lCtrl, _rCtrl, _lAlt, _rAlt;
         private bool _capsHeld, _numHeld, _scrollHeld;
 
+        private char _dead;                      // a dead key waiting for the next key ('\0': none)
+        private ConsoleKey _deadKey;
+        private ConsoleKeyInfo _queued;         // a second key produced by one press (dead key + a key it does not combine with)
+        private bool _hasQueued;
+
+        /// <summary>
+        /// The layout giving characters to the keys (<see cref="KeyboardLayout.US"/> unless set): Shift, AltGr (right Alt,
+        /// or Ctrl+Alt) and Caps Lock per its tables; its dead keys wait for the next key and combine with it
+        /// (<see cref="KeyboardLayout.Compose"/>), give the accent itself before Space, and are sent before a key they do
+        /// not combine with (two keys from one press: the second comes from <see cref="TryTakeQueued"/>).
+        /// </summary>
+        public KeyboardLayout Layout { get; set; } = KeyboardLayout.US;
+
+        /// <summary>A key decoded earlier but not yet returned (the second of a dead key and a key it does not combine with).</summary>
+        public bool TryTakeQueued(out ConsoleKeyInfo key)
+        {
+            key = _queued;
+            if (!_hasQueued) return false;
+            _hasQueued = false;
+            return true;
+        }
+
         /// <summary>Caps Lock state (letters are upper-case when on, inverted by Shift).</summary>
         public bool CapsLock { get; set; }
         /// <summary>Num Lock state (keypad gives digits when on and Shift is not held). Off at start, matching a freshly reset keyboard's LEDs.</summary>
@@ -42,6 +64,7 @@ namespace Cosmos.HAL.Devices.Input
         public void Reset()
         {
             _e0 = false; _e1 = 0;
+            _dead = '\0'; _hasQueued = false;
             _lShift = _rShift = _lCtrl = _rCtrl = _lAlt = _rAlt = false;
             _capsHeld = _numHeld = _scrollHeld = false;
         }
@@ -145,19 +168,35 @@ namespace Cosmos.HAL.Devices.Input
                 return true;
             }
 
-            char c = Shift ? Shifted[make] : Normal[make];
-            if (k >= ConsoleKey.A && k <= ConsoleKey.Z)
+            var layout = Layout ?? KeyboardLayout.US;
+            // AltGr (right Alt, or Ctrl+Alt) picks the layout's third character; a key without one (and every key on a
+            // layout without AltGr characters, such as US) is an ordinary key with Alt (and Ctrl) held, for shortcuts.
+            bool altGr = (_rAlt || (_lCtrl && _lAlt)) && layout.CharFor(make, Shift, true, CapsLock) != '\0';
+            char c = layout.CharFor(make, Shift, altGr, CapsLock);
+            char letter = char.ToUpperInvariant(c);
+            if (letter >= 'A' && letter <= 'Z' && !altGr) k = ConsoleKey.A + (letter - 'A');  // the letter's key, whatever its position
+            if (Control && !altGr)
             {
-                bool upper = Shift ^ CapsLock;
-                c = upper ? (char)('A' + (k - ConsoleKey.A)) : (char)('a' + (k - ConsoleKey.A));
-                if (Control) c = (char)(k - ConsoleKey.A + 1); // Ctrl+A = 0x01 ... Ctrl+Z = 0x1A
-            }
-            else if (Control)
-            {
-                if (c == '[') c = '\u001b';
+                if (k >= ConsoleKey.A && k <= ConsoleKey.Z) c = (char)(k - ConsoleKey.A + 1); // Ctrl+A = 0x01 ... Ctrl+Z = 0x1A
+                else if (c == '[') c = '\u001b';
                 else if (c == '\\') c = '\u001c';
                 else if (c == ']') c = '\u001d';
+                key = Make(c, k);
+                return true;
             }
+            if (_dead != '\0')
+            {
+                char dead = _dead;
+                _dead = '\0';
+                char composed = KeyboardLayout.Compose(dead, c);
+                if (composed != '\0') { key = Make(composed, k); return true; }
+                key = Make(dead, _deadKey);                                          // the accent, then this key
+                if (c == dead && layout.IsDead(c)) return true;                        // the dead key twice: the accent once
+                _queued = Make(c, k);
+                _hasQueued = true;
+                return true;
+            }
+            if (layout.IsDead(c)) { _dead = c; _deadKey = k; return false; }
             key = Make(c, k);
             return true;
         }
