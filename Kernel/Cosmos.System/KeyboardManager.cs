@@ -170,6 +170,9 @@ namespace Cosmos.System.ScanMaps
     /// <summary>Spanish QWERTY with dead keys.</summary>
     public sealed class ESStandardLayout : ScanMapBase { /// <summary>The layout.</summary>
         public ESStandardLayout() : base(KeyboardLayout.ES) { } }
+    /// <summary>Dutch QWERTY with dead keys.</summary>
+    public sealed class NLStandardLayout : ScanMapBase { /// <summary>The layout.</summary>
+        public NLStandardLayout() : base(KeyboardLayout.NL) { } }
     /// <summary>Turkish Q.</summary>
     public sealed class TRStandardLayout : ScanMapBase { /// <summary>The layout.</summary>
         public TRStandardLayout() : base(KeyboardLayout.TR) { } }

@@ -55,6 +55,7 @@ namespace CosmosOS
             Add("serve", "serve [port]", "HTTP file server for the current volume (serve stop ends it)", NetworkCommands.Serve);
             Add("sleep", "sleep <seconds>", "wait (scripts piped into the shell)", a => System.Threading.Thread.Sleep((int)(double.Parse(Arg(a, 1), System.Globalization.CultureInfo.InvariantCulture) * 1000)));
             Add("gui", "gui", "a desktop with windows and a mouse pointer (Esc returns)", _ => Desktop.Run());
+            Add("layout", "layout [us|gb|de|fr|es|tr|nl]", "show or set the keyboard layout", Layout);
             Add("clear", "clear", "clear the screen", _ => Console.Clear());
             Add("reboot", "reboot", "restart the machine (volumes are flushed first)", _ => Sys.Power.Reboot());
             Add("shutdown", "shutdown", "turn the machine off (ACPI S5)", _ => Sys.Power.Shutdown());
@@ -212,6 +213,23 @@ namespace CosmosOS
             if ((ecx & CpuidFeature.Leaf01Ecx_XSAVE) != 0) features.Add("XSAVE");
             if ((ecx & CpuidFeature.Leaf01Ecx_AVX) != 0) features.Add("AVX");
             Console.WriteLine($"features: {string.Join(" ", features)}");
+        }
+
+        private static void Layout(string[] a)
+        {
+            if (a.Length > 1)
+            {
+                var layout = Cosmos.HAL.Devices.Input.KeyboardLayout.ByName(a[1]);
+                if (layout == null) { Console.WriteLine("Unknown layout '" + a[1] + "' (us, gb, de, fr, es, tr, nl)"); return; }
+                Sys.KeyboardManager.SetKeyLayout(a[1].ToLowerInvariant() switch
+                {
+                    "gb" or "uk" => new Sys.ScanMaps.GBStandardLayout(), "de" => new Sys.ScanMaps.DEStandardLayout(),
+                    "fr" => new Sys.ScanMaps.FRStandardLayout(), "es" => new Sys.ScanMaps.ESStandardLayout(),
+                    "tr" => new Sys.ScanMaps.TRStandardLayout(), "nl" => new Sys.ScanMaps.NLStandardLayout(),
+                    _ => new Sys.ScanMaps.USStandardLayout(),
+                });
+            }
+            Console.WriteLine("keyboard layout: " + Sys.KeyboardManager.GetKeyLayout().Layout.Name);
         }
 
         private static unsafe void Threads()

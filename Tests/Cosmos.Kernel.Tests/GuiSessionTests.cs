@@ -106,5 +106,67 @@ namespace Cosmos.Kernel.Tests
                 try { Directory.Delete(dir, true); } catch { }
             }
         }
+
+        /// <summary>
+        /// Keyboard layouts end to end: the shell's <c>layout</c> command switches, then keys pressed on QEMU's PS/2
+        /// keyboard (QMP <c>send-key</c> by position) come out as that layout types them: QWERTZ swaps y and z and its
+        /// dead ´ composes é; AZERTY swaps a and q.
+        /// </summary>
+        [Fact]
+        public void KeysSentToTheKeyboardComeOutInTheChosenLayout()
+        {
+            _ = KernelImage.ElfPath;
+            string tool = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
+            string iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
+            string qmp = Path.Combine(Path.GetTempPath(), "cosmos-kbd-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".sock");
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", qmp }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var output = new StringBuilder();
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+            p.BeginOutputReadLine(); p.BeginErrorReadLine();
+            string Text() { lock (output) return output.ToString(); }
+            void WaitFor(string text, int seconds)
+            {
+                var end = DateTime.UtcNow.AddSeconds(seconds);
+                while (!Text().Contains(text))
+                {
+                    if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text());
+                    Thread.Sleep(100);
+                }
+            }
+            try
+            {
+                p.StandardInput.Write("layout de\n");
+                p.StandardInput.Flush();
+                WaitFor("keyboard layout: DE", 180);
+                using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
+                void Keys(params string[] qcodes)
+                {
+                    foreach (var k in qcodes)
+                    {
+                        q.Execute("{\"execute\":\"send-key\",\"arguments\":{\"keys\":[{\"type\":\"qcode\",\"data\":\"" + k + "\"}]}}");
+                        Thread.Sleep(30);
+                    }
+                }
+                Keys("e", "c", "h", "o", "spc", "y", "z", "spc", "equal", "e", "ret");
+                WaitFor("zy é", 30);
+                p.StandardInput.Write("layout fr\n");
+                p.StandardInput.Flush();
+                WaitFor("keyboard layout: FR", 30);
+                Keys("e", "c", "h", "o", "spc", "q", "a", "ret");
+                WaitFor("\naq", 30);
+                p.StandardInput.Write("shutdown\n");
+                p.StandardInput.Close();
+                Assert.True(p.WaitForExit(60_000), "no shutdown:\n" + Text());
+                Assert.Equal(0, p.ExitCode);
+            }
+            finally
+            {
+                if (!p.HasExited) p.Kill(true);
+                try { File.Delete(qmp); } catch { }
+            }
+        }
     }
 }

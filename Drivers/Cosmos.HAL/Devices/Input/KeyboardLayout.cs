@@ -7,7 +7,7 @@ namespace Cosmos.HAL.Devices.Input
     /// (0x00–0x58; '\0' = no character): plain, with Shift, and with AltGr (right Alt, or Ctrl+Alt), plus the layout's
     /// dead keys (accents that combine with the next key). Letters follow Caps Lock (the Shift column gives the capital,
     /// so Turkish ı/I and i/İ come out right). Layouts as the standard Windows/Linux ones of the same names (KBDUS, KBDUK,
-    /// KBDGR, KBDFR, KBDSP, KBDTUQ). Pure: host-tested.
+    /// KBDGR, KBDFR, KBDSP, KBDTUQ; Dutch as xkb "nl"). Pure: host-tested.
     /// </summary>
     public sealed class KeyboardLayout
     {
@@ -134,10 +134,19 @@ namespace Cosmos.HAL.Devices.Input
             Row(0x2C, "zxcvbnmöç.", "ZXCVBNMÖÇ:"),
             Row(0x56, "<", ">", "|")));
 
-        /// <summary>The layout named <paramref name="name"/> (case-insensitive: US, GB or UK, DE, FR, ES, TR), or null.</summary>
+        /// <summary>Dutch (QWERTY, xkb "nl"): @ § beside 1, / ° and dead ~ by Backspace, dead ¨ ^ ´ `, + ±, AltGr for ² ¾ £ { } \ € ü ï ò á ñ µ.</summary>
+        public static readonly KeyboardLayout NL = Build("NL", "¨^~´`", Join(
+            Row(0x02, "1234567890/°", "!\"#$%&_()'?~", " ²   ¾£{}°\\ "),
+            Row(0x10, "qwertyuiop¨*", "QWERTYUIOP^|", "  € þÿüïò¶~ "),
+            Row(0x1E, "asdfghjkl+´@", "ASDFGHJKL±`§", "á  ª      '¬"),
+            Row(0x2B, "<", ">"),
+            Row(0x2C, "zxcvbnm,.-", "ZXCVBNM;:=", "   “”ñµ¸· "),
+            Row(0x56, "]", "[", "|")));
+
+        /// <summary>The layout named <paramref name="name"/> (case-insensitive: US, GB or UK, DE, FR, ES, TR, NL), or null.</summary>
         public static KeyboardLayout ByName(string name) => name?.ToUpperInvariant() switch
         {
-            "US" => US, "GB" or "UK" => GB, "DE" => DE, "FR" => FR, "ES" => ES, "TR" => TR, _ => null,
+            "US" => US, "GB" or "UK" => GB, "DE" => DE, "FR" => FR, "ES" => ES, "TR" => TR, "NL" => NL, _ => null,
         };
     }
 }

@@ -95,6 +95,18 @@ namespace Cosmos.HAL.Tests.Devices.Input
         }
 
         [Fact]
+        public void DutchHasAtBesideOneAndDeadDiaeresisAcuteTilde()
+        {
+            var nl = KeyboardLayout.NL;
+            Assert.Equal("@/+<]", Type(nl, Press(0x29, 0x0C, 0x27, 0x2B, 0x56)));
+            Assert.Equal("§\"±=", Type(nl, Cat(Shifted(0x29), Shifted(0x03), Shifted(0x27), Shifted(0x35))));
+            Assert.Equal("ë", Type(nl, Press(0x1A, 0x12)));                          // ¨ then e
+            Assert.Equal("é", Type(nl, Press(0x28, 0x12)));                          // ´ then e
+            Assert.Equal("ñ", Type(nl, Cat(Shifted(0x0D), Press(0x31))));             // ~ then n
+            Assert.Equal("€{}", Type(nl, Cat(AltGr(0x12), AltGr(0x09), AltGr(0x0A))));
+        }
+
+        [Fact]
         public void BritishMovesAtQuotePoundAndHash()
         {
             var gb = KeyboardLayout.GB;
