@@ -75,9 +75,10 @@ namespace Cosmos.Build
             var target = new Option<string[]>("--target") { Description = "Where to run: " + string.Join("; ", RunTarget.All.Select(t => t.Name + " = " + t.Description)) + ". The last one given wins (the csproj's CosmosTarget comes first)." };
             var bootMedium = new Option<string>("--boot-medium") { Description = "QEMU: attach the ISO as a cd (default) or as a usb stick (xHCI mass storage), as it boots from a stick on real hardware", DefaultValueFactory = _ => "cd" };
             var debug = new Option<bool>("--debug") { Description = "Start halted with a gdb stub (QEMU: 127.0.0.1:--gdb-port; VMware: its 64-bit guest stub, port 8864) and print the gdb command" };
+            var vmport = new Option<bool?>("--vmport") { Description = "QEMU: the VMware backdoor port with its absolute pointer (vmmouse): true (default) or false (the PS/2 mouse then gets relative motion)" };
             var qmp = new Option<string>("--qmp") { Description = "QEMU: serve the machine protocol (QMP) on a Unix socket at this path, for scripts (screendump, input-send-event, …)" };
             var gdbPort = new Option<int>("--gdb-port") { Description = "Port of QEMU's gdb stub with --debug", DefaultValueFactory = _ => Debugging.DefaultGdbPort };
-            var cmd = new Command("run", "Boot an ISO (QEMU by default; VMware, VirtualBox or a USB stick image by --target) with COM1 on this terminal; piped standard input is typed into the serial console once the kernel is ready.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward, machine, target, bootMedium, debug, gdbPort, qmp };
+            var cmd = new Command("run", "Boot an ISO (QEMU by default; VMware, VirtualBox or a USB stick image by --target) with COM1 on this terminal; piped standard input is typed into the serial console once the kernel is ready.") { iso, kvm, uefi, display, mem, disk, diskSize, nic, forward, machine, target, bootMedium, debug, gdbPort, qmp, vmport };
             cmd.SetAction(p => Guard(() =>
             {
                 string where = RunTarget.Parse(p.GetValue(target) is { Length: > 0 } targets ? targets[^1] : null);
@@ -107,6 +108,7 @@ namespace Cosmos.Build
                     BootMedium = (p.GetValue(bootMedium) ?? "cd").Trim().ToLowerInvariant(),
                     GdbPort = p.GetValue(debug) ? p.GetValue(gdbPort) : null,
                     QmpSocket = string.IsNullOrWhiteSpace(p.GetValue(qmp)) ? null : p.GetValue(qmp),
+                    VmPort = p.GetValue(vmport) ?? true,
                 };
                 if (where == RunTarget.QemuUefi) o.Uefi = true;
                 if (where == RunTarget.QemuVmware) { o.VmwareDevices = true; o.Nic = "e1000"; }

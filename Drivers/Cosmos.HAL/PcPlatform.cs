@@ -46,6 +46,7 @@ namespace Cosmos.HAL
             Add(PS2Controller.Instance);
             Add(PS2Keyboard.Instance);
             Add(Devices.Input.PS2Mouse.Instance);
+            Add(Devices.Input.VmwareBackdoorMouse.Instance);
             Add(InterruptController.Instance);
             Add(PIC.Instance);
             Add(LocalAPIC.Instance);

@@ -70,6 +70,8 @@ namespace Cosmos.Core
         /// returns 1, or 0 (CF clear, *value 0) when no random value was ready (retry). Only when CPUID.01H:ECX.RDRAND[bit 30] is set (#UD otherwise).
         /// </summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdrand")] public static extern int Rdrand(ulong* value);
+        /// <summary>One VMware backdoor call (IN EAX, DX with regs[0..3] as EAX, EBX, ECX, EDX; results written back).</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_vmware_backdoor")] public static extern void VmwareBackdoor(uint* regs);
         /// <summary>RDMSR of the model-specific register <paramref name="msr"/> (EDX:EAX as one 64-bit value); a nonexistent MSR raises #GP (Intel SDM Vol. 2B "RDMSR").</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdmsr")] public static extern ulong Rdmsr(uint msr);
         /// <summary>WRMSR of <paramref name="value"/> (high half in EDX, low half in EAX) to <paramref name="msr"/>; a nonexistent MSR or reserved bits set raise #GP (Intel SDM Vol. 2B "WRMSR").</summary>

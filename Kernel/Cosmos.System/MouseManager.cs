@@ -61,14 +61,30 @@ namespace Cosmos.System
             set { s_height = Math.Max(1u, value); s_y = Math.Min(s_y, s_height - 1); }
         }
 
-        /// <summary>True when a PS/2 mouse answered at boot.</summary>
-        public static bool IsPresent => PS2Mouse.IsPresent;
+        /// <summary>True when a PS/2 mouse or the VMware absolute pointer answered at boot.</summary>
+        public static bool IsPresent => PS2Mouse.IsPresent || VmwareBackdoorMouse.IsPresent;
+
+        /// <summary>True when positions come from the VMware/QEMU absolute pointer (vmmouse) rather than PS/2 movement.</summary>
+        public static bool IsAbsolute => VmwareBackdoorMouse.IsPresent;
 
         /// <summary>Takes every packet waiting and moves the pointer.</summary>
         public static void Update()
         {
+            // The absolute pointer (VMware/QEMU vmmouse) when it is on: positions scaled from 0..65535 to the screen.
+            while (VmwareBackdoorMouse.TryReadPacket(out int ax, out int ay, out int az, out PS2MouseButtons ab))
+            {
+                uint nx = (uint)((long)ax * s_width / 65536), ny = (uint)((long)ay * s_height / 65536);
+                s_dx = (int)nx - (int)s_x; s_dy = (int)ny - (int)s_y;
+                s_x = Math.Min(nx, s_width - 1); s_y = Math.Min(ny, s_height - 1);
+                s_scroll += az;
+                var state = (MouseState)(int)ab;
+                if (state != s_state) { s_last = s_state; s_state = state; }
+            }
             while (PS2Mouse.TryReadPacket(out int dx, out int dy, out int dz, out PS2MouseButtons b))
             {
+                // With the absolute pointer on, the PS/2 mouse only carries the empty packets QEMU and VMware send to
+                // raise IRQ 12 for it (their buttons are stale): drained, not applied.
+                if (VmwareBackdoorMouse.IsPresent) continue;
                 int mx = (int)(dx * MouseSensitivity), my = (int)(-dy * MouseSensitivity);
                 s_dx = mx; s_dy = my;
                 s_x = (uint)Math.Clamp((long)s_x + mx, 0, s_width - 1);

@@ -83,7 +83,7 @@ namespace CosmosOS
             Sys.MouseManager.ScreenHeight = canvas.Mode.Height;
             Sys.MouseManager.X = canvas.Mode.Width / 2;
             Sys.MouseManager.Y = canvas.Mode.Height / 2;
-            Report($"desktop {canvas.Mode.Width}x{canvas.Mode.Height}x{(int)canvas.Mode.ColorDepth} on {canvas.Name()}; mouse: {(Sys.MouseManager.IsPresent ? "PS/2" : "none")}; Esc returns to the shell");
+            Report($"desktop {canvas.Mode.Width}x{canvas.Mode.Height}x{(int)canvas.Mode.ColorDepth} on {canvas.Name()}; mouse: {(Sys.MouseManager.IsAbsolute ? "absolute (vmmouse) + PS/2" : Sys.MouseManager.IsPresent ? "PS/2" : "none")}; Esc returns to the shell");
             try { d.Loop(); }
             finally
             {

@@ -77,7 +77,7 @@ namespace Cosmos.HAL.Tests
             // The real boot order as data: serial first, the TSC after the PIT it is measured against, ACPI before the
             // interrupt controllers that read its MADT, PCI last. Registering touches no hardware.
             PcPlatform.RegisterDevices();
-            Assert.Equal(new[] { "COM1", "PIT", "TSC", "RTC", "ACPI", "PS/2 keyboard", "PS/2 mouse", "Interrupt controller", "PCI" },
+            Assert.Equal(new[] { "COM1", "PIT", "TSC", "RTC", "ACPI", "PS/2 keyboard", "PS/2 mouse", "Interrupt controller", "PCI", "VMware absolute pointer" },
                 DeviceRegistry.GetStartOrder().Select(x => x.Name).ToArray());
             Assert.Equal(DeviceStage.Console, DeviceRegistry.GetStartOrder()[0].Stage);
             Assert.True(DeviceStages.RunsWithInterruptsDisabled(InterruptController.Instance.Stage));
@@ -87,7 +87,7 @@ namespace Cosmos.HAL.Tests
             Assert.Equal(DeviceStage.OnDemand, LocalAPIC.Instance.Stage);
             Assert.Equal(DeviceStage.OnDemand, Cosmos.HAL.Devices.Graphics.Multiboot2Framebuffer.Instance.Stage);   // starting it is the console's or the canvas's choice
             PcPlatform.RegisterDevices();   // idempotent
-            Assert.Equal(14, DeviceRegistry.Count);
+            Assert.Equal(15, DeviceRegistry.Count);
             Assert.All(Enumerable.Range(0, DeviceRegistry.Count), i => Assert.Equal(DeviceState.NotStarted, DeviceRegistry.Get(i).State));
         }
 

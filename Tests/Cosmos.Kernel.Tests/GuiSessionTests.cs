@@ -38,8 +38,10 @@ namespace Cosmos.Kernel.Tests
             return b[at] << 16 | b[at + 1] << 8 | b[at + 2];
         }
 
-        [Fact]
-        public void DesktopWindowsDragWithTheMouseAndTakeTypedText()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void DesktopWindowsDragWithTheMouseAndTakeTypedText(bool absolutePointer)
         {
             _ = KernelImage.ElfPath;
             string tool = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
@@ -48,7 +50,7 @@ namespace Cosmos.Kernel.Tests
             Directory.CreateDirectory(dir);
             string qmp = Path.Combine(dir, "q.sock");
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", qmp }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", qmp, "--vmport", absolutePointer ? "true" : "false" }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
             var output = new StringBuilder();
             p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
@@ -69,7 +71,7 @@ namespace Cosmos.Kernel.Tests
                 p.StandardInput.Write("gui\n");
                 p.StandardInput.Flush();
                 WaitFor("gui: desktop 1024x768x32", 180);
-                Assert.Contains("mouse: PS/2", Text());
+                Assert.Contains(absolutePointer ? "mouse: absolute (vmmouse) + PS/2" : "mouse: PS/2;", Text());
                 using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
                 Thread.Sleep(500);
                 string before = Path.Combine(dir, "before.ppm");
@@ -77,11 +79,14 @@ namespace Cosmos.Kernel.Tests
                 Assert.Equal(TitleGreen, Pixel(before, 64 + 4, 76 + 4));              // Notes starts at (64, 76), title bar active
                 void Rel(int dx, int dy) => q.Execute("{\"execute\":\"input-send-event\",\"arguments\":{\"events\":[{\"type\":\"rel\",\"data\":{\"axis\":\"x\",\"value\":" + dx + "}},{\"type\":\"rel\",\"data\":{\"axis\":\"y\",\"value\":" + dy + "}}]}}");
                 void Button(bool down) => q.Execute("{\"execute\":\"input-send-event\",\"arguments\":{\"events\":[{\"type\":\"btn\",\"data\":{\"down\":" + (down ? "true" : "false") + ",\"button\":\"left\"}}]}}");
-                for (int i = 0; i < 8; i++) { Rel(-51, -37); Thread.Sleep(50); }       // from the centre (512, 384) to (104, 88): Notes' title bar
+                void Abs(int x, int y) => q.Execute("{\"execute\":\"input-send-event\",\"arguments\":{\"events\":[{\"type\":\"abs\",\"data\":{\"axis\":\"x\",\"value\":" + (x * 32768 / 1024) + "}},{\"type\":\"abs\",\"data\":{\"axis\":\"y\",\"value\":" + ((y * 32768 + 767) / 768) + "}}]}}");
+                if (absolutePointer) Abs(104, 88);                                     // Notes' title bar
+                else for (int i = 0; i < 8; i++) { Rel(-51, -37); Thread.Sleep(50); }  // from the centre (512, 384) to (104, 88)
                 Thread.Sleep(300);
                 Button(true);
                 Thread.Sleep(300);
-                for (int i = 0; i < 5; i++) { Rel(40, 30); Thread.Sleep(50); }         // drag by (200, 150)
+                if (absolutePointer) Abs(304, 238);                                     // drag by (200, 150)
+                else for (int i = 0; i < 5; i++) { Rel(40, 30); Thread.Sleep(50); }
                 Thread.Sleep(300);
                 Button(false);
                 WaitFor("gui: window Notes at 264,226", 30);
@@ -90,6 +95,17 @@ namespace Cosmos.Kernel.Tests
                 q.ScreenDump(after);
                 Assert.Equal(TitleGreen, Pixel(after, 264 + 4, 226 + 4));
                 Assert.NotEqual(TitleGreen, Pixel(after, 64 + 4, 76 + 4));
+                if (absolutePointer)
+                {
+                    Abs(600, 200);                                                      // Monitor's title bar (Monitor at 512,192)
+                    Thread.Sleep(300);
+                    Button(true);
+                    Thread.Sleep(300);
+                    Abs(700, 300);
+                    Thread.Sleep(300);
+                    Button(false);
+                    WaitFor("gui: window Monitor at 612,292", 30);
+                }
                 p.StandardInput.Write("hello desktop\n\u001b");
                 p.StandardInput.Flush();
                 WaitFor("gui: line 'hello desktop'", 30);

@@ -45,6 +45,8 @@ namespace Cosmos.Build.Running
         public int? GdbPort;
         /// <summary>When set, COM1 is a Unix socket at this path that QEMU listens on (and waits for) instead of standard I/O.</summary>
         public string SerialSocket;
+        /// <summary>False: no VMware backdoor port (vmport=off), so no absolute "vmmouse" pointer: the PS/2 mouse gets relative motion.</summary>
+        public bool VmPort = true;
         /// <summary>When set, QEMU serves its machine protocol (QMP: screendump, input-send-event, …) on a Unix socket at this path.</summary>
         public string QmpSocket;
         /// <summary>Extra arguments appended verbatim.</summary>
@@ -96,7 +98,7 @@ namespace Cosmos.Build.Running
             if (o.Machine != "pc" && o.Machine != "q35") throw new BuildStepException("COSMOS074", $"unknown machine '{o.Machine}' (known: pc, q35)");
             if (o.BootMedium != "cd" && o.BootMedium != "usb") throw new BuildStepException("COSMOS074", $"unknown boot medium '{o.BootMedium}' (known: cd, usb)");
             if (o.VmwareDevices && o.Machine != "pc") throw new BuildStepException("COSMOS074", "VMware's device set is built on the pc machine (VMware's 440BX), not " + o.Machine);
-            var args = new List<string> { "-machine", o.Machine };
+            var args = new List<string> { "-machine", o.VmPort ? o.Machine : o.Machine + ",vmport=off" };
             string iso = o.Iso.Replace(",", ",,");
             if (o.BootMedium == "usb")
                 // The hybrid image as a USB stick: xHCI + usb-storage, first in the boot order (SeaBIOS and OVMF both boot USB disks).

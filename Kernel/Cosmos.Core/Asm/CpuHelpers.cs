@@ -89,6 +89,24 @@ namespace Cosmos.Core.Asm
 
             a.Function("cosmos_rdtsc", _ => { a.Rdtsc(); Combine(a); a.Ret(); });
             a.Comment("rdrand(ulong* value=RDI): one RDRAND; EAX = CF (1: *value is random, 0: the DRNG had none ready, *value is 0)");
+            // VMware backdoor (I/O port 5658h with the magic in EAX; QEMU's vmport too): regs[0..3] = EAX, EBX, ECX, EDX in
+            // and out of one IN EAX, DX. RBX is callee-saved.
+            a.Function("cosmos_vmware_backdoor", _ =>
+            {
+                a.Mov(R8, RDI);
+                a.Mov(R9, RBX);
+                a.Mov(EAX, Mem.D(R8, 0));
+                a.Mov(EBX, Mem.D(R8, 4));
+                a.Mov(ECX, Mem.D(R8, 8));
+                a.Mov(EDX, Mem.D(R8, 12));
+                a.Raw("in eax, dx");
+                a.Mov(Mem.D(R8, 0), EAX);
+                a.Mov(Mem.D(R8, 4), EBX);
+                a.Mov(Mem.D(R8, 8), ECX);
+                a.Mov(Mem.D(R8, 12), EDX);
+                a.Mov(RBX, R9);
+                a.Ret();
+            });
             a.Function("cosmos_rdrand", _ => { a.Xor(ECX, ECX); a.Raw("rdrand rax"); a.Raw("setc cl"); a.Mov(Mem.Q(RDI, 0), RAX); a.Mov(EAX, ECX); a.Ret(); });
             a.Function("cosmos_rdmsr", _ => { a.Mov(ECX, EDI); a.Rdmsr(); Combine(a); a.Ret(); });
             a.Function("cosmos_wrmsr", _ => { a.Mov(ECX, EDI); a.Mov(EAX, ESI); a.Mov(RDX, RSI); a.Shr(RDX, 32); a.Wrmsr(); a.Ret(); });

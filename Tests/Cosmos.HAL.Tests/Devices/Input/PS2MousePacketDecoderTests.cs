@@ -49,3 +49,19 @@ namespace Cosmos.HAL.Tests.Devices.Input
         }
     }
 }
+
+namespace Cosmos.HAL.Tests.Devices.Input
+{
+    /// <summary>VMware backdoor absolute pointer packets (4 words: flags/buttons, X, Y, wheel).</summary>
+    public class VmwareBackdoorMouseTests
+    {
+        [Fact]
+        public void PacketsGivePositionButtonsAndWheel()
+        {
+            VmwareBackdoorMouse.Decode(0x20, 0x1A00, 0xFFFF, 0xFF, out int x, out int y, out int dz, out var b);
+            Assert.Equal((0x1A00, 0xFFFF, -1, PS2MouseButtons.Left), (x, y, dz, b));
+            VmwareBackdoorMouse.Decode(0x18, 0x12345, 0, 2, out x, out y, out dz, out b);
+            Assert.Equal((0x2345, 0, 2, PS2MouseButtons.Right | PS2MouseButtons.Middle), (x, y, dz, b));
+        }
+    }
+}
