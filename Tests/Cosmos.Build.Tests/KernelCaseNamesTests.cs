@@ -10,7 +10,7 @@ namespace Cosmos.Build.Tests
         [Fact]
         public void FindsTestKernelCalls_InOrder()
         {
-            const string src = """
+            const string src = """"
                 Test("ACPI tables were found", () => { True(x, "y"); });
                 ExpectExit("Power.Reboot resets the machine", 0, () => Reboot());
                 ExpectPanic("null \"deref\"", "Page fault", () => F());
@@ -19,7 +19,7 @@ namespace Cosmos.Build.Tests
                 Test("computed " + i, () => { });
                 MyTest("not a case", () => { });
                 x.Test("member call, not TestKernel's", () => { });
-                """;
+                """";
             Assert.Equal(new[] { "ACPI tables were found", "Power.Reboot resets the machine", "null \"deref\"", "console: line", "scene \"1\"" },
                 KernelCaseNames.FromSource(src));
         }
@@ -27,13 +27,13 @@ namespace Cosmos.Build.Tests
         [Fact]
         public void FindsCosmosStyleAssertMessages_LastLiteralArgumentOnly()
         {
-            const string src = """
+            const string src = """"
                 Assert.IsTrue(Compute(1, "x") == 2, "IsTrue: Compute(1, \"x\")");
                 Assert.AreEqual(new[] { 1, 2 }, list.ToArray(), "List<int>.Sort");
                 Assert.AreEqual("a,b", s, "computed " + n);
                 Assert.Succeed("reached\nthe end");
                 Assert.AreEqual(1, 2, "List<int>.Sort");
-                """;
+                """";
             Assert.Equal(new[] { "IsTrue: Compute(1, \"x\")", "List<int>.Sort", "reached the end" }, KernelCaseNames.FromSource(src));
         }
 

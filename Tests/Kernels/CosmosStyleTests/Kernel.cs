@@ -19,6 +19,7 @@ namespace CosmosStyleTests
             {
                 mDebugger.Send("Run");
                 mDebugger.SendNumber(42);
+                mDebugger.Break();   // "[Kernel] break" on COM1; a gdb breakpoint on Debugger.BreakHere stops here
 
                 Assert.IsTrue(1 + 1 == 2, "IsTrue: 1 + 1 == 2");
                 Assert.IsFalse(string.IsNullOrEmpty("cosmos"), "IsFalse: \"cosmos\" is not empty");
