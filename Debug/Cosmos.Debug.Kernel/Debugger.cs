@@ -48,7 +48,7 @@ namespace Cosmos.Debug.Kernel
 
         /// <summary>
         /// Announces a break on COM1 (<c>[Section] break</c>) and calls <see cref="BreakHere"/>, the function to set a
-        /// gdb breakpoint on (<c>break Cosmos_Debug_Kernel_Cosmos_Debug_Kernel_Debugger__BreakHere</c> with QEMU's -s -S).
+        /// gdb breakpoint on (<c>hbreak Cosmos_Debug_Kernel_Cosmos_Debug_Kernel_Debugger__BreakHere</c>, see README §Debugging).
         /// Execution continues when no debugger is attached.
         /// </summary>
         public void Break()
