@@ -23,6 +23,18 @@ namespace Cosmos.Core
         /// </summary>
         public static bool RebootOnPanic;
 
+        /// <summary>
+        /// When set (test kernels: Cosmos.TestRunner), a halting panic ends QEMU after its report by writing
+        /// <see cref="DebugExitValue"/> to QEMU's isa-debug-exit device at <see cref="DebugExitPort"/> (QEMU then exits
+        /// with status (value &lt;&lt; 1) | 1), so the exit status alone tells the outcome. Leave it unset outside QEMU's
+        /// test machine: port 0xF4 is not reserved on real hardware. Ignored when <see cref="RebootOnPanic"/> is set.
+        /// </summary>
+        public static bool DebugExitOnPanic;
+        /// <summary>Value written to <see cref="DebugExitPort"/> after a panic report when <see cref="DebugExitOnPanic"/> is set.</summary>
+        public static byte DebugExitValue;
+        /// <summary>I/O port of QEMU's isa-debug-exit device in the test machine (Cosmos.TestRunner.TestProtocol.DebugExitPort).</summary>
+        public const ushort DebugExitPort = 0xF4;
+
         private static int s_vgaRow;
         private static int s_vgaCol;
         private static bool s_inPanic;
@@ -71,6 +83,7 @@ namespace Cosmos.Core
             }
             Write(HaltedLine);
             Write("\n");
+            if (DebugExitOnPanic) Native.OutB(DebugExitPort, DebugExitValue);
             Native.HaltForever();
         }
 

@@ -13,6 +13,9 @@ namespace Cosmos.System
         /// <summary>True once <see cref="Stop"/> was called; <see cref="Run"/> is not called again.</summary>
         protected bool mStopped;
 
+        /// <summary>The kernel's debug channel (Cosmos API): <c>mDebugger.Send("text")</c> writes <c>[Kernel] text</c> on COM1.</summary>
+        public readonly Cosmos.Debug.Kernel.Debugger mDebugger = new Cosmos.Debug.Kernel.Debugger("Kernel");
+
         /// <summary>Initializes the hardware the console needs, then runs the kernel's lifecycle. Halts when it ends.</summary>
         public void Start()
         {

@@ -59,8 +59,8 @@ namespace Cosmos.Build.Tests
             exit.Exited(0);
             Assert.True(exit.Done && exit.EndedByExpectedExit && Assert.Single(exit.Results).Passed);
 
-            Assert.Equal(1, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed));
-            Assert.Equal(3, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitFailures));
+            Assert.Equal(33, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed));
+            Assert.Equal(35, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitFailures));
             Assert.False(TestProtocol.IsDeclaredNameValid("a: b"));
             Assert.True(TestProtocol.IsDeclaredNameValid("a - b"));
         }
@@ -120,6 +120,8 @@ namespace Cosmos.Build.Tests
             Assert.Equal(TestProtocol.PanicMarker, Const("Marker"));
             Assert.Equal(TestProtocol.PanicHaltedLine, Const("HaltedLine"));
             Assert.Equal(TestProtocol.PanicRebootingLine, Const("RebootingLine"));
+            // The panic path's isa-debug-exit write goes to the device the runner gives QEMU.
+            Assert.Equal(TestProtocol.DebugExitPort, (int)(ushort)panic.Fields.Single(f => f.Name == "DebugExitPort" && f.HasConstant).Constant);
             Assert.Equal(SerialProtocol.PanicMarker, TestProtocol.PanicMarker);
         }
     }

@@ -8,7 +8,10 @@ namespace Cosmos.TestRunner
     /// Base class of a test kernel. <see cref="RunTests"/> calls <see cref="Test"/> for each
     /// case; results go to COM1 in the runner's protocol (<see cref="TestProtocol"/>, Build/Cosmos.Build/Testing/TestProtocol.cs,
     /// compiled into this library and into the host's parser), then the kernel ends QEMU through isa-debug-exit
-    /// (<see cref="TestProtocol.DebugExitPort"/>: 0 = all passed, 1 = failures).
+    /// (<see cref="TestProtocol.DebugExitPort"/>: 0x10 = all passed, QEMU status 33; 0x11 = failures, status 35; a halting
+    /// panic also ends QEMU with 0x11, or 0x10 when it is the panic an <see cref="ExpectPanic"/> case announced and no
+    /// case failed before it). Cosmos-style kernels (a plain Cosmos.System.Kernel) use <see cref="Assert"/> and
+    /// <see cref="TestController"/> instead.
     /// Exceptions cannot be caught yet, so a failed assertion marks the running case failed and
     /// the case continues; a case that must end in a panic uses <see cref="ExpectPanic"/>.
     /// Output bypasses System.Console so console tests can test the console.
@@ -19,6 +22,12 @@ namespace Cosmos.TestRunner
         private string _firstFailure;
         private string _knownDefect;
         private int _passed, _failed, _known;
+
+        /// <summary>The running case of the test kernel, if any: where <see cref="Assert"/> reports inside a <see cref="Test"/> body.</summary>
+        internal static TestKernel RunningKernel;
+
+        /// <summary>Arms the panic path: a halting panic ends QEMU with <see cref="TestProtocol.DebugExitFailures"/>.</summary>
+        protected TestKernel() => TestController.ArmPanicExit(TestProtocol.DebugExitFailures);
 
         /// <summary>Runs the test cases.</summary>
         protected abstract void RunTests();
@@ -38,7 +47,9 @@ namespace Cosmos.TestRunner
             _firstFailure = null;
             _knownDefect = null;
             Line(TestProtocol.StartLine(name));
+            RunningKernel = this;
             body();
+            RunningKernel = null;
             if (_firstFailure != null) { _failed++; Line(TestProtocol.FailLine(name, _firstFailure)); }
             else if (_knownDefect != null) { _known++; Line(TestProtocol.KnownLine(name, _knownDefect)); }
             else { _passed++; Line(TestProtocol.PassLine(name)); }
@@ -58,7 +69,10 @@ namespace Cosmos.TestRunner
         {
             CheckDeclaredName(name);
             Line(TestProtocol.ExpectPanicLine(name, expectedText));
+            // The announced panic completes the kernel: all passed unless a case failed before it.
+            TestController.ArmPanicExit(_failed == 0 ? TestProtocol.DebugExitAllPassed : TestProtocol.DebugExitFailures);
             body();
+            TestController.ArmPanicExit(TestProtocol.DebugExitFailures);
             Line(TestProtocol.FailLine(name, "the body returned instead of panicking"));
             _failed++;
         }
@@ -144,7 +158,7 @@ namespace Cosmos.TestRunner
         }
 
         /// <summary>Writes one line to COM1.</summary>
-        protected static void Line(string s)
+        protected internal static void Line(string s)
         {
             var com = SerialPort.Com1;
             com.Write(s);
@@ -152,6 +166,6 @@ namespace Cosmos.TestRunner
         }
 
         /// <summary>Ends QEMU through isa-debug-exit (QEMU exits with (code &lt;&lt; 1) | 1).</summary>
-        protected static void DebugExit(byte code) => IOPort.Write8(TestProtocol.DebugExitPort, code);
+        protected internal static void DebugExit(byte code) => IOPort.Write8(TestProtocol.DebugExitPort, code);
     }
 }

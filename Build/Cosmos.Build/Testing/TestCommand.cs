@@ -40,6 +40,12 @@ namespace Cosmos.Build.Testing
             return cmd;
         }
 
+        /// <summary>
+        /// Tests/Cosmos.Kernels.Tests: the test kernels as `dotnet test` cases (for IDEs and TRX). Not a host test project:
+        /// this command boots the same kernels itself.
+        /// </summary>
+        public const string KernelCasesProject = "Cosmos.Kernels.Tests";
+
         public static string RepoRoot()
         {
             foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
@@ -63,7 +69,9 @@ namespace Cosmos.Build.Testing
             var total = Stopwatch.StartNew();
 
             var hostProjects = host
-                ? Directory.GetFiles(Path.Combine(root, "Tests"), "*.Tests.csproj", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal).ToList()
+                ? Directory.GetFiles(Path.Combine(root, "Tests"), "*.Tests.csproj", SearchOption.AllDirectories)
+                    .Where(p => Path.GetFileNameWithoutExtension(p) != KernelCasesProject)
+                    .OrderBy(x => x, StringComparer.Ordinal).ToList()
                 : new List<string>();
             var kernelProjects = new List<string>();
             if (kernels)

@@ -62,10 +62,17 @@ namespace Cosmos.TestRunner
 
         /// <summary>I/O port of QEMU's isa-debug-exit device: writing v ends QEMU with status (v &lt;&lt; 1) | 1.</summary>
         public const int DebugExitPort = 0xF4;
-        /// <summary>Value a test kernel writes to <see cref="DebugExitPort"/> when every case passed (QEMU status 1).</summary>
-        public const byte DebugExitAllPassed = 0;
-        /// <summary>Value a test kernel writes to <see cref="DebugExitPort"/> when a case failed (QEMU status 3).</summary>
-        public const byte DebugExitFailures = 1;
+        /// <summary>
+        /// Value a test kernel writes to <see cref="DebugExitPort"/> when it completed with every case passing (QEMU
+        /// status 33). Not 0: QEMU's own statuses 0 (shutdown, reset under -no-reboot) and 1 (error) stay distinct.
+        /// </summary>
+        public const byte DebugExitAllPassed = 0x10;
+        /// <summary>Value a test kernel writes to <see cref="DebugExitPort"/> when a case failed or the kernel panicked (QEMU status 35).</summary>
+        public const byte DebugExitFailures = 0x11;
+        /// <summary>QEMU's exit status after <see cref="DebugExitAllPassed"/>: 33.</summary>
+        public const int QemuStatusAllPassed = (DebugExitAllPassed << 1) | 1;
+        /// <summary>QEMU's exit status after <see cref="DebugExitFailures"/>: 35.</summary>
+        public const int QemuStatusFailures = (DebugExitFailures << 1) | 1;
 
         /// <summary>QEMU's exit status after the guest wrote <paramref name="value"/> to <see cref="DebugExitPort"/>.</summary>
         public static int QemuStatusAfterDebugExit(byte value) => (value << 1) | 1;
