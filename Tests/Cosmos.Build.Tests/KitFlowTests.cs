@@ -92,12 +92,59 @@ namespace Cosmos.Build.Tests
                 Assert.True(File.Exists(Path.Combine(project, "bin", "Debug", "net10.0", "Cosmos.System2.dll")), "Cosmos.System2.dll not next to the kernel:\n" + tail);
                 Assert.Contains("Cosmos booted successfully", r.Output);
                 Assert.Contains("Input: shutdown", r.Output);
+
+                // A project written for Cosmos's user kit (the properties of Cosmos's own kernel template) builds with
+                // the same packages: Profile is acted on (the run target), the rest is named in one warning.
+                var kit = Path.Combine(home, "cosmos", "UserKit");
+                Directory.CreateDirectory(kit);
+                File.Copy(Path.Combine(project, "Kernel.cs"), Path.Combine(kit, "Kernel.cs"));
+                File.Copy(Path.Combine(project, "nuget.config"), Path.Combine(kit, "nuget.config"));
+                File.WriteAllText(Path.Combine(kit, "UserKit.csproj"), UserKitProject);
+                var b = Run("dotnet", "build", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 900);
+                Assert.True(b.ExitCode == 0, "user-kit project did not build:\n" + string.Join("\n", b.Output.Split('\n').TakeLast(40)));
+                var warnings = b.Output.Split('\n').Where(l => l.Contains("warning COSMOS100")).Distinct().ToList();
+                Assert.Single(warnings);
+                foreach (var name in new[] { "DebugEnabled", "VMWareEdition", "EnableGDB", "StartCosmosGDB", "VisualStudioDebugPort", "CosmosDebugPort", "PxeInterface" })
+                    Assert.Contains(name, warnings[0]);
+                Assert.DoesNotContain("Profile=", warnings[0]);
+                Assert.True(File.Exists(Path.Combine(kit, "bin", "cosmos", "Debug", "net10.0", "UserKit.iso")), "UserKit.iso not built under bin/cosmos/Debug/net10.0");
+                var target = Run("dotnet", "msbuild -getProperty:CosmosTarget -getProperty:RunArguments", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 300);
+                Assert.Contains("\"CosmosTarget\": \"vmware\"", target.Output);
+                Assert.Contains("bin/cosmos/Debug/net10.0/UserKit.iso", target.Output);
             }
             finally
             {
                 try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }
+
+        /// <summary>The settings of Cosmos's user-kit kernel template (VMware profile, Cosmos debugger, PXE), net10.0.</summary>
+        private const string UserKitProject = @"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Platform>cosmos</Platform>
+    <SupportsX86Intrinsics>false</SupportsX86Intrinsics>
+    <SelfContained>True</SelfContained>
+  </PropertyGroup>
+  <PropertyGroup>
+    <EnableGDB>False</EnableGDB>
+    <StartCosmosGDB>False</StartCosmosGDB>
+    <VisualStudioDebugPort>Pipe: Cosmos\Serial</VisualStudioDebugPort>
+    <CosmosDebugPort>Serial: COM1</CosmosDebugPort>
+    <Launch>VMware</Launch>
+    <Profile>VMware</Profile>
+    <Description>Use VMware Player or Workstation to deploy and debug.</Description>
+    <PxeInterface>192.168.0.8</PxeInterface>
+    <DebugEnabled>False</DebugEnabled>
+    <VMWareEdition>Workstation</VMWareEdition>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include=""Cosmos.Build"" Version=""0-*"" NoWarn=""NU1604"" />
+    <PackageReference Include=""Cosmos.System2"" Version=""0-*"" NoWarn=""NU1604"" />
+    <PackageReference Include=""Cosmos.Plugs"" Version=""0-*"" NoWarn=""NU1604"" />
+  </ItemGroup>
+</Project>
+";
 
         private static (int ExitCode, string Output) Run(string file, string args, string dir, Action<ProcessStartInfo> env, int timeoutSeconds)
         {
