@@ -132,7 +132,7 @@ static class Program
             var refs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (string f in Directory.GetFiles(Toolchain.Framework, "*.dll").Concat(Directory.GetFiles(Toolchain.Sdk, "*.dll")))
                 refs[Path.GetFileNameWithoutExtension(f)] = f;
-            foreach (string n in new[] { "Cosmos.Plugs", "Cosmos.System", "Cosmos.Runtime", "Cosmos.LibM", "Cosmos.HAL", "Cosmos.Core", "IL2CPU.API", "XSharp" })
+            foreach (string n in new[] { "Cosmos.Plugs", "Cosmos.System2", "Cosmos.Runtime", "Cosmos.LibM", "Cosmos.HAL2", "Cosmos.Core", "IL2CPU.API", "XSharp" })
                 refs[n] = Path.Combine(Toolchain.BinDirectory, n + ".dll");
             foreach (string f in Directory.GetFiles(patchedDir, "*.dll"))
                 refs[Path.GetFileNameWithoutExtension(f)] = f;
