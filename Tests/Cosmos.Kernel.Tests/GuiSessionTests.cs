@@ -43,33 +43,12 @@ namespace Cosmos.Kernel.Tests
         [InlineData(true)]
         public void DesktopWindowsDragWithTheMouseAndTakeTypedText(bool absolutePointer)
         {
-            _ = KernelImage.ElfPath;
-            string tool = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
-            string iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
-            string dir = Path.Combine(Path.GetTempPath(), "cosmos-gui-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            Directory.CreateDirectory(dir);
-            string qmp = Path.Combine(dir, "q.sock");
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", qmp, "--vmport", absolutePointer ? "true" : "false" }) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var output = new StringBuilder();
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            p.BeginOutputReadLine(); p.BeginErrorReadLine();
-            string Text() { lock (output) return output.ToString(); }
-            void WaitFor(string text, int seconds)
+            using var session = new DemoSession("--vmport", absolutePointer ? "true" : "false");
+            string dir = Path.GetDirectoryName(session.Qmp)!, qmp = session.Qmp;
+            string Text() => session.Text();
+            void WaitFor(string text, int seconds) => session.WaitFor(text, seconds);
             {
-                var end = DateTime.UtcNow.AddSeconds(seconds);
-                while (!Text().Contains(text))
-                {
-                    if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text());
-                    Thread.Sleep(100);
-                }
-            }
-            try
-            {
-                p.StandardInput.Write("gui\n");
-                p.StandardInput.Flush();
+                session.Type("gui\n");
                 WaitFor("gui: desktop 1024x768x32", 180);
                 Assert.Contains(absolutePointer ? "mouse: absolute (vmmouse) + PS/2" : "mouse: PS/2;", Text());
                 using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
@@ -106,20 +85,11 @@ namespace Cosmos.Kernel.Tests
                     Button(false);
                     WaitFor("gui: window Monitor at 612,292", 30);
                 }
-                p.StandardInput.Write("hello desktop\n\u001b");
-                p.StandardInput.Flush();
+                session.Type("hello desktop\n\u001b");
                 WaitFor("gui: line 'hello desktop'", 30);
                 WaitFor("gui: closed", 30);
-                p.StandardInput.Write("echo back in the shell\nshutdown\n");
-                p.StandardInput.Close();
-                Assert.True(p.WaitForExit(60_000), "no shutdown:\n" + Text());
+                session.ShutDown("echo back in the shell\nshutdown\n");
                 Assert.Contains("back in the shell", Text());
-                Assert.Equal(0, p.ExitCode);
-            }
-            finally
-            {
-                if (!p.HasExited) p.Kill(true);
-                try { Directory.Delete(dir, true); } catch { }
             }
         }
 
@@ -131,33 +101,11 @@ namespace Cosmos.Kernel.Tests
         [Fact]
         public void KeysSentToTheKeyboardComeOutInTheChosenLayout()
         {
-            _ = KernelImage.ElfPath;
-            string tool = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
-            string iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
-            string qmp = Path.Combine(Path.GetTempPath(), "cosmos-kbd-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".sock");
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", qmp }) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var output = new StringBuilder();
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            p.BeginOutputReadLine(); p.BeginErrorReadLine();
-            string Text() { lock (output) return output.ToString(); }
-            void WaitFor(string text, int seconds)
+            using var session = new DemoSession();
             {
-                var end = DateTime.UtcNow.AddSeconds(seconds);
-                while (!Text().Contains(text))
-                {
-                    if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text());
-                    Thread.Sleep(100);
-                }
-            }
-            try
-            {
-                p.StandardInput.Write("layout de\n");
-                p.StandardInput.Flush();
-                WaitFor("keyboard layout: DE", 180);
-                using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
+                session.Type("layout de\n");
+                session.WaitFor("keyboard layout: DE", 180);
+                using var q = QmpClient.Connect(session.Qmp, TimeSpan.FromSeconds(20));
                 void Keys(params string[] qcodes)
                 {
                     foreach (var k in qcodes)
@@ -167,22 +115,78 @@ namespace Cosmos.Kernel.Tests
                     }
                 }
                 Keys("e", "c", "h", "o", "spc", "y", "z", "spc", "equal", "e", "ret");
-                WaitFor("zy é", 30);
-                p.StandardInput.Write("layout fr\n");
-                p.StandardInput.Flush();
-                WaitFor("keyboard layout: FR", 30);
+                session.WaitFor("zy é", 30);
+                session.Type("layout fr\n");
+                session.WaitFor("keyboard layout: FR", 30);
                 Keys("e", "c", "h", "o", "spc", "q", "a", "ret");
-                WaitFor("\naq", 30);
-                p.StandardInput.Write("shutdown\n");
-                p.StandardInput.Close();
-                Assert.True(p.WaitForExit(60_000), "no shutdown:\n" + Text());
-                Assert.Equal(0, p.ExitCode);
+                session.WaitFor("\naq", 30);
+                session.ShutDown("shutdown\n");
             }
-            finally
+        }
+    }
+
+    /// <summary>
+    /// The demo OS under the runner with a QMP socket: standard input typed into COM1, output collected as it comes,
+    /// <see cref="WaitFor"/> on a text. Disposing kills a QEMU still running and deletes the socket's folder.
+    /// </summary>
+    internal sealed class DemoSession : IDisposable
+    {
+        private readonly Process _p;
+        private readonly StringBuilder _output = new();
+        private readonly string _dir;
+
+        /// <summary>The QMP socket path.</summary>
+        public string Qmp { get; }
+        /// <summary>The runner process.</summary>
+        public Process Process => _p;
+
+        public DemoSession(params string[] runOptions)
+        {
+            _ = KernelImage.ElfPath;
+            string tool = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
+            string iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
+            _dir = Path.Combine(Path.GetTempPath(), "cosmos-session-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            Directory.CreateDirectory(_dir);
+            Qmp = Path.Combine(_dir, "q.sock");
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false", "--nic", "none", "--qmp", Qmp }.Concat(runOptions)) psi.ArgumentList.Add(a);
+            _p = Process.Start(psi)!;
+            _p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_output) _output.AppendLine(e.Data); };
+            _p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_output) _output.AppendLine(e.Data); };
+            _p.BeginOutputReadLine(); _p.BeginErrorReadLine();
+        }
+
+        /// <summary>Everything the runner printed so far.</summary>
+        public string Text() { lock (_output) return _output.ToString(); }
+
+        /// <summary>Types <paramref name="text"/> into COM1.</summary>
+        public void Type(string text) { _p.StandardInput.Write(text); _p.StandardInput.Flush(); }
+
+        /// <summary>Fails the test unless <paramref name="text"/> appears within <paramref name="seconds"/>.</summary>
+        public void WaitFor(string text, int seconds)
+        {
+            var end = DateTime.UtcNow.AddSeconds(seconds);
+            while (!Text().Contains(text))
             {
-                if (!p.HasExited) p.Kill(true);
-                try { File.Delete(qmp); } catch { }
+                if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text());
+                Thread.Sleep(100);
             }
+        }
+
+        /// <summary>Types <paramref name="last"/> (ending with shutdown), closes input and expects QEMU's exit status 0.</summary>
+        public void ShutDown(string last)
+        {
+            _p.StandardInput.Write(last);
+            _p.StandardInput.Close();
+            Assert.True(_p.WaitForExit(60_000), "no shutdown:\n" + Text());
+            Assert.Equal(0, _p.ExitCode);
+        }
+
+        public void Dispose()
+        {
+            if (!_p.HasExited) _p.Kill(true);
+            _p.Dispose();
+            try { Directory.Delete(_dir, true); } catch { }
         }
     }
 }
