@@ -65,7 +65,7 @@ namespace Cosmos.Build.Testing
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
         {
             var root = RepoRoot();
-            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests, Prerequisites.ScreenTests);
+            Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests, Prerequisites.ScreenTests, Prerequisites.DebugTests);
             var total = Stopwatch.StartNew();
 
             var hostProjects = host

@@ -49,6 +49,12 @@ namespace Cosmos.Build.Toolchain
             ("compare", "imagemagick"),
         };
 
+        /// <summary>What the debugging tests drive: gdb in batch mode against QEMU's gdb stub (<c>run --debug</c>).</summary>
+        public static readonly (string Path, string Package)[] DebugTests =
+        {
+            ("gdb", "gdb"),
+        };
+
         private static bool Exists(string what)
         {
             if (what.StartsWith('/')) return File.Exists(what);
