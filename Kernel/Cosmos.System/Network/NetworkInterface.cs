@@ -148,12 +148,32 @@ namespace Cosmos.System.Network
                 while (Dhcp.State != DhcpClientState.Bound)
                 {
                     long left = deadline - NowMs;
-                    if (left <= 0) return false;
+                    if (left <= 0)
+                    {
+                        var fallback = StaticFallback;
+                        if (fallback == null) return false;
+                        // No lease in time: the static configuration stands in; the DHCP client keeps asking, and a
+                        // lease that comes later replaces it.
+                        NetworkStack.ConfigIP(Device, fallback);
+                        UsingStaticFallback = true;
+                        return true;
+                    }
                     Monitor.Wait(_dhcpSignal, (int)Math.Min(left, 100));
                 }
             }
+            UsingStaticFallback = false;
             return true;
         }
+
+        /// <summary>
+        /// The configuration <see cref="RunDhcp"/> applies when no lease comes within its timeout (null: none; then
+        /// RunDhcp returns false). DHCP keeps running behind it: a later lease takes over (RFC 2131 leaves the choice
+        /// of a fallback to the client).
+        /// </summary>
+        public Config.IPConfig StaticFallback { get; set; }
+
+        /// <summary>True while the interface runs on <see cref="StaticFallback"/> because DHCP gave no lease.</summary>
+        public bool UsingStaticFallback { get; private set; }
 
         /// <summary>Gives the DHCP lease back (DHCPRELEASE) and unconfigures the interface.</summary>
         public void ReleaseDhcp()
@@ -164,6 +184,7 @@ namespace Cosmos.System.Network
 
         private void OnDhcpBound(DhcpClient c)
         {
+            UsingStaticFallback = false;
             NetworkStack.OnConfigured(this, c.DomainNameServers);
             Configured?.Invoke(this);
             lock (_dhcpSignal) Monitor.PulseAll(_dhcpSignal);

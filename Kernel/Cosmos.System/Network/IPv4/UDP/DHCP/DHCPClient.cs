@@ -23,11 +23,20 @@ namespace Cosmos.System.Network.IPv4.UDP.DHCP
         }
 
         /// <summary>
+        /// A static configuration every interface falls back to when no lease comes within SendDiscoverPacket's timeout
+        /// (null, the default: no fallback, SendDiscoverPacket returns −1). Sets <see cref="NetworkInterface.StaticFallback"/>
+        /// of the interfaces that have none of their own.
+        /// </summary>
+        public static Config.IPConfig StaticFallback { get; set; }
+
+        /// <summary>
         /// Runs DHCP on every interface (Cosmos API name) and waits up to <paramref name="timeoutMs"/> for each lease;
-        /// returns the whole seconds it took, or −1 when an interface got no lease in time (or there is none).
+        /// returns the whole seconds it took, or −1 when an interface got no lease in time (or there is none) and has no static fallback; an interface on its fallback counts as configured.
         /// </summary>
         public int SendDiscoverPacket(int timeoutMs = 5000)
         {
+            if (StaticFallback != null)
+                foreach (var i in NetworkStack.Interfaces) i.StaticFallback ??= StaticFallback;
             var all = NetworkStack.Interfaces;
             if (all.Length == 0) return -1;
             long start = NetworkInterface.NowMs;
