@@ -83,7 +83,7 @@ namespace Cosmos.Build
             {
                 string where = RunTarget.Parse(p.GetValue(target) is { Length: > 0 } targets ? targets[^1] : null);
                 if (where == RunTarget.Usb) return UsbTarget.Run(p.GetValue(iso));
-                bool showDisplay = p.GetValue(display) ?? (Environment.GetEnvironmentVariable("DISPLAY") != null || Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") != null);
+                bool showDisplay = p.GetValue(display) ?? Qemu.HostHasDisplay();
                 if (where == RunTarget.Vmware || where == RunTarget.VirtualBox)
                 {
                     string isoPath = System.IO.Path.GetFullPath(p.GetValue(iso));

@@ -17,6 +17,13 @@ namespace Cosmos.Kernel.Tests
     {
         private static string Tool => Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
 
+        /// <summary>Writes a stand-in program (a bash script, LF line ends) and makes it executable.</summary>
+        private static void WriteExecutable(string path, string script)
+        {
+            File.WriteAllText(path, script.Replace("\r\n", "\n"));
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         /// <summary>A private copy of the demo ISO (and ELF) in a fresh folder, so files written beside it do not collide.</summary>
         private static string PrivateIso()
         {
@@ -68,7 +75,7 @@ namespace Cosmos.Kernel.Tests
             string bin = Path.Combine(Path.GetDirectoryName(iso)!, "fakebin");
             Directory.CreateDirectory(bin);
             string script = Path.Combine(bin, "vmrun");
-            File.WriteAllText(script, """
+            WriteExecutable(script, """
                 #!/bin/bash
                 # Stand-in for VMware's vmrun (-T TYPE start|list): boots QEMU with the devices of the .vmx.
                 state="$(dirname "$0")/state"
@@ -90,8 +97,7 @@ namespace Cosmos.Kernel.Tests
                     if kill -0 "$(cat "$state.pid")" 2>/dev/null; then echo "Total running VMs: 1"; cat "$state.vmx"; else echo "Total running VMs: 0"; fi ;;
                   *) exit 2 ;;
                 esac
-                """.Replace("\r\n", "\n"));
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                """);
             var (exit, output) = Run(iso, "echo hi from vmware\nshutdown\n", bin, "--target", "vmware", "--memory", "640");
             Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
             Assert.Matches(@"(?m)^hi from vmware\r?$", output);
@@ -114,7 +120,7 @@ namespace Cosmos.Kernel.Tests
             string bin = Path.Combine(Path.GetDirectoryName(iso)!, "fakebin");
             Directory.CreateDirectory(bin);
             string script = Path.Combine(bin, "VBoxManage");
-            File.WriteAllText(script, """
+            WriteExecutable(script, """
                 #!/bin/bash
                 # Stand-in for VirtualBox's VBoxManage: records calls; startvm boots QEMU with what modifyvm/storageattach set.
                 s="$(dirname "$0")/state"
@@ -137,8 +143,7 @@ namespace Cosmos.Kernel.Tests
                   storagectl) ;;
                   *) exit 2 ;;
                 esac
-                """.Replace("\r\n", "\n"));
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                """);
             var (exit, output) = Run(iso, "echo hi from virtualbox\nshutdown\n", bin, "--target", "virtualbox", "--memory", "576");
             Assert.True(exit == 0, $"exit {exit}; output:\n{output}");
             Assert.Matches(@"(?m)^hi from virtualbox\r?$", output);

@@ -130,7 +130,7 @@ namespace Cosmos.Build.Running
                 if (!File.Exists(OvmfPath)) throw new BuildStepException("COSMOS070", $"UEFI boot needs {OvmfPath}: sudo apt-get install ovmf");
                 args.AddRange(new[] { "-bios", OvmfPath });
             }
-            bool display = o.Display ?? (Environment.GetEnvironmentVariable("DISPLAY") != null || Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") != null);
+            bool display = o.Display ?? HostHasDisplay();
             if (!display) args.AddRange(new[] { "-display", "none", "-monitor", "none" });
             if (o.Disks.Count > 3) throw new BuildStepException("COSMOS071", $"{o.Disks.Count} disks: the IDE controller has room for 3 beside the CD");
             int[] ideIndex = { 0, 1, 3 };
@@ -146,6 +146,10 @@ namespace Cosmos.Build.Running
             args.AddRange(o.Extra);
             return args;
         }
+
+        /// <summary>True when a graphical session exists ($DISPLAY or $WAYLAND_DISPLAY): where a VM window can be shown.</summary>
+        public static bool HostHasDisplay() =>
+            Environment.GetEnvironmentVariable("DISPLAY") != null || Environment.GetEnvironmentVariable("WAYLAND_DISPLAY") != null;
 
         /// <summary>True when /dev/kvm can be opened for reading and writing.</summary>
         public static bool KvmUsable()
