@@ -166,6 +166,19 @@ namespace Cosmos.Runtime
         /// </summary>
         public static void SetStackSavedRsp(int id, ulong rsp) => Roots.SetSavedRsp(id, rsp);
 
+        /// <summary>Figures of the last collection's stack scan: frames reported precisely, words scanned conservatively.</summary>
+        public static StackScanStatistics LastStackScan => StackRoots.Last;
+
+        /// <summary>
+        /// True (the default): stacks are scanned precisely where ilc's GC info describes the frame; false: every stack
+        /// word is scanned conservatively, as before precise roots (kept for comparisons in tests and benchmarks).
+        /// </summary>
+        public static bool PreciseStackRoots
+        {
+            get => StackRoots.Precise;
+            set => StackRoots.Precise = value;
+        }
+
         /// <summary>Full blocking collection now (GC.Collect).</summary>
         public static void Collect() => GCNative.SpillAndCollect(0);
 
@@ -206,7 +219,12 @@ namespace Cosmos.Runtime
 
             SmallObjectSpace.ResetAllocationState();
             Marker.Begin(s_epoch);
-            Roots.ScanStacks(rsp);
+            if (StackRoots.Precise && GcInfoAccess.Available) StackRoots.Scan(rsp);
+            else
+            {
+                if (StackRoots.Precise) StackRoots.Scan(rsp);   // the GC walk runs as a check until GC info is decoded
+                Roots.ScanStacks(rsp);
+            }
             Handles.ScanStrong();
             Roots.ScanStatics();
             Roots.ScanThreadStatics();

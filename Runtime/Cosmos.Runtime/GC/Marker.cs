@@ -307,6 +307,16 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
+        /// <summary>True when <paramref name="obj"/> is the start of an allocated object of the collector's heap (small or large object space).</summary>
+        public static bool IsHeapObject(ulong obj)
+        {
+            if ((obj & 7) != 0) return false;
+            PageKind kind = Heap.FindRun(obj, out ulong run, out _);
+            if (kind == PageKind.SmallBlock) return SmallObjectSpace.IsObjectStart(run, obj);
+            if (kind == PageKind.LargeObject) return LargeObjectSpace.IsObjectStart(run, obj);
+            return false;
+        }
+
         /// <summary>True when <paramref name="obj"/> is the start of an allocated collector object, or lies in a frozen segment / the kernel image.</summary>
         public static bool IsValidObject(ulong obj)
         {

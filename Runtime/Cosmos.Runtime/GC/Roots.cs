@@ -132,6 +132,36 @@ namespace Cosmos.Runtime.GarbageCollection
         }
 
         /// <summary>
+        /// The registered stacks that belong to no thread (before the scheduler starts: the boot stack): the one holding
+        /// <paramref name="spill"/> (the running code) goes to <paramref name="scanRunning"/>(spill, top) and sets
+        /// <paramref name="current"/>; the others are scanned conservatively from their saved RSP (or whole) together
+        /// with their register area. <paramref name="words"/> grows by the words scanned here.
+        /// </summary>
+        public static void ScanUnthreadedStacks(ulong spill, ref bool current, ref ulong words, delegate*<ulong, ulong, void> scanRunning)
+        {
+            for (int i = 0; i < s_stackSlots; i++)
+            {
+                if (s_stacks.Used[i] == 0) continue;
+                if (Scheduler.IsInitialized && BelongsToThread(s_stacks.Low[i], s_stacks.High[i])) continue;
+                ulong low = s_stacks.Low[i], high = s_stacks.High[i];
+                if (spill >= low && spill < high)
+                {
+                    scanRunning(spill, high);
+                    current = true;
+                    continue;
+                }
+                ulong from = low;
+                if (s_stacks.SavedRsp[i] >= low && s_stacks.SavedRsp[i] < high) from = s_stacks.SavedRsp[i];
+                from &= ~7UL;
+                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
+                words += (high - from) / 8;
+                ulong area = s_stacks.RegArea[i];
+                if (area != 0)
+                    for (ulong* p = (ulong*)area; p < (ulong*)(area + s_stacks.RegAreaBytes[i]); p++) Marker.MarkConservative(*p);
+            }
+        }
+
+        /// <summary>
         /// Marks the GC static bases of every module. The GCStaticRegion holds 32-bit relative pointers
         /// (ilc 9.0 uses relative pointers on this target; StartupCodeHelpers.InitializeStatics reads
         /// them with ReadRelPtr32) to 8-byte cells; initialization overwrites each cell with the address
