@@ -39,6 +39,25 @@ namespace Cosmos.System
             Graphics.FramebufferProviders.RegisterDefaults();
         }
 
+        /// <summary>
+        /// GC stress from the QEMU fw_cfg file <c>opt/cosmos/gc-stress</c> (decimal N, set by the test runner's
+        /// <c>--gc-stress N</c>): every N-th allocation collects and freed objects are poisoned
+        /// (<see cref="Cosmos.Runtime.GarbageCollector.StressInterval"/>). A malformed value is reported and ignored.
+        /// </summary>
+        internal static void ApplyGcStress()
+        {
+            byte[] setting = Cosmos.HAL.Firmware.QemuFwCfg.ReadFile("opt/cosmos/gc-stress");
+            if (setting == null) return;
+            string text = global::System.Text.Encoding.ASCII.GetString(setting).Trim();
+            if (!uint.TryParse(text, out uint interval) || interval == 0)
+            {
+                global::System.Console.WriteLine("GC stress: ignoring fw_cfg opt/cosmos/gc-stress \"" + text + "\" (want a positive integer)");
+                return;
+            }
+            Cosmos.Runtime.GarbageCollector.StressInterval = interval;
+            Cosmos.HAL.SerialPort.Com1.Write("GC stress: a collection every " + interval + " allocations, freed objects poisoned\n");
+        }
+
         private static void BeforeStage(DeviceStage stage)
         {
             if (stage == DeviceStage.InterruptControllers) INTs.Initialize();

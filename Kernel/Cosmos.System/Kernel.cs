@@ -21,6 +21,7 @@ namespace Cosmos.System
         {
             Global.Init();
             Cosmos.HAL.SerialPort.Com1.Write(Cosmos.Common.ConsoleMarkers.ConsoleReady);
+            Global.ApplyGcStress();
             BeforeRun();
             while (!mStopped) Run();
             AfterRun();

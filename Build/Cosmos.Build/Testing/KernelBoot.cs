@@ -18,6 +18,13 @@ namespace Cosmos.Build.Testing
     /// </summary>
     public static class KernelBoot
     {
+        /// <summary>
+        /// GC stress for every boot (<c>test --gc-stress N</c>): passed to the kernel as the fw_cfg file
+        /// <c>opt/cosmos/gc-stress</c>; the kernel then collects on every N-th allocation and poisons freed objects.
+        /// 0: off.
+        /// </summary>
+        public static int GcStress;
+
         /// <summary>When set (test --log), every kernel's serial log follows its results, passed or not.</summary>
         public static bool ShowLog;
 
@@ -55,6 +62,11 @@ namespace Cosmos.Build.Testing
                     else if (tok.StartsWith("machine=")) options.Machine = tok.Substring(8);
                     else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages)));
                 }
+            if (GcStress > 0)
+            {
+                options.Extra.Add("-fw_cfg");
+                options.Extra.Add($"name=opt/cosmos/gc-stress,string={GcStress}");
+            }
             // A QMP socket for screenshots the kernel asks for (TestProtocol.Screenshot); short path: sun_path holds 108 bytes.
             string qmpSocket = Path.Combine(Path.GetTempPath(), "cosmos-qmp-" + Guid.NewGuid().ToString("N").Substring(0, 12) + ".sock");
             options.Extra.Add("-qmp");

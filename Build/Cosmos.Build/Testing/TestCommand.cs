@@ -35,8 +35,15 @@ namespace Cosmos.Build.Testing
             var kvm = new Option<bool>("--kvm") { Description = "Boot test kernels with KVM when available" };
             var jobs = new Option<int>("--jobs") { Description = "Test projects and kernels run at once (default: the processor count)", DefaultValueFactory = _ => Environment.ProcessorCount };
             var showLog = new Option<bool>("--log") { Description = "Print every kernel's serial log after its results (failed kernels always show the last 80 lines)" };
-            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog };
-            cmd.SetAction(p => Program.Guard(() => (KernelBoot.ShowLog = p.GetValue(showLog)) && false ? 0 : Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs))));
+            var gcStress = new Option<int>("--gc-stress") { Description = "Test kernels collect on every N-th allocation and poison freed objects (finds missed GC roots; slow: raise --timeout)" };
+            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog, gcStress };
+            cmd.Validators.Add(r => { if (r.GetValue(gcStress) < 0) r.AddError("--gc-stress must be 0 (off) or a positive number of allocations"); });
+            cmd.SetAction(p => Program.Guard(() =>
+            {
+                KernelBoot.ShowLog = p.GetValue(showLog);
+                KernelBoot.GcStress = p.GetValue(gcStress);
+                return Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs));
+            }));
             return cmd;
         }
 

@@ -34,6 +34,7 @@ namespace Cosmos.Runtime
         private static ulong Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1)
         {
             ulong irq = CPU.SaveAndDisableInterrupts();
+            if (GarbageCollector.StressInterval != 0) GarbageCollector.StressTick();
             ulong cell;
             if (size <= SmallObjectSpace.MaxSize)
             {

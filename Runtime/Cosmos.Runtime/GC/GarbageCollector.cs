@@ -166,6 +166,30 @@ namespace Cosmos.Runtime
         /// </summary>
         public static void SetStackSavedRsp(int id, ulong rsp) => Roots.SetSavedRsp(id, rsp);
 
+        /// <summary>
+        /// GC stress (as CoreCLR's GCStress, for finding missed roots): when not 0, every <c>StressInterval</c>-th
+        /// allocation starts a full collection first. Set at boot from the QEMU fw_cfg file <c>opt/cosmos/gc-stress</c>
+        /// (the test runner's <c>--gc-stress N</c>), or by a kernel. Setting it also turns on <see cref="PoisonFreedObjects"/>.
+        /// </summary>
+        public static uint StressInterval
+        {
+            get => s_stressInterval;
+            set { s_stressInterval = value; s_stressCountdown = value; if (value != 0) PoisonFreedObjects = true; }
+        }
+
+        private static uint s_stressInterval, s_stressCountdown;
+
+        /// <summary>When true the sweep overwrites freed small objects (and blocks it returns) with 0xDEADBEEFDEADBEEF, so a reference the collector missed fails fast instead of reading stale data.</summary>
+        public static bool PoisonFreedObjects;
+
+        /// <summary>Called by the allocator with interrupts disabled: counts allocations and collects every <see cref="StressInterval"/>-th one.</summary>
+        internal static void StressTick()
+        {
+            if (--s_stressCountdown != 0) return;
+            s_stressCountdown = s_stressInterval;
+            CollectForAllocation(false);
+        }
+
         /// <summary>Figures of the last collection's stack scan: frames reported precisely, words scanned conservatively.</summary>
         public static StackScanStatistics LastStackScan => StackRoots.Last;
 

@@ -198,6 +198,15 @@ namespace Cosmos.Runtime.GarbageCollection
         /// <summary>True when <paramref name="obj"/> is exactly the start of an allocated object in the block at <paramref name="block"/>.</summary>
         public static bool IsObjectStart(ulong block, ulong obj) => obj >= ObjectLayout.HeaderSize && FindObject(block, obj - ObjectLayout.HeaderSize) == obj;
 
+        /// <summary>Fills [<paramref name="from"/>, <paramref name="to"/>) with <see cref="PoisonPattern"/> (GC stress: a use of a freed object reads garbage that fails fast).</summary>
+        private static void Poison(ulong from, ulong to)
+        {
+            for (ulong* p = (ulong*)from; p < (ulong*)to; p++) *p = PoisonPattern;
+        }
+
+        /// <summary>What freed cells hold under <see cref="GarbageCollector.PoisonFreedObjects"/>: a non-canonical address, so a MethodTable or reference load from it faults.</summary>
+        public const ulong PoisonPattern = 0xDEADBEEFDEADBEEF;
+
         /// <summary>Forgets the allocator's current free lists (they are rebuilt by <see cref="Sweep"/>).</summary>
         public static void ResetAllocationState()
         {
@@ -233,6 +242,7 @@ namespace Cosmos.Runtime.GarbageCollection
                     }
                     if (live == 0)
                     {
+                        if (GarbageCollector.PoisonFreedObjects) Poison(first + 8, end);
                         *link = b->Next;
                         t.BlockCount[c]--;
                         s_blockBytes -= b->Pages * Heap.PageSize;
@@ -248,6 +258,7 @@ namespace Cosmos.Runtime.GarbageCollection
                         for (ulong cell = end - cs; cell >= first; cell -= cs)
                         {
                             if (*(uint*)cell == epoch) continue;
+                            if (GarbageCollector.PoisonFreedObjects && *(uint*)cell != ObjectLayout.FreeCell) Poison(cell + 16, cell + cs);
                             *(ulong*)cell = ObjectLayout.FreeCell;
                             *(ulong*)(cell + 8) = next;
                             next = cell;
