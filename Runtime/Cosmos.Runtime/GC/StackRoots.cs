@@ -15,8 +15,10 @@ namespace Cosmos.Runtime
         public ulong PreciseSlots;
         /// <summary>8-byte words scanned conservatively (X# frames, stack tops, threads without GC info at their leaf).</summary>
         public ulong ConservativeWords;
-        /// <summary>Threads whose stack was scanned wholly conservatively (leaf at a point the GC info does not describe).</summary>
+        /// <summary>Threads whose stack was scanned wholly conservatively (a leaf the walk cannot unwind reliably: X# code other than the yield helper, a funclet between safe points, a thread that never ran).</summary>
         public ulong ConservativeThreads;
+        /// <summary>Interrupted threads whose managed leaf frame stood between safe points: that frame and the registers were scanned conservatively, the callers precisely.</summary>
+        public ulong ConservativeLeafFrames;
         /// <summary>Threads (and unthreaded running stacks) walked.</summary>
         public ulong Threads;
         /// <summary>True when stacks were scanned precisely where GC info exists; false: every stack conservatively.</summary>
@@ -143,35 +145,75 @@ namespace Cosmos.Runtime.GarbageCollection
             }
             if (CodeManager.IsManagedCode(regs.IP))
             {
-                if (!GcInfoAccess.IsInterruptible(regs.IP))
+                if (GcInfoAccess.IsInterruptible(regs.IP))
                 {
-                    WholeThreadConservative(&regs, regs.SP, high);
+                    Walk(&regs, high, exHead, active: true);
                     return;
                 }
-                Walk(&regs, high, exHead, active: true);
+                // Between safe points: the leaf frame is scanned conservatively (registers and its stack), the walk goes
+                // on precisely from its caller. Funclet leaves fall back whole (their owner frame must be collapsed).
+                ulong leafSp = regs.SP;
+                if (!CodeManager.FindMethod(regs.IP, out MethodInfo leaf)
+                    || (leaf.Lsda != null && (leaf.Lsda[0] & CodeManager.LsdaFlags.KindMask) != CodeManager.LsdaFlags.KindRoot)
+                    || !UnwindLeaf(&regs, leaf, high)
+                    || !CodeManager.IsManagedCode(regs.IP))
+                {
+                    WholeThreadConservative(&regs, leafSp, high);
+                    return;
+                }
+                ConservativeRegisters(f);
+                Conservative(leafSp, regs.SP);
+                s_last.ConservativeLeafFrames++;
+                Walk(&regs, high, exHead, active: false);
                 return;
             }
-            // X# code (a helper that blocked, yielded or was preempted): unwind its frames with their CFI.
-            ulong lookup = regs.IP;
-            for (int depth = 0; depth < 8; depth++)
+            // X# code: a thread that blocked or yielded stands in cosmos_thread_yield (INT, RET: its frame is the return
+            // address alone); its caller is at a safe point. Any other X# leaf falls back whole.
+            if (CodeManager.FindFde(regs.IP, out CodeManager.Fde fde) && fde.PcBegin == YieldHelperAddress)
             {
                 ulong oldSp = regs.SP;
-                if (!CodeManager.FindFde(lookup, out CodeManager.Fde fde) || !CodeManager.Unwind(fde, &regs, lookup)
-                    || regs.SP <= oldSp || regs.SP > high)
+                if (CodeManager.Unwind(fde, &regs, regs.IP) && regs.SP > oldSp && regs.SP <= high && CodeManager.IsManagedCode(regs.IP))
                 {
-                    WholeThreadConservative(&regs, oldSp, high);
-                    return;
-                }
-                ConservativeRegisters(&regs);     // what the helper holds of its caller's registers
-                Conservative(oldSp, regs.SP);
-                if (CodeManager.IsManagedCode(regs.IP))
-                {
+                    ConservativeRegisters(f);
+                    Conservative(oldSp, regs.SP);
                     Walk(&regs, high, exHead, active: false);
                     return;
                 }
-                lookup = regs.IP - 1;
             }
-            WholeThreadConservative(&regs, regs.SP, high);
+            WholeThreadConservative(&regs, f->RSP, high);
+        }
+
+        private static ulong s_yieldHelper;
+
+        /// <summary>Entry of cosmos_thread_yield (Kernel/Cosmos.Core/Asm/ThreadHelpers.cs).</summary>
+        private static ulong YieldHelperAddress
+        {
+            get
+            {
+                if (s_yieldHelper == 0) s_yieldHelper = (ulong)(delegate*<void>)&SchedulerNative.Yield;
+                return s_yieldHelper;
+            }
+        }
+
+        /// <summary>
+        /// Unwinds a managed leaf frame interrupted at <paramref name="regs"/>'s IP (not a return address): in an epilog
+        /// (whose CFI ilc does not describe) by simulating the rest of the epilog, elsewhere (prolog, body) with the
+        /// frame's CFI looked up at the IP itself. False when the result is not plausible.
+        /// </summary>
+        private static bool UnwindLeaf(RegDisplay* regs, in MethodInfo leaf, ulong high)
+        {
+            ulong oldSp = regs->SP;
+            int epilog = Epilog.TryUnwind(regs, leaf.BlockStart, leaf.BlockEnd);
+            if (epilog < 0) return false;
+            if (epilog == 0 && !CodeManager.Unwind(regs, regs->IP)) return false;
+            return regs->SP > oldSp && regs->SP <= high;
+        }
+
+        /// <summary>Conservative scan of the general registers saved in an interrupt frame.</summary>
+        private static void ConservativeRegisters(InterruptFrame* f)
+        {
+            ulong* p = &f->R15;
+            for (int i = 0; i < 15; i++) Marker.MarkConservative(p[i]);
         }
 
         private static void WholeThreadConservative(RegDisplay* regs, ulong from, ulong high)
