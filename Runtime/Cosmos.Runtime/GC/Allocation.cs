@@ -24,14 +24,16 @@ namespace Cosmos.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static object ToObject(ulong p) => Unsafe.As<ulong, object>(ref p);
 
-        /// <summary>Allocates and zeroes an object of <paramref name="size"/> bytes (8-aligned, header included) with MethodTable <paramref name="mt"/>; returns its address.</summary>
+        /// <summary>Allocates and zeroes an object of <paramref name="size"/> bytes (8-aligned, header included) with MethodTable <paramref name="mt"/>.</summary>
         /// <remarks>
         /// Runs with interrupts disabled (so no thread switch) from taking the cell until the MethodTable pointer is
-        /// written and the object is registered for finalization: a collection started by another thread never sees a
-        /// half-made object, and the size-class lists are never entered twice.
+        /// written, the object is registered for finalization and its address is an object reference the GC info of
+        /// this code reports: a collection started by another thread never sees a half-made object nor misses the new
+        /// one (with precise stack roots an address held as an integer is no root), and the size-class lists are never
+        /// entered twice.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1)
+        private static object Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1)
         {
             ulong irq = CPU.SaveAndDisableInterrupts();
             if (GarbageCollector.StressInterval != 0) GarbageCollector.StressTick();
@@ -39,7 +41,7 @@ namespace Cosmos.Runtime
             if (size <= SmallObjectSpace.MaxSize)
             {
                 cell = SmallObjectSpace.Alloc((uint)size);
-                if (cell == 0) { CPU.RestoreInterrupts(irq); return Failed(mt, false); }
+                if (cell == 0) { CPU.RestoreInterrupts(irq); return ToObject(Failed(mt, false)); }
                 ulong* q = (ulong*)cell;
                 if (size <= 256)
                 {
@@ -51,14 +53,15 @@ namespace Cosmos.Runtime
             else
             {
                 cell = LargeObjectSpace.Alloc(size);
-                if (cell == 0) { CPU.RestoreInterrupts(irq); return Failed(mt, false); }
+                if (cell == 0) { CPU.RestoreInterrupts(irq); return ToObject(Failed(mt, false)); }
             }
             ulong obj = cell + ObjectLayout.HeaderSize;
             *(MethodTable**)obj = mt;
             if (arrayLength >= 0) *(int*)(obj + 8) = arrayLength;
             if (mayBeFinalizable && (mt->Flags & MethodTable.HasFinalizerFlag) != 0) Finalization.Register(obj);
+            object o = ToObject(obj);
             CPU.RestoreInterrupts(irq);
-            return obj;
+            return o;
         }
 
         /// <summary>Size in bytes of an array/string of <paramref name="length"/> elements, 8-byte aligned; ulong.MaxValue when negative.</summary>
@@ -71,11 +74,11 @@ namespace Cosmos.Runtime
 
         /// <summary>newobj for a type without finalizer (RhpNewFast).</summary>
         [RuntimeExport("RhpNewFast")]
-        public static object RhpNewFast(MethodTable* mt) => ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL, mayBeFinalizable: false));
+        public static object RhpNewFast(MethodTable* mt) => Alloc(mt, (mt->BaseSize + 7) & ~7UL, mayBeFinalizable: false);
 
         /// <summary>newobj for a type with a finalizer (RhpNewFinalizable): the object is registered for finalization.</summary>
         [RuntimeExport("RhpNewFinalizable")]
-        public static object RhpNewFinalizable(MethodTable* mt) => ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL));
+        public static object RhpNewFinalizable(MethodTable* mt) => Alloc(mt, (mt->BaseSize + 7) & ~7UL);
 
         /// <summary>
         /// newarr (ilc 10's <c>RhpNewArrayFast</c> for arrays of values, <c>RhpNewPtrArrayFast</c> for arrays of references;
@@ -87,7 +90,7 @@ namespace Cosmos.Runtime
         {
             ulong size = ArraySize(mt, length);
             if (size == ulong.MaxValue || size > int.MaxValue * 2UL) return ToObject(Failed(mt, true));
-            return ToObject(Alloc(mt, size, arrayLength: length));
+            return Alloc(mt, size, arrayLength: length);
         }
 
         /// <summary>newarr of an array whose elements are object references (same allocation as <see cref="RhpNewArray"/>).</summary>
@@ -110,7 +113,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhAllocateNewObject")]
         public static void RhAllocateNewObject(MethodTable* mt, uint flags, void* result)
         {
-            object o = ToObject(Alloc(mt, (mt->BaseSize + 7) & ~7UL));
+            object o = Alloc(mt, (mt->BaseSize + 7) & ~7UL);
             Unsafe.Write(result, o);
         }
 
