@@ -60,6 +60,13 @@ namespace Cosmos.Core.Interrupts
         [RuntimeExport(Asm.InterruptStubs.DispatchSymbol)]
         public static InterruptFrame* Dispatch(InterruptFrame* frame)
         {
+            // A thread's own INT YieldVector outside any handler (Scheduler.Yield, Block): nothing to run but the
+            // scheduler, so the frame copies and the IDT lookup of the general path are skipped.
+            if ((frame->Vector & 0xFF) == Threading.Scheduler.YieldVector && s_depth == 0 && Threading.Scheduler.SwitchPending)
+            {
+                s_counters.Count[Threading.Scheduler.YieldVector]++;
+                return Threading.Scheduler.SwitchFrom(frame);
+            }
             InterruptFrame work = *frame;
             ulong interruptedRsp = frame->RSP;
             DispatchCore(&work);

@@ -282,8 +282,8 @@ namespace Cosmos.Core.Threading
         /// </summary>
         public static void RegisterRuntimeState(void* address, int bytes)
         {
-            if (ThreadContext.HasRuntimeState || bytes <= 0 || bytes > RuntimeStateBytes || s_created > 1 || s_switches > 0)
-                Panic.Halt("Scheduler.RegisterRuntimeState: one block of at most RuntimeStateBytes, before threads are created", (ulong)bytes);
+            if (ThreadContext.HasRuntimeState || bytes <= 0 || bytes > RuntimeStateBytes || (bytes & 7) != 0 || s_created > 1 || s_switches > 0)
+                Panic.Halt("Scheduler.RegisterRuntimeState: one block of at most RuntimeStateBytes (a multiple of 8), before threads are created", (ulong)bytes);
             ThreadContext.SetRuntimeState(address, bytes);
         }
 

@@ -96,8 +96,10 @@ namespace Cosmos.Core.Threading
             to->SwitchedInTsc = now;
             if (s_globals != null)
             {
-                for (int i = 0; i < s_globalBytes; i++) from->RuntimeState[i] = s_globals[i];
-                for (int i = 0; i < s_globalBytes; i++) s_globals[i] = to->RuntimeState[i];
+                // Whole qwords: the block is 8-aligned and RuntimeState (64 bytes) has room for the rounding.
+                ulong* g = (ulong*)s_globals, f = (ulong*)from->RuntimeState, n = (ulong*)to->RuntimeState;
+                int qwords = (s_globalBytes + 7) >> 3;
+                for (int i = 0; i < qwords; i++) { f[i] = g[i]; g[i] = n[i]; }
             }
             Native.Wrmsr(Msr.IA32_FS_BASE, to->ThreadPointer);
         }
