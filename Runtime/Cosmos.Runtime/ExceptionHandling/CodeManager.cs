@@ -249,6 +249,21 @@ namespace Cosmos.Runtime.ExceptionHandling
             return p + *(int*)p;
         }
 
+        /// <summary>
+        /// The GC info blob of a main body (after the flags byte and the associated-data and EH-info offsets, as
+        /// UnixNativeCodeManager::GetCodeOffset finds it), for <see cref="Cosmos.Runtime.GcInfoDecoder"/>; funclets use
+        /// their main body's (<see cref="MethodInfo.MainLsda"/>). Null for null.
+        /// </summary>
+        public static byte* GcInfo(byte* mainLsda)
+        {
+            if (mainLsda == null) return null;
+            byte flags = mainLsda[0];
+            byte* p = mainLsda + 1;
+            if ((flags & LsdaFlags.HasAssociatedData) != 0) p += 4;
+            if ((flags & LsdaFlags.HasEHInfo) != 0) p += 4;
+            return p;
+        }
+
         /// <summary>Start of the method (main body) holding <paramref name="ip"/>, or zero outside managed code.</summary>
         [RuntimeExport("RhFindMethodStartAddress")]
         public static IntPtr RhFindMethodStartAddress(IntPtr ip)
