@@ -243,12 +243,8 @@ namespace Cosmos.Runtime
 
             SmallObjectSpace.ResetAllocationState();
             Marker.Begin(s_epoch);
-            if (StackRoots.Precise && GcInfoAccess.Available) StackRoots.Scan(rsp);
-            else
-            {
-                if (StackRoots.Precise) StackRoots.Scan(rsp);   // the GC walk runs as a check until GC info is decoded
-                Roots.ScanStacks(rsp);
-            }
+            if (StackRoots.Precise) StackRoots.Scan(rsp);
+            else Roots.ScanStacks(rsp);
             Handles.ScanStrong();
             Roots.ScanStatics();
             Roots.ScanThreadStatics();

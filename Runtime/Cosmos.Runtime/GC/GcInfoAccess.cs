@@ -1,40 +1,42 @@
+using Cosmos.Core;
 using Cosmos.Runtime.ExceptionHandling;
 
 namespace Cosmos.Runtime.GarbageCollection
 {
     /// <summary>
-    /// The stack scanner's view of ilc's GC info (the GCInfo format of dotnet/runtime, found after the unwind block
-    /// flags of a method's main LSDA): whether an IP is interruptible, and the live slots at a code offset.
-    /// Stack slot bases as GcStackSlotBase: caller SP, SP, frame register.
+    /// The stack scanner's use of ilc's GC info (<see cref="GcInfoDecoder"/>, GCINFO_VERSION 4, found after the unwind
+    /// block flags of a method's main LSDA): whether an interrupted IP is interruptible, and the live slots of a frame.
+    /// Malformed GC info during a collection is fatal (the collector cannot know what to keep): it panics naming the
+    /// decoder's check and the method.
     /// </summary>
     internal static unsafe class GcInfoAccess
     {
-        /// <summary>GC_CALLER_SP_REL.</summary>
-        public const int BaseCallerSp = 0;
-        /// <summary>GC_SP_REL.</summary>
-        public const int BaseSp = 1;
-        /// <summary>GC_FRAMEREG_REL.</summary>
-        public const int BaseFrameRegister = 2;
-
-        /// <summary>False until the GC info decoder is wired in: the walk then runs as a check only and stacks are scanned conservatively.</summary>
-        public const bool Available = false;
-
-        /// <summary>The GC info of a main body: after the flags byte and the associated-data and EH-info offsets (UnixNativeCodeManager::GetCodeOffset).</summary>
-        public static byte* GcInfo(byte* mainLsda)
+        /// <summary>True when the managed code at <paramref name="ip"/> lies in an interruptible range (GC info describes every register and slot there; never in a prolog or epilog).</summary>
+        public static bool IsInterruptible(ulong ip)
         {
-            byte flags = mainLsda[0];
-            byte* p = mainLsda + 1;
-            if ((flags & CodeManager.LsdaFlags.HasAssociatedData) != 0) p += 4;
-            if ((flags & CodeManager.LsdaFlags.HasEHInfo) != 0) p += 4;
-            return p;
+            if (!CodeManager.FindMethod(ip, out MethodInfo m) || m.MainLsda == null) return false;
+            GcInfoDecoder d = default;
+            if (!d.Initialize(CodeManager.GcInfo(m.MainLsda))) Panic.Halt(d.Error, m.MethodStart);
+            return d.IsInterruptible((uint)(ip - m.MethodStart));
         }
 
-        /// <summary>True when the managed code at <paramref name="ip"/> is interruptible (GC info describes every register and slot there).</summary>
-        public static bool IsInterruptible(ulong ip) => false;
-
-        /// <summary>Calls <see cref="StackRoots.OnLiveSlot"/> for every slot live at <paramref name="codeOffset"/>.</summary>
-        public static void EnumerateLiveSlots(byte* mainLsda, uint codeOffset, bool activeFrame, bool executionAborted, bool noReportUntracked, void* context)
+        /// <summary>
+        /// Reports, through <see cref="StackRoots.OnLiveSlot"/> with <paramref name="frame"/> as context, every slot live
+        /// at <paramref name="codeOffset"/> of the method whose main LSDA is <paramref name="mainLsda"/>: for a frame
+        /// stopped at a call the return address offset (GCINFO_VERSION 4 records safe points there), for the active or a
+        /// faulting frame the instruction's offset. Sets the frame's scratch-area limit for slots the decoder cannot place.
+        /// </summary>
+        public static void EnumerateLiveSlots(byte* mainLsda, uint codeOffset, bool activeFrame, bool executionAborted, bool noReportUntracked, StackRoots.FrameContext* frame)
         {
+            GcInfoDecoder d = default;
+            if (!d.Initialize(CodeManager.GcInfo(mainLsda))) Panic.Halt(d.Error, frame->It->MethodStart);
+            var flags = CodeManagerFlags.None;
+            if (activeFrame) flags |= CodeManagerFlags.ActiveStackFrame;
+            if (executionAborted) flags |= CodeManagerFlags.ExecutionAborted;
+            if (noReportUntracked) flags |= CodeManagerFlags.NoReportUntracked;
+            frame->ScratchAreaEnd = frame->It->Regs.SP + d.SizeOfStackOutgoingAndScratchArea;
+            frame->StackBaseRegister = d.StackBaseRegister;
+            if (!d.EnumerateLiveSlots(codeOffset, flags, &StackRoots.OnLiveSlot, frame)) Panic.Halt(d.Error, frame->It->MethodStart);
         }
     }
 }

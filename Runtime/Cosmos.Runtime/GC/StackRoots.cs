@@ -68,7 +68,7 @@ namespace Cosmos.Runtime.GarbageCollection
         public static void Scan(ulong spill)
         {
             s_last = default;
-            s_last.Precise = Precise && GcInfoAccess.Available;
+            s_last.Precise = Precise;
             bool current = false;
             for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
             {
@@ -247,59 +247,67 @@ namespace Cosmos.Runtime.GarbageCollection
             if (it.Regs.SP < high) Conservative(it.Regs.SP & ~7UL, high);
         }
 
-        private struct FrameContext
+        /// <summary>What the slot callback needs of the frame being reported.</summary>
+        internal struct FrameContext
         {
+            /// <summary>The walk, standing on the frame.</summary>
             public StackFrameIterator* It;
+            /// <summary>The frame's caller SP (its CFA), computed when a slot needs it (0: not yet).</summary>
             public ulong CallerSp;
+            /// <summary>SP + the method's outgoing/scratch area: slots the decoder could not place that lie below are not reported for a caller frame.</summary>
+            public ulong ScratchAreaEnd;
+            /// <summary>The method's frame register (GCInfo register number), for frame-register-relative slots.</summary>
+            public uint StackBaseRegister;
         }
 
         private static void ReportFrame(StackFrameIterator* it, bool active, bool aborted)
         {
             s_last.PreciseFrames++;
+            // GCINFO_VERSION 4: a frame at a call is described at the return address itself; the active and a faulting frame at their instruction.
             ulong offset = it->ControlPC - it->MethodStart;
-            if (!active) offset--;   // a return address stands for the call before it (UnixNativeCodeManager::EnumGcRefs)
             bool filter = it->Lsda != null && (it->Lsda[0] & CodeManager.LsdaFlags.KindMask) == CodeManager.LsdaFlags.KindFilter;
-            FrameContext ctx;
+            if (it->MainLsda == null) Panic.Halt("GC: managed frame without LSDA (no GC info), method at", it->MethodStart);
+            FrameContext ctx = default;
             ctx.It = it;
-            ctx.CallerSp = 0;
             GcInfoAccess.EnumerateLiveSlots(it->MainLsda, (uint)offset, active, aborted, filter, &ctx);
         }
 
-        /// <summary>Resolves one live slot of the frame in <paramref name="context"/> and marks what it holds.</summary>
-        internal static void OnLiveSlot(void* context, bool isRegister, int registerOrBase, int stackOffset, bool interior)
+        /// <summary>Resolves one live slot of the frame in <paramref name="context"/> (a <see cref="FrameContext"/>) and marks what it holds.</summary>
+        internal static void OnLiveSlot(void* context, in GcSlotReport slot)
         {
             var ctx = (FrameContext*)context;
             StackFrameIterator* it = ctx->It;
             ulong* location;
-            if (isRegister)
+            if (slot.IsRegister)
             {
-                location = RegisterLocation(&it->Regs, registerOrBase);
+                location = RegisterLocation(&it->Regs, slot.Register);
                 if (location == null)
                     Panic.Halt("GC: GC info reports a live register whose location the walk does not know, method at", it->MethodStart);
             }
             else
             {
                 ulong baseValue;
-                switch (registerOrBase)
+                switch (slot.Base)
                 {
-                    case GcInfoAccess.BaseCallerSp:
+                    case GcStackSlotBase.CallerSpRelative:
                         if (ctx->CallerSp == 0) ctx->CallerSp = CallerSp(it);
                         baseValue = ctx->CallerSp;
                         break;
-                    case GcInfoAccess.BaseSp:
+                    case GcStackSlotBase.SpRelative:
                         baseValue = it->Regs.SP;
                         break;
                     default:
-                        ulong* fp = it->Regs.pRbp;
-                        if (fp == null) Panic.Halt("GC: frame-register-relative slot but RBP is unknown, method at", it->MethodStart);
+                        ulong* fp = RegisterLocation(&it->Regs, (int)ctx->StackBaseRegister);
+                        if (fp == null) Panic.Halt("GC: frame-register-relative slot but the frame register is unknown, method at", it->MethodStart);
                         baseValue = *fp;
                         break;
                 }
-                location = (ulong*)(baseValue + (ulong)(long)stackOffset);
+                location = (ulong*)(baseValue + (ulong)(long)slot.StackOffset);
+                if (slot.CheckScratchArea && (ulong)location < ctx->ScratchAreaEnd) return;
             }
             s_last.PreciseSlots++;
             ulong value = *location;
-            if (interior) Marker.MarkConservative(value);
+            if ((slot.Flags & GcSlotFlags.Interior) != 0) Marker.MarkConservative(value);
             else MarkPrecise(value, it->MethodStart);
         }
 
