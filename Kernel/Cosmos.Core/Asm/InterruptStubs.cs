@@ -88,7 +88,9 @@ namespace Cosmos.Core.Asm
             if (Off("XSaveArea") >= Off("Vector")) throw new InvalidOperationException("InterruptFrame: XSaveArea must be below Vector");
         }
 
-        readonly Label _common = new Label("cosmos_interrupt_common");
+        /// <summary>The common path every entry stub jumps to ([RSP] = vector, [RSP+8] = error code, then the CPU's frame); global for <c>cosmos_thread_yield</c>.</summary>
+        public const string CommonSymbol = "cosmos_interrupt_common";
+        readonly Label _common = new Label(CommonSymbol);
         readonly Label _bare = new Label("cosmos_interrupt_bare_stub");
         readonly Label _table = new Label("cosmos_interrupt_stub_table");
         readonly Label _mode = new Label(SimdStateEmitter.ModeSymbol);
@@ -140,6 +142,7 @@ namespace Cosmos.Core.Asm
             a.Comment("CFI: a signal frame whose caller is the interrupted code: CFA = the frame's RSP, return address = its RIP, every");
             a.Comment("general register saved in the frame (DWARF expressions over the register that points at the frame)");
             a.Align(16);
+            a.Global(_common, SymbolType.Function);
             a.Label(_common);
             a.CfiStartProc(signalFrame: true);
             DescribeFrame(a, RSP, -Off("Vector"), registers: false);

@@ -7,10 +7,13 @@ namespace Cosmos.Core.Asm
     /// X# helpers of the scheduler (<see cref="Threading.Scheduler"/>), bound from C# through
     /// <c>[RuntimeImport("cosmos_*")]</c> in <see cref="Threading.SchedulerNative"/>; System V convention.
     /// <list type="bullet">
-    /// <item><c>cosmos_thread_yield()</c>: <c>INT</c> <see cref="Threading.Scheduler.YieldVector"/>; the interrupt
-    /// stub saves the whole register and SIMD state as an <see cref="Layout.InterruptFrame"/> on this thread's
-    /// stack and the dispatcher may return another thread's frame (works with interrupts disabled: INT n is not
-    /// masked by IF).</item>
+    /// <item><c>cosmos_thread_yield()</c>: enters the interrupt stubs' common path with the frame
+    /// <c>INT</c> <see cref="Threading.Scheduler.YieldVector"/> would push (aligned stack; SS, RSP after the return, RFLAGS
+    /// with the caller's IF, CS, the return address as RIP, error code 0, the vector), built by hand with interrupts off:
+    /// the stub saves the whole register and SIMD state as an <see cref="Layout.InterruptFrame"/> on this thread's stack
+    /// and the dispatcher may return another thread's frame; IRETQ resumes at the return address. A yielded thread's
+    /// saved RIP is therefore a return address in its caller (the GC reports that frame at the call). Clobbers RAX and
+    /// RCX (caller-saved).</item>
     /// <item><c>cosmos_thread_start</c> (address from <c>cosmos_thread_start_address()</c>): where a new thread's
     /// first IRETQ lands, with RSP = the 16-byte aligned stack top, RDI = the start argument, R12 = the start
     /// routine. Clears RBP (the end of the frame-pointer chain), calls R12(RDI), then
@@ -35,12 +38,27 @@ namespace Cosmos.Core.Asm
             var exit = a.Extern("cosmos_thread_exit");
             var bootInfo = a.Extern(BootProgram.BootInfoSymbol);
             var mode = a.Extern(SimdStateEmitter.ModeSymbol);
+            var common = a.Extern(InterruptStubs.CommonSymbol);
             a.Text();
 
             a.Function("cosmos_thread_yield", _ =>
             {
-                a.Int(Threading.Scheduler.YieldVector);
-                a.Ret();
+                a.Comment("builds the frame INT YieldVector would (16-byte aligned; SS, RSP, RFLAGS, CS, RIP, error code 0, vector)");
+                a.Comment("around the return address and enters the common interrupt path: IRETQ resumes at the return address");
+                a.Comment("with RSP past it, as RET would. No INT: under TCG the exception path costs more than the rest of a switch");
+                a.Mov(RAX, RSP);
+                a.CfiDefCfaRegister(RAX);
+                a.And(RSP, -16);
+                a.Push(BootProgram.KernelDataSelector);
+                a.Lea(RCX, Mem.At(RAX, 8));
+                a.Push(RCX);
+                a.Pushf();
+                a.Cli();
+                a.Push(BootProgram.KernelCodeSelector);
+                a.Push(Mem.Q(RAX, 0));
+                a.Push(0);
+                a.Push(Threading.Scheduler.YieldVector);
+                a.Jmp(common);
             });
 
             var start = new Label("cosmos_thread_start");

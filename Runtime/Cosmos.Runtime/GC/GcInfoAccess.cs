@@ -20,6 +20,15 @@ namespace Cosmos.Runtime.GarbageCollection
             return d.IsInterruptible((uint)(ip - m.MethodStart));
         }
 
+        /// <summary>True when <paramref name="ip"/> is a return address the method's GC info records as a safe point.</summary>
+        public static bool IsSafePoint(ulong ip)
+        {
+            if (!CodeManager.FindMethod(ip - 1, out MethodInfo m) || m.MainLsda == null) return false;
+            GcInfoDecoder d = default;
+            if (!d.Initialize(CodeManager.GcInfo(m.MainLsda))) Panic.Halt(d.Error, m.MethodStart);
+            return d.IsSafePoint((uint)(ip - m.MethodStart));
+        }
+
         /// <summary>
         /// Reports, through <see cref="StackRoots.OnLiveSlot"/> with <paramref name="frame"/> as context, every slot live
         /// at <paramref name="codeOffset"/> of the method whose main LSDA is <paramref name="mainLsda"/>: for a frame

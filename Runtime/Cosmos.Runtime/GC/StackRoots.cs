@@ -38,7 +38,7 @@ namespace Cosmos.Runtime.GarbageCollection
     /// <item><b>A suspended thread</b> is walked from its interrupt frame. A leaf in managed code at an
     /// interruptible offset (fully interruptible code outside prologs and epilogs) is the active frame: its scratch
     /// registers count too. A leaf in an X# helper (a thread that blocked or yielded stands in
-    /// <c>cosmos_thread_yield</c>) is unwound with the helper's CFI and its frame scanned conservatively.</item>
+    /// <c>cosmos_thread_yield</c>, which saves its return address as the interrupted RIP) is reported at that call.</item>
     /// <item><b>Conservative</b>, as before: a thread whose leaf is managed code at a point the GC info does not
     /// describe (partially interruptible code between safe points, prologs, epilogs) — its registers and whole
     /// stack; the part of every stack above the last managed frame of a walk (the X# thread-start and boot
@@ -143,6 +143,13 @@ namespace Cosmos.Runtime.GarbageCollection
                 WholeThreadConservative(&regs, f->RSP < low || f->RSP > high ? low : f->RSP, high);
                 return;
             }
+            if (CodeManager.IsManagedCode(regs.IP) && (f->Vector & 0xFF) == Scheduler.YieldVector && GcInfoAccess.IsSafePoint(regs.IP))
+            {
+                // A thread that blocked or yielded: cosmos_thread_yield saved its return address as RIP, so the frame
+                // stands at a call and is reported like any caller frame (RAX and RCX, which it clobbers, hold nothing).
+                Walk(&regs, high, exHead, active: false);
+                return;
+            }
             if (CodeManager.IsManagedCode(regs.IP))
             {
                 if (GcInfoAccess.IsInterruptible(regs.IP))
@@ -167,32 +174,8 @@ namespace Cosmos.Runtime.GarbageCollection
                 Walk(&regs, high, exHead, active: false);
                 return;
             }
-            // X# code: a thread that blocked or yielded stands in cosmos_thread_yield (INT, RET: its frame is the return
-            // address alone); its caller is at a safe point. Any other X# leaf falls back whole.
-            if (CodeManager.FindFde(regs.IP, out CodeManager.Fde fde) && fde.PcBegin == YieldHelperAddress)
-            {
-                ulong oldSp = regs.SP;
-                if (CodeManager.Unwind(fde, &regs, regs.IP) && regs.SP > oldSp && regs.SP <= high && CodeManager.IsManagedCode(regs.IP))
-                {
-                    ConservativeRegisters(f);
-                    Conservative(oldSp, regs.SP);
-                    Walk(&regs, high, exHead, active: false);
-                    return;
-                }
-            }
+            // X# code (memmove, HLT, …): its frame layout is not known to the walk.
             WholeThreadConservative(&regs, f->RSP, high);
-        }
-
-        private static ulong s_yieldHelper;
-
-        /// <summary>Entry of cosmos_thread_yield (Kernel/Cosmos.Core/Asm/ThreadHelpers.cs).</summary>
-        private static ulong YieldHelperAddress
-        {
-            get
-            {
-                if (s_yieldHelper == 0) s_yieldHelper = (ulong)(delegate*<void>)&SchedulerNative.Yield;
-                return s_yieldHelper;
-            }
         }
 
         /// <summary>
