@@ -39,4 +39,46 @@ namespace Cosmos.HAL
             timer.Wait(milliseconds);
         }
     }
+
+    /// <summary>
+    /// The rate of the processor's time-stamp counter (<c>Native.Rdtsc</c>), the time base of driver deadlines and of the
+    /// scheduler's timed waits. Offered by the TSC device once it is calibrated; drivers read it through
+    /// <see cref="Deadline"/>.
+    /// </summary>
+    public interface ITimestampCounter
+    {
+        /// <summary>Counter ticks per second; 0 while not calibrated.</summary>
+        ulong Frequency { get; }
+    }
+
+    /// <summary>
+    /// Deadlines in time-stamp counter ticks for drivers that poll or block with a timeout, from the registry's
+    /// <see cref="ITimestampCounter"/> (the TSC on a PC): no driver names the timer it measures time with. Before the
+    /// counter is calibrated (or when none is registered) a 3 GHz rate is assumed, so early timeouts stay finite.
+    /// </summary>
+    public static class Deadline
+    {
+        /// <summary>The rate assumed while no calibrated <see cref="ITimestampCounter"/> is registered.</summary>
+        public const ulong AssumedFrequency = 3_000_000_000;
+
+        private static ITimestampCounter s_counter;
+
+        /// <summary>Counter ticks per second (<see cref="AssumedFrequency"/> until a calibrated counter is registered).</summary>
+        public static ulong Frequency
+        {
+            get
+            {
+                var c = s_counter;
+                if (!(c is Device d && d.IsRegistered)) s_counter = c = DeviceRegistry.FindCapability<ITimestampCounter>();
+                ulong hz = c?.Frequency ?? 0;
+                return hz == 0 ? AssumedFrequency : hz;
+            }
+        }
+
+        /// <summary>Counter ticks in <paramref name="milliseconds"/> ms.</summary>
+        public static ulong Ticks(ulong milliseconds) => Frequency / 1000 * milliseconds;
+
+        /// <summary>The counter value <paramref name="milliseconds"/> ms from now.</summary>
+        public static ulong After(ulong milliseconds) => Cosmos.Core.Native.Rdtsc() + Ticks(milliseconds);
+    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Cosmos.HAL;
+using Cosmos.HAL.Devices.Timers;
 using Xunit;
 
 namespace Cosmos.HAL.Tests
@@ -115,6 +116,55 @@ namespace Cosmos.HAL.Tests
             PcPlatform.RegisterDevices();
             Assert.Equal(new Device[] { ACPI.Instance, PS2Controller.Instance }, MachineReset.GetChain().Cast<Device>().ToArray());
             Assert.Same(PIT.Instance, DeviceRegistry.FindCapability<IDelayTimer>());
+        }
+    }
+}
+
+namespace Cosmos.HAL.Tests
+{
+    /// <summary>A device offering <see cref="ITimestampCounter"/> with a settable rate.</summary>
+    internal sealed class FakeCounterDevice : Device, ITimestampCounter
+    {
+        public ulong Hz;
+        public FakeCounterDevice(string name) : base(name, DeviceClass.Timer) { }
+        public ulong Frequency => Hz;
+    }
+
+    /// <summary><see cref="Deadline"/>: driver timeouts from the registry's <see cref="ITimestampCounter"/>, not from the TSC driver by name.</summary>
+    [Collection("DeviceRegistry")]
+    public class DeadlineTests : IDisposable
+    {
+        public DeadlineTests() => DeviceRegistry.ResetForTests();
+        public void Dispose() => DeviceRegistry.ResetForTests();
+
+        [Fact]
+        public void WithoutACalibratedCounter_AssumesThreeGigahertz()
+        {
+            Assert.Equal(Deadline.AssumedFrequency, Deadline.Frequency);
+            var c = new FakeCounterDevice("counter");
+            DeviceRegistry.Register(c);
+            Assert.Equal(Deadline.AssumedFrequency, Deadline.Frequency);   // registered, not calibrated yet
+            c.Hz = 2_000_000_000;
+            Assert.Equal(2_000_000_000UL, Deadline.Frequency);
+            Assert.Equal(20_000_000UL, Deadline.Ticks(10));
+        }
+
+        [Fact]
+        public void FollowsTheRegistry_WhenTheCounterIsReplaced()
+        {
+            var a = new FakeCounterDevice("a") { Hz = 1_000_000 };
+            DeviceRegistry.Register(a);
+            Assert.Equal(1_000_000UL, Deadline.Frequency);
+            DeviceRegistry.ResetForTests();
+            DeviceRegistry.Register(new FakeCounterDevice("b") { Hz = 5_000_000 });
+            Assert.Equal(5_000_000UL, Deadline.Frequency);
+        }
+
+        [Fact]
+        public void ThePcPlatform_CounterIsTheTsc()
+        {
+            PcPlatform.RegisterDevices();
+            Assert.Same(TSC.Instance, DeviceRegistry.FindCapability<ITimestampCounter>());
         }
     }
 }
