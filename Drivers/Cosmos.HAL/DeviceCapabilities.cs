@@ -81,4 +81,36 @@ namespace Cosmos.HAL
         /// <summary>The counter value <paramref name="milliseconds"/> ms from now.</summary>
         public static ulong After(ulong milliseconds) => Cosmos.Core.Native.Rdtsc() + Ticks(milliseconds);
     }
+
+    /// <summary>
+    /// The platform firmware's tables (ACPI on a PC): offered by the ACPI device so that the PCI bus (MCFG), the
+    /// interrupt controller (MADT) and the RTC (the FADT's century register) read them through
+    /// <see cref="FirmwareTables"/> instead of calling the ACPI driver.
+    /// </summary>
+    public interface IFirmwareTables
+    {
+        /// <summary>
+        /// The bytes (header included) of the <paramref name="index"/>-th table with <paramref name="signature"/> ("APIC",
+        /// "MCFG", …), or an empty span when there is none or the firmware tables are unavailable. May read the firmware
+        /// on first use.
+        /// </summary>
+        System.ReadOnlySpan<byte> GetTable(string signature, int index);
+
+        /// <summary>CMOS index of the RTC's century register, 0 when the firmware names none (or has not been read yet).</summary>
+        byte RtcCenturyRegister { get; }
+    }
+
+    /// <summary>Reads firmware tables through the registry's <see cref="IFirmwareTables"/> (empty when none is registered).</summary>
+    public static class FirmwareTables
+    {
+        /// <summary>The <paramref name="index"/>-th table with <paramref name="signature"/>, or an empty span.</summary>
+        public static System.ReadOnlySpan<byte> Get(string signature, int index = 0)
+        {
+            var f = DeviceRegistry.FindCapability<IFirmwareTables>();
+            return f == null ? default : f.GetTable(signature, index);
+        }
+
+        /// <summary>CMOS index of the RTC's century register, 0 when none is known.</summary>
+        public static byte RtcCenturyRegister => DeviceRegistry.FindCapability<IFirmwareTables>()?.RtcCenturyRegister ?? 0;
+    }
 }

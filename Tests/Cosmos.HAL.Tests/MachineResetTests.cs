@@ -168,3 +168,50 @@ namespace Cosmos.HAL.Tests
         }
     }
 }
+
+namespace Cosmos.HAL.Tests
+{
+    /// <summary>A device offering <see cref="IFirmwareTables"/> from a dictionary.</summary>
+    internal sealed class FakeFirmwareDevice : Device, IFirmwareTables
+    {
+        public readonly Dictionary<string, byte[]> Tables = new();
+        public byte Century;
+        public FakeFirmwareDevice() : base("fake firmware", DeviceClass.Firmware) { }
+        public ReadOnlySpan<byte> GetTable(string signature, int index) => index == 0 && Tables.TryGetValue(signature, out var t) ? t : default;
+        public byte RtcCenturyRegister => Century;
+    }
+
+    /// <summary><see cref="FirmwareTables"/>: PCI, the interrupt controller and the RTC read firmware tables through the registry.</summary>
+    [Collection("DeviceRegistry")]
+    public class FirmwareTablesTests : IDisposable
+    {
+        public FirmwareTablesTests() => DeviceRegistry.ResetForTests();
+        public void Dispose() => DeviceRegistry.ResetForTests();
+
+        [Fact]
+        public void WithoutAProvider_TablesAreEmptyAndThereIsNoCenturyRegister()
+        {
+            Assert.True(FirmwareTables.Get("APIC").IsEmpty);
+            Assert.Equal(0, FirmwareTables.RtcCenturyRegister);
+        }
+
+        [Fact]
+        public void ReadsTheRegisteredProvider()
+        {
+            var f = new FakeFirmwareDevice { Century = 0x32 };
+            f.Tables["MCFG"] = new byte[] { 1, 2, 3 };
+            DeviceRegistry.Register(f);
+            Assert.Equal(new byte[] { 1, 2, 3 }, FirmwareTables.Get("MCFG").ToArray());
+            Assert.True(FirmwareTables.Get("MCFG", 1).IsEmpty);
+            Assert.True(FirmwareTables.Get("APIC").IsEmpty);
+            Assert.Equal(0x32, FirmwareTables.RtcCenturyRegister);
+        }
+
+        [Fact]
+        public void ThePcPlatform_FirmwareIsAcpi()
+        {
+            PcPlatform.RegisterDevices();
+            Assert.Same(ACPI.Instance, DeviceRegistry.FindCapability<IFirmwareTables>());
+        }
+    }
+}

@@ -16,7 +16,7 @@ namespace Cosmos.HAL
     /// problems land in <see cref="Error"/>/<see cref="Warnings"/>.
     /// Sources: ACPI 6.5 §5.2.5 (finding the RSDP), §5.2.7/§5.2.8 (RSDT/XSDT), §5.2.9 (FADT).
     /// </summary>
-    public sealed unsafe class ACPI : Device, IResetMethod
+    public sealed unsafe class ACPI : Device, IResetMethod, IFirmwareTables
     {
         private static ACPI s_instance;
 
@@ -325,6 +325,12 @@ namespace Cosmos.HAL
 
         /// <summary>Resets the machine (Cosmos API name): runs the reset chain, <see cref="MachineReset.Reboot"/>. Never returns.</summary>
         public static void Reboot() => MachineReset.Reboot();
+
+        /// <summary>The tables' <see cref="IFirmwareTables"/> (what <see cref="FirmwareTables"/> reads): <see cref="GetTable"/>.</summary>
+        ReadOnlySpan<byte> IFirmwareTables.GetTable(string signature, int index) => GetTable(signature, index);
+
+        /// <summary>The FADT's CENTURY field (0 before the tables are read or when the FADT names no century register).</summary>
+        byte IFirmwareTables.RtcCenturyRegister => FADT != null ? FADT.Century : (byte)0;
 
         /// <summary>First in the reset chain (<see cref="MachineReset.ResetOrderAcpi"/>).</summary>
         int IResetMethod.ResetOrder => MachineReset.ResetOrderAcpi;
