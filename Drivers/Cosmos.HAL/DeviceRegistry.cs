@@ -10,7 +10,8 @@ namespace Cosmos.HAL
     /// <summary>
     /// The one list of devices the kernel knows about, in registration order, and the boot-time start sequence
     /// (<see cref="StartAll"/>). Lookups (<see cref="Count"/>, <see cref="Get"/>, <see cref="Find(string)"/>,
-    /// <see cref="FindFirst(DeviceClass)"/>, <see cref="Find{T}"/>, <see cref="CountOf{T}"/>, and the
+    /// <see cref="FindFirst(DeviceClass)"/>, <see cref="Find{T}"/>, <see cref="CountOf{T}"/>, the capability lookups
+    /// <see cref="FindCapability{T}"/> and <see cref="CountCapability{T}"/>, and the
     /// <see cref="OfType{T}"/> views with their struct enumerators) never allocate and may run in an interrupt handler;
     /// the one exception is the first <see cref="OfType{T}"/> call for a type, which creates that type's view object
     /// (<c>PCI.Devices</c> is first used at boot). <see cref="Register"/> and starting devices allocate and panic
@@ -103,6 +104,29 @@ namespace Cosmos.HAL
 
         /// <summary>Number of registered devices of type <typeparamref name="T"/>.</summary>
         public static int CountOf<T>() where T : Device
+        {
+            var arr = Snapshot(out int n);
+            int c = 0;
+            for (int i = 0; i < n; i++)
+                if (arr[i] is T) c++;
+            return c;
+        }
+
+        /// <summary>
+        /// The <paramref name="index"/>-th registered device (registration order) that offers capability
+        /// <typeparamref name="T"/>, an interface such as <see cref="IResetMethod"/> or <see cref="IDelayTimer"/>, or null.
+        /// How drivers reach a service another driver provides without naming that driver.
+        /// </summary>
+        public static T FindCapability<T>(int index = 0) where T : class
+        {
+            var arr = Snapshot(out int n);
+            for (int i = 0; i < n; i++)
+                if (arr[i] is T t && index-- == 0) return t;
+            return null;
+        }
+
+        /// <summary>Number of registered devices that offer capability <typeparamref name="T"/>.</summary>
+        public static int CountCapability<T>() where T : class
         {
             var arr = Snapshot(out int n);
             int c = 0;

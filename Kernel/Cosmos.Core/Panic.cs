@@ -90,7 +90,8 @@ namespace Cosmos.Core
         /// <summary>
         /// Resets the machine without help from drivers or ACPI: the 8042 keyboard controller's reset line (command
         /// 0xFE on port 0x64), then the PCI reset control register (0x06 to port 0xCF9), then a triple fault (an empty
-        /// IDT and a touch of the unmapped null page). Never returns.
+        /// IDT and a touch of the unmapped null page). Never returns. The driverless tail of the one reset chain: Cosmos.HAL's
+        /// MachineReset.Reboot tries the drivers' reset methods first and ends here; a panic runs only this part.
         /// </summary>
         public static void Reset()
         {

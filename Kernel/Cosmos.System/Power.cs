@@ -16,8 +16,8 @@ namespace Cosmos.System
         }
 
         /// <summary>
-        /// Restarts the machine: the FADT reset register when supported, else the 8042
-        /// controller's reset line. Throws InvalidOperationException when neither worked. Mounted volumes are flushed
+        /// Restarts the machine through the reset chain (Cosmos.HAL's MachineReset: the FADT reset register when supported,
+        /// the 8042 controller's reset line, then port 0xCF9 and a triple fault). Never returns. Mounted volumes are flushed
         /// first.
         /// </summary>
         public static void Reboot()

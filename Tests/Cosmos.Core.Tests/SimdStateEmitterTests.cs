@@ -74,18 +74,31 @@ namespace Cosmos.Core.Tests
         [InlineData(InterruptStubs.SimdXsaveopt, "xrstor64")]
         public void RestoreModeSelectsItsInstruction(int mode, string expected) => Assert.Equal(expected, Reach(Emit(save: false), mode));
 
-        /// <summary>The interrupt stubs and the bare switch both use the emitter (no second copy of the sequence).</summary>
+        /// <summary>
+        /// The interrupt stubs and the benchmarks' baselines (the bare interrupt stub of Tests/Cosmos.InterruptTestHelpers and the
+        /// bare switch of Tests/Cosmos.ThreadTestHelpers, which are not in the production kernel) all use the emitter (no second copy
+        /// of the sequence).
+        /// </summary>
         [Fact]
-        public void StubsAndBareSwitchShareTheEmitter()
+        public void StubsAndBenchBaselinesShareTheEmitter()
         {
-            string stubs = new InterruptStubs().Generate(), bare = new ThreadHelpers().Generate();
-            foreach (var text in new[] { stubs, bare })
+            string stubs = new InterruptStubs().Generate(), bareStub = new global::Cosmos.InterruptTestHelpers.BenchStubs().Generate(), bareSwitch = new global::Cosmos.ThreadTestHelpers.BareSwitch().Generate();
+            foreach (var text in new[] { stubs, bareStub, bareSwitch })
             {
                 Assert.Contains("xsave64", text);
                 Assert.Contains("xsaveopt64", text);
                 Assert.Contains("fxrstor64", text);
                 Assert.Contains("; branch before loading the mask", text);
             }
+        }
+
+        /// <summary>The production helpers carry none of the benchmarks' or tests' entry points (they moved to the test-helper projects).</summary>
+        [Fact]
+        public void ProductionHelpersHaveNoBenchEntryPoints()
+        {
+            string all = new InterruptStubs().Generate() + new ThreadHelpers().Generate();
+            foreach (var name in new[] { "bare_switch", "bare_stub", "trampoline", "simulate_fault" })
+                Assert.DoesNotContain(name, all);
         }
 
         [Fact]

@@ -403,7 +403,7 @@ namespace Cosmos.Build.Bench
 
         /// <summary>
         /// Boots Tests/Bench/ThreadBench headless and prints, in TSC ticks (best of 7 rounds), each beside the bare X#
-        /// register + SIMD state swap (<c>cosmos_bare_switch</c>: 15 GPRs + RFLAGS, XSAVE/FXSAVE as the interrupt
+        /// register + SIMD state swap (<c>tbench_bare_switch</c> of Tests/Cosmos.ThreadTestHelpers: 15 GPRs + RFLAGS, XSAVE/FXSAVE as the interrupt
         /// stubs do, RSP stored and reloaded, restore) measured in the same run, with the ratio: the thread switch
         /// (two Normal-priority threads ping-ponging with Thread.Yield; elapsed / switches counted by the scheduler),
         /// a blocking hand-off through SemaphoreSlim and through Monitor.Wait/Pulse, and Thread.Start + Join of an

@@ -60,8 +60,8 @@ namespace Cosmos.HAL.Interrupts
         public static int IoApicCount => s_instance?._ioApics?.Length ?? 0;
 
         /// <summary>
-        /// Sets up the controllers once (call with interrupts disabled, after <see cref="INTs.Initialize"/>
-        /// and <see cref="ACPI.Initialize"/>). <paramref name="preferApic"/> false forces the PIC.
+        /// Sets up the controllers once (call with interrupts disabled, after <see cref="INTs.Initialize"/>; the MADT is read
+        /// through <see cref="FirmwareTables"/>, so after the firmware stage). <paramref name="preferApic"/> false forces the PIC.
         /// Returns the mode chosen.
         /// </summary>
         public static InterruptControllerMode Initialize(bool preferApic = true)
@@ -72,8 +72,8 @@ namespace Cosmos.HAL.Interrupts
             ic._fallbackReason = null;
             if (!preferApic) ic._fallbackReason = "APIC not requested";
             else if (!LocalAPIC.IsPresent) ic._fallbackReason = "CPUID reports no local APIC";
-            else if (!ACPI.IsAvailable || ACPI.MadtAddress == 0) ic._fallbackReason = "no ACPI MADT";
-            else if (!MADT.TryParse(ACPI.GetTable("APIC"), out var madt, out string err)) ic._fallbackReason = "MADT: " + err;
+            else if (FirmwareTables.Get("APIC").IsEmpty) ic._fallbackReason = "no ACPI MADT";
+            else if (!MADT.TryParse(FirmwareTables.Get("APIC"), out var madt, out string err)) ic._fallbackReason = "MADT: " + err;
             else if (madt.IoApics.Count == 0) { ic._madt = madt; ic._fallbackReason = "the MADT lists no I/O APIC"; }
             else
             {
@@ -145,6 +145,13 @@ namespace Cosmos.HAL.Interrupts
         public const int FirstDynamicVector = 0x40;
         /// <summary>Last vector <see cref="AllocateVector"/> hands out (below the scheduler's 0x81).</summary>
         public const int LastDynamicVector = 0x7F;
+
+        /// <summary>
+        /// Message Address for a message-signalled interrupt aimed at the boot processor: FEE00000h with its local APIC ID
+        /// in bits 19–12 (physical destination, no redirection hint; Intel SDM Vol. 3A §11.11.1). What PCI functions write
+        /// into their MSI capability or MSI-X table beside a vector from <see cref="AllocateVector"/>.
+        /// </summary>
+        public static uint MsiAddress => 0xFEE0_0000u | (uint)LocalAPIC.Id << 12;
 
         /// <summary>
         /// Installs <paramref name="handler"/> on a free vector in <see cref="FirstDynamicVector"/>..<see cref="LastDynamicVector"/>

@@ -39,14 +39,13 @@ namespace Cosmos.Core.Asm
     /// (<c>cosmos_interrupt_set_simd_mode(2)</c>) for measurements; a per-thread save area would make it safe.
     /// </para>
     /// <para>
-    /// Also defines: <c>cosmos_interrupt_stub_address(vector)</c>, <c>cosmos_interrupt_bare_stub_address()</c>
-    /// (the benchmark baseline: same register and SIMD save/restore, no managed call; it stores RDTSC in
-    /// <c>cosmos_bare_stub_tsc</c>, counts in <c>cosmos_bare_stub_count</c> and writes the local APIC EOI
-    /// register when <c>cosmos_bare_stub_eoi</c> holds its address), <c>cosmos_interrupt_set_simd_mode</c>,
-    /// <c>cosmos_read_rsp</c>, the benchmark's entry-timestamp trampoline (<c>cosmos_interrupt_trampoline_address</c>,
-    /// <c>cosmos_interrupt_set_trampoline_target</c>, <c>cosmos_interrupt_entry_tsc</c>), <c>cosmos_boot_tss_address</c>, <c>cosmos_ist_stacks_address</c> and the IST stack
+    /// Also defines: <c>cosmos_interrupt_stub_address(vector)</c>, <c>cosmos_interrupt_set_simd_mode</c>,
+    /// <c>cosmos_read_rsp</c>, <c>cosmos_boot_tss_address</c>, <c>cosmos_ist_stacks_address</c> and the IST stack
     /// region (<see cref="IstStackCount"/> stacks of <see cref="IstStackPages"/> pages, each above a guard page,
     /// in <c>.boot.bss</c>, which lies in the 4 KiB-mapped first 2 MiB so the guard pages can be unmapped).
+    /// The benchmark's bare stub and entry-timestamp trampoline are not part of the kernel: they live in
+    /// Tests/Cosmos.InterruptTestHelpers (BenchStubs.cs) and use <see cref="EmitSaveGprs"/>, <see cref="EmitRestoreGprs"/>,
+    /// <see cref="FrameOffset"/> and <see cref="DefaultMxcsrSymbol"/> so that they save and restore exactly as the stubs do.
     /// </para>
     /// </summary>
     public sealed class InterruptStubs : AsmProgram
@@ -58,6 +57,8 @@ namespace Cosmos.Core.Asm
         public const string DispatchSymbol = "cosmos_interrupt_dispatch";
         /// <summary>SIMD save modes (value of <c>cosmos_interrupt_simd_mode</c>).</summary>
         public const int SimdFxsave = 0, SimdXsave = 1, SimdXsaveopt = 2;
+        /// <summary>Symbol of the dword holding the MXCSR value the stubs load before calling managed code (<see cref="Mxcsr.Default"/>).</summary>
+        public const string DefaultMxcsrSymbol = "cosmos_interrupt_default_mxcsr";
         /// <summary>Number of IST stacks reserved (IST1 double fault, IST2 NMI, IST3 machine check).</summary>
         public const int IstStackCount = 3;
         /// <summary>Pages per IST stack (the guard page below each is extra).</summary>
@@ -66,6 +67,9 @@ namespace Cosmos.Core.Asm
         public const int IstSlotBytes = (IstStackPages + 1) * 4096;
 
         static int Off(string field) => (int)Marshal.OffsetOf(typeof(InterruptFrame), field);
+
+        /// <summary>Offset of <paramref name="field"/> in <see cref="InterruptFrame"/>.</summary>
+        public static int FrameOffset(string field) => Off(field);
 
         /// <summary>General registers in frame order (lowest address first), by field name.</summary>
         static readonly (string Field, Reg64 Reg)[] Gprs =
@@ -91,13 +95,10 @@ namespace Cosmos.Core.Asm
         /// <summary>The common path every entry stub jumps to ([RSP] = vector, [RSP+8] = error code, then the CPU's frame); global for <c>cosmos_thread_yield</c>.</summary>
         public const string CommonSymbol = "cosmos_interrupt_common";
         readonly Label _common = new Label(CommonSymbol);
-        readonly Label _bare = new Label("cosmos_interrupt_bare_stub");
         readonly Label _table = new Label("cosmos_interrupt_stub_table");
         readonly Label _mode = new Label(SimdStateEmitter.ModeSymbol);
-        readonly Label _mxcsr = new Label("cosmos_interrupt_default_mxcsr");
-        readonly Label _bareTsc = new Label("cosmos_bare_stub_tsc"), _bareCount = new Label("cosmos_bare_stub_count"), _bareEoi = new Label("cosmos_bare_stub_eoi");
+        readonly Label _mxcsr = new Label(DefaultMxcsrSymbol);
         readonly Label _ist = new Label("cosmos_ist_stacks");
-        readonly Label _trampoline = new Label("cosmos_interrupt_timestamp_trampoline"), _entryTsc = new Label("cosmos_entry_tsc"), _trampolineTarget = new Label("cosmos_trampoline_target");
         Label _bootInfo, _dispatch;
 
         static string StubName(int v) => "cosmos_isr_" + v.ToString("D3");
@@ -173,45 +174,6 @@ namespace Cosmos.Core.Asm
             a.Iretq();
             a.CfiEndProc();
 
-            a.Comment("---- bare stub (benchmark baseline): same save/restore as the common path, no managed call; only for vectors without a CPU error code ----");
-            a.Align(16);
-            a.Label(_bare);
-            a.Sub(RSP, Off("RIP") - Off("Vector"));         // room for vector + error code: the same frame shape
-            SaveGprs(a);
-            a.Cld();
-            a.Mov(RBX, RSP);
-            SaveSimd(a, "bare");
-            a.Ldmxcsr(Mem.D(_mxcsr));
-            a.Rdtsc();
-            a.Shl(RDX, 32);
-            a.Or(RAX, RDX);
-            a.Mov(Mem.Q(_bareTsc), RAX);
-            a.Inc(Mem.Q(_bareCount));
-            a.Mov(RAX, Mem.Q(_bareEoi));
-            a.Test(RAX, RAX);
-            var noEoi = a.NewLabel("bare_no_eoi");
-            a.Jz(noEoi);
-            a.Mov(Mem.D(RAX), 0);                           // local APIC EOI register (SDM Vol. 3A §11.8.5)
-            a.Label(noEoi);
-            RestoreSimd(a, "bare");
-            a.Mov(RSP, RBX);
-            RestoreGprs(a);
-            a.Add(RSP, Off("RIP"));
-            a.Iretq();
-
-            a.Comment("---- entry-timestamp trampoline (benchmark): RDTSC into cosmos_entry_tsc, then on to [cosmos_trampoline_target] with every register and the stack as the CPU left them ----");
-            a.Align(16);
-            a.Label(_trampoline);
-            a.Push(RAX);
-            a.Push(RDX);
-            a.Rdtsc();
-            a.Shl(RDX, 32);
-            a.Or(RAX, RDX);
-            a.Mov(Mem.Q(_entryTsc), RAX);
-            a.Pop(RDX);
-            a.Pop(RAX);
-            a.Jmp(Mem.Q(_trampolineTarget));
-
             // ---- helpers bound from C# ----
             a.Function("cosmos_interrupt_stub_address", _ =>
             {
@@ -221,13 +183,8 @@ namespace Cosmos.Core.Asm
                 a.Mov(RAX, Mem.Q(RAX, RDI, 8));
                 a.Ret();
             });
-            a.Function("cosmos_interrupt_bare_stub_address", _ => { a.Lea(RAX, Mem.At(_bare)); a.Ret(); });
-            a.Function("cosmos_interrupt_trampoline_address", _ => { a.Lea(RAX, Mem.At(_trampoline)); a.Ret(); });
-            a.Function("cosmos_interrupt_set_trampoline_target", _ => { a.Mov(Mem.Q(_trampolineTarget), RDI); a.Ret(); });
-            a.Function("cosmos_interrupt_entry_tsc", _ => { a.Mov(RAX, Mem.Q(_entryTsc)); a.Ret(); });
             a.Function("cosmos_interrupt_set_simd_mode", _ => { a.Mov(Mem.D(_mode), EDI); a.Ret(); });
             a.Function("cosmos_interrupt_get_simd_mode", _ => { a.Mov(EAX, Mem.D(_mode)); a.Ret(); });
-            a.Function("cosmos_bare_stub_tsc_address", _ => { a.Lea(RAX, Mem.At(_bareTsc)); a.Ret(); });
             a.Function("cosmos_read_rsp", _ =>
             {
                 a.Comment("RAX = the caller's RSP at its CALL instruction (RSP + 8 here)");
@@ -247,15 +204,8 @@ namespace Cosmos.Core.Asm
             a.Align(8);
             a.Global(_mode, SymbolType.Data);
             a.Label(_mode); a.Dd(SimdFxsave);
+            a.Global(_mxcsr, SymbolType.Data);
             a.Label(_mxcsr); a.Dd(Mxcsr.Default);
-            a.Global(_bareTsc, SymbolType.Data);
-            a.Label(_bareTsc); a.Dq(0);
-            a.Global(_bareCount, SymbolType.Data);
-            a.Label(_bareCount); a.Dq(0);
-            a.Global(_bareEoi, SymbolType.Data);
-            a.Label(_bareEoi); a.Dq(0);
-            a.Label(_entryTsc); a.Dq(0);
-            a.Label(_trampolineTarget); a.Dq(0);
 
             a.Comment("IST stacks: [guard page][stack] x IstStackCount, in the 4 KiB-mapped low 2 MiB (kernel.ld asserts the boot stack, placed after .boot.bss, stays below 2 MiB)");
             a.Section(".boot.bss", "nobits alloc noexec write align=4096");
@@ -277,6 +227,12 @@ namespace Cosmos.Core.Asm
             if (!registers) return;
             foreach (var (f, r) in Gprs) if (r != RSP) a.CfiExpression(r, DwarfExpression.Breg(frame, offset + Off(f)));
         }
+
+        /// <summary>Reserves the <see cref="InterruptFrame"/> part below Vector (RSP -= offset of Vector) and stores RAX..R15 into it.</summary>
+        public static void EmitSaveGprs(Assembler a) => SaveGprs(a);
+
+        /// <summary>Loads RAX..R15 from the <see cref="InterruptFrame"/> at RSP (RSP itself is not changed).</summary>
+        public static void EmitRestoreGprs(Assembler a) => RestoreGprs(a);
 
         static void SaveGprs(Assembler a)
         {

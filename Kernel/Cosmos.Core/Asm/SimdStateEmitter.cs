@@ -7,8 +7,9 @@ namespace Cosmos.Core.Asm
 {
     /// <summary>
     /// The one X# emitter of the SIMD state save and restore (Intel SDM Vol. 1 §13: XSAVE, XSAVEOPT, XRSTOR; §10.5:
-    /// FXSAVE64, FXRSTOR64), shared by the interrupt stubs (<see cref="InterruptStubs"/>) and the benchmark's bare
-    /// switch (<see cref="ThreadHelpers"/>). The instruction is chosen at run time from the dword at
+    /// FXSAVE64, FXRSTOR64), shared by the interrupt stubs (<see cref="InterruptStubs"/>) and the benchmarks' baselines
+    /// (the bare interrupt stub and the bare switch in Tests/Cosmos.InterruptTestHelpers and Tests/Cosmos.ThreadTestHelpers,
+    /// outside the production kernel). The instruction is chosen at run time from the dword at
     /// <c>cosmos_interrupt_simd_mode</c> (<see cref="InterruptStubs.SimdFxsave"/>, <see cref="InterruptStubs.SimdXsave"/>,
     /// <see cref="InterruptStubs.SimdXsaveopt"/>); the XSAVE component mask EDX:EAX is <see cref="BootInfo.Xcr0"/>
     /// and the area size <see cref="BootInfo.XSaveAreaSize"/>, both recorded by the boot path.

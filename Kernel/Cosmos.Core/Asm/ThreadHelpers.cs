@@ -19,12 +19,8 @@ namespace Cosmos.Core.Asm
     /// routine. Clears RBP (the end of the frame-pointer chain), calls R12(RDI), then
     /// <c>cosmos_thread_exit(RAX)</c>, which never returns. Stack walks stop at its return address (it is not
     /// managed code).</item>
-    /// <item><c>cosmos_bare_switch(RDI = save slot, RSI = RSP to load)</c> and <c>cosmos_bare_switch_address()</c>:
-    /// the benchmark's baseline for a thread switch: push the 15 general registers, save the SIMD state with the
-    /// interrupt stubs' instruction (<see cref="SimdStateEmitter"/>: XSAVE, XSAVEOPT or FXSAVE, 64-byte aligned area below them), store RSP to [RDI], load
-    /// RSP from RSI (RSI = 0: the RSP it just saved) and restore the same way. Switching to itself costs the same
-    /// as switching to another stack prepared the same way.</item>
     /// </list>
+    /// The benchmark's bare register + SIMD swap is not part of the kernel: Tests/Cosmos.ThreadTestHelpers (BareSwitch.cs).
     /// </summary>
     public sealed class ThreadHelpers : AsmProgram
     {
@@ -36,8 +32,6 @@ namespace Cosmos.Core.Asm
         {
             a.BitsMode(64);
             var exit = a.Extern("cosmos_thread_exit");
-            var bootInfo = a.Extern(BootProgram.BootInfoSymbol);
-            var mode = a.Extern(SimdStateEmitter.ModeSymbol);
             var common = a.Extern(InterruptStubs.CommonSymbol);
             a.Text();
 
@@ -75,44 +69,6 @@ namespace Cosmos.Core.Asm
             a.Ud2();
             a.CfiEndProc();
             a.Function("cosmos_thread_start_address", _ => { a.Lea(RAX, Mem.At(start)); a.Ret(); });
-
-            // ---- benchmark baseline: a bare register + SIMD state swap ----
-            var bare = a.GlobalFunction("cosmos_bare_switch");
-            a.CfiStartProc();
-            a.Pushf();
-            foreach (var r in Gprs)
-            {
-                a.Push(r);
-                if (r == RBX || r == RBP || r == R12 || r == R13 || r == R14 || r == R15) a.CfiOffset(r, -a.CfiCfaOffset.Value);
-            }
-            long frame = a.CfiCfaOffset.Value;
-            a.Mov(RBX, RSP);
-            a.CfiDefCfaRegister(RBX);                       // RSP moves by the SIMD area size from here
-            SimdStateEmitter.EmitAllocate(a, RSP, RBX, bootInfo);
-            a.Push(RBX);                                   // the 64-byte aligned area starts 8 bytes above: keep the old RSP here
-            a.Push(RBX);                                   // (two pushes keep RSP ≡ 0 mod 16)
-            a.Lea(RCX, Mem.At(RSP, 16));
-            SimdStateEmitter.EmitSave(a, RCX, mode, bootInfo, "bare_switch");
-            a.Mov(Mem.Q(RDI), RSP);                         // switch: save this RSP, load the other (RSI = 0: this one again)
-            var other = a.NewLabel("bare_switch_other");
-            a.Test(RSI, RSI);
-            a.Jnz(other);
-            a.Mov(RSI, RSP);
-            a.Label(other);
-            a.Mov(RSP, RSI);
-            a.Lea(RCX, Mem.At(RSP, 16));
-            SimdStateEmitter.EmitRestore(a, RCX, mode, bootInfo, "bare_switch");
-            a.Pop(RBX); a.Pop(RBX);                         // the same value both times: RBX = CFA − frame again
-            a.CfiDefCfa(RBX, frame);
-            a.Mov(RSP, RBX);
-            a.CfiDefCfaRegister(RSP);
-            for (int i = Gprs.Length - 1; i >= 0; i--) a.Pop(Gprs[i]);
-            a.Popf();
-            a.Ret();
-            a.CfiEndProc();
-            a.Function("cosmos_bare_switch_address", _ => { a.Lea(RAX, Mem.At(bare)); a.Ret(); });
         }
-
-        static readonly Reg64[] Gprs = { RAX, RBX, RCX, RDX, RSI, RDI, RBP, R8, R9, R10, R11, R12, R13, R14, R15 };
     }
 }

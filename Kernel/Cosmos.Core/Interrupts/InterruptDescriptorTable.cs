@@ -348,20 +348,10 @@ namespace Cosmos.Core.Interrupts
     {
         /// <summary>Address of the entry stub of <paramref name="vector"/> (0–255).</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_stub_address")] public static extern ulong StubAddress(int vector);
-        /// <summary>Address of the bare save/restore stub (benchmark baseline; no managed call).</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_bare_stub_address")] public static extern ulong BareStubAddress();
         /// <summary>Selects the SIMD save instruction of the stubs (InterruptStubs.SimdFxsave / SimdXsave / SimdXsaveopt).</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_set_simd_mode")] public static extern void SetSimdMode(int mode);
         /// <summary>The current SIMD save mode.</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_get_simd_mode")] public static extern int GetSimdMode();
-        /// <summary>Address of the bare stub's record: qword TSC at its handler point, qword count, qword local APIC EOI register address (0 = none).</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_bare_stub_tsc_address")] public static extern ulong* BareStubRecord();
-        /// <summary>Address of the entry-timestamp trampoline: stores RDTSC (see <see cref="EntryTsc"/>) and jumps to the target set by <see cref="SetTrampolineTarget"/>, registers and stack untouched. For measurements.</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_trampoline_address")] public static extern ulong TrampolineAddress();
-        /// <summary>Sets where the trampoline jumps (an entry stub or the bare stub).</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_set_trampoline_target")] public static extern void SetTrampolineTarget(ulong address);
-        /// <summary>TSC stored by the last pass through the trampoline.</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_interrupt_entry_tsc")] public static extern ulong EntryTsc();
         /// <summary>The caller's RSP at its CALL instruction (16-byte aligned in correctly aligned code).</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_read_rsp")] public static extern ulong ReadRsp();
         /// <summary>Address of the 64-bit TSS of the boot path (cosmos_boot_tss).</summary>

@@ -15,8 +15,6 @@ namespace Cosmos.Core.Threading
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_yield")] public static extern void Yield();
         /// <summary>Address of <c>cosmos_thread_start</c>, where a new thread's first IRETQ lands.</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_start_address")] public static extern ulong ThreadStartAddress();
-        /// <summary>Benchmark baseline: saves all registers + SIMD state, stores RSP to *<paramref name="saveSlot"/>, loads <paramref name="rsp"/> (0: the one just saved) and restores.</summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_bare_switch")] public static extern void BareSwitch(ulong* saveSlot, ulong rsp);
     }
 
     /// <summary>

@@ -85,16 +85,6 @@ namespace Cosmos.Runtime
             return true;
         }
 
-        /// <summary>
-        /// Behaves as if the instruction at the return address of this call had raised CPU exception
-        /// <paramref name="vector"/> (with CR2 = <paramref name="cr2"/> for #PF): builds the InterruptFrame an
-        /// entry stub would, calls <see cref="TryRaise"/> and, when it accepts, leaves through IRETQ exactly as
-        /// the interrupt return does — so the .NET exception is thrown at the caller. Returns false when
-        /// TryRaise declined. Exercises the fault path without an IDT (X# cosmos_simulate_fault).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_simulate_fault")]
-        public static extern bool SimulateFault(ulong vector, ulong cr2);
-
         private static bool InManagedMethod(ulong ip) => CodeManager.IsManagedCode(ip) && CodeManager.FindMethod(ip, out _);
 
         /// <summary>Unwinds the X# helper that faulted at <paramref name="ip"/> with its CFI: <paramref name="sp"/> becomes the caller's SP, <paramref name="caller"/> the return address.</summary>

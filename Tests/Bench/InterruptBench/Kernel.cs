@@ -77,7 +77,7 @@ namespace InterruptBench
         /// <summary>One timer latency sample; <paramref name="bare"/> polls the bare stub's record instead of the managed flag.</summary>
         private static ulong TimerSample(bool bare, uint count)
         {
-            ulong* record = InterruptNative.BareStubRecord();
+            ulong* record = BenchNative.BareStubRecord();
             ulong startCount = Volatile.Read(ref record[1]);
             Volatile.Write(ref s_fired, 0);
             ulong last = Native.Rdtsc();
@@ -89,7 +89,7 @@ namespace InterruptBench
                 last = t;
             }
             ulong at = bare ? Volatile.Read(ref record[0]) : s_handlerTsc;
-            if (s_fromEntry) last = InterruptNative.EntryTsc();
+            if (s_fromEntry) last = BenchNative.EntryTsc();
             return at > last ? at - last : 0;
         }
 
@@ -123,7 +123,7 @@ namespace InterruptBench
                 InterruptNative.SetSimdMode(mode);
                 idt.Breakpoint.SetHandler(&EmptyHandler);
                 ulong full = Int3Loop();
-                idt.Breakpoint.SetHandlerAddress(InterruptNative.BareStubAddress());
+                idt.Breakpoint.SetHandlerAddress(BenchNative.BareStubAddress());
                 ulong bare = Int3Loop();
                 idt.Breakpoint.SetHandlerAddress(0);
                 idt.Breakpoint.ClearHandler();
@@ -136,9 +136,9 @@ namespace InterruptBench
                 APICTimer.Calibrate();
                 var timer = idt[APICTimer.Vector];
                 timer.SetHandler(&TimerHandler);
-                ulong* record = InterruptNative.BareStubRecord();
+                ulong* record = BenchNative.BareStubRecord();
                 record[2] = LocalAPIC.EoiRegisterAddress;
-                ulong stub = InterruptNative.StubAddress(APICTimer.Vector), bareStub = InterruptNative.BareStubAddress();
+                ulong stub = InterruptNative.StubAddress(APICTimer.Vector), bareStub = BenchNative.BareStubAddress();
 
                 // (1) delivery + entry: from the foreground's last TSC read before the interrupt.
                 s_fromEntry = false;
@@ -149,10 +149,10 @@ namespace InterruptBench
 
                 // (2) entry to handler: from the first instruction at the gate (the timestamp trampoline).
                 s_fromEntry = true;
-                timer.SetHandlerAddress(InterruptNative.TrampolineAddress());
-                InterruptNative.SetTrampolineTarget(stub);
+                timer.SetHandlerAddress(BenchNative.TrampolineAddress());
+                BenchNative.SetTrampolineTarget(stub);
                 TimerLatency(false, out fullMedian, out fullMin);
-                InterruptNative.SetTrampolineTarget(bareStub);
+                BenchNative.SetTrampolineTarget(bareStub);
                 TimerLatency(true, out bareMedian, out bareMin);
                 Out("bench timer-entry full " + fullMedian + " " + fullMin + " bare " + bareMedian + " " + bareMin);
 

@@ -5,6 +5,7 @@ using Cosmos.Core;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Threading;
 using Cosmos.HAL;
+using Cosmos.ThreadTestHelpers;
 
 namespace ThreadBench
 {
@@ -15,7 +16,7 @@ namespace ThreadBench
     /// <c>Thread.Yield()</c> (each Yield hands the processor to the other thread); cost per switch = elapsed /
     /// <see cref="Scheduler.SwitchCount"/> delta. The kernel checks that every Yield of the boot thread returned
     /// true and that the switch count grew by at least two per iteration (there and back);</item>
-    /// <item>the baseline: <see cref="SchedulerNative.BareSwitch"/>(&amp;slot, 0) in a loop (the X# helper that
+    /// <item>the baseline: <see cref="BenchNative.BareSwitch"/>(&amp;slot, 0) in a loop (the X# helper that
     /// pushes the 15 general registers and RFLAGS, saves the SIMD state with the interrupt stubs' instruction,
     /// stores RSP, loads it back, restores); cost per call. Its rounds alternate with the Yield rounds;</item>
     /// <item>blocking hand-off: the boot thread and a worker alternating through two SemaphoreSlim, and through
@@ -72,7 +73,7 @@ namespace ThreadBench
         {
             ulong slot = 0;
             ulong t0 = Native.Rdtsc();
-            for (int i = 0; i < n; i++) SchedulerNative.BareSwitch(&slot, 0);
+            for (int i = 0; i < n; i++) BenchNative.BareSwitch(&slot, 0);
             return Native.Rdtsc() - t0;
         }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Cosmos.Core.Arch.X64;
 using Cosmos.Core.Layout;
+using Cosmos.InterruptTestHelpers;
 using Cosmos.Runtime;
 using Cosmos.Runtime.ExceptionHandling;
 using Cosmos.TestCases;
@@ -91,7 +92,7 @@ namespace ExceptionTests
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void FaultInCallee(ulong vector, ulong cr2)
         {
-            if (!HardwareExceptions.SimulateFault(vector, cr2)) Log("declined");
+            if (!SimulatedFaults.Raise(vector, cr2)) Log("declined");
             Log("not reached");
         }
 
@@ -266,13 +267,13 @@ namespace ExceptionTests
 
             Case("simulated CPU faults become .NET exceptions", () =>
             {
-                try { HardwareExceptions.SimulateFault(HardwareExceptions.VectorDivideError, 0); Log("not reached"); }
+                try { SimulatedFaults.Raise(HardwareExceptions.VectorDivideError, 0); Log("not reached"); }
                 catch (DivideByZeroException) { Log("divide"); }
                 try { FaultInCallee(HardwareExceptions.VectorPageFault, 0x18); }
                 catch (NullReferenceException) { Log("null"); }
-                try { HardwareExceptions.SimulateFault(HardwareExceptions.VectorPageFault, 0xFFF0); Log("not reached"); }
+                try { SimulatedFaults.Raise(HardwareExceptions.VectorPageFault, 0xFFF0); Log("not reached"); }
                 catch (NullReferenceException e) { Log("null " + (e.StackTrace ?? "").Contains("ExceptionTests.Kernel")); }
-                bool raised = HardwareExceptions.SimulateFault(HardwareExceptions.VectorPageFault, 0x12345000);
+                bool raised = SimulatedFaults.Raise(HardwareExceptions.VectorPageFault, 0x12345000);
                 Log("wild pointer raised " + raised);
                 Equal("divide,null,null True,wild pointer raised False", Events(), "events");
             });

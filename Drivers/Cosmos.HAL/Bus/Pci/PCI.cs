@@ -125,7 +125,7 @@ namespace Cosmos.HAL
         private static IPciConfigAccess ChooseAccess(out string note)
         {
             note = null;
-            var table = ACPI.IsAvailable || ACPI.Initialize() ? ACPI.GetTable("MCFG") : default;
+            var table = FirmwareTables.Get("MCFG");
             if (table.IsEmpty) return PciConfigPorts.Instance;
             if (!Firmware.Acpi.Mcfg.TryParse(table, out var windows, out string error)) { note = error + "; using mechanism #1"; return PciConfigPorts.Instance; }
             foreach (var w in windows)

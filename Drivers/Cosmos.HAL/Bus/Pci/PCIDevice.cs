@@ -271,7 +271,7 @@ namespace Cosmos.HAL
             if (vector < 0) return -1;
             ushort control = ReadRegister16((byte)(cap + 2));
             bool is64 = (control & (1 << 7)) != 0;
-            WriteRegister32((byte)(cap + 4), 0xFEE0_0000u | (uint)LocalAPIC.Id << 12);
+            WriteRegister32((byte)(cap + 4), Interrupts.InterruptController.MsiAddress);
             if (is64) WriteRegister32((byte)(cap + 8), 0);
             WriteRegister16((byte)(cap + (is64 ? 0x0C : 0x08)), (ushort)vector);
             control = (ushort)((control & ~0x0070) | 1);     // MME = 0 (one message), MSI Enable
@@ -301,7 +301,7 @@ namespace Cosmos.HAL
             if (vector < 0) return -1;
             WriteRegister16((byte)(cap + 2), (ushort)(control | 0xC000));      // Enable + Function Mask
             uint* e = (uint*)(table + 16 * (ulong)entry);
-            System.Threading.Volatile.Write(ref e[0], 0xFEE0_0000u | (uint)LocalAPIC.Id << 12);
+            System.Threading.Volatile.Write(ref e[0], Interrupts.InterruptController.MsiAddress);
             System.Threading.Volatile.Write(ref e[1], 0u);
             System.Threading.Volatile.Write(ref e[2], (uint)vector);
             System.Threading.Volatile.Write(ref e[3], 0u);                     // Vector Control: unmasked

@@ -10,7 +10,7 @@ namespace Cosmos.HAL
     /// starts it as its parent) holds what <see cref="Initialize"/> found; the static members forward to it.
     /// Source: OSDev wiki "8042 PS/2 Controller"; IBM PC AT Technical Reference.
     /// </summary>
-    public sealed class PS2Controller : Device
+    public sealed class PS2Controller : Device, IResetMethod
     {
         private static PS2Controller s_instance;
         private bool _present;
@@ -193,7 +193,8 @@ namespace Cosmos.HAL
         /// <summary>
         /// Pulses the CPU reset line (command 0xFE to port 0x64). Returns false with a reason when
         /// no controller answers; returns true after the command was written (the caller waits and
-        /// reports if the machine is still running).
+        /// reports if the machine is still running). The reset chain (<see cref="MachineReset"/>) reaches it as this
+        /// device's <see cref="IResetMethod"/>.
         /// </summary>
         public static bool TryPulseReset(out string error)
         {
@@ -203,5 +204,11 @@ namespace Cosmos.HAL
             error = null;
             return true;
         }
+
+        /// <summary>Second in the reset chain (<see cref="MachineReset.ResetOrder8042"/>).</summary>
+        int IResetMethod.ResetOrder => MachineReset.ResetOrder8042;
+
+        /// <summary>The chain's 8042 step: <see cref="TryPulseReset"/>.</summary>
+        bool IResetMethod.TryReset(out string error) => TryPulseReset(out error);
     }
 }

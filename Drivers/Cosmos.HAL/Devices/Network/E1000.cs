@@ -110,7 +110,7 @@ namespace Cosmos.HAL.Devices.Network
         private void Write(int reg, uint value) => Volatile.Write(ref *(uint*)(_mmio + (ulong)reg), value);
 
         private static ulong Now() => Native.Rdtsc();
-        private static ulong Ms(ulong ms) { ulong hz = Timers.TSC.Frequency; return (hz == 0 ? 3_000_000_000UL : hz) / 1000 * ms; }
+        private static ulong Ms(ulong ms) => Deadline.Ticks(ms);
 
         /// <inheritdoc/>
         protected override bool OnStart(out string error)

@@ -204,11 +204,7 @@ namespace Cosmos.HAL
             }
         }
 
-        private static ulong TscFrequency()
-        {
-            ulong hz = Cosmos.HAL.Devices.Timers.TSC.Frequency;
-            return hz == 0 ? 3_000_000_000UL : hz;
-        }
+        private static ulong TscFrequency() => Deadline.Frequency;
 
         // ---- Cosmos API ----
 

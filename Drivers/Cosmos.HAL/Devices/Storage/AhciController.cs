@@ -89,12 +89,7 @@ namespace Cosmos.HAL.Devices.Storage
         internal uint Read(int offset) => Volatile.Read(ref *(uint*)(Abar + (ulong)offset));
         internal void Write(int offset, uint value) => Volatile.Write(ref *(uint*)(Abar + (ulong)offset), value);
 
-        internal static ulong Deadline(int ms)
-        {
-            ulong hz = TSC.Frequency;
-            if (hz == 0) hz = 3_000_000_000;
-            return Native.Rdtsc() + hz / 1000 * (ulong)ms;
-        }
+        internal static ulong Deadline(int ms) => HAL.Deadline.After((ulong)ms);
 
         /// <summary>TSC ticks the last start took (reset, probing, identifying and starting the drives).</summary>
         public ulong StartTicks { get; private set; }

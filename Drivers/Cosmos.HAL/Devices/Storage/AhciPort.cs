@@ -248,7 +248,7 @@ namespace Cosmos.HAL.Devices.Storage
             Write(PxCi, 1);
             CommandsIssued++;
             ulong deadline = AhciController.Deadline(CommandTimeoutMs);
-            ulong slice = TSC.Frequency == 0 ? 30_000_000 : TSC.Frequency / 100;
+            ulong slice = Deadline.Ticks(10);
             while (true)
             {
                 uint isr = Read(PxIs) | (_irq != null ? _irq->Is : 0);

@@ -213,7 +213,7 @@ namespace Cosmos.HAL.Devices.Storage
         {
             if (sleeps)
             {
-                ulong slice = TSC.Frequency == 0 ? 30_000_000 : TSC.Frequency / 100;
+                ulong slice = HAL.Deadline.Ticks(10);
                 while (_irq->Count == seen)
                 {
                     ulong now = Native.Rdtsc();
@@ -341,12 +341,7 @@ namespace Cosmos.HAL.Devices.Storage
         private void Delay400ns() { _ = AltStatus; _ = AltStatus; _ = AltStatus; _ = AltStatus; }
 
         /// <summary>A TSC deadline <paramref name="ms"/> from now (with an assumed 3 GHz when the TSC is not calibrated).</summary>
-        private static ulong Deadline(int ms)
-        {
-            ulong hz = TSC.Frequency;
-            if (hz == 0) hz = 3_000_000_000;
-            return Native.Rdtsc() + hz / 1000 * (ulong)ms;
-        }
+        private static ulong Deadline(int ms) => HAL.Deadline.After((ulong)ms);
 
         /// <summary>
         /// Soft reset of both drives (SRST in Device Control for ≥ 5 µs, then ≥ 2 ms; ATA/ATAPI-7 Vol. 2 §9.2), leaving nIEN

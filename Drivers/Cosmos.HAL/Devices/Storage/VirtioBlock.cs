@@ -195,9 +195,8 @@ namespace Cosmos.HAL.Devices.Storage
                 _transport.Notify(0);
                 RequestsIssued++;
                 ushort* used = (ushort*)(_ring + _usedOffset);     // flags, idx, ring[] of {id u32, len u32}
-                ulong hz = TSC.Frequency == 0 ? 3_000_000_000 : TSC.Frequency;
-                ulong deadline = Native.Rdtsc() + hz / 1000 * RequestTimeoutMs;
-                ulong slice = hz / 100;
+                ulong deadline = Deadline.After(RequestTimeoutMs);
+                ulong slice = Deadline.Ticks(10);
                 while (Volatile.Read(ref used[1]) == _lastUsed)
                 {
                     ulong now = Native.Rdtsc();

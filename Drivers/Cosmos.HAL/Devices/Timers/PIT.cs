@@ -13,7 +13,7 @@ namespace Cosmos.HAL
     /// and the members are static (one 8254 per PC, no state). Source: Intel 82C54 datasheet; OSDev wiki
     /// "Programmable Interval Timer".
     /// </summary>
-    public sealed class PIT : Device
+    public sealed class PIT : Device, IDelayTimer
     {
         private static PIT s_instance;
 
@@ -60,6 +60,9 @@ namespace Cosmos.HAL
 
         /// <summary>Busy-waits <paramref name="milliseconds"/> ms (Cosmos API).</summary>
         public static void Wait(uint milliseconds) => WaitTicks(MicrosecondsToTicks((ulong)milliseconds * 1000));
+
+        /// <summary>The PIT's <see cref="IDelayTimer"/> (what <see cref="Delay.Wait"/> uses): <see cref="Wait(uint)"/>.</summary>
+        void IDelayTimer.Wait(uint milliseconds) => Wait(milliseconds);
 
         /// <summary>Busy-waits <paramref name="microseconds"/> µs (resolution 0.84 µs, plus I/O overhead).</summary>
         public static void WaitUs(ulong microseconds) => WaitTicks(MicrosecondsToTicks(microseconds));

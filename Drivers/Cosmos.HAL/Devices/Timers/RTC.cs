@@ -71,7 +71,7 @@ namespace Cosmos.HAL
         /// <summary>Reads the clock registers (consistent snapshot: two equal reads outside an update).</summary>
         public static RtcRegisters ReadRegisters()
         {
-            byte centuryIndex = ACPI.FADT != null ? ACPI.FADT.Century : (byte)0;
+            byte centuryIndex = FirmwareTables.RtcCenturyRegister;
             RtcRegisters last = default;
             for (int attempt = 0; attempt < 5; attempt++)
             {

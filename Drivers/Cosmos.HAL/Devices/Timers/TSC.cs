@@ -14,7 +14,7 @@ namespace Cosmos.HAL.Devices.Timers
     /// <see cref="Calibrate"/> with the defaults. The static members forward to it and never allocate
     /// (reading <see cref="Frequency"/> before the device exists gives 0). Source: Intel SDM Vol. 3B §18.17.
     /// </summary>
-    public sealed class TSC : Device
+    public sealed class TSC : Device, ITimestampCounter
     {
         private static TSC s_instance;
         private ulong _frequency;
@@ -36,6 +36,9 @@ namespace Cosmos.HAL.Devices.Timers
         public static ulong Frequency => s_instance?._frequency ?? 0;
         /// <summary>True after a successful <see cref="Calibrate"/>.</summary>
         public static bool IsCalibrated => Frequency != 0;
+
+        /// <summary>The TSC's <see cref="ITimestampCounter"/> (what driver deadlines use, <see cref="Deadline"/>): <see cref="Frequency"/>.</summary>
+        ulong ITimestampCounter.Frequency => _frequency;
 
         /// <summary>Current RDTSC value.</summary>
         public static ulong Read() => Native.Rdtsc();

@@ -16,7 +16,7 @@ namespace Cosmos.HAL
     /// problems land in <see cref="Error"/>/<see cref="Warnings"/>.
     /// Sources: ACPI 6.5 §5.2.5 (finding the RSDP), §5.2.7/§5.2.8 (RSDT/XSDT), §5.2.9 (FADT).
     /// </summary>
-    public sealed unsafe class ACPI : Device
+    public sealed unsafe class ACPI : Device, IResetMethod, IFirmwareTables
     {
         private static ACPI s_instance;
 
@@ -323,9 +323,20 @@ namespace Cosmos.HAL
         /// <exception cref="InvalidOperationException">Why the machine could not be turned off.</exception>
         public static void Shutdown() => AcpiPower.Shutdown();
 
-        /// <summary>Resets the machine (Cosmos API name); see <see cref="AcpiPower.Reboot"/>.</summary>
-        /// <exception cref="InvalidOperationException">Why every reset method failed.</exception>
-        public static void Reboot() => AcpiPower.Reboot();
+        /// <summary>Resets the machine (Cosmos API name): runs the reset chain, <see cref="MachineReset.Reboot"/>. Never returns.</summary>
+        public static void Reboot() => MachineReset.Reboot();
+
+        /// <summary>The tables' <see cref="IFirmwareTables"/> (what <see cref="FirmwareTables"/> reads): <see cref="GetTable"/>.</summary>
+        ReadOnlySpan<byte> IFirmwareTables.GetTable(string signature, int index) => GetTable(signature, index);
+
+        /// <summary>The FADT's CENTURY field (0 before the tables are read or when the FADT names no century register).</summary>
+        byte IFirmwareTables.RtcCenturyRegister => FADT != null ? FADT.Century : (byte)0;
+
+        /// <summary>First in the reset chain (<see cref="MachineReset.ResetOrderAcpi"/>).</summary>
+        int IResetMethod.ResetOrder => MachineReset.ResetOrderAcpi;
+
+        /// <summary>The chain's ACPI step: <see cref="AcpiPower.TryWriteResetRegister"/>.</summary>
+        bool IResetMethod.TryReset(out string error) => AcpiPower.TryWriteResetRegister(out error);
 
         /// <summary>Human-readable lines describing what was found (for a shell diagnostics command).</summary>
         public static List<string> GetDiagnostics()

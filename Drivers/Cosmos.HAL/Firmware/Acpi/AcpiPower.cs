@@ -5,8 +5,9 @@ namespace Cosmos.HAL.Firmware.Acpi
 {
     /// <summary>
     /// What ACPI does to the machine's power: ACPI mode (SCI_EN), S5 soft-off and reset, from the tables
-    /// <see cref="ACPI"/> found (it is initialized on first use). Waits use the PIT; the reset falls back to the 8042
-    /// (<see cref="PS2Controller.TryPulseReset"/>). Sources: ACPI 6.5 §4.8.3 (PM1 control: SCI_EN bit 0,
+    /// <see cref="ACPI"/> found (it is initialized on first use). Waits go through <see cref="Delay"/> (the registry's
+    /// <see cref="IDelayTimer"/>); the reset register is one step of the reset chain (<see cref="MachineReset"/>), which
+    /// tries the other methods. Sources: ACPI 6.5 §4.8.3 (PM1 control: SCI_EN bit 0,
     /// SLP_TYPx bits 10-12, SLP_EN bit 13), §4.8.3.6 (reset register), §4.8.3.7 (sleep control register),
     /// §16.1.6/§7.4.2 (entering S5), §16.3.1 (ACPI mode).
     /// </summary>
@@ -35,7 +36,7 @@ namespace Cosmos.HAL.Firmware.Acpi
             for (int i = 0; i < 300; i++)
             {
                 if ((AcpiRegisters.Read16(f.Pm1aControlBlock) & SciEnable) != 0) return true;
-                PIT.Wait(10);
+                Delay.Wait(10);
             }
             error = string.Concat("SCI_EN still clear 3 s after writing ", HalFormat.Hex(f.AcpiEnable), " to SMI_CMD ", HalFormat.Hex(f.SmiCommandPort));
             return false;
@@ -77,38 +78,28 @@ namespace Cosmos.HAL.Firmware.Acpi
                 if (hasB) AcpiRegisters.Write16(f.Pm1bControlBlock, (ushort)(vb | SlpEnable));
                 what = string.Concat("PM1a_CNT ", f.Pm1aControlBlock.ToString());
             }
-            for (int i = 0; i < 200; i++) PIT.Wait(10);
+            for (int i = 0; i < 200; i++) Delay.Wait(10);
             throw new InvalidOperationException(string.Concat("ACPI shutdown: S5 requested via ", what, " with SLP_TYPa=",
                 HalFormat.Dec((ulong)a), " SLP_TYPb=", HalFormat.Dec((ulong)b), ", but the machine is still running after 2 s"));
         }
 
         /// <summary>
-        /// Resets the machine: the FADT reset register (RESET_VALUE to RESET_REG in I/O, memory or
-        /// PCI configuration space; ACPI 6.5 §4.8.3.6) when the FADT flags say RESET_REG_SUP, else
-        /// or if that did nothing within 0.5 s, the 8042 reset pulse (0xFE to port 0x64). Throws
-        /// <see cref="InvalidOperationException"/> listing each method's failure when still running.
+        /// Writes RESET_VALUE to the FADT reset register (RESET_REG in I/O, memory or PCI configuration space; ACPI 6.5
+        /// §4.8.3.6) when the FADT flags say RESET_REG_SUP. True once written (the reset chain waits and moves on when the
+        /// machine is still running); false with the reason when there is no FADT, no RESET_REG_SUP or the write failed.
         /// </summary>
-        public static void Reboot()
+        public static bool TryWriteResetRegister(out string error)
         {
             if (!ACPI.IsInitialized) ACPI.Initialize();
-            string why;
             var f = ACPI.FADT;
-            if (f == null) why = string.Concat("no FADT (", ACPI.Error ?? "ACPI unavailable", ")");
-            else if (!f.ResetSupported) why = "FADT does not advertise RESET_REG_SUP";
-            else if (!AcpiRegisters.Write(f.ResetRegister, f.ResetValue, 8, out string err)) why = string.Concat("reset register: ", err);
-            else
-            {
-                PIT.Wait(500);
-                why = string.Concat("writing ", HalFormat.Hex(f.ResetValue), " to reset register ", f.ResetRegister.ToString(), " did not reset");
-            }
-
-            if (PS2Controller.TryPulseReset(out string kbcErr))
-            {
-                PIT.Wait(500);
-                why = string.Concat(why, "; 8042 reset pulse did not reset");
-            }
-            else why = string.Concat(why, "; ", kbcErr);
-            throw new InvalidOperationException(string.Concat("Reboot failed: ", why));
+            if (f == null) { error = string.Concat("no FADT (", ACPI.Error ?? "ACPI unavailable", ")"); return false; }
+            if (!f.ResetSupported) { error = "FADT does not advertise RESET_REG_SUP"; return false; }
+            if (!AcpiRegisters.Write(f.ResetRegister, f.ResetValue, 8, out string err)) { error = string.Concat("reset register: ", err); return false; }
+            error = null;
+            return true;
         }
+
+        /// <summary>Resets the machine: the reset chain, <see cref="MachineReset.Reboot"/> (this class's reset register first). Never returns.</summary>
+        public static void Reboot() => MachineReset.Reboot();
     }
 }
