@@ -164,6 +164,7 @@ namespace Cosmos.Runtime.Tests
         [Fact]
         public void TheExportsBehaveAsTheOpenSslShim()
         {
+            Assert.Equal(0, CryptoNative.EnsureOpenSslInitialized());
             Assert.Equal(64, CryptoNative.GetMaxMdSize());
             IntPtr sha256 = CryptoNative.EvpSha256();
             Assert.NotEqual(IntPtr.Zero, sha256);

@@ -72,7 +72,7 @@ namespace Cosmos.Runtime.Amd64
             "CryptoNative_EcKeyUpRef", "CryptoNative_EnableMemoryTracking", "CryptoNative_EncodeAsn1Integer",
             "CryptoNative_EncodeOcspRequest", "CryptoNative_EncodePkcs7", "CryptoNative_EncodePkcs8PrivateKey",
             "CryptoNative_EncodeSubjectPublicKeyInfo", "CryptoNative_EncodeX509", "CryptoNative_EncodeX509SubjectPublicKeyInfo",
-            "CryptoNative_EnsureLibSslInitialized", "CryptoNative_EnsureOpenSslInitialized", "CryptoNative_ErrClearError",
+            "CryptoNative_EnsureLibSslInitialized", "CryptoNative_ErrClearError",
             "CryptoNative_ErrErrorStringN", "CryptoNative_ErrGetExceptionError", "CryptoNative_ErrPeekError",
             "CryptoNative_ErrPeekLastError", "CryptoNative_ErrReasonErrorString", "CryptoNative_EvpAes128Cbc",
             "CryptoNative_EvpAes128Ccm", "CryptoNative_EvpAes128Cfb128", "CryptoNative_EvpAes128Cfb8",

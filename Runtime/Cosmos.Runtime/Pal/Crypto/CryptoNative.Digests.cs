@@ -24,6 +24,12 @@ namespace Cosmos.Runtime
             return Digest.IsKnown(a) ? a : 0;
         }
 
+        /// <summary>
+        /// The shim's one-time OpenSSL set-up, run by the class constructor of System.Security.Cryptography's Interop.Crypto
+        /// before any other export: 0 (success). The kernel's backend is these managed digests; they need no set-up.
+        /// </summary>
+        [RuntimeExport("CryptoNative_EnsureOpenSslInitialized")] public static int EnsureOpenSslInitialized() => 0;
+
         /// <summary>EVP_md5().</summary>
         [RuntimeExport("CryptoNative_EvpMd5")] public static IntPtr EvpMd5() => (IntPtr)DigestAlgorithm.Md5;
         /// <summary>EVP_sha1().</summary>
@@ -235,7 +241,7 @@ namespace Cosmos.Runtime
         /// <summary>The exports this file implements (the rest of the shim stays in MissingCryptoBackend's panicking stubs).</summary>
         public static string[] Implemented => new[]
         {
-            "CryptoNative_EvpMd5", "CryptoNative_EvpSha1", "CryptoNative_EvpSha256", "CryptoNative_EvpSha384", "CryptoNative_EvpSha512",
+            "CryptoNative_EnsureOpenSslInitialized", "CryptoNative_EvpMd5", "CryptoNative_EvpSha1", "CryptoNative_EvpSha256", "CryptoNative_EvpSha384", "CryptoNative_EvpSha512",
             "CryptoNative_GetMaxMdSize", "CryptoNative_EvpMdSize", "CryptoNative_EvpMdCtxCreate", "CryptoNative_EvpMdCtxDestroy",
             "CryptoNative_EvpMdCtxCopyEx", "CryptoNative_EvpDigestReset", "CryptoNative_EvpDigestUpdate", "CryptoNative_EvpDigestFinalEx",
             "CryptoNative_EvpDigestCurrent", "CryptoNative_EvpDigestOneShot",
