@@ -61,7 +61,7 @@ namespace Cosmos.Conformance.Tests
             Assert.Equal(SocketCases.ExpectedFor(c, env), c.Run(env));
         }
 
-        /// <summary>The POST case's expected hash (a constant, since the kernel has no SHA-256) is the SHA-256 of the body it sends.</summary>
+        /// <summary>The POST case's expected hash (a constant in the table) is the SHA-256 of the body it sends.</summary>
         [Fact]
         public void PostBodySha256IsTheHashOfThePostBody() =>
             Assert.Equal(SocketCases.PostBodySha256, System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(SocketCases.PostBody())).ToLowerInvariant());

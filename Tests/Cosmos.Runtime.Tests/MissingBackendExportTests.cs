@@ -48,11 +48,53 @@ namespace Cosmos.Runtime.Tests
 
         private static IEnumerable<string> OurNames() => OurList("CryptoNativeExports").Concat(OurList("NetSecurityNativeExports"));
 
+        /// <summary>The CryptoNative_* exports implemented in C# (Pal/Crypto/CryptoNative.Digests.cs: digests and HMAC).</summary>
+        private static string[] Implemented() =>
+            (string[])CoreLibContractTests.Ours("Cosmos.Runtime.CryptoNative").GetProperty("Implemented", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+        [Fact]
+        public void TheImplementedDigestExportsAreCSharpExports()
+        {
+            var csharp = CoreLibContractTests.OurExports();
+            var implemented = Implemented();
+            Assert.Equal(24, implemented.Length);
+            Assert.All(implemented, n => Assert.True(csharp.ContainsKey(n), n + " is listed as implemented but no [RuntimeExport] has that name"));
+            // and every C# CryptoNative_ export is listed
+            Assert.Empty(csharp.Keys.Where(k => k.StartsWith("CryptoNative_", StringComparison.Ordinal)).Except(implemented));
+        }
+
+        [Fact]
+        public void TheImplementedDigestExportsHaveTheImportsNativeSignatures()
+        {
+            var csharp = CoreLibContractTests.OurExports();
+            var implemented = new HashSet<string>(Implemented(), StringComparer.Ordinal);
+            var mismatches = new List<string>();
+            int checkedCount = 0;
+            using var module = ModuleDefinition.ReadModule(Path.Combine(LibDir, "System.Security.Cryptography.dll"));
+            foreach (TypeDefinition t in module.GetTypes())
+                foreach (MethodDefinition m in t.Methods)
+                {
+                    if (!m.HasPInvokeInfo) continue;
+                    string symbol = m.PInvokeInfo.EntryPoint ?? m.Name;
+                    if (!implemented.Contains(symbol)) continue;
+                    checkedCount++;
+                    MethodInfo mine = csharp[symbol];
+                    var theirParams = m.Parameters.Select(p => CoreLibContractTests.AbiClass(p.ParameterType)).ToList();
+                    var myParams = mine.GetParameters().Select(p => CoreLibContractTests.AbiClass(p.ParameterType)).ToList();
+                    string theirRet = CoreLibContractTests.AbiClass(m.ReturnType), myRet = CoreLibContractTests.AbiClass(mine.ReturnType);
+                    bool ok = theirParams.Count == myParams.Count && CoreLibContractTests.Compatible(theirRet, myRet, isReturn: true)
+                        && theirParams.Zip(myParams).All(p => CoreLibContractTests.Compatible(p.First, p.Second, isReturn: false));
+                    if (!ok) mismatches.Add($"{symbol}: theirs ({string.Join(", ", theirParams)}) -> {theirRet}; ours ({string.Join(", ", myParams)}) -> {myRet}");
+                }
+            Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+            Assert.True(checkedCount >= implemented.Count, $"only {checkedCount} imports of the {implemented.Count} implemented exports found");
+        }
+
         [Fact]
         public void TheStubListIsExactlyThePacksOpenSslAndGssapiImports()
         {
             var pack = s_packImports.Value;
-            var ours = OurNames().ToList();
+            var ours = OurNames().Concat(Implemented()).ToList();
             Assert.Equal(ours.Count, ours.Distinct(StringComparer.Ordinal).Count());
             var added = pack.Keys.Except(ours).OrderBy(x => x, StringComparer.Ordinal).ToList();
             var gone = ours.Except(pack.Keys).OrderBy(x => x, StringComparer.Ordinal).ToList();

@@ -102,6 +102,15 @@ namespace Cosmos.Runtime.Tests
             return ResolveStatus;
         }
         public override int GetInterfaces(List<NetworkInterfaceEntry> interfaces) { interfaces.AddRange(Interfaces); return Interfaces.Count; }
+        public List<uint> NameServers;          // null: GetNameServers says EOPNOTSUPP (the base class's answer)
+        public string SearchDomain;
+        public override int GetNameServers(List<uint> servers, out string searchDomain)
+        {
+            if (NameServers == null) return base.GetNameServers(servers, out searchDomain);
+            searchDomain = SearchDomain;
+            servers.AddRange(NameServers);
+            return NameServers.Count;
+        }
     }
 
     /// <summary>A FileSystemPal with one file (descriptor 3) for SendFile and the fcntl calls.</summary>
@@ -803,6 +812,148 @@ namespace Cosmos.Runtime.Tests
             Assert.Throws<InvalidOperationException>(() => SocketPal.Install(new FakeSocketPal()));
             Assert.Throws<ArgumentNullException>(() => SocketPal.Install(null));
             SocketPal.Uninstall();
+        }
+    
+        // SyntheticFiles (Runtime/Pal/SyntheticFiles.cs): the Linux files System.Net.NetworkInformation reads, made up
+        // from the socket PAL, read through the file exports and fed to the host's own (Linux) System.Net.NetworkInformation
+        // parsers (internal StringParsingHelpers, by reflection) so the format is the one .NET understands.
+
+        private static FakeSocketPal WithNetwork()
+        {
+            var pal = Fresh();
+            pal.Interfaces.Add(new NetworkInterfaceEntry { Name = "eth0", Index = 1, Address = 0x0A00020F, PrefixLength = 24, HardwareAddress = new byte[] { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, Mtu = 1500, Speed = -1, IsUp = true, Gateway = 0x0A000202, DhcpServer = 0x0A000202 });
+            pal.Interfaces.Add(new NetworkInterfaceEntry { Name = "lo", Index = 2, Address = 0x7F000001, PrefixLength = 8, HardwareAddress = Array.Empty<byte>(), Mtu = 65536, Speed = -1, IsUp = true, IsLoopback = true });
+            pal.NameServers = new List<uint> { 0x0A000203, 0x08080808 };
+            return pal;
+        }
+
+        private static string ReadSynthetic(string path)
+        {
+            byte[] p = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+            fixed (byte* pp = p)
+            {
+                long fd = (long)SystemNative.Open(pp, FileSystemPal.O_RDONLY | FileSystemPal.O_CLOEXEC, 0);
+                Assert.True(SyntheticFiles.IsDescriptor(fd), path + " opened as a synthetic file, got " + fd);
+                FileStatus st;
+                Assert.Equal(0, SystemNative.FStat((IntPtr)fd, &st));
+                Assert.Equal(FileStatus.S_IFREG, st.Mode & FileStatus.S_IFMT);
+                Assert.Equal(0, SystemNative.FLock((IntPtr)fd, FileSystemPal.LOCK_SH | FileSystemPal.LOCK_NB));
+                var buf = new byte[st.Size + 10];
+                int total = 0, n;
+                fixed (byte* b = buf)
+                    while ((n = SystemNative.Read((IntPtr)fd, b + total, Math.Min(7, buf.Length - total))) > 0) total += n;
+                Assert.Equal(st.Size, total);
+                fixed (byte* b = buf)
+                {
+                    Assert.Equal(Math.Min(5, total), SystemNative.PRead((IntPtr)fd, b, 5, 0));
+                    Assert.Equal(total, SystemNative.LSeek((IntPtr)fd, 0, FileSystemPal.SEEK_END));
+                    Assert.Equal(-1, SystemNative.Write((IntPtr)fd, b, 1));
+                }
+                Assert.Equal(0, SystemNative.Close((IntPtr)fd));
+                Assert.Equal(-1, SystemNative.Close((IntPtr)fd));
+                Assert.Equal(Errno.EBADF, SystemNative.GetErrNoForTests());
+                FileStatus byPath;
+                Assert.Equal(0, SystemNative.Stat(pp, &byPath));
+                Assert.Equal(st.Size, byPath.Size);
+                return System.Text.Encoding.ASCII.GetString(buf, 0, total);
+            }
+        }
+
+        private static Type Helpers => typeof(System.Net.NetworkInformation.NetworkInterface).Assembly.GetType("System.Net.NetworkInformation.StringParsingHelpers", throwOnError: true)!;
+
+        [Fact]
+        public void ProcNetRouteGivesTheGatewayToDotNetsParser()
+        {
+            WithNetwork();
+            try
+            {
+                string route = ReadSynthetic("/proc/net/route");
+                Assert.Equal("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n" +
+                             "eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n" +
+                             "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n", route);
+                var list = new List<System.Net.NetworkInformation.GatewayIPAddressInformation>();
+                Helpers.GetMethod("ParseIPv4GatewayAddressesFromRouteFile", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                    .Invoke(null, new object[] { list, route.Split('\n'), "eth0" });
+                Assert.Equal("10.0.2.2", Assert.Single(list).Address.ToString());
+                list.Clear();
+                Helpers.GetMethod("ParseIPv4GatewayAddressesFromRouteFile", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                    .Invoke(null, new object[] { list, route.Split('\n'), "lo" });
+                Assert.Empty(list);
+                Assert.Equal("0"+"\n", ReadSynthetic("/proc/sys/net/ipv4/ip_forward"));
+                Assert.Equal("0"+"\n", ReadSynthetic("/proc/sys/net/ipv4/conf/eth0/forwarding"));
+            }
+            finally { SocketPal.Uninstall(); }
+        }
+
+        [Fact]
+        public void ResolvConfAndLeasesGiveDnsAndDhcpServersToDotNetsParsers()
+        {
+            var pal = WithNetwork();
+            try
+            {
+                pal.SearchDomain = "cosmos.test";
+                string resolv = ReadSynthetic("/etc/resolv.conf");
+                Assert.Contains("nameserver 10.0.2.3\nnameserver 8.8.8.8\n", resolv);
+                var dns = (IEnumerable<System.Net.IPAddress>)Helpers.GetMethod("ParseDnsAddressesFromResolvConfFile", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                    .Invoke(null, new object[] { resolv })!;
+                Assert.Equal(new[] { "10.0.2.3", "8.8.8.8" }, System.Linq.Enumerable.Select(dns, a => a.ToString()));
+                Assert.Equal("cosmos.test", Helpers.GetMethod("ParseDnsSuffixFromResolvConfFile", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!.Invoke(null, new object[] { resolv }));
+
+                string leases = ReadSynthetic("/var/lib/dhcp/dhclient.leases");
+                string temp = System.IO.Path.GetTempFileName();
+                try
+                {
+                    System.IO.File.WriteAllText(temp, leases);
+                    var servers = new List<System.Net.IPAddress>();
+                    Helpers.GetMethod("ParseDhcpServerAddressesFromLeasesFile", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                        .Invoke(null, new object[] { servers, temp, "eth0" });
+                    Assert.Equal("10.0.2.2", Assert.Single(servers).ToString());
+                }
+                finally { System.IO.File.Delete(temp); }
+
+                // A pal that cannot say leaves /etc/resolv.conf absent (.NET then reports no DNS servers), never made-up servers.
+                pal.NameServers = null;
+                byte[] p = System.Text.Encoding.UTF8.GetBytes("/etc/resolv.conf\0");
+                fixed (byte* pp = p)
+                {
+                    Assert.False(SyntheticFiles.IsDescriptor((long)SystemNative.Open(pp, FileSystemPal.O_RDONLY, 0)));
+                }
+                // and with no network at all, none of the files exists
+                SocketPal.Uninstall();
+                fixed (byte* pp = System.Text.Encoding.UTF8.GetBytes("/proc/net/route\0"))
+                    Assert.False(SyntheticFiles.IsDescriptor((long)SystemNative.Open(pp, FileSystemPal.O_RDONLY, 0)));
+            }
+            finally { SocketPal.Uninstall(); }
+        }
+
+        [Fact]
+        public void SyntheticFilesAreFoundUnderTheCosmosSpellingOfTheirPaths()
+        {
+            Assert.Equal("/etc/resolv.conf", SyntheticFiles.UnixPath("0:\\etc\\resolv.conf"));
+            Assert.Equal("/proc/net/route", SyntheticFiles.UnixPath("12:\\proc\\net\\route"));
+            Assert.Equal("/etc/resolv.conf", SyntheticFiles.UnixPath("/etc/resolv.conf"));
+            Assert.Null(SyntheticFiles.UnixPath("etc\\resolv.conf"));
+            Assert.Null(SyntheticFiles.UnixPath("0:etc"));
+            WithNetwork();
+            try { Assert.Equal(ReadSynthetic("/proc/net/route"), ReadSynthetic("0:\\proc\\net\\route")); }
+            finally { SocketPal.Uninstall(); }
+        }
+
+        [Fact]
+        public void SyntheticFilesAreReadOnly()
+        {
+            WithNetwork();
+            try
+            {
+                fixed (byte* pp = System.Text.Encoding.UTF8.GetBytes("/etc/resolv.conf\0"))
+                {
+                    Assert.Equal(-1, (long)SystemNative.Open(pp, FileSystemPal.O_WRONLY, 0));
+                    Assert.Equal(Errno.EROFS, SystemNative.GetErrNoForTests());
+                    Assert.Equal(0, SystemNative.Access(pp, FileSystemPal.R_OK));
+                    Assert.Equal(-1, SystemNative.Access(pp, FileSystemPal.W_OK));
+                }
+            }
+            finally { SocketPal.Uninstall(); }
         }
     }
 }

@@ -16,9 +16,7 @@ using System.Threading.Tasks;
 // socket PAL (KernelSocketPal over NetworkStack), and into Tests/Cosmos.Conformance.Tests, where CoreCLR runs the same
 // code on Linux against the same peers (Build/Cosmos.Build/Testing/NetworkPeers.cs) on 127.0.0.1. Both must produce
 // each case's expected text. Plain C# and the BCL only: no Cosmos.* type here. SOCKETCASES_NO_HTTP leaves out
-// HttpClient; SOCKETCASES_NO_CRYPTO (kernel) leaves out the helpers that hash with System.Security.Cryptography, which
-// has no kernel backend (its CryptoNative_* exports panic naming themselves). SOCKETCASES_NO_NETWORKINFO (kernel) leaves out NetworkInterface.GetAllNetworkInterfaces,
-// which reads /etc/resolv.conf.
+// HttpClient (System.Security.Cryptography's SHA-256 runs in both: the kernel implements its digest exports).
 
 namespace Cosmos.TestCases
 {
@@ -82,7 +80,6 @@ namespace Cosmos.TestCases
         /// <summary>Byte <paramref name="i"/> of the http peer's /bytes/N pattern.</summary>
         public static byte Pattern(long i) => (byte)((i * 7 + (i >> 10)) & 0xFF);
 
-#if !SOCKETCASES_NO_CRYPTO
         /// <summary>Hex SHA-256 of the first <paramref name="n"/> pattern bytes.</summary>
         public static string PatternSha256(int n)
         {
@@ -93,7 +90,6 @@ namespace Cosmos.TestCases
 
         /// <summary>The data the POST case sends (exposed so the host can check <see cref="PostBodySha256"/>).</summary>
         public static byte[] PostBody() => Data(100_000, 5);
-#endif
 
         /// <summary>Reads <paramref name="s"/> to its end and checks every byte against <see cref="Pattern"/>: "N bytes, pattern ok".</summary>
         public static string ReadPattern(Stream s)
@@ -271,7 +267,32 @@ namespace Cosmos.TestCases
             var url = "http://" + env.PeerHost + ":" + env.Ports["http"] + "/bytes/" + n;
             using var resp = h.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
             using var st = resp.Content.ReadAsStream();
-            return (int)resp.StatusCode + " " + ReadPattern(st);
+            string served = resp.Headers.TryGetValues(BodySha256Header, out var values) ? string.Join(",", values) : null;
+            return (int)resp.StatusCode + " " + ReadHashed(st, served);
+        }
+
+        /// <summary>The header in which the http peer sends the SHA-256 of the body it serves (NetworkPeers.HttpBodySha256Header).</summary>
+        public const string BodySha256Header = "X-Content-SHA256";
+
+        /// <summary>
+        /// Reads <paramref name="s"/> to its end, hashing it with SHA-256 as it comes, and compares the digest with
+        /// <paramref name="expectedHex"/> (what the peer computed of what it sent): "N bytes, sha256 matches the peer's",
+        /// or the two digests when one byte differs.
+        /// </summary>
+        public static string ReadHashed(Stream s, string expectedHex)
+        {
+            using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buf = new byte[65536];
+            long total = 0;
+            int r;
+            while ((r = s.Read(buf, 0, buf.Length)) > 0)
+            {
+                h.AppendData(buf, 0, r);
+                total += r;
+            }
+            string got = Convert.ToHexString(h.GetHashAndReset()).ToLowerInvariant();
+            if (expectedHex == null) return total + " bytes, the peer sent no " + BodySha256Header;
+            return total + " bytes, " + (got == expectedHex ? "sha256 matches the peer's" : "sha256 " + got + " but the peer served " + expectedHex);
         }
 
         /// <summary>SHA-256 of <see cref="Data"/>(100000, 5), as the http peer's POST /sha256 computes it (checked on the host by Cosmos.Conformance.Tests).</summary>
@@ -288,6 +309,18 @@ namespace Cosmos.TestCases
         }
 
 #endif
+
+        /// <summary><see cref="ReadHashed"/> on a body with one byte flipped reports the difference (the download cases' check is not vacuous).</summary>
+        private static string OneByteDiffers(SocketEnvironment env)
+        {
+            var b = new byte[1 << 20];
+            for (int i = 0; i < b.Length; i++) b[i] = Pattern(i);
+            string good = Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
+            string intact = ReadHashed(new MemoryStream(b), good);
+            b[654321] ^= 0x10;
+            string flipped = ReadHashed(new MemoryStream(b), good);
+            return intact + "; flipped: " + (flipped.Contains("but the peer served " + good) ? "differs" : flipped);
+        }
 
         private static string LocalListener(SocketEnvironment env)
         {
@@ -409,20 +442,17 @@ namespace Cosmos.TestCases
             new SocketCase("UDP bind of a bound port", BindTwice, "True AddressAlreadyInUse"),
             new SocketCase("TcpListener on a listening port", ListenTwice, "AddressAlreadyInUse"),
             new SocketCase("TcpListener and TcpClient through loopback", LocalListener, "through loopback"),
+            new SocketCase("SHA-256 check of a body with one byte flipped", OneByteDiffers, "1048576 bytes, sha256 matches the peer's; flipped: differs"),
 #if !SOCKETCASES_NO_HTTP
-            new SocketCase("HttpClient GET of 1000 bytes", e => Http(e, 1000), "200 1000 bytes, pattern ok"),
+            new SocketCase("HttpClient GET of 1000 bytes", e => Http(e, 1000), "200 1000 bytes, sha256 matches the peer's"),
             new SocketCase("HttpClient POST of 100000 bytes", HttpPost, "200 sha256 matches"),
-            new SocketCase("HttpClient GET of 16 MiB", e => Http(e, 16 << 20), "200 16777216 bytes, pattern ok"),
+            new SocketCase("HttpClient GET of 16 MiB", e => Http(e, 16 << 20), "200 16777216 bytes, sha256 matches the peer's"),
 #endif
             new SocketCase("TcpListener receiving 16 MiB from the host", e => Upload(e, 16 << 20), "16777216 bytes, pattern ok"),
             new SocketCase("Ping", PingCase, null),
             new SocketCase("closing a UDP socket wakes a blocked Receive", CloseWakesUdp, "woken"),
             new SocketCase("closing a TCP socket wakes a blocked Receive", CloseWakesTcp, "woken"),
-#if !SOCKETCASES_NO_NETWORKINFO
-            // Not yet in the kernel: LinuxNetworkInterface reads /etc/resolv.conf, which the kernel's file layer does not
-            // provide (DirectoryNotFoundException); README "Network", "Not yet".
             new SocketCase("NetworkInterface.GetAllNetworkInterfaces", Interfaces, "loopback True, an up interface True"),
-#endif
             new SocketCase("Dns.GetHostAddresses of peer.cosmos.test", Dns1, "10.0.2.2", needsDnsPeer: true),
             new SocketCase("Dns.GetHostAddresses of a missing name", DnsMissing, "HostNotFound", needsDnsPeer: true),
         };

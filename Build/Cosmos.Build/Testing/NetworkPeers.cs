@@ -269,9 +269,14 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// The http peer (HTTP/1.1, keep-alive): GET /bytes/N answers N bytes of <see cref="HttpPattern"/>
-        /// (application/octet-stream, Content-Length); POST /sha256 answers the lowercase hex SHA-256 of the request
+        /// (application/octet-stream, Content-Length) with the lowercase hex SHA-256 of exactly the bytes it then sends in
+        /// an <c>X-Content-SHA256</c> header (<see cref="HttpBodySha256Header"/>, hashed from the same buffers before they
+        /// are written, so the client can check the body by digest); POST /sha256 answers the lowercase hex SHA-256 of the request
         /// body (Content-Length or chunked); anything else 404.
         /// </summary>
+        public const string HttpBodySha256Header = "X-Content-SHA256";
+
+        /// <summary>The http peer (see above).</summary>
         private int StartHttp() => StartTcpServer("http", c => ServeHttp(c.GetStream()));
 
         private static string ReadLine(System.IO.Stream s)
@@ -333,7 +338,17 @@ namespace Cosmos.Build.Testing
                 string head;
                 if (parts.Length >= 2 && parts[0] == "GET" && parts[1].StartsWith("/bytes/") && long.TryParse(parts[1].AsSpan(7), out long count) && count >= 0)
                 {
-                    head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + count + "\r\n\r\n";
+                    // The body is generated twice: once to hash it for the header, once to send it.
+                    using var bodyHash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                    for (long off = 0; off < count;)
+                    {
+                        int k = (int)Math.Min(buf.Length, count - off);
+                        for (int i = 0; i < k; i++) buf[i] = HttpPattern(off + i);
+                        bodyHash.AppendData(buf, 0, k);
+                        off += k;
+                    }
+                    head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + count + "\r\n"
+                        + HttpBodySha256Header + ": " + Convert.ToHexString(bodyHash.GetHashAndReset()).ToLowerInvariant() + "\r\n\r\n";
                     var hb = System.Text.Encoding.ASCII.GetBytes(head);
                     s.Write(hb, 0, hb.Length);
                     for (long off = 0; off < count;)

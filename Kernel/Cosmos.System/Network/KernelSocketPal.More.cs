@@ -542,6 +542,7 @@ namespace Cosmos.System.Network
                 {
                     Name = i.Name, Index = k + 1, Address = i.Host.Address.Value, PrefixLength = prefix, HardwareAddress = mac,
                     Mtu = i.Host.Mtu, Speed = -1, IsUp = i.Device.IsStarted, IsLoopback = false,
+                    Gateway = i.Host.Gateway.Value, DhcpServer = LeasingServer(i),
                 });
             }
             interfaces.Add(new NetworkInterfaceEntry
@@ -550,6 +551,23 @@ namespace Cosmos.System.Network
                 Mtu = 65536, Speed = -1, IsUp = true, IsLoopback = true,
             });
             return all.Length + 1;
+        }
+
+        /// <summary>The DHCP server whose lease is the interface's current address (0 for a static or fallback address).</summary>
+        private static uint LeasingServer(NetworkInterface i)
+        {
+            var d = i.Dhcp;
+            if (d == null || d.ServerIdentifier.IsAny || d.LeasedAddress.IsAny || d.LeasedAddress.Value != i.Host.Address.Value) return 0;
+            return d.State is DhcpClientState.Bound or DhcpClientState.Renewing or DhcpClientState.Rebinding ? d.ServerIdentifier.Value : 0;
+        }
+
+        /// <summary>The resolver's servers (<see cref="Config.DNSConfig.DNSNameservers"/>, what DHCP option 6 or the kernel set), no search domain.</summary>
+        public override int GetNameServers(List<uint> servers, out string searchDomain)
+        {
+            searchDomain = null;
+            lock (Config.DNSConfig.DNSNameservers)
+                foreach (var a in Config.DNSConfig.DNSNameservers) servers.Add(a.ToIPv4Address().Value);
+            return servers.Count;
         }
     }
 }

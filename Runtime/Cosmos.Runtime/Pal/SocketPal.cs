@@ -268,6 +268,10 @@ namespace Cosmos.Runtime
         public bool IsUp;
         /// <summary>True for the loopback interface.</summary>
         public bool IsLoopback;
+        /// <summary>IPv4 default gateway reached through this interface (first octet in bits 31..24), 0 when none (/proc/net/route).</summary>
+        public uint Gateway;
+        /// <summary>The DHCP server that leased <see cref="Address"/> (its server identifier), 0 when the address is static (dhclient.leases).</summary>
+        public uint DhcpServer;
     }
 
     /// <summary>Result of a name lookup: System.Native's GetAddrInfoErrorFlags values (what Dns turns into SocketException codes).</summary>
@@ -424,5 +428,16 @@ namespace Cosmos.Runtime
         public abstract HostResolutionStatus ResolveAddress(uint address, out string hostName);
         /// <summary>The network interfaces (getifaddrs): appends one entry per interface and returns how many, or −errno.</summary>
         public abstract int GetInterfaces(List<NetworkInterfaceEntry> interfaces);
+
+        /// <summary>
+        /// The DNS servers the resolver uses, in order (first octet in bits 31..24), and the search domain (null when none):
+        /// what /etc/resolv.conf says on Linux (<see cref="SyntheticFiles"/> serves it from here). The count, or −errno;
+        /// the default, −EOPNOTSUPP, leaves /etc/resolv.conf absent.
+        /// </summary>
+        public virtual int GetNameServers(List<uint> servers, out string searchDomain)
+        {
+            searchDomain = null;
+            return -Errno.EOPNOTSUPP;
+        }
     }
 }

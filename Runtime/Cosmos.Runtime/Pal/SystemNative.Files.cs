@@ -17,7 +17,8 @@ namespace Cosmos.Runtime
 
     // The file and directory exports of libSystem.Native (pal_io.c): argument decoding only; the semantics live in the
     // installed FileSystemPal (the VFS). Without one, no file exists: paths fail with ENOENT, descriptors with EBADF.
-    // close, read, write and fstat of descriptors in SocketPal's range go to SystemNative.Sockets.cs instead.
+    // close, read, write and fstat of descriptors in SocketPal's range go to SystemNative.Sockets.cs instead; the Linux
+    // files made up from kernel state (SyntheticFiles: /proc/net/route, /etc/resolv.conf …) are served before the VFS.
     public static unsafe partial class SystemNative
     {
         private static FileSystemPal Pal => FileSystemPal.Current;
@@ -50,28 +51,33 @@ namespace Cosmos.Runtime
 
         /// <summary>open(2) with PAL_O_* flags: a descriptor, or −1 with errno.</summary>
         [RuntimeExport("SystemNative_Open")]
-        public static IntPtr Open(byte* path, int flags, int mode) =>
-            Pal == null ? (IntPtr)NoPath() : (IntPtr)Result(Pal.Open(PathOf(path), flags, mode));
+        public static IntPtr Open(byte* path, int flags, int mode)
+        {
+            string p = PathOf(path);
+            long synthetic = SyntheticFiles.Open(p, flags);
+            if (synthetic != 0) return (IntPtr)Result(synthetic);
+            return Pal == null ? (IntPtr)NoPath() : (IntPtr)Result(Pal.Open(p, flags, mode));
+        }
 
         /// <summary>close(2).</summary>
         [RuntimeExport("SystemNative_Close")]
         public static int Close(IntPtr fd) =>
-            SocketPal.IsSocketDescriptor((long)fd) ? CloseSocket((long)fd) : Pal == null ? NoDescriptor() : Result(Pal.Close((long)fd));
+            SocketPal.IsSocketDescriptor((long)fd) ? CloseSocket((long)fd) : SyntheticFiles.IsDescriptor((long)fd) ? Result(SyntheticFiles.Close((long)fd)) : Pal == null ? NoDescriptor() : Result(Pal.Close((long)fd));
 
         /// <summary>read(2); a socket descriptor is a recv without flags.</summary>
         [RuntimeExport("SystemNative_Read")]
         public static int Read(IntPtr fd, byte* buffer, int count) =>
-            SocketPal.IsSocketDescriptor((long)fd) ? ReadSocket((long)fd, buffer, count) : Pal == null ? NoDescriptor() : Result(Pal.Read((long)fd, new Span<byte>(buffer, count)));
+            SocketPal.IsSocketDescriptor((long)fd) ? ReadSocket((long)fd, buffer, count) : SyntheticFiles.IsDescriptor((long)fd) ? Result(SyntheticFiles.Read((long)fd, new Span<byte>(buffer, count))) : Pal == null ? NoDescriptor() : Result(Pal.Read((long)fd, new Span<byte>(buffer, count)));
 
         /// <summary>write(2); a socket descriptor is a send without flags.</summary>
         [RuntimeExport("SystemNative_Write")]
         public static int Write(IntPtr fd, byte* buffer, int count) =>
-            SocketPal.IsSocketDescriptor((long)fd) ? WriteSocket((long)fd, buffer, count) : Pal == null ? NoDescriptor() : Result(Pal.Write((long)fd, new ReadOnlySpan<byte>(buffer, count)));
+            SocketPal.IsSocketDescriptor((long)fd) ? WriteSocket((long)fd, buffer, count) : SyntheticFiles.IsDescriptor((long)fd) ? NoDescriptor() : Pal == null ? NoDescriptor() : Result(Pal.Write((long)fd, new ReadOnlySpan<byte>(buffer, count)));
 
         /// <summary>pread(2).</summary>
         [RuntimeExport("SystemNative_PRead")]
         public static int PRead(IntPtr fd, byte* buffer, int count, long offset) =>
-            Pal == null ? NoDescriptor() : Result(Pal.PRead((long)fd, new Span<byte>(buffer, count), offset));
+            SyntheticFiles.IsDescriptor((long)fd) ? Result(SyntheticFiles.PRead((long)fd, new Span<byte>(buffer, count), offset)) : Pal == null ? NoDescriptor() : Result(Pal.PRead((long)fd, new Span<byte>(buffer, count), offset));
 
         /// <summary>pwrite(2).</summary>
         [RuntimeExport("SystemNative_PWrite")]
@@ -82,12 +88,14 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_PReadV")]
         public static long PReadV(IntPtr fd, IOVector* vectors, int count, long offset)
         {
-            if (Pal == null) return NoDescriptor();
+            bool synthetic = SyntheticFiles.IsDescriptor((long)fd);
+            if (Pal == null && !synthetic) return NoDescriptor();
             long total = 0;
             for (int i = 0; i < count; i++)
             {
                 int want = (int)vectors[i].Count;
-                int r = Pal.PRead((long)fd, new Span<byte>(vectors[i].Base, want), offset + total);
+                int r = synthetic ? SyntheticFiles.PRead((long)fd, new Span<byte>(vectors[i].Base, want), offset + total)
+                                  : Pal.PRead((long)fd, new Span<byte>(vectors[i].Base, want), offset + total);
                 if (r < 0) return total > 0 ? total : Result(r);
                 total += r;
                 if (r < want) break;
@@ -112,13 +120,15 @@ namespace Cosmos.Runtime
 
         /// <summary>lseek(2) with PAL_SEEK_*.</summary>
         [RuntimeExport("SystemNative_LSeek")]
-        public static long LSeek(IntPtr fd, long offset, int whence) => Pal == null ? NoDescriptor() : Result(Pal.LSeek((long)fd, offset, whence));
+        public static long LSeek(IntPtr fd, long offset, int whence) =>
+            SyntheticFiles.IsDescriptor((long)fd) ? Result(SyntheticFiles.LSeek((long)fd, offset, whence)) : Pal == null ? NoDescriptor() : Result(Pal.LSeek((long)fd, offset, whence));
 
         /// <summary>fstat(2); a socket descriptor reports S_IFSOCK.</summary>
         [RuntimeExport("SystemNative_FStat")]
         public static int FStat(IntPtr fd, FileStatus* output)
         {
             if (SocketPal.IsSocketDescriptor((long)fd)) return FStatSocket((long)fd, output);
+            if (SyntheticFiles.IsDescriptor((long)fd)) return Result(SyntheticFiles.FStat((long)fd, out *output));
             if (Pal == null) return NoDescriptor();
             int r = Pal.FStat((long)fd, out *output);
             return Result(r);
@@ -126,7 +136,13 @@ namespace Cosmos.Runtime
 
         /// <summary>stat(2).</summary>
         [RuntimeExport("SystemNative_Stat")]
-        public static int Stat(byte* path, FileStatus* output) => Pal == null ? NoPath() : Result(Pal.Stat(PathOf(path), out *output));
+        public static int Stat(byte* path, FileStatus* output)
+        {
+            string p = PathOf(path);
+            byte[] synthetic = SyntheticFiles.Content(p);
+            if (synthetic != null) { SyntheticFiles.Status(synthetic.Length, out *output); return 0; }
+            return Pal == null ? NoPath() : Result(Pal.Stat(p, out *output));
+        }
 
         /// <summary>lstat(2): there are no symbolic links, so this is stat.</summary>
         [RuntimeExport("SystemNative_LStat")]
@@ -152,7 +168,7 @@ namespace Cosmos.Runtime
 
         /// <summary>flock(2) with PAL_LOCK_*.</summary>
         [RuntimeExport("SystemNative_FLock")]
-        public static int FLock(IntPtr fd, int operation) => Pal == null ? NoDescriptor() : Result(Pal.FLock((long)fd, operation));
+        public static int FLock(IntPtr fd, int operation) => SyntheticFiles.IsDescriptor((long)fd) ? 0 : Pal == null ? NoDescriptor() : Result(Pal.FLock((long)fd, operation));
 
         /// <summary>Byte-range locks (FileStream.Lock): not supported, fails with ENOTSUP.</summary>
         [RuntimeExport("SystemNative_LockFileRegion")]
@@ -198,7 +214,12 @@ namespace Cosmos.Runtime
 
         /// <summary>access(2) with PAL_*_OK.</summary>
         [RuntimeExport("SystemNative_Access")]
-        public static int Access(byte* path, int mode) => Pal == null ? NoPath() : Result(Pal.Access(PathOf(path), mode));
+        public static int Access(byte* path, int mode)
+        {
+            string p = PathOf(path);
+            if (SyntheticFiles.Content(p) != null) { if ((mode & FileSystemPal.W_OK) == 0) return 0; CurrentErrno = Errno.EROFS; return -1; }
+            return Pal == null ? NoPath() : Result(Pal.Access(p, mode));
+        }
 
         /// <summary>chmod(2).</summary>
         [RuntimeExport("SystemNative_ChMod")]
@@ -220,6 +241,7 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_GetFileSystemType")]
         public static uint GetFileSystemType(IntPtr fd)
         {
+            if (SyntheticFiles.IsDescriptor((long)fd)) return 0x9FA0;   // PROC_SUPER_MAGIC: these files stand for procfs
             if (Pal == null) { NoDescriptor(); return 0; }
             long r = Pal.FileSystemType((long)fd);
             if (r < 0) { CurrentErrno = (int)-r; return 0; }

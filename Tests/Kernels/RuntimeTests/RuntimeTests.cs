@@ -319,7 +319,82 @@ namespace RuntimeTests
                 var india = TimeZoneInfo.CreateCustomTimeZone("IST", new TimeSpan(5, 30, 0), "India", "IST");
                 Equal(new DateTime(2031, 5, 6, 12, 38, 9, 123), TimeZoneInfo.ConvertTimeFromUtc(fixedTime, india), "ConvertTimeFromUtc to a custom +05:30 zone");
             });
+
+            // System.Security.Cryptography unchanged over the kernel's CryptoNative_Evp*/Hmac* exports (Runtime/Pal/Crypto).
+            // Expected values computed on the host (Python hashlib/hmac) of the same inputs.
+            Test("SHA256.HashData (one-shot export)", () =>
+            {
+                Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Hex(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes("abc"))), "SHA-256 of \"abc\" (FIPS 180-4)");
+                Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Hex(System.Security.Cryptography.SHA256.HashData(Array.Empty<byte>())), "SHA-256 of the empty message");
+                Equal(PatternSha256, Hex(System.Security.Cryptography.SHA256.HashData(CryptoPattern())), "SHA-256 of 100000 pattern bytes");
+                Span<byte> small = stackalloc byte[31];
+                True(!System.Security.Cryptography.SHA256.TryHashData(CryptoPattern(), small, out _), "TryHashData into 31 bytes says no");
+            });
+
+            Test("SHA256.Create: ComputeHash and TransformBlock", () =>
+            {
+                byte[] data = CryptoPattern();
+                using var sha = System.Security.Cryptography.SHA256.Create();
+                Equal(PatternSha256, Hex(sha.ComputeHash(data)), "ComputeHash");
+                for (int at = 0, step = 1; at < data.Length; at += step, step = step * 5 % 4099 + 1)
+                {
+                    int n = Math.Min(step, data.Length - at);
+                    Equal(n, sha.TransformBlock(data, at, n, null, 0), "TransformBlock returns the count");
+                }
+                sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+                Equal(PatternSha256, Hex(sha.Hash), "TransformBlock in uneven pieces then TransformFinalBlock");
+                Equal(PatternSha256, Hex(sha.ComputeHash(new System.IO.MemoryStream(data))), "ComputeHash(Stream), the same object reused");
+            });
+
+            Test("IncrementalHash SHA-256: GetCurrentHash, GetHashAndReset, reuse, Clone", () =>
+            {
+                byte[] data = CryptoPattern();
+                using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                h.AppendData(data, 0, 50000);
+                Equal("ac7f60fba2021fda80dd8246e7f5dc905afc24a086ef0668fcaba3c8667cb823", Hex(h.GetCurrentHash()), "GetCurrentHash after 50000 bytes");
+                h.AppendData(data, 50000, 50000);
+                Equal(PatternSha256, Hex(h.GetHashAndReset()), "GetHashAndReset after all 100000");
+                h.AppendData(Encoding.ASCII.GetBytes("abc"));
+                Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Hex(h.GetHashAndReset()), "reused after the reset");
+                using var inc = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                inc.AppendData(data, 0, 50000);
+                using var clone = inc.Clone();
+                clone.AppendData(data, 50000, 50000);
+                Equal(PatternSha256, Hex(clone.GetHashAndReset()), "Clone (EvpMdCtxCopyEx) continues from the copy");
+                Equal("ac7f60fba2021fda80dd8246e7f5dc905afc24a086ef0668fcaba3c8667cb823", Hex(inc.GetHashAndReset()), "the original is unchanged by the clone");
+            });
+
+            Test("MD5, SHA-1, SHA-384, SHA-512 and HMAC through the BCL", () =>
+            {
+                byte[] data = CryptoPattern();
+                Equal("07c39468cd6d12e8d85969cd813c9a2d", Hex(System.Security.Cryptography.MD5.HashData(data)), "MD5");
+                Equal("e39b12e458849f911fc56c08811ce0ba57549d5d", Hex(System.Security.Cryptography.SHA1.HashData(data)), "SHA-1");
+                Equal("7584ca51905232b9236d8a315a0efff633b381a11159200688d951c1f06e23c56546b34b4acdeca68fd9234d57e83cc6", Hex(System.Security.Cryptography.SHA384.HashData(data)), "SHA-384");
+                Equal("245855a227817657bdd4035ec55734536cbf1cb4f11162524d37d54ea435a3317db9bcf4fadba62571ec0aec0bb8ffcc6ff3883cd272489a1b9402cc25081be0", Hex(System.Security.Cryptography.SHA512.HashData(data)), "SHA-512");
+                byte[] key = Encoding.ASCII.GetBytes("kernel key");
+                Equal("f131487c3776bd5650b267a8aad212c155d2e6d45a85574b022f73027b025c81", Hex(System.Security.Cryptography.HMACSHA256.HashData(key, data)), "HMACSHA256.HashData");
+                using var mac = System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, key);
+                mac.AppendData(data, 0, 12345);
+                mac.AppendData(data, 12345, data.Length - 12345);
+                Equal("f131487c3776bd5650b267a8aad212c155d2e6d45a85574b022f73027b025c81", Hex(mac.GetHashAndReset()), "IncrementalHash.CreateHMAC");
+                byte[] longKey = new byte[200];
+                for (int i = 0; i < longKey.Length; i++) longKey[i] = (byte)i;
+                using var h512 = new System.Security.Cryptography.HMACSHA512(longKey);
+                Equal("4319a6f0a1f256bd58e92f10f14b80a68042694625f8afdceff857a255d5756160447262314594a30f122eb81428c55c1da267dadcaa0c6f9c8e3daf17bb19e7", Hex(h512.ComputeHash(Encoding.ASCII.GetBytes("abc"))), "HMACSHA512 with a key longer than the block");
+            });
         }
+
+        private const string PatternSha256 = "8cc36862b1205a277d887107172a1079e05230c848e06e394756506f06837e30";
+
+        /// <summary>100000 bytes of (i·7 + i/1024) mod 256, the pattern the host hashed for the crypto tests.</summary>
+        private static byte[] CryptoPattern()
+        {
+            var b = new byte[100000];
+            for (int i = 0; i < b.Length; i++) b[i] = (byte)((i * 7 + (i >> 10)) & 0xFF);
+            return b;
+        }
+
+        private static string Hex(byte[] b) => Convert.ToHexString(b).ToLowerInvariant();
 
         private static int Sum(int[] a) { int s = 0; foreach (int x in a) s += x; return s; }
 

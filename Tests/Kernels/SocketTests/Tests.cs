@@ -63,6 +63,49 @@ namespace SocketTests
                 });
             }
 
+            // Kernel-only: System.Net.NetworkInformation's Linux code over the PAL (SystemNative_GetNetworkInterfaces and the
+            // files Runtime/Pal/SyntheticFiles.cs makes up: /proc/net/route, /etc/resolv.conf, dhclient.leases), against
+            // what QEMU's user network (slirp) leases and what this kernel configured.
+            Test("NetworkInterface.GetAllNetworkInterfaces: eth0 (MAC, Up, DHCP address and mask, gateway, DHCP server, DNS) and lo", () =>
+            {
+                var all = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces();
+                Equal(2, all.Length, "interfaces listed");
+                if (all.Length != 2) return;
+                var eth = all[0];
+                var iface = NetworkStack.Interfaces[0];
+                Line("eth0: " + eth.Name + " " + eth.NetworkInterfaceType + " " + eth.OperationalStatus + " " + eth.GetPhysicalAddress() + " mtu " + eth.GetIPProperties().GetIPv4Properties().Mtu);
+                Equal(iface.Name, eth.Name, "name");
+                Equal("525400123456", eth.GetPhysicalAddress().ToString(), "PhysicalAddress (qemu-args.txt mac=52:54:00:12:34:56)");
+                Equal("Up", eth.OperationalStatus.ToString(), "OperationalStatus");
+                Equal("Ethernet", eth.NetworkInterfaceType.ToString(), "NetworkInterfaceType");
+                True(eth.Supports(System.Net.NetworkInformation.NetworkInterfaceComponent.IPv4), "Supports(IPv4)");
+                var props = eth.GetIPProperties();
+                string unicast = "";
+                foreach (var u in props.UnicastAddresses) unicast += u.Address + "/" + u.IPv4Mask + " ";
+                Equal("10.0.2.15/255.255.255.0 ", unicast, "UnicastAddresses (slirp's DHCP lease)");
+                Equal(iface.Host.Address.ToString(), props.UnicastAddresses[0].Address.ToString(), "the stack's own address");
+                string gateways = "";
+                foreach (var g in props.GatewayAddresses) gateways += g.Address + " ";
+                Equal("10.0.2.2 ", gateways, "GatewayAddresses (/proc/net/route)");
+                string dhcp = "";
+                foreach (var d in props.DhcpServerAddresses) dhcp += d + " ";
+                Equal("10.0.2.2 ", dhcp, "DhcpServerAddresses (dhclient.leases)");
+                string dns = "";
+                foreach (var d in props.DnsAddresses) dns += d + " ";
+                Equal("10.0.2.2 ", dns, "DnsAddresses (/etc/resolv.conf: this test points the resolver at the dns peer on 10.0.2.2)");
+                var v4 = props.GetIPv4Properties();
+                Equal(1, v4.Index, "IPv4 Index");
+                Equal(iface.Host.Mtu, v4.Mtu, "IPv4 Mtu");
+                True(!v4.IsForwardingEnabled, "IsForwardingEnabled false (/proc/sys/net/ipv4/conf/eth0/forwarding)");
+                var lo = all[1];
+                Equal("lo", lo.Name, "loopback name");
+                Equal("Loopback", lo.NetworkInterfaceType.ToString(), "loopback type");
+                Equal("127.0.0.1", lo.GetIPProperties().UnicastAddresses[0].Address.ToString(), "loopback address");
+                Equal(0, lo.GetIPProperties().GatewayAddresses.Count, "no gateway on lo");
+                Equal(2, System.Net.NetworkInformation.NetworkInterface.LoopbackInterfaceIndex, "LoopbackInterfaceIndex");
+                True(System.Net.NetworkInformation.NetworkInterface.GetIsNetworkAvailable(), "GetIsNetworkAvailable");
+            });
+
             // Kernel-only: what the options do inside the stack (the host's loopback cannot show keep-alive probes or a
             // DF refusal, so these are not in the shared table).
             Test("TCP keep-alive set through Socket options probes an idle connection; the peer answers and it stays up", () =>
