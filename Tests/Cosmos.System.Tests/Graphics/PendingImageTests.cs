@@ -278,5 +278,26 @@ namespace Cosmos.System.Tests.Graphics
             }
             Assert.Throws<NotSupportedException>(() => new MemoryFramebuffer(4, 4, PixelFormat.Rgb565).ReadRect32(0, 0, 1, 1, new int[1], 1));
         }
+
+        [Fact]
+        public void CopyBytesCopiesEveryLengthAndOffsetExactly()
+        {
+            var rnd = new Random(12);
+            byte[] src = new byte[300];
+            rnd.NextBytes(src);
+            for (int n = 0; n <= 200; n++)
+                foreach (int off in new[] { 0, 1, 5, 16 })
+                {
+                    byte[] dst = new byte[260];
+                    Array.Fill(dst, (byte)0xEE);
+                    PixelFormats.CopyBytes(src.AsSpan(off, n), dst.AsSpan(3));
+                    for (int i = 0; i < dst.Length; i++)
+                        Assert.Equal(i >= 3 && i < 3 + n ? src[off + i - 3] : (byte)0xEE, dst[i]);
+                }
+            byte[] same = (byte[])src.Clone();
+            PixelFormats.CopyBytes(same.AsSpan(0, 200), same.AsSpan(10)); // overlap: memmove semantics
+            Assert.Equal(src.AsSpan(0, 200).ToArray(), same.AsSpan(10, 200).ToArray());
+            Assert.Throws<ArgumentException>(() => PixelFormats.CopyBytes(new byte[65], new byte[64]));
+        }
     }
 }

@@ -119,7 +119,7 @@ namespace Cosmos.HAL.Devices.Graphics
                 throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.WriteRect: block outside the screen or source too short");
             if (Format == PixelFormat.Xrgb8888 && x == 0 && stride == width && Pitch == width * 4)
             {
-                MemoryMarshal.AsBytes(argb.Slice(0, width * height)).CopyTo(Memory.Slice(y * Pitch, width * height * 4));
+                PixelFormats.CopyBytes(MemoryMarshal.AsBytes(argb.Slice(0, width * height)), Memory.Slice(y * Pitch, width * height * 4));
                 return;
             }
             for (int j = 0; j < height; j++) WriteRow(x, y + j, argb.Slice(j * stride, width));
@@ -162,11 +162,11 @@ namespace Cosmos.HAL.Devices.Graphics
             Span<byte> mem = Memory;
             if (x == 0 && stride == width && Pitch == width * 4)
             {
-                mem.Slice(y * Pitch, width * height * 4).CopyTo(MemoryMarshal.AsBytes(destination.Slice(0, width * height)));
+                PixelFormats.CopyBytes(mem.Slice(y * Pitch, width * height * 4), MemoryMarshal.AsBytes(destination.Slice(0, width * height)));
                 return;
             }
             for (int j = 0; j < height; j++)
-                mem.Slice((y + j) * Pitch + x * 4, width * 4).CopyTo(MemoryMarshal.AsBytes(destination.Slice(j * stride, width)));
+                PixelFormats.CopyBytes(mem.Slice((y + j) * Pitch + x * 4, width * 4), MemoryMarshal.AsBytes(destination.Slice(j * stride, width)));
         }
 
         /// <summary>Reads the pixel at (<paramref name="x"/>, <paramref name="y"/>) as 0xFFRRGGBB.</summary>
