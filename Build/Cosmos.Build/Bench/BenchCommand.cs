@@ -366,7 +366,7 @@ namespace Cosmos.Build.Bench
             var proj = Path.Combine(root, "Tests", "Bench", "GfxBench", "GfxBench.csproj");
             Build(root, proj);
             var iso = Path.Combine(BuildInfo.KernelOutputDirectory(Path.GetDirectoryName(proj)!), "GfxBench.iso");
-            Console.WriteLine("Graphics figures (Tests/Bench/GfxBench; 1024x768x32, frames per second, best of 5 rounds of 20 frames, beside a plain RAM → framebuffer copy of the same bytes in the same run)");
+            Console.WriteLine("Graphics figures (Tests/Bench/GfxBench; 1024x768x32, frames per second, best of 9 interleaved rounds of 20 frames, beside a plain RAM → framebuffer copy of the same bytes in the same run)");
             foreach (bool useKvm in kvm ? new[] { false, true } : new[] { false })
                 foreach (var vga in new[] { "std", "vmware" })
                 {
