@@ -43,10 +43,12 @@ namespace Cosmos.Build.Toolchain
             ("/usr/sbin/sfdisk", "fdisk"),
         };
 
-        /// <summary>What the kernel screenshot tests compare images with: ImageMagick's <c>compare</c> (-metric AE).</summary>
+        /// <summary>What the kernel screenshot tests compare images with: ImageMagick's <c>compare</c> (-metric AE); the
+        /// host tests draw the independent rasterization of lines, circles and ellipses with its <c>convert -draw</c>.</summary>
         public static readonly (string Path, string Package)[] ScreenTests =
         {
             ("compare", "imagemagick"),
+            ("convert", "imagemagick"),
         };
 
         /// <summary>What the debugging tests drive: gdb in batch mode against QEMU's gdb stub (<c>run --debug</c>).</summary>

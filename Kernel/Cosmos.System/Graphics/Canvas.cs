@@ -119,6 +119,15 @@ namespace Cosmos.System.Graphics
             for (int i = 0; i < argb.Length; i++) PlotPixel(argb[i], x + i, y);
         }
 
+        /// <summary>
+        /// Offered an unblended copy that covers the whole surface (DrawImage, DrawArray(int[]) or CroppedDrawImage at
+        /// or beyond every edge): surface row j is <paramref name="pixels"/>[start + j·stride ..][..SurfaceWidth], which
+        /// the caller has checked exists. Return true when the subclass took it (it records the change itself, and must
+        /// end with exactly what the row-by-row <see cref="WriteSpan"/> copy would have stored); false (the default)
+        /// makes the caller copy row by row.
+        /// </summary>
+        protected virtual bool ReplaceSurface(int[] pixels, int start, int stride) => false;
+
         /// <summary>Records that the rectangle changed (already clipped, width and height ≥ 1). The default does nothing.</summary>
         protected virtual void Invalidate(int x, int y, int width, int height)
         {
@@ -530,7 +539,7 @@ namespace Cosmos.System.Graphics
             if (width <= 0 || height <= 0) return;
             if (startIndex < 0 || (long)colors.Length - startIndex < (long)width * height)
                 throw new ArgumentException("Canvas.DrawArray: fewer values than startIndex + width × height", nameof(colors));
-            CopyRect(colors.AsSpan(startIndex), width, x, y, width, height, false);
+            CopyRect(colors.AsSpan(startIndex), colors, startIndex, width, x, y, width, height, false);
         }
 
         /// <summary>
@@ -542,7 +551,7 @@ namespace Cosmos.System.Graphics
         public virtual void DrawImage(Image image, int x, int y, bool preventOffBoundPixels = true)
         {
             if (image == null) throw new ArgumentNullException(nameof(image));
-            CopyRect(image.RawData, (int)image.Width, x, y, (int)image.Width, (int)image.Height, false);
+            CopyRect(image.RawData, image.RawData, 0, (int)image.Width, x, y, (int)image.Width, (int)image.Height, false);
         }
 
         /// <summary>
@@ -580,7 +589,7 @@ namespace Cosmos.System.Graphics
         public virtual void CroppedDrawImage(Image image, int x, int y, int maxWidth, int maxHeight, bool preventOffBoundPixels = true)
         {
             if (image == null) throw new ArgumentNullException(nameof(image));
-            CopyRect(image.RawData, (int)image.Width, x, y, Math.Min((int)image.Width, maxWidth), Math.Min((int)image.Height, maxHeight), false);
+            CopyRect(image.RawData, image.RawData, 0, (int)image.Width, x, y, Math.Min((int)image.Width, maxWidth), Math.Min((int)image.Height, maxHeight), false);
         }
 
         /// <summary>
@@ -591,7 +600,7 @@ namespace Cosmos.System.Graphics
         public void DrawImageAlpha(Image image, int x, int y, bool preventOffBoundPixels = true)
         {
             if (image == null) throw new ArgumentNullException(nameof(image));
-            CopyRect(image.RawData, (int)image.Width, x, y, (int)image.Width, (int)image.Height, true);
+            CopyRect(image.RawData, null, 0, (int)image.Width, x, y, (int)image.Width, (int)image.Height, true);
         }
 
         /// <summary>A copy of the <paramref name="width"/> × <paramref name="height"/> pixels at (x, y) (parts outside the surface are transparent black).</summary>
@@ -608,11 +617,21 @@ namespace Cosmos.System.Graphics
             return bitmap;
         }
 
-        /// <summary>Copies (or blends) a source rectangle of stride <paramref name="stride"/> to (x, y), clipped, one span per row.</summary>
-        private void CopyRect(ReadOnlySpan<int> src, int stride, int x, int y, int width, int height, bool blend)
+        /// <summary>
+        /// Copies (or blends) a source rectangle of stride <paramref name="stride"/> to (x, y), clipped, one span per row.
+        /// <paramref name="array"/> (null or the array <paramref name="src"/> starts in at <paramref name="arrayStart"/>)
+        /// lets a copy that covers the whole surface go to <see cref="ReplaceSurface"/>.
+        /// </summary>
+        private void CopyRect(ReadOnlySpan<int> src, int[] array, int arrayStart, int stride, int x, int y, int width, int height, bool blend)
         {
             if (width <= 0 || height <= 0) return;
             if (!Clip(ref x, ref y, width, height, out int sx, out int sy, out int cw, out int ch)) return;
+            if (!blend && array != null && x == 0 && y == 0 && cw == SurfaceWidth && ch == SurfaceHeight)
+            {
+                int first = (sy * stride) + sx;
+                _ = src.Slice((ch - 1) * stride + first, cw); // the source holds every row (as the row loop below would check)
+                if (ReplaceSurface(array, arrayStart + first, stride)) return;
+            }
             InvalidateBox(x, y, (long)x + cw - 1, (long)y + ch - 1);
             for (int j = 0; j < ch; j++)
             {

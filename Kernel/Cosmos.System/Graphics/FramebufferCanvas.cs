@@ -19,10 +19,18 @@ namespace Cosmos.System.Graphics
         private int _w, _h;
         private Mode _mode;
         private List<Mode> _modes;
-        // Clear only records the colour; the back buffer is filled when something draws or reads it, and a Display
-        // while the fill is pending fills the framebuffer directly (a write-only pass instead of a copy).
-        private bool _pendingFill;
+        // What the back buffer holds. Valid: its own pixels. PendingFill: Clear only recorded the colour; the back
+        // buffer is filled when something draws or reads it, and a Display meanwhile fills the framebuffer directly (a
+        // write-only pass instead of a copy). PendingImage: a full-surface DrawImage/DrawArray only recorded its source
+        // (row j = _image[_imageStart + j·_imageStride ..]); drawing or reading copies it in, and a Display meanwhile
+        // copies it straight to the framebuffer (one copy instead of two), after which the back buffer is OnScreen
+        // (Xrgb8888 only): it equals the framebuffer memory, which the next drawing or reading copies back (so a change to
+        // the image's pixels after the Display does not leak into the canvas).
+        private enum BackState { Valid, PendingFill, PendingImage, OnScreen }
+        private BackState _state;
         private int _fillColor;
+        private int[] _image;
+        private int _imageStart, _imageStride;
 
         /// <summary>A canvas in the framebuffer's current mode (the back buffer starts black; the first <see cref="Display"/> shows all of it).</summary>
         /// <exception cref="ArgumentNullException"><paramref name="framebuffer"/> is null.</exception>
@@ -52,15 +60,30 @@ namespace Cosmos.System.Graphics
         {
             get
             {
-                if (_pendingFill) Materialize();
+                if (_state != BackState.Valid) Materialize();
                 return _back;
             }
         }
 
         private void Materialize()
         {
-            _back.AsSpan().Fill(_fillColor);
-            _pendingFill = false;
+            switch (_state)
+            {
+                case BackState.PendingFill:
+                    _back.AsSpan().Fill(_fillColor);
+                    break;
+                case BackState.PendingImage:
+                {
+                    ReadOnlySpan<int> src = _image;
+                    for (int row = 0; row < _h; row++) src.Slice(_imageStart + row * _imageStride, _w).CopyTo(_back.AsSpan(row * _w, _w));
+                    _image = null;
+                    break;
+                }
+                case BackState.OnScreen:
+                    _fb.ReadRect32(0, 0, _w, _h, _back, _w);
+                    break;
+            }
+            _state = BackState.Valid;
         }
 
         /// <summary>Records that (x, y, width, height) of <see cref="BackBuffer"/> changed; clipped to the surface.</summary>
@@ -109,7 +132,8 @@ namespace Cosmos.System.Graphics
             }
             if (!_modes.Contains(_mode)) _modes.Add(_mode);
             _back = new int[_w * _h];
-            _pendingFill = false;
+            _state = BackState.Valid;
+            _image = null;
             Dirty.Set(0, 0, _w, _h);
         }
 
@@ -119,17 +143,27 @@ namespace Cosmos.System.Graphics
         /// </summary>
         public override void Display()
         {
+            if (Dirty.IsEmpty) return;
+            if (_state == BackState.PendingImage && _fb.Format != PixelFormat.Xrgb8888) Materialize();
             ReadOnlySpan<int> back = _back;
             for (int i = 0; i < Dirty.Count; i++)
             {
                 var (x, y, w, h) = Dirty[i];
-                if (_pendingFill)
-                    for (int row = y; row < y + h; row++) _fb.FillRow(x, row, w, _fillColor);
-                else
-                    for (int row = y; row < y + h; row++) _fb.WriteRow(x, row, back.Slice(row * _w + x, w));
+                switch (_state)
+                {
+                    case BackState.PendingFill: _fb.FillRect(x, y, w, h, _fillColor); break;
+                    case BackState.PendingImage: _fb.WriteRect(x, y, w, h, _image.AsSpan(_imageStart + y * _imageStride + x), _imageStride); break;
+                    case BackState.OnScreen: break; // the framebuffer already holds these pixels
+                    default: _fb.WriteRect(x, y, w, h, back.Slice(y * _w + x), _w); break;
+                }
                 _fb.Update(x, y, w, h);
             }
             Dirty.Clear();
+            if (_state == BackState.PendingImage)
+            {
+                _state = BackState.OnScreen;
+                _image = null;
+            }
         }
 
         /// <summary>Leaves graphics mode through the framebuffer (<see cref="Framebuffer.Disable"/>) and releases the full-screen canvas.</summary>
@@ -142,7 +176,8 @@ namespace Cosmos.System.Graphics
         /// <inheritdoc/>
         public override void Clear(int color)
         {
-            _pendingFill = true;
+            _state = BackState.PendingFill;
+            _image = null;
             _fillColor = color;
             Dirty.Set(0, 0, _w, _h);
         }
@@ -162,7 +197,7 @@ namespace Cosmos.System.Graphics
         public override void DrawPoint(int color, int x, int y)
         {
             if ((uint)x >= (uint)_w || (uint)y >= (uint)_h) return;
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             _back[y * _w + x] = color;
             Dirty.Add(x, y, 1, 1);
         }
@@ -174,7 +209,7 @@ namespace Cosmos.System.Graphics
         public override int GetRawPointColor(int x, int y)
         {
             ThrowIfCoordNotValid(x, y);
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             return _back[y * _w + x];
         }
 
@@ -182,7 +217,7 @@ namespace Cosmos.System.Graphics
         protected override void PlotPixel(int argb, int x, int y)
         {
             if ((uint)x >= (uint)_w || (uint)y >= (uint)_h) return;
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             uint a = (uint)argb >> 24;
             ref int p = ref _back[y * _w + x];
             if (a == 255) p = argb;
@@ -196,7 +231,7 @@ namespace Cosmos.System.Graphics
             if (x0 < 0) x0 = 0;
             if (x1 >= _w) x1 = _w - 1;
             if (x0 > x1) return;
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             uint a = (uint)argb >> 24;
             Span<int> span = _back.AsSpan(y * _w + x0, x1 - x0 + 1);
             if (a == 255) span.Fill(argb);
@@ -207,14 +242,14 @@ namespace Cosmos.System.Graphics
         /// <inheritdoc/>
         protected override void WriteSpan(ReadOnlySpan<int> argb, int x, int y)
         {
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             argb.CopyTo(_back.AsSpan(y * _w + x, argb.Length));
         }
 
         /// <inheritdoc/>
         protected override void BlendSpan(ReadOnlySpan<int> argb, int x, int y)
         {
-            if (_pendingFill) Materialize();
+            if (_state != BackState.Valid) Materialize();
             Span<int> dst = _back.AsSpan(y * _w + x, argb.Length);
             for (int i = 0; i < argb.Length; i++)
             {
@@ -223,6 +258,17 @@ namespace Cosmos.System.Graphics
                 if (a == 255) dst[i] = s;
                 else if (a != 0) dst[i] = BlendArgb(s, dst[i]);
             }
+        }
+
+        /// <inheritdoc/>
+        protected override bool ReplaceSurface(int[] pixels, int start, int stride)
+        {
+            _state = BackState.PendingImage;
+            _image = pixels;
+            _imageStart = start;
+            _imageStride = stride;
+            Dirty.Set(0, 0, _w, _h);
+            return true;
         }
 
         /// <inheritdoc/>

@@ -105,6 +105,70 @@ namespace Cosmos.HAL.Devices.Graphics
                 for (int i = 0; i < row.Length; i += 3) { row[i] = one[0]; row[i + 1] = one[1]; row[i + 2] = one[2]; }
         }
 
+        /// <summary>
+        /// Writes a <paramref name="width"/> × <paramref name="height"/> block of 32-bit ARGB pixels (alpha ignored) at
+        /// (<paramref name="x"/>, <paramref name="y"/>): row j is <paramref name="argb"/>[j·stride ..][..width]. At
+        /// Xrgb8888 a block whose rows are contiguous on both sides (full-width, pitch = width × 4, stride = width) is
+        /// one copy, otherwise one copy (or conversion) per row.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The block does not fit inside the screen, or <paramref name="argb"/> is too short.</exception>
+        public void WriteRect(int x, int y, int width, int height, ReadOnlySpan<int> argb, int stride)
+        {
+            if (width <= 0 || height <= 0) return;
+            if (x < 0 || y < 0 || width > Width - x || height > Height - y || stride < width || (long)(height - 1) * stride + width > argb.Length)
+                throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.WriteRect: block outside the screen or source too short");
+            if (Format == PixelFormat.Xrgb8888 && x == 0 && stride == width && Pitch == width * 4)
+            {
+                PixelFormats.CopyBytes(MemoryMarshal.AsBytes(argb.Slice(0, width * height)), Memory.Slice(y * Pitch, width * height * 4));
+                return;
+            }
+            for (int j = 0; j < height; j++) WriteRow(x, y + j, argb.Slice(j * stride, width));
+        }
+
+        /// <summary>
+        /// Sets a <paramref name="width"/> × <paramref name="height"/> block at (<paramref name="x"/>, <paramref name="y"/>)
+        /// to <paramref name="argb"/> (alpha ignored), converted once; at 32 bpp a block whose rows are contiguous
+        /// (full-width, pitch = width × 4) is one 32-bit fill, otherwise one fill per row.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The block does not fit inside the screen.</exception>
+        public void FillRect(int x, int y, int width, int height, int argb)
+        {
+            if (width <= 0 || height <= 0) return;
+            if (x < 0 || y < 0 || width > Width - x || height > Height - y)
+                throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.FillRect: block outside the screen");
+            if (BytesPerPixel == 4 && x == 0 && Pitch == width * 4)
+            {
+                Span<byte> one = stackalloc byte[4];
+                PixelFormats.ConvertRow(new ReadOnlySpan<int>(in argb), one, Format);
+                MemoryMarshal.Cast<byte, int>(Memory.Slice(y * Pitch, width * height * 4)).Fill(MemoryMarshal.Read<int>(one));
+                return;
+            }
+            for (int j = 0; j < height; j++) FillRow(x, y + j, width, argb);
+        }
+
+        /// <summary>
+        /// Copies a <paramref name="width"/> × <paramref name="height"/> block of an Xrgb8888 framebuffer at
+        /// (<paramref name="x"/>, <paramref name="y"/>) into <paramref name="destination"/> (row j at j·stride) exactly as
+        /// the memory holds it (the fourth byte included: what <see cref="WriteRow"/> stored there).
+        /// </summary>
+        /// <exception cref="NotSupportedException">The format is not Xrgb8888.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">The block does not fit inside the screen, or <paramref name="destination"/> is too short.</exception>
+        public void ReadRect32(int x, int y, int width, int height, Span<int> destination, int stride)
+        {
+            if (Format != PixelFormat.Xrgb8888) throw new NotSupportedException("Framebuffer.ReadRect32: the format is not Xrgb8888");
+            if (width <= 0 || height <= 0) return;
+            if (x < 0 || y < 0 || width > Width - x || height > Height - y || stride < width || (long)(height - 1) * stride + width > destination.Length)
+                throw new ArgumentOutOfRangeException(nameof(x), "Framebuffer.ReadRect32: block outside the screen or destination too short");
+            Span<byte> mem = Memory;
+            if (x == 0 && stride == width && Pitch == width * 4)
+            {
+                PixelFormats.CopyBytes(mem.Slice(y * Pitch, width * height * 4), MemoryMarshal.AsBytes(destination.Slice(0, width * height)));
+                return;
+            }
+            for (int j = 0; j < height; j++)
+                PixelFormats.CopyBytes(mem.Slice((y + j) * Pitch + x * 4, width * 4), MemoryMarshal.AsBytes(destination.Slice(j * stride, width)));
+        }
+
         /// <summary>Reads the pixel at (<paramref name="x"/>, <paramref name="y"/>) as 0xFFRRGGBB.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The point is outside the screen.</exception>
         public int ReadPixel(int x, int y)

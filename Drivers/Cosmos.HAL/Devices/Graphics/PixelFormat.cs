@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Cosmos.HAL.Devices.Graphics
 {
@@ -70,6 +71,33 @@ namespace Cosmos.HAL.Devices.Graphics
         }
 
         /// <summary>
+        /// Copies <paramref name="source"/> to the start of <paramref name="destination"/> with 16-byte loads and stores
+        /// (four per step, then the tail), the way to write framebuffer memory: the runtime's <c>memmove</c> is
+        /// <c>rep movsb</c>, which uncached memory (where framebuffers are mapped) takes a byte per bus transaction and
+        /// QEMU's TCG emulates byte by byte. Overlapping spans fall back to <see cref="Span{T}.CopyTo"/>.
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="source"/>.</exception>
+        public static void CopyBytes(ReadOnlySpan<byte> source, Span<byte> destination)
+        {
+            int n = source.Length;
+            if (destination.Length < n) throw new ArgumentException("PixelFormats.CopyBytes: destination shorter than the source", nameof(destination));
+            if (n < 64 || source.Overlaps(destination)) { source.CopyTo(destination); return; }
+            ref byte s = ref MemoryMarshal.GetReference(source);
+            ref byte d = ref MemoryMarshal.GetReference(destination);
+            nuint i = 0, end = (nuint)(n - 64);
+            while (i <= end)
+            {
+                Vector128<byte> a = Vector128.LoadUnsafe(ref s, i), b = Vector128.LoadUnsafe(ref s, i + 16);
+                Vector128<byte> c = Vector128.LoadUnsafe(ref s, i + 32), e = Vector128.LoadUnsafe(ref s, i + 48);
+                a.StoreUnsafe(ref d, i); b.StoreUnsafe(ref d, i + 16);
+                c.StoreUnsafe(ref d, i + 32); e.StoreUnsafe(ref d, i + 48);
+                i += 64;
+            }
+            for (; i + 16 <= (nuint)n; i += 16) Vector128.LoadUnsafe(ref s, i).StoreUnsafe(ref d, i);
+            if (i < (nuint)n) Vector128.LoadUnsafe(ref s, (nuint)n - 16).StoreUnsafe(ref d, (nuint)n - 16); // last 16 bytes, overlapping the copied part
+        }
+
+        /// <summary>
         /// Writes <paramref name="argb"/> (32-bit 0xAARRGGBB values; alpha ignored) into <paramref name="destination"/>
         /// in <paramref name="format"/>, one pixel after the other. Xrgb8888 is a plain memory copy.
         /// </summary>
@@ -84,7 +112,7 @@ namespace Cosmos.HAL.Devices.Graphics
             switch (format)
             {
                 case PixelFormat.Xrgb8888:
-                    MemoryMarshal.AsBytes(argb).CopyTo(destination);
+                    CopyBytes(MemoryMarshal.AsBytes(argb), destination);
                     break;
                 case PixelFormat.Xbgr8888:
                 {
