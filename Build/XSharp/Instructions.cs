@@ -476,6 +476,17 @@ namespace XSharp
             return Ins("movq", Sized(dst, OpSize.Qword), Sized(src, OpSize.Qword));
         }
 
+        /// <summary>MOVUPS xmm, xmm/m128 or m128, xmm: 16 bytes, no alignment required (Intel SDM Vol. 2B "MOVUPS").</summary>
+        public Assembler Movups(Operand dst, Operand src)
+        {
+            bool ok = (dst is XmmReg && (src is XmmReg || src is Mem)) || (dst is Mem && src is XmmReg);
+            if (!ok) throw Bad("movups", "one operand must be an XMM register, the other xmm or m128");
+            return Ins("movups", dst is Mem md ? md.AddressToNasm(Bits) : N(dst), src is Mem ms ? ms.AddressToNasm(Bits) : N(src));
+        }
+
+        /// <summary>MOVLHPS xmm1, xmm2: the low quadword of xmm2 into the high quadword of xmm1 (Intel SDM Vol. 2B "MOVLHPS").</summary>
+        public Assembler Movlhps(XmmReg dst, XmmReg src) => Ins("movlhps", N(dst), N(src));
+
         /// <summary>XORPS xmm, xmm/m128.</summary>
         public Assembler Xorps(XmmReg dst, Operand src)
         {

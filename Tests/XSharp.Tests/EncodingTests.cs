@@ -120,6 +120,10 @@ namespace XSharp.Tests
         [Fact] public void Cvttsd2siMem() => Check64("F2 0F 2C 07", a => a.Cvttsd2si(EAX, Mem.At(RDI)));
         [Fact] public void MovqXmmFromGpr() => Check64("66 48 0F 6E C0", a => a.Movq(XMM0, RAX));
         [Fact] public void MovqGprFromXmm() => Check64("66 48 0F 7E C8", a => a.Movq(RAX, XMM1));
+        // MOVUPS (Vol. 2B: 0F 10 /r load, 0F 11 /r store), MOVLHPS (0F 16 /r, register form)
+        [Fact] public void MovupsLoad() => Check64("0F 10 46 10", a => a.Movups(XMM0, Mem.At(RSI, 16)));
+        [Fact] public void MovupsStore() => Check64("44 0F 11 47 30", a => a.Movups(Mem.At(RDI, 48), XMM8));
+        [Fact] public void Movlhps() => Check64("0F 16 C0", a => a.Movlhps(XMM0, XMM0));
         [Fact] public void Fxsave64() => Check64("48 0F AE 07", a => a.Fxsave(Mem.At(RDI)));
         [Fact] public void Fxrstor64() => Check64("48 0F AE 0F", a => a.Fxrstor(Mem.At(RDI)));
         [Fact] public void Xsave64() => Check64("48 0F AE 27", a => a.Xsave(Mem.At(RDI)));

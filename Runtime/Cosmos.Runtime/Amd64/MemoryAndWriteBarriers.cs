@@ -30,10 +30,17 @@ namespace Cosmos.Runtime.Amd64
 
         private static void EmitMemory(Assembler a)
         {
-            // void* memmove(void* dst (RDI), const void* src (RSI), size_t n (RDX)): overlap-safe.
+            // void* memmove(void* dst (RDI), const void* src (RSI), size_t n (RDX)): overlap-safe. Blocks of 64 bytes go
+            // through XMM0–XMM3 (four 16-byte loads before the four stores, so a block never reads what it wrote), the
+            // rest byte by byte with REP MOVSB. Under QEMU's TCG, REP MOVSB runs one byte per step: a 16-byte
+            // load/store pair moves 3.5–5x more per unit of time (GfxBench's copy baseline, docs/FACTS.md).
             a.GlobalFunction("memmove");
             a.CfiStartProc();
             var forward = a.NewLabel("memmove_forward");
+            var fwdLoop = a.NewLabel("memmove_fwd64");
+            var fwdTail = a.NewLabel("memmove_fwd_tail");
+            var bwdLoop = a.NewLabel("memmove_bwd64");
+            var bwdTail = a.NewLabel("memmove_bwd_tail");
             a.Mov(RAX, RDI);
             a.Mov(RCX, RDX);
             a.Cmp(RDI, RSI);
@@ -41,13 +48,36 @@ namespace Cosmos.Runtime.Amd64
             a.Lea(R8, Mem.At(RSI, RDX, 1));
             a.Cmp(RDI, R8);
             a.Jae(forward);                       // no overlap
-            a.Lea(RSI, Mem.At(RSI, RDX, 1, -1));  // overlap with dst above src: copy backwards
-            a.Lea(RDI, Mem.At(RDI, RDX, 1, -1));
+            // Overlap with dst above src: copy backwards, 64-byte blocks from the end, then the first bytes.
+            a.Add(RSI, RDX);
+            a.Add(RDI, RDX);
+            a.Cmp(RCX, 64);
+            a.Jb(bwdTail);
+            a.Label(bwdLoop);
+            a.Sub(RSI, 64);
+            a.Sub(RDI, 64);
+            Block64(a);
+            a.Sub(RCX, 64);
+            a.Cmp(RCX, 64);
+            a.Jae(bwdLoop);
+            a.Label(bwdTail);
+            a.Dec(RSI);
+            a.Dec(RDI);
             a.Std();
             a.RepMovsb();
             a.Cld();
             a.Ret();
             a.Label(forward);
+            a.Cmp(RCX, 64);
+            a.Jb(fwdTail);
+            a.Label(fwdLoop);
+            Block64(a);
+            a.Add(RSI, 64);
+            a.Add(RDI, 64);
+            a.Sub(RCX, 64);
+            a.Cmp(RCX, 64);
+            a.Jae(fwdLoop);
+            a.Label(fwdTail);
             a.RepMovsb();
             a.Ret();
             a.CfiEndProc();
@@ -59,15 +89,47 @@ namespace Cosmos.Runtime.Amd64
             a.CfiEndProc();
 
             // void* memset(void* dst (RDI), int value (ESI), size_t n (RDX)).
+            // 64-byte blocks of the byte broadcast into XMM0, the rest with REP STOSB.
             a.GlobalFunction("memset");
             a.CfiStartProc();
+            var setLoop = a.NewLabel("memset_64");
+            var setTail = a.NewLabel("memset_tail");
             a.Mov(R8, RDI);
-            a.Mov(EAX, ESI);
+            a.Movzx(EAX, SIL);
             a.Mov(RCX, RDX);
+            a.Cmp(RCX, 64);
+            a.Jb(setTail);
+            a.Mov(R9, 0x0101010101010101L);
+            a.Imul(RAX, R9);                      // the byte in all eight bytes of RAX (AL keeps it for the tail)
+            a.Movq(XMM0, RAX);
+            a.Movlhps(XMM0, XMM0);
+            a.Label(setLoop);
+            a.Movups(Mem.At(RDI, 0), XMM0);
+            a.Movups(Mem.At(RDI, 16), XMM0);
+            a.Movups(Mem.At(RDI, 32), XMM0);
+            a.Movups(Mem.At(RDI, 48), XMM0);
+            a.Add(RDI, 64);
+            a.Sub(RCX, 64);
+            a.Cmp(RCX, 64);
+            a.Jae(setLoop);
+            a.Label(setTail);
             a.RepStosb();
             a.Mov(RAX, R8);
             a.Ret();
             a.CfiEndProc();
+        }
+
+        /// <summary>Copies the 64 bytes at [RSI] to [RDI] through XMM0–XMM3, all loads before the stores.</summary>
+        private static void Block64(Assembler a)
+        {
+            a.Movups(XMM0, Mem.At(RSI, 0));
+            a.Movups(XMM1, Mem.At(RSI, 16));
+            a.Movups(XMM2, Mem.At(RSI, 32));
+            a.Movups(XMM3, Mem.At(RSI, 48));
+            a.Movups(Mem.At(RDI, 0), XMM0);
+            a.Movups(Mem.At(RDI, 16), XMM1);
+            a.Movups(Mem.At(RDI, 32), XMM2);
+            a.Movups(Mem.At(RDI, 48), XMM3);
         }
 
         private static void EmitBarriers(Assembler a)

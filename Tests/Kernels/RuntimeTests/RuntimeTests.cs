@@ -48,6 +48,38 @@ namespace RuntimeTests
                 True(Heap.UsedBytes - before >= 100_000UL * 32, "heap grew by at least 32 bytes per node");
             });
 
+            Test("memmove and memset (X#: 64-byte XMM blocks, byte tails) copy and fill exactly, overlapping both ways", () =>
+            {
+                // Buffer.MemoryCopy and Span.Fill reach the native memmove/memset for these sizes (above the CoreLib's
+                // managed-copy threshold); the reference is a byte loop. Sizes around the 64-byte block, offsets 0–3.
+                int[] sizes = { 4096, 4097, 4159, 4160, 4223, 9000 };
+                var buf = new byte[24000];
+                var expect = new byte[24000];
+                int checks = 0;
+                foreach (int n in sizes)
+                    for (int so = 0; so < 4; so++)
+                        foreach (int delta in new[] { -70, -64, -1, 1, 63, 64, 5000, -5000 })
+                        {
+                            for (int i = 0; i < buf.Length; i++) buf[i] = expect[i] = (byte)(i * 7 + 3);
+                            int src = 6000 + so, dst = src + delta;
+                            if (dst > src) for (int i = n - 1; i >= 0; i--) expect[dst + i] = expect[src + i];
+                            else for (int i = 0; i < n; i++) expect[dst + i] = expect[src + i];
+                            fixed (byte* b = buf) Buffer.MemoryCopy(b + src, b + dst, n, n);
+                            for (int i = 0; i < buf.Length; i++) if (buf[i] != expect[i]) Fail("memmove n=" + n + " src+" + so + " delta " + delta + ": byte " + i);
+                            checks++;
+                        }
+                foreach (int n in sizes)
+                    for (int o = 0; o < 4; o++)
+                    {
+                        Array.Clear(buf);
+                        buf.AsSpan(100 + o, n).Fill(0xA7);
+                        for (int i = 0; i < buf.Length; i++)
+                            if (buf[i] != (i >= 100 + o && i < 100 + o + n ? 0xA7 : 0)) Fail("memset n=" + n + " offset " + o + ": byte " + i);
+                        checks++;
+                    }
+                True(checks == sizes.Length * 4 * 8 + sizes.Length * 4, "checks " + checks);
+            });
+
             Test("List<T>", () =>
             {
                 var list = new List<int>();
