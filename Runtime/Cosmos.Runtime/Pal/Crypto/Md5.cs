@@ -7,7 +7,7 @@ namespace Cosmos.Runtime.Crypto
     /// MD5 (RFC 1321), incremental, a reference-free value type like <see cref="Sha256"/> (same use). Words and the
     /// length are little-endian, unlike the SHA family. Broken for collision resistance; here because .NET offers it.
     /// </summary>
-    public unsafe struct Md5
+    public unsafe struct Md5 : IBlockFunction
     {
         /// <summary>Digest length in bytes.</summary>
         public const int HashSizeInBytes = 16;
@@ -47,46 +47,14 @@ namespace Cosmos.Runtime.Crypto
         public void Append(ReadOnlySpan<byte> data)
         {
             _length += (ulong)data.Length;
-            fixed (byte* block = _block)
-            {
-                if (_fill > 0)
-                {
-                    int take = Math.Min(BlockSizeInBytes - _fill, data.Length);
-                    data.Slice(0, take).CopyTo(new Span<byte>(block + _fill, take));
-                    _fill += take;
-                    data = data.Slice(take);
-                    if (_fill < BlockSizeInBytes) return;
-                    Compress(block);
-                    _fill = 0;
-                }
-                fixed (byte* p = data)
-                {
-                    int i = 0;
-                    for (; i + BlockSizeInBytes <= data.Length; i += BlockSizeInBytes) Compress(p + i);
-                    data.Slice(i).CopyTo(new Span<byte>(block, BlockSizeInBytes));
-                    _fill = data.Length - i;
-                }
-            }
+            fixed (byte* block = _block) MerkleDamgard.Append(ref this, block, BlockSizeInBytes, ref _fill, data);
         }
 
         /// <summary>Pads (RFC 1321 §3.1–3.2) and writes the 16-byte digest; the state is spent afterwards.</summary>
         public void Finish(Span<byte> digest)
         {
             if (digest.Length < HashSizeInBytes) throw new ArgumentException("digest too short", nameof(digest));
-            ulong bits = _length * 8;
-            fixed (byte* block = _block)
-            {
-                block[_fill++] = 0x80;
-                if (_fill > BlockSizeInBytes - 8)
-                {
-                    new Span<byte>(block + _fill, BlockSizeInBytes - _fill).Clear();
-                    Compress(block);
-                    _fill = 0;
-                }
-                new Span<byte>(block + _fill, BlockSizeInBytes - 8 - _fill).Clear();
-                BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(block + BlockSizeInBytes - 8, 8), bits);
-                Compress(block);
-            }
+            fixed (byte* block = _block) MerkleDamgard.Finish(ref this, block, BlockSizeInBytes, _fill, _length, 8, bigEndian: false);
             for (int i = 0; i < 4; i++) BinaryPrimitives.WriteUInt32LittleEndian(digest.Slice(4 * i), _state[i]);
         }
 
@@ -102,7 +70,7 @@ namespace Cosmos.Runtime.Crypto
         private static uint Rotl(uint x, int n) => (x << n) | (x >> (32 - n));
 
         /// <summary>RFC 1321 §3.4: processes one 16-word block X.</summary>
-        private void Compress(byte* m)
+        void IBlockFunction.Compress(byte* m)
         {
             uint* x = stackalloc uint[16];
             for (int i = 0; i < 16; i++) x[i] = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(m + 4 * i, 4));

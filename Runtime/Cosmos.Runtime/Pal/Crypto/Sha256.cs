@@ -9,7 +9,7 @@ namespace Cosmos.Runtime.Crypto
     /// <see cref="Initialize"/>, any number of <see cref="Append"/>, then <see cref="Finish"/> (which leaves the state
     /// spent: initialize again to reuse it). Names follow FIPS 180-4: H (hash value), W (message schedule), K (constants).
     /// </summary>
-    public unsafe struct Sha256
+    public unsafe struct Sha256 : IBlockFunction
     {
         /// <summary>Digest length in bytes.</summary>
         public const int HashSizeInBytes = 32;
@@ -47,46 +47,14 @@ namespace Cosmos.Runtime.Crypto
         public void Append(ReadOnlySpan<byte> data)
         {
             _length += (ulong)data.Length;
-            fixed (byte* block = _block)
-            {
-                if (_fill > 0)
-                {
-                    int take = Math.Min(BlockSizeInBytes - _fill, data.Length);
-                    data.Slice(0, take).CopyTo(new Span<byte>(block + _fill, take));
-                    _fill += take;
-                    data = data.Slice(take);
-                    if (_fill < BlockSizeInBytes) return;
-                    Compress(block);
-                    _fill = 0;
-                }
-                fixed (byte* p = data)
-                {
-                    int i = 0;
-                    for (; i + BlockSizeInBytes <= data.Length; i += BlockSizeInBytes) Compress(p + i);
-                    data.Slice(i).CopyTo(new Span<byte>(block, BlockSizeInBytes));
-                    _fill = data.Length - i;
-                }
-            }
+            fixed (byte* block = _block) MerkleDamgard.Append(ref this, block, BlockSizeInBytes, ref _fill, data);
         }
 
         /// <summary>Pads the message (FIPS 180-4 §5.1.1) and writes the 32-byte digest; the state is spent afterwards.</summary>
         public void Finish(Span<byte> digest)
         {
             if (digest.Length < HashSizeInBytes) throw new ArgumentException("digest too short", nameof(digest));
-            ulong bits = _length * 8;
-            fixed (byte* block = _block)
-            {
-                block[_fill++] = 0x80;
-                if (_fill > BlockSizeInBytes - 8)
-                {
-                    new Span<byte>(block + _fill, BlockSizeInBytes - _fill).Clear();
-                    Compress(block);
-                    _fill = 0;
-                }
-                new Span<byte>(block + _fill, BlockSizeInBytes - 8 - _fill).Clear();
-                BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(block + BlockSizeInBytes - 8, 8), bits);
-                Compress(block);
-            }
+            fixed (byte* block = _block) MerkleDamgard.Finish(ref this, block, BlockSizeInBytes, _fill, _length, 8, bigEndian: true);
             for (int i = 0; i < 8; i++) BinaryPrimitives.WriteUInt32BigEndian(digest.Slice(4 * i), _h[i]);
         }
 
@@ -102,7 +70,7 @@ namespace Cosmos.Runtime.Crypto
         private static uint Rotr(uint x, int n) => (x >> n) | (x << (32 - n));
 
         /// <summary>FIPS 180-4 §6.2.2: processes one 64-byte block M.</summary>
-        private void Compress(byte* m)
+        void IBlockFunction.Compress(byte* m)
         {
             uint* w = stackalloc uint[64];
             for (int t = 0; t < 16; t++) w[t] = BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(m + 4 * t, 4));

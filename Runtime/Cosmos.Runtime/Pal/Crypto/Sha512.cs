@@ -7,7 +7,7 @@ namespace Cosmos.Runtime.Crypto
     /// SHA-512 (FIPS 180-4 §6.4), incremental, a reference-free value type like <see cref="Sha256"/>. Also the engine of
     /// <see cref="Sha384"/> (§6.5: the same computation from another H(0), truncated to 384 bits).
     /// </summary>
-    public unsafe struct Sha512
+    public unsafe struct Sha512 : IBlockFunction
     {
         /// <summary>Digest length in bytes.</summary>
         public const int HashSizeInBytes = 64;
@@ -55,26 +55,7 @@ namespace Cosmos.Runtime.Crypto
         public void Append(ReadOnlySpan<byte> data)
         {
             _length += (ulong)data.Length;
-            fixed (byte* block = _block)
-            {
-                if (_fill > 0)
-                {
-                    int take = Math.Min(BlockSizeInBytes - _fill, data.Length);
-                    data.Slice(0, take).CopyTo(new Span<byte>(block + _fill, take));
-                    _fill += take;
-                    data = data.Slice(take);
-                    if (_fill < BlockSizeInBytes) return;
-                    Compress(block);
-                    _fill = 0;
-                }
-                fixed (byte* p = data)
-                {
-                    int i = 0;
-                    for (; i + BlockSizeInBytes <= data.Length; i += BlockSizeInBytes) Compress(p + i);
-                    data.Slice(i).CopyTo(new Span<byte>(block, BlockSizeInBytes));
-                    _fill = data.Length - i;
-                }
-            }
+            fixed (byte* block = _block) MerkleDamgard.Append(ref this, block, BlockSizeInBytes, ref _fill, data);
         }
 
         /// <summary>Pads the message (FIPS 180-4 §5.1.2) and writes the 64-byte digest; the state is spent afterwards.</summary>
@@ -84,21 +65,7 @@ namespace Cosmos.Runtime.Crypto
         internal void Finish(Span<byte> digest, int size)
         {
             if (digest.Length < size) throw new ArgumentException("digest too short", nameof(digest));
-            ulong bitsLow = _length << 3, bitsHigh = _length >> 61;
-            fixed (byte* block = _block)
-            {
-                block[_fill++] = 0x80;
-                if (_fill > BlockSizeInBytes - 16)
-                {
-                    new Span<byte>(block + _fill, BlockSizeInBytes - _fill).Clear();
-                    Compress(block);
-                    _fill = 0;
-                }
-                new Span<byte>(block + _fill, BlockSizeInBytes - 16 - _fill).Clear();
-                BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(block + BlockSizeInBytes - 16, 8), bitsHigh);
-                BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(block + BlockSizeInBytes - 8, 8), bitsLow);
-                Compress(block);
-            }
+            fixed (byte* block = _block) MerkleDamgard.Finish(ref this, block, BlockSizeInBytes, _fill, _length, 16, bigEndian: true);
             Span<byte> full = stackalloc byte[HashSizeInBytes];
             for (int i = 0; i < 8; i++) BinaryPrimitives.WriteUInt64BigEndian(full.Slice(8 * i), _h[i]);
             full.Slice(0, size).CopyTo(digest);
@@ -116,7 +83,7 @@ namespace Cosmos.Runtime.Crypto
         private static ulong Rotr(ulong x, int n) => (x >> n) | (x << (64 - n));
 
         /// <summary>FIPS 180-4 §6.4.2: processes one 128-byte block M.</summary>
-        private void Compress(byte* m)
+        void IBlockFunction.Compress(byte* m)
         {
             ulong* w = stackalloc ulong[80];
             for (int t = 0; t < 16; t++) w[t] = BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(m + 8 * t, 8));
