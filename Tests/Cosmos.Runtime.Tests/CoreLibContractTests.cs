@@ -8,6 +8,8 @@ using System.Runtime.Loader;
 using Mono.Cecil;
 using Xunit;
 
+using static Cosmos.Runtime.Tests.HostTools;
+
 namespace Cosmos.Runtime.Tests
 {
     /// <summary>
@@ -22,9 +24,6 @@ namespace Cosmos.Runtime.Tests
     /// </summary>
     public sealed class CoreLibContractTests
     {
-        internal static string Metadata(string key) =>
-            typeof(CoreLibContractTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
-
         private static readonly Lazy<ModuleDefinition> s_coreLib = new(() =>
         {
             string path = Path.Combine(Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "native", "System.Private.CoreLib.dll");

@@ -11,6 +11,8 @@ using Cosmos.Runtime.ExceptionHandling;
 using Xunit;
 using Xunit.Abstractions;
 
+using static Cosmos.Runtime.Tests.HostTools;
+
 namespace Cosmos.Runtime.Tests
 {
     /// <summary>
@@ -44,21 +46,6 @@ namespace Cosmos.Runtime.Tests
         }
 
         private static readonly Lazy<Image> s_image = new Lazy<Image>(Build);
-
-        private static string Metadata(string key) =>
-            typeof(GcInfoDecoderTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
-
-        private static string Exec(string file, string args, string cwd)
-        {
-            var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string o = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            string e = stderr.Result;
-            if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed:\n{o}\n{e}");
-            return o + e;
-        }
 
         private static Image Build()
         {

@@ -10,6 +10,8 @@ using System.Text.RegularExpressions;
 using Cosmos.Runtime.ExceptionHandling;
 using Xunit;
 
+using static Cosmos.Runtime.Tests.HostTools;
+
 namespace Cosmos.Runtime.Tests
 {
     /// <summary>
@@ -46,19 +48,6 @@ namespace Cosmos.Runtime.Tests
         };
 
         private static readonly Lazy<Linked> s_linked = new Lazy<Linked>(Build);
-
-        private static string Metadata(string key) =>
-            typeof(HelperCfiTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value;
-
-        private static string Exec(string file, string args, string cwd)
-        {
-            var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var p = Process.Start(psi)!;
-            string o = p.StandardOutput.ReadToEnd(), e = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed:\n{o}\n{e}");
-            return o + e;
-        }
 
         private static Linked Build()
         {

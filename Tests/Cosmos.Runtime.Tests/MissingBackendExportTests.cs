@@ -19,7 +19,7 @@ namespace Cosmos.Runtime.Tests
     {
         private static readonly string[] s_backendLibraries = { "libSystem.Security.Cryptography.Native.OpenSsl", "libSystem.Net.Security.Native" };
 
-        private static string LibDir => Path.Combine(CoreLibContractTests.Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "lib", "net10.0");
+        private static string LibDir => Path.Combine(HostTools.Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "lib", "net10.0");
 
         /// <summary>Every entry point any assembly of the pack imports from the OpenSSL and GSSAPI shims, with the assemblies that do.</summary>
         private static readonly Lazy<Dictionary<string, SortedSet<string>>> s_packImports = new(() =>
@@ -137,7 +137,7 @@ namespace Cosmos.Runtime.Tests
         private static long PackEnum(string assembly, string type, string member)
         {
             string path = assembly == "System.Private.CoreLib"
-                ? Path.Combine(CoreLibContractTests.Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "native", "System.Private.CoreLib.dll")
+                ? Path.Combine(HostTools.Metadata("CosmosRuntimePackDir"), "runtimes", "linux-x64", "native", "System.Private.CoreLib.dll")
                 : Path.Combine(LibDir, assembly + ".dll");
             using var module = ModuleDefinition.ReadModule(path);
             TypeDefinition t = module.GetTypes().Single(x => x.FullName == type);

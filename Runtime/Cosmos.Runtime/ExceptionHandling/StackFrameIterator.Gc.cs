@@ -12,7 +12,8 @@ namespace Cosmos.Runtime.ExceptionHandling
         /// instruction of interrupted code (looked up as it is, like a faulting instruction), else a return address.
         /// GC walks meet the exception dispatch of a funclet's exception at its throw site, after the dispatcher's own
         /// frames, and skip the owner frames of running funclets (the funclet reports the whole method's slots).
-        /// Returns false when the IP is not managed code.
+        /// Returns false when the IP is not managed code. Move on with <see cref="NextFrame"/>; when it returns false the
+        /// iterator's SP is the caller's of the last managed frame.
         /// </summary>
         public static bool StartGcWalk(StackFrameIterator* it, RegDisplay* regs, ExInfo* exInfoHead, bool ipIsInstruction)
         {
@@ -28,8 +29,5 @@ namespace Cosmos.Runtime.ExceptionHandling
             PrepareToYield(it);
             return true;
         }
-
-        /// <summary>Moves a GC walk to the next managed frame; false at the end of the managed part of the stack (its SP is then the caller's).</summary>
-        public static bool NextGcFrame(StackFrameIterator* it) => NextFrame(it);
     }
 }

@@ -10,7 +10,8 @@ namespace Cosmos.Runtime
     /// The garbage collector: non-moving, non-generational mark-sweep over the size-class blocks
     /// (<see cref="SmallObjectSpace"/>) and the large-object space (<see cref="LargeObjectSpace"/>),
     /// all carved from <see cref="Heap"/> pages. Heap objects are scanned precisely from their
-    /// GCDesc; stacks and the callee-saved registers conservatively (see <see cref="Roots"/>).
+    /// GCDesc; stacks precisely from ilc's GC info where it describes the frame, conservatively elsewhere
+    /// (<see cref="StackRoots"/>; other roots: <see cref="Roots"/>).
     /// <para>
     /// A collection (all with interrupts disabled, allocating no managed object): new epoch →
     /// mark roots (stacks, strong handles, GC statics, thread statics, frozen segments, GC
@@ -89,8 +90,8 @@ namespace Cosmos.Runtime
         public static ulong LastFreedObjects => s_freedObjects;
         /// <summary>Objects found alive by the last collection (small and large).</summary>
         public static ulong LastMarkedObjects => s_liveObjects;
-        /// <summary>Words of stack scanned conservatively by the last collection.</summary>
-        public static ulong LastStackWordsScanned => Roots.LastStackWords;
+        /// <summary>Words of stack scanned conservatively by the last collection (with precise stack roots: only the parts without GC info).</summary>
+        public static ulong LastStackWordsScanned => StackRoots.Precise ? StackRoots.Last.ConservativeWords : Roots.LastStackWords;
         /// <summary>Objects registered for finalization (not yet unreachable).</summary>
         public static ulong FinalizableObjects => Finalization.RegisteredCount;
         /// <summary>Objects whose finalizer is due.</summary>

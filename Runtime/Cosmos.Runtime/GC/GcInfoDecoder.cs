@@ -37,6 +37,7 @@ namespace Cosmos.Runtime
     [Flags]
     public enum CodeManagerFlags : uint
     {
+        /// <summary>No flag: a caller frame stopped at a call, execution to resume there.</summary>
         None = 0,
         /// <summary>The leaf frame, stopped at an arbitrary (interruptible) instruction: scratch registers and slots in the outgoing/scratch area are reported too.</summary>
         ActiveStackFrame = 0x1,

@@ -9,7 +9,9 @@ namespace Cosmos.Runtime.GarbageCollection
     /// <summary>
     /// Root enumeration for the mark phase.
     /// <list type="bullet">
-    /// <item><b>Stacks</b> (conservative): every 8-byte aligned word of each registered stack from
+    /// <item><b>Stacks</b>: precise where GC info exists (<see cref="StackRoots"/>, the default). The whole-stack
+    /// conservative scan here (<see cref="ScanStacks"/>) serves <c>GarbageCollector.PreciseStackRoots = false</c> and,
+    /// through <see cref="ScanUnthreadedStacks"/>, stacks of no thread: every 8-byte aligned word of each registered stack from
     /// its scan start to its top. The running stack is scanned from the RSP the X# spill helper
     /// passes (below that the callee-saved registers were pushed, so they are scanned too); a
     /// stack switched out by a scheduler from its saved RSP (<see cref="GarbageCollector.SetStackSavedRsp"/>;
@@ -49,7 +51,7 @@ namespace Cosmos.Runtime.GarbageCollection
         private static int s_stackSlots;
         private static ulong s_lastScannedWords;
 
-        /// <summary>Words scanned conservatively on stacks in the last collection.</summary>
+        /// <summary>Words scanned conservatively on stacks in the last collection that scanned them wholly (<see cref="ScanStacks"/>).</summary>
         public static ulong LastStackWords => s_lastScannedWords;
 
         /// <summary>Registers [low, high) as a stack; returns its id (≥ 0).</summary>
@@ -93,7 +95,7 @@ namespace Cosmos.Runtime.GarbageCollection
         public static void ScanStacks(ulong rsp)
         {
             bool current = false;
-            ulong words = 0;
+            s_lastScannedWords = 0;
             for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
             {
                 ulong low = t->StackLow, high = t->StackHigh, from;
@@ -108,36 +110,27 @@ namespace Cosmos.Runtime.GarbageCollection
                     from = t->SavedFrame != null ? t->SavedFrame->XSaveArea : low;
                     if (from < low || from >= high) Panic.Halt("GC: a suspended thread's saved state is outside its stack, thread", t->Id);
                 }
-                from &= ~7UL;
-                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
-                words += (high - from) / 8;
+                ScanConservatively(from, high);
             }
-            for (int i = 0; i < s_stackSlots; i++)
-            {
-                if (s_stacks.Used[i] == 0) continue;
-                if (Scheduler.IsInitialized && BelongsToThread(s_stacks.Low[i], s_stacks.High[i])) continue;
-                ulong low = s_stacks.Low[i], high = s_stacks.High[i];
-                ulong from = low;
-                if (rsp >= low && rsp < high) { from = rsp; current = true; }
-                else if (s_stacks.SavedRsp[i] >= low && s_stacks.SavedRsp[i] < high) from = s_stacks.SavedRsp[i];
-                from &= ~7UL;
-                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
-                words += (high - from) / 8;
-                ulong area = s_stacks.RegArea[i];
-                if (area != 0)
-                    for (ulong* p = (ulong*)area; p < (ulong*)(area + s_stacks.RegAreaBytes[i]); p++) Marker.MarkConservative(*p);
-            }
-            s_lastScannedWords = words;
+            ScanUnthreadedStacks(rsp, ref current, &ScanConservatively, &ScanConservatively);
             if (!current) Panic.Halt("GC: collecting on a stack that is not registered (RSP)", rsp);
+        }
+
+        /// <summary>Marks every 8-byte word of [<paramref name="from"/> rounded down to 8, <paramref name="to"/>) conservatively and counts it in <see cref="LastStackWords"/>.</summary>
+        private static void ScanConservatively(ulong from, ulong to)
+        {
+            from &= ~7UL;
+            for (ulong* p = (ulong*)from; p < (ulong*)to; p++) Marker.MarkConservative(*p);
+            s_lastScannedWords += (to - from) / 8;
         }
 
         /// <summary>
         /// The registered stacks that belong to no thread (before the scheduler starts: the boot stack): the one holding
         /// <paramref name="spill"/> (the running code) goes to <paramref name="scanRunning"/>(spill, top) and sets
-        /// <paramref name="current"/>; the others are scanned conservatively from their saved RSP (or whole) together
-        /// with their register area. <paramref name="words"/> grows by the words scanned here.
+        /// <paramref name="current"/>; of the others <paramref name="scanConservatively"/> gets [saved RSP (or bottom), top)
+        /// and the register area.
         /// </summary>
-        public static void ScanUnthreadedStacks(ulong spill, ref bool current, ref ulong words, delegate*<ulong, ulong, void> scanRunning)
+        public static void ScanUnthreadedStacks(ulong spill, ref bool current, delegate*<ulong, ulong, void> scanRunning, delegate*<ulong, ulong, void> scanConservatively)
         {
             for (int i = 0; i < s_stackSlots; i++)
             {
@@ -152,12 +145,9 @@ namespace Cosmos.Runtime.GarbageCollection
                 }
                 ulong from = low;
                 if (s_stacks.SavedRsp[i] >= low && s_stacks.SavedRsp[i] < high) from = s_stacks.SavedRsp[i];
-                from &= ~7UL;
-                for (ulong* p = (ulong*)from; p < (ulong*)high; p++) Marker.MarkConservative(*p);
-                words += (high - from) / 8;
+                scanConservatively(from, high);
                 ulong area = s_stacks.RegArea[i];
-                if (area != 0)
-                    for (ulong* p = (ulong*)area; p < (ulong*)(area + s_stacks.RegAreaBytes[i]); p++) Marker.MarkConservative(*p);
+                if (area != 0) scanConservatively(area, area + s_stacks.RegAreaBytes[i]);
             }
         }
 

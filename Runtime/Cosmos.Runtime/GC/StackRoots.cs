@@ -94,7 +94,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 }
                 ReportExceptionObjects(exHead);
             }
-            Roots.ScanUnthreadedStacks(spill, ref current, ref s_last.ConservativeWords, &ScanBootStack);
+            Roots.ScanUnthreadedStacks(spill, ref current, &ScanBootStack, &Conservative);
             if (!current) Panic.Halt("GC: collecting on a stack that is not registered (RSP)", spill);
         }
 
@@ -121,7 +121,7 @@ namespace Cosmos.Runtime.GarbageCollection
             regs.pR15 = s; regs.pR14 = s + 1; regs.pR13 = s + 2; regs.pR12 = s + 3; regs.pRbp = s + 4; regs.pRbx = s + 5;
             regs.IP = s[7];
             regs.SP = spill + 64;
-            if (!Precise || !CodeManager.IsManagedCode(regs.IP))
+            if (!CodeManager.IsManagedCode(regs.IP))
             {
                 Conservative(spill, high);
                 return;
@@ -138,7 +138,7 @@ namespace Cosmos.Runtime.GarbageCollection
             regs.pR12 = &f->R12; regs.pR13 = &f->R13; regs.pR14 = &f->R14; regs.pR15 = &f->R15;
             regs.IP = f->RIP;
             regs.SP = f->RSP;
-            if (regs.SP < low || regs.SP > high || !Precise)
+            if (regs.SP < low || regs.SP > high)
             {
                 WholeThreadConservative(&regs, f->RSP < low || f->RSP > high ? low : f->RSP, high);
                 return;
@@ -224,7 +224,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 ReportFrame(&it, isActive, aborted);
                 first = false;
             }
-            while (StackFrameIterator.NextGcFrame(&it));
+            while (StackFrameIterator.NextFrame(&it));
             // Above the last managed frame: X# callers (thread start, boot) and what they hold of registers.
             ConservativeRegisters(&it.Regs);
             if (it.Regs.SP < high) Conservative(it.Regs.SP & ~7UL, high);
