@@ -265,6 +265,25 @@ namespace GCTests
                 Equal(10, Finalizable.Finalized, "finalized objects");
             });
 
+            Test("PreciseStackRoots = false brings back the whole-stack conservative scan (comparison mode)", () =>
+            {
+                byte[] local = Pattern(200, 0x6B);
+                GarbageCollector.PreciseStackRoots = false;
+                try
+                {
+                    GC.Collect();
+                    True(!GarbageCollector.LastStackScan.Precise, "scan reported as conservative");
+                    True(GarbageCollector.LastStackWordsScanned > 0, "stack words scanned conservatively: " + GarbageCollector.LastStackWordsScanned);
+                    Churn(8UL << 20, 200);
+                    GC.Collect();
+                }
+                finally { GarbageCollector.PreciseStackRoots = true; }
+                True(Check(local, 0x6B), "local intact after conservative collections");
+                GC.Collect();
+                True(GarbageCollector.LastStackScan.Precise, "precise again");
+                GC.KeepAlive(local);
+            });
+
             Test("a reference held only in a register or stack slot of a caller frame survives while objects move through collections", () =>
             {
                 // Live references in caller frames (callee-saved registers spilled by callees, stack slots) are reported by
