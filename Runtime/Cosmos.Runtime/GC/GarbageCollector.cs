@@ -91,7 +91,7 @@ namespace Cosmos.Runtime
         /// <summary>Objects found alive by the last collection (small and large).</summary>
         public static ulong LastMarkedObjects => s_liveObjects;
         /// <summary>Words of stack scanned conservatively by the last collection (with precise stack roots: only the parts without GC info).</summary>
-        public static ulong LastStackWordsScanned => StackRoots.Precise ? StackRoots.Last.ConservativeWords : Roots.LastStackWords;
+        public static ulong LastStackWordsScanned => StackRoots.Last.ConservativeWords;
         /// <summary>Objects registered for finalization (not yet unreachable).</summary>
         public static ulong FinalizableObjects => Finalization.RegisteredCount;
         /// <summary>Objects whose finalizer is due.</summary>
@@ -245,7 +245,11 @@ namespace Cosmos.Runtime
             SmallObjectSpace.ResetAllocationState();
             Marker.Begin(s_epoch);
             if (StackRoots.Precise) StackRoots.Scan(rsp);
-            else Roots.ScanStacks(rsp);
+            else
+            {
+                Roots.ScanStacks(rsp);
+                StackRoots.RecordWholeStackScan(Roots.LastStackWords);
+            }
             Handles.ScanStrong();
             Roots.ScanStatics();
             Roots.ScanThreadStatics();

@@ -58,6 +58,13 @@ namespace Cosmos.Runtime.GarbageCollection
 
         private static StackScanStatistics s_last;
 
+        /// <summary>Records a collection that scanned every stack conservatively (<see cref="Roots.ScanStacks"/>) as the last scan.</summary>
+        public static void RecordWholeStackScan(ulong words)
+        {
+            s_last = default;
+            s_last.ConservativeWords = words;
+        }
+
         /// <summary>The last collection's stack-scan figures.</summary>
         public static StackScanStatistics Last => s_last;
 
