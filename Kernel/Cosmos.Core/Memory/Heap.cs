@@ -19,12 +19,14 @@ namespace Cosmos.Core.Memory
         Thread = 6,
         /// <summary>Buffers a device reads or writes by DMA (<see cref="DmaMemory"/>): physically contiguous, address = physical address.</summary>
         Dma = 7,
+        /// <summary>The garbage collector's nursery (generation 0): bump-allocated chunks whose objects move when they survive.</summary>
+        Nursery = 8,
     }
 
     /// <summary>
     /// The kernel heap: every physical RAM range <see cref="PhysicalMemory"/> leaves (identity
     /// mapped), managed in 4 KiB pages. Each range starts with its <b>page map</b>, one 32-bit entry
-    /// per page: bits 31..29 the <see cref="PageKind"/>, bit 28 "continuation", bits 27..0 the run
+    /// per page: bits 31..28 the <see cref="PageKind"/>, bit 27 "continuation", bits 26..0 the run
     /// length in pages (first page of a run) or the distance in pages back to the run's first page
     /// (continuation pages). Every page of a free run has kind Free; only the first and last entries
     /// of a free run carry its length / distance. Free runs are coalesced on free and kept in 40
@@ -47,8 +49,8 @@ namespace Cosmos.Core.Memory
         private const int PageShift = 12;
         private const int MaxRanges = 16;
         private const int Buckets = 40;
-        private const int KindShift = 29;
-        private const uint ContBit = 1u << 28;
+        private const int KindShift = 28;
+        private const uint ContBit = 1u << 27;
         private const uint ValueMask = ContBit - 1;
         /// <summary>Largest run, in pages, one page-map entry can describe (1 TiB).</summary>
         public const ulong MaxRunPages = ValueMask;

@@ -252,6 +252,8 @@ namespace Cosmos.Runtime.Amd64
             // runs the catch funclet, then resumes the parent frame at the continuation it returns. Never returns.
             a.GlobalFunction("RhpCallCatchFunclet");
             a.CfiStartProc();
+            // The CoreLib set DoNotTriggerGC before its second pass; the catch funclet and the code after it may collect again.
+            a.Mov(Mem.D(ThreadState, RuntimeThreadState.DoNotTriggerGCOffset), 0);
             SaveCalleeSaved(a);                                   // RSP ≡ 8 (mod 16)
             a.Sub(RSP, CatchFuncletLocals);                       // RSP ≡ 0: [rsp] REGDISPLAY*, [rsp+8] ExInfo*
             a.Mov(Mem.Q(RSP, 0), RDX);
@@ -288,9 +290,11 @@ namespace Cosmos.Runtime.Amd64
             a.Sub(RSP, FuncletLocals);                            // RSP ≡ 0: [rsp] REGDISPLAY*
             a.Mov(Mem.Q(RSP, 0), RSI);
             LoadFromRegDisplay(a, RSI);
+            a.Mov(Mem.D(ThreadState, RuntimeThreadState.DoNotTriggerGCOffset), 0);   // the funclet may collect ...
             a.Call(RDI);                                          // funclet() (no arguments)
             a.Global("RhpCallFinallyFunclet2", SymbolType.Function);
             a.Label("RhpCallFinallyFunclet2");
+            a.Mov(Mem.D(ThreadState, RuntimeThreadState.DoNotTriggerGCOffset), 1);   // ... the rest of the second pass may not
             a.Mov(RSI, Mem.Q(RSP, 0));
             (int off, Reg64 reg)[] back = { (RdRbx, RBX), (RdRbp, RBP), (RdR12, R12), (RdR13, R13), (RdR14, R14), (RdR15, R15) };
             foreach (var (off, reg) in back)

@@ -132,26 +132,87 @@ namespace Cosmos.Runtime.Amd64
             a.Movups(Mem.At(RDI, 48), XMM3);
         }
 
+        /// <summary>Symbol of the write barriers' state: the <see cref="GarbageCollection.BarrierState"/> block (5 qwords).</summary>
+        public const string BarrierStateSymbol = "cosmos_gc_barrier_state";
+
+        /// <summary>
+        /// Card marking after a reference store of RSI (the value) to [RDI]: when the value lies in the nursery
+        /// ([nursery start, + size)) and the slot in the page heap ([heap low, + span)), the slot's card byte
+        /// (card table + (slot − heap low) &gt;&gt; 9) is set to 1 (checked first, so a card already dirty is not
+        /// written again). Trashes <paramref name="t"/>. Before the collector sets the block, its sizes are 0 and nothing is marked.
+        /// </summary>
+        private static void MarkCard(Assembler a, Label state, Label done, Reg64 t)
+        {
+            a.Mov(t, RSI);
+            a.Sub(t, Mem.Q(state, 0));
+            a.Cmp(t, Mem.Q(state, 8));
+            a.Jae(done);
+            a.Mov(t, RDI);
+            a.Sub(t, Mem.Q(state, 16));
+            a.Cmp(t, Mem.Q(state, 24));
+            a.Jae(done);
+            a.Shr(t, GarbageCollection.CardTable.CardShift);
+            a.Add(t, Mem.Q(state, 32));
+            a.Cmp(Mem.B(t, 0), 0);
+            a.Jne(done);
+            a.Mov(Mem.B(t, 0), 1);
+        }
+
         private static void EmitBarriers(Assembler a)
         {
-            // There is no generational/concurrent collector yet, so a barrier is the store itself.
+            var state = new Label(BarrierStateSymbol);
+            a.Bss();
+            a.Align(16);
+            a.Global(state, SymbolType.Data);
+            a.Label(state);
+            a.Resq(5);
+            a.Text();
+            a.GlobalFunction("cosmos_gc_barrier_state_address");
+            a.CfiStartProc();
+            a.Lea(RAX, Mem.At(state));
+            a.Ret();
+            a.CfiEndProc();
+
+            // Generational barriers (NativeAOT amd64 WriteBarriers.S as the contract): the store, then the card of the slot
+            // when the value is a nursery object and the slot lies in the page heap (old objects; nursery slots are marked
+            // too and ignored by the collector). May trash RAX/RCX (RBM_CALLEE_TRASH_WRITEBARRIER).
             // void RhpAssignRef(object* dst (RDI), object value (RSI))
             a.GlobalFunction("RhpAssignRef");
             a.CfiStartProc();
+            var done1 = a.NewLabel("assign_done");
             a.Mov(Mem.Q(RDI), RSI);
+            MarkCard(a, state, done1, RAX);
+            a.Label(done1);
             a.Ret();
             a.CfiEndProc();
-            // Same contract; the destination may be outside the GC heap.
+            // Same contract; the destination may be outside the GC heap (then no card).
             a.GlobalFunction("RhpCheckedAssignRef");
             a.CfiStartProc();
+            var done2 = a.NewLabel("checked_done");
             a.Mov(Mem.Q(RDI), RSI);
+            MarkCard(a, state, done2, RAX);
+            a.Label(done2);
             a.Ret();
             a.CfiEndProc();
-            // RhpByRefAssignRef: *RDI = *RSI; RDI += 8; RSI += 8. Trashes RCX only.
+            // RhpByRefAssignRef: *RDI = *RSI; RDI += 8; RSI += 8. Trashes RCX and RAX.
             a.GlobalFunction("RhpByRefAssignRef");
             a.CfiStartProc();
+            var done3 = a.NewLabel("byref_done");
             a.Mov(RCX, Mem.Q(RSI));
             a.Mov(Mem.Q(RDI), RCX);
+            // MarkCard tests RSI as the value: use RCX instead.
+            a.Mov(RAX, RCX);
+            a.Sub(RAX, Mem.Q(state, 0));
+            a.Cmp(RAX, Mem.Q(state, 8));
+            a.Jae(done3);
+            a.Mov(RAX, RDI);
+            a.Sub(RAX, Mem.Q(state, 16));
+            a.Cmp(RAX, Mem.Q(state, 24));
+            a.Jae(done3);
+            a.Shr(RAX, GarbageCollection.CardTable.CardShift);
+            a.Add(RAX, Mem.Q(state, 32));
+            a.Mov(Mem.B(RAX, 0), 1);
+            a.Label(done3);
             a.Add(RDI, 8);
             a.Add(RSI, 8);
             a.Ret();
@@ -159,15 +220,23 @@ namespace Cosmos.Runtime.Amd64
             // object RhpCheckedLockCmpXchg(object* location (RDI), object value (RSI), object comparand (RDX))
             a.GlobalFunction("RhpCheckedLockCmpXchg");
             a.CfiStartProc();
+            var done4 = a.NewLabel("cmpxchg_done");
             a.Mov(RAX, RDX);
             a.LockCmpxchg(Mem.Q(RDI), RSI);
+            a.Jne(done4);                         // not stored: no card
+            MarkCard(a, state, done4, RCX);       // RAX holds the result
+            a.Label(done4);
             a.Ret();
             a.CfiEndProc();
             // object RhpCheckedXchg(object* location (RDI), object value (RSI))
             a.GlobalFunction("RhpCheckedXchg");
             a.CfiStartProc();
-            a.Mov(RAX, RSI);
-            a.Xchg(Mem.Q(RDI), RAX);
+            var done5 = a.NewLabel("xchg_done");
+            a.Mov(RCX, RSI);
+            a.Xchg(Mem.Q(RDI), RCX);              // RCX = the previous value
+            MarkCard(a, state, done5, RAX);
+            a.Label(done5);
+            a.Mov(RAX, RCX);
             a.Ret();
             a.CfiEndProc();
         }

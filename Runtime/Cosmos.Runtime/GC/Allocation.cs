@@ -7,19 +7,23 @@ using Cosmos.Runtime.GarbageCollection;
 namespace Cosmos.Runtime
 {
     /// <summary>
-    /// Managed object allocation (the helpers ilc-generated code calls for newobj/newarr and the
-    /// CoreLib's RhAllocateNew* imports). Objects up to <see cref="SmallObjectSpace.MaxSize"/> bytes
-    /// come from the size-class free lists, larger ones from the large-object space; both may start
-    /// a collection (<see cref="GarbageCollector"/>). The object reference points at the MethodTable
-    /// pointer, the 8-byte object header sits just below it, arrays/strings store their length as a
-    /// 32-bit integer at offset 8. Objects are zeroed (header included). Objects of types with a
-    /// finalizer are registered for finalization. Nothing moves, so pinned-heap requests
-    /// (GC_ALLOC_PINNED_OBJECT_HEAP) are ordinary allocations.
+    /// Managed object allocation: the slow paths behind the X# fast paths (<c>RhpNewFast</c>, <c>RhpNewArrayFast</c>,
+    /// <c>RhpNewPtrArrayFast</c>, <c>RhNewString</c> in Amd64/AllocationHelpers.cs, which bump the thread's nursery
+    /// context) and the other allocation helpers ilc-generated code and the CoreLib call. Objects up to
+    /// <see cref="Nursery.MaxObjectSize"/> bytes without a finalizer go to the nursery (generation 0); objects with a
+    /// finalizer, pinned-heap requests (GC_ALLOC_PINNED_OBJECT_HEAP) and larger objects go to the old generation: the
+    /// size-class free lists up to <see cref="SmallObjectSpace.MaxSize"/> bytes, the large-object space above. Any of them
+    /// may start a collection (<see cref="GarbageCollector"/>). The object reference points at the MethodTable pointer,
+    /// the 8-byte object header sits just below it, arrays/strings store their length as a 32-bit integer at offset 8.
+    /// Objects are zeroed (header included). Objects of types with a finalizer are registered for finalization.
     /// </summary>
     public static unsafe class Allocation
     {
         /// <summary>Total bytes (heap cells) handed out for managed objects since boot.</summary>
         public static ulong AllocatedBytes => GarbageCollector.TotalAllocatedBytes;
+
+        /// <summary>GC_ALLOC_PINNED_OBJECT_HEAP (dotnet/runtime gcinterface.h): the object must never move.</summary>
+        public const uint PinnedObjectHeapFlag = 0x40;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static object ToObject(ulong p) => Unsafe.As<ulong, object>(ref p);
@@ -29,16 +33,23 @@ namespace Cosmos.Runtime
         /// Runs with interrupts disabled (so no thread switch) from taking the cell until the MethodTable pointer is
         /// written, the object is registered for finalization and its address is an object reference the GC info of
         /// this code reports: a collection started by another thread never sees a half-made object nor misses the new
-        /// one (with precise stack roots an address held as an integer is no root), and the size-class lists are never
-        /// entered twice.
+        /// one (with precise stack roots an address held as an integer is no root), and the size-class lists and the
+        /// nursery contexts are never entered twice.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static object Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1)
+        private static object Alloc(MethodTable* mt, ulong size, bool mayBeFinalizable = true, int arrayLength = -1, bool pinned = false)
         {
             ulong irq = CPU.SaveAndDisableInterrupts();
             if (GarbageCollector.StressInterval != 0) GarbageCollector.StressTick();
-            ulong cell;
-            if (size <= SmallObjectSpace.MaxSize)
+            ulong cell = 0;
+            bool finalizable = mayBeFinalizable && (mt->Flags & MethodTable.HasFinalizerFlag) != 0;
+            if (!finalizable && !pinned && size <= Nursery.MaxObjectSize && Nursery.Enabled)
+                cell = Nursery.Alloc(size, GarbageCollector.NurseryMayCollect);
+            if (cell != 0)
+            {
+                // Nursery chunks are zeroed when taken.
+            }
+            else if (size <= SmallObjectSpace.MaxSize)
             {
                 cell = SmallObjectSpace.Alloc((uint)size);
                 if (cell == 0) { CPU.RestoreInterrupts(irq); return ToObject(Failed(mt, false)); }
@@ -58,7 +69,7 @@ namespace Cosmos.Runtime
             ulong obj = cell + ObjectLayout.HeaderSize;
             *(MethodTable**)obj = mt;
             if (arrayLength >= 0) *(int*)(obj + 8) = arrayLength;
-            if (mayBeFinalizable && (mt->Flags & MethodTable.HasFinalizerFlag) != 0) Finalization.Register(obj);
+            if (finalizable) Finalization.Register(obj);
             object o = ToObject(obj);
             CPU.RestoreInterrupts(irq);
             return o;
@@ -72,48 +83,42 @@ namespace Cosmos.Runtime
             return (size + 7) & ~7UL;
         }
 
-        /// <summary>newobj for a type without finalizer (RhpNewFast).</summary>
-        [RuntimeExport("RhpNewFast")]
-        public static object RhpNewFast(MethodTable* mt) => Alloc(mt, (mt->BaseSize + 7) & ~7UL, mayBeFinalizable: false);
+        /// <summary>Slow path of the X# RhpNewFast (newobj of a type without finalizer) when the object does not fit the thread's context.</summary>
+        [RuntimeExport("cosmos_alloc_object_slow")]
+        public static object AllocObjectSlow(MethodTable* mt) => Alloc(mt, (mt->BaseSize + 7) & ~7UL, mayBeFinalizable: false);
 
-        /// <summary>newobj for a type with a finalizer (RhpNewFinalizable): the object is registered for finalization.</summary>
+        /// <summary>newobj for a type with a finalizer (RhpNewFinalizable): the object is registered for finalization (old generation).</summary>
         [RuntimeExport("RhpNewFinalizable")]
         public static object RhpNewFinalizable(MethodTable* mt) => Alloc(mt, (mt->BaseSize + 7) & ~7UL);
 
         /// <summary>
-        /// newarr (ilc 10's <c>RhpNewArrayFast</c> for arrays of values, <c>RhpNewPtrArrayFast</c> for arrays of references;
-        /// the CoreLib's <c>InternalCalls.RhpNewArrayFast</c>). A negative or too large length throws OverflowException
-        /// through the CoreLib.
+        /// Slow path of the X# newarr helpers (ilc 10's <c>RhpNewArrayFast</c> for arrays of values, <c>RhpNewPtrArrayFast</c>
+        /// for arrays of references, the CoreLib's <c>RhNewString</c>): a negative or too large length throws
+        /// OverflowException through the CoreLib.
         /// </summary>
-        [RuntimeExport("RhpNewArrayFast")]
-        public static object RhpNewArray(MethodTable* mt, int length)
+        [RuntimeExport("cosmos_alloc_array_slow")]
+        public static object AllocArraySlow(MethodTable* mt, int length) => NewArray(mt, length, pinned: false);
+
+        private static object NewArray(MethodTable* mt, int length, bool pinned)
         {
             ulong size = ArraySize(mt, length);
             if (size == ulong.MaxValue || size > int.MaxValue * 2UL) return ToObject(Failed(mt, true));
-            return Alloc(mt, size, arrayLength: length);
+            return Alloc(mt, size, arrayLength: length, pinned: pinned);
         }
 
-        /// <summary>newarr of an array whose elements are object references (same allocation as <see cref="RhpNewArray"/>).</summary>
-        [RuntimeExport("RhpNewPtrArrayFast")]
-        public static object RhpNewPtrArray(MethodTable* mt, int length) => RhpNewArray(mt, length);
-
-        /// <summary>String allocation (RhNewString): <paramref name="length"/> UTF-16 code units.</summary>
-        [RuntimeExport("RhNewString")]
-        public static object RhNewString(MethodTable* mt, int length) => RhpNewArray(mt, length);
-
-        /// <summary>RhAllocateNewArray: array allocation with GC_ALLOC_FLAGS (ignored: nothing moves), result written to *<paramref name="result"/>.</summary>
+        /// <summary>RhAllocateNewArray: array allocation with GC_ALLOC_FLAGS (<see cref="PinnedObjectHeapFlag"/>: old generation, never moves), result written to *<paramref name="result"/>.</summary>
         [RuntimeExport("RhAllocateNewArray")]
         public static void RhAllocateNewArray(MethodTable* mt, uint length, uint flags, void* result)
         {
-            object o = RhpNewArray(mt, (int)length);
+            object o = NewArray(mt, (int)length, (flags & PinnedObjectHeapFlag) != 0);
             Unsafe.Write(result, o);
         }
 
-        /// <summary>RhAllocateNewObject: object allocation with GC_ALLOC_FLAGS (ignored: nothing moves), result written to *<paramref name="result"/>.</summary>
+        /// <summary>RhAllocateNewObject: object allocation with GC_ALLOC_FLAGS (<see cref="PinnedObjectHeapFlag"/>: old generation, never moves), result written to *<paramref name="result"/>.</summary>
         [RuntimeExport("RhAllocateNewObject")]
         public static void RhAllocateNewObject(MethodTable* mt, uint flags, void* result)
         {
-            object o = Alloc(mt, (mt->BaseSize + 7) & ~7UL);
+            object o = Alloc(mt, (mt->BaseSize + 7) & ~7UL, pinned: (flags & PinnedObjectHeapFlag) != 0);
             Unsafe.Write(result, o);
         }
 

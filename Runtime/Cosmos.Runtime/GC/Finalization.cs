@@ -82,6 +82,17 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
+        /// <summary>
+        /// Minor collection: the queued and registered objects are old (objects with finalizers are never allocated in the
+        /// nursery), so nothing moves; their slots are forwarded anyway, so that an object that got here another way
+        /// would follow its copy instead of dangling.
+        /// </summary>
+        public static void ForwardQueue()
+        {
+            for (ulong i = 0; i < s_qCount; i++) Scavenger.ForwardSlot(&s_queue[(s_qHead + i) % s_qCapacity]);
+            for (ulong i = 0; i < s_regCount; i++) Scavenger.ForwardSlot(&s_reg[i]);
+        }
+
         /// <summary>Marks the objects already waiting in the ready queue (they are roots).</summary>
         public static void ScanQueue()
         {

@@ -3,16 +3,17 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using Cosmos.Core;
 using Cosmos.Core.Memory;
+using Cosmos.Runtime.GarbageCollection;
 
 namespace Cosmos.Runtime
 {
     /// <summary>
     /// The GC queries and controls the CoreLib imports, answered by <see cref="GarbageCollector"/>.
-    /// The collector has one generation: GC.MaxGeneration is 0, every heap object is in generation 0,
-    /// frozen objects (preinitialized data) report int.MaxValue as in .NET 8+, and every collection is
-    /// a full one, so GC.CollectionCount(n) returns the number of collections for any n ≥ 0.
-    /// Sizes are bytes of heap cells (objects rounded up to their size class); durations come from
-    /// the TSC. No-GC regions are not supported and panic saying so.
+    /// Generations as .NET reports them: 0 is the nursery, survivors of a minor collection go straight to the old
+    /// generation, which is reported as generation 2 (GC.MaxGeneration is 2; generation 1 is always empty);
+    /// frozen objects (preinitialized data) report int.MaxValue as in .NET 8+. GC.CollectionCount(0) counts every
+    /// collection, (1) the full ones and explicit GC.Collect(1), (2) the full ones.
+    /// Sizes are bytes of heap cells (objects rounded up to their size class); durations come from the TSC.
     /// (Finalization exports: GC/Finalization.cs; GC reporting frames: GC/Roots.cs.)
     /// </summary>
     public static unsafe class GCInfo
@@ -33,32 +34,73 @@ namespace Cosmos.Runtime
         [RuntimeExport("RhGetAllocatedBytesForCurrentThread")]
         public static long RhGetAllocatedBytesForCurrentThread() => (long)GarbageCollector.TotalAllocatedBytes;
 
-        /// <summary>GC.CollectionCount: collections so far, for any generation ≥ 0 (all collections are full ones).</summary>
+        /// <summary>GC.CollectionCount(<paramref name="generation"/>): see <see cref="GarbageCollector.CollectionCountOf"/>.</summary>
         [RuntimeExport("RhGetGcCollectionCount")]
         public static int RhGetGcCollectionCount(int generation, bool getSpecialGCCount)
-            => generation >= 0 && !getSpecialGCCount ? GarbageCollector.CollectionCount : 0;
+            => generation >= 0 && !getSpecialGCCount ? GarbageCollector.CollectionCountOf(generation) : 0;
 
-        /// <summary>GC.MaxGeneration: 0 (one generation).</summary>
+        /// <summary>GC.MaxGeneration: 2 (the nursery is 0, the old generation 2).</summary>
         [RuntimeExport("RhGetMaxGcGeneration")]
-        public static int RhGetMaxGcGeneration() => 0;
+        public static int RhGetMaxGcGeneration() => 2;
 
-        /// <summary>GC.GetGeneration: 0 for heap objects, int.MaxValue for frozen objects.</summary>
+        /// <summary>GC.GetGeneration: 0 for nursery objects, 2 for old ones, int.MaxValue for frozen objects.</summary>
         [RuntimeExport("RhGetGeneration")]
-        public static int RhGetGeneration(object obj) => obj != null && GarbageCollector.IsFrozen(obj) ? int.MaxValue : 0;
+        public static int RhGetGeneration(object obj) => obj == null ? 0 : GarbageCollector.GenerationOf(obj);
 
-        /// <summary>Size of generation 0 (all managed objects) in bytes, saturated to int.</summary>
+        /// <summary>Size of a generation in bytes, saturated to int: 0 the nursery bytes allocated since the last minor collection, 2 the old generation, others 0.</summary>
         [RuntimeExport("RhGetGenerationSize")]
         public static int RhGetGenerationSize(int generation)
-            => generation == 0 ? (int)Math.Min(GarbageCollector.TotalMemory, int.MaxValue) : 0;
+        {
+            ulong total = GarbageCollector.TotalMemory, old = GarbageCollector.LiveBytesAfterLastCollection + GarbageCollector.AllocatedSinceLastCollection;
+            ulong size = generation == 0 ? total - old : generation == 2 ? old : 0;
+            return (int)Math.Min(size, int.MaxValue);
+        }
 
-        /// <summary>Bytes generation 0 may still allocate before the next collection.</summary>
+        /// <summary>Bytes a generation may still allocate before its next collection: 0 the nursery's free chunk bytes, 2 the old generation's budget left.</summary>
         [RuntimeExport("RhGetGenerationBudget")]
         public static long RhGetGenerationBudget(int generation)
         {
-            if (generation != 0) return 0;
+            if (generation == 0) return (long)GarbageCollector.NurseryFreeBytes;
+            if (generation != 2) return 0;
             ulong b = GarbageCollector.Budget, a = GarbageCollector.AllocatedSinceLastCollection;
             return b > a ? (long)(b - a) : 0;
         }
+
+        /// <summary>GC.GetTotalMemory's heap size for AddMemoryPressure (RhGetCurrentObjSize): bytes in use, as <see cref="RhpGetGcTotalMemory"/>.</summary>
+        [RuntimeExport("RhGetCurrentObjSize")]
+        public static long RhGetCurrentObjSize() => (long)GarbageCollector.TotalMemory;
+
+        /// <summary>Milliseconds since boot by the TSC (RhGetGCNow; the clock of <see cref="RhGetLastGCStartTime"/>).</summary>
+        [RuntimeExport("RhGetGCNow")]
+        public static long RhGetGCNow() => TscToMs(Native.Rdtsc() - Native.GetBootInfo()->EntryTsc);
+
+        /// <summary>Start of the last collection of <paramref name="generation"/> (2: the last full one), milliseconds since boot; 0 before any.</summary>
+        [RuntimeExport("RhGetLastGCStartTime")]
+        public static long RhGetLastGCStartTime(int generation)
+        {
+            ulong t = generation >= 2 ? GarbageCollector.LastFullCollectionStartTsc : GarbageCollector.LastCollectionStartTsc;
+            return t == 0 ? 0 : TscToMs(t - Native.GetBootInfo()->EntryTsc);
+        }
+
+        /// <summary>Duration of the last collection of <paramref name="generation"/> (2: the last full one), milliseconds.</summary>
+        [RuntimeExport("RhGetLastGCDuration")]
+        public static long RhGetLastGCDuration(int generation)
+            => TscToMs(generation >= 2 ? GarbageCollector.LastFullPauseTicks : GarbageCollector.LastPauseTicks);
+
+        private static long TscToMs(ulong ticks)
+        {
+            ulong hz = RuntimeEnvironment.TscFrequency;
+            if (hz == 0) Panic.Halt("GC timing: the TSC frequency has not been measured yet");
+            return (long)((UInt128)ticks * 1000 / hz);
+        }
+
+        /// <summary>GCSettings.LatencyMode (get).</summary>
+        [RuntimeExport("RhGetGcLatencyMode")]
+        public static int RhGetGcLatencyMode() => GarbageCollector.LatencyMode;
+
+        /// <summary>GCSettings.LatencyMode (set): 0 Succeeded, 1 NoGCInProgress.</summary>
+        [RuntimeExport("RhSetGcLatencyMode")]
+        public static int RhSetGcLatencyMode(int newLatencyMode) => GarbageCollector.SetLatencyMode(newLatencyMode);
 
         /// <summary>GC.GetLastGCPercentTimeInGC: pause of the last collection as a percentage of the time since the end of the one before (or boot).</summary>
         [RuntimeExport("RhGetLastGCPercentTimeInGC")]
@@ -80,29 +122,22 @@ namespace Cosmos.Runtime
             return (long)((UInt128)GarbageCollector.TotalPauseTicks * 10_000_000 / hz);
         }
 
-        /// <summary>GC.Collect (any generation and mode): a full blocking collection.</summary>
+        /// <summary>GC.Collect(generation, mode): generation 0 or 1 a minor collection, 2 or −1 (all) a full one; every collection blocks.</summary>
         [RuntimeExport("RhpCollect")]
-        public static void RhpCollect(int generation, int mode, int lowMemory) => GarbageCollector.Collect();
+        public static void RhpCollect(int generation, int mode, int lowMemory) => GarbageCollector.Collect(generation);
 
         /// <summary>GC.WaitForPendingFinalizers: runs the due finalizers inline on the caller (no finalizer thread exists yet).</summary>
         [RuntimeExport("RhWaitForPendingFinalizers")]
         public static void RhWaitForPendingFinalizers(int allowReentrantWait) => Threads.WaitForPendingFinalizers();
 
-        /// <summary>GC.TryStartNoGCRegion: not supported by this collector; panics saying so.</summary>
+        /// <summary>GC.TryStartNoGCRegion: <see cref="GarbageCollector.StartNoGCRegion"/> (the large-object size is part of the total here).</summary>
         [RuntimeExport("RhpStartNoGCRegion")]
         public static int RhpStartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC)
-        {
-            Panic.Halt("GC.TryStartNoGCRegion: not supported by the Cosmos collector");
-            return 0;
-        }
+            => GarbageCollector.StartNoGCRegion(totalSize, disallowFullBlockingGC != 0);
 
-        /// <summary>GC.EndNoGCRegion: not supported by this collector; panics saying so.</summary>
+        /// <summary>GC.EndNoGCRegion: <see cref="GarbageCollector.EndNoGCRegion"/>.</summary>
         [RuntimeExport("RhpEndNoGCRegion")]
-        public static int RhpEndNoGCRegion()
-        {
-            Panic.Halt("GC.EndNoGCRegion: not supported by the Cosmos collector");
-            return 0;
-        }
+        public static int RhpEndNoGCRegion() => GarbageCollector.EndNoGCRegion();
 
         /// <summary>
         /// GC.GetGCMemoryInfo: fills the CoreLib's <see cref="GCMemoryInfoData"/> from the last collection. Every collection
@@ -137,9 +172,13 @@ namespace Cosmos.Runtime
             if (hz != 0) data->PauseDuration0Ticks = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
         }
 
-        /// <summary>Copies <paramref name="size"/> bytes that may hold object references (overlap allowed); the collector needs no card marking (non-generational).</summary>
+        /// <summary>Copies <paramref name="size"/> bytes that may hold object references (overlap allowed), then marks the destination's cards (the copied references may point into the nursery).</summary>
         [RuntimeExport("RhBulkMoveWithWriteBarrier")]
-        public static void RhBulkMoveWithWriteBarrier(byte* dest, byte* src, UIntPtr size) => Memory.Move(dest, src, (ulong)size);
+        public static void RhBulkMoveWithWriteBarrier(byte* dest, byte* src, UIntPtr size)
+        {
+            Memory.Move(dest, src, (ulong)size);
+            CardTable.MarkRange((ulong)dest, (ulong)size);
+        }
 
         /// <summary>Zeroes <paramref name="size"/> bytes of GC-visible memory; returns <paramref name="dest"/>.</summary>
         [RuntimeExport("RhpGcSafeZeroMemory")]

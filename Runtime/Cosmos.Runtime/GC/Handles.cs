@@ -179,6 +179,91 @@ namespace Cosmos.Runtime
             }
         }
 
+        /// <summary>Minor collection, pin phase: the targets of pinned handles stay in place.</summary>
+        internal static void PinPinned()
+        {
+            for (ulong page = s_firstPage; page != 0; page = *(ulong*)page)
+            {
+                var slots = (Slot*)page;
+                for (int i = 1; i < SlotsPerPage; i++)
+                {
+                    long t = slots[i].Type;
+                    ulong o = slots[i].Object;
+                    if ((t == Pinned || t == AsyncPinned) && Nursery.Contains(o)) Scavenger.Pin(o);
+                }
+            }
+        }
+
+        /// <summary>Minor collection, forward phase: the targets of the strong handle types follow their copies.</summary>
+        internal static void ForwardStrong()
+        {
+            for (ulong page = s_firstPage; page != 0; page = *(ulong*)page)
+            {
+                var slots = (Slot*)page;
+                for (int i = 1; i < SlotsPerPage; i++)
+                {
+                    long t = slots[i].Type;
+                    if (t == Strong || t == Pinned || t == RefCounted || t == AsyncPinned || t == SizedRef)
+                        Scavenger.ForwardSlot(&slots[i].Object);
+                }
+            }
+        }
+
+        /// <summary>Minor collection: a dependent handle whose primary survives keeps its secondary alive (to a fixed point, draining the work list).</summary>
+        internal static void ForwardDependents()
+        {
+            if (s_dependent == 0) return;
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                for (ulong page = s_firstPage; page != 0; page = *(ulong*)page)
+                {
+                    var slots = (Slot*)page;
+                    for (int i = 1; i < SlotsPerPage; i++)
+                    {
+                        if (slots[i].Type != Dependent) continue;
+                        ulong primary = slots[i].Object, secondary = slots[i].Secondary;
+                        if (primary == 0 || secondary == 0 || !Scavenger.IsAlive(primary) || Scavenger.IsAlive(secondary)) continue;
+                        Scavenger.ForwardSlot(&slots[i].Secondary);
+                        Scavenger.Drain();
+                        changed = true;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Minor collection, last step: weak and dependent handles whose nursery target was not reached are cleared (a
+        /// dependent handle loses both objects); the others, and the secondaries of live dependent handles, follow their copies.
+        /// </summary>
+        internal static void UpdateWeakAfterMinor()
+        {
+            for (ulong page = s_firstPage; page != 0; page = *(ulong*)page)
+            {
+                var slots = (Slot*)page;
+                for (int i = 1; i < SlotsPerPage; i++)
+                {
+                    long t = slots[i].Type;
+                    if (t != WeakShort && t != WeakLong && t != Dependent) continue;
+                    ulong target = slots[i].Object;
+                    if (!Scavenger.IsAlive(target))
+                    {
+                        slots[i].Object = 0;
+                        slots[i].Secondary = 0;
+                        continue;
+                    }
+                    slots[i].Object = Scavenger.Evacuate(target);
+                    if (t == Dependent)
+                    {
+                        ulong sec = slots[i].Secondary;
+                        if (!Scavenger.IsAlive(sec)) Panic.Halt("GC: a live dependent handle's secondary was not kept by the minor collection", sec);
+                        slots[i].Secondary = Scavenger.Evacuate(sec);
+                    }
+                }
+            }
+        }
+
         /// <summary>Marks the secondary of every dependent handle whose primary is marked, draining after each, until nothing changes.</summary>
         internal static void PromoteDependents()
         {

@@ -38,15 +38,19 @@ namespace Cosmos.Runtime.GarbageCollection
         /// A zeroed cell of <paramref name="size"/> bytes (8-aligned) in its own pages, or 0 when the heap
         /// has no run large enough even after a collection. May collect.
         /// </summary>
-        public static ulong Alloc(ulong size)
+        public static ulong Alloc(ulong size) => Alloc(size, mayCollect: true);
+
+        /// <summary>As <see cref="Alloc(ulong)"/>; without <paramref name="mayCollect"/> it never collects (the minor collection's copies).</summary>
+        public static ulong Alloc(ulong size, bool mayCollect)
         {
             ulong pages = (HeaderSize + size + Heap.PageSize - 1) / Heap.PageSize;
             if (pages > Heap.MaxRunPages) return 0;
-            if (GarbageCollector.BudgetExhausted) GarbageCollector.CollectForAllocation(false);
+            if (mayCollect && GarbageCollector.BudgetExhausted) GarbageCollector.CollectForAllocation(GarbageCollector.ReasonBudget);
             ulong run = Heap.AllocPages(pages, PageKind.LargeObject);
             if (run == 0)
             {
-                GarbageCollector.CollectForAllocation(true);
+                if (!mayCollect) return 0;
+                GarbageCollector.CollectForAllocation(GarbageCollector.ReasonHeapExhausted);
                 run = Heap.AllocPages(pages, PageKind.LargeObject);
                 if (run == 0) return 0;
             }

@@ -96,7 +96,7 @@ namespace Cosmos.Runtime.GarbageCollection
             if (*(uint*)(obj - 8) == Epoch) return true;
             // Objects outside the collector's pages (runtime frozen segments) are never collected.
             PageKind kind = Heap.FindRun(obj, out _, out _);
-            return kind != PageKind.SmallBlock && kind != PageKind.LargeObject;
+            return kind != PageKind.SmallBlock && kind != PageKind.LargeObject && kind != PageKind.Nursery;
         }
 
         private static bool Grow()
@@ -121,6 +121,12 @@ namespace Cosmos.Runtime.GarbageCollection
         /// </summary>
         public static void MarkConservative(ulong value)
         {
+            // A minor collection reuses the root scanners: conservative words pin in its pin phase and are done in its forward phase.
+            if (Scavenger.Phase != 0)
+            {
+                if (Scavenger.Phase == 1) Scavenger.PinConservative(value);
+                return;
+            }
             if (value < Heap.LowestAddress || value >= Heap.HighestAddress) return;
             ulong obj = FindObject(value);
             if (obj != 0) MarkRef(obj);
@@ -132,6 +138,7 @@ namespace Cosmos.Runtime.GarbageCollection
             PageKind kind = Heap.FindRun(address, out ulong run, out _);
             if (kind == PageKind.SmallBlock) return SmallObjectSpace.FindObject(run, address);
             if (kind == PageKind.LargeObject) return LargeObjectSpace.FindObject(run, address);
+            if (kind == PageKind.Nursery) return Nursery.FindObject(address);
             return 0;
         }
 
@@ -146,6 +153,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 s_overflowRescans++;
                 SmallObjectSpace.ForEachObject(&RescanIfMarked);
                 LargeObjectSpace.ForEachObject(&RescanIfMarked);
+                if (Nursery.Enabled) Nursery.ForEachObject(&RescanIfMarked);
                 Roots.ScanFrozenSegments();
             }
         }
@@ -307,6 +315,49 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
+        /// <summary>
+        /// As <see cref="ForEachReferenceSlot"/>, for the slots in [<paramref name="from"/>, <paramref name="to"/>) only (a
+        /// card of a large array: the series of a plain object array is clamped to the range, not walked whole).
+        /// </summary>
+        public static void ForEachReferenceSlotIn(ulong obj, ulong from, ulong to, delegate*<ulong*, ulong, void> visit, ulong context)
+        {
+            MethodTable* mt = ObjectLayout.MT(obj);
+            if ((mt->Flags & MethodTable.HasPointersFlag) == 0) return;
+            long* desc = (long*)mt;
+            long series = desc[-1];
+            ulong size = ObjectLayout.ExactSize(obj, mt);
+            if (series > 0)
+            {
+                long* s = desc - 3;
+                for (long i = 0; i < series; i++, s -= 2)
+                {
+                    ulong* p = (ulong*)(obj + (ulong)s[1]);
+                    ulong* end = (ulong*)((byte*)p + (ulong)(s[0] + (long)size));
+                    if ((ulong)p < from) p = (ulong*)((from + 7) & ~7UL);
+                    if ((ulong)end > to) end = (ulong*)to;
+                    for (; p < end; p++) visit(p, context);
+                }
+            }
+            else
+            {
+                ulong* p = (ulong*)(obj + (ulong)desc[-2]);
+                ulong* end = (ulong*)(obj + size - 8);
+                uint* items = (uint*)(desc - 3);
+                long count = -series;
+                while (p < end && (ulong)p < to)
+                {
+                    uint* item = items;
+                    for (long i = 0; i < count; i++, item -= 2)
+                    {
+                        ulong* stop = p + item[0];
+                        for (; p < stop; p++)
+                            if ((ulong)p >= from && (ulong)p < to) visit(p, context);
+                        p = (ulong*)((byte*)p + item[1]);
+                    }
+                }
+            }
+        }
+
         /// <summary>True when <paramref name="obj"/> is the start of an allocated object of the collector's heap (small or large object space).</summary>
         public static bool IsHeapObject(ulong obj)
         {
@@ -314,6 +365,7 @@ namespace Cosmos.Runtime.GarbageCollection
             PageKind kind = Heap.FindRun(obj, out ulong run, out _);
             if (kind == PageKind.SmallBlock) return SmallObjectSpace.IsObjectStart(run, obj);
             if (kind == PageKind.LargeObject) return LargeObjectSpace.IsObjectStart(run, obj);
+            if (kind == PageKind.Nursery) return Nursery.IsObjectStart(obj);
             return false;
         }
 
@@ -325,6 +377,7 @@ namespace Cosmos.Runtime.GarbageCollection
             PageKind kind = Heap.FindRun(obj, out ulong run, out _);
             if (kind == PageKind.SmallBlock) return SmallObjectSpace.IsObjectStart(run, obj);
             if (kind == PageKind.LargeObject) return LargeObjectSpace.IsObjectStart(run, obj);
+            if (kind == PageKind.Nursery) return Nursery.IsObjectStart(obj);
             return Roots.InFrozenSegment(obj);
         }
 

@@ -173,6 +173,34 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
+        /// <summary>Minor collection: forwards the GC static cells that hold a nursery object's exact address (the others hold old objects or uninitialized cell values).</summary>
+        public static void ForwardStatics()
+        {
+            for (int m = 0; m < Modules.ModuleCount; m++)
+            {
+                byte* region = Modules.GetSection(m, 201 /* ReadyToRunSectionType.GCStaticRegion */, out int length);
+                if (region == null) continue;
+                for (int* slot = (int*)region; slot < (int*)(region + length); slot++)
+                {
+                    ulong* cell = (ulong*)((byte*)slot + *slot);
+                    if (Nursery.Contains(*cell) && Nursery.IsObjectStart(*cell)) Scavenger.ForwardSlot(cell);
+                }
+            }
+        }
+
+        /// <summary>Minor collection: forwards the inlined thread-static roots and every thread's thread-static storage.</summary>
+        public static void ForwardThreadStatics()
+        {
+            int n = Modules.ThreadStaticRootCount;
+            for (int i = 0; i < n; i++) Scavenger.ForwardSlot((ulong*)Modules.GetThreadStaticRoot(i));
+            Scavenger.ForwardSlot(&RuntimeThreadState.Current->ThreadStaticStorage);
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
+                Scavenger.ForwardSlot(&GCToRuntime.StateOf(t)->ThreadStaticStorage);
+        }
+
+        /// <summary>Minor collection: forwards the fields of every frozen object (frozen objects are outside the card table).</summary>
+        public static void ForwardFrozenSegments() => ForEachFrozenObject(&Scavenger.ForwardFields, verifyTail: false);
+
         private static bool BelongsToThread(ulong low, ulong high)
         {
             for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
@@ -300,6 +328,34 @@ namespace Cosmos.Runtime.GarbageCollection
                 }
             }
         }
+
+        private static void GCFrameChainMinor(ulong head, bool pin)
+        {
+            for (var f = (GCFrameRegistration*)head; f != null; f = (GCFrameRegistration*)f->Reserved1)
+            {
+                for (uint k = 0; k < f->NumObjRefs; k++)
+                {
+                    if (f->MaybeInterior != 0) { if (pin) Scavenger.PinConservative(f->ObjRefs[k]); }
+                    else if (!pin) Scavenger.ForwardSlot(&f->ObjRefs[k]);
+                }
+            }
+        }
+
+        private static void GCFramesMinor(bool pin)
+        {
+            GCFrameChainMinor(RuntimeThreadState.Current->GCFrameChain, pin);
+            for (int cursor = 0; GCToRuntime.NextLiveThread(ref cursor, out KernelThread* t);)
+            {
+                var st = GCToRuntime.StateOf(t);
+                if (st != RuntimeThreadState.Current) GCFrameChainMinor(st->GCFrameChain, pin);
+            }
+        }
+
+        /// <summary>Minor collection, pin phase: the objects "maybe interior" GC reporting frames point into stay in place.</summary>
+        public static void PinGCFrames() => GCFramesMinor(pin: true);
+
+        /// <summary>Minor collection, forward phase: the object slots of GC reporting frames follow their objects.</summary>
+        public static void ForwardGCFrames() => GCFramesMinor(pin: false);
 
         /// <summary>Marks the slots of every registered GC reporting frame of every thread.</summary>
         public static void ScanGCFrames()

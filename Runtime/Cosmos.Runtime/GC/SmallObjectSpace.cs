@@ -111,6 +111,32 @@ namespace Cosmos.Runtime.GarbageCollection
             return cell;
         }
 
+        /// <summary>
+        /// A cell for <paramref name="size"/> bytes that never starts a collection (the minor collection's copies): the
+        /// class's free list, a partial block or a new block; 0 when the heap has no pages.
+        /// </summary>
+        public static ulong AllocNoCollect(uint size)
+        {
+            int c = t.SizeToClass[size >> 3];
+            ulong cell = t.FreeHead[c];
+            if (cell == 0)
+            {
+                var b = (Block*)t.Partial[c];
+                if (b != null)
+                {
+                    t.Partial[c] = (ulong)b->NextPartial;
+                    b->NextPartial = null;
+                }
+                else b = NewBlock(c);
+                if (b == null) return 0;
+                cell = b->FreeList;
+                b->FreeList = 0;
+            }
+            t.FreeHead[c] = *(ulong*)(cell + 8);
+            GarbageCollector.s_allocatedSinceGC += t.CellSize[c];
+            return cell;
+        }
+
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static ulong Refill(int c)
         {
@@ -129,7 +155,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 if (!collected && GarbageCollector.BudgetExhausted)
                 {
                     collected = true;
-                    GarbageCollector.CollectForAllocation(false);
+                    GarbageCollector.CollectForAllocation(GarbageCollector.ReasonBudget);
                     if (t.FreeHead[c] != 0) return t.FreeHead[c];
                     continue;
                 }
@@ -142,7 +168,7 @@ namespace Cosmos.Runtime.GarbageCollection
                 }
                 if (collected) return 0;
                 collected = true;
-                GarbageCollector.CollectForAllocation(true);
+                GarbageCollector.CollectForAllocation(GarbageCollector.ReasonHeapExhausted);
                 if (t.FreeHead[c] != 0) return t.FreeHead[c];
             }
         }

@@ -74,6 +74,8 @@ namespace Cosmos.Runtime.GarbageCollection
         /// </summary>
         public static void Scan(ulong spill)
         {
+            // A minor collection walks twice (pin phase, forward phase): the figures describe its first walk.
+            StackScanStatistics first = s_last;
             s_last = default;
             s_last.Precise = Precise;
             bool current = false;
@@ -103,6 +105,7 @@ namespace Cosmos.Runtime.GarbageCollection
             }
             Roots.ScanUnthreadedStacks(spill, ref current, &ScanBootStack, &Conservative);
             if (!current) Panic.Halt("GC: collecting on a stack that is not registered (RSP)", spill);
+            if (Scavenger.Phase == 2) s_last = first;
         }
 
         /// <summary>The running code is on a registered stack that belongs to no thread (before the scheduler starts).</summary>
@@ -116,7 +119,11 @@ namespace Cosmos.Runtime.GarbageCollection
 
         private static void ReportExceptionObjects(ExInfo* exInfo)
         {
-            for (; exInfo != null; exInfo = exInfo->Prev) MarkPrecise((ulong)exInfo->Exception, 0);
+            for (; exInfo != null; exInfo = exInfo->Prev)
+            {
+                if (Scavenger.Phase == 0) MarkPrecise((ulong)exInfo->Exception, 0);
+                else if (Scavenger.Phase == 2) Scavenger.ForwardSlot((ulong*)&exInfo->Exception);
+            }
         }
 
         // ---------------------------------------------------------------- starting points
@@ -295,10 +302,16 @@ namespace Cosmos.Runtime.GarbageCollection
                 location = (ulong*)(baseValue + (ulong)(long)slot.StackOffset);
                 if (slot.CheckScratchArea && (ulong)location < ctx->ScratchAreaEnd) return;
             }
-            s_last.PreciseSlots++;
             ulong value = *location;
-            if ((slot.Flags & GcSlotFlags.Interior) != 0) Marker.MarkConservative(value);
-            else MarkPrecise(value, it->MethodStart);
+            if ((slot.Flags & GcSlotFlags.Interior) != 0)
+            {
+                // Byrefs mark (or, in a minor collection, pin) the object they point into; they are never updated.
+                Marker.MarkConservative(value);
+                s_last.PreciseSlots++;
+            }
+            else if (Scavenger.Phase == 0) { s_last.PreciseSlots++; MarkPrecise(value, it->MethodStart); }
+            else if (Scavenger.Phase == 1) { s_last.PreciseSlots++; if ((slot.Flags & GcSlotFlags.Pinned) != 0) Scavenger.PinConservative(value); }
+            else { s_last.PreciseSlots++; Scavenger.ForwardSlot(location); }
         }
 
         private static ulong CallerSp(StackFrameIterator* it)
@@ -355,6 +368,7 @@ namespace Cosmos.Runtime.GarbageCollection
         private static void Conservative(ulong from, ulong to)
         {
             from &= ~7UL;
+            if (Scavenger.Phase == 2) return;
             for (ulong* p = (ulong*)from; p < (ulong*)to; p++) Marker.MarkConservative(*p);
             s_last.ConservativeWords += (to - from) / 8;
         }

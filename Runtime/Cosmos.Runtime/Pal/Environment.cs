@@ -100,7 +100,10 @@ namespace Cosmos.Runtime
             for (int i = 0; i < iterations; i++) Native.Pause();
         }
 
-        /// <summary>The CoreLib's fail-fast path: allocation may no longer trigger a collection (<see cref="GarbageCollector.DisableCollectionOnAllocation"/>).</summary>
+        /// <summary>
+        /// The CoreLib's exception dispatch (before its second pass) and fail-fast path: allocation on this thread may not
+        /// trigger a collection until the funclet-call helpers clear the flag (<see cref="GarbageCollector.DisableCollectionOnAllocation"/>).
+        /// </summary>
         [RuntimeExport("RhpSetThreadDoNotTriggerGC")]
         public static void RhpSetThreadDoNotTriggerGC() => GarbageCollector.DisableCollectionOnAllocation();
 

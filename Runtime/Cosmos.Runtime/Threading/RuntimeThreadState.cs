@@ -31,6 +31,25 @@ namespace Cosmos.Runtime
         public ulong ManagedThreadHandle;
         /// <summary>errno (SystemNative_GetErrNo/SetErrNo; Linux values).</summary>
         public int Errno;
+        /// <summary>
+        /// Non-zero while allocation must not start a collection on this thread (NativeAOT's TSF_DoNotTriggerGc): set by
+        /// RhpSetThreadDoNotTriggerGC (the CoreLib's exception dispatch before its second pass, and its fail-fast path),
+        /// cleared by the X# funclet-call helpers around the funclets they run (offset <see cref="DoNotTriggerGCOffset"/>).
+        /// </summary>
+        public int DoNotTriggerGC;
+        /// <summary>
+        /// The thread's allocation context (NativeAOT's <c>gc_alloc_context.alloc_ptr</c>): the next free byte of its
+        /// nursery chunk, where the next object's 8-byte header goes. The X# <c>RhpNewFast</c> bumps it (offset
+        /// <see cref="AllocPtrOffset"/>).
+        /// </summary>
+        public ulong AllocPtr;
+        /// <summary>End of the thread's nursery chunk (<c>alloc_limit</c>); AllocPtr = AllocLimit = 0 when it has none.</summary>
+        public ulong AllocLimit;
+
+        /// <summary>Byte offsets of <see cref="AllocPtr"/> and <see cref="AllocLimit"/> in the block (checked at boot by <see cref="GarbageCollection.Nursery"/>).</summary>
+        public const int AllocPtrOffset = 48, AllocLimitOffset = 56;
+        /// <summary>Byte offset of <see cref="DoNotTriggerGC"/> in the block.</summary>
+        public const int DoNotTriggerGCOffset = 44;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_runtime_thread_state_address")]
         private static extern RuntimeThreadState* CurrentAddress();

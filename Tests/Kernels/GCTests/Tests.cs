@@ -110,6 +110,12 @@ namespace GCTests
         private static ulong s_sink;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static ulong AddressOf(object o) => (ulong)Unsafe.As<object, IntPtr>(ref o);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static ulong ReadQword(ulong address) => *(ulong*)address;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void MakeGarbage(int count)
         {
             for (int i = 0; i < count; i++) s_sink += (ulong)new object().GetHashCode() & 1;
@@ -123,9 +129,144 @@ namespace GCTests
                 GC.Collect();
                 Equal(before + 1, GC.CollectionCount(0), "CollectionCount(0) after one GC.Collect");
                 Equal(before + 1, GC.CollectionCount(2), "a full collection counts for every generation");
-                Equal(0, GC.MaxGeneration, "one generation");
-                Equal(0, GC.GetGeneration(new object()), "heap objects are in generation 0");
+                Equal(2, GC.MaxGeneration, "generations 0 (nursery) to 2 (old)");
                 Equal(int.MaxValue, GC.GetGeneration("a literal"), "frozen objects report int.MaxValue");
+            });
+
+            Test("a new object is in generation 0 and in generation 2 after it survives GC.Collect(0); CollectionCount counts per generation", () =>
+            {
+                var young = new Node { Id = 7, Name = "young" };
+                Equal(0, GC.GetGeneration(young), "a new small object is in the nursery");
+                int c0 = GC.CollectionCount(0), c1 = GC.CollectionCount(1), c2 = GC.CollectionCount(2);
+                GC.Collect(0);
+                Equal(2, GC.GetGeneration(young), "promoted by the minor collection");
+                Equal(c0 + 1, GC.CollectionCount(0), "CollectionCount(0) after GC.Collect(0)");
+                Equal(c1, GC.CollectionCount(1), "GC.Collect(0) does not count for generation 1");
+                Equal(c2, GC.CollectionCount(2), "GC.Collect(0) does not count for generation 2");
+                GC.Collect(1);
+                Equal(c1 + 1, GC.CollectionCount(1), "GC.Collect(1) counts for generation 1");
+                Equal(c2, GC.CollectionCount(2), "... but not for generation 2");
+                Equal(2, GC.GetGeneration(new byte[10_000]), "arrays above the nursery's object size start in the old generation");
+                Equal(2, GC.GetGeneration(GC.AllocateArray<byte>(100, pinned: true)), "pinned-heap arrays start in the old generation");
+                Equal("young", young.Name, "contents after the move");
+            });
+
+            Test("a moved object keeps its contents, identity and hash code; its old copy is poisoned, so a stale reference would fault", () =>
+            {
+                bool poison = GarbageCollector.PoisonFreedObjects;
+                GarbageCollector.PoisonFreedObjects = true;
+                var n = new Node { Id = 42, Name = "moving", Extras = new object[] { 1, "two" } };
+                int hash = RuntimeHelpers.GetHashCode(n);
+                ulong before = AddressOf(n);
+                True(GarbageCollector.NurseryBytes == 0 || GC.GetGeneration(n) == 0, "allocated in the nursery");
+                GC.Collect(0);
+                ulong after = AddressOf(n);
+                GarbageCollector.PoisonFreedObjects = poison;
+                True(before != after, "the object moved (0x" + before.ToString("X") + " -> 0x" + after.ToString("X") + ")");
+                Equal(0xDEADBEEFDEADBEEFUL, ReadQword(before), "the old copy's MethodTable slot is poisoned");
+                Equal(42, n.Id, "field after the move");
+                Equal("moving", n.Name, "reference field after the move");
+                Equal("two", (string)n.Extras[1], "a moved object's moved child");
+                Equal(hash, RuntimeHelpers.GetHashCode(n), "hash code (object header) moves with the object");
+                GarbageCollector.VerifyHeap();
+            });
+
+            Test("pinned objects do not move: fixed, pinned GCHandle, GC.AllocateArray(pinned: true); a byref keeps its array in place", () =>
+            {
+                var a = new byte[64];
+                var b = new byte[64];
+                var c = new int[16];
+                var pinnedArray = GC.AllocateArray<long>(8, pinned: true);
+                var h = GCHandle.Alloc(b, GCHandleType.Pinned);
+                ulong pa = AddressOf(a), pb = AddressOf(b), pc = AddressOf(c), pp = AddressOf(pinnedArray);
+                fixed (byte* p = a)
+                {
+                    ref int r = ref c[5];
+                    GC.Collect(0);
+                    r = 99;
+                    Equal(pa, AddressOf(a), "fixed array stays");
+                    True(p == (byte*)AddressOf(a) + 16, "the fixed pointer is still the array's data");
+                    Equal(pc, AddressOf(c), "an array held by a byref stays");
+                }
+                Equal(pb, AddressOf(b), "pinned handle target stays");
+                Equal(pp, AddressOf(pinnedArray), "pinned-heap array stays");
+                Equal(99, c[5], "a write through the byref after the collection lands in the array");
+                h.Free();
+                GC.Collect(0);
+                GC.KeepAlive(a);
+                True(AddressOf(b) != pb, "once unpinned, the object moves at the next minor collection");
+            });
+
+            Test("an old object's reference to a young one (card marking) survives minor collections; weak handles and ConditionalWeakTable follow moved targets", () =>
+            {
+                var holder = new Node { Id = 1 };
+                GC.Collect();          // holder is old now
+                Equal(2, GC.GetGeneration(holder), "holder promoted");
+                ulong dirtyBefore = GarbageCollector.LastDirtyCards;
+                holder.Next = new Node { Id = 2, Name = "child" };          // old -> young: the barrier marks the card
+                holder.Extras = new object[] { new Node { Id = 3 } };
+                var keyed = new object();
+                var table = new ConditionalWeakTable<object, Node>();
+                table.Add(keyed, new Node { Id = 4, Name = "value" });
+                var weak = new WeakReference<Node>(holder.Next);
+                MakeGarbage(20_000);
+                GC.Collect(0);
+                True(GarbageCollector.LastDirtyCards > 0, "the minor collection visited dirty cards (" + GarbageCollector.LastDirtyCards + ", before " + dirtyBefore + ")");
+                Equal(2, GC.GetGeneration(holder.Next), "child promoted");
+                Equal("child", holder.Next.Name, "child reached through the card");
+                Equal(3, ((Node)holder.Extras[0]).Id, "grandchild reached through the card");
+                True(weak.TryGetTarget(out var t) && ReferenceEquals(t, holder.Next), "the weak reference follows its moved target");
+                True(table.TryGetValue(keyed, out var v) && v.Name == "value", "the table finds the moved key and value");
+                holder.Next = null;
+                t = null;
+                GC.Collect();
+                True(!weak.TryGetTarget(out _), "the weak reference is cleared once the target dies");
+                GC.KeepAlive(keyed);
+            });
+
+            Test("GC.TryStartNoGCRegion holds off collections until EndNoGCRegion; GCSettings.LatencyMode reports it; a GC.Collect inside ends it", () =>
+            {
+                True(GC.TryStartNoGCRegion(4 << 20), "region started");
+                Equal((int)System.Runtime.GCLatencyMode.NoGCRegion, (int)System.Runtime.GCSettings.LatencyMode, "latency mode inside");
+                int count = GC.CollectionCount(0);
+                var keep = new List<byte[]>();
+                for (int i = 0; i < 1000; i++) keep.Add(new byte[1024]);
+                Equal(count, GC.CollectionCount(0), "no collection inside the region");
+                GC.EndNoGCRegion();
+                bool threw = false;
+                try { GC.EndNoGCRegion(); } catch (InvalidOperationException) { threw = true; }
+                True(threw, "ending a region that is not in progress throws InvalidOperationException");
+                True(GC.TryStartNoGCRegion(1 << 20), "second region");
+                GC.Collect();
+                threw = false;
+                try { GC.EndNoGCRegion(); } catch (InvalidOperationException) { threw = true; }
+                True(threw, "a region ended by GC.Collect reports it at EndNoGCRegion");
+                System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.LowLatency;
+                Equal((int)System.Runtime.GCLatencyMode.LowLatency, (int)System.Runtime.GCSettings.LatencyMode, "latency mode set");
+                System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch;
+                GC.KeepAlive(keep);
+            });
+
+            Test("a caught exception leaves collection on allocation enabled (the funclet helpers clear DoNotTriggerGC)", () =>
+            {
+                try { throw new InvalidOperationException("caught"); } catch (InvalidOperationException) { }
+                True(!GarbageCollector.CollectionOnAllocationDisabled, "flag clear after a catch");
+                try { try { throw new InvalidOperationException("through a finally"); } finally { MakeGarbage(10); } } catch (InvalidOperationException) { }
+                True(!GarbageCollector.CollectionOnAllocationDisabled, "flag clear after a finally and a catch");
+                int before = GC.CollectionCount(0);
+                for (int i = 0; i < 4096; i++) { var a = new byte[16 << 10]; a[i & 0x3FFF] = 1; }
+                True(GC.CollectionCount(0) > before, "allocating 64 MiB collected (" + (GC.CollectionCount(0) - before) + " collections)");
+            });
+
+            Test("GC.AddMemoryPressure of a large native allocation starts a full collection", () =>
+            {
+                // The CoreLib skips the collection while the last full one is recent (its 20 % duty-cycle rule): let time pass.
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                while (sw.ElapsedMilliseconds < 500) { }
+                int full = GC.CollectionCount(2);
+                GC.AddMemoryPressure(256L << 20);
+                True(GC.CollectionCount(2) > full, "CollectionCount(2) " + full + " -> " + GC.CollectionCount(2));
+                GC.RemoveMemoryPressure(256L << 20);
             });
 
             Test("Cosmos's Heap.Collect() runs a full collection and returns the number of objects it freed", () =>
@@ -363,6 +504,7 @@ namespace GCTests
                 GC.Collect();
                 Equal(expected, graph.Checksum(), "checksum after the final collection");
                 True(checks >= 20, "collections observed: " + checks);
+                True(GarbageCollector.NurseryBytes == 0 || GarbageCollector.TotalPromotedObjects >= (ulong)graph.ObjectCount, "the live graph moved out of the nursery (" + GarbageCollector.TotalPromotedObjects + " objects promoted)");
                 Line("  stress: " + ((ulong)(GC.GetAllocatedBytesForCurrentThread() - start) >> 20) + " MiB allocated on a " + (Heap.TotalBytes >> 20)
                     + " MiB heap, " + checks + " collections checked (" + verifies + " full heap verifications), live " + (GarbageCollector.LiveBytesAfterLastCollection >> 10)
                     + " KiB in " + GarbageCollector.LiveObjectsAfterLastCollection + " objects, last pause " + GarbageCollector.LastPauseTicks + " TSC ticks");
