@@ -132,7 +132,7 @@ namespace Cosmos.Runtime.Amd64
             a.Movups(Mem.At(RDI, 48), XMM3);
         }
 
-        /// <summary>Symbol of the write barriers' state: the <see cref="GarbageCollection.BarrierState"/> block (5 qwords).</summary>
+        /// <summary>Symbol of the write barriers' state: the <see cref="GarbageCollection.BarrierState"/> block (6 qwords).</summary>
         public const string BarrierStateSymbol = "cosmos_gc_barrier_state";
 
         /// <summary>
@@ -156,6 +156,17 @@ namespace Cosmos.Runtime.Amd64
             a.Cmp(Mem.B(t, 0), 0);
             a.Jne(done);
             a.Mov(Mem.B(t, 0), 1);
+            MarkBundle(a, state, t);
+        }
+
+        /// <summary>Sets the card bundle byte of the slot in RDI (bundles + (RDI − heap low) &gt;&gt; 19); the card was clean, so this is the rare path.</summary>
+        private static void MarkBundle(Assembler a, Label state, Reg64 t)
+        {
+            a.Mov(t, RDI);
+            a.Sub(t, Mem.Q(state, 16));
+            a.Shr(t, GarbageCollection.CardTable.BundleShift);
+            a.Add(t, Mem.Q(state, 40));
+            a.Mov(Mem.B(t, 0), 1);
         }
 
         private static void EmitBarriers(Assembler a)
@@ -165,7 +176,7 @@ namespace Cosmos.Runtime.Amd64
             a.Align(16);
             a.Global(state, SymbolType.Data);
             a.Label(state);
-            a.Resq(5);
+            a.Resq(6);
             a.Text();
             a.GlobalFunction("cosmos_gc_barrier_state_address");
             a.CfiStartProc();
@@ -211,7 +222,10 @@ namespace Cosmos.Runtime.Amd64
             a.Jae(done3);
             a.Shr(RAX, GarbageCollection.CardTable.CardShift);
             a.Add(RAX, Mem.Q(state, 32));
+            a.Cmp(Mem.B(RAX, 0), 0);
+            a.Jne(done3);
             a.Mov(Mem.B(RAX, 0), 1);
+            MarkBundle(a, state, RAX);
             a.Label(done3);
             a.Add(RDI, 8);
             a.Add(RSI, 8);

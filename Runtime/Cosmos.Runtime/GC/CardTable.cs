@@ -22,11 +22,14 @@ namespace Cosmos.Runtime.GarbageCollection
         public ulong HeapSpan;
         /// <summary>The card table: one byte per <see cref="CardTable.CardBytes"/> bytes of [HeapLow, HeapLow + HeapSpan).</summary>
         public byte* Cards;
+        /// <summary>Card bundles: one byte per <see cref="CardTable.BundleBytes"/> bytes of heap, set with the first dirty card in it.</summary>
+        public byte* Bundles;
     }
 
     /// <summary>
-    /// The card table of the generational collector: one byte per 512-byte card of the page heap, set to 1 by the write
-    /// barriers when a reference to a nursery object is stored into a slot of that card (RhpAssignRef,
+    /// The card table of the generational collector: one byte per 512-byte card of the page heap, and one bundle byte per
+    /// 1,024 cards (CoreCLR's card bundles) so that a minor collection skips clean parts of the table without reading them;
+    /// both set to 1 by the write barriers when a reference to a nursery object is stored into a slot of that card (RhpAssignRef,
     /// RhpCheckedAssignRef, RhpByRefAssignRef, RhpCheckedLockCmpXchg, RhpCheckedXchg, and
     /// <see cref="MarkRange"/> for RhBulkMoveWithWriteBarrier). A minor collection visits the dirty cards of old objects
     /// (size-class cells and large objects) as roots into the nursery and clears every card whose slots no longer point
@@ -38,12 +41,16 @@ namespace Cosmos.Runtime.GarbageCollection
         public const int CardShift = 9;
         /// <summary>Bytes of heap covered by one card byte.</summary>
         public const ulong CardBytes = 1UL << CardShift;
+        /// <summary>log2 of <see cref="BundleBytes"/>: a bundle byte covers 1,024 cards.</summary>
+        public const int BundleShift = CardShift + 10;
+        /// <summary>Bytes of heap covered by one bundle byte (512 KiB).</summary>
+        public const ulong BundleBytes = 1UL << BundleShift;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_gc_barrier_state_address")]
         private static extern BarrierState* StateAddress();
 
         private static BarrierState* s_state;
-        private static ulong s_cardCount;
+        private static ulong s_cardCount, s_bundleCount;
 
         /// <summary>The block the barriers read.</summary>
         public static BarrierState* State => s_state;
@@ -59,7 +66,11 @@ namespace Cosmos.Runtime.GarbageCollection
             s_cardCount = (span + CardBytes - 1) >> CardShift;
             byte* cards = Heap.Alloc((s_cardCount + 7) & ~7UL);
             if (cards == null) Panic.Halt("GC: no memory for the card table, bytes", s_cardCount);
+            s_bundleCount = (span + BundleBytes - 1) >> BundleShift;
+            byte* bundles = Heap.Alloc((s_bundleCount + 7) & ~7UL);
+            if (bundles == null) Panic.Halt("GC: no memory for the card bundles, bytes", s_bundleCount);
             s_state->Cards = cards;
+            s_state->Bundles = bundles;
             s_state->HeapLow = low;
             s_state->HeapSpan = span;
             s_state->NurseryStart = nurseryStart;
@@ -71,7 +82,7 @@ namespace Cosmos.Runtime.GarbageCollection
         public static void Mark(ulong slot)
         {
             ulong off = slot - s_state->HeapLow;
-            if (off < s_state->HeapSpan) s_state->Cards[off >> CardShift] = 1;
+            if (off < s_state->HeapSpan) { s_state->Cards[off >> CardShift] = 1; s_state->Bundles[off >> BundleShift] = 1; }
         }
 
         /// <summary>Marks every card of [<paramref name="start"/>, <paramref name="start"/> + <paramref name="bytes"/>) (bulk copies of references; no-op outside the page heap or before initialization).</summary>
@@ -84,6 +95,7 @@ namespace Cosmos.Runtime.GarbageCollection
             ulong last = off + bytes - 1;
             if (last >= st->HeapSpan) last = st->HeapSpan - 1;
             for (ulong c = off >> CardShift; c <= last >> CardShift; c++) st->Cards[c] = 1;
+            for (ulong b = off >> BundleShift; b <= last >> BundleShift; b++) st->Bundles[b] = 1;
         }
 
         /// <summary>Number of dirty cards (a test and bench aid; walks the table).</summary>
@@ -101,19 +113,25 @@ namespace Cosmos.Runtime.GarbageCollection
         /// </summary>
         public static ulong ForEachDirty(delegate*<ulong, ulong, void> visit)
         {
-            byte* cards = s_state->Cards;
+            byte* cards = s_state->Cards, bundles = s_state->Bundles;
             ulong low = s_state->HeapLow, n = s_cardCount, seen = 0;
-            ulong words = (n + 7) >> 3;
-            for (ulong w = 0; w < words; w++)
+            for (ulong b = 0; b < s_bundleCount; b++)
             {
-                if (((ulong*)cards)[w] == 0) continue;
-                for (ulong i = w << 3; i < (w << 3) + 8 && i < n; i++)
+                if (bundles[b] == 0) continue;
+                bundles[b] = 0;
+                ulong first = b << (BundleShift - CardShift), last = first + (1UL << (BundleShift - CardShift));
+                if (last > n) last = n;
+                for (ulong w = first >> 3; w < (last + 7) >> 3; w++)
                 {
-                    if (cards[i] == 0) continue;
-                    cards[i] = 0;
-                    seen++;
-                    ulong a = low + (i << CardShift);
-                    visit(a, a + CardBytes);
+                    if (((ulong*)cards)[w] == 0) continue;
+                    for (ulong i = w << 3; i < (w << 3) + 8 && i < last; i++)
+                    {
+                        if (cards[i] == 0) continue;
+                        cards[i] = 0;
+                        seen++;
+                        ulong a = low + (i << CardShift);
+                        visit(a, a + CardBytes);
+                    }
                 }
             }
             return seen;

@@ -99,6 +99,12 @@ namespace Cosmos.Runtime
         public static ulong TotalPromotedObjects => Scavenger.TotalPromotedObjects;
         /// <summary>Dirty cards the last minor collection visited.</summary>
         public static ulong LastDirtyCards => Scavenger.LastDirtyCards;
+        /// <summary>The last minor collection's parts in TSC ticks, as text: stacks, other roots, cards, copying, chunks (a bench aid).</summary>
+        public static string LastMinorBreakdown =>
+            "stacks " + Scavenger.LastStackTicks + " roots " + Scavenger.LastOtherRootTicks + " cards " + Scavenger.LastCardTicks
+            + " copy " + Scavenger.LastCopyTicks + " chunks " + Scavenger.LastChunkTicks;
+        /// <summary>Cards dirty now (walks the card table; 0 without a nursery).</summary>
+        public static ulong DirtyCards => Nursery.Enabled ? CardTable.CountDirty() : 0;
         /// <summary>Bytes of the nursery's free chunks.</summary>
         public static ulong NurseryFreeBytes => (ulong)Nursery.FreeChunks * Nursery.ChunkSize;
         /// <summary>Bytes of the nursery (0: no nursery; every object is allocated in the old generation).</summary>
@@ -264,7 +270,7 @@ namespace Cosmos.Runtime
         /// <summary>Called by the allocator with interrupts disabled: counts allocations and collects every <see cref="StressInterval"/>-th one (a full collection every 8th time, else a minor one).</summary>
         internal static void StressTick()
         {
-            if (--s_stressCountdown != 0) return;
+            if (s_noGCRegion || --s_stressCountdown != 0) return;
             s_stressCountdown = s_stressInterval;
             CollectForAllocation((++s_stressCollections & 7) == 0 || !Nursery.Enabled ? ReasonBudget : ReasonNurseryFull);
         }
@@ -332,7 +338,7 @@ namespace Cosmos.Runtime
             ulong start = Native.Rdtsc();
             s_lastReason = reason;
             int gen = reason == ReasonExplicit ? s_requestedGeneration : -1;
-            bool full = !Nursery.Enabled || reason == ReasonBudget || reason == ReasonHeapExhausted || gen < 0 || gen >= 2;
+            bool full = !Nursery.Enabled || reason == ReasonBudget || reason == ReasonHeapExhausted || reason == ReasonExplicit && (gen < 0 || gen >= 2);
             if (s_noGCRegion && (reason == ReasonExplicit || reason == ReasonHeapExhausted))
             {
                 // A collection inside a no-GC region ends it (EndNoGCRegion then reports why).

@@ -47,6 +47,8 @@ namespace Cosmos.Runtime.GarbageCollection
         public static ulong LastDirtyCards;
         /// <summary>Objects the last minor collection found dead (counted only when asked: full collections).</summary>
         public static ulong LastDeadObjects;
+        /// <summary>TSC ticks of the last minor collection's parts: both stack walks, the other roots, the card table, the copying (work list and handles), the chunk reset.</summary>
+        public static ulong LastStackTicks, LastOtherRootTicks, LastCardTicks, LastCopyTicks, LastChunkTicks;
         /// <summary>Objects promoted since boot.</summary>
         public static ulong TotalPromotedObjects;
         /// <summary>Bytes promoted since boot.</summary>
@@ -70,6 +72,7 @@ namespace Cosmos.Runtime.GarbageCollection
             RestartAllocationHelpers();
             Nursery.BeginMinor();
 
+            ulong t0 = Native.Rdtsc();
             Phase = 1;
             ScanStacks(spill);
             Handles.PinPinned();
@@ -77,19 +80,25 @@ namespace Cosmos.Runtime.GarbageCollection
 
             Phase = 2;
             ScanStacks(spill);
+            ulong t1 = Native.Rdtsc();
             Handles.ForwardStrong();
             Roots.ForwardStatics();
             Roots.ForwardThreadStatics();
             Roots.ForwardGCFrames();
             Roots.ForwardFrozenSegments();
             Finalization.ForwardQueue();
+            ulong t2 = Native.Rdtsc();
             LastDirtyCards = CardTable.ForEachDirty(&ScanCard);
+            ulong t3 = Native.Rdtsc();
             Drain();
             Handles.ForwardDependents();
             Handles.UpdateWeakAfterMinor();
             Phase = 0;
 
+            ulong t4 = Native.Rdtsc();
             Nursery.EndMinor(countDead, out LastDeadObjects);
+            ulong t5 = Native.Rdtsc();
+            LastStackTicks = t1 - t0; LastOtherRootTicks = t2 - t1; LastCardTicks = t3 - t2; LastCopyTicks = t4 - t3; LastChunkTicks = t5 - t4;
             TotalPromotedBytes += LastPromotedBytes;
             TotalPromotedObjects += LastPromotedObjects;
         }

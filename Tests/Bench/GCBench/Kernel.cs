@@ -21,10 +21,13 @@ namespace GCBench
     /// objects), beside a bare bump-pointer loop doing the same work without a collector: bump a pointer
     /// in a raw buffer, zero 32 bytes, store the MethodTable pointer, hand the "object" to the same sink;</item>
     /// <item>the pause of GC.Collect() with 100,000 live objects (a linked list of Node) and no garbage,
-    /// beside a plain walk of the same 100,000 objects (one load per node).</item>
+    /// beside a plain walk of the same 100,000 objects (one load per node);</item>
+    /// <item>the pause of a minor collection (GC.Collect(0)) with the same 100,000 objects old and 20,000 new objects in the
+    /// nursery (1 % of them kept by an old array), beside that full-collection pause.</item>
     /// </list>
     /// Output: "bench gc alloc32 objects N ticks T collections C gc-ticks G", "bench gc bump32 objects N ticks T",
-    /// "bench gc pause live L ticks P mark M walk W", "bench gc tsc-mhz F", then "bench done".
+    /// "bench gc pause live L ticks P mark M walk W", "bench gc gen0-pause old-live L ticks P promoted N dirty-cards D
+    /// full-ticks F nursery-bytes B", "bench gc tsc-mhz F", then "bench done".
     /// </summary>
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
@@ -95,6 +98,7 @@ namespace GCBench
                 ulong t = AllocLoop();
                 if (t < bestAlloc) { bestAlloc = t; bestCollections = GarbageCollector.CollectionCount - c0; bestGc = GarbageCollector.TotalPauseTicks - g0; }
             }
+            Out("bench gc alloc-loop last collection reason " + GarbageCollector.LastReason + " pause " + GarbageCollector.LastPauseTicks + " minor " + GarbageCollector.LastMinorPauseTicks + " " + GarbageCollector.LastMinorBreakdown);
             Out("bench gc alloc32 objects " + Objects + " ticks " + bestAlloc + " collections " + bestCollections + " gc-ticks " + bestGc);
 
             const ulong BumpBytes = 16UL << 20;
@@ -133,6 +137,33 @@ namespace GCBench
             }
             Out("bench gc pause live " + marked + " ticks " + bestPause + " mark " + bestMark + " walk " + bestWalk
                 + " frozen-scan " + GarbageCollector.LastFrozenScanTicks + " frozen-objects " + GarbageCollector.FrozenObjectCount + " heap-live-bytes " + GarbageCollector.LiveBytesAfterLastCollection + " stack-words " + GarbageCollector.LastStackWordsScanned);
+
+            // Minor (generation 0) collection pause with the same 100,000 live objects now old: each round fills part of the
+            // nursery with garbage (20,000 32-byte objects, one in 100 kept alive by an old array, so the card table and
+            // promotion both work), then GC.Collect(0).
+            var survivors = new object[256];
+            GC.Collect();
+            ulong bestMinor = ulong.MaxValue, minorPromoted = 0, minorCards = 0;
+            for (int r = 0; r < Rounds; r++)
+            {
+                for (int i = 0; i < 20_000; i++)
+                {
+                    var o = new Obj32();
+                    if (i % 100 == 0) survivors[(i / 100) & 255] = o;
+                    else Sink(o);
+                }
+                GC.Collect(0);
+                if (GarbageCollector.LastMinorPauseTicks < bestMinor)
+                {
+                    bestMinor = GarbageCollector.LastMinorPauseTicks;
+                    minorPromoted = GarbageCollector.LastPromotedObjects;
+                    minorCards = GarbageCollector.LastDirtyCards;
+                    Out("bench gc gen0 breakdown " + GarbageCollector.LastMinorBreakdown);
+                }
+            }
+            GC.KeepAlive(survivors);
+            Out("bench gc gen0-pause old-live " + marked + " ticks " + bestMinor + " promoted " + minorPromoted + " dirty-cards " + minorCards + " full-ticks " + bestPause
+                + " nursery-bytes " + GarbageCollector.NurseryBytes);
             GC.KeepAlive(s_live);
             Out("bench done");
             IOPort.Write8(0xF4, 0);
