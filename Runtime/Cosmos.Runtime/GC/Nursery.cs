@@ -41,6 +41,7 @@ namespace Cosmos.Runtime.GarbageCollection
         private static byte* s_state;
         private static MethodTable* s_fillerMT;
         private static ulong s_allocated, s_stressPtr, s_stressLimit;
+        private static bool s_exhausted;
 
         /// <summary>True once <see cref="Initialize"/> made a nursery.</summary>
         public static bool Enabled => s_size != 0;
@@ -103,11 +104,15 @@ namespace Cosmos.Runtime.GarbageCollection
             if (*ptr + size > *limit)
             {
                 Retire(ptr, limit);
+                // Every chunk held by pins even after a collection: the old generation serves until the next collection
+                // frees some (without this, each allocation would start another collection).
+                if (s_exhausted) return 0;
                 ulong chunk = TakeChunk();
                 if (chunk == 0 && mayCollect)
                 {
                     GarbageCollector.CollectForAllocation(GarbageCollector.ReasonNurseryFull);
                     chunk = TakeChunk();
+                    if (chunk == 0) s_exhausted = true;
                 }
                 if (chunk == 0) return 0;
                 *ptr = chunk;
@@ -287,6 +292,7 @@ namespace Cosmos.Runtime.GarbageCollection
         {
             ulong pinned = 0, dead = 0;
             s_heldChunks = 0;
+            s_exhausted = false;
             for (uint i = 0; i < s_chunks; i++)
             {
                 byte state = s_state[i];
