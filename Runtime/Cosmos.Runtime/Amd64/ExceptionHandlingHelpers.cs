@@ -236,13 +236,14 @@ namespace Cosmos.Runtime.Amd64
         }
 
         /// <summary>Loads RBX, RBP, R12–R15 from the REGDISPLAY at <paramref name="regDisplay"/> (through its pointers). Clobbers RAX.</summary>
-        static void LoadFromRegDisplay(Assembler a, Reg64 regDisplay)
+        static void LoadFromRegDisplay(Assembler a, Reg64 regDisplay, Reg64 scratch = null)
         {
+            scratch ??= RAX;
             (int off, Reg64 reg)[] regs = { (RdRbx, RBX), (RdRbp, RBP), (RdR12, R12), (RdR13, R13), (RdR14, R14), (RdR15, R15) };
             foreach (var (off, reg) in regs)
             {
-                a.Mov(RAX, Mem.Q(regDisplay, off));
-                a.Mov(reg, Mem.Q(RAX));
+                a.Mov(scratch, Mem.Q(regDisplay, off));
+                a.Mov(reg, Mem.Q(scratch));
             }
         }
 
@@ -262,6 +263,10 @@ namespace Cosmos.Runtime.Amd64
             a.Call(RSI);                                          // funclet(RDI = exception object)
             a.Global("RhpCallCatchFunclet2", SymbolType.Function);
             a.Label("RhpCallCatchFunclet2");
+            // Reload the parent's callee-saved registers from their homes: a collection during the funclet updated the
+            // references there (the walk reaches the parent frames from the throw site), not the copies in registers.
+            a.Mov(RDX, Mem.Q(RSP, 0));
+            LoadFromRegDisplay(a, RDX, R9);
             // RAX = continuation. Pop the ExInfos below the resume SP (this dispatch's and any nested ones).
             var scan = a.NewLabel("catch_pop_exinfo");
             var done = a.NewLabel("catch_popped");
@@ -283,7 +288,7 @@ namespace Cosmos.Runtime.Amd64
             a.Jmp(RAX);
 
             // void RhpCallFinallyFunclet(byte* handler (RDI), REGDISPLAY* (RSI)): runs a finally/fault funclet
-            // with the frame's callee-saved registers and stores them back afterwards.
+            // with the frame's callee-saved registers.
             a.GlobalFunction("RhpCallFinallyFunclet");
             a.CfiStartProc();
             SaveCalleeSaved(a);
@@ -295,13 +300,9 @@ namespace Cosmos.Runtime.Amd64
             a.Global("RhpCallFinallyFunclet2", SymbolType.Function);
             a.Label("RhpCallFinallyFunclet2");
             a.Mov(Mem.D(ThreadState, RuntimeThreadState.DoNotTriggerGCOffset), 1);   // ... the rest of the second pass may not
-            a.Mov(RSI, Mem.Q(RSP, 0));
-            (int off, Reg64 reg)[] back = { (RdRbx, RBX), (RdRbp, RBP), (RdR12, R12), (RdR13, R13), (RdR14, R14), (RdR15, R15) };
-            foreach (var (off, reg) in back)
-            {
-                a.Mov(RAX, Mem.Q(RSI, off));
-                a.Mov(Mem.Q(RAX), reg);
-            }
+            // No write-back of the callee-saved registers: the funclet preserved them (ABI), and a collection during it
+            // updated the references at their homes (where the REGDISPLAY points), which a write-back of the copies held
+            // in registers would overwrite with the old addresses.
             a.Add(RSP, FuncletLocals);
             RestoreCalleeSaved(a);
             a.Ret();

@@ -115,6 +115,31 @@ namespace GCTests
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static ulong ReadQword(ulong address) => *(ulong*)address;
 
+        /// <summary>Holds young objects across a call whose callee throws and catches with collections in its funclets.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static int HoldAcrossThrow(int i)
+        {
+            var a = new Node { Id = 100, Name = "held" };
+            var b = new Node { Id = i, Next = a };
+            int r = CatchWithCollections(i);
+            return a.Id + b.Id + a.Name.Length + r + (b.Next == a ? 0 : 1000);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static int CatchWithCollections(int i)
+        {
+            try
+            {
+                try { Throw(i); }
+                finally { GC.Collect(0); }
+            }
+            catch (InvalidOperationException) { GC.Collect(0); return 0; }
+            return 1;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Throw(int i) => throw new InvalidOperationException("test " + i);
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void MakeGarbage(int count)
         {
@@ -259,6 +284,16 @@ namespace GCTests
                 int before = GC.CollectionCount(0);
                 for (int i = 0; i < 4096; i++) { var a = new byte[16 << 10]; a[i & 0x3FFF] = 1; }
                 True(GC.CollectionCount(0) > before, "allocating 64 MiB collected (" + (GC.CollectionCount(0) - before) + " collections)");
+            });
+
+            Test("references in callee-saved registers of frames above a throw survive collections inside the finally and catch funclets", () =>
+            {
+                bool poison = GarbageCollector.PoisonFreedObjects;
+                GarbageCollector.PoisonFreedObjects = true;
+                int sum = 0;
+                for (int i = 0; i < 8; i++) sum += HoldAcrossThrow(i);
+                GarbageCollector.PoisonFreedObjects = poison;
+                Equal(8 * 100 + 28 + 8 * 4, sum, "values read through the held references after the funclets collected");
             });
 
             Test("GC.AddMemoryPressure of a large native allocation starts a full collection", () =>
