@@ -747,14 +747,16 @@ public sealed class FatFileSystem : FileSystemVolume
     {
         if (_readOnly) { TryDeviceFlush(); return; }
         foreach (var f in _open) f.WriteMetadata(this);
-        Fat.Flush();
+        // The clean-shutdown bit goes back in the same FAT write as the allocation changes (FAT[1] shares the FAT's
+        // first sector with clusters 2..125 on FAT32, so after a small change that is one request per FAT copy); the
+        // device flush below makes both durable together.
         if (_dirty)
         {
             uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
             Fat.Set(1, Fat.Get(1) | clean);
-            Fat.Flush();
-            _dirty = false;
         }
+        Fat.Flush();
+        _dirty = false;
         if (Layout.Type == FatType.Fat32 && _fsInfoValid && (_fsInfoFree != Fat.FreeCount || _fsInfoNext != Fat.NextFree))
         {
             var s = new byte[Layout.BytesPerSector];

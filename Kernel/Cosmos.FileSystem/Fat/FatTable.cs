@@ -40,10 +40,25 @@ internal sealed class FatTable
     /// <summary>True when some cached FAT sector differs from the disk.</summary>
     public bool HasDirty => _dirty.Count > 0;
 
+    // The block found last: chain walks and allocation touch the same block thousands of times in a row.
+    private uint _lastBlock = uint.MaxValue;
+    private byte[] _lastData;
+    // The sector marked dirty last (allocation marks the same sector once per entry).
+    private uint _lastDirty = uint.MaxValue;
+
     /// <summary>Reads (or finds) the block holding FAT sector <paramref name="index"/>.</summary>
     private byte[] Block(uint block)
     {
-        if (_cache.TryGetValue(block, out var data)) return data;
+        if (block == _lastBlock) return _lastData;
+        if (!_cache.TryGetValue(block, out var data)) data = Load(block);
+        _lastBlock = block;
+        _lastData = data;
+        return data;
+    }
+
+    private byte[] Load(uint block)
+    {
+        byte[] data;
         if (_cache.Count >= MaxCachedBlocks)
         {
             Flush();
@@ -62,6 +77,8 @@ internal sealed class FatTable
 
     private void MarkDirty(uint index)
     {
+        if (index == _lastDirty) return;
+        _lastDirty = index;
         if (_dirtySet.Add(index)) _dirty.Add(index);
     }
 
@@ -279,7 +296,14 @@ internal sealed class FatTable
         return invalid;
     }
 
-    /// <summary>Writes every dirty cached sector to each FAT copy, contiguous sectors in one request.</summary>
+    /// <summary>Clean sectors between two dirty ones of a block that are written with them rather than splitting the request.</summary>
+    private const int MaxGapSectors = 16;
+
+    /// <summary>
+    /// Writes every dirty cached sector to each FAT copy: dirty sectors of one cached block less than
+    /// <see cref="MaxGapSectors"/> apart go in one request straight from the block (the clean sectors between them
+    /// hold what the FAT holds), so a flush after a small change is one write per FAT copy.
+    /// </summary>
     public void Flush()
     {
         if (_dirty.Count == 0) return;
@@ -288,16 +312,18 @@ internal sealed class FatTable
         int i = 0;
         while (i < _dirty.Count)
         {
+            uint block = _dirty[i] / BlockSectors;
             int j = i + 1;
-            while (j < _dirty.Count && _dirty[j] == _dirty[j - 1] + 1) j++;
-            var run = new byte[(j - i) * bps];
-            for (int k = i; k < j; k++) Sector(_dirty[k]).CopyTo(run.AsSpan((k - i) * bps));
+            while (j < _dirty.Count && _dirty[j] / BlockSectors == block && _dirty[j] - _dirty[j - 1] <= MaxGapSectors) j++;
+            uint first = _dirty[i], last = _dirty[j - 1];
+            var run = Block(block).AsSpan((int)(first % BlockSectors) * bps, (int)(last - first + 1) * bps);
             for (uint f = 0; f < _l.NumFats; f++)
-                _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + _dirty[i], run);
+                _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + first, run);
             i = j;
         }
         _dirty.Clear();
         _dirtySet.Clear();
+        _lastDirty = uint.MaxValue;
     }
 
     /// <summary>Forgets cached sectors without writing them (after the volume turned read-only).</summary>
@@ -306,5 +332,7 @@ internal sealed class FatTable
         _dirty.Clear();
         _dirtySet.Clear();
         _cache.Clear();
+        _lastDirty = _lastBlock = uint.MaxValue;
+        _lastData = null;
     }
 }
