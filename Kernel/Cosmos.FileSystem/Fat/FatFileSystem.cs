@@ -210,9 +210,35 @@ public sealed class FatFileSystem : FileSystemVolume
         catch (Exception e)
         {
             _cache.Clear();   // what reached the device is unknown
+            _dirs.Clear();
             throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e);
         }
         _cache.Update(sector, buffer);
+        if (_dirs.Count == 0) return;
+        List<uint> drop = null;
+        foreach (var d in _dirs.Values)
+            if (!d.Written(sector, buffer)) (drop ??= new List<uint>()).Add(d.FirstCluster);
+        if (drop != null) foreach (var k in drop) _dirs.Remove(k);
+    }
+
+    // ---- loaded directories --------------------------------------------------------------------------------------
+
+    /// <summary>Directories kept loaded (and parsed), by first cluster (0: the FAT12/16 root); a directory is one object while kept.</summary>
+    private readonly Dictionary<uint, FatDirectory> _dirs = new();
+    private long _dirBytes;
+    /// <summary>Loaded directories are dropped (all at once) when they would hold more than this many bytes.</summary>
+    private const long MaxDirectoryBytes = 4L << 20;
+
+    /// <summary>Drops the loaded directories (tests that change the image behind the file system's back).</summary>
+    internal void ForgetLoadedDirectories() { _dirs.Clear(); _dirBytes = 0; }
+
+    internal bool TryGetDirectory(uint first, out FatDirectory d) => _dirs.TryGetValue(first, out d);
+
+    internal void KeepDirectory(FatDirectory d)
+    {
+        if (_dirBytes + d.Data.Length > MaxDirectoryBytes || _dirs.Count >= 256) { _dirs.Clear(); _dirBytes = 0; }
+        _dirs[d.FirstCluster] = d;
+        _dirBytes += d.Data.Length;
     }
 
     /// <summary>Reads clusters <paramref name="chain"/>[from..] into <paramref name="buffer"/>, one request per contiguous run.</summary>
@@ -285,7 +311,7 @@ public sealed class FatFileSystem : FileSystemVolume
         visited?.Add(dir.FirstCluster);
         for (int i = 0; i < count; i++)
         {
-            var e = FatDirectory.Find(dir.Parse(), parts[i]);
+            var e = dir.Find(parts[i]);
             string p = JoinParts(parts, i + 1);
             if (e == null) throw new FileSystemException(FileSystemError.PathNotFound, p);
             if (!e.IsDirectory) throw new FileSystemException(FileSystemError.NotADirectory, p);
@@ -298,7 +324,7 @@ public sealed class FatFileSystem : FileSystemVolume
     private FatDirEntry Lookup(List<string> parts, out FatDirectory parent)
     {
         parent = ResolveDir(parts, parts.Count - 1);
-        return FatDirectory.Find(parent.Parse(), parts[parts.Count - 1]);
+        return parent.Find(parts[parts.Count - 1]);
     }
 
     private void CheckWritable(string path)
@@ -501,7 +527,7 @@ public sealed class FatFileSystem : FileSystemVolume
         CheckName(parts[parts.Count - 1], path);
         CheckWritable(path);
         var parent = ResolveDir(parts, parts.Count - 1);
-        if (FatDirectory.Find(parent.Parse(), parts[parts.Count - 1]) != null) throw Err(FileSystemError.AlreadyExists, path);
+        if (parent.Find(parts[parts.Count - 1]) != null) throw Err(FileSystemError.AlreadyExists, path);
         return (parent, parts[parts.Count - 1]);
     }
 
@@ -581,6 +607,7 @@ public sealed class FatFileSystem : FileSystemVolume
             CheckWritable(path);
             var dir = FatDirectory.Load(this, e.FirstCluster, JoinParts(parts, parts.Count));
             if (dir.Parse().Count != 0) throw Err(FileSystemError.DirectoryNotEmpty, path);
+            _dirs.Remove(dir.FirstCluster);
             Fat.FreeChain(e.FirstCluster, path);
             parent.Remove(e);
         });
@@ -604,7 +631,7 @@ public sealed class FatFileSystem : FileSystemVolume
                 throw new FileSystemException(FileSystemError.InvalidName, newPath, "a directory cannot move into itself");
             bool sameDir = dstParent.FirstCluster == srcParent.FirstCluster;
             if (sameDir) dstParent = srcParent;
-            var existing = FatDirectory.Find(dstParent.Parse(), dst[dst.Count - 1]);
+            var existing = dstParent.Find(dst[dst.Count - 1]);
             if (existing != null && !(sameDir && existing.Slot == e.Slot))
             {
                 if (!replace || existing.IsDirectory || e.IsDirectory) throw Err(FileSystemError.AlreadyExists, newPath);
@@ -612,7 +639,7 @@ public sealed class FatFileSystem : FileSystemVolume
                 dstParent.Remove(existing);
                 foreach (var f in _open)
                     if (f.EntrySector == existing.Sector && f.EntryOffset == existing.Offset) f.Deleted = true;
-                if (sameDir) e = FatDirectory.Find(srcParent.Parse(), src[src.Count - 1]);
+                if (sameDir) e = srcParent.Find(src[src.Count - 1]);
             }
             else if (existing != null && e.Name == dst[dst.Count - 1]) return; // same name, nothing to do
             FatDirEntry added;
