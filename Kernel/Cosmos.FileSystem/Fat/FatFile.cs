@@ -75,7 +75,10 @@ internal sealed class FatFile : FileSystemFile
                 bounce ??= new byte[bps];
                 if (write)
                 {
-                    if (take < bps) _fs.ReadSectors(sector, bounce);
+                    // The sector's old bytes matter only where they hold file data: a sector wholly at or past the
+                    // end of the file (a cluster just allocated) is not read first.
+                    if (take < bps && pos - inSec < _size) _fs.ReadSectors(sector, bounce);
+                    else if (take < bps) Array.Clear(bounce);
                     writeFrom.Slice(done, take).CopyTo(bounce.AsSpan(inSec));
                     _fs.WriteSectors(sector, bounce);
                 }

@@ -213,6 +213,7 @@ internal sealed class FatTable
                 FreeCount = (uint)got.Count;
                 throw new FileSystemException(FileSystemError.NoSpace, path);
             }
+            if (_l.Type == FatType.Fat32 && TakeRun32(ref c, ref prev, got, count, ref scanned)) continue;
             if (Get(c) == 0)
             {
                 Set(c, _l.EocMark);
@@ -225,6 +226,55 @@ internal sealed class FatTable
         }
         NextFree = c;
         return got;
+    }
+
+    /// <summary>
+    /// FAT32 fast path of <see cref="Allocate"/>: takes the free clusters from <paramref name="c"/> to the end of the
+    /// cached FAT sector holding its entry in one pass over that sector (each linked to the next, the last marked
+    /// end-of-chain, the high 4 bits kept), so a large file costs a few operations per FAT sector rather than per
+    /// cluster. Returns false, changing nothing, when <paramref name="c"/> itself is not free.
+    /// </summary>
+    private bool TakeRun32(ref uint c, ref uint prev, List<uint> got, int count, ref uint scanned)
+    {
+        int bps = _l.BytesPerSector;
+        int perSector = bps / 4;
+        uint si = (uint)((ulong)c * 4 / (uint)bps);
+        var sector = Sector(si);
+        int i = (int)(c % (uint)perSector);
+        if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) return false;
+        if (c > _l.MaxCluster) return false;
+        uint firstOfSector = si * (uint)perSector;
+        uint taken = 0;
+        while (i < perSector && got.Count < count)
+        {
+            uint cl = firstOfSector + (uint)i;
+            if (cl > _l.MaxCluster) break;
+            if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) break;
+            if (taken > 0)
+            {
+                // The previous cluster is the entry just before, in this sector.
+                var pe = sector.Slice((i - 1) * 4, 4);
+                BinaryPrimitives.WriteUInt32LittleEndian(pe, (BinaryPrimitives.ReadUInt32LittleEndian(pe) & 0xF0000000) | cl);
+            }
+            else if (prev != 0)
+            {
+                // Its entry may be in another block, whose loading can evict this one: link it first, then look again.
+                Set(prev, cl);
+                sector = Sector(si);
+            }
+            var e = sector.Slice(i * 4, 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(e, (BinaryPrimitives.ReadUInt32LittleEndian(e) & 0xF0000000) | _l.EocMark);
+            got.Add(cl);
+            prev = cl;
+            taken++;
+            i++;
+        }
+        MarkDirty(si);
+        FreeCount -= taken;
+        scanned += taken;
+        uint next = firstOfSector + (uint)i;
+        c = next > _l.MaxCluster ? 2 : next;
+        return true;
     }
 
     /// <summary>Frees the chain starting at <paramref name="first"/> (bounded walk; Corrupt on a broken chain).</summary>
