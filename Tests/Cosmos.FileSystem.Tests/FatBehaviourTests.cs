@@ -272,3 +272,35 @@ public class FatBehaviourTests
         Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024], 512, readOnly: true)));
     }
 }
+
+/// <summary>What creating small files costs in device requests (the bench's small-file figure rests on it).</summary>
+public class FatRequestCountTests
+{
+    [Fact]
+    public void ASmallFileCreatedAndFlushedCostsFewWritesAndNoReads()
+    {
+        var dev = new MemoryBlockDevice(new byte[40 * 1024 * 1024]);
+        FatFormatter.Format(dev, null, FatType.Fat32);
+        var fs = FatFileSystem.Mount(dev);
+        fs.CreateDirectory("small");
+        var data = new byte[100];
+        for (int i = 0; i < 300; i++)
+        {
+            int reads = dev.ReadRequests, writes = dev.WriteRequests, flushes = dev.FlushRequests;
+            string p = "small/f" + i + ".dat";
+            fs.CreateFile(p);
+            using (var f = fs.OpenFile(p, true))
+            {
+                f.Write(0, data);
+                f.Flush();
+            }
+            if (i < 10) continue;   // the directory's clusters and the FAT blocks are read once
+            // FAT[1] cleared (one write per FAT copy), the entry, the data sector, the entry's length, the FAT with the
+            // new cluster and FAT[1] set again (one write per copy), FSInfo; a directory cluster added now and then.
+            Assert.True(dev.WriteRequests - writes <= 8 + 2, $"file {i}: {dev.WriteRequests - writes} writes");
+            Assert.Equal(0, dev.ReadRequests - reads);
+            Assert.Equal(1, dev.FlushRequests - flushes);
+        }
+        Assert.Equal(300, fs.ListDirectory("small").Count);
+    }
+}

@@ -29,7 +29,7 @@ namespace Cosmos.TestCases
             ulong before = card.Statistics.Interrupts;
             // ICS (Interrupt Cause Set, 00C8h; 8254x manual §13.4.19) with LSC, which the driver enables in IMS: the card
             // asserts INTx# until the handler reads ICR.
-            System.Threading.Volatile.Write(ref *(uint*)(mmio + 0xC8), 1u << 2);
+            global::System.Threading.Volatile.Write(ref *(uint*)(mmio + 0xC8), 1u << 2);
             ulong deadline = Native.Rdtsc() + (ulong)Cosmos.HAL.Devices.Timers.TSC.Frequency;
             while (card.Statistics.Interrupts == before && Native.Rdtsc() < deadline) Native.Pause();
             ulong got = card.Statistics.Interrupts - before;

@@ -409,7 +409,7 @@ internal sealed class FatDirectory
             throw new FileSystemException(FileSystemError.NoSpace, Path, "a directory holds at most 65536 entries");
         var added = _fs.Fat.Allocate(add, Clusters[Clusters.Count - 1], Path);
         var zero = new byte[_l.BytesPerCluster * added.Count];
-        _fs.WriteClusters(added, zero);
+        _fs.WriteClusters(added, zero, metadata: true);
         int start = SlotCount - run;
         var nd = new byte[Data.Length + zero.Length];
         Data.CopyTo(nd, 0);

@@ -203,6 +203,13 @@ public sealed class FatFileSystem : FileSystemVolume
         if (metadata) _cache.Store(sector, buffer);
     }
 
+    /// <summary>Writes; <paramref name="metadata"/>: also keep the sectors in the metadata cache (new directory clusters).</summary>
+    internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer, bool metadata)
+    {
+        WriteSectors(sector, buffer);
+        if (metadata) _cache.Store(sector, buffer);
+    }
+
     internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, "");
@@ -261,7 +268,7 @@ public sealed class FatFileSystem : FileSystemVolume
     }
 
     /// <summary>Writes <paramref name="data"/> (whole clusters) to <paramref name="clusters"/>, one request per contiguous run.</summary>
-    internal void WriteClusters(List<uint> clusters, ReadOnlySpan<byte> data)
+    internal void WriteClusters(List<uint> clusters, ReadOnlySpan<byte> data, bool metadata = false)
     {
         int cb = Layout.BytesPerCluster;
         int i = 0;
@@ -269,7 +276,7 @@ public sealed class FatFileSystem : FileSystemVolume
         {
             int j = i + 1;
             while (j < clusters.Count && clusters[j] == clusters[j - 1] + 1) j++;
-            WriteSectors(Layout.ClusterToSector(clusters[i]), data.Slice(i * cb, (j - i) * cb));
+            WriteSectors(Layout.ClusterToSector(clusters[i]), data.Slice(i * cb, (j - i) * cb), metadata);
             i = j;
         }
     }
@@ -543,7 +550,7 @@ public sealed class FatFileSystem : FileSystemVolume
             var data = new byte[Layout.BytesPerCluster];
             WriteDot(data.AsSpan(0, 32), ".", c[0], now);
             WriteDot(data.AsSpan(32, 32), "..", parent.IsRoot ? 0 : parent.FirstCluster, now);
-            WriteClusters(c, data);
+            WriteClusters(c, data, metadata: true);
             try { parent.Add(name, FatDirectory.AttrDirectory, c[0], 0, now); }
             catch (FileSystemException e) when (e.Error == FileSystemError.NoSpace) { Fat.FreeChain(c[0], path); throw; }
         });
