@@ -304,3 +304,46 @@ public class FatRequestCountTests
         Assert.Equal(300, fs.ListDirectory("small").Count);
     }
 }
+
+/// <summary>A file's runs of consecutive clusters (one device request each) stay right when its chain is cut and regrown elsewhere.</summary>
+public class FatExtentTests
+{
+    [Fact]
+    public void ACutAndRegrownChainIsTransferredFromItsNewClusters()
+    {
+        var dev = new MemoryBlockDevice(new byte[40 * 1024 * 1024]);
+        FatFormatter.Format(dev, null, FatType.Fat32);
+        var fs = FatFileSystem.Mount(dev);
+        int cs = fs.ClusterSize;
+        fs.CreateFile("a");
+        fs.CreateFile("b");
+        var first = new byte[8 * cs];
+        new Random(1).NextBytes(first);
+        var second = new byte[8 * cs];
+        new Random(2).NextBytes(second);
+        using (var a = fs.OpenFile("a", true))
+        {
+            a.Write(0, first);                                  // clusters c..c+7, one extent
+            var back = new byte[first.Length];
+            a.Read(0, back);                                    // the extents are built now
+            a.SetLength(2 * cs);                                // c+2..c+7 freed
+            using (var b = fs.OpenFile("b", true)) b.Write(0, new byte[3 * cs]);   // b takes c+2..c+4
+            a.Write(2 * cs, second.AsSpan(0, 6 * cs));          // a regrows to its old count, no longer in one run
+            var live = new byte[8 * cs];
+            a.Read(0, live);                                    // one transfer across the old and the new clusters
+            Assert.True(live.AsSpan(0, 2 * cs).SequenceEqual(first.AsSpan(0, 2 * cs)), "kept part, same handle");
+            Assert.True(live.AsSpan(2 * cs).SequenceEqual(second.AsSpan(0, 6 * cs)), "regrown part, same handle");
+        }
+        fs.Flush();
+        var again = FatFileSystem.Mount(new MemoryBlockDevice(dev.Data));
+        using var f = again.OpenFile("a", false);
+        var got = new byte[8 * cs];
+        Assert.Equal(got.Length, f.Read(0, got));
+        Assert.True(got.AsSpan(0, 2 * cs).SequenceEqual(first.AsSpan(0, 2 * cs)), "kept part");
+        Assert.True(got.AsSpan(2 * cs).SequenceEqual(second.AsSpan(0, 6 * cs)), "regrown part");
+        using var g = again.OpenFile("b", false);
+        var zeros = new byte[3 * cs];
+        g.Read(0, zeros);
+        Assert.All(zeros, x => Assert.Equal(0, x));
+    }
+}
