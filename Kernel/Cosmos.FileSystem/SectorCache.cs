@@ -21,6 +21,8 @@ public sealed class SectorCache
     private readonly int _capacity;
     private readonly Dictionary<ulong, LinkedListNode<Entry>> _map = new();
     private readonly LinkedList<Entry> _lru = new();   // most recently used first
+    // Bounds of every sector held since the last Clear (not narrowed by eviction).
+    private ulong _lowest = ulong.MaxValue, _highest;
 
     /// <summary>A cache of at most <paramref name="capacitySectors"/> sectors of <paramref name="sectorSize"/> bytes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size that is not positive.</exception>
@@ -67,6 +69,8 @@ public sealed class SectorCache
     public void Update(ulong sector, ReadOnlySpan<byte> data)
     {
         int n = data.Length / _sectorSize;
+        // File data usually lies outside every sector ever held: skip the per-sector lookups then.
+        if (_map.Count == 0 || sector > _highest || sector + (ulong)n <= _lowest) return;
         for (int i = 0; i < n; i++)
             if (_map.TryGetValue(sector + (ulong)i, out var node))
             {
@@ -80,6 +84,8 @@ public sealed class SectorCache
     {
         _map.Clear();
         _lru.Clear();
+        _lowest = ulong.MaxValue;
+        _highest = 0;
     }
 
     private void Put(ulong sector, ReadOnlySpan<byte> data)
@@ -100,6 +106,8 @@ public sealed class SectorCache
         }
         else e = new Entry { Data = new byte[_sectorSize] };
         e.Sector = sector;
+        if (sector < _lowest) _lowest = sector;
+        if (sector > _highest) _highest = sector;
         data.CopyTo(e.Data);
         _map[sector] = _lru.AddFirst(e);
     }

@@ -272,3 +272,78 @@ public class FatBehaviourTests
         Assert.Throws<ArgumentException>(() => FatFormatter.Format(new MemoryBlockDevice(new byte[1024 * 1024], 512, readOnly: true)));
     }
 }
+
+/// <summary>What creating small files costs in device requests (the bench's small-file figure rests on it).</summary>
+public class FatRequestCountTests
+{
+    [Fact]
+    public void ASmallFileCreatedAndFlushedCostsFewWritesAndNoReads()
+    {
+        var dev = new MemoryBlockDevice(new byte[40 * 1024 * 1024]);
+        FatFormatter.Format(dev, null, FatType.Fat32);
+        var fs = FatFileSystem.Mount(dev);
+        fs.CreateDirectory("small");
+        var data = new byte[100];
+        for (int i = 0; i < 300; i++)
+        {
+            int reads = dev.ReadRequests, writes = dev.WriteRequests, flushes = dev.FlushRequests;
+            string p = "small/f" + i + ".dat";
+            fs.CreateFile(p);
+            using (var f = fs.OpenFile(p, true))
+            {
+                f.Write(0, data);
+                f.Flush();
+            }
+            if (i < 10) continue;   // the directory's clusters and the FAT blocks are read once
+            // FAT[1] cleared (one write per FAT copy), the entry, the data sector, the entry's length, the FAT with the
+            // new cluster and FAT[1] set again (one write per copy), FSInfo; a directory cluster added now and then.
+            Assert.True(dev.WriteRequests - writes <= 8 + 2, $"file {i}: {dev.WriteRequests - writes} writes");
+            Assert.Equal(0, dev.ReadRequests - reads);
+            Assert.Equal(1, dev.FlushRequests - flushes);
+        }
+        Assert.Equal(300, fs.ListDirectory("small").Count);
+    }
+}
+
+/// <summary>A file's runs of consecutive clusters (one device request each) stay right when its chain is cut and regrown elsewhere.</summary>
+public class FatExtentTests
+{
+    [Fact]
+    public void ACutAndRegrownChainIsTransferredFromItsNewClusters()
+    {
+        var dev = new MemoryBlockDevice(new byte[40 * 1024 * 1024]);
+        FatFormatter.Format(dev, null, FatType.Fat32);
+        var fs = FatFileSystem.Mount(dev);
+        int cs = fs.ClusterSize;
+        fs.CreateFile("a");
+        fs.CreateFile("b");
+        var first = new byte[8 * cs];
+        new Random(1).NextBytes(first);
+        var second = new byte[8 * cs];
+        new Random(2).NextBytes(second);
+        using (var a = fs.OpenFile("a", true))
+        {
+            a.Write(0, first);                                  // clusters c..c+7, one extent
+            var back = new byte[first.Length];
+            a.Read(0, back);                                    // the extents are built now
+            a.SetLength(2 * cs);                                // c+2..c+7 freed
+            using (var b = fs.OpenFile("b", true)) b.Write(0, new byte[3 * cs]);   // b takes c+2..c+4
+            a.Write(2 * cs, second.AsSpan(0, 6 * cs));          // a regrows to its old count, no longer in one run
+            var live = new byte[8 * cs];
+            a.Read(0, live);                                    // one transfer across the old and the new clusters
+            Assert.True(live.AsSpan(0, 2 * cs).SequenceEqual(first.AsSpan(0, 2 * cs)), "kept part, same handle");
+            Assert.True(live.AsSpan(2 * cs).SequenceEqual(second.AsSpan(0, 6 * cs)), "regrown part, same handle");
+        }
+        fs.Flush();
+        var again = FatFileSystem.Mount(new MemoryBlockDevice(dev.Data));
+        using var f = again.OpenFile("a", false);
+        var got = new byte[8 * cs];
+        Assert.Equal(got.Length, f.Read(0, got));
+        Assert.True(got.AsSpan(0, 2 * cs).SequenceEqual(first.AsSpan(0, 2 * cs)), "kept part");
+        Assert.True(got.AsSpan(2 * cs).SequenceEqual(second.AsSpan(0, 6 * cs)), "regrown part");
+        using var g = again.OpenFile("b", false);
+        var zeros = new byte[3 * cs];
+        g.Read(0, zeros);
+        Assert.All(zeros, x => Assert.Equal(0, x));
+    }
+}

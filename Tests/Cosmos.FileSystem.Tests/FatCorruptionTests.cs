@@ -214,8 +214,10 @@ public class FatCorruptionTests
         int entryOffset = (int)b.Sector * fs.Layout.BytesPerSector + b.Offset;
         BinaryPrimitives.WriteUInt16LittleEndian(img.AsSpan(entryOffset + 26), 0xFFF0);
         // The damage must be read from the device, as corruption on disk is: reading the directory above put its
-        // sectors in the metadata cache, which a change behind the file system's back would not reach.
+        // sectors in the metadata cache and kept the directory loaded, which a change behind the file system's back
+        // would not reach.
         fs.MetadataCache.Clear();
+        fs.ForgetLoadedDirectories();
         var before = (byte[])img.Clone();
         int writes = dev.WriteRequests;
         var ex = Assert.Throws<FileSystemException>(() => fs.OpenFile("dir/b.txt", false));

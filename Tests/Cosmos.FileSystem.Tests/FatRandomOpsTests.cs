@@ -101,6 +101,27 @@ public class FatRandomOpsTests
                 // A full volume is allowed; the model is unchanged because the write was refused up front.
             }
             if (op % 50 == 0) fs.Flush();
+            if (op % 25 == 0) AssertLiveView();
+        }
+        AssertLiveView();
+
+        // The mounted file system's own view (its loaded directories and open-file state) agrees with the model.
+        void AssertLiveView()
+        {
+            foreach (var kv in files)
+            {
+                var e = fs.GetEntry(kv.Key);
+                Assert.True(e != null, "live lookup of " + kv.Key);
+                Assert.Equal((long)kv.Value.Length, e.Value.Length);
+            }
+            foreach (var d in dirs)
+            {
+                var names = fs.ListDirectory(d).Select(x => Join(d, x.Name)).OrderBy(x => x, StringComparer.OrdinalIgnoreCase).ToList();
+                var want = files.Keys.Concat(dirs.Where(x => x.Length > 0))
+                    .Where(k => { int i = k.LastIndexOf('/'); return string.Equals(i < 0 ? "" : k.Substring(0, i), d, StringComparison.OrdinalIgnoreCase); })
+                    .OrderBy(x => x, StringComparer.OrdinalIgnoreCase).ToList();
+                Assert.Equal(want, names, StringComparer.OrdinalIgnoreCase);
+            }
         }
         fs.Flush();
         Assert.False(fs.IsReadOnly, string.Join("\n", fs.Warnings));

@@ -137,6 +137,7 @@ namespace Cosmos.Runtime.Tests
         public override int FTruncate(long fd, long length) => Bad;
         public override int FSync(long fd) => Bad;
         public override int FLock(long fd, int operation) => Bad;
+        public override int LockFileRegion(long fd, long offset, long length, int lockType) => Bad;
         public override int Unlink(string path) => -Errno.ENOENT;
         public override int MkDir(string path, int mode) => -Errno.ENOENT;
         public override int RmDir(string path) => -Errno.ENOENT;

@@ -49,6 +49,33 @@ namespace Cosmos.System.Tests
         }
 
         [Fact]
+        public void ByteRangeLocksBelongToTheDescriptor()
+        {
+            var v = NewVfs(out _);
+            long a = Open(v, @"0:\lk.bin", FileSystemPal.O_RDWR | FileSystemPal.O_CREAT);
+            long b = Open(v, @"0:\lk.bin", FileSystemPal.O_RDWR);
+            long ro = Open(v, @"0:\lk.bin", FileSystemPal.O_RDONLY);
+            Assert.Equal(0, v.LockFileRegion(a, 10, 10, FileSystemPal.F_WRLCK));
+            Assert.Equal(0, v.LockFileRegion(a, 12, 2, FileSystemPal.F_WRLCK));            // the owner's own locks never conflict
+            Assert.Equal(-Errno.EAGAIN, v.LockFileRegion(b, 19, 1, FileSystemPal.F_RDLCK));
+            Assert.Equal(0, v.LockFileRegion(b, 20, 1, FileSystemPal.F_WRLCK));             // end is exclusive
+            Assert.Equal(0, v.LockFileRegion(a, 10, 5, FileSystemPal.F_UNLCK));             // splits a's lock
+            Assert.Equal(0, v.LockFileRegion(b, 10, 5, FileSystemPal.F_WRLCK));
+            Assert.Equal(-Errno.EAGAIN, v.LockFileRegion(b, 15, 1, FileSystemPal.F_WRLCK));
+            Assert.Equal(-Errno.EAGAIN, v.LockFileRegion(a, 0, 0, FileSystemPal.F_WRLCK));  // length 0: to the end of any file
+            Assert.Equal(-Errno.EBADF, v.LockFileRegion(ro, 0, 1, FileSystemPal.F_WRLCK));  // a write lock needs write access
+            Assert.Equal(-Errno.EINVAL, v.LockFileRegion(a, -1, 1, FileSystemPal.F_WRLCK));
+            Assert.Equal(-Errno.EINVAL, v.LockFileRegion(a, 0, 1, 7));
+            Assert.Equal(-Errno.EBADF, v.LockFileRegion(999, 0, 1, FileSystemPal.F_WRLCK));
+            Assert.Equal(0, v.Close(a));                                                     // close releases a's locks
+            Assert.Equal(0, v.LockFileRegion(ro, 15, 5, FileSystemPal.F_RDLCK));
+            Assert.Equal(-Errno.EAGAIN, v.LockFileRegion(b, 17, 1, FileSystemPal.F_WRLCK)); // read locks exclude writers
+            Assert.Equal(0, v.Close(ro));
+            Assert.Equal(0, v.LockFileRegion(b, 0, 0, FileSystemPal.F_WRLCK));
+            Assert.Equal(0, v.Close(b));
+        }
+
+        [Fact]
         public void CreateWriteReadStatClose()
         {
             var v = NewVfs(out var dev);

@@ -311,6 +311,39 @@ namespace Cosmos.TestCases
                 return r;
             }, "IOException,100,100"),
 
+            new FileIoCase("byte-range locks of one stream", d =>
+            {
+                // What host .NET on Linux and the kernel agree on: one stream's own locks never conflict with each
+                // other, unlocking what was never locked succeeds, locks are advisory (I/O in a locked range works),
+                // arguments are checked before the platform is called. (Two streams differ: see FileSystemTests.)
+                string f = Path.Combine(d, "ranges.bin");
+                File.WriteAllBytes(f, new byte[100]);
+                var r = new List<string>();
+                void T(string what, Action a) => r.Add(what + "=" + Threw(a));
+                using (var a = new FileStream(f, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+                {
+                    T("lock", () => a.Lock(0, 10));
+                    T("again", () => a.Lock(0, 10));
+                    T("overlap", () => a.Lock(5, 10));
+                    T("past end", () => a.Lock(200, 10));
+                    T("to infinity", () => a.Lock(50, 0));
+                    T("write inside", () => { a.Position = 2; a.WriteByte(7); a.Flush(); });
+                    T("unlock", () => a.Unlock(0, 10));
+                    T("unlock never locked", () => a.Unlock(300, 5));
+                    T("negative position", () => a.Lock(-1, 10));
+                    T("negative length", () => a.Unlock(0, -1));
+                }
+                using (var ro = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                    T("read-only stream", () => ro.Lock(0, 100));
+                var closed = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                closed.Dispose();
+                T("disposed", () => closed.Lock(0, 1));
+                return string.Join(",", r);
+            }, "lock=no exception,again=no exception,overlap=no exception,past end=no exception,to infinity=no exception," +
+               "write inside=no exception,unlock=no exception,unlock never locked=no exception," +
+               "negative position=ArgumentOutOfRangeException,negative length=ArgumentOutOfRangeException," +
+               "read-only stream=no exception,disposed=ObjectDisposedException"),
+
             new FileIoCase("two streams see each other", d =>
             {
                 string f = Path.Combine(d, "shared.txt");

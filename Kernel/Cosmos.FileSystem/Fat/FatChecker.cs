@@ -49,7 +49,7 @@ internal static class FatChecker
                 foreach (var c in chain)
                     if (!Mark(c)) { fs.SetReadOnlyAtMount($"'{path}': cluster {c} belongs to two chains (cross-linked)"); return; }
                 if (e.IsDirectory)
-                    pending.Enqueue(FatDirectory.Load(fs, e.FirstCluster, path));
+                    pending.Enqueue(FatDirectory.Load(fs, e.FirstCluster, path, cache: false));
                 else if (e.Size > (ulong)chain.Count * (ulong)l.BytesPerCluster)
                 { fs.SetReadOnlyAtMount($"'{path}': size {e.Size} exceeds its {chain.Count} clusters"); return; }
             }

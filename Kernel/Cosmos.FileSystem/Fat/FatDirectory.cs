@@ -37,8 +37,11 @@ internal sealed class FatDirEntry
 }
 
 /// <summary>
-/// A directory loaded whole into memory: the fixed FAT12/16 root region or a cluster chain. Entries are parsed
-/// from <see cref="Data"/>; changes are written back sector by sector (fatgen103 §6, §7).
+/// A directory loaded whole into memory: the fixed FAT12/16 root region or a cluster chain (fatgen103 §6, §7).
+/// The file system keeps loaded directories (<see cref="Load"/>), so their entries are parsed once and found by name
+/// through an index; <see cref="Add"/> and <see cref="Remove"/> update that parse in place, other changes made
+/// through <see cref="WriteSlots"/> drop it, and writes that reach the directory's sectors from elsewhere (a file's
+/// length and times, a moved directory's "..") reach <see cref="Data"/> through <see cref="Written"/>.
 /// </summary>
 internal sealed class FatDirectory
 {
@@ -52,23 +55,53 @@ internal sealed class FatDirectory
     public readonly uint FirstCluster;     // 0 for the fixed root
     public readonly List<uint> Clusters;   // null for the fixed root
     public byte[] Data;
-    public readonly string Path;
+    public string Path;
     public int EndSlot;                    // first slot with name[0] == 0 (all after are free)
     public string VolumeLabel;             // root only: the volume-label entry's name
     public int VolumeLabelSlot = -1;
 
+    // The parse (with "." and ".."; slot order), its warnings and the name indexes; null when not parsed.
+    private List<FatDirEntry> _all;
+    private List<string> _bad;
+    private Dictionary<string, FatDirEntry> _byName, _byShort;
+    private HashSet<string> _shorts;
+    private bool _duplicateNames;
+    // Where Data lives on the device: runs of consecutive sectors and the Data offset of each.
+    private ulong[] _runSector;
+    private int[] _runCount, _runOffset;
+
     private FatDirectory(FatFileSystem fs, uint first, List<uint> clusters, byte[] data, string path)
     {
         _fs = fs; _l = fs.Layout; FirstCluster = first; Clusters = clusters; Data = data; Path = path;
+        ComputeRuns();
+    }
+
+    private void ComputeRuns()
+    {
+        var start = new List<ulong>(); var count = new List<int>(); var offset = new List<int>();
+        if (Clusters == null) { start.Add(_l.FirstRootDirSector); count.Add(Data.Length / _l.BytesPerSector); offset.Add(0); }
+        else
+            for (int i = 0; i < Clusters.Count; i++)
+            {
+                ulong sec = _l.ClusterToSector(Clusters[i]);
+                int n = start.Count;
+                if (n > 0 && start[n - 1] + (ulong)count[n - 1] == sec) count[n - 1] += _l.SectorsPerCluster;
+                else { start.Add(sec); count.Add(_l.SectorsPerCluster); offset.Add(i * _l.BytesPerCluster); }
+            }
+        _runSector = start.ToArray(); _runCount = count.ToArray(); _runOffset = offset.ToArray();
     }
 
     public bool IsRoot => FirstCluster == 0 || (_l.Type == FatType.Fat32 && FirstCluster == _l.RootCluster);
 
-    /// <summary>Loads the directory whose first cluster is <paramref name="first"/> (0: the root).</summary>
-    public static FatDirectory Load(FatFileSystem fs, uint first, string path)
+    /// <summary>
+    /// The directory whose first cluster is <paramref name="first"/> (0: the root): the file system's loaded copy
+    /// when it has one, else read from the device (and kept when <paramref name="cache"/>).
+    /// </summary>
+    public static FatDirectory Load(FatFileSystem fs, uint first, string path, bool cache = true)
     {
         var l = fs.Layout;
         if (first == 0 && l.Type == FatType.Fat32) first = l.RootCluster;
+        if (fs.TryGetDirectory(first, out var known)) { known.Path = path; return known; }
         FatDirectory d;
         if (first == 0)
         {
@@ -93,6 +126,7 @@ internal sealed class FatDirectory
                 Array.Clear(d.Data, i * 32, d.Data.Length - i * 32);
                 break;
             }
+        if (cache) fs.KeepDirectory(d);
         return d;
     }
 
@@ -106,28 +140,153 @@ internal sealed class FatDirectory
         return _l.ClusterToSector(Clusters[s / _l.SectorsPerCluster]) + (ulong)(s % _l.SectorsPerCluster);
     }
 
-    /// <summary>Writes the sectors that hold slots <paramref name="first"/>..first+count−1.</summary>
+    /// <summary>Writes the sectors that hold slots <paramref name="first"/>..first+count−1 after a change made in <see cref="Data"/>; the parse is redone on next use.</summary>
     public void WriteSlots(int first, int count)
+    {
+        Invalidate();
+        WriteSlotsRaw(first, count);
+    }
+
+    // Consecutive sectors on the device go in one request.
+    private void WriteSlotsRaw(int first, int count)
     {
         int bps = _l.BytesPerSector;
         int s0 = first * 32 / bps, s1 = ((first + count) * 32 - 1) / bps;
-        for (int s = s0; s <= s1; s++)
-            _fs.WriteSectors(SectorOf(s * bps), Data.AsSpan(s * bps, bps));
+        int s = s0;
+        while (s <= s1)
+        {
+            ulong sec = SectorOf(s * bps);
+            int n = 1;
+            while (s + n <= s1 && SectorOf((s + n) * bps) == sec + (ulong)n) n++;
+            _fs.WriteSectors(sec, Data.AsSpan(s * bps, n * bps));
+            s += n;
+        }
+    }
+
+    /// <summary>Forgets the parse (it is redone from <see cref="Data"/> on next use).</summary>
+    public void Invalidate()
+    {
+        _all = null; _bad = null; _byName = _byShort = null; _shorts = null;
+    }
+
+    /// <summary>
+    /// Sectors <paramref name="sector"/>.. were written to the device with <paramref name="data"/>: copies what
+    /// falls inside this directory into <see cref="Data"/>. A change to a short entry's fields (length, cluster,
+    /// times, archive/read-only bits) updates its parsed entry; any other change returns false (the caller drops
+    /// this directory, so it is read again).
+    /// </summary>
+    public bool Written(ulong sector, ReadOnlySpan<byte> data)
+    {
+        int bps = _l.BytesPerSector;
+        ulong count = (ulong)(data.Length / bps);
+        bool keep = true;
+        for (int r = 0; r < _runSector.Length; r++)
+        {
+            ulong a = Math.Max(sector, _runSector[r]), b = Math.Min(sector + count, _runSector[r] + (ulong)_runCount[r]);
+            if (a >= b) continue;
+            int at = _runOffset[r] + (int)(a - _runSector[r]) * bps;
+            var src = data.Slice((int)(a - sector) * bps, (int)(b - a) * bps);
+            for (int k = 0; k < src.Length; k += 32)
+            {
+                var oldS = Data.AsSpan(at + k, 32);
+                var newS = src.Slice(k, 32);
+                if (oldS.SequenceEqual(newS)) continue;
+                int slot = (at + k) / 32;
+                bool fieldsOnly = slot < EndSlot && oldS[0] != 0 && oldS[0] != 0xE5 && oldS.Slice(0, 11).SequenceEqual(newS.Slice(0, 11)) &&
+                    (oldS[11] & 0x3F) != AttrLongName && (newS[11] & 0x3F) != AttrLongName && ((oldS[11] ^ newS[11]) & (AttrDirectory | AttrVolumeId)) == 0;
+                newS.CopyTo(oldS);
+                if (_all == null) { if (!fieldsOnly) keep = false; continue; }
+                int i = IndexOfSlot(slot);
+                if (!fieldsOnly || i < 0 || !Decode(oldS, _all[i])) { Invalidate(); keep = false; }
+            }
+        }
+        return keep;
+    }
+
+    private int IndexOfSlot(int slot)
+    {
+        int lo = 0, hi = _all.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            int v = _all[mid].Slot;
+            if (v == slot) return mid;
+            if (v < slot) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+    }
+
+    // The fields of a short entry (not its name); false when they point outside the volume (the parse then throws).
+    private bool Decode(ReadOnlySpan<byte> e, FatDirEntry d)
+    {
+        d.Attr = e[11]; d.NtRes = e[12]; d.CrtTenth = e[13];
+        d.CrtTime = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(14));
+        d.CrtDate = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(16));
+        d.AccDate = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(18));
+        d.WrtTime = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(22));
+        d.WrtDate = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(24));
+        d.FirstCluster = BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(26));
+        if (_l.Type == FatType.Fat32) d.FirstCluster |= (uint)BinaryPrimitives.ReadUInt16LittleEndian(e.Slice(20)) << 16;
+        d.Size = BinaryPrimitives.ReadUInt32LittleEndian(e.Slice(28));
+        if (d.Name == "." || d.Name == "..") return true;
+        if (d.FirstCluster != 0 && !_fs.Fat.IsValidCluster(d.FirstCluster)) return false;
+        if (d.IsDirectory && d.FirstCluster == 0) return false;
+        return d.IsDirectory || d.FirstCluster != 0 || d.Size == 0;
+    }
+
+    private void EnsureParsed()
+    {
+        if (_all != null) return;
+        var bad = new List<string>();
+        var all = ParseRange(0, EndSlot, bad);
+        _bad = bad;
+        _byName = new Dictionary<string, FatDirEntry>(StringComparer.OrdinalIgnoreCase);
+        _byShort = new Dictionary<string, FatDirEntry>(StringComparer.OrdinalIgnoreCase);
+        _shorts = new HashSet<string>(StringComparer.Ordinal);
+        _duplicateNames = false;
+        _all = all;
+        foreach (var d in all) Index(d);
+    }
+
+    private static string Key(ReadOnlySpan<byte> shortName)
+    {
+        Span<char> c = stackalloc char[11];
+        for (int i = 0; i < 11; i++) c[i] = (char)shortName[i];
+        return new string(c);
+    }
+
+    private void Index(FatDirEntry d)
+    {
+        _shorts.Add(Key(d.Short));
+        if (d.Name == "." || d.Name == "..") return;
+        if (!_byName.TryAdd(d.Name, d)) _duplicateNames = true;
+        if (!_byShort.TryAdd(FatNames.DecodeShort(d.Short, 0), d)) _duplicateNames = true;
     }
 
     /// <summary>
     /// Parses the live entries (without "." and ".." unless <paramref name="withDots"/>). Long names with a bad
     /// checksum or sequence are ignored (short name used) and reported through <paramref name="badLfn"/>.
-    /// Entries pointing outside the volume throw Corrupt.
+    /// Entries pointing outside the volume throw Corrupt. The list is the directory's own: do not change it.
     /// </summary>
     public List<FatDirEntry> Parse(bool withDots = false, List<string> badLfn = null)
+    {
+        EnsureParsed();
+        badLfn?.AddRange(_bad);
+        if (withDots) return _all;
+        var live = new List<FatDirEntry>(_all.Count);
+        foreach (var d in _all) if (d.Name != "." && d.Name != "..") live.Add(d);
+        return live;
+    }
+
+    // Parses slots start..end−1 (with "." and ".."); the volume label is looked for when starting at slot 0.
+    private List<FatDirEntry> ParseRange(int start, int end, List<string> badLfn)
     {
         var list = new List<FatDirEntry>();
         char[] lfn = null;
         int lfnExpect = 0, lfnCount = 0, lfnStart = -1;
         byte lfnSum = 0;
-        VolumeLabel = null; VolumeLabelSlot = -1;
-        for (int i = 0; i < EndSlot; i++)
+        if (start == 0) { VolumeLabel = null; VolumeLabelSlot = -1; }
+        for (int i = start; i < end; i++)
         {
             var e = Data.AsSpan(i * 32, 32);
             if (e[0] == 0xE5)
@@ -198,7 +357,6 @@ internal sealed class FatDirectory
             }
             if (isDot)
             {
-                if (!withDots) continue;
                 d.Name = e[1] == '.' ? ".." : ".";
                 list.Add(d);
                 continue;
@@ -251,12 +409,13 @@ internal sealed class FatDirectory
             throw new FileSystemException(FileSystemError.NoSpace, Path, "a directory holds at most 65536 entries");
         var added = _fs.Fat.Allocate(add, Clusters[Clusters.Count - 1], Path);
         var zero = new byte[_l.BytesPerCluster * added.Count];
-        _fs.WriteClusters(added, zero);
+        _fs.WriteClusters(added, zero, metadata: true);
         int start = SlotCount - run;
         var nd = new byte[Data.Length + zero.Length];
         Data.CopyTo(nd, 0);
         Data = nd;
         Clusters.AddRange(added);
+        ComputeRuns();
         return start;
     }
 
@@ -266,21 +425,21 @@ internal sealed class FatDirectory
     /// </summary>
     public FatDirEntry Add(string name, byte attr, uint firstCluster, uint size, DateTime now, FatDirEntry timesFrom = null)
     {
-        var live = Parse(true);
+        EnsureParsed();
         var shortName = new byte[11];
         bool needLfn = !FatNames.TryExact83(name, shortName);
-        if (needLfn || Contains(live, shortName))
+        if (needLfn || Contains(shortName))
         {
             Span<byte> basis = stackalloc byte[11];
             FatNames.Basis(name, basis, out bool lossy, out int baseLen);
             basis.CopyTo(shortName);
-            if (lossy || Contains(live, shortName) || Taken83(live, shortName))
+            if (lossy || Contains(shortName) || Taken83(shortName))
             {
                 for (int n = 1; ; n++)
                 {
                     if (n > 999999) throw new FileSystemException(FileSystemError.NoSpace, Join(Path, name), "no free short name");
                     FatNames.ApplyTail(basis, baseLen, n, shortName);
-                    if (!Contains(live, shortName)) break;
+                    if (!Contains(shortName)) break;
                 }
             }
             needLfn = true;
@@ -337,27 +496,21 @@ internal sealed class FatDirectory
             EndSlot = last + 1;
             if (last + 1 < SlotCount) writeCount++;
         }
-        WriteSlots(slot, writeCount);
-        foreach (var d in Parse(true))
-            if (d.Slot == last) return d;
-        throw _fs.Corrupt(Path, "a new entry did not read back");
+        WriteSlotsRaw(slot, writeCount);
+        var added = ParseRange(slot, last + 1, null);
+        if (added.Count != 1 || added[0].Slot != last) { Invalidate(); throw _fs.Corrupt(Path, "a new entry did not read back"); }
+        var entry = added[0];
+        int at = _all.Count;
+        while (at > 0 && _all[at - 1].Slot > last) at--;
+        _all.Insert(at, entry);
+        Index(entry);
+        return entry;
     }
 
-    private static bool Contains(List<FatDirEntry> live, byte[] shortName)
-    {
-        foreach (var d in live)
-            if (d.Short.AsSpan().SequenceEqual(shortName)) return true;
-        return false;
-    }
+    private bool Contains(byte[] shortName) => _shorts.Contains(Key(shortName));
 
     // A basis name must not equal another entry's long name read as 8.3 (e.g. "FOO.TXT" as long name of FOO~1.TXT).
-    private static bool Taken83(List<FatDirEntry> live, byte[] shortName)
-    {
-        Span<byte> tmp = stackalloc byte[11];
-        foreach (var d in live)
-            if (FatNames.TryExact83(d.Name.ToUpperInvariant(), tmp) && tmp.SequenceEqual(shortName)) return true;
-        return false;
-    }
+    private bool Taken83(byte[] shortName) => _byName.ContainsKey(FatNames.DecodeShort(shortName, 0));
 
     public void SetCluster(Span<byte> entry, uint cluster)
     {
@@ -370,16 +523,25 @@ internal sealed class FatDirectory
     {
         int first = d.Slot - d.LfnSlots;
         for (int i = first; i <= d.Slot; i++) Data[i * 32] = 0xE5;
-        WriteSlots(first, d.Slot - first + 1);
+        if (_all != null)
+        {
+            int i = IndexOfSlot(d.Slot);
+            if (i < 0 || _all[i] != d || _duplicateNames) Invalidate();
+            else
+            {
+                _all.RemoveAt(i);
+                _shorts.Remove(Key(d.Short));
+                _byName.Remove(d.Name);
+                _byShort.Remove(FatNames.DecodeShort(d.Short, 0));
+            }
+        }
+        WriteSlotsRaw(first, d.Slot - first + 1);
     }
 
-    /// <summary>Finds <paramref name="name"/> among <paramref name="entries"/>, case-insensitively, by long or short name.</summary>
-    public static FatDirEntry Find(List<FatDirEntry> entries, string name)
+    /// <summary>The entry named <paramref name="name"/> (case-insensitively, by long name or else by short name, as Windows does), or null.</summary>
+    public FatDirEntry Find(string name)
     {
-        foreach (var d in entries)
-            if (string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)) return d;
-        foreach (var d in entries)
-            if (string.Equals(FatNames.DecodeShort(d.Short, 0), name, StringComparison.OrdinalIgnoreCase)) return d;
-        return null;
+        EnsureParsed();
+        return _byName.TryGetValue(name, out var d) ? d : _byShort.TryGetValue(name, out d) ? d : null;
     }
 }

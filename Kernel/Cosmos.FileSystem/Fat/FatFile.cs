@@ -75,7 +75,10 @@ internal sealed class FatFile : FileSystemFile
                 bounce ??= new byte[bps];
                 if (write)
                 {
-                    if (take < bps) _fs.ReadSectors(sector, bounce);
+                    // The sector's old bytes matter only where they hold file data: a sector wholly at or past the
+                    // end of the file (a cluster just allocated) is not read first.
+                    if (take < bps && pos - inSec < _size) _fs.ReadSectors(sector, bounce);
+                    else if (take < bps) Array.Clear(bounce);
                     writeFrom.Slice(done, take).CopyTo(bounce.AsSpan(inSec));
                     _fs.WriteSectors(sector, bounce);
                 }
@@ -87,11 +90,9 @@ internal sealed class FatFile : FileSystemFile
                 done += take;
                 continue;
             }
-            // Whole sectors: extend the run over contiguous clusters.
+            // Whole sectors: extend the run over contiguous clusters (the node's extents say how far at once).
             long want = left / bps;
-            long run = spc - fsec % spc;
-            int cj = ci;
-            while (run < want && cj + 1 < _chain.Count && _chain[cj + 1] == _chain[cj] + 1) { cj++; run += spc; }
+            long run = spc - fsec % spc + (long)_n.ContiguousAfter(ci) * spc;
             int sectors = (int)Math.Min(run, want);
             int bytes = sectors * bps;
             if (write) _fs.WriteSectors(sector, writeFrom.Slice(done, bytes));
@@ -163,6 +164,7 @@ internal sealed class FatFile : FileSystemFile
         {
             if (length < _size)
             {
+                _n.ChainCut();
                 int keep = (int)((length + _l.BytesPerCluster - 1) / _l.BytesPerCluster);
                 if (keep == 0 && _chain.Count > 0)
                 {
@@ -214,6 +216,37 @@ internal sealed class FatNode
     public bool MetaDirty;
     public DateTime WriteTime;
     public int Handles;
+
+    // Extents of Chain: the chain index where each run of consecutive clusters starts (ascending), built for its
+    // first _extCount clusters. Chain only grows at the end (EnsureClusters) or is cut (SetLength → ChainCut).
+    private readonly List<int> _extStart = new();
+    private int _extCount;
+
+    /// <summary>Chain was shortened: the extents are rebuilt on next use.</summary>
+    internal void ChainCut()
+    {
+        _extStart.Clear();
+        _extCount = 0;
+    }
+
+    /// <summary>How many clusters after Chain[<paramref name="index"/>] follow it consecutively on the volume.</summary>
+    internal int ContiguousAfter(int index)
+    {
+        var chain = Chain;
+        if (_extCount > chain.Count) ChainCut();
+        for (int i = _extCount; i < chain.Count; i++)
+            if (i == 0 || chain[i] != chain[i - 1] + 1) _extStart.Add(i);
+        _extCount = chain.Count;
+        // The extent holding index: the last start at or before it.
+        int lo = 0, hi = _extStart.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (_extStart[mid] <= index) lo = mid; else hi = mid - 1;
+        }
+        int end = lo + 1 < _extStart.Count ? _extStart[lo + 1] : chain.Count;
+        return end - 1 - index;
+    }
 
     /// <summary>Writes length, first cluster, write time and access date into the directory entry when changed.</summary>
     internal void WriteMetadata(FatFileSystem fs)

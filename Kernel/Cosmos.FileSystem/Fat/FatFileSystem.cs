@@ -203,6 +203,13 @@ public sealed class FatFileSystem : FileSystemVolume
         if (metadata) _cache.Store(sector, buffer);
     }
 
+    /// <summary>Writes; <paramref name="metadata"/>: also keep the sectors in the metadata cache (new directory clusters).</summary>
+    internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer, bool metadata)
+    {
+        WriteSectors(sector, buffer);
+        if (metadata) _cache.Store(sector, buffer);
+    }
+
     internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, "");
@@ -210,9 +217,35 @@ public sealed class FatFileSystem : FileSystemVolume
         catch (Exception e)
         {
             _cache.Clear();   // what reached the device is unknown
+            _dirs.Clear();
             throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e);
         }
         _cache.Update(sector, buffer);
+        if (_dirs.Count == 0) return;
+        List<uint> drop = null;
+        foreach (var d in _dirs.Values)
+            if (!d.Written(sector, buffer)) (drop ??= new List<uint>()).Add(d.FirstCluster);
+        if (drop != null) foreach (var k in drop) _dirs.Remove(k);
+    }
+
+    // ---- loaded directories --------------------------------------------------------------------------------------
+
+    /// <summary>Directories kept loaded (and parsed), by first cluster (0: the FAT12/16 root); a directory is one object while kept.</summary>
+    private readonly Dictionary<uint, FatDirectory> _dirs = new();
+    private long _dirBytes;
+    /// <summary>Loaded directories are dropped (all at once) when they would hold more than this many bytes.</summary>
+    private const long MaxDirectoryBytes = 4L << 20;
+
+    /// <summary>Drops the loaded directories (tests that change the image behind the file system's back).</summary>
+    internal void ForgetLoadedDirectories() { _dirs.Clear(); _dirBytes = 0; }
+
+    internal bool TryGetDirectory(uint first, out FatDirectory d) => _dirs.TryGetValue(first, out d);
+
+    internal void KeepDirectory(FatDirectory d)
+    {
+        if (_dirBytes + d.Data.Length > MaxDirectoryBytes || _dirs.Count >= 256) { _dirs.Clear(); _dirBytes = 0; }
+        _dirs[d.FirstCluster] = d;
+        _dirBytes += d.Data.Length;
     }
 
     /// <summary>Reads clusters <paramref name="chain"/>[from..] into <paramref name="buffer"/>, one request per contiguous run.</summary>
@@ -235,7 +268,7 @@ public sealed class FatFileSystem : FileSystemVolume
     }
 
     /// <summary>Writes <paramref name="data"/> (whole clusters) to <paramref name="clusters"/>, one request per contiguous run.</summary>
-    internal void WriteClusters(List<uint> clusters, ReadOnlySpan<byte> data)
+    internal void WriteClusters(List<uint> clusters, ReadOnlySpan<byte> data, bool metadata = false)
     {
         int cb = Layout.BytesPerCluster;
         int i = 0;
@@ -243,7 +276,7 @@ public sealed class FatFileSystem : FileSystemVolume
         {
             int j = i + 1;
             while (j < clusters.Count && clusters[j] == clusters[j - 1] + 1) j++;
-            WriteSectors(Layout.ClusterToSector(clusters[i]), data.Slice(i * cb, (j - i) * cb));
+            WriteSectors(Layout.ClusterToSector(clusters[i]), data.Slice(i * cb, (j - i) * cb), metadata);
             i = j;
         }
     }
@@ -285,7 +318,7 @@ public sealed class FatFileSystem : FileSystemVolume
         visited?.Add(dir.FirstCluster);
         for (int i = 0; i < count; i++)
         {
-            var e = FatDirectory.Find(dir.Parse(), parts[i]);
+            var e = dir.Find(parts[i]);
             string p = JoinParts(parts, i + 1);
             if (e == null) throw new FileSystemException(FileSystemError.PathNotFound, p);
             if (!e.IsDirectory) throw new FileSystemException(FileSystemError.NotADirectory, p);
@@ -298,7 +331,7 @@ public sealed class FatFileSystem : FileSystemVolume
     private FatDirEntry Lookup(List<string> parts, out FatDirectory parent)
     {
         parent = ResolveDir(parts, parts.Count - 1);
-        return FatDirectory.Find(parent.Parse(), parts[parts.Count - 1]);
+        return parent.Find(parts[parts.Count - 1]);
     }
 
     private void CheckWritable(string path)
@@ -501,7 +534,7 @@ public sealed class FatFileSystem : FileSystemVolume
         CheckName(parts[parts.Count - 1], path);
         CheckWritable(path);
         var parent = ResolveDir(parts, parts.Count - 1);
-        if (FatDirectory.Find(parent.Parse(), parts[parts.Count - 1]) != null) throw Err(FileSystemError.AlreadyExists, path);
+        if (parent.Find(parts[parts.Count - 1]) != null) throw Err(FileSystemError.AlreadyExists, path);
         return (parent, parts[parts.Count - 1]);
     }
 
@@ -517,7 +550,7 @@ public sealed class FatFileSystem : FileSystemVolume
             var data = new byte[Layout.BytesPerCluster];
             WriteDot(data.AsSpan(0, 32), ".", c[0], now);
             WriteDot(data.AsSpan(32, 32), "..", parent.IsRoot ? 0 : parent.FirstCluster, now);
-            WriteClusters(c, data);
+            WriteClusters(c, data, metadata: true);
             try { parent.Add(name, FatDirectory.AttrDirectory, c[0], 0, now); }
             catch (FileSystemException e) when (e.Error == FileSystemError.NoSpace) { Fat.FreeChain(c[0], path); throw; }
         });
@@ -581,6 +614,7 @@ public sealed class FatFileSystem : FileSystemVolume
             CheckWritable(path);
             var dir = FatDirectory.Load(this, e.FirstCluster, JoinParts(parts, parts.Count));
             if (dir.Parse().Count != 0) throw Err(FileSystemError.DirectoryNotEmpty, path);
+            _dirs.Remove(dir.FirstCluster);
             Fat.FreeChain(e.FirstCluster, path);
             parent.Remove(e);
         });
@@ -604,7 +638,7 @@ public sealed class FatFileSystem : FileSystemVolume
                 throw new FileSystemException(FileSystemError.InvalidName, newPath, "a directory cannot move into itself");
             bool sameDir = dstParent.FirstCluster == srcParent.FirstCluster;
             if (sameDir) dstParent = srcParent;
-            var existing = FatDirectory.Find(dstParent.Parse(), dst[dst.Count - 1]);
+            var existing = dstParent.Find(dst[dst.Count - 1]);
             if (existing != null && !(sameDir && existing.Slot == e.Slot))
             {
                 if (!replace || existing.IsDirectory || e.IsDirectory) throw Err(FileSystemError.AlreadyExists, newPath);
@@ -612,7 +646,7 @@ public sealed class FatFileSystem : FileSystemVolume
                 dstParent.Remove(existing);
                 foreach (var f in _open)
                     if (f.EntrySector == existing.Sector && f.EntryOffset == existing.Offset) f.Deleted = true;
-                if (sameDir) e = FatDirectory.Find(srcParent.Parse(), src[src.Count - 1]);
+                if (sameDir) e = srcParent.Find(src[src.Count - 1]);
             }
             else if (existing != null && e.Name == dst[dst.Count - 1]) return; // same name, nothing to do
             FatDirEntry added;
@@ -747,14 +781,16 @@ public sealed class FatFileSystem : FileSystemVolume
     {
         if (_readOnly) { TryDeviceFlush(); return; }
         foreach (var f in _open) f.WriteMetadata(this);
-        Fat.Flush();
+        // The clean-shutdown bit goes back in the same FAT write as the allocation changes (FAT[1] shares the FAT's
+        // first sector with clusters 2..125 on FAT32, so after a small change that is one request per FAT copy); the
+        // device flush below makes both durable together.
         if (_dirty)
         {
             uint clean = Layout.Type == FatType.Fat16 ? 0x8000u : 0x08000000u;
             Fat.Set(1, Fat.Get(1) | clean);
-            Fat.Flush();
-            _dirty = false;
         }
+        Fat.Flush();
+        _dirty = false;
         if (Layout.Type == FatType.Fat32 && _fsInfoValid && (_fsInfoFree != Fat.FreeCount || _fsInfoNext != Fat.NextFree))
         {
             var s = new byte[Layout.BytesPerSector];

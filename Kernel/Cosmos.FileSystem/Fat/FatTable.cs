@@ -40,10 +40,25 @@ internal sealed class FatTable
     /// <summary>True when some cached FAT sector differs from the disk.</summary>
     public bool HasDirty => _dirty.Count > 0;
 
+    // The block found last: chain walks and allocation touch the same block thousands of times in a row.
+    private uint _lastBlock = uint.MaxValue;
+    private byte[] _lastData;
+    // The sector marked dirty last (allocation marks the same sector once per entry).
+    private uint _lastDirty = uint.MaxValue;
+
     /// <summary>Reads (or finds) the block holding FAT sector <paramref name="index"/>.</summary>
     private byte[] Block(uint block)
     {
-        if (_cache.TryGetValue(block, out var data)) return data;
+        if (block == _lastBlock) return _lastData;
+        if (!_cache.TryGetValue(block, out var data)) data = Load(block);
+        _lastBlock = block;
+        _lastData = data;
+        return data;
+    }
+
+    private byte[] Load(uint block)
+    {
+        byte[] data;
         if (_cache.Count >= MaxCachedBlocks)
         {
             Flush();
@@ -62,6 +77,8 @@ internal sealed class FatTable
 
     private void MarkDirty(uint index)
     {
+        if (index == _lastDirty) return;
+        _lastDirty = index;
         if (_dirtySet.Add(index)) _dirty.Add(index);
     }
 
@@ -196,6 +213,7 @@ internal sealed class FatTable
                 FreeCount = (uint)got.Count;
                 throw new FileSystemException(FileSystemError.NoSpace, path);
             }
+            if (_l.Type == FatType.Fat32 && TakeRun32(ref c, ref prev, got, count, ref scanned)) continue;
             if (Get(c) == 0)
             {
                 Set(c, _l.EocMark);
@@ -208,6 +226,55 @@ internal sealed class FatTable
         }
         NextFree = c;
         return got;
+    }
+
+    /// <summary>
+    /// FAT32 fast path of <see cref="Allocate"/>: takes the free clusters from <paramref name="c"/> to the end of the
+    /// cached FAT sector holding its entry in one pass over that sector (each linked to the next, the last marked
+    /// end-of-chain, the high 4 bits kept), so a large file costs a few operations per FAT sector rather than per
+    /// cluster. Returns false, changing nothing, when <paramref name="c"/> itself is not free.
+    /// </summary>
+    private bool TakeRun32(ref uint c, ref uint prev, List<uint> got, int count, ref uint scanned)
+    {
+        int bps = _l.BytesPerSector;
+        int perSector = bps / 4;
+        uint si = (uint)((ulong)c * 4 / (uint)bps);
+        var sector = Sector(si);
+        int i = (int)(c % (uint)perSector);
+        if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) return false;
+        if (c > _l.MaxCluster) return false;
+        uint firstOfSector = si * (uint)perSector;
+        uint taken = 0;
+        while (i < perSector && got.Count < count)
+        {
+            uint cl = firstOfSector + (uint)i;
+            if (cl > _l.MaxCluster) break;
+            if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) break;
+            if (taken > 0)
+            {
+                // The previous cluster is the entry just before, in this sector.
+                var pe = sector.Slice((i - 1) * 4, 4);
+                BinaryPrimitives.WriteUInt32LittleEndian(pe, (BinaryPrimitives.ReadUInt32LittleEndian(pe) & 0xF0000000) | cl);
+            }
+            else if (prev != 0)
+            {
+                // Its entry may be in another block, whose loading can evict this one: link it first, then look again.
+                Set(prev, cl);
+                sector = Sector(si);
+            }
+            var e = sector.Slice(i * 4, 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(e, (BinaryPrimitives.ReadUInt32LittleEndian(e) & 0xF0000000) | _l.EocMark);
+            got.Add(cl);
+            prev = cl;
+            taken++;
+            i++;
+        }
+        MarkDirty(si);
+        FreeCount -= taken;
+        scanned += taken;
+        uint next = firstOfSector + (uint)i;
+        c = next > _l.MaxCluster ? 2 : next;
+        return true;
     }
 
     /// <summary>Frees the chain starting at <paramref name="first"/> (bounded walk; Corrupt on a broken chain).</summary>
@@ -279,7 +346,14 @@ internal sealed class FatTable
         return invalid;
     }
 
-    /// <summary>Writes every dirty cached sector to each FAT copy, contiguous sectors in one request.</summary>
+    /// <summary>Clean sectors between two dirty ones of a block that are written with them rather than splitting the request.</summary>
+    private const int MaxGapSectors = 16;
+
+    /// <summary>
+    /// Writes every dirty cached sector to each FAT copy: dirty sectors of one cached block less than
+    /// <see cref="MaxGapSectors"/> apart go in one request straight from the block (the clean sectors between them
+    /// hold what the FAT holds), so a flush after a small change is one write per FAT copy.
+    /// </summary>
     public void Flush()
     {
         if (_dirty.Count == 0) return;
@@ -288,16 +362,18 @@ internal sealed class FatTable
         int i = 0;
         while (i < _dirty.Count)
         {
+            uint block = _dirty[i] / BlockSectors;
             int j = i + 1;
-            while (j < _dirty.Count && _dirty[j] == _dirty[j - 1] + 1) j++;
-            var run = new byte[(j - i) * bps];
-            for (int k = i; k < j; k++) Sector(_dirty[k]).CopyTo(run.AsSpan((k - i) * bps));
+            while (j < _dirty.Count && _dirty[j] / BlockSectors == block && _dirty[j] - _dirty[j - 1] <= MaxGapSectors) j++;
+            uint first = _dirty[i], last = _dirty[j - 1];
+            var run = Block(block).AsSpan((int)(first % BlockSectors) * bps, (int)(last - first + 1) * bps);
             for (uint f = 0; f < _l.NumFats; f++)
-                _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + _dirty[i], run);
+                _fs.WriteSectors(_l.FirstFatSector + f * _l.FatSize + first, run);
             i = j;
         }
         _dirty.Clear();
         _dirtySet.Clear();
+        _lastDirty = uint.MaxValue;
     }
 
     /// <summary>Forgets cached sectors without writing them (after the volume turned read-only).</summary>
@@ -306,5 +382,7 @@ internal sealed class FatTable
         _dirty.Clear();
         _dirtySet.Clear();
         _cache.Clear();
+        _lastDirty = _lastBlock = uint.MaxValue;
+        _lastData = null;
     }
 }

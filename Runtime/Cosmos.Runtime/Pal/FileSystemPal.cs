@@ -102,6 +102,8 @@ namespace Cosmos.Runtime
             O_EXCL = 0x40, O_TRUNC = 0x80, O_SYNC = 0x100, O_NOFOLLOW = 0x200;
         /// <summary>PAL_LOCK_* (flock).</summary>
         public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+        /// <summary>PAL_F_RDLCK/F_WRLCK/F_UNLCK (Interop.Sys.LockType, SystemNative_LockFileRegion).</summary>
+        public const int F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
         /// <summary>PAL_SEEK_*.</summary>
         public const int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
         /// <summary>PAL_*_OK (access).</summary>
@@ -131,6 +133,13 @@ namespace Cosmos.Runtime
         public abstract int FSync(long fd);
         /// <summary>flock(2) with PAL_LOCK_*: −EWOULDBLOCK (EAGAIN) when LOCK_NB and another descriptor holds a conflicting lock.</summary>
         public abstract int FLock(long fd, int operation);
+        /// <summary>
+        /// fcntl(2) F_SETLK on bytes <paramref name="offset"/>..offset+length−1 (<paramref name="length"/> 0: to the end
+        /// of any possible file) with <see cref="F_RDLCK"/>, <see cref="F_WRLCK"/> or <see cref="F_UNLCK"/>: advisory,
+        /// never waits; −EAGAIN when another owner holds a conflicting lock, −EINVAL for a negative offset or length
+        /// or an unknown type, −EBADF when the descriptor's access does not allow the lock type.
+        /// </summary>
+        public abstract int LockFileRegion(long fd, long offset, long length, int lockType);
         /// <summary>unlink(2).</summary>
         public abstract int Unlink(string path);
         /// <summary>mkdir(2).</summary>

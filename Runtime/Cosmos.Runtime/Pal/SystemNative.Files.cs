@@ -170,9 +170,10 @@ namespace Cosmos.Runtime
         [RuntimeExport("SystemNative_FLock")]
         public static int FLock(IntPtr fd, int operation) => SyntheticFiles.IsDescriptor((long)fd) ? 0 : Pal == null ? NoDescriptor() : Result(Pal.FLock((long)fd, operation));
 
-        /// <summary>Byte-range locks (FileStream.Lock): not supported, fails with ENOTSUP.</summary>
+        /// <summary>Byte-range locks (FileStream.Lock/Unlock): fcntl(2) F_SETLK with PAL_F_RDLCK/F_WRLCK/F_UNLCK (see <see cref="FileSystemPal.LockFileRegion"/>).</summary>
         [RuntimeExport("SystemNative_LockFileRegion")]
-        public static int LockFileRegion(IntPtr fd, long offset, long length, short lockType) { CurrentErrno = Errno.EOPNOTSUPP; return -1; }
+        public static int LockFileRegion(IntPtr fd, long offset, long length, short lockType) =>
+            SyntheticFiles.IsDescriptor((long)fd) ? 0 : Pal == null ? NoDescriptor() : Result(Pal.LockFileRegion((long)fd, offset, length, lockType));
 
         /// <summary>posix_fadvise(2): advice only; there is no page cache to act on it, so it succeeds (as POSIX allows).</summary>
         [RuntimeExport("SystemNative_PosixFAdvise")]

@@ -164,6 +164,36 @@ namespace FileSystemTests
                     }
             });
 
+            Test("FileStream.Lock: a second stream cannot lock an overlapping range", () =>
+            {
+                // Locks belong to the stream (Linux open-file-description locks): what two processes get on Linux and
+                // two streams get on Windows. Host .NET on Linux owns locks per process, so there this table only
+                // holds between processes; the one-stream behaviour is compared with the host in FileIoCases.
+                string f = @"0:\ranges.bin";
+                File.WriteAllBytes(f, new byte[100]);
+                using var a = new FileStream(f, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                using var b = new FileStream(f, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                string Try(Action act) { try { act(); return "ok"; } catch (IOException e) { return "IOException" + (e.Message.Contains("ranges.bin") ? " naming the file" : " (" + e.Message + ")"); } catch (Exception e) { return e.GetType().Name; } }
+                a.Lock(10, 10);
+                Equal("IOException naming the file", Try(() => b.Lock(15, 10)), "overlapping write lock from another stream");
+                Equal("IOException naming the file", Try(() => b.Lock(0, 0)), "whole-file lock from another stream");
+                Equal("ok", Try(() => b.Lock(20, 5)), "adjacent range");
+                Equal("ok", Try(() => b.Lock(0, 10)), "range before");
+                Equal("ok", Try(() => { b.Position = 12; b.WriteByte(1); b.Flush(); }), "advisory: the other stream still writes inside the locked range");
+                Equal("ok", Try(() => b.Unlock(10, 10)), "unlocking another stream's range succeeds and releases nothing");
+                Equal("IOException naming the file", Try(() => b.Lock(10, 1)), "still locked by the first stream");
+                a.Unlock(10, 5);
+                Equal("ok", Try(() => b.Lock(10, 5)), "the unlocked half");
+                Equal("IOException naming the file", Try(() => b.Lock(15, 5)), "the half still locked");
+                a.Dispose();
+                Equal("ok", Try(() => b.Lock(15, 5)), "closing a stream releases its locks");
+                using var r1 = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var r2 = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                Equal("ok", Try(() => r1.Lock(50, 10)), "read lock");
+                Equal("ok", Try(() => r2.Lock(55, 10)), "read locks are shared");
+                Equal("IOException naming the file", Try(() => b.Lock(58, 1)), "a write lock conflicts with read locks");
+            });
+
             Test("paths are Cosmos paths", () =>
             {
                 Equal(@"0:\dir\a.txt", Path.Combine(@"0:\", "dir", "a.txt"), "Path.Combine");

@@ -11,6 +11,12 @@ namespace PciEcamTests
     {
         protected override void RunTests()
         {
+            Test("legacy INTx# in APIC mode (q35): an e1000's interrupt arrives through Interrupt Line and the I/O APIC", () =>
+            {
+                string failure = Cosmos.TestCases.IntxCheck.Run(out string detail);
+                Line(detail);
+                if (failure != null) Fail(failure);
+            });
             Test("the ACPI MCFG table gives segment 0 an ECAM window and PCI uses it", () =>
             {
                 var table = ACPI.GetTable("MCFG");

@@ -16,6 +16,12 @@ namespace PciTests
     {
         protected override void RunTests()
         {
+            Test("legacy INTx# in APIC mode (i440FX): an e1000's interrupt arrives through Interrupt Line and the I/O APIC", () =>
+            {
+                string failure = Cosmos.TestCases.IntxCheck.Run(out string detail);
+                Line(detail);
+                if (failure != null) Fail(failure);
+            });
             Test("the PCI bus device started and registered every function", () =>
             {
                 True(PCI.Instance.IsStarted, "PCI started (" + (PCI.Instance.StartError ?? "no error") + ")");

@@ -56,6 +56,14 @@ namespace Cosmos.System.FileSystem.VFS
             public int SharedLocks;
             public bool ExclusiveLock;
             public bool Written;
+            public List<RangeLock> Ranges;   // byte-range locks (LockFileRegion), null when none
+        }
+
+        private sealed class RangeLock
+        {
+            public Descriptor Owner;
+            public long Start, End;   // End exclusive; long.MaxValue: to the end of any file
+            public bool Write;
         }
 
         private sealed class Descriptor
@@ -279,6 +287,7 @@ namespace Cosmos.System.FileSystem.VFS
                 if (d == null) return -Errno.EBADF;
                 _descriptors.Remove(fd);
                 ReleaseLock(d);
+                d.Shared.Ranges?.RemoveAll(r => r.Owner == d);
                 var s = d.Shared;
                 if (--s.References > 0) return 0;
                 _open.Remove(s.Key);
@@ -480,6 +489,46 @@ namespace Cosmos.System.FileSystem.VFS
                 if (conflict) return -Errno.EAGAIN;   // blocking waits are not offered: every caller in the BCL passes LOCK_NB
                 if (op == LOCK_EX) s.ExclusiveLock = true; else s.SharedLocks++;
                 d.Lock = op;
+                return 0;
+            }
+        }
+
+        /// <summary>
+        /// Byte-range locks with the semantics of Linux's open-file-description locks (fcntl F_OFD_SETLK; POSIX
+        /// F_SETLK rules otherwise): advisory (reads and writes are never refused), owned by the descriptor, so a
+        /// second FileStream on the same file cannot take a conflicting lock (−EAGAIN, which .NET raises as an
+        /// IOException naming the file), while the owner's own locks merge and split as POSIX says: a new lock or
+        /// F_UNLCK replaces what the owner held over that range; unlocking a range never locked succeeds. Read locks
+        /// are shared, write locks exclusive; length 0 locks to the end of any possible file; close releases the
+        /// descriptor's locks. Host .NET on Linux uses classic POSIX locks, owned by the process, so two streams of one
+        /// process never conflict there; between two processes it behaves as here.
+        /// </summary>
+        public override int LockFileRegion(long fd, long offset, long length, int lockType)
+        {
+            lock (_lock)
+            {
+                var d = Get(fd);
+                if (d == null) return -Errno.EBADF;
+                if (offset < 0 || length < 0 || lockType < F_RDLCK || lockType > F_UNLCK) return -Errno.EINVAL;
+                if ((lockType == F_RDLCK && !d.CanRead) || (lockType == F_WRLCK && !d.CanWrite)) return -Errno.EBADF;
+                long end = length == 0 || offset > long.MaxValue - length ? long.MaxValue : offset + length;
+                var s = d.Shared;
+                if (lockType != F_UNLCK && s.Ranges != null)
+                    foreach (var r in s.Ranges)
+                        if (r.Owner != d && r.Start < end && offset < r.End && (lockType == F_WRLCK || r.Write)) return -Errno.EAGAIN;
+                if (s.Ranges != null)
+                {
+                    // The owner's locks over [offset, end) go; parts outside it stay.
+                    for (int i = s.Ranges.Count - 1; i >= 0; i--)
+                    {
+                        var r = s.Ranges[i];
+                        if (r.Owner != d || r.End <= offset || end <= r.Start) continue;
+                        s.Ranges.RemoveAt(i);
+                        if (r.Start < offset) s.Ranges.Add(new RangeLock { Owner = d, Start = r.Start, End = offset, Write = r.Write });
+                        if (end < r.End) s.Ranges.Add(new RangeLock { Owner = d, Start = end, End = r.End, Write = r.Write });
+                    }
+                }
+                if (lockType != F_UNLCK) (s.Ranges ??= new List<RangeLock>()).Add(new RangeLock { Owner = d, Start = offset, End = end, Write = lockType == F_WRLCK });
                 return 0;
             }
         }
