@@ -90,6 +90,12 @@ namespace Cosmos.Build.Tests
                 // Built from the packages of the fresh cache, not from the repository's projects.
                 Assert.True(Directory.Exists(Path.Combine(packages, "cosmos.build")), "Cosmos.Build did not come from the NuGet cache:\n" + tail);
                 Assert.True(File.Exists(Path.Combine(project, "bin", "Debug", "net10.0", "Cosmos.System2.dll")), "Cosmos.System2.dll not next to the kernel:\n" + tail);
+                // The VS Code files came with the template, renamed: gdb loads the ELF the build wrote and breaks in MyOS's BeforeRun.
+                string launch = File.ReadAllText(Path.Combine(project, ".vscode", "launch.json"));
+                Assert.Contains("\"${workspaceFolder}/bin/Debug/net10.0/MyOS.elf\"", launch);
+                Assert.Contains("hbreak MyOS_MyOS_Kernel__BeforeRun", launch);
+                Assert.True(File.Exists(Path.Combine(project, "bin", "Debug", "net10.0", "MyOS.elf")), "MyOS.elf (launch.json's program) not built");
+                Assert.Contains("--debug", File.ReadAllText(Path.Combine(project, ".vscode", "tasks.json")));
                 Assert.Contains("Cosmos booted successfully", r.Output);
                 Assert.Contains("Input: shutdown", r.Output);
 

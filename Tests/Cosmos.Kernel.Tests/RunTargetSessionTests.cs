@@ -199,6 +199,52 @@ namespace Cosmos.Kernel.Tests
         [Fact]
         public void GdbBreaksOnACSharpMethodAndSteps()
         {
+            var (text, runnerOut, port) = GdbSession(port => new[]
+            {
+                "-ex", "set pagination off", "-ex", $"target remote 127.0.0.1:{port}",
+                "-ex", "hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", "-ex", "continue", "-ex", "bt 3",
+                "-ex", "next", "-ex", "next", "-ex", "bt 1", "-ex", "delete", "-ex", "continue",
+            });
+            var hit = Regex.Match(text, @"CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)");
+            Assert.True(hit.Success, "no stop in BeforeRun with a source line:\n" + text);
+            Assert.Matches(@"#1 .* in Cosmos_System\w*_Cosmos_System_Kernel__Start \(this=[^)]*\) at \S*Kernel\.cs:\d+", text);
+            var after = Regex.Match(text, @"#0\s+CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)\s*$", RegexOptions.Multiline | RegexOptions.RightToLeft);
+            Assert.True(after.Success, "no frame after `next`:\n" + text);
+            Assert.True(int.Parse(after.Groups[1].Value) > int.Parse(hit.Groups[1].Value), $"`next` did not advance to a later line:\n{text}");
+            Assert.Contains("target remote 127.0.0.1:" + port, runnerOut);
+            Assert.Contains("hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", runnerOut);
+        }
+
+        /// <summary>
+        /// The template's VS Code launch configuration (Build/Cosmos.Templates/.../.vscode/launch.json) does what F5 does, on
+        /// the demo OS: gdb attaches to the address it names (on a free port instead of 1234, which other runs may hold)
+        /// and runs its postRemoteConnectCommands with the template's name replaced by the demo's (the template kernel's
+        /// namespace and assembly are both its project name, as the demo's are CosmosOS); the kernel stops in BeforeRun.
+        /// </summary>
+        [Fact]
+        public void VsCodeLaunchCommandsStopInBeforeRun()
+        {
+            string template = Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Templates", "templates", "CosmosKernel");
+            var jsonc = new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            string sourceName = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(template, ".template.config", "template.json")), jsonc).RootElement.GetProperty("sourceName").GetString();
+            var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(template, ".vscode", "launch.json")), jsonc).RootElement.GetProperty("configurations")[0];
+            string host = config.GetProperty("miDebuggerServerAddress").GetString().Split(':')[0];
+            var connect = config.GetProperty("postRemoteConnectCommands").EnumerateArray().Select(c => c.GetProperty("text").GetString().Replace(sourceName, "CosmosOS")).ToList();
+            Assert.NotEmpty(connect);
+            var (text, _, _) = GdbSession(port =>
+                new[] { "-ex", "set pagination off", "-ex", $"target remote {host}:{port}" }
+                    .Concat(connect.SelectMany(c => new[] { "-ex", c }))
+                    .Concat(new[] { "-ex", "continue", "-ex", "bt 1", "-ex", "delete", "-ex", "continue" }).ToArray());
+            Assert.Matches(@"#0\s+CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:\d+", text);
+        }
+
+        /// <summary>
+        /// Boots a private copy of the demo ISO with `run --debug` on a free port (`shutdown` typed once the kernel is up),
+        /// runs gdb in batch mode with the demo ELF and the arguments <paramref name="gdbArguments"/> makes for that port, and
+        /// waits for the kernel to shut down. Returns gdb's output, the runner's output and the port.
+        /// </summary>
+        private static (string Gdb, string Runner, int Port) GdbSession(Func<int, string[]> gdbArguments)
+        {
             string iso = PrivateIso();
             var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
             l.Start();
@@ -213,33 +259,20 @@ namespace Cosmos.Kernel.Tests
             try
             {
                 var gdb = new ProcessStartInfo("gdb") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var a in new[]
-                {
-                    "-batch", "-nx", "-ex", "set pagination off", "-ex", $"target remote 127.0.0.1:{port}",
-                    "-ex", "hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", "-ex", "continue", "-ex", "bt 3",
-                    "-ex", "next", "-ex", "next", "-ex", "bt 1", "-ex", "delete", "-ex", "continue", Path.ChangeExtension(iso, ".elf"),
-                }) gdb.ArgumentList.Add(a);
-                Process g = null;
+                foreach (var a in new[] { "-batch", "-nx" }.Concat(gdbArguments(port)).Append(Path.ChangeExtension(iso, ".elf"))) gdb.ArgumentList.Add(a);
                 for (int attempt = 0; attempt < 50; attempt++)   // the runner starts QEMU after building nothing: a few seconds
                 {
                     using var probe = new System.Net.Sockets.TcpClient();
                     try { probe.Connect(System.Net.IPAddress.Loopback, port); break; } catch (System.Net.Sockets.SocketException) { System.Threading.Thread.Sleep(200); }
                 }
-                g = Process.Start(gdb)!;
+                using var g = Process.Start(gdb)!;
                 var gout = g.StandardOutput.ReadToEndAsync();
                 var gerr = g.StandardError.ReadToEndAsync();
                 Assert.True(g.WaitForExit(180_000), "gdb did not finish in 180 s");
                 string text = gout.Result + gerr.Result;
-                var hit = Regex.Match(text, @"CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)");
-                Assert.True(hit.Success, "no stop in BeforeRun with a source line:\n" + text);
-                Assert.Matches(@"#1 .* in Cosmos_System\w*_Cosmos_System_Kernel__Start \(this=[^)]*\) at \S*Kernel\.cs:\d+", text);
-                var after = Regex.Match(text, @"#0\s+CosmosOS_CosmosOS_Kernel__BeforeRun \(this=[^)]*\) at \S*Kernel/CosmosOS/Kernel\.cs:(\d+)\s*$", RegexOptions.Multiline | RegexOptions.RightToLeft);
-                Assert.True(after.Success, "no frame after `next`:\n" + text);
-                Assert.True(int.Parse(after.Groups[1].Value) > int.Parse(hit.Groups[1].Value), $"`next` did not advance to a later line:\n{text}");
-                Assert.True(runner.WaitForExit(120_000), "the kernel did not shut down after gdb continued");
-                Assert.Contains("target remote 127.0.0.1:" + port, runnerOut.Result);
-                Assert.Contains("hbreak CosmosOS_CosmosOS_Kernel__BeforeRun", runnerOut.Result);
-                Assert.Equal(0, runner.ExitCode);
+                Assert.True(runner.WaitForExit(120_000), "the kernel did not shut down after gdb continued:\n" + text);
+                Assert.True(runner.ExitCode == 0, $"runner exit {runner.ExitCode}:\n{runnerOut.Result}\ngdb:\n{text}");
+                return (text, runnerOut.Result, port);
             }
             finally { if (!runner.HasExited) runner.Kill(true); }
         }

@@ -95,15 +95,23 @@ namespace Cosmos.Build.Bench
             }
             double noChange = Time(() => Build(root, proj));
             double noChangeLib = Time(() => Build(root, core));
+            // An edit of the kernel's own code that changes its bytes (a comment changes the PDB's source checksum and so
+            // the assembly's PDB id), so neither the patch cache nor the ilc cache can serve it; undone afterwards.
             var kernelSource = Path.Combine(kdir, "Kernel.cs");
-            File.SetLastWriteTimeUtc(kernelSource, DateTime.UtcNow);   // an edit of the kernel's own code
-            double edit = Time(() => Build(root, proj));
+            string original = File.ReadAllText(kernelSource);
+            double edit;
+            try
+            {
+                File.WriteAllText(kernelSource, original + "// bench edit " + Guid.NewGuid().ToString("N") + "\n");
+                edit = Time(() => Build(root, proj));
+            }
+            finally { File.WriteAllText(kernelSource, original); }
             var iso = Path.Combine(BuildInfo.KernelOutputDirectory(kdir), "CosmosOS.iso");
             var stripped = Path.Combine(cosmosObj, "kernel.elf");
-            Console.WriteLine($"  clean build            {clean,8:0.0} s    (baseline: Roslyn only, same projects {rosylnOnly:0.0} s; empty patch cache)");
-            Console.WriteLine($"  clean, warm cache      {cleanWarm,8:0.0} s    (baseline: the clean build above {clean:0.0} s, {cleanWarm / clean:0.00}x)");
-            Console.WriteLine($"  kernel edit rebuild    {edit,8:0.0} s    (baseline: no-change rebuild {noChange:0.0} s)");
-            Console.WriteLine($"  no-change rebuild      {noChange,8:0.0} s    (baseline: no-change build of Cosmos.Core {noChangeLib:0.0} s)");
+            Console.WriteLine($"  clean build            {clean,8:0.0} s    (baseline: Roslyn only, same projects {rosylnOnly:0.0} s; empty patch and ilc caches; goal ≤ 20 s on 2 cores)");
+            Console.WriteLine($"  clean, warm cache      {cleanWarm,8:0.0} s    (baseline: the clean build above {clean:0.0} s, {cleanWarm / clean:0.00}x; patch and ilc caches warm)");
+            Console.WriteLine($"  kernel edit rebuild    {edit,8:0.0} s    (baseline: no-change rebuild {noChange:0.0} s; goal ≤ 5 s)");
+            Console.WriteLine($"  no-change rebuild      {noChange,8:0.0} s    (baseline: no-change build of Cosmos.Core {noChangeLib:0.0} s; goal ≤ 2 s)");
             Console.WriteLine($"  ISO size               {new FileInfo(iso).Length / 1048576.0,8:0.0} MiB  (baseline: kernel ELF without debug info {new FileInfo(stripped).Length / 1048576.0:0.0} MiB)");
 
             foreach (bool useKvm in kvm && Qemu.KvmUsable() ? new[] { false, true } : new[] { false })

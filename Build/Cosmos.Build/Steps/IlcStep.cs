@@ -10,7 +10,8 @@ namespace Cosmos.Build.Steps
     /// Compiles the kernel's IL to one x86-64 ELF object with NativeAOT ilc and the NativeAOT
     /// CoreLib/BCL of the matching runtime pack (see <see cref="NativeAotPackages"/>), optimized (-O) with DWARF
     /// debug info (-g) by default. Patched copies (from the plug step) replace the assemblies
-    /// of the same name. The exact command line is kept in ilc.rsp next to the output.
+    /// of the same name. The exact command line is kept in ilc.rsp next to the output. A run whose inputs are
+    /// byte-identical to an earlier one's takes the object from the <see cref="IlcCache"/> instead.
     /// </summary>
     public static class IlcStep
     {
@@ -80,6 +81,17 @@ namespace Cosmos.Build.Steps
             var rspPath = Path.ChangeExtension(output, ".ilc.rsp");
             File.WriteAllText(rspPath, rsp.ToString());
 
+            // Byte-identical inputs (and options) as an earlier build: reuse its object (IlcCache).
+            var cache = IlcCache.ForUser();
+            string key = null;
+            if (cache != null)
+            {
+                key = IlcCache.Key(ilc, rsp.ToString(), refs.Values.Append(inputPath));
+                var hit = System.Diagnostics.Stopwatch.StartNew();
+                if (cache.TryCopyTo(key, output))
+                    return $"{Path.GetFileName(inputPath)} -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, from the ilc cache, {Tool.Seconds(hit.Elapsed)})";
+            }
+
             var r2 = Tool.Run(ilc, new[] { "@" + rspPath });
             if (r2.ExitCode != 0 || !File.Exists(output))
             {
@@ -88,6 +100,8 @@ namespace Cosmos.Build.Steps
             }
             foreach (var line in (r2.StdOut + r2.StdErr).Split('\n').Where(l => l.Contains("warning", System.StringComparison.OrdinalIgnoreCase)).Take(20))
                 System.Console.WriteLine("cosmos: [ilc] " + line.Trim());
+            if (cache != null && cache.Put(key, output) is string warning)
+                System.Console.WriteLine("cosmos: [ilc] warning COSMOS108: " + warning);
             return $"{Path.GetFileName(inputPath)} -> {Path.GetFileName(output)} ({new FileInfo(output).Length / 1024} KiB, {Tool.Seconds(r2.Elapsed)})";
         }
     }

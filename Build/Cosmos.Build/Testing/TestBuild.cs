@@ -98,8 +98,19 @@ namespace Cosmos.Build.Testing
 
         private static string MarkerFile(string markerDirectory, int index) => Path.Combine(markerDirectory, index + ".ok");
 
-        /// <summary>Restores and builds <paramref name="projects"/> in one <c>dotnet build -m</c>.</summary>
-        public static TestBuildResult Run(string root, IReadOnlyList<string> projects)
+        /// <summary>
+        /// True once project number <paramref name="index"/> of the running <see cref="Run"/> (same list) has built: its
+        /// marker exists. Valid after <see cref="Run"/>'s <c>started</c> callback (which follows the removal of the previous
+        /// run's markers); a project that failed never gets one.
+        /// </summary>
+        public static bool BuiltSoFar(string root, int index) => File.Exists(MarkerFile(Path.Combine(WorkDirectory(root), "built"), index));
+
+        /// <summary>
+        /// Restores and builds <paramref name="projects"/> in one <c>dotnet build -m</c>. <paramref name="started"/> (optional)
+        /// is called once the previous run's markers are gone, just before MSBuild starts, so callers may watch
+        /// <see cref="BuiltSoFar"/> from then on.
+        /// </summary>
+        public static TestBuildResult Run(string root, IReadOnlyList<string> projects, Action started = null)
         {
             var dir = WorkDirectory(root);
             var markers = Path.Combine(dir, "built");
@@ -107,6 +118,7 @@ namespace Cosmos.Build.Testing
             Directory.CreateDirectory(markers);
             var proj = Path.Combine(dir, "TestBuild.proj");
             Tool.WriteIfChanged(proj, TraversalProject(projects, markers));
+            started?.Invoke();
             var r = Tool.Run("dotnet", new[]
             {
                 "build", proj, "-m", "-nologo", "-v:q", "-clp:ErrorsOnly", "-tl:off", "-nodeReuse:false", "-p:Configuration=Debug",

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Testing
@@ -66,6 +67,7 @@ namespace Cosmos.Build.Testing
         {
             public string Key;          // "host:Tests/X.Tests/X.Tests.csproj" or "kernel:Name": durations history and scheduling
             public Action<TextWriter> Body;
+            public Func<bool> Ready = () => true;   // may start (its build is done)
             public double Seconds;
         }
 
@@ -93,16 +95,40 @@ namespace Cosmos.Build.Testing
             var toBuild = hostProjects.Concat(kernelProjects).ToList();
             var demo = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
             if (host && File.Exists(demo)) toBuild.Add(demo);
+            // Phase 1 (a background task): one build of everything. Phase 2 overlaps it: a test kernel boots as soon as
+            // its own build is done (its marker, TestBuild.BuiltSoFar), at most BootsDuringBuild at a time while MSBuild
+            // still runs; host test projects wait for the whole build (Cosmos.Kernel.Tests boots the demo OS it builds).
             TestBuildResult build = null;
+            Task<TestBuildResult> building = null;
             if (toBuild.Count > 0)
             {
-                Console.WriteLine($"build  {hostProjects.Count} host test projects, {kernelProjects.Count} test kernels{(toBuild.Count > hostProjects.Count + kernelProjects.Count ? " and the demo OS" : "")}: one msbuild -m run");
-                build = TestBuild.Run(root, toBuild);
-                int failedBuilds = toBuild.Count(p => !build.Succeeded(p));
-                Console.WriteLine($"build  {(failedBuilds == 0 ? "ok" : failedBuilds + " of " + toBuild.Count + " projects failed")} ({Tool.Seconds(build.Elapsed)})");
-                if (failedBuilds > 0 && host && !build.Succeeded(demo) && File.Exists(demo))
-                    Console.WriteLine(Indent("the demo OS (Kernel/CosmosOS) did not build:\n" + build.ErrorsFor(demo)));
+                Console.WriteLine($"build  {hostProjects.Count} host test projects, {kernelProjects.Count} test kernels{(toBuild.Count > hostProjects.Count + kernelProjects.Count ? " and the demo OS" : "")}: one msbuild -m run; kernels boot as they are built");
+                using var started = new ManualResetEventSlim();
+                building = Task.Run(() =>
+                {
+                    try { return TestBuild.Run(root, toBuild, started.Set); }
+                    finally { started.Set(); }
+                });
+                started.Wait();
             }
+            TestBuildResult Built()
+            {
+                if (building == null) return null;
+                var r = building.Result;
+                lock (building)
+                {
+                    if (build == null)
+                    {
+                        build = r;
+                        int failedBuilds = toBuild.Count(p => !build.Succeeded(p));
+                        Console.WriteLine($"build  {(failedBuilds == 0 ? "ok" : failedBuilds + " of " + toBuild.Count + " projects failed")} ({Tool.Seconds(build.Elapsed)})");
+                        if (failedBuilds > 0 && host && !build.Succeeded(demo) && File.Exists(demo))
+                            Console.WriteLine(Indent("the demo OS (Kernel/CosmosOS) did not build:\n" + build.ErrorsFor(demo)));
+                    }
+                }
+                return r;
+            }
+            bool BuildDone() => building == null || building.IsCompleted;
 
             // Phase 2: run host test projects and boot kernels in parallel; output grouped, in the order above.
             int hostFailed = 0, kPassed = 0, kFailed = 0, kKnown = 0;
@@ -113,25 +139,31 @@ namespace Cosmos.Build.Testing
                 jobs.Add(new Job
                 {
                     Key = "host:" + rel,
-                    Body = w => { if (!RunHostProject(root, proj, rel, build, w)) Interlocked.Increment(ref hostFailed); },
+                    Ready = BuildDone,
+                    Body = w => { if (!RunHostProject(root, proj, rel, Built(), w)) Interlocked.Increment(ref hostFailed); },
                 });
             }
             foreach (var proj in kernelProjects)
             {
                 var name = Path.GetFileNameWithoutExtension(proj);
+                int index = toBuild.IndexOf(proj);
                 jobs.Add(new Job
                 {
                     Key = "kernel:" + name,
+                    Ready = () => BuildDone() || TestBuild.BuiltSoFar(root, index),
                     Body = w =>
                     {
-                        var results = RunKernel(proj, build, timeoutSeconds, kvm, w);
+                        // Built early (marker present): boot now; otherwise the finished build says why it failed.
+                        bool early = !BuildDone() && TestBuild.BuiltSoFar(root, index);
+                        var results = RunKernel(proj, early ? null : Built(), timeoutSeconds, kvm, w);
                         Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
                         Interlocked.Add(ref kKnown, results.Count(r => r.Known));
                         Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
                     },
                 });
             }
-            RunJobs(root, jobs, Math.Max(1, maxJobs));
+            RunJobs(root, jobs, Math.Max(1, maxJobs), BuildDone);
+            Built();
 
             Console.WriteLine();
             Console.WriteLine($"Summary: host projects {hostProjects.Count - hostFailed}/{hostProjects.Count} passed; kernel test cases {kPassed} passed, {kFailed} failed{(kKnown > 0 ? $", {kKnown} known failures of upstream defects" : "")} ({Tool.Seconds(total.Elapsed)})");
@@ -161,26 +193,34 @@ namespace Cosmos.Build.Testing
             return false;
         }
 
-        /// <summary>Boots one built test kernel; returns its test case results (a failed build is one failed case).</summary>
+        /// <summary>
+        /// Boots one built test kernel; returns its test case results (a failed build is one failed case). <paramref name="build"/>
+        /// is null when the kernel's own build finished while the overall build still runs (it succeeded: its marker exists).
+        /// </summary>
         private static List<TestCaseResult> RunKernel(string project, TestBuildResult build, int timeoutSeconds, bool kvm, TextWriter w)
         {
             var name = Path.GetFileNameWithoutExtension(project);
             var projectDir = Path.GetDirectoryName(project)!;
             var iso = Path.Combine(BuildInfo.KernelOutputDirectory(projectDir), name + ".iso");
-            if (!build.Succeeded(project) || !File.Exists(iso))
+            if ((build != null && !build.Succeeded(project)) || !File.Exists(iso))
             {
                 w.WriteLine($"FAIL  kernel {name}: build failed");
-                w.WriteLine(Indent(build.ErrorsFor(project)));
+                w.WriteLine(Indent(build != null ? build.ErrorsFor(project) : "no ISO at " + iso));
                 return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
             }
             return KernelBoot.Run(name, projectDir, iso, timeoutSeconds, kvm, w);
         }
 
+        /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>
+        public const int BootsDuringBuild = 1;
+
         /// <summary>
         /// Runs <paramref name="jobs"/> on <paramref name="parallel"/> threads, longest first (by the durations the last
-        /// run recorded), printing their output in list order; records the durations for the next run.
+        /// run recorded) among those whose <see cref="Job.Ready"/> is true, printing their output in list order; while
+        /// <paramref name="buildDone"/> is false at most <see cref="BootsDuringBuild"/> run at once. Records the durations
+        /// for the next run.
         /// </summary>
-        private static void RunJobs(string root, List<Job> jobs, int parallel)
+        private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
         {
             if (jobs.Count == 0) return;
             var history = ReadDurations(root);
@@ -189,16 +229,35 @@ namespace Cosmos.Build.Testing
             var order = Enumerable.Range(0, jobs.Count)
                 .OrderByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
                 .ThenBy(i => i).ToList();
-            int next = -1;
+            var gate = new object();
+            var started = new bool[jobs.Count];
+            int running = 0, left = jobs.Count;
+            int Take()
+            {
+                while (true)
+                {
+                    lock (gate)
+                    {
+                        if (left == 0) return -1;
+                        if (buildDone() || running < BootsDuringBuild)
+                            foreach (int i in order)
+                                if (!started[i] && jobs[i].Ready())
+                                {
+                                    started[i] = true; running++; left--;
+                                    return i;
+                                }
+                    }
+                    Thread.Sleep(250);
+                }
+            }
             var threads = new List<Thread>();
             for (int t = 0; t < Math.Min(parallel, jobs.Count); t++)
             {
                 var thread = new Thread(() =>
                 {
-                    int k;
-                    while ((k = Interlocked.Increment(ref next)) < order.Count)
+                    int i;
+                    while ((i = Take()) >= 0)
                     {
-                        int i = order[k];
                         var w = output.Writer(i);
                         var sw = Stopwatch.StartNew();
                         try { jobs[i].Body(w); }
@@ -206,6 +265,7 @@ namespace Cosmos.Build.Testing
                         finally
                         {
                             jobs[i].Seconds = sw.Elapsed.TotalSeconds;
+                            lock (gate) running--;
                             output.Complete(i);
                         }
                     }
