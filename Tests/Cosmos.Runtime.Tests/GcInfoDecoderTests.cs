@@ -38,6 +38,8 @@ namespace Cosmos.Runtime.Tests
             public Dictionary<string, ulong> Symbols = new Dictionary<string, ulong>();
             public HashSet<ulong> ReturnAddresses = new HashSet<ulong>();    // address after every call in __managedcode
             public Dictionary<ulong, string> Disassembly = new Dictionary<ulong, string>();
+            /// <summary>The keys of <see cref="Disassembly"/> in order (built on first use).</summary>
+            public ulong[] SortedAddresses;
             public string Log = "";
             public double IlcSeconds;
 
@@ -195,6 +197,15 @@ namespace Cosmos.Runtime.Tests
             Assert.True(report.IsRegister ? report.Register >= 0 && report.Register <= 15 && report.Register != 4 : (report.StackOffset & 7) == 0);
         }
 
+        /// <summary>The address of the last instruction that starts below <paramref name="address"/> (0 when none).</summary>
+        private static ulong InstructionBefore(Image image, ulong address)
+        {
+            image.SortedAddresses ??= image.Disassembly.Keys.OrderBy(k => k).ToArray();
+            int i = Array.BinarySearch(image.SortedAddresses, address);
+            if (i < 0) i = ~i;
+            return i == 0 ? 0UL : image.SortedAddresses[i - 1];
+        }
+
         [Fact]
         public void DecodesEveryMethodOfARealImage()
         {
@@ -268,8 +279,10 @@ namespace Cosmos.Runtime.Tests
                             {
                                 // GNU ld relaxes each thread-static access (lea rdi; call __tls_get_addr, 16 bytes) to
                                 // mov rax, fs:0; lea rax, [rax-off]: the JIT's boundary (after the call) then falls inside the lea.
-                                ulong at = image.Disassembly.Keys.Where(k => k < m.Start + o).Max();
-                                ulong before = image.Disassembly.Keys.Where(k => k < at).DefaultIfEmpty(0UL).Max();
+                                // Binary search over the sorted instruction addresses (a linear scan per mismatch made a broken
+                                // decoder's run take minutes).
+                                ulong at = InstructionBefore(image, m.Start + o);
+                                ulong before = InstructionBefore(image, at);
                                 if (image.Disassembly[at].Contains("%fs:") || (before != 0 && image.Disassembly[before].Contains("%fs:")))
                                     tlsRelaxed++;
                                 else
