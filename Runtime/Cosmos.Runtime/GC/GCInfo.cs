@@ -140,11 +140,12 @@ namespace Cosmos.Runtime
         public static int RhpEndNoGCRegion() => GarbageCollector.EndNoGCRegion();
 
         /// <summary>
-        /// GC.GetGCMemoryInfo: fills the CoreLib's <see cref="GCMemoryInfoData"/> from the last collection. Every collection
-        /// is a full blocking one of generation 0, so GCKind.Any and FullBlocking describe it and Ephemeral/Background find
-        /// none (all zero). Memory figures: the page heap's size (available), its used pages (load, threshold 90 %), the
-        /// collector's blocks and large objects (committed, heap size), their bytes not live after the last collection
-        /// (fragmented).
+        /// GC.GetGCMemoryInfo: fills the CoreLib's <see cref="GCMemoryInfoData"/> from the last collection of the kind asked
+        /// (<see cref="GarbageCollector.LastCollectionOf"/>: GCKind.Any the last one, Ephemeral the last minor one —
+        /// generation 0, compacted: its survivors were copied —, FullBlocking the last full one — generation 2 —,
+        /// Background none: all zero). Memory figures: the page heap's size (available), its used pages (load, threshold
+        /// 90 %), the collector's blocks, large objects and nursery (committed, heap size), the old generation's bytes not
+        /// live after the last full collection (fragmented).
         /// </summary>
         [RuntimeExport("RhGetMemoryInfo")]
         public static void RhGetMemoryInfo(GCMemoryInfoData* data, int kind)
@@ -154,22 +155,33 @@ namespace Cosmos.Runtime
             data->HighMemoryLoadThresholdBytes = total / 10 * 9;
             data->TotalAvailableMemoryBytes = total;
             data->MemoryLoadBytes = (long)Heap.UsedBytes;
-            long committed = (long)(GarbageCollector.SmallBlockBytes + GarbageCollector.LargeObjectBytes);
+            long committed = (long)(GarbageCollector.SmallBlockBytes + GarbageCollector.LargeObjectBytes + GarbageCollector.NurseryBytes);
             long live = (long)GarbageCollector.LiveBytesAfterLastCollection;
             data->HeapSizeBytes = committed;
             data->TotalCommittedBytes = committed;
             data->FinalizationPendingCount = (long)GarbageCollector.PendingFinalizers;
-            bool any = kind == 0 || kind == 2;   // GCKind.Any, FullBlocking
-            if (!any || GarbageCollector.CollectionCount == 0) return;
-            data->FragmentedBytes = committed > live ? committed - live : 0;
-            data->PromotedBytes = live;
-            data->Index = GarbageCollector.CollectionCount;
+            var r = GarbageCollector.LastCollectionOf(kind);
+            if (r.Index == 0) return;
+            long old = committed - (long)GarbageCollector.NurseryBytes;
+            data->FragmentedBytes = old > live ? old - live : 0;
+            data->PromotedBytes = (long)r.PromotedBytes;
+            data->Index = r.Index;
+            data->Generation = r.Full ? 2 : 0;
+            data->Compacted = r.Full ? (byte)0 : (byte)1;
             ulong hz = RuntimeEnvironment.TscFrequency;
             ulong uptime = Native.Rdtsc() - Native.GetBootInfo()->EntryTsc;
             data->PauseTimePercentage = uptime == 0 ? 0 : (int)(GarbageCollector.TotalPauseTicks * 100 / uptime);
-            data->Generation0.SizeBeforeBytes = live + (long)GarbageCollector.LastFreedBytes;
-            data->Generation0.SizeAfterBytes = live;
-            if (hz != 0) data->PauseDuration0Ticks = (long)((UInt128)GarbageCollector.LastPauseTicks * 10_000_000 / hz);
+            if (r.Full)
+            {
+                data->Generation2.SizeBeforeBytes = (long)r.SizeBeforeBytes;
+                data->Generation2.SizeAfterBytes = (long)r.SizeAfter;
+            }
+            else
+            {
+                data->Generation0.SizeBeforeBytes = (long)r.SizeBeforeBytes;
+                data->PinnedObjectsCount = (long)r.SizeAfter;
+            }
+            if (hz != 0) data->PauseDuration0Ticks = (long)((UInt128)r.PauseTicks * 10_000_000 / hz);
         }
 
         /// <summary>Copies <paramref name="size"/> bytes that may hold object references (overlap allowed), then marks the destination's cards (the copied references may point into the nursery).</summary>

@@ -130,7 +130,52 @@ namespace Cosmos.Runtime
         public static ulong TotalMemory => s_liveBytes + s_allocatedSinceGC + (Nursery.AllocatedBytes - s_nurseryAtLastMinor);
         /// <summary>Bytes of managed objects allocated since boot (cell sizes; nursery bytes counted when a context gives up its chunk; copies made by minor collections not counted).</summary>
         public static ulong TotalAllocatedBytes => s_totalAllocatedBefore + s_allocatedSinceGC + Nursery.AllocatedBytes - Scavenger.TotalPromotedBytes;
-        private static ulong s_nurseryAtLastMinor;
+        private static ulong s_nurseryAtLastMinor, s_lastMinorNurseryBytes, s_lastMinorPromoted, s_lastMinorPinned;
+        private static int s_lastMinorIndex, s_lastFullIndex;
+        private static bool s_lastWasFull;
+
+        /// <summary>What GC.GetGCMemoryInfo reports of the last collection of one kind.</summary>
+        public struct CollectionRecord
+        {
+            /// <summary>Its number (GC.CollectionCount(0) right after it); 0: none yet.</summary>
+            public int Index;
+            /// <summary>True for a full collection (generation 2), false for a minor one (generation 0).</summary>
+            public bool Full;
+            /// <summary>TSC ticks of its pause.</summary>
+            public ulong PauseTicks;
+            /// <summary>Bytes it promoted (minor: copied out of the nursery; full: live old-generation bytes after it).</summary>
+            public ulong PromotedBytes;
+            /// <summary>Minor: nursery bytes allocated before it. Full: old-generation bytes before it.</summary>
+            public ulong SizeBeforeBytes;
+            /// <summary>Minor: nursery objects it left in place. Full: live old-generation bytes after it.</summary>
+            public ulong SizeAfter;
+        }
+
+        /// <summary>
+        /// The last collection of GCKind <paramref name="kind"/> (0 Any: the last one, 1 Ephemeral: the last minor-only
+        /// one, 2 FullBlocking: the last full one, 3 Background: none — collections never run in the background).
+        /// </summary>
+        public static CollectionRecord LastCollectionOf(int kind)
+        {
+            var r = new CollectionRecord();
+            bool full = kind == 2 || kind == 0 && s_lastWasFull;
+            if (kind == 3 || kind == 0 && s_count == 0) return r;
+            if (full)
+            {
+                if (s_lastFullIndex == 0) return r;
+                r.Index = s_lastFullIndex; r.Full = true; r.PauseTicks = s_lastFullPause;
+                r.PromotedBytes = s_liveBytes; r.SizeBeforeBytes = s_liveBytes + s_freedBytes; r.SizeAfter = s_liveBytes;
+            }
+            else
+            {
+                if (s_lastMinorIndex == 0) return r;
+                r.Index = s_lastMinorIndex; r.PauseTicks = s_lastMinorRecordedPause;
+                r.PromotedBytes = s_lastMinorPromoted; r.SizeBeforeBytes = s_lastMinorNurseryBytes; r.SizeAfter = s_lastMinorPinned;
+            }
+            return r;
+        }
+
+        private static ulong s_lastMinorRecordedPause;
         /// <summary>TSC ticks of the last collection (interrupts off, all phases).</summary>
         public static ulong LastPauseTicks => s_lastPause;
         /// <summary>TSC ticks of the mark part of the last collection.</summary>
@@ -349,6 +394,8 @@ namespace Cosmos.Runtime
             if (Nursery.Enabled)
             {
                 Scavenger.Collect(rsp, countDead: full);
+                // Retiring the contexts counted their bytes: what the nursery held when the collection started.
+                s_lastMinorNurseryBytes = Nursery.AllocatedBytes - s_nurseryAtLastMinor;
                 s_nurseryAtLastMinor = Nursery.AllocatedBytes;
                 s_lastMinorPause = Native.Rdtsc() - start;
                 if (!full && BudgetExhausted) full = true;
@@ -361,9 +408,18 @@ namespace Cosmos.Runtime
             {
                 s_count2++;
                 queued = CollectFull(rsp, start);
+                s_lastFullIndex = s_count;
             }
+            else
+            {
+                s_lastMinorIndex = s_count;
+                s_lastMinorPromoted = Scavenger.LastPromotedBytes;
+                s_lastMinorPinned = Scavenger.LastPinnedObjects;
+            }
+            s_lastWasFull = full;
 
             ulong end = Native.Rdtsc();
+            if (!full) s_lastMinorRecordedPause = end - start;
             s_lastStart = start;
             s_lastPause = end - start;
             s_totalPause += s_lastPause;

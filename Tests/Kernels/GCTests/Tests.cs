@@ -176,6 +176,25 @@ namespace GCTests
                 Equal("young", young.Name, "contents after the move");
             });
 
+            Test("GC.GetGCMemoryInfo describes the last collection of each kind: Ephemeral a minor one (generation 0, compacted), FullBlocking a full one (generation 2)", () =>
+            {
+                var keep = new Node { Id = 1, Name = "promoted" };
+                GC.Collect(0);
+                var eph = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+                Equal((long)GC.CollectionCount(0), eph.Index, "Ephemeral index is the last collection");
+                Equal(0, eph.Generation, "Ephemeral generation");
+                True(eph.Compacted, "a minor collection compacts (copies) its survivors");
+                True(eph.PromotedBytes > 0, "promoted bytes " + eph.PromotedBytes);
+                Equal(eph.Index, GC.GetGCMemoryInfo(GCKind.Any).Index, "Any after a minor collection is that one");
+                GC.Collect();
+                var full = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+                Equal((long)GC.CollectionCount(0), full.Index, "FullBlocking index is the last collection");
+                Equal(2, full.Generation, "FullBlocking generation");
+                Equal(eph.Index, GC.GetGCMemoryInfo(GCKind.Ephemeral).Index, "Ephemeral still names the earlier minor collection");
+                Equal(0L, GC.GetGCMemoryInfo(GCKind.Background).Index, "no background collections");
+                GC.KeepAlive(keep);
+            });
+
             Test("a moved object keeps its contents, identity and hash code; its old copy is poisoned, so a stale reference would fault", () =>
             {
                 bool poison = GarbageCollector.PoisonFreedObjects;
