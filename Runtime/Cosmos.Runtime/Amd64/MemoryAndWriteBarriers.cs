@@ -141,9 +141,9 @@ namespace Cosmos.Runtime.Amd64
         /// (card table + (slot − heap low) &gt;&gt; 9) is set to 1 (checked first, so a card already dirty is not
         /// written again). Trashes <paramref name="t"/>. Before the collector sets the block, its sizes are 0 and nothing is marked.
         /// </summary>
-        private static void MarkCard(Assembler a, Label state, Label done, Reg64 t)
+        private static void MarkCard(Assembler a, Label state, Label done, Reg64 t, Reg64 value = null)
         {
-            a.Mov(t, RSI);
+            a.Mov(t, value ?? RSI);
             a.Sub(t, Mem.Q(state, 0));
             a.Cmp(t, Mem.Q(state, 8));
             a.Jae(done);
@@ -211,21 +211,7 @@ namespace Cosmos.Runtime.Amd64
             var done3 = a.NewLabel("byref_done");
             a.Mov(RCX, Mem.Q(RSI));
             a.Mov(Mem.Q(RDI), RCX);
-            // MarkCard tests RSI as the value: use RCX instead.
-            a.Mov(RAX, RCX);
-            a.Sub(RAX, Mem.Q(state, 0));
-            a.Cmp(RAX, Mem.Q(state, 8));
-            a.Jae(done3);
-            a.Mov(RAX, RDI);
-            a.Sub(RAX, Mem.Q(state, 16));
-            a.Cmp(RAX, Mem.Q(state, 24));
-            a.Jae(done3);
-            a.Shr(RAX, GarbageCollection.CardTable.CardShift);
-            a.Add(RAX, Mem.Q(state, 32));
-            a.Cmp(Mem.B(RAX, 0), 0);
-            a.Jne(done3);
-            a.Mov(Mem.B(RAX, 0), 1);
-            MarkBundle(a, state, RAX);
+            MarkCard(a, state, done3, RAX, value: RCX);
             a.Label(done3);
             a.Add(RDI, 8);
             a.Add(RSI, 8);

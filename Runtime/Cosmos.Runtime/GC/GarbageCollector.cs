@@ -612,10 +612,6 @@ namespace Cosmos.Runtime
                     Panic.Write(" 0x"); Panic.WriteHex(*(ulong*)v);
                     Panic.Write(" 0x"); Panic.WriteHex(*(ulong*)(v + 8));
                     Nursery.DumpChunkWalk(v);
-                    Panic.Write("; now valid "); Panic.WriteHex(Marker.IsValidObject(v) ? 1UL : 0UL);
-                    Panic.Write(" kind "); Panic.WriteHex((ulong)Heap.FindRun(v, out ulong rs, out ulong rp));
-                    Panic.Write(" run 0x"); Panic.WriteHex(rs); Panic.Write(" pages "); Panic.WriteHex(rp);
-                    Panic.Write(" start "); Panic.WriteHex(Nursery.IsObjectStart(v) ? 1UL : 0UL);
                 }
                 Panic.Write(")");
             }

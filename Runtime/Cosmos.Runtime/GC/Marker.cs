@@ -280,40 +280,7 @@ namespace Cosmos.Runtime.GarbageCollection
 
         /// <summary>Calls <paramref name="visit"/>(address of the slot) for every reference field of <paramref name="obj"/> (same walk as <see cref="ScanObject"/>).</summary>
         public static void ForEachReferenceSlot(ulong obj, delegate*<ulong*, ulong, void> visit, ulong context)
-        {
-            MethodTable* mt = ObjectLayout.MT(obj);
-            if ((mt->Flags & MethodTable.HasPointersFlag) == 0) return;
-            long* desc = (long*)mt;
-            long series = desc[-1];
-            ulong size = ObjectLayout.ExactSize(obj, mt);
-            if (series > 0)
-            {
-                long* s = desc - 3;
-                for (long i = 0; i < series; i++, s -= 2)
-                {
-                    ulong* p = (ulong*)(obj + (ulong)s[1]);
-                    ulong* end = (ulong*)((byte*)p + (ulong)(s[0] + (long)size));
-                    for (; p < end; p++) visit(p, context);
-                }
-            }
-            else
-            {
-                ulong* p = (ulong*)(obj + (ulong)desc[-2]);
-                ulong* end = (ulong*)(obj + size - 8);
-                uint* items = (uint*)(desc - 3);
-                long count = -series;
-                while (p < end)
-                {
-                    uint* item = items;
-                    for (long i = 0; i < count; i++, item -= 2)
-                    {
-                        ulong* stop = p + item[0];
-                        for (; p < stop; p++) visit(p, context);
-                        p = (ulong*)((byte*)p + item[1]);
-                    }
-                }
-            }
-        }
+            => ForEachReferenceSlotIn(obj, 0, ulong.MaxValue, visit, context);
 
         /// <summary>
         /// As <see cref="ForEachReferenceSlot"/>, for the slots in [<paramref name="from"/>, <paramref name="to"/>) only (a

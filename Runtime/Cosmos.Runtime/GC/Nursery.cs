@@ -84,9 +84,6 @@ namespace Cosmos.Runtime.GarbageCollection
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Contains(ulong address) => address - s_start < s_size;
 
-        /// <summary>True when <paramref name="obj"/> is a nursery object's address (a generation 0 object).</summary>
-        public static bool IsYoung(ulong obj) => Contains(obj);
-
         // ------------------------------------------------------------------ allocation
 
         /// <summary>
@@ -203,8 +200,7 @@ namespace Cosmos.Runtime.GarbageCollection
 
         /// <summary>
         /// The nursery object whose cell contains <paramref name="address"/> (from its header to its last byte), or 0
-        /// (free chunk, past the last object, a filler). With <paramref name="alsoEndOf"/> an address just past an object's
-        /// last byte also returns that object (a byref to the end of an array); see <see cref="FindObjects"/>.
+        /// (free chunk, past the last object, a filler); <see cref="FindObjects"/> also names an object ending there.
         /// </summary>
         public static ulong FindObject(ulong address)
         {
@@ -242,8 +238,8 @@ namespace Cosmos.Runtime.GarbageCollection
             }
         }
 
-        // A filler is a byte[] whose sync word holds FillerSyncWord (no real byte[] has it: the CoreLib's sync word bits
-        // never combine to this value without a hash code in the low 26 bits of 0x3FFFFFF).
+        // A filler is a byte[] with GC word 0 whose sync word holds FillerSyncWord: a value the CoreLib would only write as a
+        // sync-table index of 0x1ADF111 (it never has that many entries here).
         private const uint FillerSyncWord = 0x0BADF111;
 
         private static bool IsFillerCell(ulong cell) => *(uint*)(cell + 4) == FillerSyncWord;
