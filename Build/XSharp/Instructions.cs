@@ -399,6 +399,15 @@ namespace XSharp
         public Assembler Rdmsr() => Ins("rdmsr");
         /// <summary>WRMSR: MSR[ECX] ← EDX:EAX.</summary>
         public Assembler Wrmsr() => Ins("wrmsr");
+        /// <summary>
+        /// WRFSBASE r64: FS base ← <paramref name="src"/> (Intel SDM Vol. 2D "WRFSBASE"; 64-bit code, needs CR4.FSGSBASE
+        /// and CPUID.(EAX=07H,ECX=0):EBX.FSGSBASE[bit 0], #UD otherwise).
+        /// </summary>
+        public Assembler Wrfsbase(Reg64 src)
+        {
+            if (Bits != 64) throw Bad("wrfsbase", "64-bit code only");
+            return Ins("wrfsbase", N(src));
+        }
         /// <summary>XGETBV: EDX:EAX ← XCR[ECX].</summary>
         public Assembler Xgetbv() => Ins("xgetbv");
         /// <summary>XSETBV: XCR[ECX] ← EDX:EAX (CPL 0, CR4.OSXSAVE=1).</summary>

@@ -76,6 +76,8 @@ namespace Cosmos.Core
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdmsr")] public static extern ulong Rdmsr(uint msr);
         /// <summary>WRMSR of <paramref name="value"/> (high half in EDX, low half in EAX) to <paramref name="msr"/>; a nonexistent MSR or reserved bits set raise #GP (Intel SDM Vol. 2B "WRMSR").</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_wrmsr")] public static extern void Wrmsr(uint msr, ulong value);
+        /// <summary>WRFSBASE: IA32_FS_BASE ← <paramref name="value"/> (Intel SDM Vol. 2D "WRFSBASE"); #UD unless CR4.FSGSBASE is set (<see cref="Threading.ThreadContext.UsesFsGsBase"/>).</summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_write_fs_base")] public static extern void WriteFsBase(ulong value);
         /// <summary>XGETBV with ECX=<paramref name="xcr"/> (requires CR4.OSXSAVE).</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_xgetbv")] public static extern ulong Xgetbv(uint xcr);
 

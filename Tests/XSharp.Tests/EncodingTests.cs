@@ -99,6 +99,7 @@ namespace XSharp.Tests
         [Fact] public void Rdtsc() => Check64("0F 31", a => a.Rdtsc());
         [Fact] public void Rdmsr() => Check64("0F 32", a => a.Rdmsr());
         [Fact] public void Wrmsr() => Check64("0F 30", a => a.Wrmsr());
+        [Fact] public void Wrfsbase() => Check64("F3 48 0F AE D7", a => a.Wrfsbase(RDI));
         [Fact] public void Xgetbv() => Check64("0F 01 D0", a => a.Xgetbv());
         [Fact] public void Xsetbv() => Check64("0F 01 D1", a => a.Xsetbv());
         [Fact] public void Lgdt() => Check64("0F 01 17", a => a.Lgdt(Mem.At(RDI)));

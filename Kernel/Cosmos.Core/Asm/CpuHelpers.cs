@@ -110,6 +110,7 @@ namespace Cosmos.Core.Asm
             a.Function("cosmos_rdrand", _ => { a.Xor(ECX, ECX); a.Raw("rdrand rax"); a.Raw("setc cl"); a.Mov(Mem.Q(RDI, 0), RAX); a.Mov(EAX, ECX); a.Ret(); });
             a.Function("cosmos_rdmsr", _ => { a.Mov(ECX, EDI); a.Rdmsr(); Combine(a); a.Ret(); });
             a.Function("cosmos_wrmsr", _ => { a.Mov(ECX, EDI); a.Mov(EAX, ESI); a.Mov(RDX, RSI); a.Shr(RDX, 32); a.Wrmsr(); a.Ret(); });
+            a.Function("cosmos_write_fs_base", _ => { a.Wrfsbase(RDI); a.Ret(); });
             a.Function("cosmos_xgetbv", _ => { a.Mov(ECX, EDI); a.Xgetbv(); Combine(a); a.Ret(); });
 
             // ---- boot record ----

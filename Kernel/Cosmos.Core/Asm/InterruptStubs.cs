@@ -167,6 +167,7 @@ namespace Cosmos.Core.Asm
             RestoreSimdAtRsp(a, "common");
             a.Mov(RSP, RBX);
             DescribeFrame(a, RSP, 0, registers: true);
+            EmitYieldReturn(a);
             RestoreGprs(a);
             foreach (var (_, r) in Gprs) a.CfiSameValue(r);
             a.Add(RSP, Off("RIP"));                         // past the GPR block, vector and error code
@@ -213,6 +214,44 @@ namespace Cosmos.Core.Asm
             a.Global(_ist, SymbolType.Data);
             a.Label(_ist);
             a.Resb(IstStackCount * IstSlotBytes);
+        }
+
+        /// <summary>
+        /// The return to a frame of vector <see cref="Threading.Scheduler.YieldVector"/> (RSP = the frame, interrupts off,
+        /// SIMD state already restored) without IRETQ: such a frame is a thread that called <c>cosmos_thread_yield</c> or a
+        /// new thread's first frame, always kernel code on its own stack at CPL 0 with the kernel's CS and SS, so a plain
+        /// POPFQ + RET resumes it as IRETQ would (Intel SDM Vol. 3A §7.14.2 lists what IRETQ adds: the CS/SS reloads and
+        /// privilege checks, which change nothing here). RFLAGS and RIP are written into the 16 bytes below the resumed
+        /// RSP — memory any interrupt or exception at that instruction would overwrite as well (the CPU pushes its frame
+        /// there; no code here uses a red zone) — and the frame's error-code slot holds the resumed RSP while the general
+        /// registers are reloaded. An interrupt between POPFQ (which may set IF) and RET finds a valid stack whose top is the
+        /// return address. Under QEMU's TCG this saves IRETQ's descriptor loads and checks on every voluntary switch.
+        /// Other vectors fall through to the IRETQ path.
+        /// </summary>
+        void EmitYieldReturn(Assembler a)
+        {
+            var iret = a.NewLabel("common_iret");
+            a.Cmp(Mem.Q(RSP, Off("Vector")), Threading.Scheduler.YieldVector);
+            a.Jne(iret);
+            a.CfiRememberState();
+            a.Comment("yield frame: RFLAGS and RIP go below the resumed RSP, which the error-code slot keeps");
+            a.Mov(RAX, Mem.Q(RSP, Off("RSP")));
+            a.Mov(Mem.Q(RSP, Off("ErrorCode")), RAX);
+            a.CfiDefCfaExpression(DwarfExpression.Load(RSP, Off("ErrorCode")));   // the frame's RSP slot may be overwritten next
+            a.Mov(RCX, Mem.Q(RSP, Off("RIP")));
+            a.Mov(Mem.Q(RAX, -8), RCX);
+            a.CfiReturnAddressOffset(-8);
+            a.Mov(RCX, Mem.Q(RSP, Off("RFLAGS")));
+            a.Mov(Mem.Q(RAX, -16), RCX);
+            RestoreGprs(a);
+            foreach (var (_, r) in Gprs) a.CfiSameValue(r);
+            a.Mov(RSP, Mem.Q(RSP, Off("ErrorCode")));
+            a.CfiDefCfa(RSP, 0);
+            a.Sub(RSP, 16);
+            a.Popf();
+            a.Ret();
+            a.CfiRestoreState();
+            a.Label(iret);
         }
 
         /// <summary>

@@ -14,6 +14,9 @@ namespace Cosmos.Core.Asm
     /// and the dispatcher may return another thread's frame; IRETQ resumes at the return address. A yielded thread's
     /// saved RIP is therefore a return address in its caller (the GC reports that frame at the call). Clobbers RAX and
     /// RCX (caller-saved).</item>
+    /// <item><c>cosmos_thread_yield_restoring(rflags)</c>: the same, but the frame holds RFLAGS = RDI, so the thread resumes
+    /// with that RFLAGS (the caller's interrupt flag from before it disabled interrupts) — a yield and
+    /// <c>cosmos_restore_interrupts</c> in one.</item>
     /// <item><c>cosmos_thread_start</c> (address from <c>cosmos_thread_start_address()</c>): where a new thread's
     /// first IRETQ lands, with RSP = the 16-byte aligned stack top, RDI = the start argument, R12 = the start
     /// routine. Clears RBP (the end of the frame-pointer chain), calls R12(RDI), then
@@ -35,25 +38,8 @@ namespace Cosmos.Core.Asm
             var common = a.Extern(InterruptStubs.CommonSymbol);
             a.Text();
 
-            a.Function("cosmos_thread_yield", _ =>
-            {
-                a.Comment("builds the frame INT YieldVector would (16-byte aligned; SS, RSP, RFLAGS, CS, RIP, error code 0, vector)");
-                a.Comment("around the return address and enters the common interrupt path: IRETQ resumes at the return address");
-                a.Comment("with RSP past it, as RET would. No INT: under TCG the exception path costs more than the rest of a switch");
-                a.Mov(RAX, RSP);
-                a.CfiDefCfaRegister(RAX);
-                a.And(RSP, -16);
-                a.Push(BootProgram.KernelDataSelector);
-                a.Lea(RCX, Mem.At(RAX, 8));
-                a.Push(RCX);
-                a.Pushf();
-                a.Cli();
-                a.Push(BootProgram.KernelCodeSelector);
-                a.Push(Mem.Q(RAX, 0));
-                a.Push(0);
-                a.Push(Threading.Scheduler.YieldVector);
-                a.Jmp(common);
-            });
+            a.Function("cosmos_thread_yield", _ => EmitYield(a, common, restoreFlags: false));
+            a.Function("cosmos_thread_yield_restoring", _ => EmitYield(a, common, restoreFlags: true));
 
             var start = new Label("cosmos_thread_start");
             a.Align(16);
@@ -69,6 +55,31 @@ namespace Cosmos.Core.Asm
             a.Ud2();
             a.CfiEndProc();
             a.Function("cosmos_thread_start_address", _ => { a.Lea(RAX, Mem.At(start)); a.Ret(); });
+        }
+
+        /// <summary>
+        /// Builds the frame INT YieldVector would (16-byte aligned; SS, RSP, RFLAGS, CS, RIP, error code 0, vector) around
+        /// the return address and enters the common interrupt path: the resume returns to the return address with RSP past
+        /// it, as RET would. The saved RFLAGS is the caller's (PUSHFQ) or, with <paramref name="restoreFlags"/>, RDI — the
+        /// value a caller that disabled interrupts got from <c>cosmos_save_and_disable_interrupts</c>, so the resume also
+        /// restores its interrupt flag and a separate restore (a POPFQ, which ends the translation block under TCG) is not
+        /// needed. No INT: under TCG the exception path costs more than the rest of a switch.
+        /// </summary>
+        static void EmitYield(Assembler a, Label common, bool restoreFlags)
+        {
+            a.Mov(RAX, RSP);
+            a.CfiDefCfaRegister(RAX);
+            a.And(RSP, -16);
+            a.Push(BootProgram.KernelDataSelector);
+            a.Lea(RCX, Mem.At(RAX, 8));
+            a.Push(RCX);
+            if (restoreFlags) a.Push(RDI); else a.Pushf();
+            a.Cli();
+            a.Push(BootProgram.KernelCodeSelector);
+            a.Push(Mem.Q(RAX, 0));
+            a.Push(0);
+            a.Push(Threading.Scheduler.YieldVector);
+            a.Jmp(common);
         }
     }
 }

@@ -48,6 +48,7 @@ namespace Cosmos.Core.Threading
             if (!INTs.IsInitialized) Panic.Halt("Scheduler.Initialize: the IDT is not loaded yet (INTs.Initialize)");
             var bi = Native.GetBootInfo();
             ulong irq = CPU.SaveAndDisableInterrupts();
+            ThreadContext.EnableFsGsBase();
             var boot = NewControlBlock();
             boot->Id = s_nextId++;
             boot->State = ThreadRunState.Running;

@@ -201,10 +201,11 @@ namespace Cosmos.Core.Threading
     /// <list type="bullet">
     /// <item><b>Context.</b> A thread that is not running is one <see cref="InterruptFrame"/> on its own stack (the
     /// SIMD state in the XSAVE/FXSAVE area below it): either the timer interrupt preempted it, or it called
-    /// <see cref="Yield"/> / blocked, which executes <c>INT</c> <see cref="YieldVector"/> so that the same interrupt
-    /// stub saves it. <see cref="InterruptDispatcher.Dispatch"/> calls <see cref="SwitchFrom"/> when it leaves the
-    /// outermost interrupt with a switch pending; the stub then restores the frame it returns (another thread's),
-    /// SIMD state included. FS base (TLS) and the registered per-thread globals are switched with it
+    /// <see cref="Yield"/> / blocked, which enters the same interrupt stub with the frame <c>INT</c>
+    /// <see cref="YieldVector"/> would push (<c>cosmos_thread_yield</c>). <see cref="InterruptDispatcher.Dispatch"/> calls
+    /// <see cref="SwitchFrom"/> when it leaves the outermost interrupt with a switch pending; the stub then restores the
+    /// frame it returns (another thread's), SIMD state included, with POPFQ + RET for a YieldVector frame and IRETQ
+    /// otherwise. FS base (TLS) and the registered per-thread globals are switched with it
     /// (<see cref="ThreadContext"/>).</item>
     /// <item><b>Policy</b> (<see cref="SchedulerPolicy"/>). Five priorities (<see cref="Lowest"/> … <see cref="Highest"/>,
     /// System.Threading.ThreadPriority order); a runnable thread of a higher priority always runs before lower ones, and
@@ -319,8 +320,7 @@ namespace Cosmos.Core.Threading
             ulong irq = CPU.SaveAndDisableInterrupts();
             s_policy.SwitchPending = true;
             s_policy.Yielding = true;
-            SchedulerNative.Yield();
-            CPU.RestoreInterrupts(irq);
+            SchedulerNative.YieldRestoring(irq);
             return s_switches != before;
         }
 
@@ -386,8 +386,8 @@ namespace Cosmos.Core.Threading
         {
             if (!s_policy.SwitchPending || InterruptDispatcher.Depth != 0) return;
             ulong irq = CPU.SaveAndDisableInterrupts();
-            if (s_policy.SwitchPending) SchedulerNative.Yield();
-            CPU.RestoreInterrupts(irq);
+            if (s_policy.SwitchPending) SchedulerNative.YieldRestoring(irq);
+            else CPU.RestoreInterrupts(irq);
         }
 
         /// <summary>Sets the priority of <paramref name="t"/> (<see cref="Lowest"/>…<see cref="Highest"/>); re-queues it when ready and preempts when needed.</summary>

@@ -13,6 +13,11 @@ namespace Cosmos.Core.Threading
     {
         /// <summary>INT <see cref="Scheduler.YieldVector"/>: lets the dispatcher switch threads.</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_yield")] public static extern void Yield();
+        /// <summary>
+        /// <see cref="Yield"/>, resuming with RFLAGS = <paramref name="rflags"/> (what <see cref="CPU.SaveAndDisableInterrupts"/>
+        /// returned): the yield and <see cref="CPU.RestoreInterrupts"/> in one. Call with interrupts disabled.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_yield_restoring")] public static extern void YieldRestoring(ulong rflags);
         /// <summary>Address of <c>cosmos_thread_start</c>, where a new thread's first IRETQ lands.</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_thread_start_address")] public static extern ulong ThreadStartAddress();
     }
@@ -92,14 +97,48 @@ namespace Cosmos.Core.Threading
         {
             from->RunTsc += now - from->SwitchedInTsc;
             to->SwitchedInTsc = now;
-            if (s_globals != null)
+            byte* g = s_globals;
+            if (g != null)
             {
-                // Whole qwords: the block is 8-aligned and RuntimeState (64 bytes) has room for the rounding.
-                ulong* g = (ulong*)s_globals, f = (ulong*)from->RuntimeState, n = (ulong*)to->RuntimeState;
-                int qwords = (s_globalBytes + 7) >> 3;
-                for (int i = 0; i < qwords; i++) { f[i] = g[i]; g[i] = n[i]; }
+                if (s_globalBytes == Scheduler.RuntimeStateBytes)
+                {
+                    // The runtime's block fills RuntimeState exactly: two copies of a constant size, which the JIT unrolls
+                    // into SIMD moves (the qword loop below costs eight iterations of a loop).
+                    Unsafe.CopyBlockUnaligned(from->RuntimeState, g, Scheduler.RuntimeStateBytes);
+                    Unsafe.CopyBlockUnaligned(g, to->RuntimeState, Scheduler.RuntimeStateBytes);
+                }
+                else
+                {
+                    // Whole qwords: the block is 8-aligned and RuntimeState (64 bytes) has room for the rounding.
+                    ulong* gq = (ulong*)g, f = (ulong*)from->RuntimeState, n = (ulong*)to->RuntimeState;
+                    int qwords = (s_globalBytes + 7) >> 3;
+                    for (int i = 0; i < qwords; i++) { f[i] = gq[i]; gq[i] = n[i]; }
+                }
             }
-            Native.Wrmsr(Msr.IA32_FS_BASE, to->ThreadPointer);
+            if (s_fsGsBase) Native.WriteFsBase(to->ThreadPointer);
+            else Native.Wrmsr(Msr.IA32_FS_BASE, to->ThreadPointer);
+        }
+
+        private static bool s_fsGsBase;
+
+        /// <summary>True once <see cref="EnableFsGsBase"/> turned on CR4.FSGSBASE: a switch then loads FS base with WRFSBASE.</summary>
+        public static bool UsesFsGsBase => s_fsGsBase;
+
+        /// <summary>
+        /// Sets CR4.FSGSBASE when the processor has RDFSBASE/WRFSBASE (CPUID.(EAX=07H,ECX=0):EBX.FSGSBASE[bit 0], Intel SDM
+        /// Vol. 3A §2.5 and Vol. 1 §3.4.4.4), so that a thread switch loads IA32_FS_BASE with WRFSBASE instead of WRMSR
+        /// (WRMSR serializes on hardware and ends the translation block under QEMU's TCG). Without the feature nothing
+        /// changes and switches keep using WRMSR. Interrupts disabled; called once by <see cref="Scheduler.Initialize"/>.
+        /// </summary>
+        internal static void EnableFsGsBase()
+        {
+            uint* r = stackalloc uint[4];
+            Native.Cpuid(CpuidLeaf.VendorAndMaxBasic, 0, r);
+            if (r[0] < CpuidLeaf.StructuredExtendedFeatures) return;
+            Native.Cpuid(CpuidLeaf.StructuredExtendedFeatures, 0, r);
+            if ((r[1] & CpuidFeature.Leaf07Ebx_FSGSBASE) == 0) return;
+            Native.WriteCR4(Native.ReadCR4() | Cr4.FSGSBASE);
+            s_fsGsBase = true;
         }
     }
 }

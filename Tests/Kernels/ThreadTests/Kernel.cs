@@ -34,6 +34,7 @@ namespace ThreadTests
             // Scheduling
             Case("Thread.Sleep(100) sleeps 100 ms +-10 % by the TSC and does not use the CPU; Sleep(0) and Sleep(1) return promptly", SleepTiming);
             Case("Thread.Yield and Thread.Sleep(0) hand the CPU to a ready thread of the same priority (1,000-round ping-pong each)", YieldPingPong);
+            Case("a switch resumes a yielding thread with its own interrupt flag (on or off) and its own FS base (TLS pointer; WRFSBASE when CPUID offers FSGSBASE)", SwitchRestoresFlagsAndFsBase);
             Case("time slicing - two busy threads of the same priority take turns (round robin) without yielding", RoundRobin);
             Case("strict priority - a Lowest thread makes no progress while a Highest thread is busy, nor does the Normal main thread", StrictPriority);
             Case("priority inversion is bounded - a Lowest thread preempted inside a runtime lock holds up the Normal main thread less than 1 s while a Normal thread spins", BoundedPriorityInversion);

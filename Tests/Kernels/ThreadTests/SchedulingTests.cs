@@ -153,6 +153,68 @@ namespace ThreadTests
             True(yieldTrue > 0, "Thread.Yield returned true when another thread was ready");
         }
 
+        private static volatile bool s_partnerStop;
+
+        /// <summary>True when IA32_FS_BASE holds the running thread's TLS pointer (the value the scheduler loads on a switch).</summary>
+        private static unsafe bool FsBaseIsCurrentThreads(out ulong fsBase, out ulong threadPointer)
+        {
+            fsBase = Native.Rdmsr(Cosmos.Core.Arch.X64.Msr.IA32_FS_BASE);
+            threadPointer = Cosmos.Core.Threading.Scheduler.Current->ThreadPointer;
+            return fsBase == threadPointer;
+        }
+
+        /// <summary>
+        /// The boot thread yields 500 times with interrupts on and 500 times with them off to a partner that yields back
+        /// and checks FS base on its side; every yield must come back with the caller's own interrupt flag (the scheduler
+        /// resumes a voluntary yield with POPFQ + RET rather than IRETQ, and folds the interrupt restore into the resume)
+        /// and with IA32_FS_BASE = its own thread pointer. Also: the switch uses WRFSBASE exactly when CPUID.(7,0):EBX
+        /// reports FSGSBASE, and then CR4.FSGSBASE is set.
+        /// </summary>
+        private unsafe void SwitchRestoresFlagsAndFsBase()
+        {
+            const int Rounds = 500;
+            s_partnerStop = false;
+            var partner = Spawn("yield partner", () =>
+            {
+                while (!s_partnerStop)
+                {
+                    Thread.Yield();
+                    if (!FsBaseIsCurrentThreads(out ulong fs, out ulong tp)) { WorkerFail("partner: FS base 0x" + fs.ToString("X") + " is not its thread pointer 0x" + tp.ToString("X")); return; }
+                }
+            });
+            partner.Start();
+            int switchedOn = 0, switchedOff = 0;
+            string problem = null;
+            for (int i = 0; i < Rounds && problem == null; i++)
+            {
+                if (Cosmos.Core.Threading.Scheduler.Yield()) switchedOn++;
+                if (!CPU.InterruptsEnabled) problem = "interrupts were off after a yield made with them on (round " + i + ")";
+                CPU.DisableInterrupts();
+                if (Cosmos.Core.Threading.Scheduler.Yield()) switchedOff++;
+                bool offAfter = !CPU.InterruptsEnabled;
+                CPU.EnableInterrupts();
+                if (problem == null && !offAfter) problem = "interrupts were on after a yield made with them off (round " + i + ")";
+                if (problem == null && !FsBaseIsCurrentThreads(out ulong fs, out ulong tp))
+                    problem = "FS base 0x" + fs.ToString("X") + " is not the boot thread's pointer 0x" + tp.ToString("X") + " after a switch";
+            }
+            s_partnerStop = true;
+            JoinAll(new[] { partner }, 5000, "yield partner");
+            Line("  " + switchedOn + " yields with interrupts on and " + switchedOff + " with them off switched; WRFSBASE " + (Cosmos.Core.Threading.ThreadContext.UsesFsGsBase ? "used" : "not used"));
+            if (problem != null) Fail(problem);
+            True(switchedOn > Rounds / 2 && switchedOff > Rounds / 2, "most yields switched to the partner (" + switchedOn + ", " + switchedOff + " of " + Rounds + ")");
+
+            uint* r = stackalloc uint[4];
+            Native.Cpuid(Cosmos.Core.Arch.X64.CpuidLeaf.VendorAndMaxBasic, 0, r);
+            bool hasFsGsBase = false;
+            if (r[0] >= Cosmos.Core.Arch.X64.CpuidLeaf.StructuredExtendedFeatures)
+            {
+                Native.Cpuid(Cosmos.Core.Arch.X64.CpuidLeaf.StructuredExtendedFeatures, 0, r);
+                hasFsGsBase = (r[1] & Cosmos.Core.Arch.X64.CpuidFeature.Leaf07Ebx_FSGSBASE) != 0;
+            }
+            Equal(hasFsGsBase, Cosmos.Core.Threading.ThreadContext.UsesFsGsBase, "WRFSBASE in use exactly when CPUID reports FSGSBASE");
+            Equal(hasFsGsBase, (Native.ReadCR4() & Cosmos.Core.Arch.X64.Cr4.FSGSBASE) != 0, "CR4.FSGSBASE set exactly when CPUID reports FSGSBASE");
+        }
+
         private double PingPong(string what, Action wait)
         {
             const int Rounds = 1000;

@@ -7,6 +7,8 @@ namespace Cosmos.Core.Arch.X64
         public const uint VendorAndMaxBasic = 0x0000_0000;
         /// <summary>01H: version information in EAX, feature flags in ECX and EDX (<see cref="CpuidFeature"/>).</summary>
         public const uint VersionAndFeatures = 0x0000_0001;
+        /// <summary>07H (sub-leaf 0): structured extended feature flags in EBX, ECX, EDX (<see cref="CpuidFeature"/>).</summary>
+        public const uint StructuredExtendedFeatures = 0x0000_0007;
         /// <summary>0DH: processor extended state enumeration (XSAVE area sizes and XCR0 bits supported).</summary>
         public const uint ExtendedState = 0x0000_000D;
         /// <summary>40000000H: hypervisor vendor leaf (meaningful when <see cref="CpuidFeature.Leaf01Ecx_Hypervisor"/> is set).</summary>
@@ -47,6 +49,8 @@ namespace Cosmos.Core.Arch.X64
         public const uint Leaf01Ecx_AVX = 1u << 28;
         /// <summary>CPUID.01H:ECX bit 31: a hypervisor is present (reserved 0 on bare metal).</summary>
         public const uint Leaf01Ecx_Hypervisor = 1u << 31;
+        /// <summary>CPUID.(EAX=07H,ECX=0):EBX.FSGSBASE (bit 0): RDFSBASE/RDGSBASE/WRFSBASE/WRGSBASE (usable once CR4.FSGSBASE is set).</summary>
+        public const uint Leaf07Ebx_FSGSBASE = 1u << 0;
         /// <summary>CPUID.80000001H:EDX.NX (bit 20): execute-disable bit (IA32_EFER.NXE).</summary>
         public const uint Leaf80000001Edx_NX = 1u << 20;
         /// <summary>CPUID.80000001H:EDX.LM (bit 29): Intel 64 (long mode).</summary>
