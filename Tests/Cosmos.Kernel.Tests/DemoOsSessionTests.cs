@@ -8,7 +8,14 @@ namespace Cosmos.Kernel.Tests
     /// <summary>The README's piped session, end to end: stdin goes to the serial console, shutdown ends QEMU with 0.</summary>
     public class DemoOsSessionTests
     {
-        private static (int Exit, string Output) RunSession(string input, params string[] runOptions)
+        private static (int Exit, string Output) RunSession(string input, params string[] runOptions) => RunSession(input, null, runOptions);
+
+        /// <summary>
+        /// Runs the demo with <paramref name="input"/> typed first; then <paramref name="thenType"/> (when not null) runs
+        /// while the guest is up and may type more lines (the runner forwards standard input as it arrives); standard
+        /// input closes when it returns.
+        /// </summary>
+        private static (int Exit, string Output) RunSession(string input, System.Action<StreamWriter> thenType, params string[] runOptions)
         {
             _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
             var root = KernelImage.RepoRoot();
@@ -17,10 +24,12 @@ namespace Cosmos.Kernel.Tests
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }.Concat(runOptions)) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
-            p.StandardInput.Write(input);
-            p.StandardInput.Close();
             var stdoutTask = p.StandardOutput.ReadToEndAsync();
             var stderrTask = p.StandardError.ReadToEndAsync();
+            p.StandardInput.Write(input);
+            p.StandardInput.Flush();
+            thenType?.Invoke(p.StandardInput);
+            p.StandardInput.Close();
             if (!p.WaitForExit(180_000)) { p.Kill(true); Assert.Fail("QEMU did not exit within 180 s:\n" + stdoutTask.Result); }
             return (p.ExitCode, stdoutTask.Result + stderrTask.Result);
         }
@@ -100,7 +109,8 @@ namespace Cosmos.Kernel.Tests
     
         /// <summary>
         /// The demo's network commands on QEMU user networking: DHCP at boot, ifconfig, ping of the gateway, and serve,
-        /// fetched from the host through a forwarded port while the session sleeps.
+        /// fetched from the host through a forwarded port; <c>serve stop</c> is typed only once the host has fetched (or
+        /// given up after 150 s), so a slow (loaded) machine cannot close the server before the host got its answer.
         /// </summary>
         [Fact]
         public void NetworkCommandsAndServe()
@@ -112,22 +122,32 @@ namespace Cosmos.Kernel.Tests
             probe.Stop();
             try
             {
-                var session = System.Threading.Tasks.Task.Run(() => RunSession(
-                    "write hello.txt served from the guest\nsleep 3\nifconfig\nping 10.0.2.2 2\nserve\nsleep 15\nserve stop\nshutdown\n",
-                    "--disk", image, "--forward", port + ":80"));
-                using var http = new System.Net.Http.HttpClient { Timeout = System.TimeSpan.FromSeconds(5) };
                 string body = null;
-                var until = System.DateTime.UtcNow.AddSeconds(150);
-                while (body == null && System.DateTime.UtcNow < until && !session.IsCompleted)
-                {
-                    try { body = http.GetStringAsync($"http://127.0.0.1:{port}/hello.txt").Result; }
-                    catch (System.AggregateException) { System.Threading.Thread.Sleep(1000); }
-                }
-                var missing = http.GetAsync($"http://127.0.0.1:{port}/missing.txt").Result;
-                var (exit, output) = session.Result;
-                Assert.True(body != null, "no answer from the guest's HTTP server; output:\n" + output);
+                System.Net.HttpStatusCode? missing = null;
+                string fetchError = null;
+                var (exit, output) = RunSession(
+                    "write hello.txt served from the guest\nsleep 3\nifconfig\nping 10.0.2.2 2\nserve\n",
+                    more =>
+                    {
+                        using var http = new System.Net.Http.HttpClient { Timeout = System.TimeSpan.FromSeconds(5) };
+                        var until = System.DateTime.UtcNow.AddSeconds(150);
+                        while (body == null && System.DateTime.UtcNow < until)
+                        {
+                            try { body = http.GetStringAsync($"http://127.0.0.1:{port}/hello.txt").Result; }
+                            catch (System.AggregateException e) { fetchError = e.InnerException?.Message; System.Threading.Thread.Sleep(1000); }
+                        }
+                        if (body != null)
+                        {
+                            try { missing = http.GetAsync($"http://127.0.0.1:{port}/missing.txt").Result.StatusCode; }
+                            catch (System.AggregateException e) { fetchError = "missing.txt: " + e.InnerException?.Message; }
+                        }
+                        more.Write("serve stop\nshutdown\n");
+                        more.Flush();
+                    },
+                    "--disk", image, "--forward", port + ":80");
+                Assert.True(body != null, "no answer from the guest's HTTP server (last error: " + fetchError + "); output:\n" + output);
                 Assert.Equal("served from the guest\n", body);
-                Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+                Assert.True(missing == System.Net.HttpStatusCode.NotFound, "missing.txt: " + (missing?.ToString() ?? fetchError));
                 Assert.Contains("inet 10.0.2.15 netmask 255.255.255.0 gateway 10.0.2.2", output);
                 Assert.Matches(@"reply from 10\.0\.2\.2: seq 1 time \d+ ms", output);
                 Assert.Contains("2 sent, 2 received, 0% loss", output);
