@@ -99,6 +99,11 @@ namespace Cosmos.Build.Tests
                 Assert.Contains("Cosmos booted successfully", r.Output);
                 Assert.Contains("Input: shutdown", r.Output);
 
+                // Visual Studio's and Rider's "new project" dialogs list the installed dotnet-new templates of type project
+                // by language: the template engine, asked the same way, must offer it.
+                var list = Run("dotnet", "new list cosmoskernel --type project --language C#", work, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 300);
+                Assert.True(list.ExitCode == 0 && Regex.IsMatch(list.Output, @"Cosmos Kernel\s+cosmoskernel\s+\[?C#"), "dotnet new list --type project --language C# does not offer the template:\n" + list.Output);
+
                 // A project written for Cosmos's user kit (the properties of Cosmos's own kernel template) builds with
                 // the same packages: Profile is acted on (the run target), the rest is named in one warning.
                 var kit = Path.Combine(home, "cosmos", "UserKit");

@@ -213,6 +213,49 @@ namespace Cosmos.Core.Tests
             Assert.True(Switch() == a);
         }
 
+        /// <summary>
+        /// HighestReadyPriority comes from a bit mask of non-empty queues kept by Enqueue, Dequeue, SelectNext and the
+        /// starvation boost: after every step of a seeded random run (threads readied at random priorities, switches,
+        /// ticks with boosts, blocking, priority changes, dequeues) it must name the highest non-empty queue.
+        /// </summary>
+        [Fact]
+        public void HighestReadyPriorityFollowsTheQueuesThroughRandomRuns()
+        {
+            var rng = new Random(20261204);
+            Start(Scheduler.Normal);
+            int emptied = 0;
+            for (int step = 0; step < 20_000; step++)
+            {
+                int op = rng.Next(6);
+                bool anyBefore = _p.AnyReady;
+                if (op == 0)
+                {
+                    var t = NewThread(rng.Next(Scheduler.Lowest, Scheduler.Highest + 1));
+                    _p.MakeReady(t, Scheduler.WokenBySignal, _now);
+                }
+                else if (op == 1) { if (rng.Next(2) == 0 && _p.Current != _p.Idle) _p.Current->State = ThreadRunState.Blocked; Switch(); }
+                else if (op == 2) Tick(rng.Next(4) == 0 ? 1UL : 0UL);
+                else if (op == 3) Switch();
+                else
+                {
+                    // a ready thread, found by scanning the queues: dequeue it (as a kill would) or change its priority
+                    KernelThread* pick = null;
+                    for (int p = Scheduler.Lowest; p <= Scheduler.Highest && pick == null; p++) pick = _p.Queue(p).Head;
+                    if (pick != null)
+                    {
+                        if (op == 4) { _p.Dequeue(pick); pick->State = ThreadRunState.Blocked; }
+                        else _p.SetPriority(pick, rng.Next(Scheduler.Lowest, Scheduler.Highest + 1), _now);
+                    }
+                }
+                int expected = Scheduler.IdlePriority;
+                for (int p = Scheduler.Highest; p >= Scheduler.Lowest; p--) if (!_p.Queue(p).IsEmpty) { expected = p; break; }
+                Assert.True(expected == _p.HighestReadyPriority(), $"step {step}: highest non-empty queue {expected}, HighestReadyPriority {_p.HighestReadyPriority()}");
+                Assert.Equal(expected != Scheduler.IdlePriority, _p.AnyReady);
+                if (anyBefore && expected == Scheduler.IdlePriority) emptied++;
+            }
+            Assert.True(emptied > 100, $"the run emptied every queue only {emptied} times");
+        }
+
         [Fact]
         public void ReadyQueuesAreWaitQueues()
         {
@@ -220,7 +263,7 @@ namespace Cosmos.Core.Tests
             var x = Ready(Scheduler.Lowest);
             var y = Ready(Scheduler.Lowest);
             var z = Ready(Scheduler.Lowest);
-            ref WaitQueue q = ref _p.Queue(Scheduler.Lowest);
+            ref readonly WaitQueue q = ref _p.Queue(Scheduler.Lowest);
             Assert.True(q.Head == x && x->Next == y && y->Next == z && z->Next == null && q.Tail == z);
             _p.Dequeue(y);
             Assert.True(x->Next == z && y->Next == null);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cosmos.Core.Layout;
 
@@ -98,6 +99,7 @@ namespace Cosmos.Core.Threading
         /// <summary>True when no thread waits.</summary>
         public readonly bool IsEmpty => Head == null;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal void Append(KernelThread* t)
         {
             t->Next = null;
@@ -105,6 +107,7 @@ namespace Cosmos.Core.Threading
             Tail = t;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal KernelThread* TakeFirst()
         {
             var t = Head;

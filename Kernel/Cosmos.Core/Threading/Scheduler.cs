@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Cosmos.Core.Interrupts;
 using Cosmos.Core.Layout;
@@ -24,6 +25,8 @@ namespace Cosmos.Core.Threading
     public unsafe struct SchedulerPolicy
     {
         private ReadyQueueArray _ready;
+        /// <summary>Bit p set exactly when the ready queue of priority p is not empty (kept by the queue operations here).</summary>
+        private uint _readyMask;
 
         /// <summary>The running thread.</summary>
         public KernelThread* Current;
@@ -39,27 +42,31 @@ namespace Cosmos.Core.Threading
         public ulong Boosts;
 
         /// <summary>The ready queue of <paramref name="priority"/> (<see cref="Scheduler.Lowest"/>…<see cref="Scheduler.Highest"/>).</summary>
-        [UnscopedRef] public ref WaitQueue Queue(int priority) => ref _ready[priority];
+        [UnscopedRef] public readonly ref readonly WaitQueue Queue(int priority) => ref _ready[priority];
 
         /// <summary>The highest priority with a ready thread, or <see cref="Scheduler.IdlePriority"/> when none is ready.</summary>
-        public readonly int HighestReadyPriority()
-        {
-            for (int p = Scheduler.Highest; p >= Scheduler.Lowest; p--) if (!_ready[p].IsEmpty) return p;
-            return Scheduler.IdlePriority;
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly int HighestReadyPriority() => _readyMask == 0 ? Scheduler.IdlePriority : BitOperations.Log2(_readyMask);
 
         /// <summary>True when a thread other than the idle thread is ready.</summary>
-        public readonly bool AnyReady => HighestReadyPriority() != Scheduler.IdlePriority;
+        public readonly bool AnyReady => _readyMask != 0;
 
         /// <summary>Appends <paramref name="t"/> to the ready queue of its priority; <paramref name="now"/> (TSC) starts its starvation clock.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Enqueue(KernelThread* t, ulong now)
         {
             t->ReadySinceTsc = now;
             _ready[t->Priority].Append(t);
+            _readyMask |= 1u << t->Priority;
         }
 
         /// <summary>Takes <paramref name="t"/> out of the ready queue of its priority.</summary>
-        public void Dequeue(KernelThread* t) => _ready[t->Priority].Remove(t);
+        public void Dequeue(KernelThread* t)
+        {
+            ref var queue = ref _ready[t->Priority];
+            queue.Remove(t);
+            if (queue.IsEmpty) _readyMask &= ~(1u << t->Priority);
+        }
 
         /// <summary>
         /// Makes <paramref name="t"/> ready with wait result <paramref name="result"/> and requests a switch when it outranks
@@ -147,6 +154,7 @@ namespace Cosmos.Core.Threading
         }
 
         /// <summary>Ends the starvation boost of <paramref name="t"/>, if any: it gets its own priority back.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void EndBoost(KernelThread* t)
         {
             if (t->Boosted == 0) return;
@@ -186,7 +194,9 @@ namespace Cosmos.Core.Threading
             else
             {
                 if (runnable && cur != Idle) { EndBoost(cur); cur->State = ThreadRunState.Ready; Enqueue(cur, now); }
-                next = _ready[best].TakeFirst();
+                ref var queue = ref _ready[best];
+                next = queue.TakeFirst();
+                if (queue.IsEmpty) _readyMask &= ~(1u << best);
             }
             if (cur == Idle && runnable) cur->State = ThreadRunState.Ready;
             next->State = ThreadRunState.Running;

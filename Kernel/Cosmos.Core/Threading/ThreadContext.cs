@@ -93,6 +93,7 @@ namespace Cosmos.Core.Threading
         /// (saved into <paramref name="from"/>, loaded from <paramref name="to"/>) and IA32_FS_BASE (the TLS thread pointer,
         /// Intel SDM Vol. 4 Table 2-2). Interrupts disabled.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Switch(KernelThread* from, KernelThread* to, ulong now)
         {
             from->RunTsc += now - from->SwitchedInTsc;
