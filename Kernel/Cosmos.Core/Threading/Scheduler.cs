@@ -169,6 +169,7 @@ namespace Cosmos.Core.Threading
         /// or the idle thread. A yield to a lower priority lends it a single tick. <paramref name="preempted"/>: the switch
         /// counts as a preemption. Does not change <see cref="Current"/>; the caller switches the context and sets it.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public KernelThread* SelectNext(ulong now, out bool preempted)
         {
             SwitchPending = false;
@@ -323,6 +324,7 @@ namespace Cosmos.Core.Threading
         /// lower-priority thread (the CoreLib's Thread.Start waits that way for the new thread to start) would never
         /// finish. Returns true when another thread ran.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Yield()
         {
             if (!s_initialized) return false;
@@ -455,6 +457,7 @@ namespace Cosmos.Core.Threading
         /// other thread should run). The policy picks the thread (<see cref="SchedulerPolicy.SelectNext"/>),
         /// <see cref="ThreadContext"/> switches the rest of the context.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static InterruptFrame* SwitchFrom(InterruptFrame* frame)
         {
             var cur = s_policy.Current;
