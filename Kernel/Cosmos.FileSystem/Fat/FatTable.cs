@@ -270,43 +270,35 @@ internal sealed class FatTable
     /// </summary>
     private bool TakeRun32(ref uint c, ref uint prev, ClusterChain got, int count, ref uint scanned)
     {
-        int bps = _l.BytesPerSector;
-        int perSector = bps / 4;
-        uint si = (uint)((ulong)c * 4 / (uint)bps);
-        var sector = Sector(si);
-        int i = (int)(c % (uint)perSector);
-        if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) return false;
+        int perSector = _l.BytesPerSector / 4;
+        uint si = (uint)((ulong)c * 4 / (uint)_l.BytesPerSector);
         if (c > _l.MaxCluster) return false;
+        var e = MemoryMarshal.Cast<byte, uint>(Sector(si));   // little-endian entries (x86)
+        int i = (int)(c % (uint)perSector);
+        if ((e[i] & 0x0FFFFFFF) != 0) return false;
         uint firstOfSector = si * (uint)perSector;
-        uint taken = 0;
-        while (i < perSector && got.Count + taken < count)
+        // The free entries from i: up to the sector's end, the volume's last cluster, or the clusters still wanted.
+        int end = (int)Math.Min((ulong)perSector, (ulong)_l.MaxCluster - firstOfSector + 1);
+        end = (int)Math.Min((long)end, (long)i + (count - got.Count));
+        int j = i;
+        while (j < end && (e[j] & 0x0FFFFFFF) == 0) j++;
+        uint first = firstOfSector + (uint)i;
+        if (prev != 0)
         {
-            uint cl = firstOfSector + (uint)i;
-            if (cl > _l.MaxCluster) break;
-            if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) break;
-            if (taken > 0)
-            {
-                // The previous cluster is the entry just before, in this sector.
-                var pe = sector.Slice((i - 1) * 4, 4);
-                BinaryPrimitives.WriteUInt32LittleEndian(pe, (BinaryPrimitives.ReadUInt32LittleEndian(pe) & 0xF0000000) | cl);
-            }
-            else if (prev != 0)
-            {
-                // Its entry may be in another block, whose loading can evict this one: link it first, then look again.
-                Set(prev, cl);
-                sector = Sector(si);
-            }
-            var e = sector.Slice(i * 4, 4);
-            BinaryPrimitives.WriteUInt32LittleEndian(e, (BinaryPrimitives.ReadUInt32LittleEndian(e) & 0xF0000000) | _l.EocMark);
-            prev = cl;
-            taken++;
-            i++;
+            // The previous cluster's entry may be in another block, whose loading can evict this one: link it first,
+            // then look the sector up again.
+            Set(prev, first);
+            e = MemoryMarshal.Cast<byte, uint>(Sector(si));
         }
-        if (taken > 0) got.AddRun(firstOfSector + (uint)i - taken, (int)taken);
+        for (int k = i; k < j - 1; k++) e[k] = (e[k] & 0xF0000000) | (firstOfSector + (uint)k + 1);
+        e[j - 1] = (e[j - 1] & 0xF0000000) | _l.EocMark;
+        uint taken = (uint)(j - i);
+        got.AddRun(first, (int)taken);
+        prev = firstOfSector + (uint)j - 1;
         MarkDirty(si);
         FreeCount -= taken;
         scanned += taken;
-        uint next = firstOfSector + (uint)i;
+        uint next = firstOfSector + (uint)j;
         c = next > _l.MaxCluster ? 2 : next;
         return true;
     }
