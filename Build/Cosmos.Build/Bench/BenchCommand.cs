@@ -362,7 +362,7 @@ namespace Cosmos.Build.Bench
                         if (!d.Success || !t.Success) continue;
                         double V(int g) => double.Parse(d.Groups[g].Value);
                         double passTicks = double.Parse(t.Groups[1].Value);
-                        Console.WriteLine($"  {dev,-10}   {what} in the driver: {V(1):0} reads ({V(2) / 2048:0.0} MiB), {V(4):0} writes ({V(5) / 2048:0.0} MiB), {V(7):0} flushes; {(V(3) + V(6) + V(8)) / passTicks:0.00} of the pass's time [{accel}]");
+                        Console.WriteLine($"  {dev,-10}   {what} in the driver: {V(1):0} reads ({V(2) / 2048:0.0} MiB), {V(4):0} writes ({V(5) / 2048:0.0} MiB), {V(7):0} flushes ({V(8) / tscHz * 1e3:0.0} ms); {(V(3) + V(6) + V(8)) / passTicks:0.00} of the pass's time [{accel}]");
                     }
                     var f = Regex.Match(output, $@"bench storage {Regex.Escape(dev)} small-files n (\d+) create-ticks (\d+) delete-ticks (\d+)");
                     if (f.Success)
