@@ -13,6 +13,10 @@ namespace StorageIntxTests
     /// by fw_cfg <c>opt/cosmos/pci-nomsi</c> (QEMU's ich9-ahci always offers MSI), the virtio-blk devices at 00:05.0
     /// (modern interface) and 00:08.0 (legacy interface) have no MSI-X (<c>vectors=0</c>). Each must still complete its
     /// requests by interrupts (not by the 10 ms re-check slices), also while two of them run at once on one shared line.
+    /// A level-triggered line can fold two completions into one interrupt (the waiter may see a completion in the used
+    /// ring before QEMU raises the line, and issue the next request while it is still raised), so the cases ask for at
+    /// least one interrupt per two requests and at most 1 in 10 waits ended by the slice; with the handler missing
+    /// there are none and every sleeping wait ends by the slice.
     /// Pattern of sector L as in StorageTests (DiskImages.FillSector).
     /// </summary>
     public sealed class Kernel : TestKernel
@@ -21,21 +25,11 @@ namespace StorageIntxTests
         private static AhciDisk AhciDisk0() => DeviceRegistry.Find("AHCI 00:04.0 port 0") as AhciDisk;
         private static VirtioBlock Virtio(int slot) => PCI.GetDeviceAt(0, slot, 0)?.Driver as VirtioBlock;
 
-        private static int PatternMismatch(ulong lba, ReadOnlySpan<byte> sector)
-        {
-            Span<byte> want = stackalloc byte[512];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(want, lba);
-            "COSMOSPT"u8.CopyTo(want.Slice(8));
-            for (int i = 16; i < 512; i++) want[i] = (byte)(lba * 7 + (ulong)i);
-            for (int i = 0; i < 512; i++) if (sector[i] != want[i]) return i;
-            return -1;
-        }
-
         private static string CheckPattern(ulong lba, ReadOnlySpan<byte> data)
         {
             for (int s = 0; s < data.Length / 512; s++)
             {
-                int bad = PatternMismatch(lba + (ulong)s, data.Slice(s * 512, 512));
+                int bad = Cosmos.TestCases.StoragePattern.Mismatch(lba + (ulong)s, data.Slice(s * 512, 512));
                 if (bad >= 0) return "sector " + (lba + (ulong)s) + " differs from the pattern at byte " + bad;
             }
             return null;
@@ -88,7 +82,7 @@ namespace StorageIntxTests
                 if (err != null) Fail(err);
                 ulong commands = d.Port.CommandsIssued - c0, irqs = d.Port.InterruptCount - i0, lost = d.Port.LostInterrupts - l0;
                 Line("ahci: " + commands + " commands, " + irqs + " interrupts, " + lost + " sleeps ended by the 10 ms slice");
-                True(irqs >= commands, "an interrupt per command (" + irqs + " for " + commands + ")");
+                True(irqs * 2 >= commands, "commands completed by interrupts (" + irqs + " for " + commands + ")");
                 True(lost * 10 <= commands, "at most 1 in 10 waits ended by the slice (" + lost + " of " + commands + ")");
                 var big = new byte[4 * 1024 * 1024];
                 i0 = d.Port.InterruptCount;
@@ -114,7 +108,7 @@ namespace StorageIntxTests
                     if (err != null) Fail(err);
                     ulong requests = v.RequestsIssued - r0, irqs = v.InterruptCount - i0, lost = v.LostInterrupts - l0;
                     Line("virtio 00:0" + slot + ".0: " + requests + " requests, " + irqs + " interrupts, " + lost + " sleeps ended by the 10 ms slice");
-                    True(irqs >= requests, "an interrupt per request (" + irqs + " for " + requests + ")");
+                    True(irqs * 2 >= requests, "requests completed by interrupts (" + irqs + " for " + requests + ")");
                     True(lost * 10 <= requests, "at most 1 in 10 waits ended by the slice (" + lost + " of " + requests + ")");
                 });
             }
@@ -144,8 +138,8 @@ namespace StorageIntxTests
                 if (errB != null) Fail(devices[b].Name + ": " + errB);
                 Line(devices[a].Name + ": " + (Count(a) - ia) + " interrupts, " + (Lost(a) - la) + " slice ends; " + devices[b].Name + ": " + (Count(b) - ib) + " interrupts, " + (Lost(b) - lb) + " slice ends");
                 // 60 reads + 60 writes + 1 flush each.
-                True(Count(a) - ia >= 121, devices[a].Name + " woken by its interrupts (" + (Count(a) - ia) + ")");
-                True(Count(b) - ib >= 121, devices[b].Name + " woken by its interrupts (" + (Count(b) - ib) + ")");
+                True((Count(a) - ia) * 2 >= 121, devices[a].Name + " woken by its interrupts (" + (Count(a) - ia) + " for 121)");
+                True((Count(b) - ib) * 2 >= 121, devices[b].Name + " woken by its interrupts (" + (Count(b) - ib) + " for 121)");
                 True((Lost(a) - la) * 10 <= 121 && (Lost(b) - lb) * 10 <= 121, "at most 1 in 10 waits ended by the slice");
             });
         }

@@ -52,8 +52,7 @@ namespace Cosmos.HAL.Devices.Storage
         public string InterruptError { get; private set; }
 
         // Controllers on INTx# lines, for the shared-line handler (allocation-free in interrupt context).
-        private static readonly AhciController[] s_legacy = new AhciController[8];
-        private static int s_legacyCount;
+        private static readonly LegacyInterruptUsers<AhciController> s_legacy = new(8, "AHCI controllers");
 
         /// <summary>The HBA's MSI handler: services the controller the vector belongs to. No allocation.</summary>
         private static void OnInterrupt(InterruptFrame* frame)
@@ -72,11 +71,8 @@ namespace Cosmos.HAL.Devices.Storage
         private static void OnLegacyInterrupt(InterruptFrame* frame)
         {
             int irq = (int)(frame->Vector & 0xFF) - InterruptController.VectorOf(0);
-            for (int i = 0; i < s_legacyCount; i++)
-            {
-                var c = s_legacy[i];
-                if (c != null && c.LegacyIrq == irq) c.Service();
-            }
+            for (int i = 0; i < s_legacy.Count; i++)
+                if (s_legacy.IrqOf(i) == irq) s_legacy[i].Service();
         }
 
         /// <summary>For each port bit in IS: the port acknowledges PxIS and wakes its waiter; then IS is cleared (PxIS first: a port whose PxIS stays set sets its IS bit again). No allocation.</summary>
@@ -112,17 +108,9 @@ namespace Cosmos.HAL.Devices.Storage
                 }
                 noMsi = "no MSI capability or no free vector";
             }
-            if (InterruptController.Mode == InterruptControllerMode.None) { InterruptError = noMsi + "; no interrupt controller"; return false; }
-            int irq = Pci.LegacyIrq;
-            if (irq < 0) { InterruptError = noMsi + "; no INTx# line routed"; return false; }
-            lock (s_legacy)
-            {
-                if (s_legacyCount == s_legacy.Length) { InterruptError = noMsi + "; too many AHCI controllers on INTx# lines"; return false; }
-                LegacyIrq = irq;
-                s_legacy[s_legacyCount++] = this;
-            }
-            try { Pci.SetLegacyInterruptHandler(&OnLegacyInterrupt); }
-            catch (InvalidOperationException e) { LegacyIrq = -1; InterruptError = noMsi + "; INTx#: " + e.Message; return false; }
+            int irq = s_legacy.Add(this, Pci, &OnLegacyInterrupt, out string intxError);
+            if (irq < 0) { InterruptError = noMsi + "; " + intxError; return false; }
+            LegacyIrq = irq;
             InterruptError = noMsi;
             return TurnOn();
         }

@@ -76,8 +76,7 @@ namespace Cosmos.HAL.Devices.Storage
         public ulong LostInterrupts { get; private set; }
 
         // Devices on INTx# lines, for the shared-line handler (allocation-free in interrupt context).
-        private static readonly VirtioBlock[] s_legacy = new VirtioBlock[16];
-        private static int s_legacyCount;
+        private static readonly LegacyInterruptUsers<VirtioBlock> s_legacy = new(16, "virtio-blk devices");
 
         /// <summary>The queue's MSI-X handler: counts and wakes the waiter. No allocation.</summary>
         private static void OnInterrupt(InterruptFrame* frame)
@@ -98,10 +97,10 @@ namespace Cosmos.HAL.Devices.Storage
         private static void OnLegacyInterrupt(InterruptFrame* frame)
         {
             int irq = (int)(frame->Vector & 0xFF) - InterruptController.VectorOf(0);
-            for (int i = 0; i < s_legacyCount; i++)
+            for (int i = 0; i < s_legacy.Count; i++)
             {
                 var v = s_legacy[i];
-                if (v == null || v.LegacyIrq != irq || v._irq == null || v._transport == null) continue;
+                if (s_legacy.IrqOf(i) != irq || v._irq == null || v._transport == null) continue;
                 if ((v._transport.ReadIsr() & 1) != 0) v.Wake();
             }
         }
@@ -144,18 +143,10 @@ namespace Cosmos.HAL.Devices.Storage
                 }
                 else noMsix ??= "no MSI-X capability or no free vector";
             }
-            if (InterruptController.Mode == InterruptControllerMode.None) { InterruptError = noMsix + "; no interrupt controller"; return false; }
-            int irq = Pci.LegacyIrq;
-            if (irq < 0) { InterruptError = noMsix + "; no INTx# line routed"; return false; }
-            lock (s_legacy)
-            {
-                if (s_legacyCount == s_legacy.Length) { InterruptError = noMsix + "; too many virtio-blk devices on INTx# lines"; return false; }
-                _irq = st;
-                LegacyIrq = irq;
-                s_legacy[s_legacyCount++] = this;
-            }
-            try { Pci.SetLegacyInterruptHandler(&OnLegacyInterrupt); }
-            catch (InvalidOperationException e) { LegacyIrq = -1; _irq = null; InterruptError = noMsix + "; INTx#: " + e.Message; return false; }
+            _irq = st;                                         // ready before the line can fire
+            int irq = s_legacy.Add(this, Pci, &OnLegacyInterrupt, out string intxError);
+            if (irq < 0) { _irq = null; InterruptError = noMsix + "; " + intxError; return false; }
+            LegacyIrq = irq;
             InterruptError = noMsix;
             return true;
         }
