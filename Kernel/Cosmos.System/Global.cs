@@ -61,6 +61,27 @@ namespace Cosmos.System
         private static void BeforeStage(DeviceStage stage)
         {
             if (stage == DeviceStage.InterruptControllers) INTs.Initialize();
+            if (stage == DeviceStage.Drivers) ApplyPciNoMsi();
+        }
+
+        /// <summary>
+        /// The QEMU fw_cfg file <c>opt/cosmos/pci-nomsi</c> (PCI addresses such as "00:04.0", separated by spaces or
+        /// commas) sets <see cref="Cosmos.HAL.PCIDevice.MsiDisabled"/> on those functions before their drivers start, so
+        /// the drivers take the INTx# line: how the kernel tests cover the INTx# fallback of devices that QEMU always
+        /// gives MSI (its ICH9 AHCI). An address that names no function is reported.
+        /// </summary>
+        private static void ApplyPciNoMsi()
+        {
+            byte[] setting = Cosmos.HAL.Firmware.QemuFwCfg.ReadFile("opt/cosmos/pci-nomsi");
+            if (setting == null) return;
+            foreach (string address in global::System.Text.Encoding.ASCII.GetString(setting).Split(new[] { ' ', ',', '\n', '\0' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                bool found = false;
+                foreach (var pci in Cosmos.HAL.PCI.Devices)
+                    if (pci.Address.ToString() == address) { pci.MsiDisabled = true; found = true; }
+                Cosmos.HAL.SerialPort.Com1.Write(found ? "PCI " + address + ": MSI/MSI-X off (fw_cfg opt/cosmos/pci-nomsi)\n"
+                                                       : "fw_cfg opt/cosmos/pci-nomsi: no PCI function " + address + "\n");
+            }
         }
 
         private static void AfterStage(DeviceStage stage)

@@ -123,8 +123,8 @@ namespace Cosmos.HAL.Interrupts
         /// <summary>
         /// Installs <paramref name="handler"/> for ISA IRQ <paramref name="irq"/> (vector 0x20 + irq; the dispatcher sends
         /// the EOI after it) and unmasks the IRQ (<see cref="EnableIrq"/>). One handler per IRQ: installing a second,
-        /// different one is refused (shared PCI lines would need a chain; none is needed yet). Legacy IDE uses 14 and 15,
-        /// PCI INTx# lines what the firmware wrote into Interrupt Line. Call from a thread, not an interrupt handler.
+        /// different one is refused (lines several devices drive, PCI INTx#, take <see cref="AddSharedIrqHandler"/>).
+        /// Legacy IDE uses 14 and 15. Call from a thread, not an interrupt handler.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="irq"/> outside 0..15.</exception>
         /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
@@ -139,6 +139,63 @@ namespace Cosmos.HAL.Interrupts
                 throw new InvalidOperationException(string.Concat("IRQ ", irq.ToString(), " already has a handler"));
             INTs.SetIrqHandler((byte)irq, handler);
             EnableIrq(irq);
+        }
+
+        // Handlers of shared ISA IRQs (PCI INTx# lines), per IRQ; published whole (a new array per change) so the
+        // dispatcher, which may run between two changes, always sees a complete chain.
+        private static nint[][] s_shared;
+
+        /// <summary>
+        /// Adds <paramref name="handler"/> to the handlers of ISA IRQ <paramref name="irq"/>, a line several devices may
+        /// drive (PCI INTx#, level-triggered and shareable by PCI Local Bus 3.0 §2.2.6): every interrupt on it runs each
+        /// handler in the order added (each must check its own device, acknowledge it when it asserted the line, and do
+        /// nothing otherwise), then the dispatcher sends the EOI. A handler the IRQ already had through
+        /// <see cref="SetIrqHandler"/> stays first in the chain; adding the same handler twice adds it once. Unmasks the
+        /// IRQ. Call from a thread, not an interrupt handler.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="irq"/> outside 0..15.</exception>
+        /// <exception cref="ArgumentNullException"><paramref name="handler"/> is null.</exception>
+        /// <exception cref="InvalidOperationException">Not initialized.</exception>
+        public static void AddSharedIrqHandler(int irq, delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
+        {
+            if ((uint)irq > 15) throw new ArgumentOutOfRangeException(nameof(irq), "ISA IRQs are 0..15");
+            if (handler == null) throw new ArgumentNullException(nameof(handler));
+            if (Mode == InterruptControllerMode.None) throw new InvalidOperationException("InterruptController.Initialize() first");
+            delegate*<Cosmos.Core.Layout.InterruptFrame*, void> dispatch = &OnSharedIrq;
+            ulong flags = CPU.SaveAndDisableInterrupts();
+            try
+            {
+                s_shared ??= new nint[16][];
+                var chain = s_shared[irq] ?? Array.Empty<nint>();
+                var entry = INTs.IDT[VectorOf(irq)];
+                if (chain.Length == 0 && entry.HasHandler && entry.HandlerAddress != (ulong)dispatch && entry.HandlerAddress != (ulong)handler)
+                    chain = new[] { (nint)entry.HandlerAddress };
+                if (Array.IndexOf(chain, (nint)handler) < 0)
+                {
+                    var grown = new nint[chain.Length + 1];
+                    chain.CopyTo(grown, 0);
+                    grown[chain.Length] = (nint)handler;
+                    chain = grown;
+                }
+                s_shared[irq] = chain;
+                INTs.SetIrqHandler((byte)irq, dispatch);
+            }
+            finally { CPU.RestoreInterrupts(flags); }
+            EnableIrq(irq);
+        }
+
+        /// <summary>Handlers sharing the IRQ's line (<see cref="AddSharedIrqHandler"/>); 0 when it has none.</summary>
+        public static int SharedHandlerCount(int irq) => (uint)irq <= 15 && s_shared?[irq] != null ? s_shared[irq].Length : 0;
+
+        /// <summary>The dispatcher of a shared IRQ: runs each handler of the line. No allocation.</summary>
+        private static void OnSharedIrq(Cosmos.Core.Layout.InterruptFrame* frame)
+        {
+            int irq = (int)(frame->Vector & 0xFF) - VectorOf(0);
+            var table = s_shared;
+            if (table == null || (uint)irq > 15) return;
+            var chain = table[irq];
+            if (chain == null) return;
+            for (int i = 0; i < chain.Length; i++) ((delegate*<Cosmos.Core.Layout.InterruptFrame*, void>)chain[i])(frame);
         }
 
         /// <summary>First vector <see cref="AllocateVector"/> hands out (above the ISA IRQs and the local APIC timer's 0x30).</summary>

@@ -116,7 +116,7 @@ internal sealed class FatDirectory
                 throw fs.Corrupt(path, $"directory of {chain.Count} clusters is larger than 65536 entries");
             var data = new byte[chain.Count * l.BytesPerCluster];
             fs.ReadClusters(chain, 0, data, metadata: true);
-            d = new FatDirectory(fs, first, chain, data, path);
+            d = new FatDirectory(fs, first, chain.ToList(), data, path);
         }
         d.EndSlot = d.Data.Length / 32;
         for (int i = 0; i < d.Data.Length / 32; i++)

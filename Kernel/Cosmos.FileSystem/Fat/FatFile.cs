@@ -24,7 +24,7 @@ internal sealed class FatFile : FileSystemFile
     }
 
     // The state is shared by every handle open on the same entry, so two handles never disagree on the chain.
-    private List<uint> _chain => _n.Chain;
+    private ClusterChain _chain => _n.Chain;
     private uint _first { get => _n.First; set => _n.First = value; }
     private long _size { get => _n.Size; set => _n.Size = value; }
     private bool _metaDirty { get => _n.MetaDirty; set => _n.MetaDirty = value; }
@@ -90,9 +90,9 @@ internal sealed class FatFile : FileSystemFile
                 done += take;
                 continue;
             }
-            // Whole sectors: extend the run over contiguous clusters (the node's extents say how far at once).
+            // Whole sectors: extend the run over contiguous clusters (the chain's runs say how far at once).
             long want = left / bps;
-            long run = spc - fsec % spc + (long)_n.ContiguousAfter(ci) * spc;
+            long run = spc - fsec % spc + (long)_chain.ContiguousAfter(ci) * spc;
             int sectors = (int)Math.Min(run, want);
             int bytes = sectors * bps;
             if (write) _fs.WriteSectors(sector, writeFrom.Slice(done, bytes));
@@ -105,7 +105,7 @@ internal sealed class FatFile : FileSystemFile
     {
         long need = (length + _l.BytesPerCluster - 1) / _l.BytesPerCluster;
         if (need <= _chain.Count) return;
-        uint last = _chain.Count > 0 ? _chain[_chain.Count - 1] : 0;
+        uint last = _chain.Last;
         var got = _fs.Fat.Allocate((int)(need - _chain.Count), last, Path);
         if (_chain.Count == 0) _first = got[0];
         _chain.AddRange(got);
@@ -164,7 +164,6 @@ internal sealed class FatFile : FileSystemFile
         {
             if (length < _size)
             {
-                _n.ChainCut();
                 int keep = (int)((length + _l.BytesPerCluster - 1) / _l.BytesPerCluster);
                 if (keep == 0 && _chain.Count > 0)
                 {
@@ -210,43 +209,12 @@ internal sealed class FatNode
     public ulong EntrySector;
     public int EntryOffset;
     public bool Deleted;
-    public List<uint> Chain;
+    public ClusterChain Chain;
     public uint First;
     public long Size;
     public bool MetaDirty;
     public DateTime WriteTime;
     public int Handles;
-
-    // Extents of Chain: the chain index where each run of consecutive clusters starts (ascending), built for its
-    // first _extCount clusters. Chain only grows at the end (EnsureClusters) or is cut (SetLength → ChainCut).
-    private readonly List<int> _extStart = new();
-    private int _extCount;
-
-    /// <summary>Chain was shortened: the extents are rebuilt on next use.</summary>
-    internal void ChainCut()
-    {
-        _extStart.Clear();
-        _extCount = 0;
-    }
-
-    /// <summary>How many clusters after Chain[<paramref name="index"/>] follow it consecutively on the volume.</summary>
-    internal int ContiguousAfter(int index)
-    {
-        var chain = Chain;
-        if (_extCount > chain.Count) ChainCut();
-        for (int i = _extCount; i < chain.Count; i++)
-            if (i == 0 || chain[i] != chain[i - 1] + 1) _extStart.Add(i);
-        _extCount = chain.Count;
-        // The extent holding index: the last start at or before it.
-        int lo = 0, hi = _extStart.Count - 1;
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) >> 1;
-            if (_extStart[mid] <= index) lo = mid; else hi = mid - 1;
-        }
-        int end = lo + 1 < _extStart.Count ? _extStart[lo + 1] : chain.Count;
-        return end - 1 - index;
-    }
 
     /// <summary>Writes length, first cluster, write time and access date into the directory entry when changed.</summary>
     internal void WriteMetadata(FatFileSystem fs)

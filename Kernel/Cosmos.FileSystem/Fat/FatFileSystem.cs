@@ -213,6 +213,7 @@ public sealed class FatFileSystem : FileSystemVolume
     internal void WriteSectors(ulong sector, ReadOnlySpan<byte> buffer)
     {
         if (_readOnly) throw new FileSystemException(FileSystemError.ReadOnly, "");
+        _unflushedWrites = true;   // set first: a write that fails may still have reached the device in part
         try { _dev.Write(sector * (ulong)_devPerSector, buffer); }
         catch (Exception e)
         {
@@ -249,10 +250,10 @@ public sealed class FatFileSystem : FileSystemVolume
     }
 
     /// <summary>Reads clusters <paramref name="chain"/>[from..] into <paramref name="buffer"/>, one request per contiguous run.</summary>
-    internal void ReadClusters(List<uint> chain, int from, Span<byte> buffer) => ReadClusters(chain, from, buffer, false);
+    internal void ReadClusters(IReadOnlyList<uint> chain, int from, Span<byte> buffer) => ReadClusters(chain, from, buffer, false);
 
-    /// <summary>As <see cref="ReadClusters(List{uint}, int, Span{byte})"/>; <paramref name="metadata"/> goes through the metadata cache (directories).</summary>
-    internal void ReadClusters(List<uint> chain, int from, Span<byte> buffer, bool metadata)
+    /// <summary>As <see cref="ReadClusters(IReadOnlyList{uint}, int, Span{byte})"/>; <paramref name="metadata"/> goes through the metadata cache (directories).</summary>
+    internal void ReadClusters(IReadOnlyList<uint> chain, int from, Span<byte> buffer, bool metadata)
     {
         int cb = Layout.BytesPerCluster;
         int count = buffer.Length / cb;
@@ -268,7 +269,7 @@ public sealed class FatFileSystem : FileSystemVolume
     }
 
     /// <summary>Writes <paramref name="data"/> (whole clusters) to <paramref name="clusters"/>, one request per contiguous run.</summary>
-    internal void WriteClusters(List<uint> clusters, ReadOnlySpan<byte> data, bool metadata = false)
+    internal void WriteClusters(IReadOnlyList<uint> clusters, ReadOnlySpan<byte> data, bool metadata = false)
     {
         int cb = Layout.BytesPerCluster;
         int i = 0;
@@ -326,6 +327,13 @@ public sealed class FatFileSystem : FileSystemVolume
             visited?.Add(dir.FirstCluster);
         }
         return dir;
+    }
+
+    /// <summary>The first cluster of the entry at <paramref name="path"/> (0 for an empty file); NotFound when there is none. Tests walk chains from it.</summary>
+    internal uint FirstClusterOf(string path)
+    {
+        var parts = Split(path);
+        return Guard(path, () => (Lookup(parts, out _) ?? throw Err(FileSystemError.NotFound, path)).FirstCluster);
     }
 
     private FatDirEntry Lookup(List<string> parts, out FatDirectory parent)
@@ -748,11 +756,12 @@ public sealed class FatFileSystem : FileSystemVolume
             if (e == null) throw Err(FileSystemError.NotFound, path);
             if (e.IsDirectory) throw Err(FileSystemError.IsADirectory, path);
             if (writable && (_readOnly || (e.Attr & FatDirectory.AttrReadOnly) != 0)) throw Err(FileSystemError.ReadOnly, path);
+            // An entry already open shares its node (and chain): the chain is walked once per open entry.
+            foreach (var n in _open)
+                if (n.EntrySector == e.Sector && n.EntryOffset == e.Offset) return (FileSystemFile)new FatFile(this, n, writable);
             var chain = Fat.ReadChain(e.FirstCluster, path);
             if (e.Size > (ulong)chain.Count * (ulong)Layout.BytesPerCluster)
                 throw Corrupt(path, $"file size {e.Size} exceeds its {chain.Count} clusters");
-            foreach (var n in _open)
-                if (n.EntrySector == e.Sector && n.EntryOffset == e.Offset) return (FileSystemFile)new FatFile(this, n, writable);
             var node = new FatNode
             {
                 Path = JoinParts(parts, parts.Count), EntrySector = e.Sector, EntryOffset = e.Offset,
@@ -804,9 +813,15 @@ public sealed class FatFileSystem : FileSystemVolume
         TryDeviceFlush();
     }
 
+    // True while a write of this volume may sit in the device's volatile cache: from mount (what came before is not
+    // known) and from every write until a device flush succeeds. A flush with nothing written since the last one
+    // sends no command (a FileStream's Flush(true) followed by its close costs one device flush, not two).
+    private bool _unflushedWrites = true;
+
     private void TryDeviceFlush()
     {
-        try { _dev.Flush(); }
+        if (!_unflushedWrites) return;
+        try { _dev.Flush(); _unflushedWrites = false; }
         catch (Exception e) { throw new FileSystemException(FileSystemError.DeviceError, "", e.Message, e); }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 
 namespace Cosmos.FileSystem.Fat;
 
@@ -46,7 +47,7 @@ internal sealed class FatTable
     // The sector marked dirty last (allocation marks the same sector once per entry).
     private uint _lastDirty = uint.MaxValue;
 
-    /// <summary>Reads (or finds) the block holding FAT sector <paramref name="index"/>.</summary>
+    /// <summary>Reads (or finds) FAT block <paramref name="block"/> (FAT sectors block × BlockSectors onwards).</summary>
     private byte[] Block(uint block)
     {
         if (block == _lastBlock) return _lastData;
@@ -165,27 +166,60 @@ internal sealed class FatTable
     public bool IsValidCluster(uint cluster) => cluster >= 2 && cluster <= _l.MaxCluster;
 
     /// <summary>
-    /// The clusters of the chain starting at <paramref name="first"/>, in order. Throws Corrupt (naming
+    /// The clusters of the chain starting at <paramref name="first"/>, in order, as runs. Throws Corrupt (naming
     /// <paramref name="path"/>) for an entry out of range, a free or bad cluster inside the chain, or a chain longer
-    /// than the volume (a cycle).
+    /// than the volume (a cycle). FAT16/32: links to the next cluster are followed through the cached FAT sector in a
+    /// tight loop (a run of consecutive clusters costs a compare per entry, not an entry lookup).
     /// </summary>
-    public List<uint> ReadChain(uint first, string path)
+    public ClusterChain ReadChain(uint first, string path)
     {
-        var list = new List<uint>();
-        if (first == 0) return list;
+        var chain = new ClusterChain();
+        if (first == 0) return chain;
         uint c = first;
+        int bps = _l.BytesPerSector;
         while (true)
         {
             if (!IsValidCluster(c))
                 throw _fs.Corrupt(path, $"cluster chain reaches cluster {c}, outside 2..{_l.MaxCluster}");
-            list.Add(c);
-            if ((uint)list.Count > _l.ClusterCount)
+            uint start = c;
+            uint next = NextInSector(ref c);
+            chain.AddRun(start, (int)(c - start + 1));
+            if ((uint)chain.Count > _l.ClusterCount)
                 throw _fs.Corrupt(path, $"cluster chain from {first} is longer than the volume (a cycle)");
-            uint next = Get(c);
-            if (IsEoc(next)) return list;
+            if (IsEoc(next)) return chain;
             if (next == 0) throw _fs.Corrupt(path, $"cluster chain from {first} runs into free cluster at {c}");
             if (next == _l.BadMark) throw _fs.Corrupt(path, $"cluster chain from {first} runs into a bad cluster after {c}");
             c = next;
+        }
+    }
+
+    /// <summary>
+    /// The entry of <paramref name="c"/>; on FAT16/32, while that entry links to the next cluster in the same FAT sector
+    /// (and inside the volume), <paramref name="c"/> moves on to it, so on return <paramref name="c"/> is the last
+    /// cluster of a consecutive run and the result its entry.
+    /// </summary>
+    private uint NextInSector(ref uint c)
+    {
+        if (_l.Type == FatType.Fat12) return Get(c);
+        int width = _l.Type == FatType.Fat32 ? 4 : 2;
+        int perSector = _l.BytesPerSector / width;
+        uint si = (uint)((ulong)c * (uint)width / (uint)_l.BytesPerSector);
+        var sector = Sector(si);
+        int i = (int)(c % (uint)perSector);
+        uint limit = Math.Min(_l.MaxCluster, si * (uint)perSector + (uint)perSector - 1);
+        if (width == 4)
+        {
+            var e = MemoryMarshal.Cast<byte, uint>(sector);   // little-endian entries (x86)
+            uint v;
+            while ((v = e[i] & 0x0FFFFFFF) == c + 1 && c < limit) { c++; i++; }
+            return v;
+        }
+        else
+        {
+            var e = MemoryMarshal.Cast<byte, ushort>(sector);
+            uint v;
+            while ((v = e[i]) == c + 1 && c < limit) { c++; i++; }
+            return v;
         }
     }
 
@@ -194,9 +228,9 @@ internal sealed class FatTable
     /// <paramref name="after"/> (when not 0) to the first. Prefers clusters right after <paramref name="after"/> so
     /// files stay contiguous. Throws NoSpace (nothing changed) when too few clusters are free.
     /// </summary>
-    public List<uint> Allocate(int count, uint after, string path)
+    public ClusterChain Allocate(int count, uint after, string path)
     {
-        var got = new List<uint>(count);
+        var got = new ClusterChain();
         if (count <= 0) return got;
         if ((uint)count > FreeCount) throw new FileSystemException(FileSystemError.NoSpace, path);
         uint c = after != 0 && after < _l.MaxCluster ? after + 1 : NextFree;
@@ -234,45 +268,37 @@ internal sealed class FatTable
     /// end-of-chain, the high 4 bits kept), so a large file costs a few operations per FAT sector rather than per
     /// cluster. Returns false, changing nothing, when <paramref name="c"/> itself is not free.
     /// </summary>
-    private bool TakeRun32(ref uint c, ref uint prev, List<uint> got, int count, ref uint scanned)
+    private bool TakeRun32(ref uint c, ref uint prev, ClusterChain got, int count, ref uint scanned)
     {
-        int bps = _l.BytesPerSector;
-        int perSector = bps / 4;
-        uint si = (uint)((ulong)c * 4 / (uint)bps);
-        var sector = Sector(si);
-        int i = (int)(c % (uint)perSector);
-        if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) return false;
+        int perSector = _l.BytesPerSector / 4;
+        uint si = (uint)((ulong)c * 4 / (uint)_l.BytesPerSector);
         if (c > _l.MaxCluster) return false;
+        var e = MemoryMarshal.Cast<byte, uint>(Sector(si));   // little-endian entries (x86)
+        int i = (int)(c % (uint)perSector);
+        if ((e[i] & 0x0FFFFFFF) != 0) return false;
         uint firstOfSector = si * (uint)perSector;
-        uint taken = 0;
-        while (i < perSector && got.Count < count)
+        // The free entries from i: up to the sector's end, the volume's last cluster, or the clusters still wanted.
+        int end = (int)Math.Min((ulong)perSector, (ulong)_l.MaxCluster - firstOfSector + 1);
+        end = (int)Math.Min((long)end, (long)i + (count - got.Count));
+        int j = i;
+        while (j < end && (e[j] & 0x0FFFFFFF) == 0) j++;
+        uint first = firstOfSector + (uint)i;
+        if (prev != 0)
         {
-            uint cl = firstOfSector + (uint)i;
-            if (cl > _l.MaxCluster) break;
-            if ((BinaryPrimitives.ReadUInt32LittleEndian(sector.Slice(i * 4)) & 0x0FFFFFFF) != 0) break;
-            if (taken > 0)
-            {
-                // The previous cluster is the entry just before, in this sector.
-                var pe = sector.Slice((i - 1) * 4, 4);
-                BinaryPrimitives.WriteUInt32LittleEndian(pe, (BinaryPrimitives.ReadUInt32LittleEndian(pe) & 0xF0000000) | cl);
-            }
-            else if (prev != 0)
-            {
-                // Its entry may be in another block, whose loading can evict this one: link it first, then look again.
-                Set(prev, cl);
-                sector = Sector(si);
-            }
-            var e = sector.Slice(i * 4, 4);
-            BinaryPrimitives.WriteUInt32LittleEndian(e, (BinaryPrimitives.ReadUInt32LittleEndian(e) & 0xF0000000) | _l.EocMark);
-            got.Add(cl);
-            prev = cl;
-            taken++;
-            i++;
+            // The previous cluster's entry may be in another block, whose loading can evict this one: link it first,
+            // then look the sector up again.
+            Set(prev, first);
+            e = MemoryMarshal.Cast<byte, uint>(Sector(si));
         }
+        for (int k = i; k < j - 1; k++) e[k] = (e[k] & 0xF0000000) | (firstOfSector + (uint)k + 1);
+        e[j - 1] = (e[j - 1] & 0xF0000000) | _l.EocMark;
+        uint taken = (uint)(j - i);
+        got.AddRun(first, (int)taken);
+        prev = firstOfSector + (uint)j - 1;
         MarkDirty(si);
         FreeCount -= taken;
         scanned += taken;
-        uint next = firstOfSector + (uint)i;
+        uint next = firstOfSector + (uint)j;
         c = next > _l.MaxCluster ? 2 : next;
         return true;
     }
@@ -281,26 +307,61 @@ internal sealed class FatTable
     public void FreeChain(uint first, string path)
     {
         var chain = ReadChain(first, path);
-        foreach (var c in chain)
-        {
-            Set(c, 0);
-            FreeCount++;
-        }
-        if (chain.Count > 0 && chain[0] < NextFree) NextFree = chain[0];
+        FreeFrom(chain, 0);
     }
 
-    /// <summary>Cuts the chain after its <paramref name="keep"/>-th cluster (keep ≥ 1) and frees the rest.</summary>
-    public void Truncate(List<uint> chain, int keep, string path)
+    /// <summary>Cuts the chain after its <paramref name="keep"/>-th cluster (keep ≥ 0; 0 frees it all) and frees the rest.</summary>
+    public void Truncate(ClusterChain chain, int keep, string path)
     {
         if (keep >= chain.Count) return;
-        for (int i = keep; i < chain.Count; i++)
-        {
-            Set(chain[i], 0);
-            FreeCount++;
-        }
-        if (chain[keep] < NextFree) NextFree = chain[keep];
+        FreeFrom(chain, keep);
         if (keep > 0) Set(chain[keep - 1], _l.EocMark);
-        chain.RemoveRange(keep, chain.Count - keep);
+        chain.Truncate(keep);
+    }
+
+    /// <summary>Marks clusters <paramref name="from"/>.. of <paramref name="chain"/> free, run by run (FAT16/32: a pass over each cached FAT sector's entries).</summary>
+    private void FreeFrom(ClusterChain chain, int from)
+    {
+        if (from >= chain.Count) return;
+        uint lowest = chain[from];
+        int done = from;
+        while (done < chain.Count)
+        {
+            uint c = chain[done];
+            int n = chain.ContiguousAfter(done) + 1;
+            if (c < lowest) lowest = c;
+            FreeRun(c, n);
+            done += n;
+        }
+        FreeCount += (uint)(chain.Count - from);
+        if (lowest < NextFree) NextFree = lowest;
+    }
+
+    private void FreeRun(uint c, int n)
+    {
+        if (_l.Type == FatType.Fat12)
+        {
+            for (int k = 0; k < n; k++) Set(c + (uint)k, 0);
+            return;
+        }
+        int width = _l.Type == FatType.Fat32 ? 4 : 2;
+        int perSector = _l.BytesPerSector / width;
+        while (n > 0)
+        {
+            uint si = (uint)((ulong)c * (uint)width / (uint)_l.BytesPerSector);
+            int i = (int)(c % (uint)perSector);
+            int take = Math.Min(n, perSector - i);
+            var sector = Sector(si);
+            if (width == 4)
+            {
+                var e = MemoryMarshal.Cast<byte, uint>(sector).Slice(i, take);
+                for (int k = 0; k < e.Length; k++) e[k] &= 0xF0000000;   // the high 4 bits are kept (fatgen103 §4)
+            }
+            else MemoryMarshal.Cast<byte, ushort>(sector).Slice(i, take).Clear();
+            MarkDirty(si);
+            c += (uint)take;
+            n -= take;
+        }
     }
 
     /// <summary>

@@ -28,16 +28,7 @@ namespace StorageTests
 
         private static AtaDisk Disk(string which) => DeviceRegistry.Find("IDE 00:01.1 " + which) as AtaDisk;
 
-        /// <summary>Index of the first byte of <paramref name="sector"/> (512 bytes) that differs from the pattern of <paramref name="lba"/>, or −1.</summary>
-        private static int PatternMismatch(ulong lba, ReadOnlySpan<byte> sector)
-        {
-            Span<byte> want = stackalloc byte[512];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(want, lba);
-            "COSMOSPT"u8.CopyTo(want.Slice(8));
-            for (int i = 16; i < 512; i++) want[i] = (byte)(lba * 7 + (ulong)i);
-            for (int i = 0; i < 512; i++) if (sector[i] != want[i]) return i;
-            return -1;
-        }
+        private static int PatternMismatch(ulong lba, ReadOnlySpan<byte> sector) => Cosmos.TestCases.StoragePattern.Mismatch(lba, sector);
 
         private void CheckPattern(ulong lba, ReadOnlySpan<byte> data, string what)
         {

@@ -238,21 +238,30 @@ namespace Cosmos.HAL
         public int LegacyIrq => InterruptPIN != PCIInterruptPIN.None && InterruptLine < 16 ? InterruptLine : -1;
 
         /// <summary>
-        /// Installs <paramref name="handler"/> for this function's INTx# interrupt (<see cref="LegacyIrq"/>) through the
-        /// interrupt controller (PIC or I/O APIC; <see cref="Interrupts.InterruptController.SetIrqHandler"/>), clears
-        /// Interrupt Disable and unmasks the IRQ. The handler runs in interrupt context (no allocation, no blocking) and
-        /// must make the device drop its request (read/acknowledge its status) or the level-triggered line fires again.
-        /// Returns the IRQ.
+        /// Adds <paramref name="handler"/> to the handlers of this function's INTx# line (<see cref="LegacyIrq"/>) through
+        /// the interrupt controller (PIC or I/O APIC; <see cref="Interrupts.InterruptController.AddSharedIrqHandler"/>:
+        /// other functions may drive the same line, and every handler of the line runs on each interrupt), clears
+        /// Interrupt Disable and unmasks the IRQ. The handler runs in interrupt context (no allocation, no blocking), must
+        /// check whether its own device asserted the line, and must make it drop its request (read/acknowledge its
+        /// status) or the level-triggered line fires again. Returns the IRQ.
         /// </summary>
-        /// <exception cref="InvalidOperationException">The function has no routed INTx# line, or another handler owns the IRQ.</exception>
+        /// <exception cref="InvalidOperationException">The function has no routed INTx# line.</exception>
         public unsafe int SetLegacyInterruptHandler(delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
         {
             int irq = LegacyIrq;
             if (irq < 0) throw new InvalidOperationException(string.Concat(Name, ": no INTx# line routed (Interrupt Pin ", ((int)InterruptPIN).ToString(), ", Line ", InterruptLine.ToString(), ")"));
-            Interrupts.InterruptController.SetIrqHandler(irq, handler);
+            Interrupts.InterruptController.AddSharedIrqHandler(irq, handler);
             DisableLegacyInterrupt(false);
             return irq;
         }
+
+        /// <summary>
+        /// When true, <see cref="EnableMsi"/> and <see cref="EnableMsix"/> return −1 as for a function without the
+        /// capability, so its driver falls back to the INTx# line (a switch for tests and diagnostics, in the spirit of
+        /// Linux's <c>pci=nomsi</c>; set before the driver starts: Cosmos.System sets it from the QEMU fw_cfg file
+        /// <c>opt/cosmos/pci-nomsi</c>, which lists PCI addresses such as "00:04.0").
+        /// </summary>
+        public bool MsiDisabled { get; set; }
 
         /// <summary>
         /// Routes this function's interrupts as MSI (PCI Local Bus 3.0 §6.8.1) to <paramref name="handler"/>: a free vector
@@ -265,6 +274,7 @@ namespace Cosmos.HAL
         /// <exception cref="InvalidOperationException">Not in APIC mode.</exception>
         public unsafe int EnableMsi(delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
         {
+            if (MsiDisabled) return -1;
             int cap = FindCapability(PciCapabilities.Msi);
             if (cap == 0) return -1;
             int vector = Interrupts.InterruptController.AllocateVector(handler);
@@ -290,6 +300,7 @@ namespace Cosmos.HAL
         /// <exception cref="InvalidOperationException">Not in APIC mode, or the table's BAR is not an assigned memory BAR.</exception>
         public unsafe int EnableMsix(int entry, delegate*<Cosmos.Core.Layout.InterruptFrame*, void> handler)
         {
+            if (MsiDisabled) return -1;
             int cap = FindCapability(PciCapabilities.MsiX);
             if (cap == 0) return -1;
             ushort control = ReadRegister16((byte)(cap + 2));
@@ -308,6 +319,18 @@ namespace Cosmos.HAL
             WriteRegister16((byte)(cap + 2), (ushort)((control | 0x8000) & ~0x4000));
             DisableLegacyInterrupt(true);
             return vector;
+        }
+
+        /// <summary>
+        /// Clears MSI-X Enable (PCI Local Bus 3.0 §6.8.2.3), so the function signals on its INTx# line again once
+        /// Interrupt Disable is cleared (<see cref="SetLegacyInterruptHandler"/> does). The vector
+        /// <see cref="EnableMsix"/> took keeps its handler. Nothing happens without an MSI-X capability.
+        /// </summary>
+        public void DisableMsix()
+        {
+            int cap = FindCapability(PciCapabilities.MsiX);
+            if (cap == 0) return;
+            WriteRegister16((byte)(cap + 2), (ushort)(ReadRegister16((byte)(cap + 2)) & ~0xC000));
         }
 
         /// <summary>

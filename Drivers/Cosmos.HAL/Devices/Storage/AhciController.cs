@@ -17,8 +17,10 @@ namespace Cosmos.HAL.Devices.Storage
     /// registered and started; ATAPI ports (EB140101h) become an <see cref="AhciAtapiDrive"/>; other signatures are
     /// registered as a <see cref="FailedStorageDevice"/> naming the signature. Commands
     /// use slot 0 only, one at a time per port, with a deadline. Once the disks are identified (by polling), the HBA's
-    /// interrupts are routed as MSI (APIC mode; <see cref="PCIDevice.EnableMsi"/>) and commands sleep until the port's
-    /// interrupt (10 ms slices re-check PxCI, so a lost interrupt costs 10 ms); without MSI they poll PxCI and PxIS.
+    /// interrupts are routed as MSI (APIC mode; <see cref="PCIDevice.EnableMsi"/>), else through its INTx# line
+    /// (<see cref="PCIDevice.SetLegacyInterruptHandler"/>, PIC or I/O APIC, possibly shared with other functions), and
+    /// commands sleep until the port's interrupt (10 ms slices re-check PxCI, so a lost interrupt costs 10 ms); with
+    /// neither they poll PxCI and PxIS.
     /// </summary>
     public sealed unsafe class AhciController : Device
     {
@@ -42,34 +44,79 @@ namespace Cosmos.HAL.Devices.Storage
         // Controller by MSI vector (index vector − FirstDynamicVector) for the handler; created by the first MSI set-up.
         private static AhciController[] s_byVector;
 
-        /// <summary>The MSI vector the HBA interrupts on, or −1 (commands poll).</summary>
+        /// <summary>The MSI vector the HBA interrupts on, or −1 (no MSI: <see cref="LegacyIrq"/>, or commands poll).</summary>
         public int MsiVector { get; private set; } = -1;
-        /// <summary>Why interrupts are not used (null when they are).</summary>
+        /// <summary>The ISA IRQ of the INTx# line the HBA interrupts on when it has no MSI, or −1.</summary>
+        public int LegacyIrq { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are); with INTx#, why MSI is not.</summary>
         public string InterruptError { get; private set; }
 
-        /// <summary>The HBA's MSI handler: for each port bit in IS, the port acknowledges and wakes its waiter; then IS is cleared. No allocation.</summary>
+        // Controllers on INTx# lines, for the shared-line handler (allocation-free in interrupt context).
+        private static readonly LegacyInterruptUsers<AhciController> s_legacy = new(8, "AHCI controllers");
+
+        /// <summary>The HBA's MSI handler: services the controller the vector belongs to. No allocation.</summary>
         private static void OnInterrupt(InterruptFrame* frame)
         {
             int i = (int)(frame->Vector & 0xFF) - InterruptController.FirstDynamicVector;
             var table = s_byVector;
             if (table == null || (uint)i >= (uint)table.Length) return;
-            var c = table[i];
-            if (c == null || c._ports == null) return;
-            uint pending = c.Read(Is);
-            for (int p = 0; p < 32; p++)
-                if ((pending & (1u << p)) != 0) c._ports[p]?.HandleInterrupt();
-            c.Write(Is, pending);
+            table[i]?.Service();
         }
 
-        /// <summary>Routes the HBA's interrupts as MSI and turns them on for the ports with disks (GHC.IE); false (with <see cref="InterruptError"/>) leaves the ports polling.</summary>
+        /// <summary>
+        /// The INTx# handler (one of the line's chain): services every HBA on this IRQ whose IS register has a bit set;
+        /// an HBA with IS = 0 did not assert the line (AHCI 1.3.1 §3.1.3: IS has a bit per port with an enabled PxIS bit set,
+        /// and the HBA drives its interrupt while any is set). No allocation.
+        /// </summary>
+        private static void OnLegacyInterrupt(InterruptFrame* frame)
+        {
+            int irq = (int)(frame->Vector & 0xFF) - InterruptController.VectorOf(0);
+            for (int i = 0; i < s_legacy.Count; i++)
+                if (s_legacy.IrqOf(i) == irq) s_legacy[i].Service();
+        }
+
+        /// <summary>For each port bit in IS: the port acknowledges PxIS and wakes its waiter; then IS is cleared (PxIS first: a port whose PxIS stays set sets its IS bit again). No allocation.</summary>
+        private void Service()
+        {
+            if (_ports == null || Abar == 0) return;
+            uint pending = Read(Is);
+            if (pending == 0) return;
+            for (int p = 0; p < 32; p++)
+                if ((pending & (1u << p)) != 0) _ports[p]?.HandleInterrupt();
+            Write(Is, pending);
+        }
+
+        /// <summary>
+        /// Routes the HBA's interrupts as MSI (APIC mode), else through its INTx# line (PIC or I/O APIC; the line may be
+        /// shared), and turns them on for the ports with disks (GHC.IE). False (with <see cref="InterruptError"/>)
+        /// leaves the ports polling.
+        /// </summary>
         private bool EnableInterrupts()
         {
-            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI needs APIC mode"; return false; }
-            int v = Pci.EnableMsi(&OnInterrupt);
-            if (v < 0) { InterruptError = "no MSI capability or no free vector"; return false; }
-            s_byVector ??= new AhciController[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
-            s_byVector[v - InterruptController.FirstDynamicVector] = this;
-            MsiVector = v;
+            string noMsi;
+            if (InterruptController.Mode != InterruptControllerMode.Apic) noMsi = "MSI needs APIC mode";
+            else if (Pci.MsiDisabled) noMsi = "MSI disabled for this function (PCIDevice.MsiDisabled)";
+            else
+            {
+                int v = Pci.EnableMsi(&OnInterrupt);
+                if (v >= 0)
+                {
+                    s_byVector ??= new AhciController[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+                    s_byVector[v - InterruptController.FirstDynamicVector] = this;
+                    MsiVector = v;
+                    return TurnOn();
+                }
+                noMsi = "no MSI capability or no free vector";
+            }
+            int irq = s_legacy.Add(this, Pci, &OnLegacyInterrupt, out string intxError);
+            if (irq < 0) { InterruptError = noMsi + "; " + intxError; return false; }
+            LegacyIrq = irq;
+            InterruptError = noMsi;
+            return TurnOn();
+        }
+
+        private bool TurnOn()
+        {
             for (int p = 0; p < 32; p++) _ports[p]?.EnableInterrupts();
             Write(Is, 0xFFFFFFFF);
             Write(Ghc, Read(Ghc) | GhcIe);
@@ -160,7 +207,7 @@ namespace Cosmos.HAL.Devices.Storage
                 DiskCount++;
             }
             // Disks identified by polling; later commands sleep until the HBA's MSI (or keep polling: InterruptError).
-            if (DiskCount > 0 && MsiVector < 0) EnableInterrupts();
+            if (DiskCount > 0 && MsiVector < 0 && LegacyIrq < 0) EnableInterrupts();
             error = null;
             return true;
         }

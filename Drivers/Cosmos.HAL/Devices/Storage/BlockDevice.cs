@@ -14,6 +14,19 @@ namespace Cosmos.HAL.BlockDevice
         Removable,
     }
 
+    /// <summary>Requests of one kind that reached a driver through <see cref="BlockDevice"/>: how many, how many blocks, and the time spent in the driver (the caller's thread, sleeping included) in <see cref="System.Diagnostics.Stopwatch"/> ticks (nanoseconds in the kernel, from the TSC).</summary>
+    public struct BlockDeviceStatistics
+    {
+        /// <summary>Requests (one per <c>Read</c>/<c>Write</c>/<c>Flush</c> call, however many commands the driver needed).</summary>
+        public ulong Requests;
+        /// <summary>Blocks moved.</summary>
+        public ulong Blocks;
+        /// <summary>Stopwatch ticks (<see cref="System.Diagnostics.Stopwatch.Frequency"/> per second) from the driver's entry to its return.</summary>
+        public ulong Ticks;
+
+        internal void Add(ulong blocks, ulong ticks) { Requests++; Blocks += blocks; Ticks += ticks; }
+    }
+
     /// <summary>
     /// A device addressed in fixed-size blocks (Cosmos API name and namespace <c>Cosmos.HAL.BlockDevice.BlockDevice</c>):
     /// disks, optical drives, later partitions of them. <see cref="BlockSize"/> bytes per block (512 for ATA disks, 2048
@@ -95,7 +108,9 @@ namespace Cosmos.HAL.BlockDevice
         public void Read(ulong lba, Span<byte> buffer)
         {
             ulong count = CheckRequest(lba, buffer.Length);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             ReadBlocks(lba, count, buffer);
+            ReadStats.Add(count, (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() - t0));
         }
 
         /// <summary>Writes <c>data.Length / BlockSize</c> blocks at <paramref name="lba"/> as one request (see <see cref="Read"/>).</summary>
@@ -107,7 +122,9 @@ namespace Cosmos.HAL.BlockDevice
         {
             if (IsReadOnly) throw new InvalidOperationException(string.Concat(Name, " is read-only"));
             ulong count = CheckRequest(lba, data.Length);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             WriteBlocks(lba, count, data);
+            WriteStats.Add(count, (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() - t0));
         }
 
         /// <summary>Makes every completed write durable (the device's write cache is flushed to the medium).</summary>
@@ -116,8 +133,17 @@ namespace Cosmos.HAL.BlockDevice
         public void Flush()
         {
             if (!IsStarted) throw new InvalidOperationException(string.Concat(Name, " is not started"));
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             FlushCache();
+            FlushStats.Add(0, (ulong)(System.Diagnostics.Stopwatch.GetTimestamp() - t0));
         }
+
+        /// <summary>Reads that reached the driver since start: requests, blocks and Stopwatch ticks spent in them (diagnostics; benches split a file transfer's time into device time and the rest).</summary>
+        public BlockDeviceStatistics ReadStats;
+        /// <summary>Writes that reached the driver (as <see cref="ReadStats"/>).</summary>
+        public BlockDeviceStatistics WriteStats;
+        /// <summary>Flushes that reached the driver (Blocks stays 0).</summary>
+        public BlockDeviceStatistics FlushStats;
 
         /// <summary>The driver's read: <paramref name="count"/> (≥ 1) blocks from <paramref name="lba"/>, already checked against the device's size; <paramref name="buffer"/> holds exactly count × BlockSize bytes.</summary>
         protected abstract void ReadBlocks(ulong lba, ulong count, Span<byte> buffer);

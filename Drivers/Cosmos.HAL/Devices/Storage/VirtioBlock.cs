@@ -24,8 +24,9 @@ namespace Cosmos.HAL.Devices.Storage
     /// data (the caller's buffer: RAM is identity-mapped and never moved), status byte; up to
     /// <see cref="MaxSectorsPerRequest"/> sectors per request; one request at a time with a deadline. In APIC mode queue 0
     /// interrupts through MSI-X entry 0 (<see cref="PCIDevice.EnableMsix"/>; the legacy header then has the two MSI-X
-    /// vector registers and the configuration at 18h) and a request sleeps until it (10 ms slices re-check the used
-    /// index); otherwise requests poll the used index. Status IOERR/UNSUPP and timeouts throw <see cref="IOException"/>
+    /// vector registers and the configuration at 18h); without MSI-X (QEMU's <c>vectors=0</c>, PIC mode) through the
+    /// INTx# line, acknowledged by reading the ISR status (§4.1.4.5); a request sleeps until its interrupt (10 ms slices
+    /// re-check the used index). With neither, requests poll the used index. Status IOERR/UNSUPP and timeouts throw <see cref="IOException"/>
     /// naming the device, the request and the sector.
     /// </summary>
     public sealed unsafe class VirtioBlock : BlockDevice
@@ -61,9 +62,11 @@ namespace Cosmos.HAL.Devices.Storage
         // Device by MSI-X vector (index vector − FirstDynamicVector) for the handler; created by the first set-up.
         private static VirtioBlock[] s_byVector;
 
-        /// <summary>The MSI-X vector of queue 0, or −1 (requests poll).</summary>
+        /// <summary>The MSI-X vector of queue 0, or −1 (no MSI-X: <see cref="LegacyIrq"/>, or requests poll).</summary>
         public int MsixVector { get; private set; } = -1;
-        /// <summary>Why interrupts are not used (null when they are).</summary>
+        /// <summary>The ISA IRQ of the INTx# line the device interrupts on when it has no MSI-X, or −1.</summary>
+        public int LegacyIrq { get; private set; } = -1;
+        /// <summary>Why interrupts are not used (null when they are); with INTx#, why MSI-X is not.</summary>
         public string InterruptError { get; private set; }
         /// <summary>When false, requests poll even though the queue interrupts (tests compare both).</summary>
         public bool UseInterrupts { get; set; } = true;
@@ -71,6 +74,9 @@ namespace Cosmos.HAL.Devices.Storage
         public ulong InterruptCount => _irq == null ? 0 : _irq->Count;
         /// <summary>Sleeps that ended by their 10 ms bound with the request already complete (an interrupt that never came, or one still pending as the slice ran out). Diagnostics only.</summary>
         public ulong LostInterrupts { get; private set; }
+
+        // Devices on INTx# lines, for the shared-line handler (allocation-free in interrupt context).
+        private static readonly LegacyInterruptUsers<VirtioBlock> s_legacy = new(16, "virtio-blk devices");
 
         /// <summary>The queue's MSI-X handler: counts and wakes the waiter. No allocation.</summary>
         private static void OnInterrupt(InterruptFrame* frame)
@@ -80,28 +86,68 @@ namespace Cosmos.HAL.Devices.Storage
             if (table == null || (uint)i >= (uint)table.Length) return;
             var v = table[i];
             if (v == null || v._irq == null) return;
-            v._irq->Count++;
-            Scheduler.WakeAll(&v._irq->Waiters);
+            v.Wake();
         }
 
         /// <summary>
-        /// Before DRIVER_OK: MSI-X entry 0 for queue 0, none for configuration changes. Returns false (and sets
-        /// <see cref="InterruptError"/>) when MSI-X cannot be had; the device then keeps the short header and requests poll.
+        /// The INTx# handler (one of the line's chain): for every virtio-blk on this IRQ, reads the ISR status, which
+        /// acknowledges it and deasserts the line (Virtual I/O Device 1.0 §4.1.4.5.1); bit 0 (a used buffer) wakes the
+        /// waiter, a device with ISR 0 did not assert the line. No allocation.
+        /// </summary>
+        private static void OnLegacyInterrupt(InterruptFrame* frame)
+        {
+            int irq = (int)(frame->Vector & 0xFF) - InterruptController.VectorOf(0);
+            for (int i = 0; i < s_legacy.Count; i++)
+            {
+                var v = s_legacy[i];
+                if (s_legacy.IrqOf(i) != irq || v._irq == null || v._transport == null) continue;
+                if ((v._transport.ReadIsr() & 1) != 0) v.Wake();
+            }
+        }
+
+        private void Wake()
+        {
+            _irq->Count++;
+            Scheduler.WakeAll(&_irq->Waiters);
+        }
+
+        /// <summary>
+        /// Before DRIVER_OK: MSI-X entry 0 for queue 0 and none for configuration changes (APIC mode); else the INTx#
+        /// line (PIC or I/O APIC, possibly shared). Returns false (and sets <see cref="InterruptError"/>) when neither can
+        /// be had; requests then poll. Without MSI-X the device keeps the short legacy header (configuration at 14h).
         /// </summary>
         private bool SetUpInterrupts()
         {
-            if (InterruptController.Mode != InterruptControllerMode.Apic) { InterruptError = "MSI-X needs APIC mode"; return false; }
             var st = (IrqState*)Heap.Alloc((ulong)sizeof(IrqState));
             if (st == null) { InterruptError = "out of memory"; return false; }
-            int vector;
-            try { vector = Pci.EnableMsix(0, &OnInterrupt); }
-            catch (InvalidOperationException e) { InterruptError = e.Message; return false; }
-            if (vector < 0) { InterruptError = "no MSI-X capability or no free vector"; return false; }
-            s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
-            s_byVector[vector - InterruptController.FirstDynamicVector] = this;
-            _irq = st;
-            if (!_transport.SetMsixVector(0, 0)) { InterruptError = "the device refused MSI-X entry 0 for queue 0"; _irq = null; return false; }
-            MsixVector = vector;
+            string noMsix;
+            if (InterruptController.Mode != InterruptControllerMode.Apic) noMsix = "MSI-X needs APIC mode";
+            else if (Pci.MsiDisabled) noMsix = "MSI-X disabled for this function (PCIDevice.MsiDisabled)";
+            else
+            {
+                int vector = -1;
+                noMsix = null;
+                try { vector = Pci.EnableMsix(0, &OnInterrupt); }
+                catch (InvalidOperationException e) { noMsix = e.Message; }
+                if (vector >= 0)
+                {
+                    s_byVector ??= new VirtioBlock[InterruptController.LastDynamicVector - InterruptController.FirstDynamicVector + 1];
+                    s_byVector[vector - InterruptController.FirstDynamicVector] = this;
+                    _irq = st;
+                    if (_transport.SetMsixVector(0, 0)) { MsixVector = vector; return true; }
+                    // The device refused the entry: back to the short header and INTx#.
+                    _transport.ClearMsixVector(0);
+                    Pci.DisableMsix();
+                    _irq = null;
+                    noMsix = "the device refused MSI-X entry 0 for queue 0";
+                }
+                else noMsix ??= "no MSI-X capability or no free vector";
+            }
+            _irq = st;                                         // ready before the line can fire
+            int irq = s_legacy.Add(this, Pci, &OnLegacyInterrupt, out string intxError);
+            if (irq < 0) { _irq = null; InterruptError = noMsix + "; " + intxError; return false; }
+            LegacyIrq = irq;
+            InterruptError = noMsix;
             return true;
         }
 
@@ -153,7 +199,7 @@ namespace Cosmos.HAL.Devices.Storage
             _lastUsed = 0;
             _transport.SetQueue(0, _queueSize, _ring);
             if (MsixVector >= 0) { if (!_transport.SetMsixVector(0, 0)) { error = "the device refused MSI-X entry 0 for queue 0 on restart"; return false; } }
-            else SetUpInterrupts();
+            else if (LegacyIrq < 0) SetUpInterrupts();
             _transport.Status = _transport.RunningStatus;
             if ((_transport.Status & VirtioPciTransport.StatusFailed) != 0) { error = "the device set FAILED after DRIVER_OK"; return false; }
             ulong capacity = _transport.Config64(0);
@@ -213,7 +259,7 @@ namespace Cosmos.HAL.Devices.Storage
             }
             finally { if (sleeps) CPU.RestoreInterrupts(flags); }
             _lastUsed++;
-            if (_irq == null) _ = _transport.ReadIsr();                 // acknowledges the INTx interrupt (masked, unused)
+            if (_irq == null) _ = _transport.ReadIsr();                 // polled: acknowledges the (masked, unused) INTx# interrupt
             byte s = Volatile.Read(ref *status);
             if (s != 0)
                 throw new IOException(string.Concat(Name, ": ", what, " failed: status ", s == 1 ? "IOERR" : s == 2 ? "UNSUPP" : HalFormat.Hex(s, 2)));
