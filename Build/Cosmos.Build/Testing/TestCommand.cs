@@ -37,13 +37,14 @@ namespace Cosmos.Build.Testing
             var jobs = new Option<int>("--jobs") { Description = "Test projects and kernels run at once (default: the processor count)", DefaultValueFactory = _ => Environment.ProcessorCount };
             var showLog = new Option<bool>("--log") { Description = "Print every kernel's serial log after its results (failed kernels always show the last 80 lines)" };
             var gcStress = new Option<int>("--gc-stress") { Description = "Test kernels collect on every N-th allocation and poison freed objects (finds missed GC roots; slow: raise --timeout)" };
-            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog, gcStress };
+            var noBundles = new Option<bool>("--no-bundles") { Description = "Build every test kernel as an image of its own instead of several in one test bundle (slower; to tell a bundle's effect from a kernel's defect)" };
+            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog, gcStress, noBundles };
             cmd.Validators.Add(r => { if (r.GetValue(gcStress) < 0) r.AddError("--gc-stress must be 0 (off) or a positive number of allocations"); });
             cmd.SetAction(p => Program.Guard(() =>
             {
                 KernelBoot.ShowLog = p.GetValue(showLog);
                 KernelBoot.GcStress = p.GetValue(gcStress);
-                return Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs));
+                return Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs), !p.GetValue(noBundles));
             }));
             return cmd;
         }
@@ -71,7 +72,7 @@ namespace Cosmos.Build.Testing
             public double Seconds;
         }
 
-        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
+        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs, bool bundle)
         {
             var root = RepoRoot();
             Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests, Prerequisites.ScreenTests, Prerequisites.DebugTests);
@@ -90,6 +91,11 @@ namespace Cosmos.Build.Testing
                 if (filter != null) kernelProjects = kernelProjects.Where(p => Path.GetFileNameWithoutExtension(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
             }
 
+            // Test kernels that build alike share test bundles (TestBundles): MSBuild compiles only their assemblies, the
+            // bundles are built below as soon as their members are.
+            var bundles = bundle ? TestBundles.Plan(kernelProjects) : new List<BundlePlan>();
+            var bundleOf = bundles.SelectMany(b => b.Members.Select(m => (Member: m, Bundle: b))).ToDictionary(x => x.Member, x => x.Bundle, StringComparer.Ordinal);
+
             // Phase 1: one build of everything. The demo OS is built too when host tests run: Cosmos.Kernel.Tests
             // inspects and boots it (its own `dotnet build` of it then has nothing left to do).
             var toBuild = hostProjects.Concat(kernelProjects).ToList();
@@ -103,10 +109,12 @@ namespace Cosmos.Build.Testing
             if (toBuild.Count > 0)
             {
                 Console.WriteLine($"build  {hostProjects.Count} host test projects, {kernelProjects.Count} test kernels{(toBuild.Count > hostProjects.Count + kernelProjects.Count ? " and the demo OS" : "")}: one msbuild -m run; kernels boot as they are built");
+                foreach (var b in bundles)
+                    Console.WriteLine($"build  {b.Name}: one image of {string.Join(", ", b.Members.Select(Path.GetFileNameWithoutExtension))}");
                 using var started = new ManualResetEventSlim();
                 building = Task.Run(() =>
                 {
-                    try { return TestBuild.Run(root, toBuild, started.Set); }
+                    try { return TestBuild.Run(root, toBuild, started.Set, bundleOf.Keys); }
                     finally { started.Set(); }
                 });
                 started.Wait();
@@ -130,9 +138,32 @@ namespace Cosmos.Build.Testing
             }
             bool BuildDone() => building == null || building.IsCompleted;
 
+            // The bundles, one at a time (ilc uses every core), each once all its members are compiled (or the build is over).
+            var bundleResults = new System.Collections.Concurrent.ConcurrentDictionary<string, BundleResult>(StringComparer.Ordinal);
+            bool MemberBuilt(string member) => TestBuild.BuiltSoFar(root, toBuild.IndexOf(member));
+            var bundling = new Thread(() =>
+            {
+                foreach (var b in bundles)
+                {
+                    while (!BuildDone() && !b.Members.All(MemberBuilt)) Thread.Sleep(250);
+                    BundleResult r;
+                    try { r = TestBundles.Build(root, b, MemberBuilt); }
+                    catch (Exception e) { r = new BundleResult(false, new List<string>(), "the runner failed: " + e, TimeSpan.Zero); }
+                    bundleResults[b.Name] = r;
+                    Console.WriteLine($"build  {b.Name} {(r.Succeeded ? "ok" : "FAILED")} ({Tool.Seconds(r.Elapsed)})");
+                }
+            }) { IsBackground = true, Name = "test bundles" };
+            bundling.Start();
+
             // Phase 2: run host test projects and boot kernels in parallel; output grouped, in the order above.
             int hostFailed = 0, kPassed = 0, kFailed = 0, kKnown = 0;
             var jobs = new List<Job>();
+            void Count(List<TestCaseResult> results)
+            {
+                Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
+                Interlocked.Add(ref kKnown, results.Count(r => r.Known));
+                Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
+            }
             foreach (var proj in hostProjects)
             {
                 var rel = Path.GetRelativePath(root, proj);
@@ -147,6 +178,16 @@ namespace Cosmos.Build.Testing
             {
                 var name = Path.GetFileNameWithoutExtension(proj);
                 int index = toBuild.IndexOf(proj);
+                if (bundleOf.TryGetValue(proj, out var plan))
+                {
+                    jobs.Add(new Job
+                    {
+                        Key = "kernel:" + name,
+                        Ready = () => bundleResults.ContainsKey(plan.Name),
+                        Body = w => Count(RunBundledKernel(root, proj, plan, bundleResults[plan.Name], BuildDone() ? Built() : null, timeoutSeconds, kvm, w)),
+                    });
+                    continue;
+                }
                 jobs.Add(new Job
                 {
                     Key = "kernel:" + name,
@@ -155,15 +196,13 @@ namespace Cosmos.Build.Testing
                     {
                         // Built early (marker present): boot now; otherwise the finished build says why it failed.
                         bool early = !BuildDone() && TestBuild.BuiltSoFar(root, index);
-                        var results = RunKernel(proj, early ? null : Built(), timeoutSeconds, kvm, w);
-                        Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
-                        Interlocked.Add(ref kKnown, results.Count(r => r.Known));
-                        Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
+                        Count(RunKernel(proj, early ? null : Built(), timeoutSeconds, kvm, w));
                     },
                 });
             }
             RunJobs(root, jobs, Math.Max(1, maxJobs), BuildDone);
             Built();
+            bundling.Join();
 
             Console.WriteLine();
             Console.WriteLine($"Summary: host projects {hostProjects.Count - hostFailed}/{hostProjects.Count} passed; kernel test cases {kPassed} passed, {kFailed} failed{(kKnown > 0 ? $", {kKnown} known failures of upstream defects" : "")} ({Tool.Seconds(total.Elapsed)})");
@@ -209,6 +248,28 @@ namespace Cosmos.Build.Testing
                 return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
             }
             return KernelBoot.Run(name, projectDir, iso, timeoutSeconds, kvm, w);
+        }
+
+        /// <summary>
+        /// Boots test kernel <paramref name="project"/> from its bundle's image (<paramref name="bundle"/>, built), the kernel
+        /// chosen through fw_cfg; its disks and screenshots go to a folder of its own beside the image. A member whose own
+        /// build failed, or a bundle that failed to build, is one failed case. <paramref name="build"/> is the finished
+        /// MSBuild run, or null while it still runs.
+        /// </summary>
+        private static List<TestCaseResult> RunBundledKernel(string root, string project, BundlePlan plan, BundleResult bundle, TestBuildResult build, int timeoutSeconds, bool kvm, TextWriter w)
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            if (!bundle.Members.Contains(project) || !bundle.Succeeded)
+            {
+                string why = !bundle.Members.Contains(project)
+                    ? (build != null ? build.ErrorsFor(project) : "its assembly did not build")
+                    : $"test bundle {plan.Name} ({string.Join(", ", bundle.Members.Select(Path.GetFileNameWithoutExtension))}) did not build:\n{bundle.Output}";
+                w.WriteLine($"FAIL  kernel {name}: build failed");
+                w.WriteLine(Indent(why));
+                return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
+            }
+            string workDir = Path.Combine(TestBundles.Directory(root, plan.Name), name);
+            return KernelBoot.Run(name, Path.GetDirectoryName(project)!, TestBundles.Iso(root, plan.Name), timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
         }
 
         /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>
