@@ -62,7 +62,7 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// The bundles for <paramref name="kernelProjects"/> (sorted): kernels grouped by <see cref="BuildKey"/>, a group of
-        /// more than <see cref="MaxMembers"/> split into as few bundles as needed, members dealt out in name order; groups of
+        /// more than <see cref="MaxMembers"/> split into as few bundles of near-equal size as needed, in name order; groups of
         /// one kernel are no bundle (it builds alone). Bundles are named TestBundle1, TestBundle2, … in that order.
         /// </summary>
         public static List<BundlePlan> Plan(IReadOnlyList<string> kernelProjects)
@@ -74,7 +74,7 @@ namespace Cosmos.Build.Testing
                 if (members.Count < 2) continue;
                 int count = (members.Count + MaxMembers - 1) / MaxMembers;
                 for (int b = 0; b < count; b++)
-                    plans.Add(new BundlePlan("TestBundle" + (plans.Count + 1), members.Where((_, i) => i % count == b).ToList()));
+                    plans.Add(new BundlePlan("TestBundle" + (plans.Count + 1), members.Skip(b * members.Count / count).Take((b + 1) * members.Count / count - b * members.Count / count).ToList()));
             }
             return plans;
         }

@@ -55,6 +55,9 @@ namespace Cosmos.Build.Testing
         /// </summary>
         public const string KernelCasesProject = "Cosmos.Kernels.Tests";
 
+        /// <summary>Tests/Cosmos.Kernel.Tests: inspects and boots the demo OS (Kernel/CosmosOS), so it also waits for that build.</summary>
+        public const string DemoOsTestsProject = "Cosmos.Kernel.Tests";
+
         public static string RepoRoot()
         {
             foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
@@ -164,14 +167,21 @@ namespace Cosmos.Build.Testing
                 Interlocked.Add(ref kKnown, results.Count(r => r.Known));
                 Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
             }
+            // A host test project starts once its own build is done (it runs `dotnet test --no-build` on its own output);
+            // Cosmos.Kernel.Tests also waits for the demo OS, which it inspects and boots. One that failed to build waits for
+            // the whole build, which says why.
+            int demoIndex = toBuild.IndexOf(demo);
             foreach (var proj in hostProjects)
             {
                 var rel = Path.GetRelativePath(root, proj);
+                int index = toBuild.IndexOf(proj);
+                bool needsDemo = Path.GetFileNameWithoutExtension(proj) == DemoOsTestsProject;
+                bool OwnBuildDone() => TestBuild.BuiltSoFar(root, index) && (!needsDemo || demoIndex < 0 || TestBuild.BuiltSoFar(root, demoIndex));
                 jobs.Add(new Job
                 {
                     Key = "host:" + rel,
-                    Ready = BuildDone,
-                    Body = w => { if (!RunHostProject(root, proj, rel, Built(), w)) Interlocked.Increment(ref hostFailed); },
+                    Ready = () => BuildDone() || OwnBuildDone(),
+                    Body = w => { if (!RunHostProject(root, proj, rel, OwnBuildDone() ? null : Built(), w)) Interlocked.Increment(ref hostFailed); },
                 });
             }
             foreach (var proj in kernelProjects)
@@ -211,10 +221,10 @@ namespace Cosmos.Build.Testing
 
         internal static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
 
-        /// <summary>Runs one host test project (already built); false when it failed.</summary>
+        /// <summary>Runs one host test project (already built); false when it failed. <paramref name="build"/>: the finished build, or null when this project's own build is known to have succeeded.</summary>
         private static bool RunHostProject(string root, string proj, string rel, TestBuildResult build, TextWriter w)
         {
-            if (!build.Succeeded(proj))
+            if (build != null && !build.Succeeded(proj))
             {
                 w.WriteLine($"FAIL  host  {rel}  (build failed)");
                 w.WriteLine(Indent(build.ErrorsFor(proj)));
