@@ -52,8 +52,10 @@ namespace Cosmos.Build.Tests
                 Assert.Equal("GammaTests not in AlphaTests, BetaTests", e.Message);
                 Assert.Null(alc.StaticField("Cosmos.System", "Cosmos.System.Kernel", "Started"));
             }
-            // Unchanged inputs: nothing is rewritten (the pipeline's steps compare time stamps).
+            // Unchanged inputs: nothing is rewritten (the pipeline's steps compare time stamps, the ilc cache contents).
+            // A second apart: a time stamp in the generated image would make it differ.
             var before = Directory.GetFiles(bin).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+            System.Threading.Thread.Sleep(1100);
             TestBundle.Prepare("TestBundle1", members, bin);
             Assert.All(before, kv => Assert.Equal(kv.Value, File.GetLastWriteTimeUtc(kv.Key)));
         }
@@ -94,7 +96,10 @@ namespace Cosmos.Build.Tests
                 Directory.CreateDirectory(Path.Combine(dir, "FileTests", "isoroot"));
                 Assert.Equal("", TestBundles.BuildKey(plain[0]));
                 Assert.Equal("CosmosGraphicsMode=640x480x32", TestBundles.BuildKey(vbe));
-                Assert.Equal("isoroot", TestBundles.BuildKey(files));
+                Assert.Equal("CosmosIsoRoot=" + Path.Combine(dir, "FileTests", "isoroot"), TestBundles.BuildKey(files));
+                // Another kernel naming the same folder shares the key.
+                string filesUefi = Project(dir, "FileUefiTests", "<CosmosIsoRoot>$(MSBuildProjectDirectory)/../FileTests/isoroot</CosmosIsoRoot>");
+                Assert.Equal(TestBundles.BuildKey(files), TestBundles.BuildKey(filesUefi));
 
                 var plans = TestBundles.Plan(plain.Append(vbe).Append(uefi).Append(svga).Append(files).OrderBy(x => x, StringComparer.Ordinal).ToList());
                 Assert.Equal(new[] { "TestBundle1", "TestBundle2", "TestBundle3", "TestBundle4" }, plans.Select(p => p.Name));
@@ -110,7 +115,7 @@ namespace Cosmos.Build.Tests
         }
 
         [Fact]
-        public void TheRepositorysTestKernelsWithAnIsoRootOrOwnGraphicsModeAreNotInAPlainBundle()
+        public void TheRepositorysTestKernelsWithAnIsoRootShareABundleApartFromThePlainOnes()
         {
             string kernels = Path.Combine(TestCommand.RepoRoot(), "Tests", "Kernels");
             var projects = Directory.GetDirectories(kernels).Select(d => Path.Combine(d, Path.GetFileName(d) + ".csproj")).Where(File.Exists)
@@ -119,7 +124,9 @@ namespace Cosmos.Build.Tests
             var bundled = plans.SelectMany(p => p.Members).ToList();
             Assert.Equal(bundled.Count, bundled.Distinct().Count());
             foreach (var p in plans) Assert.Single(p.Members.Select(TestBundles.BuildKey).Distinct());
-            Assert.DoesNotContain(Path.Combine(kernels, "FileSystemTests", "FileSystemTests.csproj"), bundled);
+            string fs = Path.Combine(kernels, "FileSystemTests", "FileSystemTests.csproj"), fsUefi = Path.Combine(kernels, "FileSystemUefiTests", "FileSystemUefiTests.csproj");
+            Assert.Equal(new[] { fs, fsUefi }, plans.Single(p => p.Members.Contains(fs)).Members);
+            Assert.Equal("", TestBundles.BuildKey(Path.Combine(kernels, "CosmosStyleTests", "CosmosStyleTests.csproj")));
             Assert.Contains(Path.Combine(kernels, "CosmosStyleTests", "CosmosStyleTests.csproj"), bundled);
         }
 

@@ -125,7 +125,9 @@ namespace Cosmos.Build.Steps
                 module.Types.Add(entryType);
                 module.EntryPoint = main;
                 using var ms = new MemoryStream();
-                asm.Write(ms, new WriterParameters { DeterministicMvid = true });
+                // A fixed PE time stamp (Cecil writes the current time otherwise): the same members give the same bytes, so
+                // an unchanged bundle keeps its entry assembly and the pipeline's steps (and the ilc cache) stay valid.
+                asm.Write(ms, new WriterParameters { DeterministicMvid = true, Timestamp = 0 });
                 return ms.ToArray();
             }
             finally

@@ -23,7 +23,7 @@ namespace Cosmos.Build.Testing
     /// </summary>
     /// <remarks>
     /// Which kernels share a bundle (<see cref="Plan"/>): those with the same <see cref="BuildKey"/>, i.e. the same Cosmos*
-    /// properties in their project file and no isoroot/ folder of their own, at most <see cref="MaxMembers"/> per bundle; a
+    /// properties in their project file and the same ISO root folder (if any), at most <see cref="MaxMembers"/> per bundle; a
     /// kernel whose key no other selected kernel has builds alone. The key is a quick look at the project file; the
     /// settings MSBuild really evaluated (each member's <c>NAME.bundle-settings</c>) must then be identical, or the bundle
     /// fails to build (COSMOS112) instead of silently building its members differently.
@@ -48,17 +48,25 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// What decides whether two test kernels may share an image, read from the project: every property whose name
-        /// starts with "Cosmos" (name=value), and "isoroot" when the project folder has one. "" for a plain test kernel.
+        /// starts with "Cosmos" (name=value), with the ISO root as the full path of the folder it names (CosmosIsoRoot,
+        /// $(MSBuildProjectDirectory) expanded, or the project's own isoroot/ folder), so kernels that put the same files
+        /// on their CD share a key. "" for a plain test kernel.
         /// </summary>
         public static string BuildKey(string project)
         {
+            string dir = Path.GetDirectoryName(Path.GetFullPath(project))!;
             var doc = XDocument.Load(project);
-            var parts = doc.Root!.Elements().Where(e => e.Name.LocalName == "PropertyGroup").Elements()
+            var properties = doc.Root!.Elements().Where(e => e.Name.LocalName == "PropertyGroup").Elements()
                 .Where(e => e.Name.LocalName.StartsWith("Cosmos", StringComparison.Ordinal))
-                .Select(e => e.Name.LocalName + "=" + e.Value.Trim()).OrderBy(x => x, StringComparer.Ordinal).ToList();
-            if (System.IO.Directory.Exists(Path.Combine(Path.GetDirectoryName(project)!, "isoroot"))) parts.Add("isoroot");
-            return string.Join(";", parts);
+                .ToDictionary(e => e.Name.LocalName, e => e.Value.Trim(), StringComparer.Ordinal);
+            if (properties.TryGetValue(IsoRootProperty, out var isoRoot))
+                properties[IsoRootProperty] = Path.GetFullPath(isoRoot.Replace("$(MSBuildProjectDirectory)", dir));
+            else if (System.IO.Directory.Exists(Path.Combine(dir, "isoroot")))
+                properties[IsoRootProperty] = Path.Combine(dir, "isoroot");
+            return string.Join(";", properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
         }
+
+        private const string IsoRootProperty = "CosmosIsoRoot";
 
         /// <summary>
         /// The bundles for <paramref name="kernelProjects"/> (sorted): kernels grouped by <see cref="BuildKey"/>, a group of

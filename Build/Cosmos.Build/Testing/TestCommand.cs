@@ -101,9 +101,12 @@ namespace Cosmos.Build.Testing
 
             // Phase 1: one build of everything. The demo OS is built too when host tests run: Cosmos.Kernel.Tests
             // inspects and boots it (its own `dotnet build` of it then has nothing left to do).
-            var toBuild = hostProjects.Concat(kernelProjects).ToList();
+            // Kernels first: MSBuild starts the listed projects in order, and the test kernels feed the longest chain (their
+            // bundles' ilc, then the boots); host test projects start as soon as their own build is done.
+            var toBuild = kernelProjects.ToList();
             var demo = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
             if (host && File.Exists(demo)) toBuild.Add(demo);
+            toBuild.AddRange(hostProjects);
             // Phase 1 (a background task): one build of everything. Phase 2 overlaps it: a test kernel boots as soon as
             // its own build is done (its marker, TestBuild.BuiltSoFar), at most BootsDuringBuild at a time while MSBuild
             // still runs; host test projects wait for the whole build (Cosmos.Kernel.Tests boots the demo OS it builds).
@@ -141,14 +144,19 @@ namespace Cosmos.Build.Testing
             }
             bool BuildDone() => building == null || building.IsCompleted;
 
-            // The bundles, one at a time (ilc uses every core), each once all its members are compiled (or the build is over).
+            // The bundles, one at a time (ilc uses every core), each once all its members are compiled (or the build is over),
+            // whichever is ready first.
             var bundleResults = new System.Collections.Concurrent.ConcurrentDictionary<string, BundleResult>(StringComparer.Ordinal);
             bool MemberBuilt(string member) => TestBuild.BuiltSoFar(root, toBuild.IndexOf(member));
             var bundling = new Thread(() =>
             {
-                foreach (var b in bundles)
+                var left = bundles.ToList();
+                while (left.Count > 0)
                 {
-                    while (!BuildDone() && !b.Members.All(MemberBuilt)) Thread.Sleep(250);
+                    // The first bundle (in plan order) whose members are all compiled; any once MSBuild is done.
+                    var b = left.FirstOrDefault(x => x.Members.All(MemberBuilt)) ?? (BuildDone() ? left[0] : null);
+                    if (b == null) { Thread.Sleep(250); continue; }
+                    left.Remove(b);
                     BundleResult r;
                     try { r = TestBundles.Build(root, b, MemberBuilt); }
                     catch (Exception e) { r = new BundleResult(false, new List<string>(), "the runner failed: " + e, TimeSpan.Zero); }
