@@ -14,7 +14,8 @@ namespace Cosmos.Build
         private static int Main(string[] args)
         {
             var root = new RootCommand("CosmosOS toolchain: builds kernels (plugs, X#, ilc, ld, GRUB ISO), boots them in QEMU, runs kernel tests and benchmarks.");
-            root.Subcommands.Add(BuildKernelCommand());
+            root.Subcommands.Add(BuildKernelCommand(bundle: false));
+            root.Subcommands.Add(BuildKernelCommand(bundle: true));
             root.Subcommands.Add(RunCommand());
             root.Subcommands.Add(Testing.TestCommand.Create());
             root.Subcommands.Add(Bench.BenchCommand.Create());
@@ -33,9 +34,15 @@ namespace Cosmos.Build
             }
         }
 
-        private static Command BuildKernelCommand()
+        /// <summary>
+        /// build-kernel (one kernel assembly) or build-bundle (a test bundle of several test kernel assemblies,
+        /// <see cref="TestBundle"/>: its assemblies are gathered in OBJ/bin, the pipeline's intermediates go to OBJ/cosmos).
+        /// </summary>
+        private static Command BuildKernelCommand(bool bundle)
         {
             var assembly = new Option<string>("--assembly") { Description = "Kernel assembly built by Roslyn (bin/.../Name.dll)", Required = true };
+            var name = new Option<string>("--name") { Description = "Name of the bundle (its entry assembly, ELF and ISO)", Required = true };
+            var members = new Option<string[]>("--member") { Description = "A test kernel assembly built by Roslyn, its libraries beside it (repeatable)", Required = true };
             var ilc = new Option<string>("--ilc-package") { Description = "Folder of runtime.linux-x64.Microsoft.DotNet.ILCompiler", Required = true };
             var pack = new Option<string>("--runtime-pack") { Description = "Folder of Microsoft.NETCore.App.Runtime.NativeAOT.linux-x64 (the NativeAOT CoreLib and BCL)", Required = true };
             var obj = new Option<string>("--obj") { Description = "Intermediate folder", Required = true };
@@ -46,12 +53,17 @@ namespace Cosmos.Build
             var isoRoot = new Option<string>("--iso-root") { Description = "Folder whose files are copied to the ISO's root (the kernel reads them from the CD)" };
             var gfx = new Option<string>("--graphics-mode") { Description = "Screen mode GRUB leaves: text (default: VGA text on BIOS, the GOP mode on UEFI), auto, or WIDTHxHEIGHT[xDEPTH]", DefaultValueFactory = _ => IsoStep.DefaultGraphicsMode };
             var listing = new Option<string>("--asm-listing") { Description = "Also write the whole kernel as a NASM-syntax listing with C# source lines to this path" };
-            var cmd = new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly, ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx, listing };
+            var cmd = bundle
+                ? new Command("build-bundle", "One kernel image of several test kernels, the one to run chosen at boot through fw_cfg (the test runner's bundles).") { name, members }
+                : new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly };
+            foreach (var o in new Option[] { ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx, listing }) cmd.Options.Add(o);
             cmd.SetAction(p => Guard(() =>
             {
+                string objDir = p.GetValue(obj);
+                string kernelAssembly = bundle ? TestBundle.Prepare(p.GetValue(name), p.GetValue(members), System.IO.Path.Combine(objDir, "bin")) : p.GetValue(assembly);
                 KernelBuild.Run(new KernelBuildOptions
                 {
-                    Assembly = p.GetValue(assembly), IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = p.GetValue(obj),
+                    Assembly = kernelAssembly, IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = bundle ? System.IO.Path.Combine(objDir, "cosmos") : objDir,
                     Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
                     IsoRoot = p.GetValue(isoRoot), GraphicsMode = p.GetValue(gfx), AsmListing = string.IsNullOrWhiteSpace(p.GetValue(listing)) ? null : p.GetValue(listing),
                 });

@@ -34,20 +34,8 @@ namespace Cosmos.Build.Steps
             }
             else
             {
-                var kernels = module.GetTypes().Where(t => t.IsClass && !t.IsAbstract && DerivesFromKernel(t)).ToList();
-                if (kernels.Count == 0)
-                    throw new BuildStepException("COSMOS030", $"{module.Name} has no Main and no non-abstract class deriving {KernelBaseType}; a kernel needs exactly one.", input);
-                if (kernels.Count > 1)
-                    throw new BuildStepException("COSMOS031", $"{module.Name} has {kernels.Count} kernel classes ({string.Join(", ", kernels.Select(k => k.FullName))}); exactly one may derive {KernelBaseType}.", input);
-                var kernel = kernels[0];
-                var ctor = kernel.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 0 && m.IsPublic);
-                if (ctor == null)
-                    throw new BuildStepException("COSMOS032", $"kernel class {kernel.FullName} needs a public parameterless constructor.", input);
-                MethodDefinition start = null;
-                for (var t = kernel; t != null && start == null; t = t.BaseType?.Resolve())
-                    start = t.Methods.FirstOrDefault(m => m.Name == "Start" && !m.IsStatic && m.Parameters.Count == 0);
-                if (start == null)
-                    throw new BuildStepException("COSMOS033", $"{KernelBaseType}.Start() was not found (is Cosmos.System referenced?).", input);
+                var (ctor, start) = FindKernel(module, input);
+                var kernel = ctor.DeclaringType;
 
                 var entryType = new TypeDefinition("Cosmos.Generated", "KernelEntryPoint",
                     TypeAttributes.Class | TypeAttributes.NotPublic | TypeAttributes.Sealed | TypeAttributes.Abstract,
@@ -67,6 +55,29 @@ namespace Cosmos.Build.Steps
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             asm.Write(outPath, new WriterParameters { WriteSymbols = hasPdb, DeterministicMvid = true });
             return kernelName;
+        }
+
+        /// <summary>
+        /// The kernel class of <paramref name="module"/> (exactly one non-abstract class deriving <see cref="KernelBaseType"/>):
+        /// its public parameterless constructor and the inherited <c>Start()</c>. Errors COSMOS030–033 name <paramref name="input"/>.
+        /// </summary>
+        public static (MethodDefinition Ctor, MethodDefinition Start) FindKernel(ModuleDefinition module, string input)
+        {
+            var kernels = module.GetTypes().Where(t => t.IsClass && !t.IsAbstract && DerivesFromKernel(t)).ToList();
+            if (kernels.Count == 0)
+                throw new BuildStepException("COSMOS030", $"{module.Name} has no Main and no non-abstract class deriving {KernelBaseType}; a kernel needs exactly one.", input);
+            if (kernels.Count > 1)
+                throw new BuildStepException("COSMOS031", $"{module.Name} has {kernels.Count} kernel classes ({string.Join(", ", kernels.Select(k => k.FullName))}); exactly one may derive {KernelBaseType}.", input);
+            var kernel = kernels[0];
+            var ctor = kernel.Methods.FirstOrDefault(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 0 && m.IsPublic);
+            if (ctor == null)
+                throw new BuildStepException("COSMOS032", $"kernel class {kernel.FullName} needs a public parameterless constructor.", input);
+            MethodDefinition start = null;
+            for (var t = kernel; t != null && start == null; t = t.BaseType?.Resolve())
+                start = t.Methods.FirstOrDefault(m => m.Name == "Start" && !m.IsStatic && m.Parameters.Count == 0);
+            if (start == null)
+                throw new BuildStepException("COSMOS033", $"{KernelBaseType}.Start() was not found (is Cosmos.System referenced?).", input);
+            return (ctor, start);
         }
 
         private static bool DerivesFromKernel(TypeDefinition t)

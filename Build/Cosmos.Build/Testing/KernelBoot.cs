@@ -31,10 +31,14 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// Boots <paramref name="iso"/> of kernel <paramref name="name"/> (project folder <paramref name="projectDir"/>,
         /// which may hold qemu-args.txt) and returns its test case results, printed to <paramref name="output"/> as they
-        /// complete, then the kernel's "ok"/"FAIL" line and, on failure, its serial log.
+        /// complete, then the kernel's "ok"/"FAIL" line and, on failure, its serial log. For a test bundle's image,
+        /// <paramref name="bundleKernel"/> names the member to run (fw_cfg <see cref="TestProtocol.BundleKernelFile"/>) and
+        /// <paramref name="workDir"/> is where this boot's disk images and screenshots go (default: the ISO's folder).
         /// </summary>
-        public static List<TestCaseResult> Run(string name, string projectDir, string iso, int timeoutSeconds, bool kvm, TextWriter output)
+        public static List<TestCaseResult> Run(string name, string projectDir, string iso, int timeoutSeconds, bool kvm, TextWriter output, string bundleKernel = null, string workDir = null)
         {
+            workDir ??= Path.GetDirectoryName(Path.GetFullPath(iso))!;
+            Directory.CreateDirectory(workDir);
             var proto = new SerialProtocol();
             var log = new StringBuilder();
             var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
@@ -60,8 +64,13 @@ namespace Cosmos.Build.Testing
                     }
                     else if (tok == "uefi") options.Uefi = true;
                     else if (tok.StartsWith("machine=")) options.Machine = tok.Substring(8);
-                    else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, Path.GetDirectoryName(iso)!, fatImages)));
+                    else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, workDir, fatImages)));
                 }
+            if (bundleKernel != null)
+            {
+                options.Extra.Add("-fw_cfg");
+                options.Extra.Add($"name={TestProtocol.BundleKernelFile},string={bundleKernel}");
+            }
             if (GcStress > 0)
             {
                 options.Extra.Add("-fw_cfg");
@@ -78,7 +87,7 @@ namespace Cosmos.Build.Testing
             {
                 try
                 {
-                    string screens = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(iso))!, "screens");
+                    string screens = Path.Combine(workDir, "screens");
                     Directory.CreateDirectory(screens);
                     string file = string.Concat(shotName.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_'));
                     string ppm = Path.Combine(screens, file + ".ppm");

@@ -69,7 +69,7 @@ namespace Cosmos.Build.Testing
         /// <c><paramref name="markerDirectory"/>/&lt;index&gt;.ok</c>. (The MSBuild task returns no outputs at all once any
         /// project failed, so it cannot tell which ones did.)
         /// </summary>
-        public static string TraversalProject(IReadOnlyList<string> projects, string markerDirectory)
+        public static string TraversalProject(IReadOnlyList<string> projects, string markerDirectory, ISet<string> bundleMembers = null)
         {
             var list = projects.Select(Path.GetFullPath).ToList();
             var sb = new StringBuilder();
@@ -82,19 +82,26 @@ namespace Cosmos.Build.Testing
             sb.AppendLine("  <ItemGroup>");
             for (int i = 0; i < list.Count; i++)
                 sb.AppendLine("    <CosmosTestProject Include=\"$(MSBuildProjectFullPath)\" AdditionalProperties=\"CosmosProject="
-                    + SecurityElement.Escape(list[i]) + ";CosmosMarker=" + SecurityElement.Escape(MarkerFile(markerDirectory, i)) + "\" />");
+                    + SecurityElement.Escape(list[i]) + ";CosmosMarker=" + SecurityElement.Escape(MarkerFile(markerDirectory, i))
+                    + ";CosmosTestTarget=" + (bundleMembers != null && bundleMembers.Contains(list[i]) ? BundleMemberTarget : "Build") + "\" />");
             sb.AppendLine("  </ItemGroup>");
             sb.AppendLine("  <Import Project=\"$(MSBuildToolsPath)/NuGet.targets\" />");
             sb.AppendLine("  <Target Name=\"Build\">");
             sb.AppendLine("    <MSBuild Projects=\"@(CosmosTestProject)\" Targets=\"BuildOne\" BuildInParallel=\"true\" ContinueOnError=\"true\" />");
             sb.AppendLine("  </Target>");
             sb.AppendLine("  <Target Name=\"BuildOne\">");
-            sb.AppendLine("    <MSBuild Projects=\"$(CosmosProject)\" Targets=\"Build\" RemoveProperties=\"CosmosProject;CosmosMarker\" />");
+            sb.AppendLine("    <MSBuild Projects=\"$(CosmosProject)\" Targets=\"$(CosmosTestTarget)\" RemoveProperties=\"CosmosProject;CosmosMarker;CosmosTestTarget\" />");
             sb.AppendLine("    <Touch Files=\"$(CosmosMarker)\" AlwaysCreate=\"true\" />");
             sb.AppendLine("  </Target>");
             sb.AppendLine("</Project>");
             return sb.ToString();
         }
+
+        /// <summary>
+        /// The target built for a test kernel that goes into a test bundle (Build/Cosmos.Build/build/Cosmos.Kernel.targets):
+        /// its assembly and libraries and its bundle settings, no image of its own.
+        /// </summary>
+        public const string BundleMemberTarget = "CosmosBundleMember";
 
         private static string MarkerFile(string markerDirectory, int index) => Path.Combine(markerDirectory, index + ".ok");
 
@@ -110,14 +117,14 @@ namespace Cosmos.Build.Testing
         /// is called once the previous run's markers are gone, just before MSBuild starts, so callers may watch
         /// <see cref="BuiltSoFar"/> from then on.
         /// </summary>
-        public static TestBuildResult Run(string root, IReadOnlyList<string> projects, Action started = null)
+        public static TestBuildResult Run(string root, IReadOnlyList<string> projects, Action started = null, IEnumerable<string> bundleMembers = null)
         {
             var dir = WorkDirectory(root);
             var markers = Path.Combine(dir, "built");
             if (Directory.Exists(markers)) Directory.Delete(markers, true);
             Directory.CreateDirectory(markers);
             var proj = Path.Combine(dir, "TestBuild.proj");
-            Tool.WriteIfChanged(proj, TraversalProject(projects, markers));
+            Tool.WriteIfChanged(proj, TraversalProject(projects, markers, bundleMembers?.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal)));
             started?.Invoke();
             var r = Tool.Run("dotnet", new[]
             {

@@ -37,13 +37,14 @@ namespace Cosmos.Build.Testing
             var jobs = new Option<int>("--jobs") { Description = "Test projects and kernels run at once (default: the processor count)", DefaultValueFactory = _ => Environment.ProcessorCount };
             var showLog = new Option<bool>("--log") { Description = "Print every kernel's serial log after its results (failed kernels always show the last 80 lines)" };
             var gcStress = new Option<int>("--gc-stress") { Description = "Test kernels collect on every N-th allocation and poison freed objects (finds missed GC roots; slow: raise --timeout)" };
-            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog, gcStress };
+            var noBundles = new Option<bool>("--no-bundles") { Description = "Build every test kernel as an image of its own instead of several in one test bundle (slower; to tell a bundle's effect from a kernel's defect)" };
+            var cmd = new Command("test", "Run all tests: build everything once, then host unit tests and test kernels in QEMU, in parallel.") { hostOnly, kernelsOnly, filter, timeout, kvm, jobs, showLog, gcStress, noBundles };
             cmd.Validators.Add(r => { if (r.GetValue(gcStress) < 0) r.AddError("--gc-stress must be 0 (off) or a positive number of allocations"); });
             cmd.SetAction(p => Program.Guard(() =>
             {
                 KernelBoot.ShowLog = p.GetValue(showLog);
                 KernelBoot.GcStress = p.GetValue(gcStress);
-                return Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs));
+                return Run(!p.GetValue(kernelsOnly), !p.GetValue(hostOnly), p.GetValue(filter), p.GetValue(timeout), p.GetValue(kvm), p.GetValue(jobs), !p.GetValue(noBundles));
             }));
             return cmd;
         }
@@ -53,6 +54,9 @@ namespace Cosmos.Build.Testing
         /// this command boots the same kernels itself.
         /// </summary>
         public const string KernelCasesProject = "Cosmos.Kernels.Tests";
+
+        /// <summary>Tests/Cosmos.Kernel.Tests: inspects and boots the demo OS (Kernel/CosmosOS), so it also waits for that build.</summary>
+        public const string DemoOsTestsProject = "Cosmos.Kernel.Tests";
 
         public static string RepoRoot()
         {
@@ -71,7 +75,7 @@ namespace Cosmos.Build.Testing
             public double Seconds;
         }
 
-        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs)
+        private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs, bool bundle)
         {
             var root = RepoRoot();
             Prerequisites.Ensure(Prerequisites.Build, Prerequisites.Run, Prerequisites.StorageTests, Prerequisites.ScreenTests, Prerequisites.DebugTests);
@@ -90,11 +94,19 @@ namespace Cosmos.Build.Testing
                 if (filter != null) kernelProjects = kernelProjects.Where(p => Path.GetFileNameWithoutExtension(p).Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
             }
 
+            // Test kernels that build alike share test bundles (TestBundles): MSBuild compiles only their assemblies, the
+            // bundles are built below as soon as their members are.
+            var bundles = bundle ? TestBundles.Plan(kernelProjects) : new List<BundlePlan>();
+            var bundleOf = bundles.SelectMany(b => b.Members.Select(m => (Member: m, Bundle: b))).ToDictionary(x => x.Member, x => x.Bundle, StringComparer.Ordinal);
+
             // Phase 1: one build of everything. The demo OS is built too when host tests run: Cosmos.Kernel.Tests
             // inspects and boots it (its own `dotnet build` of it then has nothing left to do).
-            var toBuild = hostProjects.Concat(kernelProjects).ToList();
+            // Kernels first: MSBuild starts the listed projects in order, and the test kernels feed the longest chain (their
+            // bundles' ilc, then the boots); host test projects start as soon as their own build is done.
+            var toBuild = kernelProjects.ToList();
             var demo = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
             if (host && File.Exists(demo)) toBuild.Add(demo);
+            toBuild.AddRange(hostProjects);
             // Phase 1 (a background task): one build of everything. Phase 2 overlaps it: a test kernel boots as soon as
             // its own build is done (its marker, TestBuild.BuiltSoFar), at most BootsDuringBuild at a time while MSBuild
             // still runs; host test projects wait for the whole build (Cosmos.Kernel.Tests boots the demo OS it builds).
@@ -103,10 +115,12 @@ namespace Cosmos.Build.Testing
             if (toBuild.Count > 0)
             {
                 Console.WriteLine($"build  {hostProjects.Count} host test projects, {kernelProjects.Count} test kernels{(toBuild.Count > hostProjects.Count + kernelProjects.Count ? " and the demo OS" : "")}: one msbuild -m run; kernels boot as they are built");
+                foreach (var b in bundles)
+                    Console.WriteLine($"build  {b.Name}: one image of {string.Join(", ", b.Members.Select(Path.GetFileNameWithoutExtension))}");
                 using var started = new ManualResetEventSlim();
                 building = Task.Run(() =>
                 {
-                    try { return TestBuild.Run(root, toBuild, started.Set); }
+                    try { return TestBuild.Run(root, toBuild, started.Set, bundleOf.Keys); }
                     finally { started.Set(); }
                 });
                 started.Wait();
@@ -130,23 +144,68 @@ namespace Cosmos.Build.Testing
             }
             bool BuildDone() => building == null || building.IsCompleted;
 
+            // The bundles, one at a time (ilc uses every core), each once all its members are compiled (or the build is over),
+            // whichever is ready first.
+            var bundleResults = new System.Collections.Concurrent.ConcurrentDictionary<string, BundleResult>(StringComparer.Ordinal);
+            bool MemberBuilt(string member) => TestBuild.BuiltSoFar(root, toBuild.IndexOf(member));
+            var bundling = new Thread(() =>
+            {
+                var left = bundles.ToList();
+                while (left.Count > 0)
+                {
+                    // The first bundle (in plan order) whose members are all compiled; any once MSBuild is done.
+                    var b = left.FirstOrDefault(x => x.Members.All(MemberBuilt)) ?? (BuildDone() ? left[0] : null);
+                    if (b == null) { Thread.Sleep(250); continue; }
+                    left.Remove(b);
+                    BundleResult r;
+                    try { r = TestBundles.Build(root, b, MemberBuilt); }
+                    catch (Exception e) { r = new BundleResult(false, new List<string>(), "the runner failed: " + e, TimeSpan.Zero); }
+                    bundleResults[b.Name] = r;
+                    Console.WriteLine($"build  {b.Name} {(r.Succeeded ? "ok" : "FAILED")} ({Tool.Seconds(r.Elapsed)})");
+                }
+            }) { IsBackground = true, Name = "test bundles" };
+            bundling.Start();
+
             // Phase 2: run host test projects and boot kernels in parallel; output grouped, in the order above.
             int hostFailed = 0, kPassed = 0, kFailed = 0, kKnown = 0;
             var jobs = new List<Job>();
+            void Count(List<TestCaseResult> results)
+            {
+                Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
+                Interlocked.Add(ref kKnown, results.Count(r => r.Known));
+                Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
+            }
+            // A host test project starts once its own build is done (it runs `dotnet test --no-build` on its own output);
+            // Cosmos.Kernel.Tests also waits for the demo OS, which it inspects and boots. One that failed to build waits for
+            // the whole build, which says why.
+            int demoIndex = toBuild.IndexOf(demo);
             foreach (var proj in hostProjects)
             {
                 var rel = Path.GetRelativePath(root, proj);
+                int index = toBuild.IndexOf(proj);
+                bool needsDemo = Path.GetFileNameWithoutExtension(proj) == DemoOsTestsProject;
+                bool OwnBuildDone() => TestBuild.BuiltSoFar(root, index) && (!needsDemo || demoIndex < 0 || TestBuild.BuiltSoFar(root, demoIndex));
                 jobs.Add(new Job
                 {
                     Key = "host:" + rel,
-                    Ready = BuildDone,
-                    Body = w => { if (!RunHostProject(root, proj, rel, Built(), w)) Interlocked.Increment(ref hostFailed); },
+                    Ready = () => BuildDone() || OwnBuildDone(),
+                    Body = w => { if (!RunHostProject(root, proj, rel, OwnBuildDone() ? null : Built(), w)) Interlocked.Increment(ref hostFailed); },
                 });
             }
             foreach (var proj in kernelProjects)
             {
                 var name = Path.GetFileNameWithoutExtension(proj);
                 int index = toBuild.IndexOf(proj);
+                if (bundleOf.TryGetValue(proj, out var plan))
+                {
+                    jobs.Add(new Job
+                    {
+                        Key = "kernel:" + name,
+                        Ready = () => bundleResults.ContainsKey(plan.Name),
+                        Body = w => Count(RunBundledKernel(root, proj, plan, bundleResults[plan.Name], BuildDone() ? Built() : null, timeoutSeconds, kvm, w)),
+                    });
+                    continue;
+                }
                 jobs.Add(new Job
                 {
                     Key = "kernel:" + name,
@@ -155,15 +214,13 @@ namespace Cosmos.Build.Testing
                     {
                         // Built early (marker present): boot now; otherwise the finished build says why it failed.
                         bool early = !BuildDone() && TestBuild.BuiltSoFar(root, index);
-                        var results = RunKernel(proj, early ? null : Built(), timeoutSeconds, kvm, w);
-                        Interlocked.Add(ref kPassed, results.Count(r => r.Passed));
-                        Interlocked.Add(ref kKnown, results.Count(r => r.Known));
-                        Interlocked.Add(ref kFailed, results.Count(r => r.Failed));
+                        Count(RunKernel(proj, early ? null : Built(), timeoutSeconds, kvm, w));
                     },
                 });
             }
             RunJobs(root, jobs, Math.Max(1, maxJobs), BuildDone);
             Built();
+            bundling.Join();
 
             Console.WriteLine();
             Console.WriteLine($"Summary: host projects {hostProjects.Count - hostFailed}/{hostProjects.Count} passed; kernel test cases {kPassed} passed, {kFailed} failed{(kKnown > 0 ? $", {kKnown} known failures of upstream defects" : "")} ({Tool.Seconds(total.Elapsed)})");
@@ -172,10 +229,10 @@ namespace Cosmos.Build.Testing
 
         internal static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
 
-        /// <summary>Runs one host test project (already built); false when it failed.</summary>
+        /// <summary>Runs one host test project (already built); false when it failed. <paramref name="build"/>: the finished build, or null when this project's own build is known to have succeeded.</summary>
         private static bool RunHostProject(string root, string proj, string rel, TestBuildResult build, TextWriter w)
         {
-            if (!build.Succeeded(proj))
+            if (build != null && !build.Succeeded(proj))
             {
                 w.WriteLine($"FAIL  host  {rel}  (build failed)");
                 w.WriteLine(Indent(build.ErrorsFor(proj)));
@@ -209,6 +266,28 @@ namespace Cosmos.Build.Testing
                 return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
             }
             return KernelBoot.Run(name, projectDir, iso, timeoutSeconds, kvm, w);
+        }
+
+        /// <summary>
+        /// Boots test kernel <paramref name="project"/> from its bundle's image (<paramref name="bundle"/>, built), the kernel
+        /// chosen through fw_cfg; its disks and screenshots go to a folder of its own beside the image. A member whose own
+        /// build failed, or a bundle that failed to build, is one failed case. <paramref name="build"/> is the finished
+        /// MSBuild run, or null while it still runs.
+        /// </summary>
+        private static List<TestCaseResult> RunBundledKernel(string root, string project, BundlePlan plan, BundleResult bundle, TestBuildResult build, int timeoutSeconds, bool kvm, TextWriter w)
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            if (!bundle.Members.Contains(project) || !bundle.Succeeded)
+            {
+                string why = !bundle.Members.Contains(project)
+                    ? (build != null ? build.ErrorsFor(project) : "its assembly did not build")
+                    : $"test bundle {plan.Name} ({string.Join(", ", bundle.Members.Select(Path.GetFileNameWithoutExtension))}) did not build:\n{bundle.Output}";
+                w.WriteLine($"FAIL  kernel {name}: build failed");
+                w.WriteLine(Indent(why));
+                return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
+            }
+            string workDir = Path.Combine(TestBundles.Directory(root, plan.Name), name);
+            return KernelBoot.Run(name, Path.GetDirectoryName(project)!, TestBundles.Iso(root, plan.Name), timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
         }
 
         /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>

@@ -74,6 +74,12 @@ namespace Cosmos.TestRunner
         /// <summary>QEMU's exit status after <see cref="DebugExitFailures"/>: 35.</summary>
         public const int QemuStatusFailures = (DebugExitFailures << 1) | 1;
 
+        /// <summary>
+        /// fw_cfg file (QEMU <c>-fw_cfg name=…,string=NAME</c>) that names the test kernel a test bundle runs: a bundle is one
+        /// image holding several test kernels (Build/Cosmos.Build/Steps/TestBundle.cs), booted once per kernel.
+        /// </summary>
+        public const string BundleKernelFile = "opt/cosmos/test-kernel";
+
         /// <summary>QEMU's exit status after the guest wrote <paramref name="value"/> to <see cref="DebugExitPort"/>.</summary>
         public static int QemuStatusAfterDebugExit(byte value) => (value << 1) | 1;
 
