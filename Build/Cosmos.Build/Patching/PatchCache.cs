@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
+using Cosmos.Build.Toolchain;
 using Mono.Cecil;
 
 namespace Cosmos.Build.Patching
@@ -36,14 +36,14 @@ namespace Cosmos.Build.Patching
 
         private const string Format = "cosmos-patch-cache 1";
         private static readonly Lazy<string> PatcherIdentity = new Lazy<string>(() =>
-            HashFile(typeof(PatchCache).Assembly.Location) + " " + typeof(ModuleDefinition).Assembly.GetName().Version);
+            ContentStore.HashFile(typeof(PatchCache).Assembly.Location) + " " + typeof(ModuleDefinition).Assembly.GetName().Version);
 
-        private readonly string _root;
+        private readonly ContentStore _store;
         private readonly Dictionary<string, string> _fileHashes = new Dictionary<string, string>(StringComparer.Ordinal);
 
         public PatchCache(string root)
         {
-            _root = Path.GetFullPath(root);
+            _store = new ContentStore(root, MaxEntries, "patch cache");
         }
 
         /// <summary>The key of <paramref name="target"/> patched by <paramref name="plugAssemblies"/> (those that bind plugs to it, request order).</summary>
@@ -58,98 +58,34 @@ namespace Cosmos.Build.Patching
                 sb.Append("plugs ").Append(p.Name).Append(' ').Append(FileHash(p.Path)).Append('\n');
             foreach (string line in Closure(plugAssemblies.Prepend(target), set))
                 sb.Append("ref ").Append(line).Append('\n');
-            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+            return ContentStore.HashText(sb.ToString());
         }
 
         /// <summary>The cached image and symbols for <paramref name="key"/>, or null. <paramref name="warning"/> is set when a damaged entry was discarded.</summary>
         public (byte[] Image, byte[] Symbols)? TryGet(string key, string name, out string warning)
         {
             warning = null;
-            string dir = Path.Combine(_root, key);
-            string manifest = Path.Combine(dir, "manifest");
-            if (!File.Exists(manifest))
-                return null;
-            try
+            var files = _store.TryRead(key, out string damage);
+            if (files != null)
             {
-                byte[] image = null, symbols = null;
-                string[] lines = File.ReadAllLines(manifest);
-                foreach (string line in lines)
-                {
-                    string[] f = line.Split(' ');
-                    if (f.Length != 3)
-                        throw new InvalidDataException("manifest line '" + line + "' is not 'file length sha256'");
-                    byte[] content = File.ReadAllBytes(Path.Combine(dir, f[0]));
-                    if (content.LongLength.ToString() != f[1] || HashBytes(content) != f[2])
-                        throw new InvalidDataException(f[0] + " does not match the manifest");
-                    if (f[0] == name + ".dll") image = content;
-                    else if (f[0] == name + ".pdb") symbols = content;
-                    else throw new InvalidDataException("unexpected file " + f[0]);
-                }
-                if (image == null)
-                    throw new InvalidDataException("no " + name + ".dll in the manifest");
-                File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow); // recently used
-                return (image, symbols);
+                files.TryGetValue(name + ".dll", out byte[] image);
+                files.TryGetValue(name + ".pdb", out byte[] symbols);
+                string unexpected = files.Keys.FirstOrDefault(f => f != name + ".dll" && f != name + ".pdb");
+                if (image != null && unexpected == null) return (image, symbols);
+                damage = unexpected != null ? "unexpected file " + unexpected : "no " + name + ".dll in the manifest";
+                _store.Discard(key);
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
-            {
-                warning = "patch cache entry " + dir + " is damaged (" + e.Message + "); it was discarded and " + name + " patched anew";
-                TryDelete(dir);
-                return null;
-            }
+            if (damage != null)
+                warning = "patch cache entry " + _store.EntryPath(key) + " is damaged (" + damage + "); it was discarded and " + name + " patched anew";
+            return null;
         }
 
         /// <summary>Stores an entry (atomically; an existing entry for the key is kept). Returns a warning when the cache cannot be written, else null.</summary>
         public string Put(string key, string name, byte[] image, byte[] symbols)
         {
-            string dir = Path.Combine(_root, key);
-            if (File.Exists(Path.Combine(dir, "manifest")))
-                return null;
-            string tmp = Path.Combine(_root, ".tmp-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                Directory.CreateDirectory(tmp);
-                var manifest = new StringBuilder();
-                File.WriteAllBytes(Path.Combine(tmp, name + ".dll"), image);
-                manifest.Append(name).Append(".dll ").Append(image.LongLength).Append(' ').Append(HashBytes(image)).Append('\n');
-                if (symbols != null)
-                {
-                    File.WriteAllBytes(Path.Combine(tmp, name + ".pdb"), symbols);
-                    manifest.Append(name).Append(".pdb ").Append(symbols.LongLength).Append(' ').Append(HashBytes(symbols)).Append('\n');
-                }
-                File.WriteAllText(Path.Combine(tmp, "manifest"), manifest.ToString());
-                if (Directory.Exists(dir))
-                    TryDelete(dir); // a damaged leftover without manifest
-                Directory.Move(tmp, dir);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                TryDelete(tmp);
-                if (File.Exists(Path.Combine(dir, "manifest")))
-                    return null; // another build stored the same entry first
-                return "patch cache " + _root + " could not be written (" + e.Message + "); builds stay correct but slower";
-            }
-            Trim();
-            return null;
-        }
-
-        private void Trim()
-        {
-            try
-            {
-                var entries = new DirectoryInfo(_root).GetDirectories()
-                    .Where(d => !d.Name.StartsWith(".", StringComparison.Ordinal))
-                    .Select(d => (Dir: d, Used: File.Exists(Path.Combine(d.FullName, "manifest")) ? File.GetLastWriteTimeUtc(Path.Combine(d.FullName, "manifest")) : DateTime.MinValue))
-                    .OrderByDescending(e => e.Used)
-                    .ToList();
-                foreach (var e in entries.Skip(MaxEntries))
-                    TryDelete(e.Dir.FullName);
-                foreach (DirectoryInfo stale in new DirectoryInfo(_root).GetDirectories(".tmp-*"))
-                    if (stale.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1))
-                        TryDelete(stale.FullName);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-            }
+            var files = new List<(string, byte[])> { (name + ".dll", image) };
+            if (symbols != null) files.Add((name + ".pdb", symbols));
+            return _store.Put(key, files);
         }
 
         /// <summary>"name sha256" for every assembly reachable from <paramref name="roots"/> (sorted, roots included).</summary>
@@ -180,29 +116,9 @@ namespace Cosmos.Build.Patching
         {
             if (_fileHashes.TryGetValue(path, out string h))
                 return h;
-            h = File.Exists(path) ? HashFile(path) : "none";
+            h = File.Exists(path) ? ContentStore.HashFile(path) : "none";
             _fileHashes[path] = h;
             return h;
-        }
-
-        private static string HashFile(string path)
-        {
-            using FileStream s = File.OpenRead(path);
-            return Convert.ToHexString(SHA256.HashData(s)).ToLowerInvariant();
-        }
-
-        private static string HashBytes(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
-
-        private static void TryDelete(string dir)
-        {
-            try
-            {
-                if (Directory.Exists(dir))
-                    Directory.Delete(dir, true);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-            }
         }
     }
 }

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
+
+using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Steps
 {
@@ -29,10 +30,11 @@ namespace Cosmos.Build.Steps
         public const int MaxEntries = 48;
 
         private const string Format = "cosmos-ilc-cache 1";
-        private readonly string _root;
+        private const string ObjectName = "object.o";
+        private readonly ContentStore _store;
 
         /// <param name="root">Folder of the entries (created on first store).</param>
-        public IlcCache(string root) { _root = Path.GetFullPath(root ?? throw new ArgumentNullException(nameof(root))); }
+        public IlcCache(string root) { _store = new ContentStore(root, MaxEntries, "ilc cache"); }
 
         /// <summary>
         /// The ilc cache of this user: <c>$COSMOS_CACHE/ilc</c> when COSMOS_CACHE is set (<c>off</c>: no cache, null),
@@ -59,30 +61,24 @@ namespace Cosmos.Build.Steps
                 string pdb = Path.ChangeExtension(f, ".pdb");
                 if (File.Exists(pdb)) sb.Append(pdb).Append(' ').Append(HashFile(pdb)).Append('\n');
             }
-            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+            return ContentStore.HashText(sb.ToString());
         }
 
         /// <summary>Copies the cached object for <paramref name="key"/> to <paramref name="output"/>; false when there is none (or it was damaged and discarded).</summary>
         public bool TryCopyTo(string key, string output)
         {
-            string dir = Path.Combine(_root, key);
-            string manifest = Path.Combine(dir, "manifest");
-            if (!File.Exists(manifest)) return false;
+            var files = _store.TryRead(key, out _);
+            if (files == null) return false;
+            if (files.Count != 1 || !files.TryGetValue(ObjectName, out byte[] content)) { _store.Discard(key); return false; }
             try
             {
-                string[] f = File.ReadAllText(manifest).Trim().Split(' ');
-                if (f.Length != 3 || f[0] != "object.o") throw new InvalidDataException("bad manifest");
-                byte[] content = File.ReadAllBytes(Path.Combine(dir, "object.o"));
-                if (content.LongLength.ToString() != f[1] || HashBytes(content) != f[2]) throw new InvalidDataException("object does not match the manifest");
                 string tmp = output + ".tmp";
                 File.WriteAllBytes(tmp, content);
                 File.Move(tmp, output, true);
-                File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow); // recently used
                 return true;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                TryDelete(dir);
                 return false;
             }
         }
@@ -90,59 +86,13 @@ namespace Cosmos.Build.Steps
         /// <summary>Stores <paramref name="objectFile"/> under <paramref name="key"/> (an existing entry is kept). Returns a warning when the cache cannot be written, else null.</summary>
         public string Put(string key, string objectFile)
         {
-            string dir = Path.Combine(_root, key);
-            if (File.Exists(Path.Combine(dir, "manifest"))) return null;
-            string tmp = Path.Combine(_root, ".tmp-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                Directory.CreateDirectory(tmp);
-                byte[] content = File.ReadAllBytes(objectFile);
-                File.WriteAllBytes(Path.Combine(tmp, "object.o"), content);
-                File.WriteAllText(Path.Combine(tmp, "manifest"), $"object.o {content.LongLength} {HashBytes(content)}\n");
-                if (Directory.Exists(dir)) TryDelete(dir); // a leftover without manifest
-                Directory.Move(tmp, dir);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                TryDelete(tmp);
-                if (File.Exists(Path.Combine(dir, "manifest"))) return null; // another build stored it first
-                return "ilc cache " + _root + " could not be written (" + e.Message + "); builds stay correct but slower";
-            }
-            Trim();
-            return null;
+            if (File.Exists(Path.Combine(_store.EntryPath(key), "manifest"))) return null;
+            byte[] content;
+            try { content = File.ReadAllBytes(objectFile); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return "ilc cache: " + objectFile + " could not be read (" + e.Message + ")"; }
+            return _store.Put(key, new[] { (ObjectName, content) });
         }
 
-        private void Trim()
-        {
-            try
-            {
-                var entries = new DirectoryInfo(_root).GetDirectories()
-                    .Where(d => !d.Name.StartsWith(".", StringComparison.Ordinal))
-                    .Select(d => (Dir: d, Used: File.Exists(Path.Combine(d.FullName, "manifest")) ? File.GetLastWriteTimeUtc(Path.Combine(d.FullName, "manifest")) : DateTime.MinValue))
-                    .OrderByDescending(e => e.Used)
-                    .ToList();
-                foreach (var e in entries.Skip(MaxEntries)) TryDelete(e.Dir.FullName);
-                foreach (DirectoryInfo stale in new DirectoryInfo(_root).GetDirectories(".tmp-*"))
-                    if (stale.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)) TryDelete(stale.FullName);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-            }
-        }
-
-        private static string HashFile(string path)
-        {
-            if (!File.Exists(path)) return "none";
-            using var s = File.OpenRead(path);
-            return Convert.ToHexString(SHA256.HashData(s)).ToLowerInvariant();
-        }
-
-        private static string HashBytes(byte[] b) => Convert.ToHexString(SHA256.HashData(b)).ToLowerInvariant();
-
-        private static void TryDelete(string dir)
-        {
-            try { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
-        }
+        private static string HashFile(string path) => File.Exists(path) ? ContentStore.HashFile(path) : "none";
     }
 }
