@@ -81,6 +81,8 @@ namespace Cosmos.Build.Tests
                     // Not the test host's MSBuild/SDK settings (dotnet test sets some for its child processes).
                     foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH" || k == "DOTNET_HOST_PATH").ToList())
                         psi.Environment.Remove(k);
+                    // ...but no MSBuild node may outlive the block (a reused node stays for minutes after the test).
+                    psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
                 }, 1500);
                 _output.WriteLine($"README block: exit {r.ExitCode} in {sw.Elapsed.TotalSeconds:F0} s");
                 var tail = string.Join("\n", r.Output.Split('\n').TakeLast(60));
@@ -111,7 +113,7 @@ namespace Cosmos.Build.Tests
                 File.Copy(Path.Combine(project, "Kernel.cs"), Path.Combine(kit, "Kernel.cs"));
                 File.Copy(Path.Combine(project, "nuget.config"), Path.Combine(kit, "nuget.config"));
                 File.WriteAllText(Path.Combine(kit, "UserKit.csproj"), UserKitProject);
-                var b = Run("dotnet", "build", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 900);
+                var b = Run("dotnet", "build -nodeReuse:false", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 900);
                 Assert.True(b.ExitCode == 0, "user-kit project did not build:\n" + string.Join("\n", b.Output.Split('\n').TakeLast(40)));
                 var warnings = b.Output.Split('\n').Where(l => l.Contains("warning COSMOS100")).Distinct().ToList();
                 Assert.Single(warnings);
@@ -119,7 +121,7 @@ namespace Cosmos.Build.Tests
                     Assert.Contains(name, warnings[0]);
                 Assert.DoesNotContain("Profile=", warnings[0]);
                 Assert.True(File.Exists(Path.Combine(kit, "bin", "cosmos", "Debug", "net10.0", "UserKit.iso")), "UserKit.iso not built under bin/cosmos/Debug/net10.0");
-                var target = Run("dotnet", "msbuild -getProperty:CosmosTarget -getProperty:RunArguments", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 300);
+                var target = Run("dotnet", "msbuild -nodeReuse:false -getProperty:CosmosTarget -getProperty:RunArguments", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 300);
                 Assert.Contains("\"CosmosTarget\": \"vmware\"", target.Output);
                 Assert.Contains("bin/cosmos/Debug/net10.0/UserKit.iso", target.Output);
             }

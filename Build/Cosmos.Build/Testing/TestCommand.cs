@@ -326,6 +326,21 @@ namespace Cosmos.Build.Testing
         public const int BootsDuringBuild = 1;
 
         /// <summary>
+        /// Idle CPU (in cores, averaged over the last ≈ 2 s) at which one more job starts beyond the guaranteed number
+        /// (<see cref="BootsDuringBuild"/> while MSBuild runs, <c>--jobs</c> after it): a QEMU boot waiting on its guest's
+        /// timers, a host project starting its test host or a kernel waiting for a host peer leave a core idle that the
+        /// next job can use. At most one such start per <see cref="ExtraJobSpacing"/>, and never more than
+        /// <see cref="MaxJobsPerCore"/> jobs per core.
+        /// </summary>
+        public const double IdleCoresForExtraJob = 0.75;
+
+        /// <summary>Time between two starts of jobs beyond the guaranteed number (a job needs a moment to show its load).</summary>
+        public static readonly TimeSpan ExtraJobSpacing = TimeSpan.FromSeconds(2);
+
+        /// <summary>Upper bound of jobs at once, per processor, however idle the CPU is.</summary>
+        public const int MaxJobsPerCore = 2;
+
+        /// <summary>
         /// Runs <paramref name="jobs"/> on <paramref name="parallel"/> threads, longest first (by the durations the last
         /// run recorded) among those whose <see cref="Job.Ready"/> is true, printing their output in list order; while
         /// <paramref name="buildDone"/> is false at most <see cref="BootsDuringBuild"/> run at once. Records the durations
@@ -343,6 +358,9 @@ namespace Cosmos.Build.Testing
             var gate = new object();
             var started = new bool[jobs.Count];
             int running = 0, left = jobs.Count;
+            int cap = Math.Max(parallel, MaxJobsPerCore * Environment.ProcessorCount);
+            using var idle = new CpuIdleMeter();
+            var lastExtra = Stopwatch.StartNew();
             int Take()
             {
                 while (true)
@@ -350,11 +368,15 @@ namespace Cosmos.Build.Testing
                     lock (gate)
                     {
                         if (left == 0) return -1;
-                        if (buildDone() || running < BootsDuringBuild)
+                        int guaranteed = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
+                        bool extra = running >= guaranteed && running < cap && lastExtra.Elapsed >= ExtraJobSpacing
+                            && idle.IdleCores >= IdleCoresForExtraJob;
+                        if (running < guaranteed || extra)
                             foreach (int i in order)
                                 if (!started[i] && jobs[i].Ready())
                                 {
                                     started[i] = true; running++; left--;
+                                    if (extra) { lastExtra.Restart(); idle.Reset(); }
                                     return i;
                                 }
                     }
@@ -362,7 +384,7 @@ namespace Cosmos.Build.Testing
                 }
             }
             var threads = new List<Thread>();
-            for (int t = 0; t < Math.Min(parallel, jobs.Count); t++)
+            for (int t = 0; t < Math.Min(cap, jobs.Count); t++)
             {
                 var thread = new Thread(() =>
                 {
@@ -391,21 +413,36 @@ namespace Cosmos.Build.Testing
 
         private static string DurationsFile(string root) => Path.Combine(TestBuild.WorkDirectory(root), "durations.txt");
 
+        /// <summary>
+        /// Seconds each job took when it last ran in this checkout (obj/cosmos-test/durations.txt), and for jobs it has not
+        /// run yet (a fresh clone, as in CI) the figures of a reference run shipped with the tool (Testing/ExpectedDurations.txt):
+        /// without them a fresh clone would start the host projects in file order and boot every kernel only after them.
+        /// </summary>
         private static Dictionary<string, double> ReadDurations(string root)
         {
             var d = new Dictionary<string, double>(StringComparer.Ordinal);
+            using (var expected = typeof(TestCommand).Assembly.GetManifestResourceStream("Cosmos.Build.Testing.ExpectedDurations.txt"))
+                if (expected != null)
+                    using (var reader = new StreamReader(expected))
+                        ParseDurations(reader.ReadToEnd().Split('\n'), d);
             try
             {
-                if (File.Exists(DurationsFile(root)))
-                    foreach (var line in File.ReadAllLines(DurationsFile(root)))
-                    {
-                        int sp = line.LastIndexOf(' ');
-                        if (sp > 0 && double.TryParse(line.AsSpan(sp + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double s))
-                            d[line.Substring(0, sp)] = s;
-                    }
+                if (File.Exists(DurationsFile(root))) ParseDurations(File.ReadAllLines(DurationsFile(root)), d);
             }
             catch (IOException) { }
             return d;
+        }
+
+        private static void ParseDurations(IEnumerable<string> lines, Dictionary<string, double> d)
+        {
+            foreach (var raw in lines)
+            {
+                var line = raw.TrimEnd('\r');
+                if (line.StartsWith('#')) continue;
+                int sp = line.LastIndexOf(' ');
+                if (sp > 0 && double.TryParse(line.AsSpan(sp + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double s))
+                    d[line.Substring(0, sp)] = s;
+            }
         }
 
         private static void WriteDurations(string root, Dictionary<string, double> d)
