@@ -53,8 +53,9 @@ namespace Cosmos.Build
             var isoRoot = new Option<string>("--iso-root") { Description = "Folder whose files are copied to the ISO's root (the kernel reads them from the CD)" };
             var gfx = new Option<string>("--graphics-mode") { Description = "Screen mode GRUB leaves: text (default: VGA text on BIOS, the GOP mode on UEFI), auto, or WIDTHxHEIGHT[xDEPTH]", DefaultValueFactory = _ => IsoStep.DefaultGraphicsMode };
             var listing = new Option<string>("--asm-listing") { Description = "Also write the whole kernel as a NASM-syntax listing with C# source lines to this path" };
+            var images = new Option<string[]>("--image") { Description = "Another ISO of the same kernel with other settings: ISO|GRAPHICS-MODE|ISO-ROOT (ISO-ROOT empty: none; repeatable)" };
             var cmd = bundle
-                ? new Command("build-bundle", "One kernel image of several test kernels, the one to run chosen at boot through fw_cfg (the test runner's bundles).") { name, members }
+                ? new Command("build-bundle", "One kernel image of several test kernels, the one to run chosen at boot through fw_cfg (the test runner's bundles).") { name, members, images }
                 : new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly };
             foreach (var o in new Option[] { ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx, listing }) cmd.Options.Add(o);
             cmd.SetAction(p => Guard(() =>
@@ -66,6 +67,7 @@ namespace Cosmos.Build
                     Assembly = kernelAssembly, IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = bundle ? System.IO.Path.Combine(objDir, "cosmos") : objDir,
                     Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
                     IsoRoot = p.GetValue(isoRoot), GraphicsMode = p.GetValue(gfx), AsmListing = string.IsNullOrWhiteSpace(p.GetValue(listing)) ? null : p.GetValue(listing),
+                    ExtraImages = bundle ? (p.GetValue(images) ?? Array.Empty<string>()).Select(KernelImage.Parse).ToList() : new System.Collections.Generic.List<KernelImage>(),
                 });
                 return 0;
             }));

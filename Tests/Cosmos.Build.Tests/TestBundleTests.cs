@@ -83,51 +83,78 @@ namespace Cosmos.Build.Tests
         }
 
         [Fact]
-        public void KernelsWithTheSameCosmosPropertiesShareBundlesOfAtMostMaxMembers()
+        public void KernelsThatCompileAlikeShareBundlesOfAtMostMaxMembers()
         {
             string dir = Directory.CreateTempSubdirectory("cosmos-bundles-").FullName;
             try
             {
-                var plain = Enumerable.Range(0, 2 * TestBundles.MaxMembers + 1).Select(i => Project(dir, $"K{i:00}Tests")).ToList();
+                var plain = Enumerable.Range(0, 2 * TestBundles.MaxMembers + 1).Select(i => Project(dir, $"K{i:000}Tests")).ToList();
                 string vbe = Project(dir, "VbeTests", "<CosmosGraphicsMode>640x480x32</CosmosGraphicsMode>");
-                string uefi = Project(dir, "UefiTests", "<CosmosGraphicsMode>640x480x32</CosmosGraphicsMode>");
-                string svga = Project(dir, "SvgaTests", "<CosmosGraphicsMode>1024x768x32</CosmosGraphicsMode>");
                 string files = Project(dir, "FileTests");
                 Directory.CreateDirectory(Path.Combine(dir, "FileTests", "isoroot"));
+                string noDebug = Project(dir, "NoDebugTests", "<CosmosDebugInfo>false</CosmosDebugInfo>");
+                string noDebugVbe = Project(dir, "NoDebugVbeTests", "<CosmosDebugInfo>false</CosmosDebugInfo><CosmosGraphicsMode>1024x768x32</CosmosGraphicsMode>");
+                string lonely = Project(dir, "LonelyTests", "<CosmosAsmListing>true</CosmosAsmListing>");
                 Assert.Equal("", TestBundles.BuildKey(plain[0]));
                 Assert.Equal("CosmosGraphicsMode=640x480x32", TestBundles.BuildKey(vbe));
                 Assert.Equal("CosmosIsoRoot=" + Path.Combine(dir, "FileTests", "isoroot"), TestBundles.BuildKey(files));
                 // Another kernel naming the same folder shares the key.
                 string filesUefi = Project(dir, "FileUefiTests", "<CosmosIsoRoot>$(MSBuildProjectDirectory)/../FileTests/isoroot</CosmosIsoRoot>");
                 Assert.Equal(TestBundles.BuildKey(files), TestBundles.BuildKey(filesUefi));
+                // The screen mode and the CD's files only shape the image: they compile like a plain kernel.
+                Assert.Equal("", TestBundles.CompileKey(vbe));
+                Assert.Equal("", TestBundles.CompileKey(files));
+                Assert.Equal("CosmosDebugInfo=false", TestBundles.CompileKey(noDebugVbe));
 
-                var plans = TestBundles.Plan(plain.Append(vbe).Append(uefi).Append(svga).Append(files).OrderBy(x => x, StringComparer.Ordinal).ToList());
+                var all = plain.Append(vbe).Append(files).Append(noDebug).Append(noDebugVbe).Append(lonely).OrderBy(x => x, StringComparer.Ordinal).ToList();
+                var plans = TestBundles.Plan(all);
+                // Key "": the 2 * MaxMembers + 3 plain, screen-mode and CD kernels in three bundles of near-equal size, in
+                // name order; then the two without debug info; the kernel with a listing builds alone.
+                var compileAlike = all.Where(p => TestBundles.CompileKey(p) == "").ToList();
+                Assert.Equal(4, plans.Count);
                 Assert.Equal(new[] { "TestBundle1", "TestBundle2", "TestBundle3", "TestBundle4" }, plans.Select(p => p.Name));
-                // The plain kernels: 25 in three bundles of near-equal size, in name order, each kernel once.
-                Assert.Equal(new[] { 8, 8, 9 }, plans.Take(3).Select(p => p.Members.Count));
-                Assert.Equal(plain, plans.Take(3).SelectMany(p => p.Members));
-                Assert.Equal(new[] { uefi, vbe }, plans[3].Members);
-                // Alone: the only kernel with its graphics mode, the one with an isoroot folder.
-                Assert.DoesNotContain(plans, p => p.Members.Contains(svga) || p.Members.Contains(files));
+                Assert.All(plans.Take(3), p => Assert.InRange(p.Members.Count, compileAlike.Count / 3, compileAlike.Count / 3 + 1));
+                Assert.Equal(compileAlike, plans.Take(3).SelectMany(p => p.Members));
+                Assert.Equal(new[] { noDebug, noDebugVbe }, plans[3].Members);
+                Assert.DoesNotContain(plans, p => p.Members.Contains(lonely));
                 Assert.Empty(TestBundles.Plan(new[] { plain[0] }));
             }
             finally { Directory.Delete(dir, true); }
         }
 
         [Fact]
-        public void TheRepositorysTestKernelsWithAnIsoRootShareABundleApartFromThePlainOnes()
+        public void TheRepositorysTestKernelsCompileAsOneBundle()
         {
             string kernels = Path.Combine(TestCommand.RepoRoot(), "Tests", "Kernels");
             var projects = Directory.GetDirectories(kernels).Select(d => Path.Combine(d, Path.GetFileName(d) + ".csproj")).Where(File.Exists)
                 .OrderBy(x => x, StringComparer.Ordinal).ToList();
             var plans = TestBundles.Plan(projects);
-            var bundled = plans.SelectMany(p => p.Members).ToList();
-            Assert.Equal(bundled.Count, bundled.Distinct().Count());
-            foreach (var p in plans) Assert.Single(p.Members.Select(TestBundles.BuildKey).Distinct());
-            string fs = Path.Combine(kernels, "FileSystemTests", "FileSystemTests.csproj"), fsUefi = Path.Combine(kernels, "FileSystemUefiTests", "FileSystemUefiTests.csproj");
-            Assert.Equal(new[] { fs, fsUefi }, plans.Single(p => p.Members.Contains(fs)).Members);
-            Assert.Equal("", TestBundles.BuildKey(Path.Combine(kernels, "CosmosStyleTests", "CosmosStyleTests.csproj")));
-            Assert.Contains(Path.Combine(kernels, "CosmosStyleTests", "CosmosStyleTests.csproj"), bundled);
+            // One ilc compile for all of them while they fit: kernels with a CD folder or a screen mode of their own are in it.
+            Assert.True(projects.Count <= TestBundles.MaxMembers, $"{projects.Count} test kernels: more than one bundle now");
+            var plan = Assert.Single(plans);
+            Assert.Equal(projects, plan.Members);
+            string fs = Path.Combine(kernels, "FileSystemTests", "FileSystemTests.csproj");
+            Assert.NotEqual("", TestBundles.BuildKey(fs));
+            Assert.Contains(fs, plan.Members);
+        }
+
+        [Theory]
+        [InlineData("/x/B.iso", "640x480x32", "/r/isoroot")]
+        [InlineData("/x/B-2.iso", "text", null)]
+        public void ImageArgumentsRoundTrip(string iso, string mode, string root)
+        {
+            var image = KernelImage.Parse(KernelImage.Format(iso, mode, root));
+            Assert.Equal(new KernelImage(iso, mode, root), image);
+        }
+
+        [Theory]
+        [InlineData("/x/B.iso|text")]
+        [InlineData("|text|")]
+        [InlineData("a|b|c|d")]
+        public void MalformedImageArgumentsAreRefused(string text)
+        {
+            var e = Assert.Throws<Cosmos.Build.Toolchain.BuildStepException>(() => KernelImage.Parse(text));
+            Assert.Equal("COSMOS113", e.Code);
         }
 
         [Fact]

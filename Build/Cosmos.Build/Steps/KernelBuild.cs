@@ -32,6 +32,30 @@ namespace Cosmos.Build.Steps
         public string GraphicsMode = IsoStep.DefaultGraphicsMode;
         /// <summary>When set, the path of a NASM-syntax listing of the whole kernel (<see cref="AsmListing"/>) written after the link.</summary>
         public string AsmListing;
+        /// <summary>
+        /// More bootable images of the same kernel ELF with other GRUB or CD settings (a test bundle whose members differ only
+        /// in those); each has its own ISO folder under <see cref="ObjDir"/> and its own up-to-date check.
+        /// </summary>
+        public List<KernelImage> ExtraImages = new List<KernelImage>();
+    }
+
+    /// <summary>One more ISO of a kernel: its path, the screen mode GRUB leaves (<see cref="IsoStep.GrubConfig"/>) and the folder copied to the CD's root (null: none).</summary>
+    public sealed record KernelImage(string Iso, string GraphicsMode, string IsoRoot)
+    {
+        private const char Separator = '|';
+
+        /// <summary>The command-line form of <c>build-bundle --image</c>: <c>ISO|GRAPHICS-MODE|ISO-ROOT</c> (ISO-ROOT empty: none).</summary>
+        public static string Format(string iso, string graphicsMode, string isoRoot) =>
+            string.Join(Separator, iso, string.IsNullOrEmpty(graphicsMode) ? IsoStep.DefaultGraphicsMode : graphicsMode, isoRoot ?? "");
+
+        /// <summary>Reads <see cref="Format"/>'s form; throws <see cref="BuildStepException"/> (COSMOS113) when it has not three parts or no ISO path.</summary>
+        public static KernelImage Parse(string text)
+        {
+            var parts = (text ?? "").Split(Separator);
+            if (parts.Length != 3 || parts[0].Trim().Length == 0)
+                throw new BuildStepException("COSMOS113", $"--image '{text}' is not ISO|GRAPHICS-MODE|ISO-ROOT");
+            return new KernelImage(parts[0], parts[1].Length == 0 ? IsoStep.DefaultGraphicsMode : parts[1], parts[2].Length == 0 ? null : parts[2]);
+        }
     }
 
     /// <summary>
@@ -112,16 +136,24 @@ namespace Cosmos.Build.Steps
                 Outputs = new[] { o.Elf, stripped },
             });
 
-            // 6. ISO.
-            var isoInputs = new List<string> { stripped };
-            if (o.IsoRoot != null && Directory.Exists(o.IsoRoot))
-                isoInputs.AddRange(Directory.GetFiles(o.IsoRoot, "*", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal));
-            runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, Path.Combine(o.ObjDir, "iso"), o.Iso, o.IsoRoot, o.GraphicsMode))
+            // 6. ISO (and the extra images of a bundle, from the same stripped ELF).
+            var images = new List<KernelImage> { new KernelImage(o.Iso, o.GraphicsMode, o.IsoRoot) };
+            images.AddRange(o.ExtraImages);
+            for (int i = 0; i < images.Count; i++)
             {
-                Inputs = isoInputs,
-                Settings = new[] { IsoStep.GrubConfig(o.GraphicsMode) },
-                Outputs = new[] { o.Iso },
-            });
+                var image = images[i];
+                var isoInputs = new List<string> { stripped };
+                if (image.IsoRoot != null && Directory.Exists(image.IsoRoot))
+                    isoInputs.AddRange(Directory.GetFiles(image.IsoRoot, "*", SearchOption.AllDirectories).OrderBy(x => x, StringComparer.Ordinal));
+                string isoDir = Path.Combine(o.ObjDir, i == 0 ? "iso" : "iso-" + (i + 1));
+                runner.Run(new BuildStep("iso", () => IsoStep.Run(stripped, isoDir, image.Iso, image.IsoRoot, image.GraphicsMode))
+                {
+                    StampName = i == 0 ? null : "iso-" + (i + 1),
+                    Inputs = isoInputs,
+                    Settings = new[] { IsoStep.GrubConfig(image.GraphicsMode), image.IsoRoot ?? "" },
+                    Outputs = new[] { image.Iso },
+                });
+            }
             // 7. Optional: the whole kernel as a NASM-syntax listing with C# line comments (CosmosAsmListing).
             if (o.AsmListing != null)
                 runner.Run(new BuildStep("asm", () => AsmListing.Write(o.Elf, o.AsmListing))

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
+using Cosmos.Build.Steps;
 using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Testing
@@ -11,8 +12,15 @@ namespace Cosmos.Build.Testing
     /// <summary>One test bundle of a run: its name and member test kernel projects (Tests/Kernels/NAME/NAME.csproj).</summary>
     public sealed record BundlePlan(string Name, IReadOnlyList<string> Members);
 
-    /// <summary>What building one test bundle gave: the members it holds (those whose own build succeeded) or why it failed.</summary>
-    public sealed record BundleResult(bool Succeeded, IReadOnlyList<string> Members, string Output, TimeSpan Elapsed);
+    /// <summary>
+    /// What building one test bundle gave: the members it holds (those whose own build succeeded) or why it failed, and the
+    /// image each member boots (<see cref="Isos"/>: member project → ISO; members with other GRUB or CD settings get
+    /// other ISOs of the same kernel ELF).
+    /// </summary>
+    public sealed record BundleResult(bool Succeeded, IReadOnlyList<string> Members, string Output, TimeSpan Elapsed)
+    {
+        public IReadOnlyDictionary<string, string> Isos { get; init; } = new Dictionary<string, string>();
+    }
 
     /// <summary>
     /// Fewer, larger test images: the test command puts test kernels that build alike into bundles
@@ -22,16 +30,32 @@ namespace Cosmos.Build.Testing
     /// <see cref="TestBuild.BundleMemberTarget"/> target).
     /// </summary>
     /// <remarks>
-    /// Which kernels share a bundle (<see cref="Plan"/>): those with the same <see cref="BuildKey"/>, i.e. the same Cosmos*
-    /// properties in their project file and the same ISO root folder (if any), at most <see cref="MaxMembers"/> per bundle; a
-    /// kernel whose key no other selected kernel has builds alone. The key is a quick look at the project file; the
-    /// settings MSBuild really evaluated (each member's <c>NAME.bundle-settings</c>) must then be identical, or the bundle
-    /// fails to build (COSMOS112) instead of silently building its members differently.
+    /// Which kernels share a bundle (<see cref="Plan"/>): those with the same <see cref="CompileKey"/>, i.e. the same Cosmos*
+    /// properties in their project file apart from the ones that only shape the bootable image (<see cref="ImageProperties"/>:
+    /// GRUB's screen mode, the files on the CD), at most <see cref="MaxMembers"/> per bundle; a kernel whose key no other
+    /// selected kernel has builds alone. ilc compiles a bundle once; its members that differ in the image properties get
+    /// one ISO each per distinct setting, all holding the same kernel ELF. The key is a quick look at the project file; the
+    /// settings MSBuild really evaluated (each member's <c>NAME.bundle-settings</c>) must then be identical apart from the
+    /// image lines, or the bundle fails to build (COSMOS112) instead of silently building its members differently.
     /// </remarks>
     public static class TestBundles
     {
-        /// <summary>Most members in one bundle: smaller bundles boot sooner (the next builds while the first boots).</summary>
-        public const int MaxMembers = 12;
+        /// <summary>
+        /// Most members in one bundle. ilc's whole-program compile costs mostly what every member shares (the CoreLib, the
+        /// runtime, the kernel libraries), so one bundle for all of the repository's test kernels costs about one kernel's
+        /// compile; the cap only keeps a single image from growing without bound as kernels are added.
+        /// </summary>
+        public const int MaxMembers = 64;
+
+        /// <summary>
+        /// Cosmos* properties that only shape the bootable image, not the compiled kernel: the screen mode GRUB sets
+        /// (CosmosGraphicsMode, written to grub.cfg) and the files on the CD (CosmosIsoRoot, or the project's isoroot/).
+        /// Kernels differing only in these share a bundle and get ISOs of their own.
+        /// </summary>
+        public static readonly IReadOnlyList<string> ImageProperties = new[] { "CosmosGraphicsMode", IsoRootProperty };
+
+        /// <summary>The lines of a <c>NAME.bundle-settings</c> file that belong to the image (see <see cref="ImageProperties"/>).</summary>
+        public static readonly IReadOnlyList<string> ImageSettings = new[] { "graphics-mode", "iso-root" };
 
         /// <summary>The bundle settings file a member's <see cref="TestBuild.BundleMemberTarget"/> writes beside its assembly.</summary>
         public static string SettingsFile(string project) =>
@@ -66,17 +90,22 @@ namespace Cosmos.Build.Testing
             return string.Join(";", properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
         }
 
+        /// <summary><see cref="BuildKey"/> without the <see cref="ImageProperties"/>: kernels with the same one share a bundle.</summary>
+        public static string CompileKey(string project) =>
+            string.Join(";", BuildKey(project).Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Where(kv => !ImageProperties.Contains(kv.Split('=', 2)[0])));
+
         private const string IsoRootProperty = "CosmosIsoRoot";
 
         /// <summary>
-        /// The bundles for <paramref name="kernelProjects"/> (sorted): kernels grouped by <see cref="BuildKey"/>, a group of
+        /// The bundles for <paramref name="kernelProjects"/> (sorted): kernels grouped by <see cref="CompileKey"/>, a group of
         /// more than <see cref="MaxMembers"/> split into as few bundles of near-equal size as needed, in name order; groups of
         /// one kernel are no bundle (it builds alone). Bundles are named TestBundle1, TestBundle2, … in that order.
         /// </summary>
         public static List<BundlePlan> Plan(IReadOnlyList<string> kernelProjects)
         {
             var plans = new List<BundlePlan>();
-            foreach (var group in kernelProjects.GroupBy(BuildKey).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var group in kernelProjects.GroupBy(CompileKey).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var members = group.OrderBy(p => Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal).ToList();
                 if (members.Count < 2) continue;
@@ -89,8 +118,9 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// Builds bundle <paramref name="plan"/> from those of its members whose own build succeeded (<paramref name="built"/>):
-        /// checks that they share their settings, then runs the toolchain's <c>build-bundle</c> (entry assembly, plugs, X#,
-        /// ilc, link, ISO).
+        /// checks that they share their settings apart from the image lines (<see cref="ImageSettings"/>), then runs the
+        /// toolchain's <c>build-bundle</c> (entry assembly, plugs, X#, ilc, link once; an ISO per distinct image setting:
+        /// NAME.iso for the first member's, NAME-2.iso, … for the others).
         /// </summary>
         public static BundleResult Build(string root, BundlePlan plan, Func<string, bool> built)
         {
@@ -100,27 +130,50 @@ namespace Cosmos.Build.Testing
             var settings = members.Select(m => (Member: m, Text: File.Exists(SettingsFile(m)) ? File.ReadAllText(SettingsFile(m)) : null)).ToList();
             if (settings.FirstOrDefault(s => s.Text == null) is { Member: not null } missing)
                 return new BundleResult(false, members, $"COSMOS112: {SettingsFile(missing.Member)} is missing (the {TestBuild.BundleMemberTarget} target did not run)", sw.Elapsed);
-            var differing = settings.Where(s => s.Text != settings[0].Text).Select(s => Path.GetFileNameWithoutExtension(s.Member)).ToList();
+            var parsed = settings.Select(s => (s.Member, Values: ParseSettings(s.Text))).ToList();
+            string Compile(Dictionary<string, string> v) =>
+                string.Join("\n", v.Where(kv => !ImageSettings.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+            var differing = parsed.Where(s => Compile(s.Values) != Compile(parsed[0].Values)).Select(s => Path.GetFileNameWithoutExtension(s.Member)).ToList();
             if (differing.Count > 0)
-                return new BundleResult(false, members, $"COSMOS112: the kernel settings of {string.Join(", ", differing)} differ from those of {Path.GetFileNameWithoutExtension(settings[0].Member)}, so they cannot share one image; give them different Cosmos* properties in their projects (then they build apart)", sw.Elapsed);
-            var values = settings[0].Text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)
-                .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal);
+                return new BundleResult(false, members, $"COSMOS112: the kernel settings of {string.Join(", ", differing)} differ from those of {Path.GetFileNameWithoutExtension(parsed[0].Member)}, so they cannot share one image; give them different Cosmos* properties in their projects (then they build apart)", sw.Elapsed);
+            var values = parsed[0].Values;
             string Value(string key) => values.TryGetValue(key, out var v) ? v : "";
             string dir = Directory(root, plan.Name);
+
+            // One ISO per distinct image setting, in member order; the first is the bundle's main image.
+            var images = new List<(string GraphicsMode, string IsoRoot, string Iso)>();
+            var isos = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (member, v) in parsed)
+            {
+                string gfx = v.TryGetValue("graphics-mode", out var g) ? g : "", isoRoot = v.TryGetValue("iso-root", out var r) ? r : "";
+                int i = images.FindIndex(x => x.GraphicsMode == gfx && x.IsoRoot == isoRoot);
+                if (i < 0)
+                {
+                    images.Add((gfx, isoRoot, images.Count == 0 ? Iso(root, plan.Name) : Path.Combine(dir, $"{plan.Name}-{images.Count + 1}.iso")));
+                    i = images.Count - 1;
+                }
+                isos[member] = images[i].Iso;
+            }
             var args = new List<string>
             {
                 Value("tool"), "build-bundle", "--name", plan.Name, "--obj", dir,
-                "--elf", Path.Combine(dir, plan.Name + ".elf"), "--iso", Iso(root, plan.Name),
+                "--elf", Path.Combine(dir, plan.Name + ".elf"), "--iso", images[0].Iso,
                 "--ilc-package", Value("ilc-package"), "--runtime-pack", Value("runtime-pack"), "--linker-script", Value("linker-script"),
-                "--graphics-mode", Value("graphics-mode"),
+                "--graphics-mode", images[0].GraphicsMode,
             };
-            if (Value("iso-root").Length > 0) { args.Add("--iso-root"); args.Add(Value("iso-root")); }
+            if (images[0].IsoRoot.Length > 0) { args.Add("--iso-root"); args.Add(images[0].IsoRoot); }
+            foreach (var extra in images.Skip(1)) { args.Add("--image"); args.Add(KernelImage.Format(extra.Iso, extra.GraphicsMode, extra.IsoRoot)); }
             if (Value("debug-info") != "true") args.Add("--no-debug");
             if (Value("asm-listing") == "true") { args.Add("--asm-listing"); args.Add(Path.Combine(dir, plan.Name + ".asm")); }
             foreach (var m in members) { args.Add("--member"); args.Add(MemberAssembly(m)); }
-            var r = Tool.Run("dotnet", args, root);
-            bool ok = r.ExitCode == 0 && File.Exists(Iso(root, plan.Name));
-            return new BundleResult(ok, members, (r.StdOut + r.StdErr).Trim(), sw.Elapsed);
+            var res = Tool.Run("dotnet", args, root);
+            bool ok = res.ExitCode == 0 && images.All(x => File.Exists(x.Iso));
+            return new BundleResult(ok, members, (res.StdOut + res.StdErr).Trim(), sw.Elapsed) { Isos = isos };
         }
+
+        private static Dictionary<string, string> ParseSettings(string text) =>
+            text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)
+                .Select(l => l.Split('=', 2)).GroupBy(kv => kv[0], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Last().Length > 1 ? g.Last()[1] : "", StringComparer.Ordinal);
     }
 }

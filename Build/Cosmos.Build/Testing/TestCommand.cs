@@ -319,7 +319,8 @@ namespace Cosmos.Build.Testing
                 return new List<TestCaseResult> { new(name + " (build)", false, "build failed") };
             }
             string workDir = Path.Combine(TestBundles.Directory(root, plan.Name), name);
-            return KernelBoot.Run(name, Path.GetDirectoryName(project)!, TestBundles.Iso(root, plan.Name), timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
+            string iso = bundle.Isos.TryGetValue(project, out var own) ? own : TestBundles.Iso(root, plan.Name);
+            return KernelBoot.Run(name, Path.GetDirectoryName(project)!, iso, timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
         }
 
         /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>
