@@ -71,7 +71,10 @@ public readonly struct ArpUnicastPoll
 /// The queue never refuses a packet: when an address already holds <see cref="MaxPendingPerAddress"/> packets the
 /// oldest of that address is dropped, and when all addresses together hold <see cref="MaxPendingTotal"/> the oldest
 /// packet of any address is dropped to make room (both counted in <see cref="DroppedQueueFull"/>), so addresses that
-/// never answer cannot starve a new destination.
+/// never answer cannot starve a new destination. A resolution outlives its displaced packets (it keeps its schedule:
+/// a later packet for the address sends no new request), so traffic to many unanswering addresses causes at most one
+/// broadcast request per address and <see cref="RequestIntervalMs"/>, as long as at most <see cref="MaxResolutions"/>
+/// addresses are resolving at once (beyond that the oldest resolution is abandoned).
 /// </para>
 /// </summary>
 public sealed class ArpCache
@@ -122,6 +125,11 @@ public sealed class ArpCache
     public int MaxPendingPerAddress { get; }
     /// <summary>Largest number of packets queued for all unresolved addresses together (a new one displaces the oldest of any address).</summary>
     public int MaxPendingTotal { get; }
+    /// <summary>
+    /// Largest number of addresses being resolved at once, with or without queued packets; a new resolution beyond it
+    /// abandons the one started longest ago (dropping its packets, counted in <see cref="DroppedQueueFull"/>).
+    /// </summary>
+    public int MaxResolutions { get; }
     /// <summary>Interval between requests for the same address (broadcast requests of a resolution, unicast polls of a re-validation), in milliseconds.</summary>
     public long RequestIntervalMs { get; }
     /// <summary>Requests sent for one address before a resolution (its queued packets are dropped) or a re-validation (the entry is removed) is given up.</summary>
@@ -139,8 +147,10 @@ public sealed class ArpCache
 
     /// <summary>Creates an empty cache. Throws <see cref="ArgumentOutOfRangeException"/> for non-positive bounds.</summary>
     public ArpCache(int capacity = 64, long entryLifetimeMs = DefaultEntryLifetimeMs, int maxPendingPerAddress = 4, int maxPendingTotal = 32,
-        long requestIntervalMs = DefaultRequestIntervalMs, int maxRequests = DefaultMaxRequests)
+        long requestIntervalMs = DefaultRequestIntervalMs, int maxRequests = DefaultMaxRequests, int maxResolutions = 256)
     {
+        if (maxResolutions <= 0) throw new ArgumentOutOfRangeException(nameof(maxResolutions));
+        MaxResolutions = maxResolutions;
         if (capacity <= 0) throw new ArgumentOutOfRangeException(nameof(capacity));
         if (entryLifetimeMs <= 0) throw new ArgumentOutOfRangeException(nameof(entryLifetimeMs));
         if (maxPendingPerAddress <= 0) throw new ArgumentOutOfRangeException(nameof(maxPendingPerAddress));
@@ -274,7 +284,8 @@ public sealed class ArpCache
     /// The first packet for an address starts a resolution (the caller sends the request). The packet is always
     /// queued: when <paramref name="nextHop"/> already holds <see cref="MaxPendingPerAddress"/> packets its oldest is
     /// dropped; otherwise, when the queue holds <see cref="MaxPendingTotal"/> packets, the oldest packet of any address
-    /// is dropped (an address left with no packet stops resolving). Each drop counts in <see cref="DroppedQueueFull"/>.
+    /// is dropped (its resolution goes on). Each drop counts in <see cref="DroppedQueueFull"/>. An address without a
+    /// resolution under way starts one (see <see cref="MaxResolutions"/>).
     /// </summary>
     public ArpEnqueueResult Enqueue(IPv4Address nextHop, byte[] packet, long nowMs)
     {
@@ -286,12 +297,11 @@ public sealed class ArpCache
             pendingPackets--;
             DroppedQueueFull++;
         }
-        else if (pendingPackets >= MaxPendingTotal) DropOldest(p);
+        else if (pendingPackets >= MaxPendingTotal) DropOldest();
         ArpEnqueueResult result = ArpEnqueueResult.Queued;
         if (p == null)
         {
-            p = new Pending { ProtocolAddress = nextHop, LastRequestMs = nowMs, RequestsSent = 1 };
-            pending.Add(p);
+            p = StartResolution(nextHop, nowMs);
             result = ArpEnqueueResult.QueuedSendRequest;
         }
         p.Packets.Add(new QueuedPacket { Data = packet, Sequence = nextSequence++ });
@@ -303,31 +313,44 @@ public sealed class ArpCache
     /// For <paramref name="packetCount"/> packets to <paramref name="nextHop"/> that cannot wait together (the fragments
     /// of one datagram outnumbering <see cref="MaxPendingPerAddress"/> or <see cref="MaxPendingTotal"/>, so queueing
     /// them would only drop the first ones): queues none, counts them in <see cref="DroppedQueueFull"/>, and starts a
-    /// resolution of <paramref name="nextHop"/> when none is under way (and fewer than <see cref="MaxPendingTotal"/>
-    /// addresses are resolving), so that a later send finds the address resolved. Returns true when the caller must
-    /// send an ARP request now.
+    /// resolution of <paramref name="nextHop"/> when none is under way, so that a later send finds the address
+    /// resolved. Returns true when the caller must send an ARP request now.
     /// </summary>
     public bool DropAndResolve(IPv4Address nextHop, int packetCount, long nowMs)
     {
         if (packetCount < 0) throw new ArgumentOutOfRangeException(nameof(packetCount));
         DroppedQueueFull += packetCount;
-        if (FindPending(nextHop) != null || pending.Count >= MaxPendingTotal) return false;
-        pending.Add(new Pending { ProtocolAddress = nextHop, LastRequestMs = nowMs, RequestsSent = 1 });
+        if (FindPending(nextHop) != null) return false;
+        StartResolution(nextHop, nowMs);
         return true;
     }
 
-    // Drops the oldest queued packet of any address; an address left empty stops resolving unless it is keep (about to get a packet).
-    private void DropOldest(Pending keep)
+    // A new resolution (its first request is the caller's); at MaxResolutions the one started longest ago is abandoned.
+    private Pending StartResolution(IPv4Address nextHop, long nowMs)
+    {
+        if (pending.Count >= MaxResolutions)
+        {
+            // The list is in the order resolutions started.
+            Pending victim = pending[0];
+            pending.RemoveAt(0);
+            pendingPackets -= victim.Packets.Count;
+            DroppedQueueFull += victim.Packets.Count;
+        }
+        var p = new Pending { ProtocolAddress = nextHop, LastRequestMs = nowMs, RequestsSent = 1 };
+        pending.Add(p);
+        return p;
+    }
+
+    // Drops the oldest queued packet of any address (its resolution goes on).
+    private void DropOldest()
     {
         int oldest = -1;
         for (int i = 0; i < pending.Count; i++)
             if (pending[i].Packets.Count > 0 && (oldest < 0 || pending[i].Packets[0].Sequence < pending[oldest].Packets[0].Sequence)) oldest = i;
         if (oldest < 0) return;
-        Pending p = pending[oldest];
-        p.Packets.RemoveAt(0);
+        pending[oldest].Packets.RemoveAt(0);
         pendingPackets--;
         DroppedQueueFull++;
-        if (p.Packets.Count == 0 && p != keep) pending.RemoveAt(oldest);
     }
 
     /// <summary>True when a resolution of <paramref name="nextHop"/> is under way (packets wait for it, or <see cref="DropAndResolve"/> started it).</summary>

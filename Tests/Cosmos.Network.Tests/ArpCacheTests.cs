@@ -233,10 +233,10 @@ public class ArpCacheTests
         Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(GwIp, toGateway, 200));
         Assert.Equal(c.MaxPendingTotal, c.PendingCount);
         Assert.Equal(128 - c.MaxPendingTotal + 1, c.DroppedQueueFull);
-        Assert.False(c.IsPending(IPv4Address.Parse("10.0.2.196"))); // the oldest one left (its only packet went)
-        Assert.True(c.IsPending(IPv4Address.Parse("10.0.2.197")));
-        // More unanswerable traffic arrives before the reply, but displaces older packets first.
-        for (int i = 0; i < 8; i++) c.Enqueue(IPv4Address.Parse("10.0.2." + (100 + i)), new byte[] { (byte)i }, 201);
+        // Their resolutions go on without their packets: more unanswerable traffic to them sends no new requests (it
+        // is queued, displacing older packets first).
+        Assert.True(c.IsPending(IPv4Address.Parse("10.0.2.100")));
+        for (int i = 0; i < 8; i++) Assert.Equal(ArpEnqueueResult.Queued, c.Enqueue(IPv4Address.Parse("10.0.2." + (100 + i)), new byte[] { (byte)i }, 201));
         Assert.True(c.IsPending(GwIp));
         // The gateway answers: its packet is released.
         var reply = new ArpPacket(ArpPacket.OpReply, Gw, GwIp, Own, OwnIp);
@@ -247,6 +247,25 @@ public class ArpCacheTests
         // The others give up after their retries and the queue drains.
         for (long t = 1_000; t <= 10_000; t += 1_000) c.Poll(t, requests, polls);
         Assert.Equal(0, c.PendingCount);
+    }
+
+    [Fact]
+    public void Resolutions_Are_Bounded_The_Oldest_Abandoned()
+    {
+        var c = new ArpCache(maxPendingPerAddress: 2, maxPendingTotal: 4, maxResolutions: 3);
+        var a = IPv4Address.Parse("10.0.2.101"); var b = IPv4Address.Parse("10.0.2.102");
+        var d = IPv4Address.Parse("10.0.2.103"); var e = IPv4Address.Parse("10.0.2.104");
+        Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(a, new byte[1], 0));
+        Assert.Equal(ArpEnqueueResult.Queued, c.Enqueue(a, new byte[1], 1));
+        Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(b, new byte[1], 2));
+        Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(d, new byte[1], 3));
+        Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(e, new byte[1], 4)); // a, started first, is abandoned
+        Assert.False(c.IsPending(a));
+        Assert.Equal(3, c.PendingCount);
+        Assert.Equal(2, c.DroppedQueueFull);
+        Assert.Equal(ArpEnqueueResult.QueuedSendRequest, c.Enqueue(a, new byte[1], 5)); // and starts again (b goes)
+        Assert.False(c.IsPending(b));
+        Assert.True(c.IsPending(d) && c.IsPending(e) && c.IsPending(a));
     }
 
     [Fact]

@@ -434,9 +434,11 @@ public class IPv4HostTests
         var (eth, arp) = ParseArp(link.Take());
         Assert.True(eth.Destination.IsBroadcast);
         Assert.Equal(GwIp, arp.TargetProtocolAddress);
-        // More SYN,ACKs before the reply arrives.
-        for (int i = 0; i < 20; i++) host.SendIPv4(IPProtocol.Tcp, IPv4Address.Parse("10.0.2." + (100 + i)), SynAckLike(i), 201);
-        link.Sent.Clear();
+        // More SYN,ACKs before the reply arrives: queued, and no new requests (those resolutions are under way, their
+        // first packets displaced).
+        for (int i = 0; i < 20; i++) Assert.Equal(SendStatus.Queued, host.SendIPv4(IPProtocol.Tcp, IPv4Address.Parse("10.0.2." + (100 + i)), SynAckLike(i), 201));
+        Assert.Empty(link.Sent);
+        Assert.Equal(151, host.Statistics.ArpRequestsSent);
         host.Receive(ArpFrame(ArpPacket.OpReply, GwMac, GwIp, OwnMac, OwnIp, OwnMac), 205);
         var (e2, ip, _) = ParseIp(link.Take());
         Assert.Equal(GwMac, e2.Destination);
