@@ -54,9 +54,18 @@ public enum SendStatus
 {
     /// <summary>Handed to the frame sender.</summary>
     Sent,
-    /// <summary>Queued until the next hop's hardware address resolves (an ARP request went out or is under way).</summary>
+    /// <summary>
+    /// Queued until the next hop's hardware address resolves (an ARP request went out or is under way). The datagram
+    /// may still be lost: when the next hop never answers, or when newer packets displace it from the bounded queue.
+    /// </summary>
     Queued,
-    /// <summary>Not sent: the ARP queue is full.</summary>
+    /// <summary>
+    /// Not sent: the next hop's hardware address is unknown and the datagram's fragments outnumber what the ARP queue
+    /// holds for one address (<see cref="ArpCache.MaxPendingPerAddress"/>, or <see cref="ArpCache.MaxPendingTotal"/>),
+    /// so it cannot wait whole. The resolution is started: a send after the next hop answers goes out. (A datagram
+    /// that fits is always queued, see <see cref="Queued"/>; to make room the queue drops its oldest packets, which
+    /// their senders already saw as queued, as Linux does with its neighbour queue.)
+    /// </summary>
     Dropped,
     /// <summary>Not sent: the destination is off-link and no gateway is configured, or the host has no address.</summary>
     NoRoute,
@@ -105,8 +114,14 @@ public sealed class IPv4HostStatistics
     public long ProtocolDelivered;
     /// <summary>ARP replies sent for our address.</summary>
     public long ArpRepliesSent;
-    /// <summary>ARP requests sent.</summary>
+    /// <summary>ARP requests sent to the broadcast address (resolutions of unknown next hops).</summary>
     public long ArpRequestsSent;
+    /// <summary>
+    /// ARP requests sent to a known hardware address: the unicast polls (RFC 1122 section 2.3.2.1) that re-validate a
+    /// cache entry past its lifetime while it is still in use (<see cref="ArpCache.Poll"/>). Not counted in
+    /// <see cref="ArpRequestsSent"/>.
+    /// </summary>
+    public long ArpUnicastPollsSent;
     /// <summary>ARP packets from another station claiming our IPv4 address.</summary>
     public long AddressConflicts;
     /// <summary>ICMP Echo Replies sent (handed to the sender or queued for ARP).</summary>
@@ -141,6 +156,7 @@ public sealed class IPv4Host
     private readonly Dictionary<ushort, UdpReceiver> udpPorts = new Dictionary<ushort, UdpReceiver>();
     private readonly Dictionary<byte, IPv4PayloadReceiver> protocols = new Dictionary<byte, IPv4PayloadReceiver>();
     private readonly List<IPv4Address> requestScratch = new List<IPv4Address>();
+    private readonly List<ArpUnicastPoll> pollScratch = new List<ArpUnicastPoll>();
     private ushort nextIdentification = 1;
     private long icmpErrorWindowStartMs;
     private bool icmpErrorWindowStarted;
@@ -448,8 +464,19 @@ public sealed class IPv4Host
             resolved = Arp.TryGet(nextHop, nowMs, out mac);
         }
 
-        ushort id = nextIdentification++;
         int maxData = (Mtu - IPv4Header.MinimumLength) & ~7;
+        if (!loopback && !resolved)
+        {
+            int fragments = payload.Length <= Mtu - IPv4Header.MinimumLength ? 1 : (payload.Length + maxData - 1) / maxData;
+            if (fragments > Math.Min(Arp.MaxPendingPerAddress, Arp.MaxPendingTotal))
+            {
+                // Queued, its later fragments would displace its first ones: it could never arrive whole.
+                if (Arp.DropAndResolve(nextHop, fragments, nowMs)) SendArpRequest(nextHop);
+                return SendStatus.Dropped;
+            }
+        }
+
+        ushort id = nextIdentification++;
         SendStatus result = SendStatus.Sent;
         int offset = 0;
         do
@@ -464,36 +491,47 @@ public sealed class IPv4Host
             else if (resolved) SendFrame(mac, EtherType.IPv4, datagram);
             else
             {
-                ArpEnqueueResult q = Arp.Enqueue(nextHop, datagram, nowMs);
-                if (q == ArpEnqueueResult.Dropped) result = SendStatus.Dropped;
-                else
-                {
-                    if (q == ArpEnqueueResult.QueuedSendRequest) SendArpRequest(nextHop);
-                    if (result == SendStatus.Sent) result = SendStatus.Queued;
-                }
+                if (Arp.Enqueue(nextHop, datagram, nowMs) == ArpEnqueueResult.QueuedSendRequest) SendArpRequest(nextHop);
+                result = SendStatus.Queued;
             }
             offset += length;
         } while (offset < payload.Length);
         return result;
     }
 
-    /// <summary>Advances time: ARP retries (requests go out here) and give-ups, ARP entry expiry, reassembly timeouts.</summary>
+    /// <summary>
+    /// Advances time: ARP retries (broadcast requests go out here) and give-ups, ARP entry expiry and the unicast polls
+    /// that re-validate expired entries still in use (RFC 1122 section 2.3.2.1; see <see cref="ArpCache"/>), reassembly
+    /// timeouts.
+    /// </summary>
     public void Poll(long nowMs)
     {
         NowMs = nowMs;
         requestScratch.Clear();
-        Arp.Poll(nowMs, requestScratch);
+        pollScratch.Clear();
+        Arp.Poll(nowMs, requestScratch, pollScratch);
+        foreach (ArpUnicastPoll p in pollScratch)
+        {
+            SendArpRequest(p.ProtocolAddress, p.HardwareAddress);
+            Statistics.ArpUnicastPollsSent++;
+        }
         foreach (IPv4Address a in requestScratch) SendArpRequest(a);
         Reassembler.Expire(nowMs);
     }
 
     private void SendArpRequest(IPv4Address target)
     {
+        SendArpRequest(target, MacAddress.Broadcast);
+        Statistics.ArpRequestsSent++;
+    }
+
+    // RFC 826 request for target; ar_tha is zero (ignored in requests) also when the frame goes to a known address.
+    private void SendArpRequest(IPv4Address target, MacAddress ethernetDestination)
+    {
         var req = new ArpPacket(ArpPacket.OpRequest, HardwareAddress, Address, MacAddress.Zero, target);
         Span<byte> body = stackalloc byte[ArpPacket.Length];
         req.Write(body);
-        SendFrame(MacAddress.Broadcast, EtherType.Arp, body);
-        Statistics.ArpRequestsSent++;
+        SendFrame(ethernetDestination, EtherType.Arp, body);
     }
 
     private void SendFrame(MacAddress destination, ushort etherType, ReadOnlySpan<byte> payload)

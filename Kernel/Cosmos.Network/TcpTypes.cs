@@ -158,7 +158,7 @@ public sealed class TcpStatistics
     public long ListenOverflows;
     /// <summary>ACKs for unacceptable segments without text not sent because of <see cref="TcpSettings.OutOfWindowAckIntervalMs"/>.</summary>
     public long OutOfWindowAcksSuppressed;
-    /// <summary>Segments for which IP reported an error (no route, ARP queue full).</summary>
+    /// <summary>Segments for which IP reported an error (no route, too long; see <see cref="SendStatus"/>).</summary>
     public long SendFailures;
 }
 

@@ -351,4 +351,171 @@ public class IPv4HostTests
         Assert.True(host.Statistics.FramesReceived >= 12000);
         Assert.True(host.Reassembler.Count <= host.Reassembler.MaxDatagrams);
     }
+
+    // ---------------------------------------------------------------- ARP re-validation and the bounded queue
+
+    static byte[] SynAckLike(int i) => new byte[20 + (i % 7)]; // a TCP header's worth, its content does not matter here
+
+    /// <summary>Frames of <paramref name="sent"/> sent to <paramref name="mac"/> carrying IPv4, and their count.</summary>
+    static int IpFramesTo(List<byte[]> sent, MacAddress mac)
+    {
+        int n = 0;
+        foreach (byte[] f in sent)
+            if (EthernetHeader.TryParse(f, out var eth, out _) == ParseStatus.Ok && eth.EtherType == EtherType.IPv4 && eth.Destination == mac) n++;
+        return n;
+    }
+
+    [Fact]
+    public void Expired_Gateway_Entry_Still_Carries_Traffic_While_A_Full_Queue_Of_Unanswered_Syn_Acks_Waits()
+    {
+        // The kernel's SYN-flood case in miniature: the gateway was learned at DHCP time, a connection through it is in
+        // use, and its entry's lifetime ends while SYN,ACKs to 150 spoofed on-link hosts (10.0.2.100-249) that never
+        // answer ARP keep the queue full.
+        var link = new Link();
+        var host = NewHost(link);
+        long now = 0;
+        host.Receive(ArpFrame(ArpPacket.OpRequest, GwMac, GwIp, MacAddress.Zero, OwnIp, MacAddress.Broadcast), now);
+        link.Sent.Clear();
+        Assert.Equal(SendStatus.Sent, host.SendUdp(RemoteIp, 40000, 7, new byte[] { 1 }, now));
+        link.Sent.Clear();
+        now = ArpCache.DefaultEntryLifetimeMs - 5_000;
+        long replyAt = -1;
+        int sentWhileRevalidating = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                host.SendIPv4(IPProtocol.Tcp, IPv4Address.Parse("10.0.2." + (100 + i)), SynAckLike(i), now); // (Queued; Dropped before the fix)
+                if (i % 10 == 0)
+                {
+                    // The established connection keeps sending through the gateway, to its known MAC.
+                    Assert.Equal(SendStatus.Sent, host.SendIPv4(IPProtocol.Tcp, RemoteIp, SynAckLike(i), now));
+                    Assert.Equal(1, IpFramesTo(link.Sent, GwMac));
+                    if (host.Arp.IsRevalidating(GwIp, now)) sentWhileRevalidating++;
+                }
+                now += 20;
+                if (i % 5 == 0) host.Poll(now);
+                // The gateway (QEMU's) answers a unicast poll 100 ms later; broadcasts for the spoofed hosts go unanswered.
+                foreach (byte[] f in link.Sent)
+                {
+                    if (EthernetHeader.TryParse(f, out var eth, out var p) != ParseStatus.Ok || eth.EtherType != EtherType.Arp || eth.Destination != GwMac) continue;
+                    Assert.Equal(ParseStatus.Ok, ArpPacket.TryParse(p, out var poll));
+                    Assert.Equal(GwIp, poll.TargetProtocolAddress);
+                    if (replyAt < 0) replyAt = now + 100;
+                }
+                link.Sent.Clear();
+                if (replyAt >= 0 && now >= replyAt)
+                {
+                    host.Receive(ArpFrame(ArpPacket.OpReply, GwMac, GwIp, OwnMac, OwnIp, OwnMac), now);
+                    replyAt = -1;
+                }
+            }
+            Assert.Equal(host.Arp.MaxPendingTotal, host.Arp.PendingCount);
+        }
+        Assert.True(now > ArpCache.DefaultEntryLifetimeMs + 1_000, "the gateway entry's first lifetime is over");
+        Assert.True(sentWhileRevalidating > 0, "no segment went out while the gateway entry was being re-validated");
+        Assert.Equal(1, host.Statistics.ArpUnicastPollsSent);
+        // The next segment of the connection, and a UDP datagram, go to the gateway at once.
+        Assert.Equal(SendStatus.Sent, host.SendIPv4(IPProtocol.Tcp, RemoteIp, SynAckLike(0), now));
+        Assert.Equal(SendStatus.Sent, host.SendUdp(GwIp, 40000, 53, new byte[] { 2 }, now));
+        Assert.Equal(2, IpFramesTo(link.Sent, GwMac));
+    }
+
+    [Fact]
+    public void A_New_Destination_Is_Queued_And_Released_When_The_Queue_Is_Full_Of_Unanswered_Ones()
+    {
+        var link = new Link();
+        var host = NewHost(link);
+        for (int i = 0; i < 150; i++) host.SendIPv4(IPProtocol.Tcp, IPv4Address.Parse("10.0.2." + (100 + i)), SynAckLike(i), i);
+        Assert.Equal(host.Arp.MaxPendingTotal, host.Arp.PendingCount);
+        link.Sent.Clear();
+        // The gateway is unknown: its datagram waits (the queue's oldest packet makes room) and a request goes out.
+        Assert.Equal(SendStatus.Queued, host.SendUdp(RemoteIp, 40000, 7, new byte[] { 9 }, 200));
+        var (eth, arp) = ParseArp(link.Take());
+        Assert.True(eth.Destination.IsBroadcast);
+        Assert.Equal(GwIp, arp.TargetProtocolAddress);
+        // More SYN,ACKs before the reply arrives: queued, and no new requests (those resolutions are under way, their
+        // first packets displaced).
+        for (int i = 0; i < 20; i++) Assert.Equal(SendStatus.Queued, host.SendIPv4(IPProtocol.Tcp, IPv4Address.Parse("10.0.2." + (100 + i)), SynAckLike(i), 201));
+        Assert.Empty(link.Sent);
+        Assert.Equal(151, host.Statistics.ArpRequestsSent);
+        host.Receive(ArpFrame(ArpPacket.OpReply, GwMac, GwIp, OwnMac, OwnIp, OwnMac), 205);
+        var (e2, ip, _) = ParseIp(link.Take());
+        Assert.Equal(GwMac, e2.Destination);
+        Assert.Equal(RemoteIp, ip.DestinationAddress);
+        Assert.Empty(link.Sent);
+        Assert.Equal(150 + 1 + 20 - host.Arp.MaxPendingTotal, host.Arp.DroppedQueueFull);
+    }
+
+    [Fact]
+    public void Expired_Entry_In_Use_Is_Polled_By_Unicast_Then_Resolved_By_Broadcast()
+    {
+        var link = new Link();
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, GwIp, link.Send, new ArpCache(entryLifetimeMs: 10_000));
+        host.Arp.Add(PeerIp, PeerMac, 0);
+        Assert.Equal(SendStatus.Sent, host.SendUdp(PeerIp, 1, 2, default, 100));
+        link.Sent.Clear();
+        host.Poll(10_000);
+        // RFC 1122 2.3.2.1: a request to the MAC the entry holds, not a broadcast.
+        var (eth, arp) = ParseArp(link.Take());
+        Assert.Equal(PeerMac, eth.Destination);
+        Assert.Equal(ArpPacket.OpRequest, arp.Operation);
+        Assert.Equal(OwnMac, arp.SenderHardwareAddress);
+        Assert.Equal(OwnIp, arp.SenderProtocolAddress);
+        Assert.Equal(PeerIp, arp.TargetProtocolAddress);
+        Assert.Equal(1, host.Statistics.ArpUnicastPollsSent);
+        Assert.Equal(0, host.Statistics.ArpRequestsSent);
+        // Traffic keeps going to the known MAC meanwhile.
+        Assert.Equal(SendStatus.Sent, host.SendUdp(PeerIp, 1, 2, default, 10_500));
+        Assert.Equal(PeerMac, ParseIp(link.Take()).Eth.Destination);
+        host.Poll(10_999); Assert.Empty(link.Sent);
+        host.Poll(11_000); Assert.Equal(PeerMac, ParseArp(link.Take()).Eth.Destination);
+        host.Poll(12_000); Assert.Equal(PeerMac, ParseArp(link.Take()).Eth.Destination);
+        Assert.Equal(3, host.Statistics.ArpUnicastPollsSent);
+        host.Poll(13_000); Assert.Empty(link.Sent); // three unanswered: removed
+        Assert.Equal(0, host.Arp.Count);
+        // The next datagram waits for an ordinary broadcast resolution.
+        Assert.Equal(SendStatus.Queued, host.SendUdp(PeerIp, 1, 2, default, 13_100));
+        Assert.True(ParseArp(link.Take()).Eth.Destination.IsBroadcast);
+        Assert.Equal(1, host.Statistics.ArpRequestsSent);
+        Assert.Equal(1 + 1 + 3 + 1, host.Statistics.FramesSent);
+    }
+
+    [Fact]
+    public void Reply_To_A_Unicast_Poll_Refreshes_The_Entry()
+    {
+        var link = new Link();
+        var host = new IPv4Host(OwnMac, OwnIp, Mask, GwIp, link.Send, new ArpCache(entryLifetimeMs: 10_000));
+        host.Arp.Add(PeerIp, PeerMac, 0);
+        host.SendUdp(PeerIp, 1, 2, default, 100);
+        host.Poll(10_000);
+        link.Sent.Clear();
+        host.Receive(ArpFrame(ArpPacket.OpReply, PeerMac, PeerIp, OwnMac, OwnIp, OwnMac), 10_050);
+        Assert.Empty(link.Sent);
+        for (long t = 10_100; t < 20_050; t += 500) { host.SendUdp(PeerIp, 1, 2, default, t); host.Poll(t); }
+        Assert.Equal(1, host.Statistics.ArpUnicastPollsSent); // refreshed at 10 050: no poll before 20 050
+        Assert.Equal(0, host.Statistics.ArpRequestsSent);
+        Assert.Equal(link.Sent.Count, IpFramesTo(link.Sent, PeerMac));
+    }
+
+    [Fact]
+    public void A_Datagram_Too_Fragmented_To_Wait_Is_Dropped_Whole_But_Starts_The_Resolution()
+    {
+        var link = new Link();
+        var host = NewHost(link);
+        byte[] data = new byte[8000]; // 6 fragments, more than the 4 the queue holds per address
+        Assert.Equal(SendStatus.Dropped, host.SendUdp(PeerIp, 1, 2, data, 0));
+        Assert.Equal(0, host.Arp.PendingCount); // none of it waits (the first fragments alone would be useless)
+        Assert.Equal(6, host.Arp.DroppedQueueFull);
+        var (eth, arp) = ParseArp(link.Take());
+        Assert.True(eth.Destination.IsBroadcast);
+        Assert.Equal(PeerIp, arp.TargetProtocolAddress);
+        Assert.Empty(link.Sent);
+        Assert.Equal(SendStatus.Dropped, host.SendUdp(PeerIp, 1, 2, data, 10));
+        Assert.Empty(link.Sent); // the resolution is under way: no second request
+        host.Receive(ArpFrame(ArpPacket.OpReply, PeerMac, PeerIp, OwnMac, OwnIp, OwnMac), 20);
+        Assert.Empty(link.Sent);
+        Assert.Equal(SendStatus.Sent, host.SendUdp(PeerIp, 1, 2, data, 30));
+        Assert.Equal(6, IpFramesTo(link.Sent, PeerMac));
+    }
 }

@@ -116,11 +116,15 @@ namespace Cosmos.System.Network.IPv4.UDP
         /// <summary>
         /// Sends one datagram of <paramref name="data"/> (0..65507 bytes; fragmented when over the MTU) to
         /// <paramref name="dest"/>:<paramref name="destPort"/>. Returns once the frame is handed to the card or queued
-        /// behind an ARP resolution.
+        /// behind an ARP resolution; a queued datagram is lost without an error when the next hop never answers or newer
+        /// packets displace it from the bounded ARP queue (as on Linux, where such a send also succeeds).
         /// </summary>
         /// <exception cref="ArgumentException">The datagram is too long.</exception>
         /// <exception cref="InvalidOperationException">No interface reaches <paramref name="dest"/> (unconfigured, no gateway) or the client is closed.</exception>
-        /// <exception cref="global::System.IO.IOException">The ARP queue is full.</exception>
+        /// <exception cref="global::System.IO.IOException">
+        /// The next hop's hardware address is unknown and the datagram needs more fragments than the ARP queue holds for
+        /// one address (4), so none of it was sent; the resolution was started, so sending again once it answers works.
+        /// </exception>
         public void Send(byte[] data, Address dest, int destPort)
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
@@ -140,7 +144,8 @@ namespace Cosmos.System.Network.IPv4.UDP
                 case SendStatus.NoRoute:
                     throw new InvalidOperationException(string.Concat("no route to ", dest.ToString(), " (", iface.Name, " is ", iface.Host.Address.ToString(), ", gateway ", iface.Host.Gateway.ToString(), ")"));
                 default:
-                    throw new global::System.IO.IOException(string.Concat(iface.Name, ": the ARP queue is full; datagram to ", dest.ToString(), " dropped"));
+                    throw new global::System.IO.IOException(string.Concat(iface.Name, ": datagram to ", dest.ToString(), " dropped: its next hop is being resolved and it needs more fragments than the ARP queue holds for one address (",
+                        iface.Host.Arp.MaxPendingPerAddress.ToString(), "); send it again once the next hop answers"));
             }
         }
 
