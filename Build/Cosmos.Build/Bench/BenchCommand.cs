@@ -112,7 +112,7 @@ namespace Cosmos.Build.Bench
             Console.WriteLine($"  clean, warm cache      {cleanWarm,8:0.0} s    (baseline: the clean build above {clean:0.0} s, {cleanWarm / clean:0.00}x; patch and ilc caches warm)");
             Console.WriteLine($"  kernel edit rebuild    {edit,8:0.0} s    (baseline: no-change rebuild {noChange:0.0} s; goal ≤ 5 s)");
             Console.WriteLine($"  no-change rebuild      {noChange,8:0.0} s    (baseline: no-change build of Cosmos.Core {noChangeLib:0.0} s; goal ≤ 2 s)");
-            Console.WriteLine($"  ISO size               {new FileInfo(iso).Length / 1048576.0,8:0.0} MiB  (baseline: kernel ELF without debug info {new FileInfo(stripped).Length / 1048576.0:0.0} MiB)");
+            Console.WriteLine($"  ISO size               {new FileInfo(iso).Length / 1048576.0,8:0.0} MiB  (baseline: kernel ELF without debug info and symbols {new FileInfo(stripped).Length / 1048576.0:0.0} MiB)");
 
             foreach (bool useKvm in kvm && Qemu.KvmUsable() ? new[] { false, true } : new[] { false })
             {

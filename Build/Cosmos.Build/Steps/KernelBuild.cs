@@ -133,6 +133,7 @@ namespace Cosmos.Build.Steps
             runner.Run(new BuildStep("link", () => LinkStep.Run(asmObjects.Append(obj), o.LinkerScript, o.Elf, stripped))
             {
                 Inputs = asmObjects.Append(obj).Append(o.LinkerScript).ToList(),
+                Settings = new[] { "iso copy: --strip-all" },
                 Outputs = new[] { o.Elf, stripped },
             });
 
