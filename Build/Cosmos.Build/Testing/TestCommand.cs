@@ -261,6 +261,9 @@ namespace Cosmos.Build.Testing
 
         internal static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
 
+        /// <summary>Niceness (nice(1)) of the host test projects' processes; kernel boots and bundles run at the runner's own.</summary>
+        public const int HostProjectNiceness = 5;
+
         /// <summary>Runs one host test project (already built); false when it failed. <paramref name="build"/>: the finished build, or null when this project's own build is known to have succeeded.</summary>
         private static bool RunHostProject(string root, string proj, string rel, TestBuildResult build, TextWriter w)
         {
@@ -270,7 +273,9 @@ namespace Cosmos.Build.Testing
                 w.WriteLine(Indent(build.ErrorsFor(proj)));
                 return false;
             }
-            var r = Tool.Run("dotnet", new[] { "test", proj, "--no-build", "--nologo", "-v", "q" }, root);
+            // At a lower CPU priority (nice 5): the bundle's ilc and the kernel boots, which the rest of the run waits
+            // for, get the processors first; host tests take what they leave (none waits for them).
+            var r = Tool.Run("nice", new[] { "-n", HostProjectNiceness.ToString(CultureInfo.InvariantCulture), "dotnet", "test", proj, "--no-build", "--nologo", "-v", "q" }, root);
             var summary = (r.StdOut + r.StdErr).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("Passed!") || l.StartsWith("Failed!") || l.Contains("Total tests")) ?? "";
             if (r.ExitCode == 0)
             {
@@ -352,9 +357,13 @@ namespace Cosmos.Build.Testing
             if (jobs.Count == 0) return;
             var history = ReadDurations(root);
             var output = new OrderedOutput(Console.Out, jobs.Count);
-            // Unknown jobs count as long: they start early instead of finishing last.
+            // Kernel boots before host projects whenever both are ready: the boots wait for their bundle (the longest
+            // chain of the run: build, bundle, boots), the host projects have been ready since the build and fill the gaps
+            // (they also run at a lower CPU priority, RunHostProject). Within each, longest first; unknown jobs count as
+            // long: they start early instead of finishing last.
             var order = Enumerable.Range(0, jobs.Count)
-                .OrderByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
+                .OrderBy(i => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal) ? 0 : 1)
+                .ThenByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
                 .ThenBy(i => i).ToList();
             var gate = new object();
             var started = new bool[jobs.Count];
