@@ -371,6 +371,11 @@ namespace Cosmos.Build.Testing
             int cap = Math.Max(parallel, MaxJobsPerCore * Environment.ProcessorCount);
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
+            // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
+            // are niced, so they yield); a host project while fewer than that many jobs run in all; beyond that, either
+            // only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once.
+            bool IsKernel(int i) => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal);
+            int runningKernels = 0;
             int Take()
             {
                 while (true)
@@ -379,16 +384,18 @@ namespace Cosmos.Build.Testing
                     {
                         if (left == 0) return -1;
                         int guaranteed = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
-                        bool extra = running >= guaranteed && running < cap && lastExtra.Elapsed >= ExtraJobSpacing
-                            && idle.IdleCores >= IdleCoresForExtraJob;
-                        if (running < guaranteed || extra)
-                            foreach (int i in order)
-                                if (!started[i] && jobs[i].Ready())
-                                {
-                                    started[i] = true; running++; left--;
-                                    if (extra) { lastExtra.Restart(); idle.Reset(); }
-                                    return i;
-                                }
+                        bool idleNow = running < cap && lastExtra.Elapsed >= ExtraJobSpacing && idle.IdleCores >= IdleCoresForExtraJob;
+                        foreach (int i in order)
+                        {
+                            if (started[i] || !jobs[i].Ready()) continue;
+                            bool kernel = IsKernel(i);
+                            bool sure = running < cap && (kernel ? runningKernels < guaranteed : running < guaranteed);
+                            if (!sure && !idleNow) continue;
+                            started[i] = true; running++; left--;
+                            if (kernel) runningKernels++;
+                            if (!sure) { lastExtra.Restart(); idle.Reset(); }
+                            return i;
+                        }
                     }
                     Thread.Sleep(250);
                 }
@@ -408,7 +415,7 @@ namespace Cosmos.Build.Testing
                         finally
                         {
                             jobs[i].Seconds = sw.Elapsed.TotalSeconds;
-                            lock (gate) running--;
+                            lock (gate) { running--; if (IsKernel(i)) runningKernels--; }
                             output.Complete(i);
                         }
                     }
