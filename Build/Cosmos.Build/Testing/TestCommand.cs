@@ -275,7 +275,7 @@ namespace Cosmos.Build.Testing
             }
             // At a lower CPU priority (nice 5): the bundle's ilc and the kernel boots, which the rest of the run waits
             // for, get the processors first; host tests take what they leave (none waits for them).
-            var r = Tool.Run("nice", new[] { "-n", HostProjectNiceness.ToString(CultureInfo.InvariantCulture), "dotnet", "test", proj, "--no-build", "--nologo", "-v", "q" }, root);
+            var r = Tool.Run("nice", new[] { "-n", HostProjectNiceness.ToString(CultureInfo.InvariantCulture), "dotnet", "test", proj, "--no-build", "--nologo", "-v", "q", "--logger", "console;verbosity=minimal" }, root);
             var summary = (r.StdOut + r.StdErr).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("Passed!") || l.StartsWith("Failed!") || l.Contains("Total tests")) ?? "";
             if (r.ExitCode == 0)
             {
