@@ -261,6 +261,20 @@ namespace Cosmos.Build.Testing
 
         internal static string Indent(string s) => string.Join("\n", s.Split('\n').Select(l => "      " + l.TrimEnd()));
 
+        /// <summary>
+        /// bin/Debug/TFM/NAME.dll of test project <paramref name="project"/> when exactly one such file exists (the run's
+        /// build wrote it, with Configuration=Debug) and is not older than the project file; else null.
+        /// </summary>
+        public static string BuiltTestAssembly(string project)
+        {
+            string bin = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(project))!, "bin", "Debug");
+            if (!Directory.Exists(bin)) return null;
+            string name = Path.GetFileNameWithoutExtension(project) + ".dll";
+            var found = Directory.GetDirectories(bin).Select(d => Path.Combine(d, name)).Where(File.Exists).ToList();
+            if (found.Count != 1 || File.GetLastWriteTimeUtc(found[0]) < File.GetLastWriteTimeUtc(project)) return null;
+            return found[0];
+        }
+
         /// <summary>Niceness (nice(1)) of the host test projects' processes; kernel boots and bundles run at the runner's own.</summary>
         public const int HostProjectNiceness = 5;
 
@@ -275,7 +289,14 @@ namespace Cosmos.Build.Testing
             }
             // At a lower CPU priority (nice 5): the bundle's ilc and the kernel boots, which the rest of the run waits
             // for, get the processors first; host tests take what they leave (none waits for them).
-            var r = Tool.Run("nice", new[] { "-n", HostProjectNiceness.ToString(CultureInfo.InvariantCulture), "dotnet", "test", proj, "--no-build", "--nologo", "-v", "q", "--logger", "console;verbosity=minimal" }, root);
+            // The built test assembly itself when it can be found (VSTest straight away: no MSBuild evaluation of the
+            // project, ≈ 1.5 s CPU less per project), else the project with --no-build.
+            var args = new List<string> { "-n", HostProjectNiceness.ToString(CultureInfo.InvariantCulture), "dotnet", "test" };
+            string assembly = BuiltTestAssembly(proj);
+            if (assembly != null) args.Add(assembly);
+            else args.AddRange(new[] { proj, "--no-build", "-v", "q" });
+            args.AddRange(new[] { "--nologo", "--logger", "console;verbosity=minimal" });
+            var r = Tool.Run("nice", args, root);
             var summary = (r.StdOut + r.StdErr).Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("Passed!") || l.StartsWith("Failed!") || l.Contains("Total tests")) ?? "";
             if (r.ExitCode == 0)
             {
