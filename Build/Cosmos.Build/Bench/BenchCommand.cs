@@ -73,12 +73,17 @@ namespace Cosmos.Build.Bench
             var core = Path.Combine(root, "Kernel", "Cosmos.Core", "Cosmos.Core.csproj");
             Console.WriteLine("CosmosOS bench (demo OS, Kernel/CosmosOS)");
 
-            // Baseline for the clean build: the same projects through Roslyn only.
-            Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
-            double rosylnOnly = Time(() => Build(root, proj, "-p:CosmosSkipKernelBuild=true"));
-            Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
+            // A clean build: dotnet clean, and the kernel steps' folder deleted.
             var cosmosObj = Path.Combine(kdir, "obj", "Debug", BuildInfo.KernelTargetFramework, "cosmos");
-            if (Directory.Exists(cosmosObj)) Directory.Delete(cosmosObj, true);
+            void Clean()
+            {
+                Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
+                if (Directory.Exists(cosmosObj)) Directory.Delete(cosmosObj, true);
+            }
+            // Baseline for the clean build: the same projects through Roslyn only.
+            Clean();
+            double rosylnOnly = Time(() => Build(root, proj, "-p:CosmosSkipKernelBuild=true"));
+            Clean();
             // The clean builds use a patch cache of their own: empty for the first, as on a fresh machine, then warm.
             string userCache = Environment.GetEnvironmentVariable("COSMOS_CACHE");
             string benchCache = Path.Combine(Path.GetTempPath(), "cosmos-bench-cache-" + Guid.NewGuid().ToString("N"));
@@ -95,30 +100,26 @@ namespace Cosmos.Build.Bench
                 Environment.SetEnvironmentVariable("COSMOS_CACHE", userCache);
                 if (Directory.Exists(benchCache)) Directory.Delete(benchCache, true);
             }
-            // A clean build (dotnet clean, the kernel steps' folder deleted) with this user's caches, as a second build of a
-            // fresh clone on the same machine is; where the environment turns Roslyn's compiler server off
-            // (UseSharedCompilation=false, as on this project's machines), once more with it on, as the SDK does by default.
-            void Clean()
-            {
-                Tool.Run("dotnet", new[] { "clean", proj, "--nologo", "-v", "q" }, root);
-                if (Directory.Exists(cosmosObj)) Directory.Delete(cosmosObj, true);
-            }
+            // A clean build with this user's caches, as a second build of a fresh clone on the same machine is; where the
+            // environment turns Roslyn's compiler server off (UseSharedCompilation=false, as on this project's machines),
+            // once more with it on, as the SDK does by default.
             Clean();
             double cleanUserCache = Time(() => Build(root, proj));
             double cleanServer = 0;
-            bool serverOff = string.Equals(Environment.GetEnvironmentVariable("UseSharedCompilation"), "false", StringComparison.OrdinalIgnoreCase);
+            string sharedCompilation = Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable);
+            bool serverOff = string.Equals(sharedCompilation, "false", StringComparison.OrdinalIgnoreCase);
             if (serverOff)
             {
                 Clean();
                 try
                 {
-                    Environment.SetEnvironmentVariable("UseSharedCompilation", "true");
+                    Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, "true");
                     cleanServer = Time(() => Build(root, proj));
                 }
                 finally
                 {
-                    Environment.SetEnvironmentVariable("UseSharedCompilation", "false");
-                    Tool.Run("dotnet", new[] { "build-server", "shutdown", "--vbcscompiler" }, root);
+                    Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, sharedCompilation);
+                    TestCommand.ShutDownCompilerServer();
                 }
             }
             double noChange = Time(() => Build(root, proj));

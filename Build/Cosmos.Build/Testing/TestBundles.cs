@@ -55,7 +55,9 @@ namespace Cosmos.Build.Testing
         public static readonly IReadOnlyList<string> ImageProperties = new[] { "CosmosGraphicsMode", IsoRootProperty };
 
         /// <summary>The lines of a <c>NAME.bundle-settings</c> file that belong to the image (see <see cref="ImageProperties"/>).</summary>
-        public static readonly IReadOnlyList<string> ImageSettings = new[] { "graphics-mode", "iso-root" };
+        public static readonly IReadOnlyList<string> ImageSettings = new[] { GraphicsModeSetting, IsoRootSetting };
+
+        private const string GraphicsModeSetting = "graphics-mode", IsoRootSetting = "iso-root";
 
         /// <summary>The bundle settings file a member's <see cref="TestBuild.BundleMemberTarget"/> writes beside its assembly.</summary>
         public static string SettingsFile(string project) =>
@@ -145,7 +147,7 @@ namespace Cosmos.Build.Testing
             var isos = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (member, v) in parsed)
             {
-                string gfx = v.TryGetValue("graphics-mode", out var g) ? g : "", isoRoot = v.TryGetValue("iso-root", out var r) ? r : "";
+                string gfx = v.TryGetValue(GraphicsModeSetting, out var g) ? g : "", isoRoot = v.TryGetValue(IsoRootSetting, out var r) ? r : "";
                 int i = images.FindIndex(x => x.GraphicsMode == gfx && x.IsoRoot == isoRoot);
                 if (i < 0)
                 {

@@ -101,7 +101,7 @@ namespace Cosmos.Build.Testing
         /// process outlives the test command. A build of the same user that still compiles through it finishes first (the
         /// server completes requests in flight before it exits); the next one starts a new server.
         /// </summary>
-        private static void ShutDownCompilerServer()
+        internal static void ShutDownCompilerServer()
         {
             try { Tool.Run("dotnet", new[] { "build-server", "shutdown", "--vbcscompiler" }); }
             catch (Exception e) { Console.WriteLine($"cosmos: warning: could not shut down the compiler server: {e.Message}"); }
@@ -368,10 +368,11 @@ namespace Cosmos.Build.Testing
         public const int MaxJobsPerCore = 2;
 
         /// <summary>
-        /// Runs <paramref name="jobs"/> on <paramref name="parallel"/> threads, longest first (by the durations the last
-        /// run recorded) among those whose <see cref="Job.Ready"/> is true, printing their output in list order; while
-        /// <paramref name="buildDone"/> is false at most <see cref="BootsDuringBuild"/> run at once. Records the durations
-        /// for the next run.
+        /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
+        /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
+        /// boots, and host projects up to that many jobs in all, are guaranteed (<see cref="BootsDuringBuild"/> while
+        /// <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
         {
@@ -382,8 +383,9 @@ namespace Cosmos.Build.Testing
             // chain of the run: build, bundle, boots), the host projects have been ready since the build and fill the gaps
             // (they also run at a lower CPU priority, RunHostProject). Within each, longest first; unknown jobs count as
             // long: they start early instead of finishing last.
+            bool IsKernel(int i) => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal);
             var order = Enumerable.Range(0, jobs.Count)
-                .OrderBy(i => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal) ? 0 : 1)
+                .OrderBy(i => IsKernel(i) ? 0 : 1)
                 .ThenByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
                 .ThenBy(i => i).ToList();
             var gate = new object();
@@ -395,7 +397,6 @@ namespace Cosmos.Build.Testing
             // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
             // are niced, so they yield); a host project while fewer than that many jobs run in all; beyond that, either
             // only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once.
-            bool IsKernel(int i) => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal);
             int runningKernels = 0;
             int Take()
             {
