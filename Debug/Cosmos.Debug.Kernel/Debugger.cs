@@ -6,7 +6,7 @@ namespace Cosmos.Debug.Kernel
     /// <summary>
     /// A kernel's debug channel (Cosmos API: <c>Cosmos.System.Kernel.mDebugger</c>, <c>new Debugger("Section")</c>).
     /// Every message is one line on COM1 (I/O port 0x3F8, 16550 UART: each byte waits, bounded, for THR-empty, LSR bit 5
-    /// at 0x3FD): <c>[Section] text</c>. Characters outside ASCII are sent as '?'. Cosmos's Visual Studio debug stub and
+    /// at 0x3FD, see Cosmos.Core.UartTransmitter): <c>[Section] text</c>. Characters outside ASCII are sent as '?'. Cosmos's Visual Studio debug stub and
     /// its binary channel protocol do not exist here; the text lines are what the test runner's serial log shows, and
     /// <see cref="Break"/> is a breakpoint address for gdb (QEMU's -s).
     /// COM1 must have been initialized (Cosmos.System.Kernel.Start does it before BeforeRun).
@@ -15,7 +15,6 @@ namespace Cosmos.Debug.Kernel
     {
         private const ushort Com1 = 0x3F8;
         private const ushort Com1LineStatus = Com1 + 5;
-        private const byte TransmitterEmpty = 0x20;
 
         /// <summary>Creates a debugger whose lines start with <c>[<paramref name="section"/>]</c>.</summary>
         public Debugger(string section) { Section = section ?? ""; }
@@ -79,14 +78,12 @@ namespace Cosmos.Debug.Kernel
             }
         }
 
+        private static bool s_stalled;
+
         private static void WriteByte(byte b)
         {
-            // Bounded like Cosmos.HAL's SerialPort: a UART that never empties its holding register drops the byte.
-            for (int i = 0; i < 1_000_000; i++)
-            {
-                if ((Native.InB(Com1LineStatus) & TransmitterEmpty) != 0) { Native.OutB(Com1, b); return; }
-                Native.Pause();
-            }
+            // As Cosmos.HAL's SerialPort: sleeps while the host end is behind, drops the byte only when it stays busy (UartTransmitter).
+            if (UartTransmitter.WaitForEmpty(Com1LineStatus, ref s_stalled)) Native.OutB(Com1, b);
         }
     }
 }

@@ -141,13 +141,14 @@ namespace Cosmos.Core
             VgaRaw(b);
         }
 
+        private static bool s_serialStalled;
+
+        /// <summary>A panic waits up to this long (ms) for a host that reads COM1 slowly: its last lines are the report.</summary>
+        private const int SerialTimeoutMs = 5000;
+
         private static void SerialRaw(byte b)
         {
-            for (int spin = 0; spin < 100000; spin++)
-            {
-                if ((Native.InB(0x3FD) & 0x20) != 0) break;
-            }
-            Native.OutB(0x3F8, b);
+            if (UartTransmitter.WaitForEmpty(0x3FD, ref s_serialStalled, SerialTimeoutMs)) Native.OutB(0x3F8, b);
         }
 
         private static void VgaRaw(byte b)

@@ -247,5 +247,51 @@ namespace Cosmos.Kernel.Tests
             }
             finally { listener.Stop(); }
         }
+
+        /// <summary>
+        /// A host that reads the serial console late loses nothing: the reader stops once the prompt shows, for 6 s, while
+        /// the guest prints 100 help screens (≈ 180 KB, more than the pipes between QEMU and this test hold). QEMU keeps
+        /// the UART's THRE clear while its end of the pipe is full; the kernel's writer used to give up after 100,000 LSR
+        /// reads (≈ 10 ms under TCG) and drop the byte, spinning all the while (Cosmos.Core.UartTransmitter).
+        /// </summary>
+        [Fact]
+        public void SlowReaderLosesNoOutput()
+        {
+            const int Screens = 100;
+            _ = KernelImage.ElfPath;
+            var root = KernelImage.RepoRoot();
+            var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
+            var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stderrTask = p.StandardError.ReadToEndAsync();
+            p.StandardInput.Write(string.Concat(Enumerable.Repeat("help\n", Screens)) + "shutdown\n");
+            p.StandardInput.Close();
+            var output = new System.Text.StringBuilder();
+            var reader = p.StandardOutput;
+            var buffer = new char[256];
+            var until = System.DateTime.UtcNow.AddSeconds(120);
+            while (!output.ToString().Contains("cosmos> ") && System.DateTime.UtcNow < until)
+            {
+                int n = reader.Read(buffer, 0, 1);
+                if (n <= 0) break;
+                output.Append(buffer, 0, n);
+            }
+            System.Threading.Thread.Sleep(6000);
+            var rest = reader.ReadToEndAsync();
+            if (!p.WaitForExit(180_000)) { p.Kill(true); Assert.Fail("QEMU did not exit within 180 s:\n" + output); }
+            output.Append(rest.Result).Append(stderrTask.Result);
+            string text = output.ToString();
+            string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            int first = System.Array.FindIndex(lines, l => l.StartsWith("  help "));
+            Assert.True(first >= 0, "no help screen in the output:\n" + text);
+            int last = System.Array.FindIndex(lines, first, l => l.StartsWith("  shutdown "));
+            Assert.True(last > first, "the first help screen has no end:\n" + text);
+            string screen = string.Join("\n", lines[first..(last + 1)]);
+            int complete = System.Text.RegularExpressions.Regex.Matches(text.Replace("\r", ""), System.Text.RegularExpressions.Regex.Escape(screen)).Count;
+            Assert.True(complete == Screens, $"{complete} of {Screens} help screens arrived whole ({text.Length} characters); the output:\n{text}");
+            Assert.True(p.ExitCode == 0, $"QEMU exit status {p.ExitCode}; output:\n{text}");
+        }
 }
 }

@@ -46,11 +46,11 @@ namespace Cosmos.HAL
         public const uint BaseRate = 115200;
 
         private const int RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, IIR = 2, LCR = 3, MCR = 4, LSR = 5, SCR = 7;
-        private const byte LsrDataReady = 0x01, LsrThrEmpty = 0x20;
-        private const int TransmitTimeout = 100_000;
+        private const byte LsrDataReady = 0x01;
 
         private static SerialPort s_com1;
         private char _pendingHighSurrogate;
+        private bool _stalled;
 
         /// <summary>I/O base address.</summary>
         public ushort BaseAddress { get; }
@@ -62,7 +62,7 @@ namespace Cosmos.HAL
         public string Error { get; private set; }
         /// <summary>When true, <see cref="Write(char)"/>/<see cref="Write(string)"/> send "\r\n" for '\n' (for raw terminals). Default false.</summary>
         public bool TranslateNewLine { get; set; }
-        /// <summary>Bytes dropped because the transmitter stayed busy (cable flow control, broken UART).</summary>
+        /// <summary>Bytes dropped because the transmitter stayed busy past <see cref="UartTransmitter"/>'s timeout (the reader at the other end is gone, broken UART).</summary>
         public ulong DroppedBytes { get; private set; }
 
         /// <summary>A port object for <paramref name="port"/> (not registered); call <see cref="Initialize(uint)"/> or <see cref="Device.Start"/> before use.</summary>
@@ -183,21 +183,16 @@ namespace Cosmos.HAL
         public bool Initialize(BaudRate rate) => Initialize((uint)rate);
 
         /// <summary>
-        /// Sends one byte, waiting (bounded) for the transmit holding register to empty. Does nothing
-        /// when the port is not present; counts the byte in <see cref="DroppedBytes"/> on timeout.
+        /// Sends one byte, waiting for the transmit holding register to empty: a short spin, then (when the thread may
+        /// block) one scheduler tick at a time, so a host that reads the port slowly neither loses bytes nor has a
+        /// guest spinning on LSR (<see cref="UartTransmitter"/>). Does nothing when the port is not present; counts the
+        /// byte in <see cref="DroppedBytes"/> when the transmitter stayed busy past the timeout.
         /// </summary>
         public void Write(byte value)
         {
             if (!IsPresent) return;
-            for (int i = 0; i < TransmitTimeout; i++)
-            {
-                if ((In(LSR) & LsrThrEmpty) != 0)
-                {
-                    Out(THR, value);
-                    return;
-                }
-            }
-            DroppedBytes++;
+            if (UartTransmitter.WaitForEmpty((ushort)(BaseAddress + LSR), ref _stalled)) Out(THR, value);
+            else DroppedBytes++;
         }
 
         /// <summary>Sends <paramref name="data"/> byte by byte.</summary>
