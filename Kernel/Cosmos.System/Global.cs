@@ -122,6 +122,31 @@ namespace Cosmos.System
             INTs.SetIrqHandler(0, &OnSchedulerTick);
             InterruptController.StartPitTimer(Scheduler.DefaultTickHz);
             Scheduler.SetTickSource(Scheduler.DefaultTickHz);
+            s_pitProgrammings = PIT.Channel0Programmings;
+            Scheduler.SetIdleTimer(&ArmIdleOneShot, &ResumeSchedulerTick);
+        }
+
+        /// <summary><see cref="PIT.Channel0Programmings"/> after the scheduler's own last programming of channel 0.</summary>
+        private static ulong s_pitProgrammings;
+
+        /// <summary>Tickless idle (<see cref="Scheduler.SetIdleTimer"/>): one PIT interrupt after <paramref name="tscTicks"/>, unless a kernel took the PIT.</summary>
+        private static bool ArmIdleOneShot(ulong tscTicks)
+        {
+            ulong hz = Scheduler.TscHz;
+            if (hz == 0 || PIT.Channel0Programmings != s_pitProgrammings) return false;
+            if (tscTicks > hz / 10) tscTicks = hz / 10; // ≤ 100 ms: the product below stays far from 2^64
+            ulong ticks = tscTicks * PIT.Frequency / hz + 1;
+            PIT.SetChannel0OneShot(ticks > PIT.MaxOneShotTicks ? PIT.MaxOneShotTicks : (ushort)ticks);
+            s_pitProgrammings = PIT.Channel0Programmings;
+            return true;
+        }
+
+        /// <summary>The periodic tick again after an idle one-shot; nothing when a kernel reprogrammed the PIT since.</summary>
+        private static void ResumeSchedulerTick()
+        {
+            if (PIT.Channel0Programmings != s_pitProgrammings) return;
+            PIT.SetChannel0Periodic(Scheduler.DefaultTickHz);
+            s_pitProgrammings = PIT.Channel0Programmings;
         }
 
         private static unsafe void OnSchedulerTick(Cosmos.Core.Layout.InterruptFrame* frame) => Scheduler.Tick();

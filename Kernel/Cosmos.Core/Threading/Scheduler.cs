@@ -312,6 +312,62 @@ namespace Cosmos.Core.Threading
             s_lastTickTsc = Native.Rdtsc();
         }
 
+        /// <summary>
+        /// Lets the idle thread stop the periodic tick while nothing is ready ("tickless idle"): under QEMU's TCG a
+        /// 1000 Hz tick alone costs an idle guest ≈ 2.6 % of a host core (docs/FACTS.md). Before it halts, the idle thread
+        /// calls <paramref name="armOneShot"/> with the TSC ticks until the earliest sleeper's deadline (at most
+        /// <see cref="MaxIdleMs"/>); the timer then interrupts once, through the same handler that calls <see cref="Tick"/>.
+        /// <paramref name="armOneShot"/> returns false when the timer is not the scheduler's any more (a kernel
+        /// reprogrammed it), and the tick is left alone. <paramref name="resumePeriodic"/> restores the periodic tick;
+        /// it is called as soon as a thread other than the idle thread is switched to, and before the idle thread halts
+        /// without a one-shot. Both run with interrupts disabled. Null for either: the tick is never stopped.
+        /// </summary>
+        public static void SetIdleTimer(delegate*<ulong, bool> armOneShot, delegate*<void> resumePeriodic)
+        {
+            ulong irq = CPU.SaveAndDisableInterrupts();
+            if (s_idleArmed && s_resumePeriodic != null) s_resumePeriodic();
+            s_idleArmed = false;
+            s_armOneShot = armOneShot == null || resumePeriodic == null ? null : armOneShot;
+            s_resumePeriodic = s_armOneShot == null ? null : resumePeriodic;
+            CPU.RestoreInterrupts(irq);
+        }
+
+        /// <summary>The longest the idle thread lets the timer stay silent, in ms (within the PIT's 16-bit one-shot range, 54.9 ms).</summary>
+        public const int MaxIdleMs = 50;
+
+        /// <summary>Times the idle thread stopped the periodic tick (<see cref="SetIdleTimer"/>) since boot.</summary>
+        public static ulong IdleOneShotCount => s_idleOneShots;
+
+        private static delegate*<ulong, bool> s_armOneShot;
+        private static delegate*<void> s_resumePeriodic;
+        private static bool s_idleArmed;
+        private static ulong s_idleOneShots;
+
+        /// <summary>Interrupts disabled: the periodic tick again, if the idle thread had stopped it.</summary>
+        private static void ResumePeriodicTick()
+        {
+            if (!s_idleArmed) return;
+            s_idleArmed = false;
+            s_resumePeriodic();
+        }
+
+        /// <summary>Interrupts disabled, nothing ready: arms the one-shot up to the earliest deadline when that is two ticks or more away.</summary>
+        private static void ArmIdleTimer()
+        {
+            if (s_armOneShot == null) return;
+            ulong now = Native.Rdtsc();
+            ulong wait = TscHz / 1000 * MaxIdleMs;
+            for (int i = 0; i < s_slots; i++)
+            {
+                var t = (KernelThread*)s_threads.Thread[i];
+                if (t == null || t->State != ThreadRunState.Blocked || t->WakeTsc == 0) continue;
+                ulong left = t->WakeTsc > now ? t->WakeTsc - now : 0;
+                if (left < wait) wait = left;
+            }
+            if (wait >= 2 * s_tickTsc && s_armOneShot(wait)) { s_idleArmed = true; s_idleOneShots++; }
+            else ResumePeriodicTick();
+        }
+
         /// <summary>TSC ticks per second, set by the system layer after calibration (0 before).</summary>
         public static ulong TscHz { get; set; }
 
@@ -465,6 +521,7 @@ namespace Cosmos.Core.Threading
             ulong now = Native.Rdtsc();
             var next = s_policy.SelectNext(now, out bool preempted);
             if (next == cur) return frame;
+            if (next != s_policy.Idle) ResumePeriodicTick();
             ThreadContext.Switch(cur, next, now);
             s_policy.Current = next;
             s_switches++;
@@ -474,17 +531,17 @@ namespace Cosmos.Core.Threading
 
         // ------------------------------------------------------------------ idle
 
-        /// <summary>The idle thread: hands the processor to ready threads, HLTs while the timer ticks, polls deadlines when no timer runs.</summary>
+        /// <summary>The idle thread: hands the processor to ready threads, HLTs while the timer ticks (stopping the tick until the next deadline, see <see cref="SetIdleTimer"/>), polls deadlines when no timer runs.</summary>
         private static IntPtr IdleLoop(IntPtr unused)
         {
             while (true)
             {
                 if (AnyReady) { Yield(); continue; }
-                bool ticking = s_tickTsc != 0 && Native.Rdtsc() - s_lastTickTsc < 16 * s_tickTsc;
+                bool ticking = s_tickTsc != 0 && (s_idleArmed || Native.Rdtsc() - s_lastTickTsc < 16 * s_tickTsc);
                 if (ticking)
                 {
                     ulong irq = CPU.SaveAndDisableInterrupts();
-                    if (!AnyReady) { Native.Sti(); Native.Hlt(); }
+                    if (!AnyReady) { ArmIdleTimer(); Native.Sti(); Native.Hlt(); }
                     CPU.RestoreInterrupts(irq);
                 }
                 else

@@ -541,18 +541,34 @@ namespace Cosmos.System.ConsoleIO
         {
             ConsoleKeyInfo key;
             while (!TryReadKey(out key)) WaitForInput();
+            s_lastKeyTsc = Native.Rdtsc();
             return key;
         }
 
+        /// <summary>TSC at the last key <see cref="WaitKey"/> returned.</summary>
+        private static ulong s_lastKeyTsc;
+
+        /// <summary>How long after a key the reader polls every scheduler tick (typed or pasted text arrives in bursts), in ms.</summary>
+        private const int BurstMs = 100;
+
+        /// <summary>How often an idle reader polls the keyboard and COM1 (ms): keys are polled, not interrupt-driven, and a
+        /// poll every tick would keep the scheduler's tick running while the machine idles at the prompt.</summary>
+        private const int IdlePollMs = 10;
+
         /// <summary>
-        /// Nothing typed yet: sleeps until the next scheduler tick (about 1 ms) so that other threads, lower
-        /// priorities included, get the processor while the reader waits; spins on PAUSE when no scheduler tick runs.
+        /// Nothing typed yet: sleeps until the next scheduler tick (about 1 ms) within <see cref="BurstMs"/> of the last
+        /// key, else for <see cref="IdlePollMs"/>, so that other threads, lower priorities included, get the processor
+        /// while the reader waits and an idle machine lets the tick stop; spins on PAUSE when no scheduler tick runs.
         /// </summary>
         private static void WaitForInput()
         {
             ulong hz = Cosmos.Core.Threading.Scheduler.TscHz;
             if (Cosmos.Core.Threading.Scheduler.IsInitialized && Cosmos.Core.Threading.Scheduler.TickHz != 0 && hz != 0)
-                Cosmos.Core.Threading.Scheduler.SleepUntil(Native.Rdtsc() + hz / Cosmos.Core.Threading.Scheduler.TickHz);
+            {
+                ulong now = Native.Rdtsc();
+                bool burst = now - s_lastKeyTsc < hz / 1000 * BurstMs;
+                Cosmos.Core.Threading.Scheduler.SleepUntil(now + (burst ? hz / Cosmos.Core.Threading.Scheduler.TickHz : hz / 1000 * IdlePollMs));
+            }
             else Native.Pause();
         }
 

@@ -95,6 +95,32 @@ namespace ThreadTests
         private static volatile bool s_stopSpinner;
 
         /// <summary>
+        /// Proves tickless idle (Scheduler.SetIdleTimer, armed by the system layer on PIT channel 0): while the main
+        /// thread sleeps 200 ms and nothing else is ready, the idle thread stops the 1000 Hz tick and sets one interrupt
+        /// at the deadline (at most 50 ms ahead), so far fewer than 200 ticks arrive, and the sleep still ends on time.
+        /// Then a busy thread of the same priority is preempted again, which needs the periodic tick back.
+        /// </summary>
+        private void TicklessIdle()
+        {
+            ulong ticks0 = Cosmos.Core.Threading.Scheduler.TickCount, shots0 = Cosmos.Core.Threading.Scheduler.IdleOneShotCount;
+            ulong t0 = Now;
+            Thread.Sleep(200);
+            double ms = MsSince(t0);
+            ulong ticks = Cosmos.Core.Threading.Scheduler.TickCount - ticks0, shots = Cosmos.Core.Threading.Scheduler.IdleOneShotCount - shots0;
+            Line("  Sleep(200): " + ms.ToString("0.0") + " ms, " + ticks + " timer ticks, " + shots + " idle one-shots");
+            True(shots > 0, "the idle thread stopped the tick at least once");
+            True(ticks < 60, "at most 60 timer interrupts during an idle 200 ms (" + ticks + "; 200 with the periodic tick)");
+            True(ms >= 195 && ms < 260, "Sleep(200) took 195-260 ms (" + ms.ToString("0.0") + ")");
+            ulong p0 = Preemptions;
+            ulong busyUntil = Now + TicksFor(100);
+            var busy = Spawn("busy", () => { while (Now < busyUntil) { } });
+            busy.Start();
+            while (Now < busyUntil) { }
+            JoinAll(new[] { busy }, 5000, "busy");
+            True(Preemptions - p0 >= 2, "two busy threads were preempted again after the idle one-shots (" + (Preemptions - p0) + " preemptions)");
+        }
+
+        /// <summary>
         /// Proves Thread.Sleep's timing by the TSC: three Sleep(100) calls each last at least 90 ms and the shortest at
         /// most 110 ms (the extra samples absorb host hiccups under TCG). A Lowest-priority busy thread must make
         /// progress during every sleep, which fails when Sleep spins on the CPU. Sleep(0) and Sleep(1) return promptly.

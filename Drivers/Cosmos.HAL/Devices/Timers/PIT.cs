@@ -117,6 +117,7 @@ namespace Cosmos.HAL
         /// </summary>
         public static ushort SetChannel0Periodic(uint hz)
         {
+            Channel0Programmings++;
             ushort divisor = DivisorForFrequency(hz);
             IOPort.Write8(Command, 0x34); // channel 0, lobyte/hibyte, mode 2, binary
             IOPort.Write8(Channel0, (byte)divisor);
@@ -124,9 +125,16 @@ namespace Cosmos.HAL
             return divisor;
         }
 
+        /// <summary>
+        /// How many times channel 0 was programmed (<see cref="SetChannel0Periodic"/>, <see cref="SetChannel0OneShot"/>)
+        /// since boot: lets a user of the timer (the scheduler's tickless idle) tell whether someone else reprogrammed it.
+        /// </summary>
+        public static ulong Channel0Programmings { get; private set; }
+
         /// <summary>Programs channel 0 for one interrupt after <paramref name="ticks"/> ticks (mode 0).</summary>
         public static void SetChannel0OneShot(ushort ticks)
         {
+            Channel0Programmings++;
             IOPort.Write8(Command, 0x30); // channel 0, lobyte/hibyte, mode 0, binary
             IOPort.Write8(Channel0, (byte)ticks);
             IOPort.Write8(Channel0, (byte)(ticks >> 8));
