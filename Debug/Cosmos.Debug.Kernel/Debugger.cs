@@ -6,9 +6,9 @@ namespace Cosmos.Debug.Kernel
     /// <summary>
     /// A kernel's debug channel (Cosmos API: <c>Cosmos.System.Kernel.mDebugger</c>, <c>new Debugger("Section")</c>).
     /// Every message is one line on COM1 (I/O port 0x3F8, 16550 UART: each byte waits, bounded, for THR-empty, LSR bit 5
-    /// at 0x3FD, see Cosmos.Core.UartTransmitter): <c>[Section] text</c>. Characters outside ASCII are sent as '?'. Cosmos's Visual Studio debug stub and
-    /// its binary channel protocol do not exist here; the text lines are what the test runner's serial log shows, and
-    /// <see cref="Break"/> is a breakpoint address for gdb (QEMU's -s).
+    /// at 0x3FD, see Cosmos.Core.UartTransmitter): <c>[Section] text</c>. Characters outside ASCII are sent as '?'.
+    /// Cosmos's Visual Studio debug stub and its binary channel protocol do not exist here; the text lines are what the
+    /// test runner's serial log shows, and <see cref="Break"/> is a breakpoint address for gdb (QEMU's -s).
     /// COM1 must have been initialized (Cosmos.System.Kernel.Start does it before BeforeRun).
     /// </summary>
     public class Debugger

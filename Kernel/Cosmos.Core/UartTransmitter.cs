@@ -43,7 +43,7 @@ namespace Cosmos.Core
         /// </summary>
         public static bool WaitForEmpty(ushort lineStatusPort, ref bool stalled, int spinningTimeoutMs = SpinningTimeoutMs)
         {
-            if ((Native.InB(lineStatusPort) & LsrThrEmpty) != 0) { stalled = false; return true; }
+            if (ThrEmpty(lineStatusPort)) { stalled = false; return true; }
             if (stalled) return false;
 
             ulong hz = Scheduler.TscHz;
@@ -51,7 +51,7 @@ namespace Cosmos.Core
             {
                 for (int i = 0; i < UncalibratedSpins; i++)
                 {
-                    if ((Native.InB(lineStatusPort) & LsrThrEmpty) != 0) return true;
+                    if (ThrEmpty(lineStatusPort)) return true;
                     Native.Pause();
                 }
                 stalled = true;
@@ -62,22 +62,24 @@ namespace Cosmos.Core
             ulong spinEnd = start + hz / 1_000_000 * SpinMicroseconds;
             while (Native.Rdtsc() < spinEnd)
             {
-                if ((Native.InB(lineStatusPort) & LsrThrEmpty) != 0) return true;
+                if (ThrEmpty(lineStatusPort)) return true;
                 Native.Pause();
             }
 
             bool canSleep = CanSleep();
-            ulong tick = Scheduler.TickHz != 0 ? hz / Scheduler.TickHz : hz / 1000;
+            ulong tick = canSleep ? hz / Scheduler.TickHz : 0;
             ulong deadline = start + hz / 1000 * (ulong)(canSleep ? SleepingTimeoutMs : spinningTimeoutMs);
             while (true)
             {
-                if ((Native.InB(lineStatusPort) & LsrThrEmpty) != 0) return true;
+                if (ThrEmpty(lineStatusPort)) return true;
                 ulong now = Native.Rdtsc();
                 if (now >= deadline) { stalled = true; return false; }
                 if (canSleep) Scheduler.SleepUntil(now + tick);
                 else Native.Pause();
             }
         }
+
+        private static bool ThrEmpty(ushort lineStatusPort) => (Native.InB(lineStatusPort) & LsrThrEmpty) != 0;
 
         /// <summary>True when the running thread may block: the scheduler runs, interrupts are on, no handler is active, and it is not the idle thread.</summary>
         private static unsafe bool CanSleep() =>

@@ -135,7 +135,7 @@ namespace Cosmos.System
             ulong hz = Scheduler.TscHz;
             if (hz == 0 || PIT.Channel0Programmings != s_pitProgrammings) return false;
             if (tscTicks > hz / 10) tscTicks = hz / 10; // ≤ 100 ms: the product below stays far from 2^64
-            ulong ticks = tscTicks * PIT.Frequency / hz + 1;
+            ulong ticks = PIT.MicrosecondsToTicks(tscTicks * 1_000_000 / hz + 1); // rounded up: never before the deadline
             PIT.SetChannel0OneShot(ticks > PIT.MaxOneShotTicks ? PIT.MaxOneShotTicks : (ushort)ticks);
             s_pitProgrammings = PIT.Channel0Programmings;
             return true;

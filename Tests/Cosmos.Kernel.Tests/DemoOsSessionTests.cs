@@ -17,13 +17,7 @@ namespace Cosmos.Kernel.Tests
         /// </summary>
         private static (int Exit, string Output) RunSession(string input, System.Action<StreamWriter> thenType, params string[] runOptions)
         {
-            _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
-            var root = KernelImage.RepoRoot();
-            var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
-            var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }.Concat(runOptions)) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
+            using var p = StartSession(runOptions);
             var stdoutTask = p.StandardOutput.ReadToEndAsync();
             var stderrTask = p.StandardError.ReadToEndAsync();
             p.StandardInput.Write(input);
@@ -32,6 +26,18 @@ namespace Cosmos.Kernel.Tests
             p.StandardInput.Close();
             if (!p.WaitForExit(180_000)) { p.Kill(true); Assert.Fail("QEMU did not exit within 180 s:\n" + stdoutTask.Result); }
             return (p.ExitCode, stdoutTask.Result + stderrTask.Result);
+        }
+
+        /// <summary>Starts the runner on the demo's ISO (display off) with <paramref name="runOptions"/>; standard streams redirected.</summary>
+        private static Process StartSession(params string[] runOptions)
+        {
+            _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
+            var root = KernelImage.RepoRoot();
+            var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
+            var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
+            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }.Concat(runOptions)) psi.ArgumentList.Add(a);
+            return Process.Start(psi)!;
         }
 
         [Fact]
@@ -258,13 +264,7 @@ namespace Cosmos.Kernel.Tests
         public void SlowReaderLosesNoOutput()
         {
             const int Screens = 100;
-            _ = KernelImage.ElfPath;
-            var root = KernelImage.RepoRoot();
-            var tool = Path.Combine(root, "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
-            var iso = Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso");
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { tool, "run", "--iso", iso, "--display", "false" }) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
+            using var p = StartSession();
             var stderrTask = p.StandardError.ReadToEndAsync();
             p.StandardInput.Write(string.Concat(Enumerable.Repeat("help\n", Screens)) + "shutdown\n");
             p.StandardInput.Close();

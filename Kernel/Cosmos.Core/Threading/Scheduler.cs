@@ -335,17 +335,16 @@ namespace Cosmos.Core.Threading
         /// <summary>The longest the idle thread lets the timer stay silent, in ms (within the PIT's 16-bit one-shot range, 54.9 ms).</summary>
         public const int MaxIdleMs = 50;
 
+        /// <summary>Ticks the idle thread waits, with no thread switch, before it stops the tick.</summary>
+        public const int IdleTicksBeforeOneShot = 2;
+
         /// <summary>Times the idle thread stopped the periodic tick (<see cref="SetIdleTimer"/>) since boot.</summary>
         public static ulong IdleOneShotCount => s_idleOneShots;
 
         private static delegate*<ulong, bool> s_armOneShot;
         private static delegate*<void> s_resumePeriodic;
         private static bool s_idleArmed;
-        private static ulong s_idleSwitches = ulong.MaxValue, s_idleTicks;
-
-        /// <summary>Ticks the idle thread waits, with no thread switch, before it stops the tick.</summary>
-        public const int IdleTicksBeforeOneShot = 2;
-        private static ulong s_idleOneShots;
+        private static ulong s_idleSwitches = ulong.MaxValue, s_idleTicks, s_idleOneShots;
 
         /// <summary>Interrupts disabled: the periodic tick again, if the idle thread had stopped it.</summary>
         private static void ResumePeriodicTick()
