@@ -13,8 +13,21 @@ namespace Cosmos.Kernel.Tests
     /// output, and a gdb session on QEMU's stub. Every session is the README's piped one: input typed once the kernel is up.
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public class RunTargetSessionTests
+    public sealed class RunTargetSessionTests : IDisposable
     {
+        private readonly System.Collections.Generic.List<string> _dirs = new();
+
+        /// <summary>Deletes the folders <see cref="PrivateIso"/> made (each holds a ≈ 60 MB copy of the demo's ISO and ELF).</summary>
+        public void Dispose()
+        {
+            foreach (string dir in _dirs)
+            {
+                try { Directory.Delete(dir, true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+
         private static string Tool => Path.Combine(KernelImage.RepoRoot(), "Build", "Cosmos.Build", "bin", "Debug", "net10.0", "Cosmos.Build.dll");
 
         /// <summary>Writes a stand-in program (a bash script, LF line ends) and makes it executable.</summary>
@@ -24,12 +37,16 @@ namespace Cosmos.Kernel.Tests
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        /// <summary>A private copy of the demo ISO (and ELF) in a fresh folder, so files written beside it do not collide.</summary>
-        private static string PrivateIso()
+        /// <summary>
+        /// A private copy of the demo ISO (and ELF) in a fresh folder, so files written beside it do not collide; the folder
+        /// goes at <see cref="Dispose"/>.
+        /// </summary>
+        private string PrivateIso()
         {
             _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
             string dir = Path.Combine(Path.GetTempPath(), "cosmos-target-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dir);
+            _dirs.Add(dir);
             string iso = Path.Combine(dir, "CosmosOS.iso");
             File.Copy(Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso"), iso);
             File.Copy(Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.elf"), Path.ChangeExtension(iso, ".elf"));
