@@ -260,7 +260,7 @@ namespace Cosmos.Kernel.Tests
         /// runs gdb in batch mode with the demo ELF and the arguments <paramref name="gdbArguments"/> makes for that port, and
         /// waits for the kernel to shut down. Returns gdb's output, the runner's output and the port.
         /// </summary>
-        private static (string Gdb, string Runner, int Port) GdbSession(Func<int, string[]> gdbArguments)
+        private (string Gdb, string Runner, int Port) GdbSession(Func<int, string[]> gdbArguments)
         {
             string iso = PrivateIso();
             var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
