@@ -159,9 +159,12 @@ public sealed class FuzzEngine
                 long caseStart = Interlocked.Read(ref state.CaseStartTimestamp);
                 if (caseStart != 0 && Stopwatch.GetElapsedTime(caseStart).TotalMilliseconds > options.TimeLimitMs * 2 + 1000)
                 {
-                    // Hard hang: no device request to interrupt. Record it and leave the thread behind.
+                    // Hard hang: no device request to interrupt. Record it and leave the thread behind; it records
+                    // nothing more (it may finish after Run has returned and its output folder is gone).
                     lock (summary)
                     {
+                        state.Abandoned = true;
+                        state.Stop = true;
                         RecordFailure(summary, options, state.CurrentSeed, state.CurrentCase, state.CurrentMutations, state.CurrentImage,
                             FuzzOutcome.Hang, "Hang (no device I/O)", $"case {state.CurrentCase} ran more than {options.TimeLimitMs * 2 + 1000} ms without finishing");
                         summary.Cases++;
@@ -195,6 +198,8 @@ public sealed class FuzzEngine
     {
         public long CaseStartTimestamp;
         public volatile bool Stop;
+        /// <summary>Set by the watcher (under the summary lock) when it gives the thread up as hung.</summary>
+        public bool Abandoned;
         public long CurrentCase;
         public FuzzSeed CurrentSeed;
         public List<string> CurrentMutations;
@@ -238,6 +243,7 @@ public sealed class FuzzEngine
             Interlocked.Exchange(ref state.CaseStartTimestamp, 0);
             lock (summary)
             {
+                if (state.Abandoned) return;   // already reported as a hang by the watcher
                 summary.Cases++;
                 if (outcome == FuzzOutcome.Crash || outcome == FuzzOutcome.Hang)
                     RecordFailure(summary, options, seed, n, mutations, image, outcome, signature, detail);
