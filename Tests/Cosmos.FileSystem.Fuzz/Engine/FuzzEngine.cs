@@ -163,6 +163,7 @@ public sealed class FuzzEngine
                     // nothing more (it may finish after Run has returned and its output folder is gone).
                     lock (summary)
                     {
+                        if (Interlocked.Read(ref state.CaseStartTimestamp) != caseStart) continue;   // it finished meanwhile
                         state.Abandoned = true;
                         state.Stop = true;
                         RecordFailure(summary, options, state.CurrentSeed, state.CurrentCase, state.CurrentMutations, state.CurrentImage,
