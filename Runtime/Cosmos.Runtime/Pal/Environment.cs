@@ -115,11 +115,14 @@ namespace Cosmos.Runtime
             return 0;
         }
 
-        /// <summary>The NativeAOT runtime version the kernel was compiled against, UTF-8.</summary>
+        /// <summary>
+        /// The NativeAOT runtime version the kernel was compiled against (CosmosRuntimeVersion), UTF-8, not NUL-terminated;
+        /// the CoreLib puts it in fail-fast reports.
+        /// </summary>
         [RuntimeExport("RhGetRuntimeVersion")]
         public static byte* RhGetRuntimeVersion(int* length)
         {
-            ReadOnlySpan<byte> v = "9.0.18"u8;
+            ReadOnlySpan<byte> v = RuntimeVersion.Utf8;
             *length = v.Length;
             fixed (byte* p = v) return p;
         }
