@@ -110,12 +110,12 @@ public class FuzzTests
         // The abandoned threads end once the spin stops; they must record nothing more after Run has returned (they
         // used to save their cases again into the output folder, after the caller had deleted it).
         long cases = s.Cases;
-        string[] saved2 = Directory.GetDirectories(Path.Combine(dir.Path, "cpu", "failures"));
+        string[] savedHangs = Directory.GetDirectories(Path.Combine(dir.Path, "cpu", "failures"));
         Directory.Delete(Path.Combine(dir.Path, "cpu"), true);
         Thread.Sleep(TimeSpan.FromMilliseconds(Math.Max(0, (stop - DateTime.UtcNow).TotalMilliseconds + 1000)));
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "cpu")), "an abandoned worker wrote into the output folder after Run returned");
         Assert.Equal(cases, s.Cases);
-        Assert.NotEmpty(saved2);
+        Assert.NotEmpty(savedHangs);
     }
 
     /// <summary>

@@ -44,8 +44,7 @@ namespace Cosmos.Kernel.Tests
         private string PrivateIso()
         {
             _ = KernelImage.ElfPath; // builds the demo OS (and the toolchain) if needed
-            string dir = Path.Combine(Path.GetTempPath(), "cosmos-target-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
+            string dir = Directory.CreateTempSubdirectory("cosmos-target-").FullName;
             _dirs.Add(dir);
             string iso = Path.Combine(dir, "CosmosOS.iso");
             File.Copy(Path.Combine(KernelImage.DemoOutputDirectory(), "CosmosOS.iso"), iso);

@@ -165,7 +165,6 @@ public sealed class FuzzEngine
                     {
                         if (Interlocked.Read(ref state.CaseStartTimestamp) != caseStart) continue;   // it finished meanwhile
                         state.Abandoned = true;
-                        state.Stop = true;
                         RecordFailure(summary, options, state.CurrentSeed, state.CurrentCase, state.CurrentMutations, state.CurrentImage,
                             FuzzOutcome.Hang, "Hang (no device I/O)", $"case {state.CurrentCase} ran more than {options.TimeLimitMs * 2 + 1000} ms without finishing");
                         summary.Cases++;
