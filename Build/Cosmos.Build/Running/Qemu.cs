@@ -37,6 +37,14 @@ namespace Cosmos.Build.Running
         /// </summary>
         public string BootMedium = "cd";
         /// <summary>
+        /// The controller of the boot CD on the pc machine: "ide" (the default: PIIX IDE secondary master, <c>-cdrom</c>) or
+        /// "ahci" (an AHCI controller of its own, given the first free PCI slot after every other device, port 0). SeaBIOS
+        /// reads an AHCI CD by DMA and an IDE one by PIO: under TCG a boot of a 9 MiB kernel reaches its first serial line
+        /// ≈ 0.45 s sooner with ≈ 0.5 s less QEMU CPU (docs/FACTS.md, "Build speed"). q35 and <see cref="VmwareDevices"/>
+        /// always put the CD on AHCI.
+        /// </summary>
+        public string CdController = "ide";
+        /// <summary>
         /// VMware's virtual hardware instead of QEMU's defaults: the SVGA II adapter (<c>-vga vmware</c>), the CD and disks on
         /// an AHCI controller, an e1000, and the backdoor port (vmport, with its absolute "vmmouse" pointer).
         /// </summary>
@@ -97,6 +105,7 @@ namespace Cosmos.Build.Running
         {
             if (o.Machine != "pc" && o.Machine != "q35") throw new BuildStepException("COSMOS074", $"unknown machine '{o.Machine}' (known: pc, q35)");
             if (o.BootMedium != "cd" && o.BootMedium != "usb") throw new BuildStepException("COSMOS074", $"unknown boot medium '{o.BootMedium}' (known: cd, usb)");
+            if (o.CdController != "ide" && o.CdController != "ahci") throw new BuildStepException("COSMOS074", $"unknown CD controller '{o.CdController}' (known: ide, ahci)");
             if (o.VmwareDevices && o.Machine != "pc") throw new BuildStepException("COSMOS074", "VMware's device set is built on the pc machine (VMware's 440BX), not " + o.Machine);
             var args = new List<string> { "-machine", o.VmPort ? o.Machine : o.Machine + ",vmport=off" };
             string iso = o.Iso.Replace(",", ",,");
@@ -105,6 +114,10 @@ namespace Cosmos.Build.Running
                 args.AddRange(new[] { "-device", "qemu-xhci,id=xhci", "-drive", $"if=none,id=stick,format=raw,file={iso}", "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0" });
             else if (o.VmwareDevices)
                 args.AddRange(new[] { "-device", "ahci,id=ahci", "-drive", $"if=none,id=cd0,media=cdrom,readonly=on,file={iso}", "-device", "ide-cd,bus=ahci.0,drive=cd0,bootindex=0" });
+            else if (o.CdController == "ahci" && o.Machine == "pc")
+            {
+                // Added after every other device (below) so that devices given fixed PCI addresses keep them.
+            }
             else
                 // Boot the CD even when a disk is attached: a FAT image made by mkfs.fat carries a boot sector whose
                 // "not a bootable disk" code would otherwise stop a BIOS that tries the hard disk first.
@@ -144,6 +157,8 @@ namespace Cosmos.Build.Running
             }
             args.AddRange(NicArguments(o));
             args.AddRange(o.Extra);
+            if (o.BootMedium == "cd" && !o.VmwareDevices && o.CdController == "ahci" && o.Machine == "pc")
+                args.AddRange(new[] { "-device", "ahci,id=cdahci", "-drive", $"if=none,id=bootcd,media=cdrom,readonly=on,file={iso}", "-device", "ide-cd,bus=cdahci.0,drive=bootcd,bootindex=0" });
             return args;
         }
 

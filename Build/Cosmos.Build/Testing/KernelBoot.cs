@@ -41,11 +41,13 @@ namespace Cosmos.Build.Testing
             Directory.CreateDirectory(workDir);
             var proto = new SerialProtocol();
             var log = new StringBuilder();
-            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false };
+            // The boot CD on an AHCI controller of its own unless the kernel asks for IDE (cd=ide): a faster boot (see
+            // QemuOptions.CdController); kernels that look at the storage controllers or the PCI bus keep the IDE CD.
+            var options = new QemuOptions { Iso = iso, Kvm = kvm, Display = false, CdController = "ahci" };
             var fatImages = new List<string>();
             using var peers = new NetworkPeers();
             // Optional per-kernel QEMU settings: qemu-args.txt next to the project, whitespace-separated tokens:
-            // memory=<MiB>, uefi, machine=pc|q35, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
+            // memory=<MiB>, uefi, machine=pc|q35, cd=ahci|ide, or a QEMU argument passed through (e.g. "-rtc base=2031-05-06T07:08:09"), in which
             // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages) and {peer:KIND} the port
             // of a host peer started for this boot (NetworkPeers).
             var extraFile = Path.Combine(projectDir, "qemu-args.txt");
@@ -64,6 +66,7 @@ namespace Cosmos.Build.Testing
                     }
                     else if (tok == "uefi") options.Uefi = true;
                     else if (tok.StartsWith("machine=")) options.Machine = tok.Substring(8);
+                    else if (tok.StartsWith("cd=")) options.CdController = tok.Substring(3);
                     else options.Extra.Add(peers.Expand(DiskImages.Expand(tok, workDir, fatImages)));
                 }
             if (bundleKernel != null)
