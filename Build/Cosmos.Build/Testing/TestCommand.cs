@@ -349,7 +349,11 @@ namespace Cosmos.Build.Testing
             return KernelBoot.Run(name, Path.GetDirectoryName(project)!, iso, timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
         }
 
-        /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>
+        /// <summary>
+        /// Kernel boots that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have
+        /// timeouts). Host projects get their <c>--jobs</c> slots from the start: they run niced, and the longest of them
+        /// (the kit flow of Cosmos.Build.Tests, ≈ 90 s) ended the run when it waited for the build to end (docs/FACTS.md).
+        /// </summary>
         public const int BootsDuringBuild = 1;
 
         /// <summary>
@@ -370,8 +374,8 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
         /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
-        /// boots, and host projects up to that many jobs in all, are guaranteed (<see cref="BootsDuringBuild"/> while
-        /// <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false), and host projects up to that
+        /// many jobs in all, are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
@@ -405,13 +409,13 @@ namespace Cosmos.Build.Testing
                     lock (gate)
                     {
                         if (left == 0) return -1;
-                        int guaranteed = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
+                        int kernelSlots = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
                         bool idleNow = running < cap && lastExtra.Elapsed >= ExtraJobSpacing && idle.IdleCores >= IdleCoresForExtraJob;
                         foreach (int i in order)
                         {
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
-                            bool sure = running < cap && (kernel ? runningKernels < guaranteed : running < guaranteed);
+                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running < parallel);
                             if (!sure && !idleNow) continue;
                             started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
