@@ -351,8 +351,9 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// Kernel boots that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have
-        /// timeouts). Host projects get their <c>--jobs</c> slots from the start: they run niced, and the longest of them
-        /// (the kit flow of Cosmos.Build.Tests, ≈ 90 s) ended the run when it waited for the build to end (docs/FACTS.md).
+        /// timeouts). The longest host projects get their <c>--jobs</c> slots from the start: they run niced, and when they
+        /// waited for the build and the boots (Cosmos.Build.Tests' kit flow, Cosmos.Kernel.Tests' demo sessions: ≈ 90 s of
+        /// CPU each under load) they ended the run (docs/FACTS.md).
         /// </summary>
         public const int BootsDuringBuild = 1;
 
@@ -374,8 +375,8 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
         /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
-        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false), and host projects up to that
-        /// many jobs in all, are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false) and <paramref name="parallel"/>
+        /// host projects (only the longest while the build runs) are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
@@ -399,8 +400,11 @@ namespace Cosmos.Build.Testing
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
             // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
-            // are niced, so they yield); a host project while fewer than that many jobs run in all; beyond that, either
-            // only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once.
+            // are niced, so they yield); a host project while fewer than that many host projects run, whatever boots run
+            // (the boots keep the CPU: nice); beyond that, either only on idle CPU (IdleCoresForExtraJob), and never more
+            // than `cap` jobs at once. While the build runs, only the `parallel` longest host projects may start (as soon
+            // as each is built): a short one started then held a slot the longest ones needed, and they ended the run.
+            var longHosts = order.Where(i => !IsKernel(i)).Take(parallel).ToHashSet();
             int runningKernels = 0;
             int Take()
             {
@@ -415,7 +419,8 @@ namespace Cosmos.Build.Testing
                         {
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
-                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running < parallel);
+                            if (!kernel && !buildDone() && !longHosts.Contains(i)) continue;
+                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running - runningKernels < parallel);
                             if (!sure && !idleNow) continue;
                             started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
