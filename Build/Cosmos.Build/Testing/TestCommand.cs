@@ -375,8 +375,8 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
         /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
-        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false) and <paramref name="parallel"/>
-        /// host projects (only the longest while the build runs) are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false), and host projects up to that
+        /// many jobs in all (only the longest while the build runs), are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
@@ -400,10 +400,11 @@ namespace Cosmos.Build.Testing
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
             // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
-            // are niced, so they yield); a host project while fewer than that many host projects run, whatever boots run
-            // (the boots keep the CPU: nice); beyond that, either only on idle CPU (IdleCoresForExtraJob), and never more
-            // than `cap` jobs at once. While the build runs, only the `parallel` longest host projects may start (as soon
-            // as each is built): a short one started then held a slot the longest ones needed, and they ended the run.
+            // are niced, so they yield); a host project while fewer than that many jobs run in all (with two host projects
+            // beside two boots, one run's 39 boots took 137 s of QEMU CPU instead of 92 s: docs/FACTS.md); beyond
+            // that, either only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once. While the
+            // build runs, only the `parallel` longest host projects may start (as soon as each is built): a short one
+            // started then held the slot one of them needed, and that one ran after the boots and ended the run.
             var longHosts = order.Where(i => !IsKernel(i)).Take(parallel).ToHashSet();
             int runningKernels = 0;
             int Take()
@@ -420,7 +421,7 @@ namespace Cosmos.Build.Testing
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
                             if (!kernel && !buildDone() && !longHosts.Contains(i)) continue;
-                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running - runningKernels < parallel);
+                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running < parallel);
                             if (!sure && !idleNow) continue;
                             started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
