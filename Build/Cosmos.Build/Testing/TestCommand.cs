@@ -349,12 +349,7 @@ namespace Cosmos.Build.Testing
             return KernelBoot.Run(name, Path.GetDirectoryName(project)!, iso, timeoutSeconds, kvm, w, bundleKernel: name, workDir: workDir);
         }
 
-        /// <summary>
-        /// Kernel boots that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have
-        /// timeouts). The longest host projects get their <c>--jobs</c> slots from the start: they run niced, and when they
-        /// waited for the build and the boots (Cosmos.Build.Tests' kit flow, Cosmos.Kernel.Tests' demo sessions: ≈ 90 s of
-        /// CPU each under load) they ended the run (docs/FACTS.md).
-        /// </summary>
+        /// <summary>Jobs that may run at once while the build still runs (it has MSBuild's nodes beside them; boots have timeouts).</summary>
         public const int BootsDuringBuild = 1;
 
         /// <summary>
@@ -375,8 +370,8 @@ namespace Cosmos.Build.Testing
         /// <summary>
         /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
         /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
-        /// boots (<see cref="BootsDuringBuild"/> while <paramref name="buildDone"/> is false), and host projects up to that
-        /// many jobs in all (only the longest while the build runs), are guaranteed; more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// boots, and host projects up to that many jobs in all, are guaranteed (<see cref="BootsDuringBuild"/> while
+        /// <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
@@ -400,12 +395,8 @@ namespace Cosmos.Build.Testing
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
             // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
-            // are niced, so they yield); a host project while fewer than that many jobs run in all (with two host projects
-            // beside two boots, one run's 39 boots took 137 s of QEMU CPU instead of 92 s: docs/FACTS.md); beyond
-            // that, either only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once. While the
-            // build runs, only the `parallel` longest host projects may start (as soon as each is built): a short one
-            // started then held the slot one of them needed, and that one ran after the boots and ended the run.
-            var longHosts = order.Where(i => !IsKernel(i)).Take(parallel).ToHashSet();
+            // are niced, so they yield); a host project while fewer than that many jobs run in all; beyond that, either
+            // only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once.
             int runningKernels = 0;
             int Take()
             {
@@ -414,14 +405,13 @@ namespace Cosmos.Build.Testing
                     lock (gate)
                     {
                         if (left == 0) return -1;
-                        int kernelSlots = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
+                        int guaranteed = buildDone() ? parallel : Math.Min(parallel, BootsDuringBuild);
                         bool idleNow = running < cap && lastExtra.Elapsed >= ExtraJobSpacing && idle.IdleCores >= IdleCoresForExtraJob;
                         foreach (int i in order)
                         {
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
-                            if (!kernel && !buildDone() && !longHosts.Contains(i)) continue;
-                            bool sure = running < cap && (kernel ? runningKernels < kernelSlots : running < parallel);
+                            bool sure = running < cap && (kernel ? runningKernels < guaranteed : running < guaranteed);
                             if (!sure && !idleNow) continue;
                             started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
