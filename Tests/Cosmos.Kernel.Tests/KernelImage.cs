@@ -26,6 +26,10 @@ namespace Cosmos.Kernel.Tests
         private static string Build()
         {
             var root = RepoRoot();
+            var elf = Path.Combine(DemoOutputDirectory(), "CosmosOS.elf");
+            // Started by the test command after its build produced the demo OS: nothing to build (saves a no-op
+            // `dotnet build`, ≈ 8 s of CPU).
+            if (Environment.GetEnvironmentVariable(Cosmos.Build.Testing.TestCommand.DemoOsBuiltVariable) == "1" && File.Exists(elf)) return elf;
             var proj = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { "build", proj, "--nologo", "-v", "q" }) psi.ArgumentList.Add(a);
@@ -33,7 +37,6 @@ namespace Cosmos.Kernel.Tests
             string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0) throw new InvalidOperationException("building the demo OS failed:\n" + output);
-            var elf = Path.Combine(DemoOutputDirectory(), "CosmosOS.elf");
             if (!File.Exists(elf)) throw new FileNotFoundException("the build did not produce " + elf);
             return elf;
         }
