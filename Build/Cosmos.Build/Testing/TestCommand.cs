@@ -410,9 +410,11 @@ namespace Cosmos.Build.Testing
             int cap = Math.Max(parallel, MaxJobsPerCore * Environment.ProcessorCount);
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
-            // A kernel boot may start while fewer than the guaranteed number of boots run, whatever host projects run (they
-            // are niced, so they yield); a host project while fewer than that many jobs run in all; beyond that, either
-            // only on idle CPU (IdleCoresForExtraJob), and never more than `cap` jobs at once.
+            // A kernel boot may start while fewer than the guaranteed number of boots run and at most one job more than that
+            // number runs in all (host projects are niced, so they yield, but four CPU-bound jobs on two cores made every
+            // one slower: runs with both long host projects beside two boots took 20-40 % more CPU, docs/FACTS.md); a host
+            // project while fewer than that many jobs run in all; beyond that, either only on idle CPU
+            // (IdleCoresForExtraJob), and never more than `cap` jobs at once.
             int runningKernels = 0;
             int Take()
             {
@@ -427,7 +429,7 @@ namespace Cosmos.Build.Testing
                         {
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
-                            bool sure = running < cap && (kernel ? runningKernels < guaranteed : running < guaranteed);
+                            bool sure = running < cap && (kernel ? runningKernels < guaranteed && running <= guaranteed : running < guaranteed);
                             if (!sure && !idleNow) continue;
                             started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
