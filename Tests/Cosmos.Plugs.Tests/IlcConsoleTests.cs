@@ -13,7 +13,7 @@ using Xunit.Abstractions;
 namespace Cosmos.Plugs.Tests
 {
     /// <summary>
-    /// Compiles two small programs with the real ilc 9.0.18 against the plugged System.Console: one that
+    /// Compiles two small programs with the real ilc (the toolchain's, 10.0.12 today) against the plugged System.Console: one that
     /// uses the whole console surface (output, colours, cursor, window, input, streams, encodings) and a
     /// baseline without Console. The console program must not import a single libSystem.Native symbol
     /// (<c>nm -u</c>) that the baseline does not already import; its only extra imports are Cosmos natives.
