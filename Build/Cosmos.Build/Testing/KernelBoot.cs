@@ -84,7 +84,16 @@ namespace Cosmos.Build.Testing
             options.Extra.Add("-qmp");
             options.Extra.Add($"unix:{qmpSocket},server=on,wait=off");
             QmpClient qmp = null;
-            var args = Qemu.Arguments(options);
+            List<string> args;
+            try { args = Qemu.Arguments(options); }
+            catch (BuildStepException e)
+            {
+                // A bad machine=/cd= token, a missing firmware, …: one failed case that says why (and names qemu-args.txt,
+                // where such settings come from, when the kernel has one).
+                string bad = (File.Exists(extraFile) ? extraFile + ": " : "") + e.Code + ": " + e.Message;
+                output.WriteLine($"FAIL  kernel {name}: {bad}");
+                return new List<TestCaseResult> { new(name + " (QEMU arguments)", false, bad) };
+            }
             // Screendump through QMP (connected at the first request), then compare with the expected image.
             string TakeScreenshot(string shotName, string expected)
             {
