@@ -109,16 +109,15 @@ namespace Cosmos.Build.Running
             if (o.VmwareDevices && o.Machine != "pc") throw new BuildStepException("COSMOS074", "VMware's device set is built on the pc machine (VMware's 440BX), not " + o.Machine);
             var args = new List<string> { "-machine", o.VmPort ? o.Machine : o.Machine + ",vmport=off" };
             string iso = o.Iso.Replace(",", ",,");
+            // The CD on an AHCI controller of its own: added after every other device (below), so that devices given fixed
+            // PCI addresses keep them.
+            bool cdOnOwnAhci = o.BootMedium == "cd" && !o.VmwareDevices && o.CdController == "ahci" && o.Machine == "pc";
             if (o.BootMedium == "usb")
                 // The hybrid image as a USB stick: xHCI + usb-storage, first in the boot order (SeaBIOS and OVMF both boot USB disks).
                 args.AddRange(new[] { "-device", "qemu-xhci,id=xhci", "-drive", $"if=none,id=stick,format=raw,file={iso}", "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0" });
             else if (o.VmwareDevices)
                 args.AddRange(new[] { "-device", "ahci,id=ahci", "-drive", $"if=none,id=cd0,media=cdrom,readonly=on,file={iso}", "-device", "ide-cd,bus=ahci.0,drive=cd0,bootindex=0" });
-            else if (o.CdController == "ahci" && o.Machine == "pc")
-            {
-                // Added after every other device (below) so that devices given fixed PCI addresses keep them.
-            }
-            else
+            else if (!cdOnOwnAhci)
                 // Boot the CD even when a disk is attached: a FAT image made by mkfs.fat carries a boot sector whose
                 // "not a bootable disk" code would otherwise stop a BIOS that tries the hard disk first.
                 args.AddRange(new[] { "-cdrom", o.Iso, "-boot", "order=d" });
@@ -157,7 +156,7 @@ namespace Cosmos.Build.Running
             }
             args.AddRange(NicArguments(o));
             args.AddRange(o.Extra);
-            if (o.BootMedium == "cd" && !o.VmwareDevices && o.CdController == "ahci" && o.Machine == "pc")
+            if (cdOnOwnAhci)
                 args.AddRange(new[] { "-device", "ahci,id=cdahci", "-drive", $"if=none,id=bootcd,media=cdrom,readonly=on,file={iso}", "-device", "ide-cd,bus=cdahci.0,drive=bootcd,bootindex=0" });
             return args;
         }

@@ -51,6 +51,12 @@ namespace Cosmos.Build.Testing
             // {disk:NAME:SIZE[:sparse]} becomes a fresh pattern-filled raw image (DiskImages) and {peer:KIND} the port
             // of a host peer started for this boot (NetworkPeers).
             var extraFile = Path.Combine(projectDir, "qemu-args.txt");
+            // A setting no boot can be made from: one failed case that says why.
+            List<TestCaseResult> Rejected(string caseName, string why)
+            {
+                output.WriteLine($"FAIL  kernel {name}: {why}");
+                return new List<TestCaseResult> { new(name + caseName, false, why) };
+            }
             if (File.Exists(extraFile))
                 foreach (var tok in File.ReadAllText(extraFile).Split((char[])null, StringSplitOptions.RemoveEmptyEntries))
                 {
@@ -58,9 +64,7 @@ namespace Cosmos.Build.Testing
                     {
                         if (!int.TryParse(tok.AsSpan(7), out int mib) || mib < 16)
                         {
-                            string bad = $"{extraFile}: '{tok}' is not memory=<MiB> with at least 16 MiB";
-                            output.WriteLine($"FAIL  kernel {name}: {bad}");
-                            return new List<TestCaseResult> { new(name + " (qemu-args.txt)", false, bad) };
+                            return Rejected(" (qemu-args.txt)", $"{extraFile}: '{tok}' is not memory=<MiB> with at least 16 MiB");
                         }
                         options.MemoryMiB = mib;
                     }
@@ -88,11 +92,9 @@ namespace Cosmos.Build.Testing
             try { args = Qemu.Arguments(options); }
             catch (BuildStepException e)
             {
-                // A bad machine=/cd= token, a missing firmware, …: one failed case that says why (and names qemu-args.txt,
-                // where such settings come from, when the kernel has one).
-                string bad = (File.Exists(extraFile) ? extraFile + ": " : "") + e.Code + ": " + e.Message;
-                output.WriteLine($"FAIL  kernel {name}: {bad}");
-                return new List<TestCaseResult> { new(name + " (QEMU arguments)", false, bad) };
+                // A bad machine=/cd= token, a missing firmware, …: named with qemu-args.txt, where such settings come from,
+                // when the kernel has one.
+                return Rejected(" (QEMU arguments)", (File.Exists(extraFile) ? extraFile + ": " : "") + e.Code + ": " + e.Message);
             }
             // Screendump through QMP (connected at the first request), then compare with the expected image.
             string TakeScreenshot(string shotName, string expected)
