@@ -83,16 +83,16 @@ namespace Cosmos.Kernel.Tests
             {
                 var (exit1, out1) = RunSession("write note.txt persisted text\nmkdir docs\ncp note.txt docs\\copy.txt\nls\nshutdown\n", "--disk", image);
                 Assert.True(exit1 == 0, $"first boot: QEMU exit status {exit1}; output:\n{out1}");
-                Assert.Contains("0:\\ FAT32", out1);
-                Assert.Matches(@"<DIR>\s+docs", out1);
+                Assert.True(out1.Contains("0:\\ FAT32"), "first boot: no '0:\\ FAT32' volume line; output:\n" + out1);
+                Assert.True(System.Text.RegularExpressions.Regex.IsMatch(out1, @"<DIR>\s+docs"), "first boot: 'ls' shows no docs directory; output:\n" + out1);
                 var fsck = Process.Start(new ProcessStartInfo("/usr/sbin/fsck.fat", "-n " + image) { RedirectStandardOutput = true, RedirectStandardError = true })!;
                 string fsckOut = fsck.StandardOutput.ReadToEnd() + fsck.StandardError.ReadToEnd();
                 fsck.WaitForExit();
                 Assert.True(fsck.ExitCode == 0, "fsck.fat -n after the first boot:\n" + fsckOut);
                 var (exit2, out2) = RunSession("cat note.txt\ncat docs\\copy.txt\ncat missing.txt\nshutdown\n", "--disk", image);
                 Assert.True(exit2 == 0, $"second boot: QEMU exit status {exit2}; output:\n{out2}");
-                Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(out2, @"(?m)^persisted text\r?$").Count);
-                Assert.Contains("FileNotFoundException", out2);
+                Assert.True(System.Text.RegularExpressions.Regex.Matches(out2, @"(?m)^persisted text\r?$").Count == 2, "second boot: expected both files' text; output:\n" + out2);
+                Assert.True(out2.Contains("FileNotFoundException"), "second boot: 'cat missing.txt' did not report FileNotFoundException; output:\n" + out2);
             }
             finally { File.Delete(image); }
         }
