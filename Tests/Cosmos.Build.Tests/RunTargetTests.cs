@@ -187,9 +187,9 @@ namespace Cosmos.Build.Tests
             Assert.DoesNotContain("-cdrom", args);
             // Last, so QEMU gives the controller the first slot left free (a device placed before would take 00:03.0).
             Assert.EndsWith("-device e1000,addr=0x03 -device ahci,id=cdahci -drive if=none,id=bootcd,media=cdrom,readonly=on,file=/k/a,,b.iso -device ide-cd,bus=cdahci.0,drive=bootcd,bootindex=0", args);
-            // q35 has its own AHCI for -cdrom; the IDE default and VMware's set are unchanged.
-            Assert.Contains("-cdrom /k/x.iso", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", CdController = "ahci", Machine = "q35", Display = false })));
-            Assert.Contains("-cdrom /k/x.iso", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", Display = false })));
+            // q35 has its own AHCI (port 2, where -cdrom puts it); the IDE default (secondary master) and VMware's set are unchanged.
+            Assert.Contains("-drive if=none,id=bootcd,media=cdrom,readonly=on,file=/k/x.iso -device ide-cd,bus=ide.2,drive=bootcd,bootindex=0", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", CdController = "ahci", Machine = "q35", Display = false })));
+            Assert.Contains("-drive if=none,id=bootcd,media=cdrom,readonly=on,file=/k/x.iso -device ide-cd,bus=ide.1,unit=0,drive=bootcd,bootindex=0", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", Display = false })));
             Assert.DoesNotContain("cdahci", string.Join(' ', Qemu.Arguments(new QemuOptions { Iso = "/k/x.iso", CdController = "ahci", VmwareDevices = true, Display = false })));
             Assert.Equal("COSMOS074", Assert.Throws<BuildStepException>(() => Qemu.Arguments(new QemuOptions { Iso = "x", CdController = "scsi" })).Code);
         }
