@@ -385,10 +385,9 @@ namespace Cosmos.Build.Testing
 
         /// <summary>
         /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, longest first (<see cref="ReadDurations"/>;
-        /// a kernel boot first at equal length), printing their output in list order. Guaranteed, while at most
-        /// <paramref name="parallel"/> + 1 jobs run in all: a job while fewer than <paramref name="parallel"/> running jobs are
-        /// expected to take at least as long, and a boot while fewer than that many boots run (<see cref="BootsDuringBuild"/> instead
-        /// of <paramref name="parallel"/> while <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
+        /// a kernel boot first at equal length), printing their output in list order. <paramref name="parallel"/>
+        /// boots, and host projects up to that many jobs in all, are guaranteed (<see cref="BootsDuringBuild"/> while
+        /// <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
         /// </summary>
         private static void RunJobs(string root, List<Job> jobs, int parallel, Func<bool> buildDone)
@@ -397,28 +396,27 @@ namespace Cosmos.Build.Testing
             var history = ReadDurations(root);
             var output = new OrderedOutput(Console.Out, jobs.Count);
             // Longest first, host projects and kernel boots alike (unknown jobs count as long: they start early instead of
-            // finishing last); at equal length a kernel boot first. Host projects run at a lower CPU priority (RunHostProject).
+            // finishing last); at equal length a kernel boot first. Boots also have slots of their own (below), so they are
+            // not held back by host projects; host projects run at a lower CPU priority (RunHostProject). Before, every
+            // ready boot went before any host project: where the bundle finished late (ilc cold, as in CI) the kit flow
+            // of Cosmos.Build.Tests (≈ 90 s, one process after another) started only after the last boot and ended the
+            // run alone (docs/FACTS.md, "Build speed").
             bool IsKernel(int i) => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal);
-            double Expected(int i) => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue;
             var order = Enumerable.Range(0, jobs.Count)
-                .OrderByDescending(Expected)
+                .OrderByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
                 .ThenBy(i => IsKernel(i) ? 0 : 1)
                 .ThenBy(i => i).ToList();
             var gate = new object();
             var started = new bool[jobs.Count];
-            var runningNow = new bool[jobs.Count];
             int running = 0, left = jobs.Count;
             int cap = Math.Max(parallel, MaxJobsPerCore * Environment.ProcessorCount);
             using var idle = new CpuIdleMeter();
             var lastExtra = Stopwatch.StartNew();
-            // Guaranteed starts never make more than one job beyond the guaranteed number run in all (host projects are niced,
-            // so they yield, but four CPU-bound jobs on two cores made every one slower: runs with both long host projects
-            // beside two boots took 20-40 % more CPU, docs/FACTS.md). Within that, a job starts while fewer than the
-            // guaranteed number of running jobs are expected to take at least as long as it does (so the longest jobs are not
-            // kept waiting by shorter ones that happened to be ready first: with a late bundle, as in CI, Cosmos.Build.Tests'
-            // kit flow, ≈ 90 s of one process after another, otherwise started after the last boot and ended the run alone),
-            // and a kernel boot also while fewer than that many boots run (the boots' own slots). Beyond that, jobs start
-            // only on idle CPU (IdleCoresForExtraJob), never more than `cap` at once.
+            // A kernel boot may start while fewer than the guaranteed number of boots run and at most one job more than that
+            // number runs in all (host projects are niced, so they yield, but four CPU-bound jobs on two cores made every
+            // one slower: runs with both long host projects beside two boots took 20-40 % more CPU, docs/FACTS.md); a host
+            // project while fewer than that many jobs run in all; beyond that, either only on idle CPU
+            // (IdleCoresForExtraJob), and never more than `cap` jobs at once.
             int runningKernels = 0;
             int Take()
             {
@@ -433,11 +431,9 @@ namespace Cosmos.Build.Testing
                         {
                             if (started[i] || !jobs[i].Ready()) continue;
                             bool kernel = IsKernel(i);
-                            int atLeastAsLong = 0;
-                            for (int j = 0; j < jobs.Count; j++) if (runningNow[j] && Expected(j) >= Expected(i)) atLeastAsLong++;
-                            bool sure = running < cap && running <= guaranteed && (atLeastAsLong < guaranteed || (kernel && runningKernels < guaranteed));
+                            bool sure = running < cap && (kernel ? runningKernels < guaranteed && running <= guaranteed : running < guaranteed);
                             if (!sure && !idleNow) continue;
-                            started[i] = true; runningNow[i] = true; running++; left--;
+                            started[i] = true; running++; left--;
                             if (kernel) runningKernels++;
                             if (!sure) { lastExtra.Restart(); idle.Reset(); }
                             return i;
@@ -461,7 +457,7 @@ namespace Cosmos.Build.Testing
                         finally
                         {
                             jobs[i].Seconds = sw.Elapsed.TotalSeconds;
-                            lock (gate) { running--; runningNow[i] = false; if (IsKernel(i)) runningKernels--; }
+                            lock (gate) { running--; if (IsKernel(i)) runningKernels--; }
                             output.Complete(i);
                         }
                     }
