@@ -384,8 +384,8 @@ namespace Cosmos.Build.Testing
         public const int MaxJobsPerCore = 2;
 
         /// <summary>
-        /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, longest first (<see cref="ReadDurations"/>;
-        /// a kernel boot first at equal length), printing their output in list order. <paramref name="parallel"/>
+        /// Runs <paramref name="jobs"/> among those whose <see cref="Job.Ready"/> is true, kernel boots before host projects
+        /// and each longest first (<see cref="ReadDurations"/>), printing their output in list order. <paramref name="parallel"/>
         /// boots, and host projects up to that many jobs in all, are guaranteed (<see cref="BootsDuringBuild"/> while
         /// <paramref name="buildDone"/> is false); more start only on idle CPU (<see cref="IdleCoresForExtraJob"/>), at most
         /// <see cref="MaxJobsPerCore"/> per processor. Records the durations for the next run.
@@ -395,16 +395,14 @@ namespace Cosmos.Build.Testing
             if (jobs.Count == 0) return;
             var history = ReadDurations(root);
             var output = new OrderedOutput(Console.Out, jobs.Count);
-            // Longest first, host projects and kernel boots alike (unknown jobs count as long: they start early instead of
-            // finishing last); at equal length a kernel boot first. Boots also have slots of their own (below), so they are
-            // not held back by host projects; host projects run at a lower CPU priority (RunHostProject). Before, every
-            // ready boot went before any host project: where the bundle finished late (ilc cold, as in CI) the kit flow
-            // of Cosmos.Build.Tests (≈ 90 s, one process after another) started only after the last boot and ended the
-            // run alone (docs/FACTS.md, "Build speed").
+            // Kernel boots before host projects whenever both are ready: the boots wait for their bundle (the longest
+            // chain of the run: build, bundle, boots), the host projects have been ready since the build and fill the gaps
+            // (they also run at a lower CPU priority, RunHostProject). Within each, longest first; unknown jobs count as
+            // long: they start early instead of finishing last.
             bool IsKernel(int i) => jobs[i].Key.StartsWith("kernel:", StringComparison.Ordinal);
             var order = Enumerable.Range(0, jobs.Count)
-                .OrderByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
-                .ThenBy(i => IsKernel(i) ? 0 : 1)
+                .OrderBy(i => IsKernel(i) ? 0 : 1)
+                .ThenByDescending(i => history.TryGetValue(jobs[i].Key, out var s) ? s : double.MaxValue)
                 .ThenBy(i => i).ToList();
             var gate = new object();
             var started = new bool[jobs.Count];
