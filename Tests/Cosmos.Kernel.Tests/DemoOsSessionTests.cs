@@ -74,6 +74,8 @@ namespace Cosmos.Kernel.Tests
         /// <summary>
         /// The README's disk session: files written in one boot are there in the next (the runner creates the image as an
         /// empty FAT32 volume on first use; shutdown flushes it), and the image passes fsck.fat -n in between.
+        /// The first boot also lists the disks and devices: under heavy host load the disk was once not mounted (only the
+        /// CD's volume, as 0:\), and that listing says whether the IDE disk was found and how far it got.
         /// </summary>
         [Fact]
         public void FilesPersistAcrossBoots()
@@ -81,7 +83,7 @@ namespace Cosmos.Kernel.Tests
             string image = Path.Combine(Path.GetTempPath(), "cosmos-demo-disk-" + System.Guid.NewGuid().ToString("N") + ".img");
             try
             {
-                var (exit1, out1) = RunSession("write note.txt persisted text\nmkdir docs\ncp note.txt docs\\copy.txt\nls\nshutdown\n", "--disk", image);
+                var (exit1, out1) = RunSession("write note.txt persisted text\nmkdir docs\ncp note.txt docs\\copy.txt\nls\ndisks\ndevices\nshutdown\n", "--disk", image);
                 Assert.True(exit1 == 0, $"first boot: QEMU exit status {exit1}; output:\n{out1}");
                 Assert.True(out1.Contains("0:\\ FAT32"), "first boot: no '0:\\ FAT32' volume line; output:\n" + out1);
                 Assert.True(System.Text.RegularExpressions.Regex.IsMatch(out1, @"<DIR>\s+docs"), "first boot: 'ls' shows no docs directory; output:\n" + out1);

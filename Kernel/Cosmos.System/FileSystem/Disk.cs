@@ -95,16 +95,34 @@ namespace Cosmos.System.FileSystem
             // takes a volume number only when a file system is found on it (a blank disk uses none).
             bool wholeDisk = part.Host.StartingSector == 0 && part.Host.BlockCount == Host.BlockCount && Type != BlockDeviceType.RemovableCD;
             FileSystemFactory found = null;
+            string fatWhy = null;
             foreach (var factory in FileSystemManager.RegisteredFileSystems)
             {
                 if (part.LimitFS != null && factory.Name != part.LimitFS) continue;
-                if (factory.IsType(part.Host)) { found = factory; break; }
+                if (factory.IsType(part.Host, out string why)) { found = factory; break; }
+                if (factory is FAT.FatFileSystemFactory) fatWhy = why;
             }
-            if (found == null && wholeDisk) return;
+            if (found == null && wholeDisk)
+            {
+                // Blank (a first sector of zeros): no volume, nothing to say. Anything else is reported, not hidden.
+                string problem = WholeDiskProblem(part.Host);
+                if (problem != null) global::System.Console.WriteLine($"{Host.Name}: {problem}{(fatWhy != null ? " (FAT: " + fatWhy + ")" : "")}; not mounted");
+                return;
+            }
             string root = part.RootPath.Length > 0 ? part.RootPath : VFSManager.GetNextFilesystemLetter() + @":\";
             _rootPaths[part.Host.StartingSector] = root;
             if (found != null) { _mounted[part.Host.StartingSector] = found.Create(part.Host, root, Size >> 20); return; }
             global::System.Console.WriteLine($"{Host.Name} partition {index}: no known file system; {root} stays unmounted");
+        }
+
+        /// <summary>Null when the first sector of <paramref name="whole"/> reads as zeros (a blank disk), else why no volume was found on it.</summary>
+        private static string WholeDiskProblem(BlockDevice whole)
+        {
+            var first = new byte[whole.BlockSize];
+            try { whole.Read(0, first); }
+            catch (global::System.IO.IOException e) { return "cannot read its first sector: " + e.Message; }
+            foreach (byte b in first) if (b != 0) return "no known file system on the whole disk";
+            return null;
         }
 
         /// <summary>Prints each partition's start, size and mount state.</summary>

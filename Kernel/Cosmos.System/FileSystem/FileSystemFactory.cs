@@ -16,6 +16,16 @@ namespace Cosmos.System.FileSystem
         /// <summary>True when the partition holds this kind of file system (reads its first sectors; never throws for bad data).</summary>
         public abstract bool IsType(Partition aDevice);
 
+        /// <summary>
+        /// Like <see cref="IsType(Partition)"/>, and when false, <paramref name="why"/> says why not where the factory knows
+        /// (a read error, a boot sector it rejects), else null.
+        /// </summary>
+        public virtual bool IsType(Partition aDevice, out string why)
+        {
+            why = null;
+            return IsType(aDevice);
+        }
+
         /// <summary>Mounts the file system of <paramref name="aDevice"/> at <paramref name="aRootPath"/> (<paramref name="aSize"/> MiB).</summary>
         /// <exception cref="global::System.IO.IOException">The volume cannot be mounted (the message says why).</exception>
         public abstract FileSystem Create(Partition aDevice, string aRootPath, long aSize);

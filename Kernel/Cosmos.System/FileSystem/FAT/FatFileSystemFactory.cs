@@ -15,6 +15,9 @@ namespace Cosmos.System.FileSystem.FAT
         public override bool IsType(Partition aDevice) => PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out _, Clock);
 
         /// <inheritdoc/>
+        public override bool IsType(Partition aDevice, out string why) => PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out why, Clock);
+
+        /// <inheritdoc/>
         public override FileSystem Create(Partition aDevice, string aRootPath, long aSize)
         {
             if (!PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out var fat, out string error, Clock))
