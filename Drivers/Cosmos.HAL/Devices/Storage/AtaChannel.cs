@@ -345,12 +345,18 @@ namespace Cosmos.HAL.Devices.Storage
 
         /// <summary>
         /// Soft reset of both drives (SRST in Device Control for ≥ 5 µs, then ≥ 2 ms; ATA/ATAPI-7 Vol. 2 §9.2), leaving nIEN
-        /// set (polled operation). Returns false when nobody drives the bus (Status reads 0xFF: no channel) or the drives
-        /// stay busy for <paramref name="timeoutMs"/>.
+        /// set (polled operation). Device 0 is selected first, so the wait for BSY reads device 0's status: QEMU (since
+        /// 5.2) performs the reset later, in its main loop, with BSY set on both devices until then, and ignores writes to
+        /// the command block while BSY is set. With device 1 selected and absent (as the firmware may leave it), Status
+        /// read 0, the wait ended at once, and the IDENTIFY of device 0 that followed was dropped when QEMU's main loop was
+        /// slow (a loaded host): the disk was not found. Returns false when nobody drives the bus (Status reads 0xFF: no
+        /// channel) or the drives stay busy for <paramref name="timeoutMs"/>.
         /// </summary>
         public bool Reset(int timeoutMs = 5000)
         {
             if (AltStatus == 0xFF) return false;
+            Out8(6, 0xE0);                                 // device 0 (LBA bit set, as Select writes it)
+            Delay400ns();
             IOPort.Write8(ControlPort, ControlSrst | ControlNien);
             Spin(Deadline(1));
             IOPort.Write8(ControlPort, ControlNien);
