@@ -95,18 +95,18 @@ namespace Cosmos.System.FileSystem
             // takes a volume number only when a file system is found on it (a blank disk uses none).
             bool wholeDisk = part.Host.StartingSector == 0 && part.Host.BlockCount == Host.BlockCount && Type != BlockDeviceType.RemovableCD;
             FileSystemFactory found = null;
-            string fatWhy = null;
+            string firstWhy = null;
             foreach (var factory in FileSystemManager.RegisteredFileSystems)
             {
                 if (part.LimitFS != null && factory.Name != part.LimitFS) continue;
                 if (factory.IsType(part.Host, out string why)) { found = factory; break; }
-                if (factory is FAT.FatFileSystemFactory) fatWhy = why;
+                firstWhy ??= why;
             }
             if (found == null && wholeDisk)
             {
                 // Blank (a first sector of zeros): no volume, nothing to say. Anything else is reported, not hidden.
                 string problem = WholeDiskProblem(part.Host);
-                if (problem != null) global::System.Console.WriteLine($"{Host.Name}: {problem}{(fatWhy != null ? " (FAT: " + fatWhy + ")" : "")}; not mounted");
+                if (problem != null) global::System.Console.WriteLine($"{Host.Name}: {problem}{(firstWhy != null ? " (" + firstWhy + ")" : "")}; not mounted");
                 return;
             }
             string root = part.RootPath.Length > 0 ? part.RootPath : VFSManager.GetNextFilesystemLetter() + @":\";

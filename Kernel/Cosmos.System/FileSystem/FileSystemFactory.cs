@@ -18,7 +18,7 @@ namespace Cosmos.System.FileSystem
 
         /// <summary>
         /// Like <see cref="IsType(Partition)"/>, and when false, <paramref name="why"/> says why not where the factory knows
-        /// (a read error, a boot sector it rejects), else null.
+        /// (a read error, a boot sector it rejects), starting with the file system's name ("FAT: …"), else null.
         /// </summary>
         public virtual bool IsType(Partition aDevice, out string why)
         {

@@ -186,14 +186,15 @@ namespace StorageTests
                     d.Channel.UseInterrupts = mode % 2 == 0;
                     int sectors = d.UseDma ? 16384 : 2048;
                     var target = buf.AsSpan(0, sectors * 512);
+                    string size = (sectors / 2048) + " MiB";
                     ulong irq0 = d.Channel.InterruptCount;
                     ulong t0 = Native.Rdtsc();
                     d.Read((ulong)(100000 - sectors), target);
                     ulong t = Native.Rdtsc() - t0;
                     ulong us = Us(t);
                     ulong interrupts = d.Channel.InterruptCount - irq0;
-                    Line("read " + (sectors / 2048) + " MiB (" + sectors + " sectors, " + (d.UseDma ? "DMA" : "PIO") + ", " + (d.Channel.UseInterrupts ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : (ulong)sectors / 2 * 1_000_000 / us) + " KiB/s), " + interrupts + " interrupts");
-                    CheckPattern((ulong)(100000 - sectors), target, (sectors / 2048) + " MiB");
+                    Line("read " + size + " (" + sectors + " sectors, " + (d.UseDma ? "DMA" : "PIO") + ", " + (d.Channel.UseInterrupts ? "IRQ" : "polled") + ") in " + t + " TSC ticks (" + us + " us, " + (us == 0 ? 0 : (ulong)sectors / 2 * 1_000_000 / us) + " KiB/s), " + interrupts + " interrupts");
+                    CheckPattern((ulong)(100000 - sectors), target, size);
                     target.Clear();
                 }
                 d.Channel.UseInterrupts = true;

@@ -355,8 +355,7 @@ namespace Cosmos.HAL.Devices.Storage
         public bool Reset(int timeoutMs = 5000)
         {
             if (AltStatus == 0xFF) return false;
-            Out8(6, 0xE0);                                 // device 0 (LBA bit set, as Select writes it)
-            Delay400ns();
+            Select(0, 0);
             IOPort.Write8(ControlPort, ControlSrst | ControlNien);
             Spin(Deadline(1));
             IOPort.Write8(ControlPort, ControlNien);

@@ -15,7 +15,12 @@ namespace Cosmos.System.FileSystem.FAT
         public override bool IsType(Partition aDevice) => PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out _, Clock);
 
         /// <inheritdoc/>
-        public override bool IsType(Partition aDevice, out string why) => PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out why, Clock);
+        public override bool IsType(Partition aDevice, out string why)
+        {
+            bool fat = PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out string error, Clock);
+            why = fat ? null : "FAT: " + error;
+            return fat;
+        }
 
         /// <inheritdoc/>
         public override FileSystem Create(Partition aDevice, string aRootPath, long aSize)
