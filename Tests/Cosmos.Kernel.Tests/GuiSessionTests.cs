@@ -52,6 +52,7 @@ namespace Cosmos.Kernel.Tests
                 WaitFor("gui: desktop 1024x768x32", 180);
                 Assert.Contains(absolutePointer ? "mouse: absolute (vmmouse) + PS/2" : "mouse: PS/2;", Text());
                 using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
+                session.Diagnose = () => q.Execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info registers\"}}");
                 Thread.Sleep(500);
                 string before = Path.Combine(dir, "before.ppm");
                 q.ScreenDump(before);
@@ -89,7 +90,7 @@ namespace Cosmos.Kernel.Tests
                 WaitFor("gui: line 'hello desktop'", 30);
                 WaitFor("gui: closed", 30);
                 session.ShutDown("echo back in the shell\nshutdown\n");
-                Assert.Contains("back in the shell", Text());
+                Assert.True(Text().Contains("back in the shell"), "no 'back in the shell' after the desktop closed:\n" + Text());
             }
         }
 
@@ -106,6 +107,7 @@ namespace Cosmos.Kernel.Tests
                 session.Type("layout de\n");
                 session.WaitFor("keyboard layout: DE", 180);
                 using var q = QmpClient.Connect(session.Qmp, TimeSpan.FromSeconds(20));
+                session.Diagnose = () => q.Execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info registers\"}}");
                 void Keys(params string[] qcodes)
                 {
                     foreach (var k in qcodes)
@@ -162,15 +164,28 @@ namespace Cosmos.Kernel.Tests
         /// <summary>Types <paramref name="text"/> into COM1.</summary>
         public void Type(string text) { _p.StandardInput.Write(text); _p.StandardInput.Flush(); }
 
+        /// <summary>
+        /// What a failed wait adds to its message about the guest (the test sets it once it holds the QMP connection,
+        /// e.g. QEMU's <c>info registers</c>: whether the CPU is halted, and where it is).
+        /// </summary>
+        public Func<string> Diagnose { get; set; }
+
         /// <summary>Fails the test unless <paramref name="text"/> appears within <paramref name="seconds"/>.</summary>
         public void WaitFor(string text, int seconds)
         {
             var end = DateTime.UtcNow.AddSeconds(seconds);
             while (!Text().Contains(text))
             {
-                if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text());
+                if (DateTime.UtcNow > end) Assert.Fail($"no '{text}' within {seconds} s:\n" + Text() + GuestState());
                 Thread.Sleep(100);
             }
+        }
+
+        private string GuestState()
+        {
+            if (Diagnose == null || _p.HasExited) return "";
+            try { return "\nthe guest now (QMP info registers):\n" + Diagnose(); }
+            catch (Exception e) { return "\n(QMP info registers failed: " + e.Message + ")"; }
         }
 
         /// <summary>Types <paramref name="last"/> (ending with shutdown), closes input and expects QEMU's exit status 0.</summary>
@@ -178,7 +193,10 @@ namespace Cosmos.Kernel.Tests
         {
             _p.StandardInput.Write(last);
             _p.StandardInput.Close();
-            Assert.True(_p.WaitForExit(60_000), "no shutdown:\n" + Text());
+            Assert.True(_p.WaitForExit(60_000), "no shutdown:\n" + Text() + GuestState());
+            // WaitForExit with a timeout returns when the process ends, before the output events have all been raised;
+            // this one returns after them, so Text() holds everything the runner printed.
+            _p.WaitForExit();
             Assert.Equal(0, _p.ExitCode);
         }
 

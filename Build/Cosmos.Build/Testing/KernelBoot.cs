@@ -170,6 +170,8 @@ namespace Cosmos.Build.Testing
             // one that does not (armed too late) keeps QEMU running and is killed below.
             if (inTime) p.WaitForExit(proto.PanicComplete ? 2000 : 10000);
             bool exitedByItself = p.HasExited;
+            // WaitForExit with a timeout returns before every output event has been raised; this waits for the rest.
+            if (exitedByItself) p.WaitForExit();
             if (!p.HasExited) { try { p.Kill(true); } catch { } p.WaitForExit(); }
             lock (p) { try { p.StandardInput.Close(); } catch { } }
             qmp?.Dispose();
