@@ -30,6 +30,21 @@ namespace Cosmos.Build.Patching
 
         public bool HasErrors => Diagnostics.Any(d => d.Severity == PatchSeverity.Error);
 
+        /// <summary>
+        /// Simple names of the assemblies a plug named as its target's home or found its target in (what
+        /// <see cref="PatchResult.Scope"/> is built from); <see cref="ScopeIsEveryTarget"/> when a <c>TargetName</c>
+        /// without an assembly searched every target assembly.
+        /// </summary>
+        public HashSet<string> ScopeNames { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        public bool ScopeIsEveryTarget { get; private set; }
+
+        /// <summary>Notes that the plugs' result depends on assembly <paramref name="name"/> (null: on every target assembly).</summary>
+        public void NoteScope(string name)
+        {
+            if (name == null) ScopeIsEveryTarget = true;
+            else ScopeNames.Add(name);
+        }
+
         public void Report(PatchSeverity severity, string code, string message, SourceLocation at)
         {
             Diagnostics.Add(new PatchDiagnostic(severity, code, message, at.File, at.Line, at.Column));

@@ -6,11 +6,12 @@ namespace Cosmos.Build.Patching
     /// <summary>Outcome of <see cref="PlugPatcher.Run(PatchRequest)"/>.</summary>
     public sealed class PatchResult
     {
-        internal PatchResult(List<PatchDiagnostic> diagnostics, List<PatchedAssembly> assemblies, List<AppliedPlug> plugs)
+        internal PatchResult(List<PatchDiagnostic> diagnostics, List<PatchedAssembly> assemblies, List<AppliedPlug> plugs, IReadOnlyCollection<string> scope = null)
         {
             Diagnostics = diagnostics;
             PatchedAssemblies = assemblies;
             Plugs = plugs;
+            Scope = scope;
         }
 
         /// <summary>True when no diagnostic is an error. When false nothing was written.</summary>
@@ -28,6 +29,15 @@ namespace Cosmos.Build.Patching
 
         /// <summary>Every plug that was bound to a target (also filled when errors elsewhere prevented writing).</summary>
         public IReadOnlyList<AppliedPlug> Plugs { get; }
+
+        /// <summary>
+        /// Simple names of the assemblies whose contents can change this result (case-insensitive): the plug assemblies,
+        /// those the plugs named as their targets' homes or found their targets in (forwarders included), and every
+        /// assembly these reference, directly or not. Another target assembly can be changed without changing the
+        /// patched output. Null when that cannot be said: a plug's <c>TargetName</c> without an assembly searches every
+        /// target assembly, or the run stopped on an error.
+        /// </summary>
+        public IReadOnlyCollection<string> Scope { get; }
 
         /// <summary>Errors only.</summary>
         public IEnumerable<PatchDiagnostic> Errors => Diagnostics.Where(d => d.Severity == PatchSeverity.Error);

@@ -68,6 +68,7 @@ namespace Cosmos.Build.Patching
     internal sealed class PatchRun
     {
         private readonly PatchContext _context;
+        private IReadOnlyCollection<string> _scope;
 
         public PatchRun(PatchRequest request)
         {
@@ -106,6 +107,7 @@ namespace Cosmos.Build.Patching
                 }
 
                 writer.Prepare();
+                _scope = Scope();
             }
             finally
             {
@@ -118,6 +120,40 @@ namespace Cosmos.Build.Patching
         }
 
         private PatchResult Result(List<PatchedAssembly> written) =>
-            new PatchResult(_context.Diagnostics, _context.HasErrors || written == null ? new List<PatchedAssembly>() : written, _context.Applied);
+            new PatchResult(_context.Diagnostics, _context.HasErrors || written == null ? new List<PatchedAssembly>() : written, _context.Applied, _scope);
+
+        /// <summary>
+        /// <see cref="PatchResult.Scope"/>: the plug assemblies, the assemblies the plugs named or found their targets in,
+        /// and every assembly these reference, directly or not; null when a plug searched every target assembly.
+        /// </summary>
+        private IReadOnlyCollection<string> Scope()
+        {
+            if (_context.ScopeIsEveryTarget)
+                return null;
+            var names = new HashSet<string>(_context.ScopeNames, StringComparer.OrdinalIgnoreCase);
+            var work = new Queue<Mono.Cecil.ModuleDefinition>();
+            foreach (LoadedAssembly a in _context.Set.All.Where(a => a.IsPlug || names.Contains(a.Name)).ToList())
+            {
+                names.Add(a.Name);
+                work.Enqueue(a.Module);
+            }
+            var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            while (work.Count > 0)
+            {
+                Mono.Cecil.ModuleDefinition m = work.Dequeue();
+                if (!visited.Add(m.Assembly.Name.Name))
+                    continue;
+                foreach (Mono.Cecil.AssemblyNameReference r in m.AssemblyReferences)
+                {
+                    names.Add(r.Name);
+                    if (visited.Contains(r.Name))
+                        continue;
+                    Mono.Cecil.AssemblyDefinition resolved = _context.Set.Resolve(r);
+                    if (resolved != null)
+                        work.Enqueue(resolved.MainModule);
+                }
+            }
+            return names;
+        }
     }
 }

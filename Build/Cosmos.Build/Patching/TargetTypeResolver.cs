@@ -65,6 +65,7 @@ namespace Cosmos.Build.Patching
                     return false;
                 }
                 described = Display.Type(targetRef) + ", " + ScopeOf(targetRef);
+                Context.NoteScope(ScopeOf(targetRef));
                 target = Types.Resolve(targetRef);
                 targetAsm = target != null ? Set.Of(target.Module) : null;
                 whyMissing = target == null ? "it was not found in assembly '" + ScopeOf(targetRef) + "' or its forwarders" : null;
@@ -83,6 +84,8 @@ namespace Cosmos.Build.Patching
                 }
             }
 
+            if (targetAsm != null)
+                Context.NoteScope(targetAsm.Name);
             if (target != null && (targetAsm == null || !targetAsm.IsTarget))
             {
                 whyMissing = "it is defined in '" + target.Module.Assembly.Name.Name + "' (" + (targetAsm?.Path ?? target.Module.FileName)
@@ -132,6 +135,7 @@ namespace Cosmos.Build.Patching
                 return false;
             }
             string cecilName = typePart.Replace('+', '/');
+            Context.NoteScope(asmPart);   // none: every target assembly is searched
             if (asmPart != null)
             {
                 LoadedAssembly a = Set.ByName(asmPart);
@@ -179,6 +183,7 @@ namespace Cosmos.Build.Patching
 
         private TypeDefinition FindInAssembly(LoadedAssembly a, string cecilName, int depth)
         {
+            Context.NoteScope(a.Name);
             TypeDefinition t = a.Module.GetType(cecilName);
             if (t != null || depth > 8)
                 return t;

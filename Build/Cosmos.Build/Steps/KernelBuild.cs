@@ -80,14 +80,27 @@ namespace Cosmos.Build.Steps
             });
             var runner = new StepRunner(o.ObjDir);
 
-            // 1+2. Entry point and plugs (one step: both rewrite IL).
+            // 1+2. Entry point and plugs (one step: both rewrite IL). An edit of the kernel's own code changes the entry
+            // assembly, but the patched assemblies only when plugs involve the kernel (PatchStep.UpToDateWithout): the
+            // patcher runs again when the libraries, the tool or the packages changed, or the kernel matters to the plugs.
             var patchedDir = Path.Combine(o.ObjDir, "patched");
             var entryDll = Path.Combine(o.ObjDir, "entry", name + ".dll");
+            var scopeFile = Path.Combine(o.ObjDir, "plugs.scope");
+            var librariesStamp = Path.Combine(o.ObjDir, "patch-libraries.stamp");
             runner.Run(new BuildStep("plugs", () =>
             {
                 var sw = Stopwatch.StartNew();
                 var kernelType = EntryPointStep.Run(o.Assembly, new[] { binDir }, entryDll);
-                var patched = PatchStep.Run(entryDll, libs, packages, patchedDir);
+                string librariesFingerprint = Stamp.Fingerprint(libs.Append(typeof(KernelBuild).Assembly.Location), o.IlcPackage, o.RuntimePack);
+                string patched;
+                if (Stamp.UpToDate(librariesStamp, librariesFingerprint) && PatchStep.UpToDateWithout(entryDll, scopeFile, out _))
+                    patched = $"plugs as before (they do not involve {name})";
+                else
+                {
+                    if (File.Exists(librariesStamp)) File.Delete(librariesStamp);
+                    patched = PatchStep.Run(entryDll, libs, packages, patchedDir, scopeFile);
+                    Stamp.Write(librariesStamp, librariesFingerprint);
+                }
                 return $"entry {kernelType}; {patched} ({Tool.Seconds(sw.Elapsed)})";
             })
             {
