@@ -124,6 +124,19 @@ namespace Cosmos.Build.Tests
                 var target = Run("dotnet", "msbuild -nodeReuse:false -getProperty:CosmosTarget -getProperty:RunArguments", kit, psi => { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = packages; }, 300);
                 Assert.Contains("\"CosmosTarget\": \"vmware\"", target.Output);
                 Assert.Contains("bin/cosmos/Debug/net10.0/UserKit.iso", target.Output);
+
+                // NuGet may take the packages from a fallback folder (NUGET_FALLBACK_PACKAGES, RestoreFallbackFolders, an
+                // offline SDK's folder) and not copy them into the global one: the kernel build must find ilc and the
+                // NativeAOT runtime pack there (it looked only in the global folder: "ilc was not found").
+                var empty = Path.Combine(work, "nuget-empty");
+                Directory.CreateDirectory(empty);
+                void Fallback(ProcessStartInfo psi) { psi.Environment["HOME"] = home; psi.Environment["NUGET_PACKAGES"] = empty; psi.Environment["NUGET_FALLBACK_PACKAGES"] = packages; }
+                var restore = Run("dotnet", "restore -nodeReuse:false", project, Fallback, 300);
+                Assert.True(restore.ExitCode == 0, "MyOS did not restore from the fallback folder:\n" + restore.Output);
+                var found = Run("dotnet", "msbuild -nodeReuse:false -t:_CosmosFindPackages -getProperty:CosmosIlcPackage -getProperty:CosmosRuntimePack", project, Fallback, 300);
+                Assert.True(found.ExitCode == 0, found.Output);
+                Assert.Contains($"\"CosmosIlcPackage\": \"{packages}/runtime.linux-x64.microsoft.dotnet.ilcompiler/", found.Output);
+                Assert.Contains($"\"CosmosRuntimePack\": \"{packages}/microsoft.netcore.app.runtime.nativeaot.linux-x64/", found.Output);
             }
             finally
             {
