@@ -9,6 +9,9 @@ namespace Cosmos.Build.Toolchain
         /// <summary>The kernels' target framework, e.g. <c>net10.0</c>: kernel outputs are in <c>bin/Debug/&lt;tfm&gt;/</c>.</summary>
         public static string KernelTargetFramework => Metadata("CosmosKernelTargetFramework");
 
+        /// <summary>The kit's version (<c>CosmosVersion</c>, e.g. <c>0.1.0</c>): the version of every package <c>dotnet pack</c> makes.</summary>
+        public static string CosmosVersion => Metadata("CosmosVersion");
+
         /// <summary>The NativeAOT runtime and ILCompiler package version, e.g. <c>10.0.12</c>.</summary>
         public static string RuntimeVersion => Metadata("CosmosRuntimeVersion");
 
