@@ -56,6 +56,14 @@ namespace Cosmos.Core
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_cli")] public static extern void Cli();
         /// <summary>STI: sets RFLAGS.IF (maskable interrupts on after the next instruction, Intel SDM Vol. 2B "STI").</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_sti")] public static extern void Sti();
+        /// <summary>
+        /// STI then HLT as adjacent instructions (interrupts must be off on entry; they are on on return): the idle wait
+        /// without a lost wake-up. STI enables interrupts only after the next instruction (Intel SDM Vol. 2B "STI"), so an
+        /// interrupt already pending, or raised after the caller's last check, is taken out of the HLT and ends it. With
+        /// <see cref="Sti"/> and <see cref="Hlt"/> as two calls it would be taken between them, and the HLT would then wait
+        /// for the next interrupt, which may never come (a timer already consumed).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_sti_hlt")] public static extern void StiHlt();
         /// <summary>PAUSE: spin-wait hint (Intel SDM Vol. 2B "PAUSE").</summary>
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_pause")] public static extern void Pause();
         /// <summary>CLI then HLT forever; never returns.</summary>

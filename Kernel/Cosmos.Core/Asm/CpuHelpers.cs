@@ -64,6 +64,8 @@ namespace Cosmos.Core.Asm
             a.Function("cosmos_hlt", _ => { a.Hlt(); a.Ret(); });
             a.Function("cosmos_cli", _ => { a.Cli(); a.Ret(); });
             a.Function("cosmos_sti", _ => { a.Sti(); a.Ret(); });
+            a.Comment("STI immediately followed by HLT (Native.StiHlt): STI's one-instruction interrupt shadow lets no interrupt in before the HLT starts, so one that is pending or arrives there wakes it");
+            a.Function("cosmos_sti_hlt", _ => { a.Sti(); a.Hlt(); a.Ret(); });
             a.Function("cosmos_pause", _ => { a.Pause(); a.Ret(); });
             a.Comment("RFLAGS save + CLI, and its restore (CPU.SaveAndDisableInterrupts / CPU.RestoreInterrupts): POPFQ sets IF back exactly when it was set");
             a.Function("cosmos_save_and_disable_interrupts", _ => { a.Pushf(); a.Pop(RAX); a.Cli(); a.Ret(); });

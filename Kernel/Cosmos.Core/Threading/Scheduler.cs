@@ -550,7 +550,9 @@ namespace Cosmos.Core.Threading
                         // the tick: reprogramming the timer at every short idle cost a thread-heavy kernel ≈ 8 % (GCTests).
                         if (s_idleSwitches != s_switches) { s_idleSwitches = s_switches; s_idleTicks = s_ticks; }
                         else if (s_ticks - s_idleTicks >= IdleTicksBeforeOneShot) ArmIdleTimer();
-                        Native.Sti(); Native.Hlt();
+                        // One step: an interrupt raised since the check above (a one-shot that found no sleeper due
+                        // yet and armed nothing) must end this HLT, not be taken before it.
+                        Native.StiHlt();
                     }
                     CPU.RestoreInterrupts(irq);
                 }

@@ -34,6 +34,7 @@ namespace ThreadTests
             // Scheduling
             Case("Thread.Sleep(100) sleeps 100 ms +-10 % by the TSC and does not use the CPU; Sleep(0) and Sleep(1) return promptly", SleepTiming);
             Case("an idle machine stops the tick - Thread.Sleep(200) with no other thread ready takes at most a few dozen timer interrupts instead of 200, and still wakes on time; the tick is back for a busy thread", TicklessIdle);
+            Case("STI and HLT are one step in the idle wait - a tick that came due while interrupts were off ends the HLT (one tick handled, not two)", StiHltEndsOnAPendingInterrupt);
             Case("Thread.Yield and Thread.Sleep(0) hand the CPU to a ready thread of the same priority (1,000-round ping-pong each)", YieldPingPong);
             Case("a switch resumes a yielding thread with its own interrupt flag (on or off) and its own FS base (TLS pointer; WRFSBASE when CPUID offers FSGSBASE)", SwitchRestoresFlagsAndFsBase);
             Case("time slicing - two busy threads of the same priority take turns (round robin) without yielding", RoundRobin);
