@@ -191,9 +191,9 @@ namespace Cosmos.Build.Bench
         /// </summary>
         /// <remarks>
         /// The packages get a version of their own (<c>CosmosVersion</c> + <c>-bench.</c> + a stamp), so no package of
-        /// an earlier pack cached by NuGet under the same id and version can stand in for them. Restores use a packages
-        /// folder of their own with this user's NuGet folder as a fallback (<c>NUGET_FALLBACK_PACKAGES</c>), and the
-        /// template is installed under a CLI home of their own (<c>DOTNET_CLI_HOME</c>); everything is deleted afterwards.
+        /// an earlier pack cached by NuGet under the same id and version can stand in for them. Restores use this user's
+        /// NuGet folder (so the repository's own restore state is left as it was), and that version's folders are deleted
+        /// from it afterwards; the template is installed under a CLI home of its own (<c>DOTNET_CLI_HOME</c>), deleted too.
         /// The patch and ilc caches are this user's, so the first build is served from them where the demo's was.
         /// </remarks>
         private static void UserKernelFigures(string root)
@@ -210,8 +210,6 @@ namespace Cosmos.Build.Bench
             {
                 Directory.CreateDirectory(work);
                 Set(TestCommand.SharedCompilationVariable, "true");
-                Set("NUGET_PACKAGES", Path.Combine(work, "packages"));
-                Set("NUGET_FALLBACK_PACKAGES", userPackages);
                 Set("DOTNET_CLI_HOME", Path.Combine(work, "home"));
                 ProcessResult Dotnet(string dir, params string[] args)
                 {
@@ -235,6 +233,14 @@ namespace Cosmos.Build.Bench
             {
                 TestCommand.ShutDownCompilerServer();
                 foreach (var kv in saved) Environment.SetEnvironmentVariable(kv.Key, kv.Value);
+                // The bench's packages as NuGet extracted them (id and version folders, lower case), then the work folder.
+                if (Directory.Exists(feed))
+                    foreach (var nupkg in Directory.GetFiles(feed, "*." + version + ".nupkg"))
+                    {
+                        string id = Path.GetFileName(nupkg)[..^(version.Length + ".nupkg".Length + 1)];
+                        string extracted = Path.Combine(userPackages, id.ToLowerInvariant(), version.ToLowerInvariant());
+                        try { if (Directory.Exists(extracted)) Directory.Delete(extracted, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                    }
                 try { if (Directory.Exists(work)) Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }
