@@ -46,6 +46,28 @@ namespace P
             Assert.DoesNotContain("K", r.Scope);
         }
 
+        [Theory]
+        [InlineData("Plug(TargetName = \"K.Program, K\")")]
+        [InlineData("Plug(typeof(K.Program))")]
+        public void APlugOnTheKernelPutsItInTheScope(string attribute)
+        {
+            using var ws = new Workspace();
+            string kernel = ws.Compile("K", Kernel);
+            string plugs = ws.Compile("P", @"
+using IL2CPU.API.Attribs;
+namespace P
+{
+    [" + attribute + @"]
+    public static class ProgramPlug
+    {
+        public static int Main() => 7;
+    }
+}", kernel);
+            PatchResult r = ws.Patch(new[] { plugs }, new[] { kernel }, "out");
+            Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+            Assert.Contains("K", r.Scope);
+        }
+
         [Fact]
         public void ATargetNameWithoutAnAssemblyMakesEveryTargetMatter()
         {

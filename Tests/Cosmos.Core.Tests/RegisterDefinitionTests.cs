@@ -169,6 +169,28 @@ namespace Cosmos.Core.Tests
             Assert.True(offenders.Count == 0, "literal copies of Arch/X64 definitions:\n" + string.Join("\n", offenders));
         }
 
+        /// <summary>
+        /// Waiting for an interrupt after a check made with interrupts off is <c>Native.StiHlt</c> (STI and HLT adjacent),
+        /// never STI and HLT as two calls: an interrupt taken between them leaves the HLT waiting for the next one
+        /// (docs/CONTRACTS.md "Threads"; ThreadTests "STI and HLT are one step" shows the difference on QEMU).
+        /// </summary>
+        [Fact]
+        public void NoWaitSplitsStiAndHlt()
+        {
+            string root = RepoRoot();
+            var split = new Regex(@"(Native\.Sti|CPU\.EnableInterrupts)\(\)\s*;\s*(//[^\n]*\s*)*(Native\.Hlt|CPU\.Halt)\(\)");
+            var offenders = new List<string>();
+            foreach (var top in new[] { "Kernel", "Plugs", "Drivers", "Runtime", "Debug" })
+                foreach (var file in Directory.EnumerateFiles(Path.Combine(root, top), "*.cs", SearchOption.AllDirectories))
+                {
+                    string rel = Path.GetRelativePath(root, file).Replace('\\', '/');
+                    if (rel.Contains("/obj/") || rel.Contains("/bin/")) continue;
+                    foreach (Match m in split.Matches(File.ReadAllText(file)))
+                        offenders.Add($"{rel}: {m.Value}");
+                }
+            Assert.True(offenders.Count == 0, "STI and HLT as two calls (use Native.StiHlt):\n" + string.Join("\n", offenders));
+        }
+
         internal static string RepoRoot()
         {
             var d = new DirectoryInfo(System.AppContext.BaseDirectory);

@@ -195,8 +195,10 @@ namespace Cosmos.Kernel.Tests
             _p.StandardInput.Close();
             Assert.True(_p.WaitForExit(60_000), "no shutdown:\n" + Text() + GuestState());
             // WaitForExit with a timeout returns when the process ends, before the output events have all been raised;
-            // this one returns after them, so Text() holds everything the runner printed.
-            _p.WaitForExit();
+            // WaitForExitAsync also waits for the end of both streams, so Text() holds everything the runner printed
+            // (bounded: a QEMU that outlived the runner would hold its stderr open).
+            using (var drained = new CancellationTokenSource(10_000))
+                try { _p.WaitForExitAsync(drained.Token).Wait(); } catch (AggregateException) { }
             Assert.Equal(0, _p.ExitCode);
         }
 

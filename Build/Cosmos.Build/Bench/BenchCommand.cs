@@ -190,10 +190,11 @@ namespace Cosmos.Build.Bench
         /// edit also beside the ilc step alone.
         /// </summary>
         /// <remarks>
-        /// The packages get a version of their own (<c>CosmosVersion</c> + <c>-bench.</c> + a stamp), so no package of
-        /// an earlier pack cached by NuGet under the same id and version can stand in for them. Restores use this user's
-        /// NuGet folder (so the repository's own restore state is left as it was), and that version's folders are deleted
-        /// from it afterwards; the template is installed under a CLI home of its own (<c>DOTNET_CLI_HOME</c>), deleted too.
+        /// Nothing of the repository or of this user's setup is changed. The kit is packed from a copy of the files git
+        /// knows (the repository's own obj/ folders and restore state stay as they are), with a version of its own
+        /// (<c>CosmosVersion</c> + <c>-bench.</c> + a stamp), so no package NuGet cached under the same id and version can
+        /// stand in for it. Restores use this user's NuGet setup; the bench version's folders are deleted from the global
+        /// packages folder afterwards. The template goes to a template-engine hive of its own (<c>--debug:custom-hive</c>).
         /// The patch and ilc caches are this user's, so the first build is served from them where the demo's was.
         /// </remarks>
         private static void UserKernelFigures(string root)
@@ -201,27 +202,34 @@ namespace Cosmos.Build.Bench
             Console.WriteLine("Your own kernel (README \"Your own kernel\": the kit packed, `dotnet new cosmoskernel`, PackageReferences; the SDK's defaults)");
             string work = Path.Combine(Path.GetTempPath(), "cosmos-bench-kit-" + Guid.NewGuid().ToString("N"));
             string version = BuildInfo.CosmosVersion + "-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-            string feed = Path.Combine(work, "feed");
-            var saved = new System.Collections.Generic.Dictionary<string, string>();
-            void Set(string name, string value) { if (!saved.ContainsKey(name)) saved[name] = Environment.GetEnvironmentVariable(name); Environment.SetEnvironmentVariable(name, value); }
-            string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-            if (string.IsNullOrEmpty(userPackages)) userPackages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            string feed = Path.Combine(work, "feed"), hive = Path.Combine(work, "hive"), copy = Path.Combine(work, "repo");
+            string sharedCompilation = Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable);
+            ProcessResult Run(string exe, string dir, params string[] args)
+            {
+                var r = Tool.Run(exe, args, dir);
+                if (r.ExitCode != 0)
+                    throw new BuildStepException("COSMOS095", $"{exe} {string.Join(" ", args)} failed (exit {r.ExitCode}):\n{string.Join("\n", (r.StdOut + r.StdErr).Split('\n').TakeLast(30))}");
+                return r;
+            }
+            string globalPackages = null;
             try
             {
                 Directory.CreateDirectory(work);
-                Set(TestCommand.SharedCompilationVariable, "true");
-                Set("DOTNET_CLI_HOME", Path.Combine(work, "home"));
-                ProcessResult Dotnet(string dir, params string[] args)
+                Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, "true");
+                var nugetLocals = Regex.Match(Run("dotnet", work, "nuget", "locals", "global-packages", "--list").StdOut, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline);
+                globalPackages = nugetLocals.Success ? nugetLocals.Groups[1].Value : null;
+                foreach (var f in Run("git", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    var r = Tool.Run("dotnet", args, dir);
-                    if (r.ExitCode != 0)
-                        throw new BuildStepException("COSMOS095", $"dotnet {string.Join(" ", args)} failed (exit {r.ExitCode}):\n{string.Join("\n", (r.StdOut + r.StdErr).Split('\n').TakeLast(30))}");
-                    return r;
+                    string src = Path.Combine(root, f);
+                    if (!File.Exists(src)) continue;   // deleted in the work tree
+                    string dst = Path.Combine(copy, f);
+                    Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
+                    File.Copy(src, dst);
                 }
-                double pack = Time(() => Dotnet(root, "pack", "Cosmos.Kit.slnf", "-o", feed, "-p:CosmosVersion=" + version, "--nologo", "-v", "q"));
-                Dotnet(work, "new", "install", Path.Combine(feed, $"Cosmos.Templates.{version}.nupkg"));
-                Dotnet(work, "new", "cosmoskernel", "-n", "MyOS", "-o", Path.Combine(work, "MyOS"));
-                Dotnet(work, "new", "console", "-n", "Plain", "-o", Path.Combine(work, "Plain"));
+                double pack = Time(() => Run("dotnet", copy, "pack", "Cosmos.Kit.slnf", "-o", feed, "-p:CosmosVersion=" + version, "--nologo", "-v", "q", "-nodeReuse:false"));
+                Run("dotnet", work, "new", "install", Path.Combine(feed, $"Cosmos.Templates.{version}.nupkg"), "--debug:custom-hive", hive);
+                Run("dotnet", work, "new", "cosmoskernel", "-n", "MyOS", "-o", Path.Combine(work, "MyOS"), "--debug:custom-hive", hive);
+                Run("dotnet", work, "new", "console", "-n", "Plain", "-o", Path.Combine(work, "Plain"), "--debug:custom-hive", hive);
                 var kernel = Measure(Path.Combine(work, "MyOS"), "Kernel.cs", "Cosmos booted successfully");
                 var plain = Measure(Path.Combine(work, "Plain"), "Program.cs", "Hello, World!");
                 Console.WriteLine($"  kit pack               {pack,8:0.0} s    (baseline: the demo OS's clean build above; 13 projects in Release, {version})");
@@ -232,13 +240,13 @@ namespace Cosmos.Build.Bench
             finally
             {
                 TestCommand.ShutDownCompilerServer();
-                foreach (var kv in saved) Environment.SetEnvironmentVariable(kv.Key, kv.Value);
+                Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, sharedCompilation);
                 // The bench's packages as NuGet extracted them (id and version folders, lower case), then the work folder.
-                if (Directory.Exists(feed))
+                if (globalPackages != null && Directory.Exists(feed))
                     foreach (var nupkg in Directory.GetFiles(feed, "*." + version + ".nupkg"))
                     {
                         string id = Path.GetFileName(nupkg)[..^(version.Length + ".nupkg".Length + 1)];
-                        string extracted = Path.Combine(userPackages, id.ToLowerInvariant(), version.ToLowerInvariant());
+                        string extracted = Path.Combine(globalPackages, id.ToLowerInvariant(), version.ToLowerInvariant());
                         try { if (Directory.Exists(extracted)) Directory.Delete(extracted, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                     }
                 try { if (Directory.Exists(work)) Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -253,7 +261,7 @@ namespace Cosmos.Build.Bench
         private static (double First, double Edit, double NoChange, double Ilc) Measure(string dir, string file, string text)
         {
             ProcessResult build = null;
-            void Build() { build = Tool.Run("dotnet", new[] { "build", "--nologo" }, dir); if (build.ExitCode != 0) throw new BuildStepException("COSMOS095", $"dotnet build in {dir} failed:\n{build.StdOut}{build.StdErr}"); }
+            void Build() { build = Tool.Run("dotnet", new[] { "build", "--nologo", "-nodeReuse:false" }, dir); if (build.ExitCode != 0) throw new BuildStepException("COSMOS095", $"dotnet build in {dir} failed:\n{build.StdOut}{build.StdErr}"); }
             double first = Time(Build);
             string path = Path.Combine(dir, file);
             string original = File.ReadAllText(path);

@@ -107,7 +107,7 @@ namespace Cosmos.Build.Patching
                 }
 
                 writer.Prepare();
-                _scope = Scope();
+                _scope = _context.HasErrors ? null : Scope();
             }
             finally
             {

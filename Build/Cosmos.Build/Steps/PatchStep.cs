@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -98,7 +99,20 @@ namespace Cosmos.Build.Steps
         public static bool UpToDateWithout(string kernelAssembly, string scopeFile, out string why)
         {
             why = null;
-            string name = Path.GetFileNameWithoutExtension(kernelAssembly);
+            // The assembly's own name (what the plugs and the record name), not the file's.
+            string name;
+            bool plugApi;
+            try
+            {
+                using var a = Mono.Cecil.AssemblyDefinition.ReadAssembly(kernelAssembly);
+                name = a.Name.Name;
+                plugApi = a.MainModule.AssemblyReferences.Any(r => r.Name == "IL2CPU.API");
+            }
+            catch (System.Exception e) when (e is IOException || e is System.BadImageFormatException || e is UnauthorizedAccessException)
+            {
+                why = "cannot read " + kernelAssembly + ": " + e.Message;
+                return false;
+            }
             string[] lines;
             try { lines = File.Exists(scopeFile) ? File.ReadAllLines(scopeFile) : null; }
             catch (IOException) { lines = null; }
@@ -109,7 +123,7 @@ namespace Cosmos.Build.Steps
                 if (l.StartsWith("depends-on ", System.StringComparison.Ordinal) && string.Equals(l.Substring(11), name, System.StringComparison.OrdinalIgnoreCase)) { why = "plugs involve " + name; return false; }
                 if (l.StartsWith("output ", System.StringComparison.Ordinal) && !File.Exists(l.Substring(7))) { why = "a patched assembly is missing"; return false; }
             }
-            if (ReferencesPlugApi(kernelAssembly)) { why = name + " references IL2CPU.API"; return false; }
+            if (plugApi) { why = name + " references IL2CPU.API"; return false; }
             return true;
         }
 

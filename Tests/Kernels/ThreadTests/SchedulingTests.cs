@@ -124,13 +124,13 @@ namespace ThreadTests
         /// The idle thread's wait, STI and HLT as one step (<see cref="Native.StiHlt"/>): a timer tick that became pending
         /// while interrupts were off ends the HLT itself, so exactly one tick is handled. With STI and HLT as two calls the
         /// tick is taken between them and the HLT then sleeps until the next tick (two handled) - or for ever, when the
-        /// interrupt it missed was the idle one-shot and nothing else is due. Best of five: a host stall can let one
-        /// more tick in.
+        /// interrupt it missed was the idle one-shot and nothing else is due. Three of five rounds must handle exactly
+        /// one tick: a host stall can let one more tick in, and a stray interrupt can end a broken wait early.
         /// </summary>
         private void StiHltEndsOnAPendingInterrupt()
         {
-            ulong best = ulong.MaxValue;
-            for (int i = 0; i < 5; i++)
+            var handledPerRound = new ulong[5];
+            for (int i = 0; i < handledPerRound.Length; i++)
             {
                 ulong flags = CPU.SaveAndDisableInterrupts();
                 ulong t0 = Now;
@@ -139,10 +139,13 @@ namespace ThreadTests
                 Native.StiHlt();
                 ulong handled = Cosmos.Core.Threading.Scheduler.TickCount - before;
                 CPU.RestoreInterrupts(flags);
-                if (handled < best) best = handled;
+                handledPerRound[i] = handled;
             }
-            Line("  ticks handled while in StiHlt with a tick pending: " + best + " (best of 5)");
-            True(best == 1, "the pending tick ended the HLT: one tick handled, not " + best + " (an interrupt taken between STI and HLT leaves the HLT waiting for the next one)");
+            int ones = 0;
+            string rounds = "";
+            foreach (ulong h in handledPerRound) { if (h == 1) ones++; rounds += (rounds.Length == 0 ? "" : " ") + h; }
+            Line("  ticks handled while in StiHlt with a tick pending, per round: " + rounds);
+            True(ones >= 3, "the pending tick ended the HLT (one tick handled) in " + ones + " of 5 rounds: " + rounds + " (an interrupt taken between STI and HLT leaves the HLT waiting for the next one)");
         }
 
         /// <summary>
