@@ -247,7 +247,13 @@ namespace Cosmos.Build.Bench
                     {
                         string id = Path.GetFileName(nupkg)[..^(version.Length + ".nupkg".Length + 1)];
                         string extracted = Path.Combine(globalPackages, id.ToLowerInvariant(), version.ToLowerInvariant());
-                        try { if (Directory.Exists(extracted)) Directory.Delete(extracted, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                        try
+                        {
+                            if (Directory.Exists(extracted)) Directory.Delete(extracted, true);
+                            string idDir = Path.GetDirectoryName(extracted)!;
+                            if (Directory.Exists(idDir) && !Directory.EnumerateFileSystemEntries(idDir).Any()) Directory.Delete(idDir);
+                        }
+                        catch (IOException) { } catch (UnauthorizedAccessException) { }
                     }
                 try { if (Directory.Exists(work)) Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
