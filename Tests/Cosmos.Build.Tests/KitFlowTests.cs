@@ -49,16 +49,7 @@ namespace Cosmos.Build.Tests
             {
                 // A fresh clone: the files git knows (tracked and new, not ignored), without bin/obj/artifacts.
                 var clone = Path.Combine(work, "repo");
-                var files = Run("git", $"ls-files -z --cached --others --exclude-standard", root, null, 60).Output
-                    .Split('\0', StringSplitOptions.RemoveEmptyEntries);
-                foreach (var f in files)
-                {
-                    var src = Path.Combine(root, f);
-                    if (!File.Exists(src)) continue; // deleted in the work tree
-                    var dst = Path.Combine(clone, f);
-                    Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
-                    File.Copy(src, dst);
-                }
+                TestCommand.CopyWorkTree(root, clone);
 
                 var block = ReadmeBlock(File.ReadAllText(Path.Combine(clone, "README.md")));
                 block[^1] = "printf 'shutdown\\n' | dotnet run -- --display false";

@@ -28,18 +28,25 @@ namespace P
     }
 }";
 
-        [Theory]
-        [InlineData("Plug(typeof(T.Calc))")]
-        [InlineData("Plug(TargetName = \"T.Calc, T\")")]
-        public void ScopeHasThePlugsTheirTargetsAndTheirReferences_NotAnUninvolvedTarget(string attribute)
+        /// <summary>Compiles T, H, K and a plug assembly P whose class has <paramref name="attribute"/>; patches T, H and K with it (must succeed).</summary>
+        private static PatchResult PatchCalcBesideKernel(Workspace ws, string attribute)
         {
-            using var ws = new Workspace();
             string target = ws.Compile("T", Target);
             string helper = ws.Compile("H", Helper);
             string kernel = ws.Compile("K", Kernel);
             string plugs = ws.Compile("P", Plug(attribute), target, helper);
             PatchResult r = ws.Patch(new[] { plugs }, new[] { target, helper, kernel }, "out");
             Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+            return r;
+        }
+
+        [Theory]
+        [InlineData("Plug(typeof(T.Calc))")]
+        [InlineData("Plug(TargetName = \"T.Calc, T\")")]
+        public void ScopeHasThePlugsTheirTargetsAndTheirReferences_NotAnUninvolvedTarget(string attribute)
+        {
+            using var ws = new Workspace();
+            PatchResult r = PatchCalcBesideKernel(ws, attribute);
             Assert.NotNull(r.Scope);
             foreach (string name in new[] { "P", "T", "H", "IL2CPU.API", "System.Runtime" })
                 Assert.Contains(name, r.Scope);
@@ -72,12 +79,7 @@ namespace P
         public void ATargetNameWithoutAnAssemblyMakesEveryTargetMatter()
         {
             using var ws = new Workspace();
-            string target = ws.Compile("T", Target);
-            string helper = ws.Compile("H", Helper);
-            string kernel = ws.Compile("K", Kernel);
-            string plugs = ws.Compile("P", Plug("Plug(TargetName = \"T.Calc\")"), target, helper);
-            PatchResult r = ws.Patch(new[] { plugs }, new[] { target, helper, kernel }, "out");
-            Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+            PatchResult r = PatchCalcBesideKernel(ws, "Plug(TargetName = \"T.Calc\")");
             Assert.Null(r.Scope);
         }
 

@@ -52,7 +52,7 @@ namespace Cosmos.Kernel.Tests
                 WaitFor("gui: desktop 1024x768x32", 180);
                 Assert.Contains(absolutePointer ? "mouse: absolute (vmmouse) + PS/2" : "mouse: PS/2;", Text());
                 using var q = QmpClient.Connect(qmp, TimeSpan.FromSeconds(20));
-                session.Diagnose = () => q.Execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info registers\"}}");
+                session.DiagnoseWith(q);
                 Thread.Sleep(500);
                 string before = Path.Combine(dir, "before.ppm");
                 q.ScreenDump(before);
@@ -107,7 +107,7 @@ namespace Cosmos.Kernel.Tests
                 session.Type("layout de\n");
                 session.WaitFor("keyboard layout: DE", 180);
                 using var q = QmpClient.Connect(session.Qmp, TimeSpan.FromSeconds(20));
-                session.Diagnose = () => q.Execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info registers\"}}");
+                session.DiagnoseWith(q);
                 void Keys(params string[] qcodes)
                 {
                     foreach (var k in qcodes)
@@ -165,10 +165,14 @@ namespace Cosmos.Kernel.Tests
         public void Type(string text) { _p.StandardInput.Write(text); _p.StandardInput.Flush(); }
 
         /// <summary>
-        /// What a failed wait adds to its message about the guest (the test sets it once it holds the QMP connection,
-        /// e.g. QEMU's <c>info registers</c>: whether the CPU is halted, and where it is).
+        /// What a failed wait adds to its message about the guest (set by <see cref="DiagnoseWith"/> once the test holds
+        /// the QMP connection).
         /// </summary>
         public Func<string> Diagnose { get; set; }
+
+        /// <summary>A failed wait adds QEMU's <c>info registers</c> through <paramref name="qmp"/>: whether the CPU is halted, and where it is.</summary>
+        public void DiagnoseWith(QmpClient qmp) =>
+            Diagnose = () => qmp.Execute("{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info registers\"}}");
 
         /// <summary>Fails the test unless <paramref name="text"/> appears within <paramref name="seconds"/>.</summary>
         public void WaitFor(string text, int seconds)

@@ -218,14 +218,7 @@ namespace Cosmos.Build.Bench
                 Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, "true");
                 var nugetLocals = Regex.Match(Run("dotnet", work, "nuget", "locals", "global-packages", "--list").StdOut, @"global-packages:\s*(\S.*?)\s*$", RegexOptions.Multiline);
                 globalPackages = nugetLocals.Success ? nugetLocals.Groups[1].Value : null;
-                foreach (var f in Run("git", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    string src = Path.Combine(root, f);
-                    if (!File.Exists(src)) continue;   // deleted in the work tree
-                    string dst = Path.Combine(copy, f);
-                    Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
-                    File.Copy(src, dst);
-                }
+                TestCommand.CopyWorkTree(root, copy);
                 double pack = Time(() => Run("dotnet", copy, "pack", "Cosmos.Kit.slnf", "-o", feed, "-p:CosmosVersion=" + version, "--nologo", "-v", "q", "-nodeReuse:false"));
                 Run("dotnet", work, "new", "install", Path.Combine(feed, $"Cosmos.Templates.{version}.nupkg"), "--debug:custom-hive", hive);
                 Run("dotnet", work, "new", "cosmoskernel", "-n", "MyOS", "-o", Path.Combine(work, "MyOS"), "--debug:custom-hive", hive);

@@ -148,6 +148,34 @@ namespace Cosmos.Build.Patching
             return null;
         }
 
+        /// <summary>
+        /// Every assembly reachable from <paramref name="roots"/> through assembly references (roots included), by simple
+        /// name (case-insensitive), each with the assembly this set resolved it to (null when it resolves nowhere) and the
+        /// reference it was first met through (null for a root).
+        /// </summary>
+        public Dictionary<string, (LoadedAssembly Assembly, AssemblyNameReference Reference)> ReferenceClosure(IEnumerable<LoadedAssembly> roots)
+        {
+            var seen = new Dictionary<string, (LoadedAssembly, AssemblyNameReference)>(StringComparer.OrdinalIgnoreCase);
+            var work = new Queue<ModuleDefinition>();
+            foreach (LoadedAssembly r in roots)
+                if (seen.TryAdd(r.Name, (r, null)))
+                    work.Enqueue(r.Module);
+            while (work.Count > 0)
+            {
+                foreach (AssemblyNameReference reference in work.Dequeue().AssemblyReferences)
+                {
+                    if (seen.ContainsKey(reference.Name))
+                        continue;
+                    AssemblyDefinition resolved = Resolve(reference);
+                    LoadedAssembly la = resolved != null ? Of(resolved.MainModule) : null;
+                    seen.Add(reference.Name, (la, reference));
+                    if (la != null)
+                        work.Enqueue(la.Module);
+                }
+            }
+            return seen;
+        }
+
         public void Dispose()
         {
             foreach (LoadedAssembly a in _all)

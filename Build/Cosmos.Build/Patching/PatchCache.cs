@@ -89,28 +89,11 @@ namespace Cosmos.Build.Patching
         }
 
         /// <summary>"name sha256" for every assembly reachable from <paramref name="roots"/> (sorted, roots included).</summary>
-        private IEnumerable<string> Closure(IEnumerable<LoadedAssembly> roots, AssemblySet set)
-        {
-            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            var work = new Queue<ModuleDefinition>();
-            foreach (LoadedAssembly r in roots)
-                if (seen.TryAdd(r.Name, FileHash(r.Path)))
-                    work.Enqueue(r.Module);
-            while (work.Count > 0)
-            {
-                foreach (AssemblyNameReference reference in work.Dequeue().AssemblyReferences)
-                {
-                    if (seen.ContainsKey(reference.Name))
-                        continue;
-                    AssemblyDefinition resolved = set.Resolve(reference);
-                    LoadedAssembly la = resolved != null ? set.Of(resolved.MainModule) : null;
-                    seen.Add(reference.Name, la != null ? FileHash(la.Path) : "unresolved " + reference.FullName);
-                    if (la != null)
-                        work.Enqueue(la.Module);
-                }
-            }
-            return seen.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => p.Key + " " + p.Value);
-        }
+        private IEnumerable<string> Closure(IEnumerable<LoadedAssembly> roots, AssemblySet set) =>
+            set.ReferenceClosure(roots)
+               .Select(p => (p.Key, Hash: p.Value.Assembly != null ? FileHash(p.Value.Assembly.Path) : "unresolved " + p.Value.Reference.FullName))
+               .OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase)
+               .Select(p => p.Key + " " + p.Hash);
 
         private string FileHash(string path)
         {

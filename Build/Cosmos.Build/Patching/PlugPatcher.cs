@@ -130,29 +130,9 @@ namespace Cosmos.Build.Patching
         {
             if (_context.ScopeIsEveryTarget)
                 return null;
+            var roots = _context.Set.All.Where(a => a.IsPlug || _context.ScopeNames.Contains(a.Name)).ToList();
             var names = new HashSet<string>(_context.ScopeNames, StringComparer.OrdinalIgnoreCase);
-            var work = new Queue<Mono.Cecil.ModuleDefinition>();
-            foreach (LoadedAssembly a in _context.Set.All.Where(a => a.IsPlug || names.Contains(a.Name)).ToList())
-            {
-                names.Add(a.Name);
-                work.Enqueue(a.Module);
-            }
-            var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            while (work.Count > 0)
-            {
-                Mono.Cecil.ModuleDefinition m = work.Dequeue();
-                if (!visited.Add(m.Assembly.Name.Name))
-                    continue;
-                foreach (Mono.Cecil.AssemblyNameReference r in m.AssemblyReferences)
-                {
-                    names.Add(r.Name);
-                    if (visited.Contains(r.Name))
-                        continue;
-                    Mono.Cecil.AssemblyDefinition resolved = _context.Set.Resolve(r);
-                    if (resolved != null)
-                        work.Enqueue(resolved.MainModule);
-                }
-            }
+            names.UnionWith(_context.Set.ReferenceClosure(roots).Keys);
             return names;
         }
     }

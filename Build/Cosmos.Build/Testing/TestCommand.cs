@@ -64,6 +64,25 @@ namespace Cosmos.Build.Testing
         /// </summary>
         public const string DemoOsBuiltVariable = "COSMOS_DEMO_OS_BUILT";
 
+        /// <summary>
+        /// Copies the files git knows in <paramref name="root"/> (tracked and new, not ignored: no bin/, obj/ or artifacts/)
+        /// to <paramref name="destination"/>, as a fresh clone of the work tree would have them. Throws
+        /// <see cref="BuildStepException"/> (COSMOS095) when git cannot list them.
+        /// </summary>
+        public static void CopyWorkTree(string root, string destination)
+        {
+            var list = Tool.Run("git", new[] { "ls-files", "-z", "--cached", "--others", "--exclude-standard" }, root);
+            if (list.ExitCode != 0) throw new BuildStepException("COSMOS095", $"git ls-files in {root} failed (exit {list.ExitCode}): {list.StdErr.Trim()}");
+            foreach (var f in list.StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string src = Path.Combine(root, f);
+                if (!File.Exists(src)) continue;   // deleted in the work tree
+                string dst = Path.Combine(destination, f);
+                Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
+                File.Copy(src, dst);
+            }
+        }
+
         public static string RepoRoot()
         {
             foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })

@@ -12,7 +12,7 @@ namespace Cosmos.System.FileSystem.FAT
         public override string Name => "FatFileSystemFactory";
 
         /// <inheritdoc/>
-        public override bool IsType(Partition aDevice) => PureFat.FatFileSystem.TryMount(new HalBlockDevice(aDevice), out _, out _, Clock);
+        public override bool IsType(Partition aDevice) => IsType(aDevice, out _);
 
         /// <inheritdoc/>
         public override bool IsType(Partition aDevice, out string why)
