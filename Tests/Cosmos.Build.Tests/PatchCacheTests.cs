@@ -136,5 +136,37 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             Assert.True(c.PatchedAssemblies.Single().FromCache);
             Assert.DoesNotContain(c.Warnings, d => d.Code == DiagnosticCodes.CacheEntryDamaged);
         }
+    
+        [Fact]
+        public void ABuildMakingTheSameEntry_IsWaitedFor_AndItsEntryRead()
+        {
+            using var ws = new Workspace();
+            var (cache, target, helper, plugs) = Setup(ws);
+            Assert.True(ws.Patch(new[] { plugs }, new[] { target, helper }, "a", cacheDir: cache).Success);
+            string entry = Assert.Single(Directory.GetDirectories(cache));
+            string key = Path.GetFileName(entry), saved = Path.Combine(ws.Root, "saved-entry");
+            Directory.Move(entry, saved);
+
+            // Another build (here: this test) holds the entry's lock, as while it patches the same target.
+            PatchResult b;
+            using (var other = new FileStream(Path.Combine(cache, ".lock-" + key), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache));
+                Assert.False(waiting.Wait(1500), "the patch run did not wait for the build holding the entry's lock");
+                Directory.Move(saved, entry);   // the other build stores its entry, then lets go
+                other.Dispose();
+                Assert.True(waiting.Wait(30000), "the patch run did not go on once the lock was free");
+                b = waiting.Result;
+            }
+            Assert.True(b.Success, string.Join("\n", b.Diagnostics));
+            Assert.True(b.PatchedAssemblies.Single().FromCache, "the waiting run patched the target itself instead of reading the entry");
+
+            // With nobody else making it, a miss makes the entry at once (and leaves no lock held).
+            Directory.Delete(entry, true);
+            PatchResult c = ws.Patch(new[] { plugs }, new[] { target, helper }, "c", cacheDir: cache);
+            Assert.False(c.PatchedAssemblies.Single().FromCache);
+            using (new FileStream(Path.Combine(cache, ".lock-" + key), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+            Assert.True(Directory.Exists(entry));
+        }
     }
 }

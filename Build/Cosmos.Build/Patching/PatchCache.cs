@@ -80,6 +80,16 @@ namespace Cosmos.Build.Patching
             return null;
         }
 
+        /// <summary>
+        /// Waits until no other build is making the entry for <paramref name="key"/> and keeps others from making it until
+        /// disposed (<see cref="ContentStore.Lock"/>); null when that was not possible within <see cref="LockWait"/>.
+        /// A build that missed the entry takes this, looks again, and makes the entry only if it is still missing.
+        /// </summary>
+        public IDisposable Lock(string key) => _store.Lock(key, LockWait);
+
+        /// <summary>How long a build waits for another making the same entry (CoreLib took 9.5 s at a load average of 9).</summary>
+        public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(3);
+
         /// <summary>Stores an entry (atomically; an existing entry for the key is kept). Returns a warning when the cache cannot be written, else null.</summary>
         public string Put(string key, string name, byte[] image, byte[] symbols)
         {

@@ -13,9 +13,10 @@ namespace Cosmos.Build.Patching
     /// has no errors, writes the images to the output directory, leaving byte-identical files untouched, and stores
     /// new images in the cache — <see cref="Write"/>. Output is deterministic (deterministic MVID, the input's PE timestamp).
     /// </summary>
-    internal sealed class PatchWriter : PatcherStep
+    internal sealed class PatchWriter : PatcherStep, IDisposable
     {
         private readonly List<PendingWrite> _pending = new List<PendingWrite>();
+        private readonly List<IDisposable> _locks = new List<IDisposable>();   // cache entries this run makes, until stored
         private PatchCache _cache;
 
         public PatchWriter(PatchContext context) : base(context)
@@ -36,6 +37,12 @@ namespace Cosmos.Build.Patching
                         .OrderBy(a => plugOrder.IndexOf(a.Path)).ToList();
                     key = cache.Key(t, contributors, Request.WriteSymbols && t.Module.HasSymbols, Set);
                     (byte[] Image, byte[] Symbols)? hit = cache.TryGet(key, t.Name, out string warning);
+                    if (hit == null && warning == null && cache.Lock(key) is IDisposable held)
+                    {
+                        // Another build may have been making this entry: it is stored by the time the lock is ours.
+                        _locks.Add(held);
+                        hit = cache.TryGet(key, t.Name, out warning);
+                    }
                     if (warning != null)
                         Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = t.Path });
                     if (hit != null)
@@ -76,7 +83,15 @@ namespace Cosmos.Build.Patching
                         Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = p.Source });
                 }
             }
+            Dispose();
             return written;
+        }
+
+        /// <summary>Lets other builds make or read the cache entries this run locked (after <see cref="Write"/>, or on errors).</summary>
+        public void Dispose()
+        {
+            foreach (IDisposable l in _locks) l.Dispose();
+            _locks.Clear();
         }
 
         private sealed class PendingWrite

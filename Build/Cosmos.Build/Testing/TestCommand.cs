@@ -219,6 +219,10 @@ namespace Cosmos.Build.Testing
                     catch (Exception e) { r = new BundleResult(false, new List<string>(), "the runner failed: " + e, TimeSpan.Zero); }
                     bundleResults[b.Name] = r;
                     Console.WriteLine($"build  {b.Name} {(r.Succeeded ? "ok" : "FAILED")} ({Tool.Seconds(r.Elapsed)})");
+                    // Its toolchain steps with their times (where a slow bundle's time went), e.g. "[ilc] ... (30.1 s)".
+                    if (r.Succeeded)
+                        foreach (var step in r.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("cosmos: [", StringComparison.Ordinal)))
+                            Console.WriteLine("         " + step.Substring("cosmos: ".Length));
                 }
             }) { IsBackground = true, Name = "test bundles" };
             bundling.Start();

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 
 namespace Cosmos.Build.Toolchain
 {
@@ -65,6 +66,35 @@ namespace Cosmos.Build.Toolchain
             }
         }
 
+        /// <summary>
+        /// Takes this store's lock for <paramref name="key"/>, so that of several builds missing the same entry at once one
+        /// makes it while the others wait and then read it (a test run builds the demo OS and a test bundle side by side, and
+        /// both patch the same CoreLib). The lock is an advisory file lock (flock) on <c>root/.lock-&lt;key&gt;</c>, released by
+        /// Dispose or by the OS when the process ends. Returns null when it was not free within <paramref name="wait"/> or the
+        /// folder cannot be written: the caller goes on without it (at worst two builds make the same entry).
+        /// </summary>
+        public IDisposable Lock(string key, TimeSpan wait)
+        {
+            string path = Path.Combine(_root, ".lock-" + key);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    Directory.CreateDirectory(_root);
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (waited.Elapsed < wait && File.Exists(path))
+                {
+                    Thread.Sleep(100);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    return null;
+                }
+            }
+        }
+
         /// <summary>Deletes the entry for <paramref name="key"/> (a caller that found its files unusable).</summary>
         public void Discard(string key) => TryDelete(EntryPath(key));
 
@@ -112,6 +142,10 @@ namespace Cosmos.Build.Toolchain
                 foreach (var e in entries.Skip(_maxEntries)) TryDelete(e.Dir.FullName);
                 foreach (DirectoryInfo stale in new DirectoryInfo(_root).GetDirectories(".tmp-*"))
                     if (stale.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)) TryDelete(stale.FullName);
+                // Lock files of entries gone from the store (an entry's lock is held only while it is being made).
+                foreach (FileInfo lockFile in new DirectoryInfo(_root).GetFiles(".lock-*"))
+                    if (!Directory.Exists(EntryPath(lockFile.Name.Substring(".lock-".Length))) && lockFile.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1))
+                        lockFile.Delete();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
