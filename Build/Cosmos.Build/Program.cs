@@ -50,6 +50,7 @@ namespace Cosmos.Build
             var iso = new Option<string>("--iso") { Description = "Output bootable ISO", Required = true };
             var ld = new Option<string>("--linker-script") { Description = "GNU ld script", Required = true };
             var noDebug = new Option<bool>("--no-debug") { Description = "Do not emit DWARF (ilc without -g)" };
+            var noOptimize = new Option<bool>("--no-optimize") { Description = "Compile without optimizations (ilc without -O): a faster compile, a slower kernel" };
             var isoRoot = new Option<string>("--iso-root") { Description = "Folder whose files are copied to the ISO's root (the kernel reads them from the CD)" };
             var gfx = new Option<string>("--graphics-mode") { Description = "Screen mode GRUB leaves: text (default: VGA text on BIOS, the GOP mode on UEFI), auto, or WIDTHxHEIGHT[xDEPTH]", DefaultValueFactory = _ => IsoStep.DefaultGraphicsMode };
             var listing = new Option<string>("--asm-listing") { Description = "Also write the whole kernel as a NASM-syntax listing with C# source lines to this path" };
@@ -57,7 +58,7 @@ namespace Cosmos.Build
             var cmd = bundle
                 ? new Command("build-bundle", "One kernel image of several test kernels, the one to run chosen at boot through fw_cfg (the test runner's bundles).") { name, members, images }
                 : new Command("build-kernel", "Entry point, plugs, X#, ilc, link and ISO for one kernel (incremental).") { assembly };
-            foreach (var o in new Option[] { ilc, pack, obj, elf, iso, ld, noDebug, isoRoot, gfx, listing }) cmd.Options.Add(o);
+            foreach (var o in new Option[] { ilc, pack, obj, elf, iso, ld, noDebug, noOptimize, isoRoot, gfx, listing }) cmd.Options.Add(o);
             cmd.SetAction(p => Guard(() =>
             {
                 string objDir = p.GetValue(obj);
@@ -65,7 +66,7 @@ namespace Cosmos.Build
                 KernelBuild.Run(new KernelBuildOptions
                 {
                     Assembly = kernelAssembly, IlcPackage = p.GetValue(ilc), RuntimePack = p.GetValue(pack), ObjDir = bundle ? System.IO.Path.Combine(objDir, "cosmos") : objDir,
-                    Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug),
+                    Elf = p.GetValue(elf), Iso = p.GetValue(iso), LinkerScript = p.GetValue(ld), DebugInfo = !p.GetValue(noDebug), Optimize = !p.GetValue(noOptimize),
                     IsoRoot = p.GetValue(isoRoot), GraphicsMode = p.GetValue(gfx), AsmListing = string.IsNullOrWhiteSpace(p.GetValue(listing)) ? null : p.GetValue(listing),
                     ExtraImages = bundle ? (p.GetValue(images) ?? Array.Empty<string>()).Select(KernelImage.Parse).ToList() : new System.Collections.Generic.List<KernelImage>(),
                 });

@@ -43,7 +43,7 @@ namespace Cosmos.Runtime.Tests
             "Cosmos.Runtime.Amd64.ExceptionHandlingHelpers", "Cosmos.Runtime.Amd64.MemoryAndWriteBarriers",
             "Cosmos.Runtime.Amd64.TransitionHelpers", "Cosmos.Runtime.Amd64.InterfaceDispatch",
             "Cosmos.Runtime.Amd64.FloatingPointConversions", "Cosmos.Runtime.Amd64.ThreadingHelpers", "Cosmos.Runtime.Amd64.GcHelpers",
-            "Cosmos.Runtime.Amd64.MissingCryptoBackend",
+            "Cosmos.Runtime.Amd64.MissingCryptoBackend", "Cosmos.Runtime.Amd64.SquareRoot",
             "Cosmos.Core.Asm.InterruptStubs", "Cosmos.Core.Asm.ThreadHelpers", "Cosmos.Core.Asm.CpuHelpers",
         };
 

@@ -9,7 +9,9 @@ namespace Cosmos.Build.Steps
     /// <summary>
     /// Compiles the kernel's IL to one x86-64 ELF object with NativeAOT ilc and the NativeAOT
     /// CoreLib/BCL of the matching runtime pack (see <see cref="NativeAotPackages"/>), optimized (-O) with DWARF
-    /// debug info (-g) by default. Patched copies (from the plug step) replace the assemblies
+    /// debug info (-g) by default. Without -O (<c>CosmosOptimize=false</c>) ilc still preinitializes static fields at
+    /// compile time (--preinitstatics, which -O implies): the boot path reads statics before the runtime can run class
+    /// constructors (ClassConstructorRunner), and a kernel compiled without it hangs there. Patched copies (from the plug step) replace the assemblies
     /// of the same name. The exact command line is kept in ilc.rsp next to the output. A run whose inputs are
     /// byte-identical to an earlier one's takes the object from the <see cref="IlcCache"/> instead.
     /// </summary>
@@ -33,7 +35,7 @@ namespace Cosmos.Build.Steps
         };
 
         /// <summary>Compiles; returns the progress line's text.</summary>
-        public static string Run(NativeAotPackages packages, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo)
+        public static string Run(NativeAotPackages packages, string input, IEnumerable<string> kernelLibraries, string patchedDir, string output, bool debugInfo, bool optimize = true)
         {
             var ilc = packages.Ilc;
             var inputName = Path.GetFileNameWithoutExtension(input);
@@ -64,7 +66,7 @@ namespace Cosmos.Build.Steps
             foreach (var r in refs.Values.OrderBy(x => x, System.StringComparer.Ordinal)) rsp.AppendLine("-r:" + r);
             rsp.AppendLine("--targetos:linux");
             rsp.AppendLine("--targetarch:x64");
-            rsp.AppendLine("-O");
+            rsp.AppendLine(optimize ? "-O" : "--preinitstatics");
             if (debugInfo) rsp.AppendLine("-g");
             rsp.AppendLine("--systemmodule:System.Private.CoreLib");
             rsp.AppendLine("--initassembly:System.Private.CoreLib");

@@ -26,6 +26,8 @@ namespace Cosmos.Build.Steps
         public string LinkerScript;
         /// <summary>Emit DWARF (ilc -g).</summary>
         public bool DebugInfo = true;
+        /// <summary>Optimize (ilc -O); false compiles faster into slower code (<see cref="IlcStep"/>).</summary>
+        public bool Optimize = true;
         /// <summary>Folder whose files go to the ISO's root (the project's isoroot/), or null.</summary>
         public string IsoRoot;
         /// <summary>The screen mode GRUB leaves (<see cref="IsoStep.GrubConfig"/>): "text" (default), "auto" or WIDTHxHEIGHT[xDEPTH].</summary>
@@ -134,10 +136,10 @@ namespace Cosmos.Build.Steps
             var ilcInputs = new List<string> { entryDll };
             ilcInputs.AddRange(libs);
             if (Directory.Exists(patchedDir)) ilcInputs.AddRange(Directory.GetFiles(patchedDir, "*.dll"));
-            runner.Run(new BuildStep("ilc", () => IlcStep.Run(packages, entryDll, libs, patchedDir, obj, o.DebugInfo))
+            runner.Run(new BuildStep("ilc", () => IlcStep.Run(packages, entryDll, libs, patchedDir, obj, o.DebugInfo, o.Optimize))
             {
                 Inputs = ilcInputs,
-                Settings = new[] { o.IlcPackage, o.RuntimePack, o.DebugInfo.ToString() },
+                Settings = new[] { o.IlcPackage, o.RuntimePack, o.DebugInfo.ToString(), o.Optimize ? "-O" : "no -O" },
                 Outputs = new[] { obj },
             });
 

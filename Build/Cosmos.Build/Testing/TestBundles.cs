@@ -166,6 +166,7 @@ namespace Cosmos.Build.Testing
             if (images[0].IsoRoot.Length > 0) { args.Add("--iso-root"); args.Add(images[0].IsoRoot); }
             foreach (var extra in images.Skip(1)) { args.Add("--image"); args.Add(KernelImage.Format(extra.Iso, extra.GraphicsMode, extra.IsoRoot)); }
             if (Value("debug-info") != "true") args.Add("--no-debug");
+            if (Value("optimize") == "false") args.Add("--no-optimize");
             if (Value("asm-listing") == "true") { args.Add("--asm-listing"); args.Add(Path.Combine(dir, plan.Name + ".asm")); }
             foreach (var m in members) { args.Add("--member"); args.Add(MemberAssembly(m)); }
             var res = Tool.Run("dotnet", args, root);

@@ -95,10 +95,17 @@ namespace Cosmos.Runtime.Amd64
             a.Ret();
             a.CfiEndProc();
 
-            // RhpGcPoll is reached only when RhpTrapThreads is set; nothing sets it before
-            // the collector and the scheduler exist, so reaching it is a runtime bug.
+            // RhpGcPoll: the JIT calls it with the flag already tested (its inline poll, optimized code) or not (its
+            // call form, which unoptimized code uses at every loop back edge), so it tests RhpTrapThreads itself, as
+            // NativeAOT's own helper does, and returns when no suspension is pending. This runtime never sets the flag (it
+            // suspends no thread through polls), so a pending request here is a runtime bug.
             a.GlobalFunction("RhpGcPoll");
             a.CfiStartProc();
+            var pending = a.NewLabel("gcpoll_pending");
+            a.Cmp(Mem.D(new Label("RhpTrapThreads")), 0);
+            a.Jne(pending);
+            a.Ret();
+            a.Label(pending);
             a.Sub(RSP, 8);
             a.Mov(EDI, 1);
             a.Call(new Label("cosmos_runtime_panic"));
