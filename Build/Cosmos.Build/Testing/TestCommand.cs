@@ -160,10 +160,15 @@ namespace Cosmos.Build.Testing
             // inspects and boots it (its own `dotnet build` of it then has nothing left to do).
             // Kernels first: MSBuild starts the listed projects in order, and the test kernels feed the longest chain (their
             // bundles' ilc, then the boots); host test projects start as soon as their own build is done.
-            var toBuild = kernelProjects.ToList();
+            // With bundles, a kernel that builds alone comes last: its whole pipeline (ilc included) holds an MSBuild node,
+            // and the bundles' members, which only compile, must not wait behind it (UnoptimizedTests held one node and
+            // the demo OS the other for ≈ 25 s, and the bundle's ilc, the run's longest chain, started 60 s later).
+            var alone = bundles.Count > 0 ? kernelProjects.Where(p => !bundleOf.ContainsKey(p)).ToList() : new List<string>();
+            var toBuild = kernelProjects.Except(alone).ToList();
             var demo = Path.Combine(root, "Kernel", "CosmosOS", "CosmosOS.csproj");
             if (host && File.Exists(demo)) toBuild.Add(demo);
             toBuild.AddRange(hostProjects);
+            toBuild.AddRange(alone);
             // Phase 1 (a background task): one build of everything. Phase 2 overlaps it: a test kernel boots as soon as
             // its own build is done (its marker, TestBuild.BuiltSoFar), at most BootsDuringBuild at a time while MSBuild
             // still runs; host test projects wait for the whole build (Cosmos.Kernel.Tests boots the demo OS it builds).
