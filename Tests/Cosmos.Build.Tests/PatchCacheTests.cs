@@ -168,5 +168,44 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             using (new FileStream(Path.Combine(cache, ".lock-" + key), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
             Assert.True(Directory.Exists(entry));
         }
+    
+        [Fact]
+        public void ARunHoldsOneEntryLockAtATime_AndStoresEachEntryBeforeTheNext()
+        {
+            using var ws = new Workspace();
+            string t = ws.Compile("T", Target);
+            string u = ws.Compile("U", "namespace U { public static class Other { public static int Value() => 1; } }");
+            string plugs = ws.Compile("P2", @"
+using IL2CPU.API.Attribs;
+namespace P
+{
+    [Plug(typeof(T.Calc))] public static class CalcPlug { public static int Value() => 10; }
+    [Plug(typeof(U.Other))] public static class OtherPlug { public static int Value() => 20; }
+}", t, u);
+            string cache = Path.Combine(ws.Root, "cache");
+            Assert.True(ws.Patch(new[] { plugs }, new[] { t, u }, "a", cacheDir: cache).Success);
+            string KeyOf(string dll) => Path.GetFileName(Assert.Single(Directory.GetDirectories(cache), d => File.Exists(Path.Combine(d, dll))));
+            string keyT = KeyOf("T.dll"), keyU = KeyOf("U.dll");
+            foreach (string d in Directory.GetDirectories(cache)) Directory.Delete(d, true);
+
+            // Another build holds U's entry (as if it patched U before T): this run makes and stores T, lets go of T's lock,
+            // and only then waits for U.
+            PatchResult b;
+            using (var other = new FileStream(Path.Combine(cache, ".lock-" + keyU), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { t, u }, "b", cacheDir: cache));
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                while (!Directory.Exists(Path.Combine(cache, keyT)) && sw.Elapsed.TotalSeconds < 30) System.Threading.Thread.Sleep(50);
+                Assert.True(Directory.Exists(Path.Combine(cache, keyT)), "T's entry was not stored while U's lock was held elsewhere");
+                Assert.False(waiting.IsCompleted, "the run did not wait for U's lock");
+                using (new FileStream(Path.Combine(cache, ".lock-" + keyT), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { } // T's lock is free again
+                other.Dispose();
+                Assert.True(waiting.Wait(30000), "the run did not go on once U's lock was free");
+                b = waiting.Result;
+            }
+            Assert.True(b.Success, string.Join("\n", b.Diagnostics));
+            Assert.All(b.PatchedAssemblies, a => Assert.False(a.FromCache));
+            Assert.True(Directory.Exists(Path.Combine(cache, keyU)));
+        }
     }
 }

@@ -9,21 +9,25 @@ namespace Cosmos.Build.Patching
 {
     /// <summary>
     /// Step 5 (writing and caching): serializes every target assembly that has patched methods (or takes its image
-    /// from the <see cref="PatchCache"/>) while the assembly set is open — <see cref="Prepare"/> — and, when the run
-    /// has no errors, writes the images to the output directory, leaving byte-identical files untouched, and stores
-    /// new images in the cache — <see cref="Write"/>. Output is deterministic (deterministic MVID, the input's PE timestamp).
+    /// from the <see cref="PatchCache"/>) while the assembly set is open, storing new images in the cache when the run has
+    /// no errors — <see cref="Prepare"/> — and, when it still has none, writes the images to the output directory,
+    /// leaving byte-identical files untouched — <see cref="Write"/>. Output is deterministic (deterministic MVID, the
+    /// input's PE timestamp).
     /// </summary>
-    internal sealed class PatchWriter : PatcherStep, IDisposable
+    internal sealed class PatchWriter : PatcherStep
     {
         private readonly List<PendingWrite> _pending = new List<PendingWrite>();
-        private readonly List<IDisposable> _locks = new List<IDisposable>();   // cache entries this run makes, until stored
-        private PatchCache _cache;
 
         public PatchWriter(PatchContext context) : base(context)
         {
         }
 
-        /// <summary>Makes (or finds in the cache) the image of every patched target, in target order.</summary>
+        /// <summary>
+        /// Makes (or finds in the cache) the image of every patched target, in target order. On a miss it takes the entry's
+        /// lock (<see cref="PatchCache.Lock"/>) and looks again: another build may have been making the same entry. An image
+        /// made here is stored at once (the run's errors are all known by now, and a failed write stores nothing), so one
+        /// lock at a time is held and two builds that patch the same targets in different orders never wait on each other.
+        /// </summary>
         public void Prepare()
         {
             PatchCache cache = string.IsNullOrEmpty(Request.CacheDirectory) ? null : new PatchCache(Request.CacheDirectory);
@@ -31,34 +35,36 @@ namespace Cosmos.Build.Patching
             foreach (LoadedAssembly t in Set.All.Where(a => a.IsTarget && a.PatchedMethods > 0).OrderBy(a => a.TargetOrder))
             {
                 string key = null;
-                if (cache != null && !HasErrors)
+                IDisposable held = null;
+                try
                 {
-                    List<LoadedAssembly> contributors = Context.Bindings.Where(b => b.TargetAssembly == t).Select(b => b.PlugAssembly).Distinct()
-                        .OrderBy(a => plugOrder.IndexOf(a.Path)).ToList();
-                    key = cache.Key(t, contributors, Request.WriteSymbols && t.Module.HasSymbols, Set);
-                    (byte[] Image, byte[] Symbols)? hit = cache.TryGet(key, t.Name, out string warning);
-                    if (hit == null && warning == null && cache.Lock(key) is IDisposable held)
+                    if (cache != null && !HasErrors)
                     {
-                        // Another build may have been making this entry: it is stored by the time the lock is ours.
-                        _locks.Add(held);
-                        hit = cache.TryGet(key, t.Name, out warning);
+                        List<LoadedAssembly> contributors = Context.Bindings.Where(b => b.TargetAssembly == t).Select(b => b.PlugAssembly).Distinct()
+                            .OrderBy(a => plugOrder.IndexOf(a.Path)).ToList();
+                        key = cache.Key(t, contributors, Request.WriteSymbols && t.Module.HasSymbols, Set);
+                        (byte[] Image, byte[] Symbols)? hit = cache.TryGet(key, t.Name, out string warning);
+                        if (hit == null && warning == null && (held = cache.Lock(key)) != null)
+                            hit = cache.TryGet(key, t.Name, out warning);   // stored by the build that held the lock, if any
+                        if (warning != null)
+                            Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = t.Path });
+                        if (hit != null)
+                        {
+                            _pending.Add(new PendingWrite { Name = t.Name, Source = t.Path, Image = hit.Value.Image, Symbols = hit.Value.Symbols, Count = t.PatchedMethods, FromCache = true });
+                            continue;
+                        }
                     }
-                    if (warning != null)
-                        Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = t.Path });
-                    if (hit != null)
-                    {
-                        _pending.Add(new PendingWrite { Name = t.Name, Source = t.Path, Image = hit.Value.Image, Symbols = hit.Value.Symbols, Count = t.PatchedMethods, FromCache = true });
-                        continue;
-                    }
-                }
-                PendingWrite p = Serialize(t);
-                if (p != null)
-                {
-                    p.CacheKey = key;
+                    PendingWrite p = Serialize(t);
+                    if (p == null) continue;
                     _pending.Add(p);
+                    if (key != null && !HasErrors && cache.Put(key, p.Name, p.Image, p.Symbols) is string putWarning)
+                        Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, putWarning, new SourceLocation { File = p.Source });
+                }
+                finally
+                {
+                    held?.Dispose();
                 }
             }
-            _cache = cache;
         }
 
         /// <summary>Writes the prepared images (only after an error-free run) and returns what was written.</summary>
@@ -76,22 +82,8 @@ namespace Cosmos.Build.Patching
                 else if (File.Exists(pdbPath))
                     File.Delete(pdbPath); // a stale PDB from an earlier run would not match the new image
                 written.Add(new PatchedAssembly(p.Name, p.Source, outPath, p.Symbols != null ? pdbPath : null, p.Count, changed, p.FromCache));
-                if (p.CacheKey != null)
-                {
-                    string warning = _cache.Put(p.CacheKey, p.Name, p.Image, p.Symbols);
-                    if (warning != null)
-                        Report(PatchSeverity.Warning, DiagnosticCodes.CacheEntryDamaged, warning, new SourceLocation { File = p.Source });
-                }
             }
-            Dispose();
             return written;
-        }
-
-        /// <summary>Lets other builds make or read the cache entries this run locked (after <see cref="Write"/>, or on errors).</summary>
-        public void Dispose()
-        {
-            foreach (IDisposable l in _locks) l.Dispose();
-            _locks.Clear();
         }
 
         private sealed class PendingWrite
@@ -102,7 +94,6 @@ namespace Cosmos.Build.Patching
             public byte[] Symbols;
             public int Count;
             public bool FromCache;
-            public string CacheKey;   // set when the image was made here and should be stored in the cache
         }
 
         private PendingWrite Serialize(LoadedAssembly a)

@@ -77,7 +77,7 @@ namespace Cosmos.Build.Patching
 
         public PatchResult Execute()
         {
-            using var writer = new PatchWriter(_context);
+            var writer = new PatchWriter(_context);
             try
             {
                 if (!new InputLoader(_context).Load())
