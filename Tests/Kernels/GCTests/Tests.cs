@@ -246,26 +246,23 @@ namespace GCTests
                 var holder = new Node { Id = 1 };
                 GC.Collect();          // holder is old now
                 Equal(2, GC.GetGeneration(holder), "holder promoted");
-                var child = new Node { Id = 2, Name = "child" };
-                ulong dirtyBefore = GarbageCollector.DirtyCards;
-                holder.Next = child;                                         // old -> young: the barrier marks the card
-                ulong dirtyAfter = GarbageCollector.DirtyCards;
-                True(GC.GetGeneration(child) != 0 || dirtyAfter > dirtyBefore, "the store of a young object into an old one dirtied a card (" + dirtyBefore + " -> " + dirtyAfter + ")");
-                child = null;
+                // The child is made, stored and read only inside NoInlining helpers: unoptimized code keeps every local
+                // and temporary of this method alive until it returns (CosmosOptimize=false), so the child could not die below.
+                True(AttachChild(holder, out string cards), "the store of a young object into an old one dirtied a card (" + cards + ")");
                 holder.Extras = new object[] { new Node { Id = 3 } };
                 var keyed = new object();
                 var table = new ConditionalWeakTable<object, Node>();
                 table.Add(keyed, new Node { Id = 4, Name = "value" });
-                var weak = new WeakReference<Node>(holder.Next);
+                var weak = WeakToNext(holder);
                 MakeGarbage(20_000);
                 GC.Collect(0);
-                Equal(2, GC.GetGeneration(holder.Next), "child promoted");
-                Equal("child", holder.Next.Name, "child reached through the card");
+                Equal(2, GenerationOfNext(holder), "child promoted");
+                Equal("child", NameOfNext(holder), "child reached through the card");
                 Equal(3, ((Node)holder.Extras[0]).Id, "grandchild reached through the card");
-                True(weak.TryGetTarget(out var t) && ReferenceEquals(t, holder.Next), "the weak reference follows its moved target");
+                True(WeakIsNext(weak, holder), "the weak reference follows its moved target");
                 True(table.TryGetValue(keyed, out var v) && v.Name == "value", "the table finds the moved key and value");
                 holder.Next = null;
-                t = null;
+                ScrubStack();
                 GC.Collect();
                 True(!weak.TryGetTarget(out _), "the weak reference is cleared once the target dies");
                 GC.KeepAlive(keyed);
@@ -386,7 +383,7 @@ namespace GCTests
             {
                 var table = new ConditionalWeakTable<object, object>();
                 var liveKey = new object();
-                WeakReference<object> deadValue = AddEntry(table, new object());
+                WeakReference<object> deadValue = AddEntryWithNewKey(table);   // the key is made and dropped in there
                 WeakReference<object> liveValue = AddEntry(table, liveKey);
                 ScrubStack();
                 GC.Collect();
@@ -401,8 +398,8 @@ namespace GCTests
                 ScrubStack();
                 GC.Collect();
                 Churn(16UL << 20, 256);
-                True(pinned.IsAllocated && Check((byte[])pinned.Target, 0x11), "pinned target intact");
-                True(Check((byte[])normal.Target, 0x22), "normal target intact");
+                True(pinned.IsAllocated && CheckTarget(pinned, 0x11), "pinned target intact");
+                True(CheckTarget(normal, 0x22), "normal target intact");
                 byte* p = (byte*)pinned.AddrOfPinnedObject();
                 True(p[0] == 0x11 && p[10] == 0x11 + 10, "AddrOfPinnedObject points at the data");
                 pinned.Free();
@@ -659,6 +656,37 @@ namespace GCTests
             table.Add(key, value);
             return new WeakReference<object>(value);
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference<object> AddEntryWithNewKey(ConditionalWeakTable<object, object> table) => AddEntry(table, new object());
+
+        /// <summary>Check of a handle's target array, read in a frame of its own (no temporary of the caller refers to it).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool CheckTarget(GCHandle h, byte seed) => Check((byte[])h.Target, seed);
+
+        /// <summary>Stores a new young node into old <paramref name="holder"/>.Next; true when the write barrier dirtied a card (or the node is not young).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool AttachChild(Node holder, out string cards)
+        {
+            var child = new Node { Id = 2, Name = "child" };
+            ulong before = GarbageCollector.DirtyCards;
+            holder.Next = child;                                         // old -> young: the barrier marks the card
+            ulong after = GarbageCollector.DirtyCards;
+            cards = before + " -> " + after;
+            return GC.GetGeneration(child) != 0 || after > before;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference<Node> WeakToNext(Node holder) => new WeakReference<Node>(holder.Next);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int GenerationOfNext(Node holder) => GC.GetGeneration(holder.Next);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static string NameOfNext(Node holder) => holder.Next.Name;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool WeakIsNext(WeakReference<Node> weak, Node holder) => weak.TryGetTarget(out var t) && ReferenceEquals(t, holder.Next);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static (GCHandle, GCHandle, WeakReference<object>) MakeHandles()
