@@ -44,6 +44,13 @@ namespace P
             return (Path.Combine(ws.Root, "cache"), target, helper, ws.Compile("P", Plug(10), target, helper));
         }
 
+        /// <summary>
+        /// Takes the lock another build holds while it makes the entry for <paramref name="key"/> (the store's
+        /// <c>.lock-KEY</c> file, locked as the toolchain locks it); throws IOException when someone holds it already.
+        /// </summary>
+        private static FileStream HoldEntryLock(string cache, string key, FileMode mode = FileMode.OpenOrCreate) =>
+            new FileStream(Path.Combine(cache, ".lock-" + key), mode, FileAccess.ReadWrite, FileShare.None);
+
         private static int CallValue(Workspace ws, PatchResult r, string plugs, string helper)
         {
             using TestLoadContext ctx = ws.Load(r.PatchedAssemblies.Single().OutputPath, plugs, helper);
@@ -136,7 +143,7 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             Assert.True(c.PatchedAssemblies.Single().FromCache);
             Assert.DoesNotContain(c.Warnings, d => d.Code == DiagnosticCodes.CacheEntryDamaged);
         }
-    
+
         [Fact]
         public void ABuildMakingTheSameEntry_IsWaitedFor_AndItsEntryRead()
         {
@@ -149,7 +156,7 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
 
             // Another build (here: this test) holds the entry's lock, as while it patches the same target.
             PatchResult b;
-            using (var other = new FileStream(Path.Combine(cache, ".lock-" + key), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            using (var other = HoldEntryLock(cache, key))
             {
                 var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache));
                 Assert.False(waiting.Wait(1500), "the patch run did not wait for the build holding the entry's lock");
@@ -165,10 +172,10 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             Directory.Delete(entry, true);
             PatchResult c = ws.Patch(new[] { plugs }, new[] { target, helper }, "c", cacheDir: cache);
             Assert.False(c.PatchedAssemblies.Single().FromCache);
-            using (new FileStream(Path.Combine(cache, ".lock-" + key), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+            using (HoldEntryLock(cache, key, FileMode.Open)) { }   // free: the run let go of it
             Assert.True(Directory.Exists(entry));
         }
-    
+
         [Fact]
         public void ARunHoldsOneEntryLockAtATime_AndStoresEachEntryBeforeTheNext()
         {
@@ -191,14 +198,14 @@ namespace P
             // Another build holds U's entry (as if it patched U before T): this run makes and stores T, lets go of T's lock,
             // and only then waits for U.
             PatchResult b;
-            using (var other = new FileStream(Path.Combine(cache, ".lock-" + keyU), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            using (var other = HoldEntryLock(cache, keyU))
             {
                 var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { t, u }, "b", cacheDir: cache));
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 while (!Directory.Exists(Path.Combine(cache, keyT)) && sw.Elapsed.TotalSeconds < 30) System.Threading.Thread.Sleep(50);
                 Assert.True(Directory.Exists(Path.Combine(cache, keyT)), "T's entry was not stored while U's lock was held elsewhere");
                 Assert.False(waiting.IsCompleted, "the run did not wait for U's lock");
-                using (new FileStream(Path.Combine(cache, ".lock-" + keyT), FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { } // T's lock is free again
+                using (HoldEntryLock(cache, keyT, FileMode.Open)) { }   // T's lock is free again
                 other.Dispose();
                 Assert.True(waiting.Wait(30000), "the run did not go on once U's lock was free");
                 b = waiting.Result;

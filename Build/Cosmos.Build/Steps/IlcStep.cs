@@ -11,8 +11,8 @@ namespace Cosmos.Build.Steps
     /// CoreLib/BCL of the matching runtime pack (see <see cref="NativeAotPackages"/>), optimized (-O) with DWARF
     /// debug info (-g) by default. Without -O (<c>CosmosOptimize=false</c>) ilc still preinitializes static fields at
     /// compile time (--preinitstatics, which -O implies): the boot path reads statics before the runtime can run class
-    /// constructors (ClassConstructorRunner), and a kernel compiled without it hangs there. Patched copies (from the plug step) replace the assemblies
-    /// of the same name. The exact command line is kept in ilc.rsp next to the output. A run whose inputs are
+    /// constructors (ClassConstructorRunner), and a kernel compiled without it stops before its first line. Patched copies
+    /// (from the plug step) replace the assemblies of the same name. The exact command line is kept in ilc.rsp next to the output. A run whose inputs are
     /// byte-identical to an earlier one's takes the object from the <see cref="IlcCache"/> instead.
     /// </summary>
     public static class IlcStep

@@ -30,6 +30,8 @@ namespace Cosmos.Build.Toolchain
             _what = what;
         }
 
+        private const string LockPrefix = ".lock-";
+
         /// <summary>Folder of the entry for <paramref name="key"/>.</summary>
         public string EntryPath(string key) => Path.Combine(_root, key);
 
@@ -75,7 +77,7 @@ namespace Cosmos.Build.Toolchain
         /// </summary>
         public IDisposable Lock(string key, TimeSpan wait)
         {
-            string path = Path.Combine(_root, ".lock-" + key);
+            string path = Path.Combine(_root, LockPrefix + key);
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
@@ -143,8 +145,8 @@ namespace Cosmos.Build.Toolchain
                 foreach (DirectoryInfo stale in new DirectoryInfo(_root).GetDirectories(".tmp-*"))
                     if (stale.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)) TryDelete(stale.FullName);
                 // Lock files of entries gone from the store (an entry's lock is held only while it is being made).
-                foreach (FileInfo lockFile in new DirectoryInfo(_root).GetFiles(".lock-*"))
-                    if (!Directory.Exists(EntryPath(lockFile.Name.Substring(".lock-".Length))) && lockFile.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1))
+                foreach (FileInfo lockFile in new DirectoryInfo(_root).GetFiles(LockPrefix + "*"))
+                    if (!Directory.Exists(EntryPath(lockFile.Name.Substring(LockPrefix.Length))) && lockFile.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1))
                         lockFile.Delete();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

@@ -96,7 +96,7 @@ namespace Cosmos.Runtime.Amd64
             a.CfiEndProc();
 
             // RhpGcPoll: the JIT calls it with the flag already tested (its inline poll, optimized code) or not (its
-            // call form, which unoptimized code uses at every loop back edge), so it tests RhpTrapThreads itself, as
+            // call form, which unoptimized code uses at every poll site, e.g. after a [SuppressGCTransition] call), so it tests RhpTrapThreads itself, as
             // NativeAOT's own helper does, and returns when no suspension is pending. This runtime never sets the flag (it
             // suspends no thread through polls), so a pending request here is a runtime bug.
             a.GlobalFunction("RhpGcPoll");
