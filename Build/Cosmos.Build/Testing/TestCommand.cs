@@ -109,15 +109,27 @@ namespace Cosmos.Build.Testing
         /// </summary>
         public const string SharedCompilationVariable = "UseSharedCompilation";
 
+        /// <summary>
+        /// The .NET runtime setting that turns tiered PGO off (<c>DOTNET_TieredPGO=0</c>). The test command sets it for the
+        /// processes it starts (MSBuild's nodes, the compiler server they start, the test hosts, this toolchain) unless the
+        /// environment already sets it. With PGO on, hot methods of MSBuild and Roslyn are compiled a third time, with
+        /// instrumentation, before their final code: the run's build of everything (54 projects) took 60 s wall and
+        /// ≈ 100 s CPU with it, 36–44 s and 63–69 s without it (docs/FACTS.md, "Build speed", session 18).
+        /// </summary>
+        public const string TieredPgoVariable = "DOTNET_TieredPGO";
+
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs, bool bundle)
         {
             string sharedCompilationBefore = Environment.GetEnvironmentVariable(SharedCompilationVariable);
+            string tieredPgoBefore = Environment.GetEnvironmentVariable(TieredPgoVariable);
             Environment.SetEnvironmentVariable(SharedCompilationVariable, "true");
+            if (tieredPgoBefore == null) Environment.SetEnvironmentVariable(TieredPgoVariable, "0");
             try { return RunAll(host, kernels, filter, timeoutSeconds, kvm, maxJobs, bundle); }
             finally
             {
                 ShutDownCompilerServer();
                 Environment.SetEnvironmentVariable(SharedCompilationVariable, sharedCompilationBefore);
+                Environment.SetEnvironmentVariable(TieredPgoVariable, tieredPgoBefore);
             }
         }
 
