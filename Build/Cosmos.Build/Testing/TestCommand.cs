@@ -120,17 +120,34 @@ namespace Cosmos.Build.Testing
 
         private static int Run(bool host, bool kernels, string filter, int timeoutSeconds, bool kvm, int maxJobs, bool bundle)
         {
+            using var environment = UseRunEnvironment();
+            try { return RunAll(host, kernels, filter, timeoutSeconds, kvm, maxJobs, bundle); }
+            finally { ShutDownCompilerServer(); }
+        }
+
+        /// <summary>
+        /// Sets this process's environment, which the run's child processes inherit: <see cref="SharedCompilationVariable"/>
+        /// = true, and <see cref="TieredPgoVariable"/> = 0 unless it is already set (a value the user chose stays). Disposing
+        /// the result puts both variables back as they were (unset when they were unset).
+        /// </summary>
+        public static IDisposable UseRunEnvironment()
+        {
             string sharedCompilationBefore = Environment.GetEnvironmentVariable(SharedCompilationVariable);
             string tieredPgoBefore = Environment.GetEnvironmentVariable(TieredPgoVariable);
             Environment.SetEnvironmentVariable(SharedCompilationVariable, "true");
             if (tieredPgoBefore == null) Environment.SetEnvironmentVariable(TieredPgoVariable, "0");
-            try { return RunAll(host, kernels, filter, timeoutSeconds, kvm, maxJobs, bundle); }
-            finally
+            return new EnvironmentRestorer(() =>
             {
-                ShutDownCompilerServer();
                 Environment.SetEnvironmentVariable(SharedCompilationVariable, sharedCompilationBefore);
                 Environment.SetEnvironmentVariable(TieredPgoVariable, tieredPgoBefore);
-            }
+            });
+        }
+
+        private sealed class EnvironmentRestorer : IDisposable
+        {
+            private Action _restore;
+            public EnvironmentRestorer(Action restore) => _restore = restore;
+            public void Dispose() { _restore?.Invoke(); _restore = null; }
         }
 
         /// <summary>
