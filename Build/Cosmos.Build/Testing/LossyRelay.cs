@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Testing
 {
@@ -45,7 +46,7 @@ namespace Cosmos.Build.Testing
             var d = _directions[direction];
             var l = new TcpListener(IPAddress.Loopback, 0);
             l.Start();
-            _owned.Add(new Disposer(l.Stop));
+            _owned.Add(new Disposable(l.Stop));
             if (outEnd) d.Out = l; else d.In = l;
             if (outEnd)
                 new Thread(() => Pump(d, l)) { IsBackground = true, Name = "lossy relay " + direction }.Start();
@@ -124,13 +125,6 @@ namespace Cosmos.Build.Testing
         public void Dispose()
         {
             lock (_owned) foreach (var o in _owned) { try { o.Dispose(); } catch { } }
-        }
-
-        private sealed class Disposer : IDisposable
-        {
-            private readonly Action _a;
-            public Disposer(Action a) => _a = a;
-            public void Dispose() => _a();
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using System.Threading;
+using Cosmos.Build.Toolchain;
 
 namespace Cosmos.Build.Testing
 {
@@ -168,7 +169,7 @@ namespace Cosmos.Build.Testing
         {
             var l = new TcpListener(IPAddress.Loopback, 0);
             l.Start();
-            _running.Add(new Disposer(() => l.Stop()));
+            _running.Add(new Disposable(() => l.Stop()));
             l.BeginAcceptTcpClient(ar =>
             {
                 try
@@ -231,13 +232,6 @@ namespace Cosmos.Build.Testing
             _inject.Write(len);
             _inject.Write(frame);
             if (Interlocked.Increment(ref FramesInjected) % 16 == 0) { _inject.Flush(); Thread.Sleep(10); }
-        }
-
-        private sealed class Disposer : IDisposable
-        {
-            private readonly Action _a;
-            public Disposer(Action a) => _a = a;
-            public void Dispose() => _a();
         }
 
         private LossyRelay _lossy;
@@ -412,7 +406,7 @@ namespace Cosmos.Build.Testing
         {
             var l = new TcpListener(IPAddress.Loopback, 0);
             l.Start();
-            _running.Add(new Disposer(() => l.Stop()));
+            _running.Add(new Disposable(() => l.Stop()));
             new Thread(() =>
             {
                 try

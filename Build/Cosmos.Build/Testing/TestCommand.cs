@@ -114,7 +114,7 @@ namespace Cosmos.Build.Testing
         /// processes it starts (MSBuild's nodes, the compiler server they start, the test hosts, this toolchain) unless the
         /// environment already sets it. With PGO on, hot methods of MSBuild and Roslyn are compiled a third time, with
         /// instrumentation, before their final code: the run's build of everything (54 projects) took 60 s wall and
-        /// ≈ 100 s CPU with it, 36–44 s and 63–69 s without it (docs/FACTS.md, "Build speed", session 18).
+        /// ≈ 100 s CPU with it, 33–44 s and 54–72 s without it (docs/FACTS.md, "Build speed", session 18).
         /// </summary>
         public const string TieredPgoVariable = "DOTNET_TieredPGO";
 
@@ -136,18 +136,11 @@ namespace Cosmos.Build.Testing
             string tieredPgoBefore = Environment.GetEnvironmentVariable(TieredPgoVariable);
             Environment.SetEnvironmentVariable(SharedCompilationVariable, "true");
             if (tieredPgoBefore == null) Environment.SetEnvironmentVariable(TieredPgoVariable, "0");
-            return new EnvironmentRestorer(() =>
+            return new Disposable(() =>
             {
                 Environment.SetEnvironmentVariable(SharedCompilationVariable, sharedCompilationBefore);
                 Environment.SetEnvironmentVariable(TieredPgoVariable, tieredPgoBefore);
             });
-        }
-
-        private sealed class EnvironmentRestorer : IDisposable
-        {
-            private Action _restore;
-            public EnvironmentRestorer(Action restore) => _restore = restore;
-            public void Dispose() { _restore?.Invoke(); _restore = null; }
         }
 
         /// <summary>
