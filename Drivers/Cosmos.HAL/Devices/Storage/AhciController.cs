@@ -41,6 +41,10 @@ namespace Cosmos.HAL.Devices.Storage
         public int DiskCount { get; private set; }
 
         private AhciPort[] _ports;
+        private AhciPort[] _prepared;     // ports between Prepare and Initialize during a start
+
+        /// <summary>Milliseconds the ports get, together, to report a device on their PHY (PxSSTS.DET = 3) after spin-up.</summary>
+        public const int PortDetectMs = 10;
         // Controller by MSI vector (index vector − FirstDynamicVector) for the handler; created by the first MSI set-up.
         private static AhciController[] s_byVector;
 
@@ -170,16 +174,35 @@ namespace Cosmos.HAL.Devices.Storage
             uint cap = Read(Cap);
             DiskCount = 0;
             _ports ??= new AhciPort[32];
+            _prepared ??= new AhciPort[32];
+            // Every implemented port is prepared (stopped, given its memory, spun up) before any is waited for, so their
+            // PHYs detect devices side by side: one 10 ms bound for all ports instead of 10 ms per empty port. QEMU
+            // reports DET = 3 at once for an attached device; 10 ms covers a real PHY's detection after the HBA reset.
             for (int p = 0; p < 32; p++)
             {
                 if ((PortsImplemented & (1u << p)) == 0) continue;
                 string name = string.Concat(Name, " port ", p.ToString());
-                if (DeviceRegistry.Find(name) != null) { DiskCount++; continue; }
+                if (DeviceRegistry.Find(name) != null) { DiskCount++; continue; }     // registered by an earlier start
                 var port = new AhciPort(this, p, name, (cap & CapS64a) != 0, (cap & CapSss) != 0);
+                try { port.Prepare(); }
+                catch (System.IO.IOException e)
+                {
+                    DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                    continue;
+                }
+                _prepared[p] = port;
+            }
+            ulong detectDeadline = Deadline(PortDetectMs);
+            for (int p = 0; p < 32; p++)
+            {
+                var port = _prepared[p];
+                if (port == null) continue;
+                _prepared[p] = null;
+                string name = string.Concat(Name, " port ", p.ToString());
                 uint signature;
                 try
                 {
-                    if (!port.Initialize(out signature)) continue;     // no device on the PHY
+                    if (!port.Initialize(detectDeadline, out signature)) continue;     // no device on the PHY
                 }
                 catch (System.IO.IOException e)
                 {

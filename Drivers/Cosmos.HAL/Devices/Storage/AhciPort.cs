@@ -100,13 +100,13 @@ namespace Cosmos.HAL.Devices.Storage
         private void Write(int r, uint v) => _hba.Write(Reg(r), v);
 
         /// <summary>
-        /// Stops the port, gives it its memory, spins the device up, and starts it (§10.1.2, §10.3.1). Returns false when
-        /// no device is attached (PxSSTS.DET ≠ 3 within 10 ms); <paramref name="signature"/> is PxSIG.
+        /// First half of bringing the port up (§10.1.2, §10.3.1): stops it, gives it its memory (command list and
+        /// received-FIS area), turns FIS receive on and spins the device up. The controller prepares every implemented
+        /// port first, so the PHYs detect their devices side by side; <see cref="Initialize"/> then waits for each.
         /// </summary>
         /// <exception cref="IOException">The port does not stop, or no DMA memory.</exception>
-        internal bool Initialize(out uint signature)
+        internal void Prepare()
         {
-            signature = 0;
             Stop();
             if (_page == 0)
             {
@@ -120,13 +120,32 @@ namespace Cosmos.HAL.Devices.Storage
             Write(PxIe, 0);
             Write(PxCmd, Read(PxCmd) | CmdFre);
             if (_sss) Write(PxCmd, Read(PxCmd) | CmdSud | CmdPod);
-            // QEMU reports DET = 3 at once for an attached device; 10 ms covers a real PHY's detection after the HBA
-            // reset without costing every empty port 100 ms at boot (5 empty ports took 0.5 s with a 100 ms bound).
-            ulong deadline = AhciController.Deadline(10);
+        }
+
+        /// <summary>
+        /// Second half, after <see cref="Prepare"/>: waits until PxSSTS.DET = 3 (device present, PHY communication up) or
+        /// <paramref name="detectDeadline"/> (TSC) passes, then for the device's first D2H FIS to clear BSY and DRQ, and
+        /// starts the port. Returns false when no device is attached: FIS receive is turned off again and the port's memory
+        /// freed. <paramref name="signature"/> is PxSIG.
+        /// </summary>
+        /// <exception cref="IOException">The device stays busy for <see cref="CommandTimeoutMs"/>.</exception>
+        internal bool Initialize(ulong detectDeadline, out uint signature)
+        {
+            signature = 0;
             while ((Read(PxSsts) & 0xF) != 3)
-                if (Native.Rdtsc() > deadline) { Write(PxCmd, Read(PxCmd) & ~CmdFre); return false; }
+                if (Native.Rdtsc() > detectDeadline)
+                {
+                    // FIS receive off; the memory is freed only once the HBA says FR is clear (it may write there until then).
+                    Write(PxCmd, Read(PxCmd) & ~CmdFre);
+                    ulong stop = AhciController.Deadline(500);
+                    while ((Read(PxCmd) & CmdFr) != 0)
+                        if (Native.Rdtsc() > stop) return false;
+                    DmaMemory.Free(_page);
+                    _page = 0;
+                    return false;
+                }
             // Wait for the device's first D2H FIS to clear BSY/DRQ (§10.1.2 step 5), then start.
-            deadline = AhciController.Deadline(CommandTimeoutMs);
+            ulong deadline = AhciController.Deadline(CommandTimeoutMs);
             while ((Read(PxTfd) & 0x88) != 0)
                 if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(_name, ": the device stays busy after spin-up (PxTFD ", HalFormat.Hex(Read(PxTfd), 8), ")"));
             signature = Read(PxSig);
