@@ -7,7 +7,7 @@ namespace Cosmos.Network;
 /// One TCP connection (a TCB, RFC 9293 section 3.3.1): sequence variables, bounded send and receive buffers,
 /// out-of-order reassembly, RFC 6298 retransmission timer, RFC 5681 congestion control with NewReno fast recovery
 /// (RFC 6582), zero-window probing and the state machine of RFC 9293 section 3.10. Created by
-/// <see cref="TcpLayer.Connect"/> or handed out by <see cref="TcpConnectionListener.TryAccept"/>. All members act at
+/// <see cref="TcpLayer.Connect(IPv4Address, ushort, out TcpConnection, ushort)"/> or handed out by <see cref="TcpConnectionListener.TryAccept"/>. All members act at
 /// <see cref="TcpLayer.NowMs"/> and must be called under the owner's lock.
 /// </summary>
 public sealed class TcpConnection

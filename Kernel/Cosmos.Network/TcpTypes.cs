@@ -190,7 +190,7 @@ public readonly struct TcpEndPoint : IEquatable<TcpEndPoint>
 
 /// <summary>
 /// Per-connection choices a socket makes before or after connecting (SO_SNDBUF, SO_RCVBUF, SO_KEEPALIVE with
-/// TCP_KEEPIDLE/KEEPINTVL/KEEPCNT, IP_TTL, IP_TOS, IP_DONTFRAG); null fields of a <see cref="TcpLayer.Connect"/> call and
+/// TCP_KEEPIDLE/KEEPINTVL/KEEPCNT, IP_TTL, IP_TOS, IP_DONTFRAG); null fields of a <see cref="TcpLayer.Connect(IPv4Address, ushort, out TcpConnection, ushort, TcpConnectionOptions)"/> call and
 /// of a listener fall back to <see cref="TcpSettings"/> and the defaults below. Accepted connections take their
 /// listener's options.
 /// </summary>

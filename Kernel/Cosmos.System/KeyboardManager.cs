@@ -4,7 +4,12 @@ using Cosmos.HAL.Devices.Input;
 
 namespace Cosmos.System
 {
-    /// <summary>Keys by position and purpose (Cosmos API names).</summary>
+    /// <summary>
+    /// Keys by position and purpose (Cosmos API names, in Cosmos's order): function keys F1–F12, digits D0–D9 of the top
+    /// row, letters A–Z, the numeric keypad's Num0–Num9 and operators, modifiers with L/R for left and right, and the
+    /// keys of ISO and ACPI keyboards (OEM102, OEM5, Power, Sleep, Wake). Each name says which key it is.
+    /// </summary>
+#pragma warning disable CS1591 // one key per self-describing name (see the summary)
     public enum ConsoleKeyEx
     {
         NoName, Escape, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, PrintScreen, ScrollLock, PauseBreak, Backquote,
@@ -15,12 +20,19 @@ namespace Cosmos.System
         RightArrow, NumLock, NumDivide, NumMultiply, NumMinus, Num7, Num8, Num9, NumPlus, Num4, Num5, Num6, Num1, Num2, Num3,
         Num0, NumPeriod, NumEnter, Power, Sleep, Wake,
     }
+#pragma warning restore CS1591
 
     /// <summary>One key press (Cosmos API).</summary>
     public class KeyEvent
     {
         /// <summary>Press or release.</summary>
-        public enum KeyEventType { Make, Break }
+        public enum KeyEventType
+        {
+            /// <summary>The key went down (a make code).</summary>
+            Make,
+            /// <summary>The key came up (a break code).</summary>
+            Break,
+        }
 
         /// <summary>The character the layout gives ('\0' for keys without one).</summary>
         public char KeyChar { get; set; }

@@ -21,8 +21,8 @@ namespace Cosmos.Build.Tests
         {
             Assert.Equal(0x10, TestProtocol.DebugExitAllPassed);
             Assert.Equal(0x11, TestProtocol.DebugExitFailures);
-            Assert.Equal(TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed), TestProtocol.QemuStatusAllPassed);
-            Assert.Equal(TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitFailures), TestProtocol.QemuStatusFailures);
+            Assert.Equal(TestProtocol.QemuStatusAllPassed, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitAllPassed));
+            Assert.Equal(TestProtocol.QemuStatusFailures, TestProtocol.QemuStatusAfterDebugExit(TestProtocol.DebugExitFailures));
         }
 
         [Theory]

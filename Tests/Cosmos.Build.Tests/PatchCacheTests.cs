@@ -145,7 +145,7 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
         }
 
         [Fact]
-        public void ABuildMakingTheSameEntry_IsWaitedFor_AndItsEntryRead()
+        public async System.Threading.Tasks.Task ABuildMakingTheSameEntry_IsWaitedFor_AndItsEntryRead()
         {
             using var ws = new Workspace();
             var (cache, target, helper, plugs) = Setup(ws);
@@ -159,11 +159,11 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             using (var other = HoldEntryLock(cache, key))
             {
                 var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache));
-                Assert.False(waiting.Wait(1500), "the patch run did not wait for the build holding the entry's lock");
+                Assert.False(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(1500)) == waiting, "the patch run did not wait for the build holding the entry's lock");
                 Directory.Move(saved, entry);   // the other build stores its entry, then lets go
                 other.Dispose();
-                Assert.True(waiting.Wait(30000), "the patch run did not go on once the lock was free");
-                b = waiting.Result;
+                Assert.True(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(30000)) == waiting, "the patch run did not go on once the lock was free");
+                b = await waiting;
             }
             Assert.True(b.Success, string.Join("\n", b.Diagnostics));
             Assert.True(b.PatchedAssemblies.Single().FromCache, "the waiting run patched the target itself instead of reading the entry");
@@ -177,7 +177,7 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
         }
 
         [Fact]
-        public void ARunHoldsOneEntryLockAtATime_AndStoresEachEntryBeforeTheNext()
+        public async System.Threading.Tasks.Task ARunHoldsOneEntryLockAtATime_AndStoresEachEntryBeforeTheNext()
         {
             using var ws = new Workspace();
             string t = ws.Compile("T", Target);
@@ -207,8 +207,8 @@ namespace P
                 Assert.False(waiting.IsCompleted, "the run did not wait for U's lock");
                 using (HoldEntryLock(cache, keyT, FileMode.Open)) { }   // T's lock is free again
                 other.Dispose();
-                Assert.True(waiting.Wait(30000), "the run did not go on once U's lock was free");
-                b = waiting.Result;
+                Assert.True(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(30000)) == waiting, "the run did not go on once U's lock was free");
+                b = await waiting;
             }
             Assert.True(b.Success, string.Join("\n", b.Diagnostics));
             Assert.All(b.PatchedAssemblies, a => Assert.False(a.FromCache));

@@ -263,7 +263,7 @@ namespace Cosmos.Kernel.Tests
         /// reads (≈ 10 ms under TCG) and drop the byte, spinning all the while (Cosmos.Core.UartTransmitter).
         /// </summary>
         [Fact]
-        public void SlowReaderLosesNoOutput()
+        public async System.Threading.Tasks.Task SlowReaderLosesNoOutput()
         {
             const int Screens = 100;
             using var p = StartSession();
@@ -280,10 +280,10 @@ namespace Cosmos.Kernel.Tests
                 if (n <= 0) break;
                 output.Append(buffer, 0, n);
             }
-            System.Threading.Thread.Sleep(6000);
+            await System.Threading.Tasks.Task.Delay(6000);
             var rest = reader.ReadToEndAsync();
             if (!p.WaitForExit(180_000)) { p.Kill(true); Assert.Fail("QEMU did not exit within 180 s:\n" + output); }
-            output.Append(rest.Result).Append(stderrTask.Result);
+            output.Append(await rest).Append(await stderrTask);
             string text = output.ToString();
             string[] lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
             int first = System.Array.FindIndex(lines, l => l.StartsWith("  help "));

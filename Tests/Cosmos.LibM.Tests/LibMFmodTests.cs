@@ -15,13 +15,24 @@ namespace Cosmos.Runtime.Tests
         [Theory]
         [InlineData(5.5, 2.0)] [InlineData(-5.5, 2.0)] [InlineData(5.5, -2.0)] [InlineData(1e308, 3.0)] [InlineData(3.0, 1e308)]
         [InlineData(4.9406564584124654e-324, 2.2250738585072014e-308)] [InlineData(1e-300, 3e-310)] [InlineData(6.0, 3.0)] [InlineData(-6.0, 3.0)]
-        [InlineData(0.0, 1.0)] [InlineData(-0.0, 1.0)] [InlineData(double.PositiveInfinity, 1.0)] [InlineData(1.0, 0.0)] [InlineData(1.0, -0.0)]
+        [InlineData(0.0, 1.0)] [InlineData(double.PositiveInfinity, 1.0)] [InlineData(1.0, 0.0)]
         [InlineData(double.NaN, 1.0)] [InlineData(1.0, double.NaN)] [InlineData(1.0, double.PositiveInfinity)] [InlineData(-1.0, double.NegativeInfinity)]
         [InlineData(double.MaxValue, 4.9406564584124654e-324)] [InlineData(0.1, 0.01)]
         public void SpecialAndEdgeCases(double x, double y)
         {
             double expected = x % y, actual = LibM.Fmod(x, y);
             Assert.True(Same(expected, actual), $"fmod({x:R}, {y:R}) = {actual:R}, host {expected:R}");
+        }
+
+        /// <summary>The signed zeros, apart: InlineData rows of 0.0 and -0.0 count as duplicates to xUnit (they compare equal).</summary>
+        [Fact]
+        public void NegativeZeroOperands()
+        {
+            foreach (var (x, y) in new[] { (-0.0, 1.0), (1.0, -0.0), (-0.0, -1.0) })
+            {
+                double expected = x % y, actual = LibM.Fmod(x, y);
+                Assert.True(Same(expected, actual), $"fmod({x:R}, {y:R}) = {actual:R}, host {expected:R}");
+            }
         }
 
         [Fact]

@@ -93,10 +93,10 @@ static class Program
                 string console = Compile("ProbeConsole", ConsoleSource, dir);
                 Task<string> baseObj = Task.Run(() => Ilc(baseline, Path.Combine(dir, "baseline.o"), patchedDir));
                 Task<string> consoleObj = Task.Run(() => Ilc(console, Path.Combine(dir, "console.o"), patchedDir));
-                await Task.WhenAll(baseObj, consoleObj);
+                string baseO = await baseObj, consoleO = await consoleObj;
 
-                SortedSet<string> baseImports = Nm(baseObj.Result, "-u");
-                SortedSet<string> consoleImports = Nm(consoleObj.Result, "-u");
+                SortedSet<string> baseImports = Nm(baseO, "-u");
+                SortedSet<string> consoleImports = Nm(consoleO, "-u");
                 var extra = consoleImports.Except(baseImports).ToList();
                 _out.WriteLine("imports added by the console program: " + string.Join(" ", extra));
                 _out.WriteLine("SystemNative imports of the baseline (CoreLib's own): "
@@ -105,7 +105,7 @@ static class Program
                 Assert.DoesNotContain(extra, s => s.StartsWith("SystemNative_", StringComparison.Ordinal));
                 Assert.All(extra, s => Assert.StartsWith("cosmos_", s));
                 // The plugs really are compiled in (the test would be vacuous otherwise).
-                Assert.Contains(Nm(consoleObj.Result, "--defined-only"), s => s.Contains("ConsoleDevice", StringComparison.Ordinal));
+                Assert.Contains(Nm(consoleO, "--defined-only"), s => s.Contains("ConsoleDevice", StringComparison.Ordinal));
             }
             finally
             {

@@ -212,7 +212,9 @@ namespace Cosmos.Runtime.Tests
         [Theory]
         [InlineData(new byte[] { 0x01 | (0x08 << 1), 0, 0, 0, 0, 0, 0, 0 }, "PSPSym")]       // fat header with the former PSPSym flag
         [InlineData(new byte[] { 0x00, 0, 0, 0, 0, 0, 0, 0 }, "code length")]                // slim, code length 0
+#pragma warning disable xUnit1026 // blob is used (pinned by `fixed`); the analyzer does not see that use
         public void MalformedHeadersAreRejected(byte[] blob, string expected)
+#pragma warning restore xUnit1026
         {
             fixed (byte* p = blob)
             {

@@ -40,7 +40,11 @@ namespace Cosmos.Runtime.GarbageCollection
         private static uint s_chunks, s_cursor, s_heldChunks;
         private static byte* s_state;
         private static MethodTable* s_fillerMT;
+        // The stress window's bump pointer and limit are written through pointers (Unsafe.AsPointer), which the compiler
+        // does not count as assignments.
+#pragma warning disable CS0649
         private static ulong s_allocated, s_stressPtr, s_stressLimit;
+#pragma warning restore CS0649
         private static bool s_exhausted;
 
         /// <summary>True once <see cref="Initialize"/> made a nursery.</summary>

@@ -9,7 +9,12 @@ using Cosmos.Runtime;
 namespace GCBench
 {
     /// <summary>A class whose instances are exactly 32 bytes: 8-byte header, MethodTable pointer, two longs.</summary>
-    internal sealed class Obj32 { public long A, B; }
+    internal sealed class Obj32
+    {
+#pragma warning disable CS0649 // never written: the fields only give the object its size
+        public long A, B;
+#pragma warning restore CS0649
+    }
 
     internal sealed class Node { public Node Next; public int Value; }
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Cosmos.Network.Fuzz;
 
 /// <summary>
-/// The send side of fragmentation: <see cref="IPv4Host.SendUdp"/> and <see cref="IPv4Host.SendEchoRequest"/> with
+/// The send side of fragmentation: <see cref="IPv4Host.SendUdp(IPv4Address, ushort, ushort, ReadOnlySpan{byte}, long)"/> and <see cref="IPv4Host.SendEchoRequest(IPv4Address, ushort, ushort, ReadOnlySpan{byte}, long)"/> with
 /// data taken from a seed frame (repeated up to the 65,507-octet maximum), at an MTU between 576 and 1500, to a
 /// resolved neighbour, a broadcast or a multicast group. Every frame sent must parse, fit the MTU, carry an 8-aligned
 /// offset and the right More Fragments flag, and the fragments laid side by side must be exactly the datagram, which
