@@ -175,22 +175,27 @@ namespace Cosmos.HAL.Devices.Storage
             DiskCount = 0;
             _ports ??= new AhciPort[32];
             _prepared ??= new AhciPort[32];
-            // Every implemented port is prepared (stopped, given its memory, spun up) before any is waited for, so their
-            // PHYs detect devices side by side: one 10 ms bound for all ports instead of 10 ms per empty port. QEMU
-            // reports DET = 3 at once for an attached device; 10 ms covers a real PHY's detection after the HBA reset.
+            // Without staggered spin-up (CAP.SSS clear: the devices spin up on their own after the reset) every implemented
+            // port is prepared (stopped, given its memory, FIS receive on) before any is waited for, so their PHYs detect
+            // devices side by side: one 10 ms bound for all ports instead of 10 ms per empty port. With CAP.SSS, software
+            // spins the devices up (PxCMD.SUD), and does so one port after the other, as SSS exists for: each port is
+            // prepared and brought up (its device ready) before the next spins up. QEMU reports DET = 3 at once for an
+            // attached device and has no SSS; 10 ms covers a real PHY's detection after the HBA reset.
+            bool staggered = (cap & CapSss) != 0;
             for (int p = 0; p < 32; p++)
             {
                 if ((PortsImplemented & (1u << p)) == 0) continue;
                 string name = string.Concat(Name, " port ", p.ToString());
                 if (DeviceRegistry.Find(name) != null) { DiskCount++; continue; }     // registered by an earlier start
-                var port = new AhciPort(this, p, name, (cap & CapS64a) != 0, (cap & CapSss) != 0);
+                var port = new AhciPort(this, p, name, (cap & CapS64a) != 0, staggered);
                 try { port.Prepare(); }
                 catch (System.IO.IOException e)
                 {
                     DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
                     continue;
                 }
-                _prepared[p] = port;
+                if (staggered) BringUp(p, name, port, Deadline(PortDetectMs));
+                else _prepared[p] = port;
             }
             ulong detectDeadline = Deadline(PortDetectMs);
             for (int p = 0; p < 32; p++)
@@ -198,41 +203,51 @@ namespace Cosmos.HAL.Devices.Storage
                 var port = _prepared[p];
                 if (port == null) continue;
                 _prepared[p] = null;
-                string name = string.Concat(Name, " port ", p.ToString());
-                uint signature;
-                try
-                {
-                    if (!port.Initialize(detectDeadline, out signature)) continue;     // no device on the PHY
-                }
-                catch (System.IO.IOException e)
-                {
-                    DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
-                    continue;
-                }
-                if (signature == AhciPort.SignatureAtapi)
-                {
-                    _ports[p] = port;
-                    var drive = new AhciAtapiDrive(name, this, port);
-                    DeviceRegistry.Register(drive);
-                    drive.Start();
-                    DiskCount++;
-                    continue;
-                }
-                if (signature != AhciPort.SignatureAta)
-                {
-                    DeviceRegistry.Register(new FailedStorageDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
-                    continue;
-                }
-                _ports[p] = port;
-                var disk = new AhciDisk(name, this, port);
-                DeviceRegistry.Register(disk);
-                disk.Start();
-                DiskCount++;
+                BringUp(p, string.Concat(Name, " port ", p.ToString()), port, detectDeadline);
             }
             // Disks identified by polling; later commands sleep until the HBA's MSI (or keep polling: InterruptError).
             if (DiskCount > 0 && MsiVector < 0 && LegacyIrq < 0) EnableInterrupts();
             error = null;
             return true;
+        }
+
+        /// <summary>
+        /// After <see cref="AhciPort.Prepare"/>: waits for port <paramref name="p"/>'s device until
+        /// <paramref name="detectDeadline"/> (TSC), starts the port and registers what it found: an <see cref="AhciDisk"/>
+        /// (PxSIG 00000101h) or <see cref="AhciAtapiDrive"/> (EB140101h), started; a <see cref="FailedStorageDevice"/>
+        /// naming the signature or the error; nothing for an empty port.
+        /// </summary>
+        private void BringUp(int p, string name, AhciPort port, ulong detectDeadline)
+        {
+            uint signature;
+            try
+            {
+                if (!port.Initialize(detectDeadline, out signature)) return;     // no device on the PHY
+            }
+            catch (System.IO.IOException e)
+            {
+                DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                return;
+            }
+            if (signature == AhciPort.SignatureAtapi)
+            {
+                _ports[p] = port;
+                var drive = new AhciAtapiDrive(name, this, port);
+                DeviceRegistry.Register(drive);
+                drive.Start();
+                DiskCount++;
+                return;
+            }
+            if (signature != AhciPort.SignatureAta)
+            {
+                DeviceRegistry.Register(new FailedStorageDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
+                return;
+            }
+            _ports[p] = port;
+            var disk = new AhciDisk(name, this, port);
+            DeviceRegistry.Register(disk);
+            disk.Start();
+            DiskCount++;
         }
     }
 }

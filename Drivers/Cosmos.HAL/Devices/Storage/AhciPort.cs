@@ -101,8 +101,9 @@ namespace Cosmos.HAL.Devices.Storage
 
         /// <summary>
         /// First half of bringing the port up (§10.1.2, §10.3.1): stops it, gives it its memory (command list and
-        /// received-FIS area), turns FIS receive on and spins the device up. The controller prepares every implemented
-        /// port first, so the PHYs detect their devices side by side; <see cref="Initialize"/> then waits for each.
+        /// received-FIS area), turns FIS receive on and spins the device up (PxCMD.SUD, with staggered spin-up). Without
+        /// CAP.SSS the controller prepares every implemented port first, so the PHYs detect their devices side by side, and
+        /// then calls <see cref="Initialize"/> for each; with it, one port after the other.
         /// </summary>
         /// <exception cref="IOException">The port does not stop, or no DMA memory.</exception>
         internal void Prepare()
