@@ -141,6 +141,7 @@ namespace Cosmos.HAL.Devices.Storage
                     ulong stop = AhciController.Deadline(500);
                     while ((Read(PxCmd) & CmdFr) != 0)
                         if (Native.Rdtsc() > stop) return false;
+                    Write(PxClb, 0); Write(PxClbu, 0); Write(PxFb, 0); Write(PxFbu, 0);
                     DmaMemory.Free(_page);
                     _page = 0;
                     return false;
