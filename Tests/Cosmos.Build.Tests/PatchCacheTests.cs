@@ -51,6 +51,10 @@ namespace P
         private static FileStream HoldEntryLock(string cache, string key, FileMode mode = FileMode.OpenOrCreate) =>
             new FileStream(Path.Combine(cache, ".lock-" + key), mode, FileAccess.ReadWrite, FileShare.None);
 
+        /// <summary>True when <paramref name="task"/> finishes within <paramref name="milliseconds"/>.</summary>
+        private static async System.Threading.Tasks.Task<bool> FinishesWithin(System.Threading.Tasks.Task task, int milliseconds) =>
+            await System.Threading.Tasks.Task.WhenAny(task, System.Threading.Tasks.Task.Delay(milliseconds)) == task;
+
         private static int CallValue(Workspace ws, PatchResult r, string plugs, string helper)
         {
             using TestLoadContext ctx = ws.Load(r.PatchedAssemblies.Single().OutputPath, plugs, helper);
@@ -159,10 +163,10 @@ namespace B { [Plug(typeof(T.Calc))] public static class CalcPlug2 { public stat
             using (var other = HoldEntryLock(cache, key))
             {
                 var waiting = System.Threading.Tasks.Task.Run(() => ws.Patch(new[] { plugs }, new[] { target, helper }, "b", cacheDir: cache));
-                Assert.False(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(1500)) == waiting, "the patch run did not wait for the build holding the entry's lock");
+                Assert.False(await FinishesWithin(waiting, 1500), "the patch run did not wait for the build holding the entry's lock");
                 Directory.Move(saved, entry);   // the other build stores its entry, then lets go
                 other.Dispose();
-                Assert.True(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(30000)) == waiting, "the patch run did not go on once the lock was free");
+                Assert.True(await FinishesWithin(waiting, 30000), "the patch run did not go on once the lock was free");
                 b = await waiting;
             }
             Assert.True(b.Success, string.Join("\n", b.Diagnostics));
@@ -207,7 +211,7 @@ namespace P
                 Assert.False(waiting.IsCompleted, "the run did not wait for U's lock");
                 using (HoldEntryLock(cache, keyT, FileMode.Open)) { }   // T's lock is free again
                 other.Dispose();
-                Assert.True(await System.Threading.Tasks.Task.WhenAny(waiting, System.Threading.Tasks.Task.Delay(30000)) == waiting, "the run did not go on once U's lock was free");
+                Assert.True(await FinishesWithin(waiting, 30000), "the run did not go on once U's lock was free");
                 b = await waiting;
             }
             Assert.True(b.Success, string.Join("\n", b.Diagnostics));

@@ -1,5 +1,6 @@
 using System;
 using Cosmos.Build.Testing;
+using Cosmos.Build.Toolchain;
 using Xunit;
 
 namespace Cosmos.Build.Tests
@@ -10,47 +11,41 @@ namespace Cosmos.Build.Tests
     /// </summary>
     public class RunEnvironmentTests
     {
-        [Fact]
-        public void TieredPgoIsTurnedOffForTheRunAndUnsetAgainAfterIt()
+        /// <summary>Puts both variables back as this process had them when disposed (whatever a test set).</summary>
+        private static IDisposable KeepVariables()
         {
             string pgo = Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable);
             string shared = Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable);
-            try
-            {
-                Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, null);
-                Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, "false");
-                using (TestCommand.UseRunEnvironment())
-                {
-                    Assert.Equal("0", Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
-                    Assert.Equal("true", Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable));
-                }
-                Assert.Null(Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
-                Assert.Equal("false", Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable));
-            }
-            finally
+            return new Disposable(() =>
             {
                 Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, pgo);
                 Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, shared);
+            });
+        }
+
+        [Fact]
+        public void TieredPgoIsTurnedOffForTheRunAndUnsetAgainAfterIt()
+        {
+            using var kept = KeepVariables();
+            Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, null);
+            Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, "false");
+            using (TestCommand.UseRunEnvironment())
+            {
+                Assert.Equal("0", Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
+                Assert.Equal("true", Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable));
             }
+            Assert.Null(Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
+            Assert.Equal("false", Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable));
         }
 
         [Fact]
         public void ATieredPgoValueTheUserSetIsKept()
         {
-            string pgo = Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable);
-            string shared = Environment.GetEnvironmentVariable(TestCommand.SharedCompilationVariable);
-            try
-            {
-                Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, "1");
-                using (TestCommand.UseRunEnvironment())
-                    Assert.Equal("1", Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
+            using var kept = KeepVariables();
+            Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, "1");
+            using (TestCommand.UseRunEnvironment())
                 Assert.Equal("1", Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
-            }
-            finally
-            {
-                Environment.SetEnvironmentVariable(TestCommand.TieredPgoVariable, pgo);
-                Environment.SetEnvironmentVariable(TestCommand.SharedCompilationVariable, shared);
-            }
+            Assert.Equal("1", Environment.GetEnvironmentVariable(TestCommand.TieredPgoVariable));
         }
     }
 }

@@ -41,7 +41,6 @@ namespace Cosmos.HAL.Devices.Storage
         public int DiskCount { get; private set; }
 
         private AhciPort[] _ports;
-        private AhciPort[] _prepared;     // ports between Prepare and Initialize during a start
 
         /// <summary>Milliseconds the ports get, together, to report a device on their PHY (PxSSTS.DET = 3) after spin-up.</summary>
         public const int PortDetectMs = 10;
@@ -174,7 +173,6 @@ namespace Cosmos.HAL.Devices.Storage
             uint cap = Read(Cap);
             DiskCount = 0;
             _ports ??= new AhciPort[32];
-            _prepared ??= new AhciPort[32];
             // Without staggered spin-up (CAP.SSS clear: the devices spin up on their own after the reset) every implemented
             // port is prepared (stopped, given its memory, FIS receive on) before any is waited for, so their PHYs detect
             // devices side by side: one 10 ms bound for all ports instead of 10 ms per empty port. With CAP.SSS, software
@@ -182,6 +180,7 @@ namespace Cosmos.HAL.Devices.Storage
             // prepared and brought up (its device ready) before the next spins up. QEMU reports DET = 3 at once for an
             // attached device and has no SSS; 10 ms covers a real PHY's detection after the HBA reset.
             bool staggered = (cap & CapSss) != 0;
+            var prepared = staggered ? null : new AhciPort[32];
             for (int p = 0; p < 32; p++)
             {
                 if ((PortsImplemented & (1u << p)) == 0) continue;
@@ -194,16 +193,14 @@ namespace Cosmos.HAL.Devices.Storage
                     DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
                     continue;
                 }
-                if (staggered) BringUp(p, name, port, Deadline(PortDetectMs));
-                else _prepared[p] = port;
+                if (staggered) BringUp(port, Deadline(PortDetectMs));
+                else prepared[p] = port;
             }
-            ulong detectDeadline = Deadline(PortDetectMs);
-            for (int p = 0; p < 32; p++)
+            if (!staggered)
             {
-                var port = _prepared[p];
-                if (port == null) continue;
-                _prepared[p] = null;
-                BringUp(p, string.Concat(Name, " port ", p.ToString()), port, detectDeadline);
+                ulong detectDeadline = Deadline(PortDetectMs);
+                foreach (var port in prepared)
+                    if (port != null) BringUp(port, detectDeadline);
             }
             // Disks identified by polling; later commands sleep until the HBA's MSI (or keep polling: InterruptError).
             if (DiskCount > 0 && MsiVector < 0 && LegacyIrq < 0) EnableInterrupts();
@@ -212,12 +209,12 @@ namespace Cosmos.HAL.Devices.Storage
         }
 
         /// <summary>
-        /// After <see cref="AhciPort.Prepare"/>: waits for port <paramref name="p"/>'s device until
+        /// After <see cref="AhciPort.Prepare"/>: waits for <paramref name="port"/>'s device until
         /// <paramref name="detectDeadline"/> (TSC), starts the port and registers what it found: an <see cref="AhciDisk"/>
         /// (PxSIG 00000101h) or <see cref="AhciAtapiDrive"/> (EB140101h), started; a <see cref="FailedStorageDevice"/>
         /// naming the signature or the error; nothing for an empty port.
         /// </summary>
-        private void BringUp(int p, string name, AhciPort port, ulong detectDeadline)
+        private void BringUp(AhciPort port, ulong detectDeadline)
         {
             uint signature;
             try
@@ -226,27 +223,20 @@ namespace Cosmos.HAL.Devices.Storage
             }
             catch (System.IO.IOException e)
             {
-                DeviceRegistry.Register(new FailedStorageDevice(name, this, e.Message));
+                DeviceRegistry.Register(new FailedStorageDevice(port.Name, this, e.Message));
                 return;
             }
-            if (signature == AhciPort.SignatureAtapi)
+            Cosmos.HAL.BlockDevice.BlockDevice device = signature == AhciPort.SignatureAtapi ? new AhciAtapiDrive(port.Name, this, port)
+                : signature == AhciPort.SignatureAta ? new AhciDisk(port.Name, this, port)
+                : null;
+            if (device == null)
             {
-                _ports[p] = port;
-                var drive = new AhciAtapiDrive(name, this, port);
-                DeviceRegistry.Register(drive);
-                drive.Start();
-                DiskCount++;
+                DeviceRegistry.Register(new FailedStorageDevice(port.Name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
                 return;
             }
-            if (signature != AhciPort.SignatureAta)
-            {
-                DeviceRegistry.Register(new FailedStorageDevice(name, this, string.Concat("device signature ", HalFormat.Hex(signature, 8), " is not an ATA disk")));
-                return;
-            }
-            _ports[p] = port;
-            var disk = new AhciDisk(name, this, port);
-            DeviceRegistry.Register(disk);
-            disk.Start();
+            _ports[port.Number] = port;
+            DeviceRegistry.Register(device);
+            device.Start();
             DiskCount++;
         }
     }

@@ -41,7 +41,8 @@ namespace Cosmos.HAL.Devices.Storage
         private readonly AhciController _hba;
         /// <summary>Port number 0–31.</summary>
         public readonly int Number;
-        private readonly string _name;
+        /// <summary>The port's device name ("AHCI 00:04.0 port 1"), which its disk or drive takes.</summary>
+        public readonly string Name;
         private readonly bool _s64a, _sss;
         private ulong _page;          // command list + FIS + command table
         /// <summary>Taken for a whole command.</summary>
@@ -92,7 +93,7 @@ namespace Cosmos.HAL.Devices.Storage
 
         internal AhciPort(AhciController hba, int number, string name, bool s64a, bool sss)
         {
-            _hba = hba; Number = number; _name = name; _s64a = s64a; _sss = sss;
+            _hba = hba; Number = number; Name = name; _s64a = s64a; _sss = sss;
         }
 
         private int Reg(int r) => 0x100 + Number * 0x80 + r;
@@ -112,7 +113,7 @@ namespace Cosmos.HAL.Devices.Storage
             if (_page == 0)
             {
                 _page = DmaMemory.Allocate(4096, zero: true, limit: _s64a ? ulong.MaxValue : DmaMemory.Limit32);
-                if (_page == 0) throw new IOException(string.Concat(_name, ": no DMA memory for the command list"));
+                if (_page == 0) throw new IOException(string.Concat(Name, ": no DMA memory for the command list"));
             }
             Write(PxClb, (uint)_page); Write(PxClbu, (uint)(_page >> 32));
             Write(PxFb, (uint)(_page + 0x400)); Write(PxFbu, (uint)((_page + 0x400) >> 32));
@@ -136,11 +137,8 @@ namespace Cosmos.HAL.Devices.Storage
             while ((Read(PxSsts) & 0xF) != 3)
                 if (Native.Rdtsc() > detectDeadline)
                 {
-                    // FIS receive off; the memory is freed only once the HBA says FR is clear (it may write there until then).
-                    Write(PxCmd, Read(PxCmd) & ~CmdFre);
-                    ulong stop = AhciController.Deadline(500);
-                    while ((Read(PxCmd) & CmdFr) != 0)
-                        if (Native.Rdtsc() > stop) return false;
+                    // The memory is freed only once the HBA says FR is clear (it may write there until then).
+                    if (!StopFisReceive()) return false;
                     Write(PxClb, 0); Write(PxClbu, 0); Write(PxFb, 0); Write(PxFbu, 0);
                     DmaMemory.Free(_page);
                     _page = 0;
@@ -149,7 +147,7 @@ namespace Cosmos.HAL.Devices.Storage
             // Wait for the device's first D2H FIS to clear BSY/DRQ (§10.1.2 step 5), then start.
             ulong deadline = AhciController.Deadline(CommandTimeoutMs);
             while ((Read(PxTfd) & 0x88) != 0)
-                if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(_name, ": the device stays busy after spin-up (PxTFD ", HalFormat.Hex(Read(PxTfd), 8), ")"));
+                if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(Name, ": the device stays busy after spin-up (PxTFD ", HalFormat.Hex(Read(PxTfd), 8), ")"));
             signature = Read(PxSig);
             Write(PxSerr, 0xFFFFFFFF);
             Write(PxIs, 0xFFFFFFFF);
@@ -163,11 +161,18 @@ namespace Cosmos.HAL.Devices.Storage
             Write(PxCmd, Read(PxCmd) & ~CmdSt);
             ulong deadline = AhciController.Deadline(500);
             while ((Read(PxCmd) & CmdCr) != 0)
-                if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(_name, ": the command list engine does not stop (PxCMD.CR stays set)"));
+                if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(Name, ": the command list engine does not stop (PxCMD.CR stays set)"));
+            if (!StopFisReceive()) throw new IOException(string.Concat(Name, ": FIS receive does not stop (PxCMD.FR stays set)"));
+        }
+
+        /// <summary>Clears FRE and waits for FR to clear (§10.1.2: at most 500 ms); false when it stays set.</summary>
+        private bool StopFisReceive()
+        {
             Write(PxCmd, Read(PxCmd) & ~CmdFre);
-            deadline = AhciController.Deadline(500);
+            ulong deadline = AhciController.Deadline(500);
             while ((Read(PxCmd) & CmdFr) != 0)
-                if (Native.Rdtsc() > deadline) throw new IOException(string.Concat(_name, ": FIS receive does not stop (PxCMD.FR stays set)"));
+                if (Native.Rdtsc() > deadline) return false;
+            return true;
         }
 
         /// <summary>Error recovery after a task-file or fatal error (§6.2.2.1): ST off, errors cleared, ST on.</summary>
@@ -206,7 +211,7 @@ namespace Cosmos.HAL.Devices.Storage
         public void Execute(byte command, ulong lba, int count, byte* buffer, uint bytes, bool write, bool hasLba, ReadOnlySpan<byte> packet)
         {
             if (((ulong)buffer & 1) != 0) throw new ArgumentException("AHCI data buffers must be word aligned");
-            if (!_s64a && (ulong)buffer + bytes > DmaMemory.Limit32) throw new IOException(string.Concat(_name, ": buffer above 4 GiB and the HBA has no 64-bit addressing"));
+            if (!_s64a && (ulong)buffer + bytes > DmaMemory.Limit32) throw new IOException(string.Concat(Name, ": buffer above 4 GiB and the HBA has no 64-bit addressing"));
             uint prds = bytes == 0 ? 0 : (bytes + MaxPrdBytes - 1) / MaxPrdBytes;
             if (prds > MaxPrdEntries) throw new ArgumentOutOfRangeException(nameof(bytes), "request too large for one command table");
             byte* list = (byte*)_page;
@@ -253,7 +258,7 @@ namespace Cosmos.HAL.Devices.Storage
             if ((end & 0x21) != 0) throw Failed(command, lba, hasLba, Read(PxIs));
             uint done = ((uint*)list)[1];
             if (done != bytes && !write)
-                throw new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
+                throw new IOException(string.Concat(Name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
                     " moved ", done.ToString(), " bytes instead of ", bytes.ToString()));
         }
 
@@ -280,7 +285,7 @@ namespace Cosmos.HAL.Devices.Storage
                 {
                     uint tfd = Read(PxTfd);
                     Recover();
-                    throw new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
+                    throw new IOException(string.Concat(Name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
                         " timed out after ", CommandTimeoutMs.ToString(), " ms (PxTFD ", HalFormat.Hex(tfd, 8), ")"));
                 }
                 if (sleeps)
@@ -301,7 +306,7 @@ namespace Cosmos.HAL.Devices.Storage
             byte status = (byte)tfd, error = (byte)(tfd >> 8);
             LastError = error;
             string what = (isr & IsTfes) != 0 ? AtaCommand.DescribeError(error, false) : string.Concat("HBA error (PxIS ", HalFormat.Hex(isr, 8), ", PxSERR ", HalFormat.Hex(serr, 8), ")");
-            return new IOException(string.Concat(_name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
+            return new IOException(string.Concat(Name, ": ", AtaCommand.Name(command), hasLba ? string.Concat(" at LBA ", lba.ToString()) : "",
                 " failed: ", what, " (status ", HalFormat.Hex(status, 2), ", error ", HalFormat.Hex(error, 2), ")"));
         }
     }
